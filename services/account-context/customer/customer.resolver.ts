@@ -1,0 +1,85 @@
+/** Customer and account queries and upserts. */
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { notFound } from '../../shared/errors';
+import { assertUuid } from '../../shared/ids';
+import type { AccountContextContext } from '../context';
+import type { AccountEntity } from './account.entity';
+import type { CustomerEntity } from './customer.entity';
+import { CustomerService } from './customer.service';
+import { Account, BillingState, Customer, UpsertAccountInput, UpsertCustomerInput } from './customer.types';
+
+export const toAccount = (entity: AccountEntity): Account => ({
+  id: entity.id,
+  externalId: entity.externalId,
+  name: entity.name,
+  plan: entity.plan,
+  billingState: entity.billingState as BillingState,
+  seats: entity.seats,
+});
+
+export const toCustomer = (entity: CustomerEntity): Customer => ({
+  id: entity.id,
+  externalId: entity.externalId,
+  email: entity.email,
+  name: entity.name,
+  accountId: entity.accountId,
+});
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  constructor(private readonly customers: CustomerService) {}
+
+  @Authorized('agent', 'analyst')
+  @Query(() => Customer)
+  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: AccountContextContext): Promise<Customer> {
+    const found = await ctx.customers.load(assertUuid(id, 'id'));
+    if (!found) throw notFound('Customer', id);
+    return toCustomer(found);
+  }
+
+  @FieldResolver(() => Account, { nullable: true })
+  async account(@Root() customer: Customer, @Ctx() ctx: AccountContextContext): Promise<Account | null> {
+    if (!customer.accountId) return null;
+    const account = await ctx.accounts.load(customer.accountId);
+    return account && toAccount(account);
+  }
+
+  @Authorized('admin', 'system')
+  @Mutation(() => Customer, { description: 'Create or update a customer by its external id' })
+  async upsertCustomer(@Arg('input') input: UpsertCustomerInput, @Ctx() ctx: AccountContextContext): Promise<Customer> {
+    return toCustomer(await this.customers.upsertCustomer(ctx.auth.workspaceId, input));
+  }
+}
+
+@Resolver(() => Account)
+export class AccountResolver {
+  constructor(private readonly customers: CustomerService) {}
+
+  @Authorized('agent', 'analyst')
+  @Query(() => Account)
+  async account(@Arg('id', () => ID) id: string, @Ctx() ctx: AccountContextContext): Promise<Account> {
+    const found = await ctx.accounts.load(assertUuid(id, 'id'));
+    if (!found) throw notFound('Account', id);
+    return toAccount(found);
+  }
+
+  @Authorized('admin', 'system')
+  @Mutation(() => Account, { description: 'Create or update an account by its external id' })
+  async upsertAccount(@Arg('input') input: UpsertAccountInput, @Ctx() ctx: AccountContextContext): Promise<Account> {
+    return toAccount(await this.customers.upsertAccount(ctx.auth.workspaceId, input));
+  }
+}
+
+export const customerReference = {
+  async __resolveReference(reference: { id: string }, ctx: AccountContextContext): Promise<Customer | null> {
+    const found = await ctx.customers.load(reference.id);
+    return found && toCustomer(found);
+  },
+};
+
+export const accountReference = {
+  async __resolveReference(reference: { id: string }, ctx: AccountContextContext): Promise<Account | null> {
+    const found = await ctx.accounts.load(reference.id);
+    return found && toAccount(found);
+  },
+};

@@ -1,0 +1,100 @@
+/** Workspace and API key operations. Thin: role checks, id checks, mapping. */
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { forbidden } from '../../shared/errors';
+import { assertUuid } from '../../shared/ids';
+import type { AccountContextContext } from '../context';
+import type { ApiKeyEntity } from './api-key.entity';
+import type { WorkspaceEntity } from './workspace.entity';
+import { WorkspaceService } from './workspace.service';
+import {
+  ApiKey,
+  ApiKeyRole,
+  Authentication,
+  CreateApiKeyInput,
+  CreateWorkspaceInput,
+  CreatedApiKey,
+  CreatedWorkspace,
+  RevokeApiKeyInput,
+  Workspace,
+} from './workspace.types';
+
+export const toWorkspace = (entity: WorkspaceEntity): Workspace => ({
+  id: entity.id,
+  name: entity.name,
+  timeZone: entity.timeZone,
+  createdAt: entity.createdAt,
+});
+
+const toApiKey = (entity: ApiKeyEntity): ApiKey => ({
+  id: entity.id,
+  role: entity.role as ApiKeyRole,
+  label: entity.label,
+  prefix: entity.keyPrefix,
+  createdAt: entity.createdAt,
+  revokedAt: entity.revokedAt,
+});
+
+@Resolver(() => Workspace)
+export class WorkspaceResolver {
+  constructor(private readonly workspaces: WorkspaceService) {}
+
+  @Authorized('widget', 'agent', 'analyst', 'admin')
+  @Query(() => Workspace, { description: "The caller's workspace" })
+  async workspace(@Ctx() ctx: AccountContextContext): Promise<Workspace> {
+    return toWorkspace(await this.workspaces.getWorkspace(ctx.auth.workspaceId));
+  }
+
+  @Authorized('admin')
+  @FieldResolver(() => [ApiKey])
+  async apiKeys(@Root() workspace: Workspace, @Ctx() ctx: AccountContextContext): Promise<ApiKey[]> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('API keys of another workspace are not visible');
+    return (await this.workspaces.listKeys(workspace.id)).map(toApiKey);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => CreatedWorkspace, { description: 'Create a new workspace with its first admin key' })
+  async createWorkspace(@Arg('input') input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
+    const created = await this.workspaces.createWorkspace(input.name, input.timeZone ?? 'UTC');
+    return { workspace: toWorkspace(created.workspace), adminKey: created.adminKey, customerTokenSecret: created.customerTokenSecret };
+  }
+
+  @Authorized('admin')
+  @Mutation(() => CreatedApiKey, { description: "Create an API key in the caller's workspace" })
+  async createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() ctx: AccountContextContext): Promise<CreatedApiKey> {
+    const { key, secret } = await this.workspaces.createApiKey(ctx.auth.workspaceId, input.role, input.label);
+    return { apiKey: toApiKey(key), secret };
+  }
+
+  @Authorized('admin')
+  @Mutation(() => ApiKey, { description: 'Revoke an API key; requests with it fail from then on' })
+  async revokeApiKey(@Arg('input') input: RevokeApiKeyInput, @Ctx() ctx: AccountContextContext): Promise<ApiKey> {
+    return toApiKey(await this.workspaces.revokeApiKey(ctx.auth.workspaceId, assertUuid(input.id, 'id')));
+  }
+
+  @Authorized('system')
+  @Directive('@inaccessible')
+  @Query(() => Authentication, { description: 'Internal: verify gateway credentials' })
+  async authenticate(
+    @Arg('apiKey') apiKey: string,
+    @Arg('customerToken', () => String, { nullable: true }) customerToken: string | null,
+  ): Promise<Authentication> {
+    return this.workspaces.authenticate(apiKey, customerToken ?? null);
+  }
+
+  @Authorized('system')
+  @Directive('@inaccessible')
+  @Mutation(() => CreatedWorkspace, { nullable: true, description: 'Internal: create the first workspace of a fresh installation' })
+  async bootstrapWorkspace(@Arg('name') name: string): Promise<CreatedWorkspace | null> {
+    const created = await this.workspaces.bootstrap(name);
+    return created && { workspace: toWorkspace(created.workspace), adminKey: created.adminKey, customerTokenSecret: created.customerTokenSecret };
+  }
+}
+
+export function workspaceReference(workspaces: WorkspaceService) {
+  return {
+    async __resolveReference(reference: { id: string }, ctx: AccountContextContext): Promise<Workspace | null> {
+      if (reference.id !== ctx.auth.workspaceId) return null;
+      return toWorkspace(await workspaces.getWorkspace(reference.id));
+    },
+  };
+}

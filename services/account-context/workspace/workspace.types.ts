@@ -1,0 +1,126 @@
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+
+export type KeyRole = 'widget' | 'agent' | 'analyst' | 'admin';
+
+export enum ApiKeyRole {
+  WIDGET = 'widget',
+  AGENT = 'agent',
+  ANALYST = 'analyst',
+  ADMIN = 'admin',
+}
+registerEnumType(ApiKeyRole, { name: 'ApiKeyRole', description: 'What a key may do: widget (end-customer front-ends), agent, analyst, admin' });
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A company using Loopdesk; every record belongs to exactly one workspace' })
+export class Workspace {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'IANA time zone used for reports and day/week boundaries' })
+  timeZone!: string;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType()
+export class ApiKey {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ApiKeyRole)
+  role!: ApiKeyRole;
+
+  @Field()
+  label!: string;
+
+  @Field({ description: 'The first characters of the key, to tell keys apart' })
+  prefix!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+}
+
+@ObjectType()
+export class CreatedApiKey {
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+
+  @Field({ description: 'The key itself. Shown once: only its hash is stored.' })
+  secret!: string;
+}
+
+@ObjectType()
+export class CreatedWorkspace {
+  @Field(() => Workspace)
+  workspace!: Workspace;
+
+  @Field({ description: 'An admin key for the new workspace. Shown once.' })
+  adminKey!: string;
+
+  @Field({ description: 'HS256 secret the workspace signs end-customer tokens with. Shown once.' })
+  customerTokenSecret!: string;
+}
+
+@ObjectType({ description: 'Internal: who a gateway request is, once its key and customer token are verified' })
+export class Authentication {
+  @Field(() => ID)
+  workspaceId!: string;
+
+  @Field()
+  role!: string;
+
+  @Field()
+  subject!: string;
+
+  @Field(() => String, { nullable: true })
+  customerId!: string | null;
+}
+
+export const isTimeZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+@InputType()
+export class CreateWorkspaceInput {
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @Field({ nullable: true, description: 'IANA time zone, default UTC' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
+}
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => ApiKeyRole)
+  @IsIn(Object.values(ApiKeyRole))
+  role!: ApiKeyRole;
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  label!: string;
+}
+
+@InputType()
+export class RevokeApiKeyInput {
+  @Field(() => ID)
+  id!: string;
+}

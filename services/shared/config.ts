@@ -1,0 +1,67 @@
+/**
+ * Environment parsing: each process composes the fragments it needs into one zod schema, parses
+ * process.env once at start-up and passes the frozen result down. Nothing else reads process.env.
+ * The README's configuration table lists every variable defined here.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_PORTS = {
+  gateway: 4000,
+  conversation: 4101,
+  knowledge: 4102,
+  'account-context': 4103,
+  insights: 4104,
+  worker: 4105,
+} as const;
+
+export type ProcessName = keyof typeof DEFAULT_PORTS;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const url = (fallback: string) => z.string().url().default(fallback);
+const subgraphUrl = (name: Exclude<ProcessName, 'gateway' | 'worker'>) => url(`http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`);
+
+export const commonEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INTERNAL_HMAC_SECRET: z.string().min(32, 'INTERNAL_HMAC_SECRET must be at least 32 characters'),
+  INTERNAL_HMAC_SECRET_PREVIOUS: z.string().min(32).optional(),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
+};
+
+export const peerUrlsEnv = {
+  CONVERSATION_URL: subgraphUrl('conversation'),
+  KNOWLEDGE_URL: subgraphUrl('knowledge'),
+  ACCOUNT_CONTEXT_URL: subgraphUrl('account-context'),
+  INSIGHTS_URL: subgraphUrl('insights'),
+};
+
+export const temporalEnv = {
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('loopdesk'),
+};
+
+export const warehouseEnv = {
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('loopdesk'),
+  WAREHOUSE_PATH: z.string().default('.data/warehouse'),
+};
+
+export const portEnv = (name: ProcessName) => ({ PORT: port(DEFAULT_PORTS[name]) });
+
+export function parseConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<z.ZodObject<S>>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return Object.freeze(result.data);
+}
+
+export function hmacSecrets(config: { INTERNAL_HMAC_SECRET: string; INTERNAL_HMAC_SECRET_PREVIOUS?: string }): string[] {
+  return config.INTERNAL_HMAC_SECRET_PREVIOUS ? [config.INTERNAL_HMAC_SECRET, config.INTERNAL_HMAC_SECRET_PREVIOUS] : [config.INTERNAL_HMAC_SECRET];
+}

@@ -1,0 +1,118 @@
+/**
+ * Typed domain errors and their single mapping to GraphQL errors.
+ * Services throw DomainError; the server's formatError turns anything else into an opaque INTERNAL error
+ * so internals never reach clients.
+ */
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+
+export enum ErrorCode {
+  BadUserInput = 'BAD_USER_INPUT',
+  NotFound = 'NOT_FOUND',
+  Forbidden = 'FORBIDDEN',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Conflict = 'CONFLICT',
+  RateLimited = 'RATE_LIMITED',
+  Unavailable = 'UNAVAILABLE',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.BadUserInput, message, details);
+export const notFound = (what: string, id: string) => new DomainError(ErrorCode.NotFound, `${what} ${id} was not found`);
+export const forbidden = (message: string) => new DomainError(ErrorCode.Forbidden, message);
+export const unauthenticated = (message: string) => new DomainError(ErrorCode.Unauthenticated, message);
+export const conflict = (message: string) => new DomainError(ErrorCode.Conflict, message);
+export const unavailable = (message: string) => new DomainError(ErrorCode.Unavailable, message);
+
+/** HTTP status that goes with a code when the error ends a request before execution (auth, limits). */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.BadUserInput:
+      return 400;
+    case ErrorCode.NotFound:
+      return 404;
+    case ErrorCode.Forbidden:
+      return 403;
+    case ErrorCode.Unauthenticated:
+      return 401;
+    case ErrorCode.Conflict:
+      return 409;
+    case ErrorCode.RateLimited:
+      return 429;
+    case ErrorCode.Unavailable:
+      return 503;
+    default: {
+      const unknownCode: never = code;
+      throw new Error(`unmapped error code ${String(unknownCode)}`);
+    }
+  }
+}
+
+export function toGraphQLError(error: DomainError, withHttpStatus = false): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: error.code,
+      ...(error.details ? { details: error.details } : {}),
+      ...(withHttpStatus ? { http: { status: httpStatusOf(error.code) } } : {}),
+    },
+  });
+}
+
+const PASSTHROUGH_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Apollo Server formatError: domain errors keep their code and message; GraphQL's own validation errors pass;
+ * type-graphql's argument validation becomes BAD_USER_INPUT; everything else is masked.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrap(error);
+  if (original instanceof DomainError) {
+    return { ...formatted, message: original.message, extensions: { code: original.code, ...(original.details ? { details: original.details } : {}) } };
+  }
+  if (original instanceof ArgumentValidationError) {
+    const failures = flattenValidation(original.extensions.validationErrors ?? []);
+    return { message: `Input is not valid: ${failures.flatMap((f) => f.problems).join('; ')}`, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BadUserInput, failures } };
+  }
+  const code = String(formatted.extensions?.code ?? '');
+  if (PASSTHROUGH_CODES.has(code)) return formatted;
+  return { message: 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+interface ValidationFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFailure[];
+}
+
+/** class-validator's tree, reduced to field paths and messages (never the submitted values). */
+function flattenValidation(errors: readonly ValidationFailure[], prefix = ''): Array<{ field: string; problems: string[] }> {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
+    return [...own, ...flattenValidation(error.children ?? [], field)];
+  });
+}
+
+function unwrap(error: unknown): unknown {
+  let current = error as { originalError?: unknown } | undefined;
+  while (current && current.originalError && current.originalError !== current) current = current.originalError as typeof current;
+  return current;
+}

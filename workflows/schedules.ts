@@ -1,0 +1,48 @@
+/**
+ * Temporal Schedules Loopdesk keeps per workspace. Creating one is idempotent, so the caller (workspace
+ * creation, start-up reconciliation) can call it whenever it is unsure the schedule exists.
+ */
+import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { weeklyIntelligenceReport } from './index';
+
+export interface WeeklyReportScheduleOptions {
+  workspaceId: string;
+  taskQueue: string;
+  /** IANA zone of the workspace, e.g. "Europe/Paris"; the report arrives Monday 06:00 there. */
+  timeZone: string;
+}
+
+export function weeklyReportScheduleId(workspaceId: string): string {
+  return `weekly-report-${workspaceId}`;
+}
+
+export async function ensureWeeklyReportSchedule(client: Client, options: WeeklyReportScheduleOptions): Promise<ScheduleHandle> {
+  const scheduleId = weeklyReportScheduleId(options.workspaceId);
+  try {
+    return await client.schedule.create<typeof weeklyIntelligenceReport>({
+      scheduleId,
+      spec: {
+        calendars: [{ dayOfWeek: 'MONDAY', hour: 6, minute: 0, comment: 'Monday 06:00 in the workspace time zone' }],
+        timezone: options.timeZone,
+      },
+      action: {
+        type: 'startWorkflow',
+        // By name, so this module (loaded by services) does not pull workflow code in; the generic checks args.
+        workflowType: 'weeklyIntelligenceReport',
+        // No isoWeek: each run reports on the week that ended before its scheduled time.
+        args: [{ workspaceId: options.workspaceId }],
+        taskQueue: options.taskQueue,
+        workflowId: scheduleId,
+      },
+      policies: {
+        // A report still running a week later is stuck; don't pile another on top of it.
+        overlap: ScheduleOverlapPolicy.SKIP,
+        // After an outage of up to a day, still send the report that was missed.
+        catchupWindow: '1 day',
+      },
+    });
+  } catch (error) {
+    if (error instanceof ScheduleAlreadyRunning) return client.schedule.getHandle(scheduleId);
+    throw error;
+  }
+}

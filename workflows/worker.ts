@@ -1,0 +1,122 @@
+/**
+ * The worker process: runs Loopdesk's workflows and activities on TEMPORAL_TASK_QUEUE, and the shared HTTP
+ * shell (/health, /ready = the worker is polling, /metrics) on PORT.
+ *
+ * Start-up: config → HTTP shell → Temporal connection (retried until the server answers) → worker → ready.
+ * The shell comes first so that /health answers and /ready says why while Temporal is still starting
+ * (`npm start` launches the dev server alongside). Shutdown on SIGTERM/SIGINT reverses it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { commonEnv, parseConfig, portEnv, temporalEnv } from '../services/shared/config';
+import { createHttpShell } from '../services/shared/http-server';
+import { Logger, createLogger } from '../services/shared/logger';
+import { createMetrics } from '../services/shared/metrics';
+import { createActivities } from './activities';
+import { createLoopdeskWorker } from './worker-factory';
+
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+/** Routes the SDK's logs (and the Rust core's, forwarded) into the process's JSON log. */
+function temporalLogger(logger: Logger): TemporalLogger {
+  const child = logger.child({ component: 'temporal-sdk' });
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+    child[method](meta ?? {}, message);
+  };
+  return {
+    log,
+    trace: (message, meta) => log('TRACE', message, meta),
+    debug: (message, meta) => log('DEBUG', message, meta),
+    info: (message, meta) => log('INFO', message, meta),
+    warn: (message, meta) => log('WARN', message, meta),
+    error: (message, meta) => log('ERROR', message, meta),
+  };
+}
+
+async function connectWithRetry(address: string, logger: Logger, signal: AbortSignal): Promise<NativeConnection> {
+  let delayMs = 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await NativeConnection.connect({ address });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      logger.warn({ address, attempt, retryInMs: delayMs, err: error }, 'Temporal is not answering yet');
+      await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) throw new Error('shutdown requested while waiting for Temporal');
+      delayMs = Math.min(delayMs * 2, 5_000);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig({ ...commonEnv, ...temporalEnv, ...portEnv('worker') });
+  const logger = createLogger('worker', config.LOG_LEVEL);
+  // We shut the worker down ourselves, in order, instead of letting the SDK react to signals on its own.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+  });
+  const metrics = createMetrics('worker');
+
+  let worker: Worker | undefined;
+  const shell = createHttpShell({
+    logger,
+    metrics,
+    readiness: [
+      {
+        name: 'temporal-worker',
+        check: async () => {
+          const state = worker?.getState() ?? 'CONNECTING';
+          if (state !== 'RUNNING') throw new Error(`worker is ${state}`);
+        },
+      },
+    ],
+  });
+  const port = await shell.listen(config.PORT);
+  logger.info({ port }, 'worker HTTP shell listening');
+
+  const stopping = new AbortController();
+  for (const signal of SHUTDOWN_SIGNALS) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      stopping.abort();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+    });
+  }
+
+  let connection: NativeConnection | undefined;
+  let failed = false;
+  try {
+    connection = await connectWithRetry(config.TEMPORAL_ADDRESS, logger, stopping.signal);
+    worker = await createLoopdeskWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ logger }),
+    });
+    if (!stopping.signal.aborted) {
+      const running = worker.run();
+      logger.info({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+      await running;
+    }
+  } catch (error) {
+    if (!stopping.signal.aborted) {
+      failed = true;
+      logger.fatal({ err: error }, 'worker failed');
+    }
+  } finally {
+    await shell.close();
+    await connection?.close();
+  }
+  logger.info('worker stopped');
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  // Only configuration errors land here, before there is a logger.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
