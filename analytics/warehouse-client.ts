@@ -31,7 +31,7 @@ export async function createWarehouse(config: WarehouseConfig, logger?: Logger):
   const database = config.CLICKHOUSE_DATABASE;
   const { client, release, where } = config.CLICKHOUSE_URL
     ? openServer(config.CLICKHOUSE_URL, config)
-    : await openChdb(path.resolve(config.WAREHOUSE_PATH));
+    : openChdb(path.resolve(config.WAREHOUSE_PATH));
 
   try {
     // The identifier passed the config regex; DDL cannot take it as a bound parameter.
@@ -56,6 +56,16 @@ export async function createWarehouse(config: WarehouseConfig, logger?: Logger):
   };
 }
 
+/**
+ * Settings whose defaults differ between ClickHouse versions, pinned so both modes answer alike.
+ * chDB 26 prints UInt64 (count(), uniqExact…) as JSON numbers; servers before 25.x quote them as
+ * strings. Numbers everywhere: counts stay far below 2^53. Cast to String where an exact 64-bit
+ * value matters (hashes).
+ */
+const PINNED_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+type InjectedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
 interface Opened {
   client: ClickHouseClient;
   /** Extra teardown after client.close(). */
@@ -65,13 +75,21 @@ interface Opened {
 }
 
 function openServer(url: string, config: WarehouseConfig): Opened {
-  const client = createClient({ url, username: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD });
+  const client = createClient({
+    url,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+    clickhouse_settings: PINNED_SETTINGS,
+  });
   const { origin, pathname } = new URL(url);
   return { client, release: async () => undefined, where: `${origin}${pathname === '/' ? '' : pathname}` };
 }
 
-async function openChdb(dataPath: string): Promise<Opened> {
-  const [{ createChdbConnection }, { drainPending }] = await Promise.all([import('chdb/connection'), import('chdb')]);
+function openChdb(dataPath: string): Opened {
+  // Loaded here, not at the top, so server mode never pays for the engine. `require` rather than
+  // import: tsconfig's node10 module resolution ignores package "exports", where chdb/connection lives.
+  const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/dist/connection');
+  const { drainPending } = require('chdb') as typeof import('chdb');
   let connection: ReturnType<typeof createChdbConnection>;
   try {
     // Creates the directory when missing.
@@ -84,7 +102,10 @@ async function openChdb(dataPath: string): Promise<Opened> {
     );
   }
   return {
-    client: createClient({ connection }),
+    // chdb types its connection against @clickhouse/client-common 1.23.0, @clickhouse/client 1.23.1
+    // against its own bundled copy of the same declarations; classes with private members in them
+    // make the identical shapes nominally different to tsc.
+    client: createClient({ connection: connection as unknown as InjectedConnection, clickhouse_settings: PINNED_SETTINGS }),
     // close() returns before the engine lets go of the directory if an operation was still running;
     // waiting here means the process can open another directory right after (tests do).
     release: () => drainPending(),

@@ -97,11 +97,12 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activities: createActivities({ logger }),
     });
-    if (!stopping.signal.aborted) {
-      const running = worker.run();
-      logger.info({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-      await running;
-    }
+    // run() marks the worker RUNNING synchronously; a signal that came while it was being built (bundling
+    // takes seconds) stops it straight away, which also releases the connection for close().
+    const running = worker.run();
+    if (stopping.signal.aborted) worker.shutdown();
+    else logger.info({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+    await running;
   } catch (error) {
     if (!stopping.signal.aborted) {
       failed = true;

@@ -1,0 +1,111 @@
+/**
+ * Writes interaction events to {database}.interaction_events (migration 001) in JSONEachRow chunks.
+ * Sending an event again is safe: rows share event_id and collapse (see the migration for how reads
+ * stay exact before they do).
+ */
+import type { Warehouse } from './warehouse-client';
+
+/**
+ * One interaction signal, as the relay hands it over. Optional fields an event does not carry are
+ * stored as '' (strings) or 0 (numbers), never NULL.
+ */
+export interface InteractionEvent {
+  eventId: string;
+  workspaceId: string;
+  /** e.g. question_asked, answer_shown, rated, escalated, corrected, resolved, reopened. */
+  eventType: string;
+  occurredAt: Date;
+  conversationId?: string;
+  messageId?: string;
+  customerId?: string;
+  accountId?: string;
+  knowledgeItemId?: string;
+  topic?: string;
+  /** Page of the product the question was asked from. */
+  page?: string;
+  plan?: string;
+  channel?: string;
+  /** What the assistant did, e.g. answered or handed_off. */
+  decision?: string;
+  handoffReason?: string;
+  confidence?: number;
+  latencyMs?: number;
+  rating?: number;
+  text?: string;
+  /** Event-specific details; stored as a JSON string. */
+  payload?: Record<string, unknown>;
+  correlationId?: string;
+}
+
+/** Column names of interaction_events, as sent. ingested_at is left to its DEFAULT now64(3). */
+interface InteractionEventRow {
+  event_id: string;
+  workspace_id: string;
+  event_type: string;
+  occurred_at: string;
+  conversation_id: string;
+  message_id: string;
+  customer_id: string;
+  account_id: string;
+  knowledge_item_id: string;
+  topic: string;
+  page: string;
+  plan: string;
+  channel: string;
+  decision: string;
+  handoff_reason: string;
+  confidence: number;
+  latency_ms: number;
+  rating: number;
+  text: string;
+  payload: string;
+  correlation_id: string;
+}
+
+export const EVENT_INSERT_CHUNK_SIZE = 5_000;
+
+/** Inserts every event, `chunkSize` rows per request; returns how many rows were sent. */
+export async function insertEvents(
+  warehouse: Warehouse,
+  events: readonly InteractionEvent[],
+  chunkSize = EVENT_INSERT_CHUNK_SIZE,
+): Promise<number> {
+  const table = `${warehouse.database}.interaction_events`;
+  for (let start = 0; start < events.length; start += chunkSize) {
+    const values = events.slice(start, start + chunkSize).map(toRow);
+    await warehouse.client.insert({ table, values, format: 'JSONEachRow' });
+  }
+  return events.length;
+}
+
+function toRow(event: InteractionEvent): InteractionEventRow {
+  return {
+    event_id: event.eventId,
+    workspace_id: event.workspaceId,
+    event_type: event.eventType,
+    occurred_at: toDateTime64(event.occurredAt),
+    conversation_id: event.conversationId ?? '',
+    message_id: event.messageId ?? '',
+    customer_id: event.customerId ?? '',
+    account_id: event.accountId ?? '',
+    knowledge_item_id: event.knowledgeItemId ?? '',
+    topic: event.topic ?? '',
+    page: event.page ?? '',
+    plan: event.plan ?? '',
+    channel: event.channel ?? '',
+    decision: event.decision ?? '',
+    handoff_reason: event.handoffReason ?? '',
+    confidence: event.confidence ?? 0,
+    latency_ms: Math.max(0, Math.round(event.latencyMs ?? 0)),
+    rating: Math.round(event.rating ?? 0),
+    text: event.text ?? '',
+    payload: JSON.stringify(event.payload ?? {}),
+    correlation_id: event.correlationId ?? '',
+  };
+}
+
+/** `YYYY-MM-DD hh:mm:ss.sss` in UTC: the form every ClickHouse version parses without best_effort. */
+function toDateTime64(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw new RangeError('InteractionEvent.occurredAt is an invalid Date');
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -1,0 +1,163 @@
+/**
+ * The relay: moves every service's outbox events into the warehouse in batches. Each batch is locked
+ * (FOR UPDATE SKIP LOCKED), written to ClickHouse, then marked published in the same Postgres transaction,
+ * so a crash or a warehouse outage leaves the events unpublished and they are sent again later. A resend
+ * is harmless: interaction_events dedups on event_id. The marks are the relay's durable cursor.
+ */
+import { Pool, PoolClient } from 'pg';
+import { Gauge, Registry } from 'prom-client';
+import type { Logger } from '../services/shared/logger';
+import { InteractionEvent, insertEvents } from './event-writer';
+import type { Warehouse } from './warehouse-client';
+
+/** Postgres schemas whose outbox the relay drains. */
+export const OUTBOX_SCHEMAS = ['conversation', 'knowledge', 'account_context'] as const;
+
+export interface RelayOptions {
+  pool: Pool;
+  warehouse: Warehouse;
+  logger: Logger;
+  batchSize?: number;
+  intervalMs?: number;
+  registry?: Registry;
+}
+
+interface OutboxRow {
+  id: string;
+  workspace_id: string;
+  type: string;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+  correlation_id: string;
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? undefined : String(value));
+const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+export function toInteractionEvent(row: OutboxRow): InteractionEvent {
+  const p = row.payload;
+  return {
+    eventId: row.id,
+    workspaceId: row.workspace_id,
+    eventType: row.type,
+    occurredAt: row.occurred_at,
+    conversationId: str(p.conversationId),
+    messageId: str(p.messageId),
+    customerId: str(p.customerId),
+    accountId: str(p.accountId),
+    knowledgeItemId: str(p.knowledgeItemId),
+    topic: str(p.topic),
+    page: str(p.page),
+    plan: str(p.plan),
+    channel: str(p.channel),
+    decision: str(p.decision),
+    handoffReason: str(p.handOffReason),
+    confidence: num(p.confidence),
+    latencyMs: num(p.latencyMs) === undefined ? undefined : Math.max(0, Math.round(num(p.latencyMs)!)),
+    rating: num(p.rating),
+    text: str(p.text),
+    payload: p,
+    correlationId: row.correlation_id,
+  };
+}
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private readonly lag: Gauge<'source'>;
+  private readonly batchSize: number;
+  private readonly intervalMs: number;
+
+  constructor(private readonly options: RelayOptions) {
+    this.batchSize = options.batchSize ?? 1_000;
+    this.intervalMs = options.intervalMs ?? 500;
+    this.lag = new Gauge({
+      name: 'loopdesk_relay_lag_seconds',
+      help: 'Age of the oldest outbox event not yet in the warehouse, per source schema',
+      labelNames: ['source'] as const,
+      registers: options.registry ? [options.registry] : [],
+    });
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.drainAll()
+        .then(() => undefined)
+        .catch((error) => this.options.logger.warn({ err: error }, 'relay pass failed; events stay in the outbox and are retried'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Drains every source until it has nothing unpublished; returns how many events were moved. */
+  async drainAll(): Promise<number> {
+    let moved = 0;
+    for (const schema of OUTBOX_SCHEMAS) {
+      if (!(await this.hasOutbox(schema))) continue;
+      for (;;) {
+        const count = await this.relayBatch(schema);
+        moved += count;
+        if (count < this.batchSize) break;
+      }
+      await this.measureLag(schema);
+    }
+    return moved;
+  }
+
+  private async relayBatch(schema: string): Promise<number> {
+    const client = await this.options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, workspace_id, type, occurred_at, payload, correlation_id
+           FROM ${schema}.outbox_events
+          WHERE published_at IS NULL
+          ORDER BY position
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      if (rows.length > 0) {
+        await insertEvents(this.options.warehouse, rows.map(toInteractionEvent));
+        await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      }
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await rollback(client);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async hasOutbox(schema: string): Promise<boolean> {
+    const { rows } = await this.options.pool.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`${schema}.outbox_events`]);
+    return rows[0]?.present === true;
+  }
+
+  private async measureLag(schema: string): Promise<void> {
+    const { rows } = await this.options.pool.query<{ lag: number | null }>(
+      `SELECT extract(epoch FROM now() - min(occurred_at))::float8 AS lag FROM ${schema}.outbox_events WHERE published_at IS NULL`,
+    );
+    this.lag.set({ source: schema }, rows[0]?.lag ?? 0);
+  }
+}
+
+async function rollback(client: PoolClient): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+  } catch {
+    // The connection is gone; Postgres rolls the transaction back itself.
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The gateway process: config → static supergraph → Apollo Gateway with signed context forwarding →
+ * authentication, depth/cost limits → server → ready.
+ */
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express from 'express';
+import { DomainError, formatError, toGraphQLError } from '../services/shared/errors';
+import { graphqlMetricsPlugin } from '../services/shared/graphql-metrics-plugin';
+import { createHttpShell } from '../services/shared/http-server';
+import { InternalGraphQLClient } from '../services/shared/internal-client';
+import { createLogger } from '../services/shared/logger';
+import { createMetrics } from '../services/shared/metrics';
+import { currentRequestId, newRequestId } from '../services/shared/request-context';
+import { runProcess } from '../services/shared/run-process';
+import { Authenticator } from './authenticator';
+import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
+import { GatewayContext, SignedContextDataSource } from './signed-context-data-source';
+
+export async function startGateway(config: GatewayConfig, host?: string) {
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const metrics = createMetrics('gateway');
+  const urls = subgraphUrls(config);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET),
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.MAX_QUERY_DEPTH },
+    costLimit: { maxCost: config.MAX_QUERY_COST },
+    maxAliases: { n: config.MAX_QUERY_ALIASES },
+    maxTokens: { n: config.MAX_QUERY_TOKENS },
+    maxDirectives: { n: 50 },
+    blockFieldSuggestion: { enabled: !config.GATEWAY_INTROSPECTION },
+  });
+  const protections = armor.protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    introspection: config.GATEWAY_INTROSPECTION,
+    includeStacktraceInErrorResponses: false,
+    validationRules: protections.validationRules,
+    plugins: [...protections.plugins, ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(metrics)],
+  });
+  await apollo.start();
+
+  const authenticator = new Authenticator(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET), config.AUTH_CACHE_TTL_MS);
+  const shell = createHttpShell({
+    logger,
+    metrics,
+    readiness: Object.entries(urls).map(([name, url]) => ({
+      name,
+      check: async () => {
+        const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2_000) });
+        if (!response.ok) throw new Error(`${name} answered ${response.status}`);
+      },
+    })),
+  });
+  shell.app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GatewayContext> => {
+        const requestId = currentRequestId() ?? newRequestId();
+        const authorization = req.header('authorization');
+        const apiKey = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+        try {
+          const caller = await authenticator.authenticate(apiKey, req.header('x-customer-token') ?? undefined, requestId);
+          return { caller, requestId };
+        } catch (error) {
+          if (error instanceof DomainError) throw toGraphQLError(error, true);
+          throw error;
+        }
+      },
+    }),
+  );
+  const port = await shell.listen(config.PORT, host);
+  logger.info({ port }, 'gateway listening');
+  return {
+    port,
+    async stop() {
+      await shell.close();
+      await apollo.stop();
+    },
+  };
+}
+
+if (require.main === module) runProcess('gateway', () => startGateway(loadGatewayConfig()));

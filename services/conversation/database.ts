@@ -1,0 +1,17 @@
+/** Conversation's tables live in the Postgres schema "conversation". */
+import { openServiceDatabase } from '../shared/database';
+import { OutboxEventEntity } from '../shared/outbox';
+import { ConversationEntity } from './conversation/conversation.entity';
+import { MessageEntity } from './conversation/message.entity';
+import { Initial1764100000000 } from './migrations/1764100000000-initial';
+
+export const CONVERSATION_SCHEMA = 'conversation';
+
+export function openConversationDatabase(url: string) {
+  return openServiceDatabase({
+    url,
+    schema: CONVERSATION_SCHEMA,
+    entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
+    migrations: [Initial1764100000000],
+  });
+}

@@ -1,0 +1,16 @@
+/** Knowledge's tables live in the Postgres schema "knowledge". */
+import { openServiceDatabase } from '../shared/database';
+import { KnowledgeItemEntity } from './knowledge-item/knowledge-item.entity';
+import { PassageEntity } from './knowledge-item/passage.entity';
+import { Initial1764100000000 } from './migrations/1764100000000-initial';
+
+export const KNOWLEDGE_SCHEMA = 'knowledge';
+
+export function openKnowledgeDatabase(url: string) {
+  return openServiceDatabase({
+    url,
+    schema: KNOWLEDGE_SCHEMA,
+    entities: [KnowledgeItemEntity, PassageEntity],
+    migrations: [Initial1764100000000],
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The transactional outbox: a service writes its domain events in the same transaction as the change that
+ * caused them, into an `outbox_events` table in its own schema. The relay (analytics/) drains these tables
+ * into the warehouse; it is the one reader besides the owner, and it only reads and marks them.
+ */
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+import { currentRequestId } from './request-context';
+
+@Entity({ name: 'outbox_events' })
+export class OutboxEventEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  /** Monotonic order within one service's outbox (bigserial), the relay's cursor. */
+  @Column({ type: 'bigint', insert: false, update: false })
+  position!: string;
+
+  @Column({ name: 'workspace_id', type: 'uuid' })
+  workspaceId!: string;
+
+  @Column({ type: 'text' })
+  type!: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ name: 'correlation_id', type: 'text', default: '' })
+  correlationId!: string;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}
+
+export interface DomainEvent {
+  workspaceId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurredAt?: Date;
+}
+
+/** Call inside the transaction that makes the change. */
+export async function recordEvents(tx: EntityManager, events: DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.getRepository(OutboxEventEntity).insert(
+    events.map((event) => ({
+      id: randomUUID(),
+      workspaceId: event.workspaceId,
+      type: event.type,
+      occurredAt: event.occurredAt ?? new Date(),
+      payload: event.payload,
+      correlationId: currentRequestId() ?? '',
+      publishedAt: null,
+    })) as never,
+  );
+}
+
+/** SQL for a service's migration: the same outbox table shape in every schema. */
+export function outboxTableSql(schema: string): string[] {
+  return [
+    `CREATE TABLE ${schema}.outbox_events (
+       id uuid PRIMARY KEY,
+       position bigserial NOT NULL UNIQUE,
+       workspace_id uuid NOT NULL,
+       type text NOT NULL,
+       occurred_at timestamptz NOT NULL,
+       payload jsonb NOT NULL,
+       correlation_id text NOT NULL DEFAULT '',
+       published_at timestamptz
+     )`,
+    `CREATE INDEX outbox_events_unpublished ON ${schema}.outbox_events (position) WHERE published_at IS NULL`,
+  ];
+}

@@ -1,0 +1,67 @@
+/**
+ * A real Temporal server for tests: `temporal server start-dev`, headless, on free ports, with its SQLite
+ * state in a temporary directory that stop() removes. Each test file gets its own (start-up takes well
+ * under a second), so files stay independent and can run in parallel.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { freePort } from '../../deploy/local/free-port';
+import { resolveTemporalCli, startTemporalDevServer } from '../../deploy/local/temporal-cli';
+
+export interface TestTemporal {
+  /** host:port of the frontend, namespace "default". */
+  address: string;
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+// freePort() hands back a port another process could grab before the server binds it; try again if so.
+const START_ATTEMPTS = 3;
+
+/**
+ * Keeps the SDK's worker lifecycle chatter (bundle built, state changes) out of test output; warnings and
+ * errors still show. Call before creating any worker or NativeConnection in the test file.
+ */
+export function quietTemporalRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed for this module registry: keep whatever is there.
+  }
+}
+
+export async function startTestTemporal(): Promise<TestTemporal> {
+  const binary = resolveTemporalCli(REPO_ROOT, process.env);
+  if (!binary) {
+    throw new Error(
+      'No Temporal CLI found (TEMPORAL_CLI_PATH, `temporal` on PATH, or .tools/temporal). ' +
+        'Run `npm run tools:temporal` once to build it (needs Go >= 1.23).',
+    );
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'loopdesk-temporal-'));
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      const server = await startTemporalDevServer({
+        binary,
+        dbFile: path.join(dataDir, `temporal-${attempt}.db`),
+        port: await freePort(),
+        uiPort: await freePort(),
+        headless: true,
+      });
+      return {
+        address: server.address,
+        async stop() {
+          await server.stop();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  await rm(dataDir, { recursive: true, force: true });
+  throw lastError;
+}

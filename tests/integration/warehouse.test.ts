@@ -1,0 +1,197 @@
+/**
+ * The warehouse on chDB: migrations, idempotent event inserts and the daily topic aggregate.
+ * chDB binds one data directory per process, so this file opens one temporary directory for its
+ * whole run and every test works in its own workspace inside it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { insertEvents, type InteractionEvent } from '../../analytics/event-writer';
+import { migrateWarehouse } from '../../analytics/migrate';
+import { createWarehouse, type Warehouse } from '../../analytics/warehouse-client';
+
+const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-warehouse-'));
+const config = parseConfig(warehouseEnv, { WAREHOUSE_PATH: dataPath, CLICKHOUSE_DATABASE: 'loopdesk_test' });
+let warehouse: Warehouse;
+let firstRun: string[];
+
+beforeAll(async () => {
+  warehouse = await createWarehouse(config);
+  firstRun = await migrateWarehouse(warehouse);
+});
+
+afterAll(async () => {
+  await warehouse?.close();
+  rmSync(dataPath, { recursive: true, force: true });
+});
+
+async function rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const result = await warehouse.client.query({
+    query,
+    query_params: { database: warehouse.database, ...params },
+    format: 'JSONEachRow',
+  });
+  return result.json<T>();
+}
+
+function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<InteractionEvent, 'eventType' | 'occurredAt'>): InteractionEvent {
+  return { eventId: randomUUID(), workspaceId, correlationId: randomUUID(), ...fields };
+}
+
+describe('warehouse migrations', () => {
+  it('apply every file once, in order, and a second run applies nothing', async () => {
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql']);
+
+    const sut = migrateWarehouse;
+    await expect(sut(warehouse)).resolves.toEqual([]);
+
+    const recorded = await rows<{ version: number; name: string }>(
+      'SELECT version, name FROM {database:Identifier}.schema_migrations FINAL ORDER BY version',
+    );
+    expect(recorded).toEqual([
+      { version: 1, name: '001-interaction-events.sql' },
+      { version: 2, name: '002-daily-topic-stats.sql' },
+    ]);
+    const tables = await rows<{ name: string }>(
+      'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
+    );
+    expect(tables.map((table) => table.name)).toEqual([
+      'daily_topic_stats',
+      'daily_topic_stats_mv',
+      'interaction_events',
+      'schema_migrations',
+    ]);
+  });
+
+  it('a file that fails is not recorded and runs again from the top on the next run', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'loopdesk-migrations-'));
+    const runner: Warehouse = { client: warehouse.client, database: 'loopdesk_test_runner', close: async () => undefined };
+    await warehouse.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${runner.database}` });
+    const table = (name: string) => `CREATE TABLE IF NOT EXISTS {database}.${name} (id UInt8) ENGINE = MergeTree ORDER BY id;`;
+    try {
+      writeFileSync(path.join(directory, '001-first.sql'), `-- comments may end with a semicolon;\n${table('a')}\n\n${table('b')}\n`);
+      writeFileSync(path.join(directory, '002-second.sql'), `${table('c')}\nTHIS IS NOT SQL;\n`);
+
+      const sut = () => migrateWarehouse(runner, undefined, directory);
+      await expect(sut()).rejects.toThrow(/Syntax error/);
+      writeFileSync(path.join(directory, '002-second.sql'), `${table('c')}\n${table('d')}\n`);
+      await expect(sut()).resolves.toEqual(['002-second.sql']);
+
+      const tables = await rows<{ name: string }>(
+        'SELECT name FROM system.tables WHERE database = {runner:String} ORDER BY name',
+        { runner: runner.database },
+      );
+      expect(tables.map((t) => t.name)).toEqual(['a', 'b', 'c', 'd', 'schema_migrations']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('are found applied by a second connection to the same directory', async () => {
+    const second = await createWarehouse(config);
+    try {
+      await expect(migrateWarehouse(second)).resolves.toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('interaction events', () => {
+  it('an event delivered twice counts once when read with FINAL or uniqExact(event_id)', async () => {
+    const workspaceId = randomUUID();
+    const events = [
+      event(workspaceId, { eventType: 'question_asked', occurredAt: new Date('2024-02-01T09:00:00.000Z'), topic: 'billing', text: 'How do I get an invoice?' }),
+      event(workspaceId, { eventType: 'answer_shown', occurredAt: new Date('2024-02-01T09:00:00.250Z'), topic: 'billing', confidence: 0.82, latencyMs: 250, decision: 'answered' }),
+      event(workspaceId, { eventType: 'rated', occurredAt: new Date('2024-02-01T09:01:00.000Z'), topic: 'billing', rating: 1 }),
+      event(workspaceId, { eventType: 'question_asked', occurredAt: new Date('2024-02-01T10:00:00.000Z'), topic: 'login', payload: { locale: 'de' } }),
+      event(workspaceId, { eventType: 'escalated', occurredAt: new Date('2024-02-01T10:00:05.000Z'), topic: 'login', handoffReason: 'low_confidence' }),
+    ];
+
+    const sut = insertEvents;
+    await expect(sut(warehouse, events, 2)).resolves.toBe(5);
+    await sut(warehouse, events, 2);
+
+    const [exact] = await rows<{ final: number; distinct: number }>(
+      `SELECT
+         (SELECT count() FROM {database:Identifier}.interaction_events FINAL WHERE workspace_id = {workspaceId:UUID}) AS final,
+         (SELECT uniqExact(event_id) FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}) AS distinct`,
+      { workspaceId },
+    );
+    expect(exact).toEqual({ final: 5, distinct: 5 });
+
+    const [stored] = await rows<Record<string, unknown>>(
+      `SELECT event_type, occurred_at, topic, confidence, latency_ms, decision, conversation_id, rating, payload
+       FROM {database:Identifier}.interaction_events FINAL
+       WHERE workspace_id = {workspaceId:UUID} AND event_id = {eventId:UUID}`,
+      { workspaceId, eventId: events[1].eventId },
+    );
+    expect(stored).toEqual({
+      event_type: 'answer_shown',
+      occurred_at: '2024-02-01 09:00:00.250',
+      topic: 'billing',
+      confidence: expect.closeTo(0.82, 5),
+      latency_ms: 250,
+      decision: 'answered',
+      conversation_id: '',
+      rating: 0,
+      payload: '{}',
+    });
+  });
+});
+
+describe('daily topic stats', () => {
+  it('count each event once per UTC day, topic and event type, within one workspace', async () => {
+    const workspaceId = randomUUID();
+    const otherWorkspaceId = randomUUID();
+    const asked = (topic: string, at: string) => event(workspaceId, { eventType: 'question_asked', topic, occurredAt: new Date(at) });
+    const events = [
+      // 2024-03-04
+      asked('billing', '2024-03-04T09:00:00.000Z'),
+      asked('billing', '2024-03-04T10:30:00.000Z'),
+      asked('billing', '2024-03-04T23:59:59.999Z'),
+      event(workspaceId, { eventType: 'escalated', topic: 'billing', occurredAt: new Date('2024-03-04T10:31:00.000Z') }),
+      asked('login', '2024-03-04T12:00:00.000Z'),
+      // 2024-03-05
+      asked('billing', '2024-03-05T00:00:00.000Z'),
+      asked('login', '2024-03-05T08:00:00.000Z'),
+      asked('login', '2024-03-05T08:05:00.000Z'),
+      // another workspace, same day and topic: must not show up
+      event(otherWorkspaceId, { eventType: 'question_asked', topic: 'billing', occurredAt: new Date('2024-03-04T09:00:00.000Z') }),
+    ];
+    // Re-delivery, once in a separate insert and once inside the same batch.
+    await insertEvents(warehouse, events);
+    await insertEvents(warehouse, [...events, events[0], events[5]]);
+
+    const sut = (query: string) => rows<Record<string, unknown>>(query, { workspaceId, from: '2024-03-04', to: '2024-03-05' });
+
+    const perDay = await sut(
+      `SELECT day, topic, event_type, uniqExactMerge(events) AS events
+       FROM {database:Identifier}.daily_topic_stats
+       WHERE workspace_id = {workspaceId:UUID} AND day BETWEEN {from:Date} AND {to:Date}
+       GROUP BY day, topic, event_type
+       ORDER BY day, topic, event_type`,
+    );
+    expect(perDay).toEqual([
+      { day: '2024-03-04', topic: 'billing', event_type: 'escalated', events: 1 },
+      { day: '2024-03-04', topic: 'billing', event_type: 'question_asked', events: 3 },
+      { day: '2024-03-04', topic: 'login', event_type: 'question_asked', events: 1 },
+      { day: '2024-03-05', topic: 'billing', event_type: 'question_asked', events: 1 },
+      { day: '2024-03-05', topic: 'login', event_type: 'question_asked', events: 2 },
+    ]);
+
+    const questionsPerTopic = await sut(
+      `SELECT topic, uniqExactMerge(events) AS questions
+       FROM {database:Identifier}.daily_topic_stats
+       WHERE workspace_id = {workspaceId:UUID} AND day BETWEEN {from:Date} AND {to:Date} AND event_type = 'question_asked'
+       GROUP BY topic
+       ORDER BY topic`,
+    );
+    expect(questionsPerTopic).toEqual([
+      { topic: 'billing', questions: 4 },
+      { topic: 'login', questions: 3 },
+    ]);
+  });
+});
