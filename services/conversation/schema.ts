@@ -1,6 +1,7 @@
 /** Builds the conversation subgraph schema from its resolvers and services. */
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
 import { InternalGraphQLClient } from '../shared/internal-client';
 import { workspaceStubReference } from '../shared/workspace-reference';
@@ -24,6 +25,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
 export function buildConversationSchema(services: ConversationServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [new ConversationResolver(services.conversations), new WorkspaceConversationsResolver(services.conversations)],
+    orphanedTypes: [Workspace],
     referenceResolvers: { Conversation: conversationReference(services.conversations), Workspace: workspaceStubReference },
   });
 }

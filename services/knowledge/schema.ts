@@ -1,6 +1,7 @@
 /** Builds the knowledge subgraph schema from its resolvers and services. */
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
 import { KnowledgeItemResolver, knowledgeItemReference } from './knowledge-item/knowledge-item.resolver';
 import { KnowledgeItemService } from './knowledge-item/knowledge-item.service';
@@ -18,6 +19,7 @@ export function createKnowledgeServices(db: DataSource): KnowledgeServices {
 export function buildKnowledgeSchema(services: KnowledgeServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [new KnowledgeItemResolver(services.knowledge), new WorkspaceKnowledgeResolver(services.knowledge)],
+    orphanedTypes: [Workspace],
     referenceResolvers: { KnowledgeItem: knowledgeItemReference, Workspace: workspaceStubReference },
   });
 }

@@ -1,0 +1,57 @@
+/**
+ * Insights subgraph process: config → warehouse (ClickHouse or chDB) and its migrations → relay of the
+ * services' outboxes → schema → server → ready. In the embedded mode this process owns the chDB directory,
+ * which is why the relay runs here.
+ */
+import 'reflect-metadata';
+import { Pool } from 'pg';
+import { migrateWarehouse } from '../../analytics/migrate';
+import { OutboxRelay } from '../../analytics/relay';
+import { createWarehouse } from '../../analytics/warehouse-client';
+import { hmacSecrets } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { createMetrics } from '../shared/metrics';
+import type { SubgraphContext } from '../shared/subgraph-context';
+import { runProcess } from '../shared/run-process';
+import { startSubgraph } from '../shared/subgraph-server';
+import { InsightsConfig, loadInsightsConfig } from './config';
+import { buildInsightsSchema, createInsightsServices } from './schema';
+
+export async function startInsights(config: InsightsConfig, host?: string) {
+  const logger = createLogger('insights', config.LOG_LEVEL);
+  const metrics = createMetrics('insights');
+  const warehouse = await createWarehouse(config, logger);
+  await migrateWarehouse(warehouse, logger);
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'loopdesk-relay' });
+  const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, registry: metrics.registry });
+  const schema = await buildInsightsSchema(createInsightsServices(warehouse));
+  const server = await startSubgraph(
+    {
+      name: 'insights',
+      schema,
+      secrets: hmacSecrets(config),
+      logger,
+      metrics,
+      readiness: [
+        { name: 'warehouse', check: () => warehouse.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json()) },
+        { name: 'postgres', check: () => pool.query('SELECT 1') },
+      ],
+      context: (auth): SubgraphContext => ({ auth }),
+    },
+    config.PORT,
+    host,
+  );
+  if (config.RELAY_ENABLED) relay.start();
+  return {
+    port: server.port,
+    relay,
+    async stop() {
+      await relay.stop();
+      await server.stop();
+      await pool.end();
+      await warehouse.close();
+    },
+  };
+}
+
+if (require.main === module) runProcess('insights', () => startInsights(loadInsightsConfig()));
