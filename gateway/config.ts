@@ -10,7 +10,7 @@ export const gatewayEnv = {
   ...peerUrlsEnv,
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
-  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(15),
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(1_000).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(4_000),

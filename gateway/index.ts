@@ -31,7 +31,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET),
   });
   const armor = new ApolloArmor({
-    maxDepth: { n: config.MAX_QUERY_DEPTH },
+    maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: false },
     costLimit: { maxCost: config.MAX_QUERY_COST },
     maxAliases: { n: config.MAX_QUERY_ALIASES },
     maxTokens: { n: config.MAX_QUERY_TOKENS },

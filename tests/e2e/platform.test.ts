@@ -1,0 +1,275 @@
+/**
+ * The platform end to end: real processes, real Postgres, Temporal dev server, chDB, through the gateway.
+ */
+import { CONTEXT_HEADER, signContext } from '../../services/shared/request-context';
+import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
+import { TestStack, startTestStack } from '../helpers/stack';
+
+jest.setTimeout(180_000);
+
+let env: TestStack;
+const keys: Record<'agent' | 'analyst' | 'widget', string> = { agent: '', analyst: '', widget: '' };
+let token: string;
+let answeredConversationId: string;
+
+const gw = (query: string, variables: Record<string, unknown>, apiKey?: string, customer?: string) =>
+  graphql(env.gatewayUrl, query, variables, { apiKey, customerToken: customer });
+
+const ASK = `mutation Ask($input: AskInput!) {
+  ask(input: $input) {
+    decision handOffReason confidence latencyMs
+    conversation { id status }
+    message { author text citations { version passage knowledgeItem { id title } } }
+  }
+}`;
+
+beforeAll(async () => {
+  env = await startTestStack();
+  for (const role of ['agent', 'analyst', 'widget'] as const) {
+    const created = dataOf(
+      await gw('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { role } } }', { input: { role: role.toUpperCase(), label: `${role} key` } }, env.adminKey),
+    );
+    keys[role] = created.createApiKey.secret;
+  }
+  dataOf(await gw('mutation { upsertAccount(input: { externalId: "acme", name: "Acme Corp", plan: "pro", seats: 12 }) { id } }', {}, env.adminKey));
+  dataOf(await gw('mutation { upsertCustomer(input: { externalId: "cust-1", email: "ana@acme.test", accountExternalId: "acme" }) { id } }', {}, env.adminKey));
+  dataOf(
+    await gw(
+      'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }',
+      {
+        input: {
+          title: 'Resetting your password',
+          body: 'To reset your password, open Settings, choose Security and click "Reset password". We email you a reset link that works for 30 minutes.',
+          topic: 'login',
+        },
+      },
+      env.adminKey,
+    ),
+  );
+  token = await customerToken(env.customerTokenSecret, 'cust-1');
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('one request through the gateway', () => {
+  it('answers a customer question from the knowledge base, citing the article version', async () => {
+    const result = dataOf(await gw(ASK, { input: { text: 'How do I reset my password?', page: '/settings' } }, keys.widget, token));
+    expect(result.ask.decision).toBe('ANSWERED');
+    expect(result.ask.message.author).toBe('AI');
+    expect(result.ask.message.citations).toHaveLength(1);
+    expect(result.ask.message.citations[0]).toMatchObject({ version: 1, knowledgeItem: { title: 'Resetting your password' } });
+    expect(result.ask.message.text).toContain('Reset password');
+    answeredConversationId = result.ask.conversation.id;
+  });
+
+  it('resolves entities across all four subgraphs in one query', async () => {
+    const query = `{
+      workspace {
+        id name
+        knowledgeItemCount
+        activity { questions answered handedOff }
+        conversations(page: { first: 5 }) {
+          edges { node {
+            id
+            customer { externalId email account { name plan seats } }
+            messages { author citations { version knowledgeItem { title topic } } }
+          } }
+        }
+      }
+    }`;
+    // The relay moves the ask's outbox events into the warehouse within moments; wait for them.
+    let workspace: any;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      workspace = dataOf(await gw(query, {}, keys.analyst)).workspace;
+      if (workspace.activity.questions >= 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(workspace.id).toBe(env.workspaceId);
+    expect(workspace.name).toBe('E2E workspace');
+    expect(workspace.knowledgeItemCount).toBe(1);
+    expect(workspace.activity).toEqual({ questions: 1, answered: 1, handedOff: 0 });
+    const conversation = workspace.conversations.edges[0].node;
+    expect(conversation.id).toBe(answeredConversationId);
+    expect(conversation.customer).toEqual({ externalId: 'cust-1', email: 'ana@acme.test', account: { name: 'Acme Corp', plan: 'pro', seats: 12 } });
+    expect(conversation.messages.map((m: { author: string }) => m.author)).toEqual(['CUSTOMER', 'AI']);
+    expect(conversation.messages[1].citations[0].knowledgeItem).toEqual({ title: 'Resetting your password', topic: 'login' });
+  });
+
+  it('hands off a question nothing in the knowledge base answers', async () => {
+    const result = dataOf(await gw(ASK, { input: { text: 'Can I pay the invoice in Swiss francs by cheque?' } }, keys.widget, token));
+    expect(result.ask.decision).toBe('HANDED_OFF');
+    expect(result.ask.message.citations).toEqual([]);
+    expect(result.ask.conversation.status).toBe('HANDED_OFF');
+  });
+});
+
+describe('authentication at the gateway', () => {
+  const query = '{ workspace { id name } }';
+
+  it('refuses a request without a key with UNAUTHENTICATED and no data', async () => {
+    const result = await gw(query, {});
+    expect(result.status).toBe(401);
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('refuses a wrong key', async () => {
+    const result = await gw(query, {}, 'ldk_admin_not-a-real-key');
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('refuses a revoked key', async () => {
+    const created = dataOf(await gw('mutation { createApiKey(input: { role: AGENT, label: "short-lived" }) { secret apiKey { id } } }', {}, env.adminKey)).createApiKey;
+    expect(dataOf(await gw(query, {}, created.secret)).workspace.id).toBe(env.workspaceId);
+    dataOf(await gw('mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }', { input: { id: created.apiKey.id } }, env.adminKey));
+    expect(codeOf(await gw(query, {}, created.secret))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a customer token not signed with the workspace secret', async () => {
+    const forged = await customerToken('a-secret-the-attacker-made-up-000000', 'cust-1');
+    const result = await gw(ASK, { input: { text: 'How do I reset my password?' } }, keys.widget, forged);
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+  });
+
+  it('stores keys hashed: the database never holds a key itself', async () => {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    const { rows } = await client.query('SELECT key_hash FROM account_context.api_keys');
+    await client.end();
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    for (const row of rows) expect(Object.values(keys)).not.toContain(row.key_hash);
+    for (const row of rows) expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('roles', () => {
+  it('a widget key cannot list conversations', async () => {
+    const result = await gw('{ workspace { conversations { edges { node { id } } } } }', {}, keys.widget, token);
+    expect(codeOf(result)).toBe('FORBIDDEN');
+  });
+
+  it('an analyst key cannot publish articles', async () => {
+    const result = await gw('mutation { createArticle(input: { title: "x", body: "y" }) { id } }', {}, keys.analyst);
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('an agent key cannot create API keys', async () => {
+    const result = await gw('mutation { createApiKey(input: { role: ADMIN, label: "escalate" }) { secret } }', {}, keys.agent);
+    expect(codeOf(result)).toBe('FORBIDDEN');
+  });
+});
+
+describe('subgraphs refuse anything that did not come through the gateway', () => {
+  const query = '{ workspace { id name } }';
+  const direct = (headers: Record<string, string>) => graphql(env.stack.urls['account-context'], query, {}, { headers });
+  const context = () => ({ workspaceId: env.workspaceId, role: 'admin' as const, subject: 'attacker', requestId: 'r-1' });
+
+  it.each(['conversation', 'knowledge', 'account-context', 'insights'] as const)('%s refuses a request with no context header', async (name) => {
+    const result = await graphql(env.stack.urls[name], '{ __typename }', {});
+    expect(result.status).toBe(401);
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a context signed with another secret', async () => {
+    const result = await direct({ [CONTEXT_HEADER]: signContext(context(), 'not-the-internal-secret-but-long-00000') });
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('refuses a tampered context', async () => {
+    const [, signature] = signContext({ ...context(), role: 'widget' }, env.hmacSecret).split('.');
+    const payload = Buffer.from(JSON.stringify({ ...context(), issuedAt: Date.now() })).toString('base64url');
+    const result = await direct({ [CONTEXT_HEADER]: `${payload}.${signature}` });
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+  });
+
+  it('accepts a correctly signed context (so the refusals above are about the signature)', async () => {
+    const result = await direct({ [CONTEXT_HEADER]: signContext(context(), env.hmacSecret) });
+    expect(dataOf(result).workspace.id).toBe(env.workspaceId);
+  });
+});
+
+describe('workspace isolation', () => {
+  let otherAdmin: string;
+  let customerId: string;
+  let knowledgeItemId: string;
+
+  beforeAll(async () => {
+    const created = dataOf(
+      await gw('mutation { createWorkspace(input: { name: "Other Co", timeZone: "Europe/Paris" }) { workspace { id timeZone } adminKey } }', {}, env.adminKey),
+    ).createWorkspace;
+    expect(created.workspace.timeZone).toBe('Europe/Paris');
+    otherAdmin = created.adminKey;
+    const conversation = dataOf(
+      await gw(`{ workspace { conversations(page: { first: 1 }) { edges { node { customer { id } messages { citations { knowledgeItem { id } } } } } } } }`, {}, keys.agent),
+    ).workspace.conversations.edges[0].node;
+    customerId = conversation.customer.id;
+    knowledgeItemId = conversation.messages.flatMap((m: any) => m.citations)[0].knowledgeItem.id;
+  });
+
+  it('a conversation id from another workspace is NOT_FOUND', async () => {
+    const result = await gw('query($id: ID!) { conversation(id: $id) { id } }', { id: answeredConversationId }, otherAdmin);
+    expect(codeOf(result)).toBe('NOT_FOUND');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('a customer id from another workspace is NOT_FOUND', async () => {
+    expect(codeOf(await gw('query($id: ID!) { customer(id: $id) { email } }', { id: customerId }, otherAdmin))).toBe('NOT_FOUND');
+  });
+
+  it('a knowledge item id from another workspace is NOT_FOUND', async () => {
+    expect(codeOf(await gw('query($id: ID!) { knowledgeItem(id: $id) { body } }', { id: knowledgeItemId }, otherAdmin))).toBe('NOT_FOUND');
+  });
+
+  it("the other workspace sees none of this workspace's data", async () => {
+    const workspace = dataOf(await gw('{ workspace { name knowledgeItemCount conversations { edges { node { id } } } activity { questions } } }', {}, otherAdmin)).workspace;
+    expect(workspace).toEqual({ name: 'Other Co', knowledgeItemCount: 0, conversations: { edges: [] }, activity: { questions: 0 } });
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['an empty question', { text: '   ' }, /empty/],
+    ['an oversized question', { text: 'x'.repeat(5000) }, /bytes/],
+    ['a malformed conversation id', { text: 'hello', conversationId: 'not-an-id' }, /UUID/],
+  ])('%s is BAD_USER_INPUT with a clear message', async (_case, input, message) => {
+    const result = await gw(ASK, { input }, keys.widget, token);
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(message);
+  });
+
+  it('an unknown time zone is BAD_USER_INPUT', async () => {
+    const result = await gw('mutation { createWorkspace(input: { name: "X", timeZone: "Mars/Olympus" }) { adminKey } }', {}, env.adminKey);
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+  });
+
+  it('an invalid email is BAD_USER_INPUT and names the field, not the value', async () => {
+    const result = await gw('mutation { upsertCustomer(input: { externalId: "c-9", email: "not-an-email" }) { id } }', {}, env.adminKey);
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(result.errors)).toContain('email');
+    expect(JSON.stringify(result.errors)).not.toContain('not-an-email');
+  });
+
+  it('a query with more aliases than allowed is refused before it runs', async () => {
+    const aliases = Array.from({ length: 40 }, (_, i) => `w${i}: workspace { id }`).join(' ');
+    const result = await gw(`{ ${aliases} }`, {}, keys.agent);
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]?.message).toMatch(/alias/i);
+  });
+
+  it('a query nested deeper than allowed is refused before it runs', async () => {
+    const deepest = '{ workspace { conversations { edges { node { messages { citations { knowledgeItem { id } } } } } } } }';
+    expect(dataOf(await gw(deepest, {}, keys.agent)).workspace).toBeDefined();
+    // Introspection types nest without end, so they can exceed any depth limit.
+    let selection = 'name';
+    for (let i = 0; i < 14; i++) selection = `ofType { ${selection} }`;
+    const result = await gw(`{ __schema { types { fields { type { ${selection} } } } } }`, {}, keys.agent);
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]?.message).toMatch(/depth/i);
+  });
+});

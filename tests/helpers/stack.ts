@@ -1,0 +1,95 @@
+/**
+ * Starts the whole Loopdesk stack for end-to-end tests: the real processes from dist/ (npm test builds
+ * first), a fresh database on the machine's Postgres, a Temporal dev server, chDB in a temp directory, and
+ * free ports. Uses deploy/local/stack.ts, the same code as `npm start`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '../../deploy/local/free-port';
+import { RunningStack, startStack } from '../../deploy/local/stack';
+import { InternalGraphQLClient } from '../../services/shared/internal-client';
+import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
+import { startTestTemporal } from './temporal';
+
+export const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export interface TestStack {
+  stack: RunningStack;
+  gatewayUrl: string;
+  hmacSecret: string;
+  databaseUrl: string;
+  workspaceId: string;
+  adminKey: string;
+  customerTokenSecret: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+  const database = `loopdesk_e2e_${randomBytes(5).toString('hex')}`;
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${database}`));
+  const databaseUrl = `${TEST_POSTGRES}/${database}`;
+  const temporal = await startTestTemporal();
+  const warehouseDir = mkdtempSync(path.join(tmpdir(), 'loopdesk-e2e-warehouse-'));
+  const hmacSecret = randomBytes(32).toString('hex');
+  const logs: string[] = [];
+  const names = ['gateway', 'conversation', 'knowledge', 'account-context', 'insights', 'worker'] as const;
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  let stack: RunningStack | undefined;
+  const cleanUp = async () => {
+    await stack?.stop();
+    await temporal.stop();
+    rmSync(warehouseDir, { recursive: true, force: true });
+    await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  };
+  try {
+    stack = await startStack({
+      repoRoot: path.resolve(__dirname, '..', '..'),
+      databaseUrl,
+      temporalAddress: temporal.address,
+      warehouse: { path: path.join(warehouseDir, 'warehouse') },
+      hmacSecret,
+      ports,
+      logLevel: 'warn',
+      onLog: (_name, line) => {
+        logs.push(line);
+        if (logs.length > 2_000) logs.shift();
+      },
+      extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...extraEnv },
+    });
+    const accountContext = new InternalGraphQLClient(stack.urls['account-context'], hmacSecret);
+    const created = await accountContext.request<{ bootstrapWorkspace: { workspace: { id: string }; adminKey: string; customerTokenSecret: string } | null }>(
+      'mutation { bootstrapWorkspace(name: "E2E workspace") { workspace { id } adminKey customerTokenSecret } }',
+      {},
+      { workspaceId: SYSTEM_WORKSPACE, role: 'system', subject: 'test:e2e' },
+    );
+    if (!created.bootstrapWorkspace) throw new Error('a fresh database already had a workspace');
+    return {
+      stack,
+      gatewayUrl: stack.gatewayUrl,
+      hmacSecret,
+      databaseUrl,
+      workspaceId: created.bootstrapWorkspace.workspace.id,
+      adminKey: created.bootstrapWorkspace.adminKey,
+      customerTokenSecret: created.bootstrapWorkspace.customerTokenSecret,
+      logs,
+      stop: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp().catch(() => undefined);
+    throw error;
+  }
+}
