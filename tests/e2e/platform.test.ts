@@ -206,8 +206,8 @@ describe('workspace isolation', () => {
     expect(created.workspace.timeZone).toBe('Europe/Paris');
     otherAdmin = created.adminKey;
     const conversation = dataOf(
-      await gw(`{ workspace { conversations(page: { first: 1 }) { edges { node { customer { id } messages { citations { knowledgeItem { id } } } } } } } }`, {}, keys.agent),
-    ).workspace.conversations.edges[0].node;
+      await gw('query($id: ID!) { conversation(id: $id) { customer { id } messages { citations { knowledgeItem { id } } } } }', { id: answeredConversationId }, keys.agent),
+    ).conversation;
     customerId = conversation.customer.id;
     knowledgeItemId = conversation.messages.flatMap((m: any) => m.citations)[0].knowledgeItem.id;
   });
