@@ -169,6 +169,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw new Error(`Cannot start the stack, compiled entry points are missing (run \`npm run build\`):\n${list}`);
   }
 
+  await Promise.all(START_ORDER.flat().map((name) => assertPortFree(name, ports[name])));
+
   // Never leave children behind when this process exits without calling stop().
   const killOnExit = () => {
     for (const child of processes.values()) if (isRunning(child)) child.kill('SIGKILL');

@@ -45,7 +45,7 @@ export function createHttpShell(options: { logger: Logger; metrics: ProcessMetri
           await check();
           return { name, ok: true };
         } catch (error) {
-          options.logger.warn({ err: error, dependency: name }, 'readiness check failed');
+          options.logger.debug({ err: error, dependency: name }, 'readiness check failed');
           return { name, ok: false };
         }
       }),
