@@ -2,6 +2,7 @@
  * The start sequence every Postgres-backed subgraph shares: config → Postgres (migrations) → schema →
  * server → ready, and its reverse on stop. Services supply what differs.
  */
+import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { hmacSecrets } from './config';
@@ -27,6 +28,8 @@ export interface PostgresSubgraphParts<S, C extends SubgraphContext> {
   buildSchema: (services: S) => Promise<GraphQLSchema>;
   createContext: (db: DataSource, auth: RequestContext, services: S) => C;
   readiness?: (services: S) => ReadinessCheck[];
+  /** Extra HTTP routes outside GraphQL (e.g. signed webhooks). */
+  routes?: (app: Express, services: S, logger: Logger) => void;
   /** Background work started after the server (pollers, relays); stopped first on shutdown. */
   startBackground?: (services: S, logger: Logger) => { stop(): Promise<void> };
 }
@@ -56,6 +59,7 @@ export async function startPostgresSubgraph<S, C extends SubgraphContext>(
       metrics,
       readiness: [{ name: 'postgres', check: () => db.query('SELECT 1') }, ...(parts.readiness?.(services) ?? [])],
       context: (auth) => parts.createContext(db, auth, services),
+      routes: parts.routes ? (app) => parts.routes!(app, services, logger) : undefined,
     },
     config.PORT,
     host,

@@ -22,6 +22,8 @@ export interface SubgraphOptions<C extends SubgraphContext> {
   logger: Logger;
   metrics: ProcessMetrics;
   readiness: ReadinessCheck[];
+  /** Extra HTTP routes outside GraphQL (e.g. signed webhooks), mounted before /graphql. */
+  routes?: (app: import('express').Express) => void;
   /** Builds the per-request context (loaders, scoped repositories) once the caller is verified. */
   context: (auth: RequestContext) => C | Promise<C>;
 }
@@ -42,6 +44,7 @@ export async function startSubgraph<C extends SubgraphContext>(options: Subgraph
     plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(options.metrics)],
   });
   await apollo.start();
+  options.routes?.(shell.app);
   shell.app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
