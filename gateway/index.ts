@@ -45,7 +45,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     introspection: config.GATEWAY_INTROSPECTION,
     includeStacktraceInErrorResponses: false,
     validationRules: protections.validationRules,
-    plugins: [...protections.plugins, ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(metrics)],
+    plugins: [...protections.plugins, ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(metrics, logger)],
   });
   await apollo.start();
 

@@ -12,6 +12,7 @@ import { buildInsightsSchema, createInsightsServices } from '../services/insight
 import { buildKnowledgeSchema, createKnowledgeServices } from '../services/knowledge/schema';
 import { DEFAULT_PORTS } from '../services/shared/config';
 import { createServiceDataSource } from '../services/shared/database';
+import { createLogger } from '../services/shared/logger';
 
 export interface SubgraphDefinition {
   name: 'conversation' | 'knowledge' | 'account-context' | 'insights';
@@ -41,6 +42,7 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
         createConversationServices(
           offline('conversation'),
           loadConversationConfig({ INTERNAL_HMAC_SECRET: 'schema-generation-only-secret-000000', DATABASE_URL: 'postgres://offline/none' }),
+          createLogger('schema', 'silent'),
         ),
       ),
   },

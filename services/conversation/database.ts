@@ -4,6 +4,7 @@ import { OutboxEventEntity } from '../shared/outbox';
 import { ConversationEntity } from './conversation/conversation.entity';
 import { MessageEntity } from './conversation/message.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
+import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-loop';
 
 export const CONVERSATION_SCHEMA = 'conversation';
 
@@ -12,6 +13,6 @@ export function openConversationDatabase(url: string) {
     url,
     schema: CONVERSATION_SCHEMA,
     entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000],
   });
 }

@@ -12,7 +12,7 @@ export function startConversation(config: ConversationConfig, host?: string) {
     {
       name: 'conversation',
       openDatabase: openConversationDatabase,
-      createServices: (db) => createConversationServices(db, config),
+      createServices: (db, logger) => createConversationServices(db, config, logger),
       buildSchema: buildConversationSchema,
       createContext: createRequestContext,
     },

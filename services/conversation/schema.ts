@@ -1,30 +1,55 @@
 /** Builds the conversation subgraph schema from its resolvers and services. */
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
 import { InternalGraphQLClient } from '../shared/internal-client';
+import type { Logger } from '../shared/logger';
 import { workspaceStubReference } from '../shared/workspace-reference';
+import { createAnswerer } from './answering/create-answerer';
 import { AccountContextClient } from './clients/account-context';
 import { KnowledgeClient } from './clients/knowledge';
 import type { ConversationConfig } from './config';
+import { AgentActionsService } from './conversation/agent-actions.service';
+import { AgentResolver } from './conversation/agent.resolver';
+import { AskService } from './conversation/ask.service';
 import { ConversationResolver, conversationReference } from './conversation/conversation.resolver';
 import { ConversationService } from './conversation/conversation.service';
+import { CustomerSignalsService } from './conversation/customer-signals.service';
+import { OutcomeReporter } from './conversation/outcome-reporter';
 import { WorkspaceConversationsResolver } from './workspace/workspace.resolver';
+import { Workspace } from './workspace/workspace.types';
 
 export interface ConversationServices {
   conversations: ConversationService;
+  asking: AskService;
+  signals: CustomerSignalsService;
+  agentActions: AgentActionsService;
 }
 
-export function createConversationServices(db: DataSource, config: ConversationConfig): ConversationServices {
+export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger): ConversationServices {
   const knowledge = new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET));
   const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET));
-  return { conversations: new ConversationService(db, knowledge, accountContext, config.MAX_QUESTION_BYTES) };
+  const conversations = new ConversationService(db, accountContext);
+  const outcomes = new OutcomeReporter(db, knowledge, logger);
+  const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
+    maxQuestionBytes: config.MAX_QUESTION_BYTES,
+    repeatContactWindowHours: config.REPEAT_CONTACT_WINDOW_HOURS,
+  }, logger);
+  return {
+    conversations,
+    asking,
+    signals: new CustomerSignalsService(db, conversations, outcomes),
+    agentActions: new AgentActionsService(db, conversations, knowledge, outcomes),
+  };
 }
 
 export function buildConversationSchema(services: ConversationServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new ConversationResolver(services.conversations), new WorkspaceConversationsResolver(services.conversations)],
+    resolvers: [
+      new ConversationResolver(services.conversations, services.asking, services.signals),
+      new AgentResolver(services.conversations, services.agentActions),
+      new WorkspaceConversationsResolver(services.conversations),
+    ],
     orphanedTypes: [Workspace],
     referenceResolvers: { Conversation: conversationReference(services.conversations), Workspace: workspaceStubReference },
   });

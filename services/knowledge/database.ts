@@ -1,8 +1,10 @@
 /** Knowledge's tables live in the Postgres schema "knowledge". */
 import { openServiceDatabase } from '../shared/database';
+import { OutboxEventEntity } from '../shared/outbox';
 import { KnowledgeItemEntity } from './knowledge-item/knowledge-item.entity';
 import { PassageEntity } from './knowledge-item/passage.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
+import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-loop';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -10,7 +12,7 @@ export function openKnowledgeDatabase(url: string) {
   return openServiceDatabase({
     url,
     schema: KNOWLEDGE_SCHEMA,
-    entities: [KnowledgeItemEntity, PassageEntity],
-    migrations: [Initial1764100000000],
+    entities: [KnowledgeItemEntity, PassageEntity, OutboxEventEntity],
+    migrations: [Initial1764100000000, LearningLoop1764200000000],
   });
 }

@@ -1,24 +1,57 @@
 /** Builds the knowledge subgraph schema from its resolvers and services. */
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
+import { workspaceStubReference } from '../shared/workspace-reference';
 import { KnowledgeItemResolver, knowledgeItemReference } from './knowledge-item/knowledge-item.resolver';
 import { KnowledgeItemService } from './knowledge-item/knowledge-item.service';
+import { AnswerPolicyService } from './learning/answer-policy.service';
+import { LearnedAnswerService } from './learning/learned-answer.service';
+import { LearningResolver } from './learning/learning.resolver';
+import { OutcomeService } from './learning/outcome.service';
+import { SettingsService } from './learning/settings.service';
+import { ProductChangeResolver } from './product-change/product-change.resolver';
+import { ProductChangeService } from './product-change/product-change.service';
+import { RetrievalResolver } from './retrieval/retrieval.resolver';
+import { RetrievalService } from './retrieval/retrieval.service';
 import { WorkspaceKnowledgeResolver } from './workspace/workspace.resolver';
-import { workspaceStubReference } from '../shared/workspace-reference';
+import { Workspace } from './workspace/workspace.types';
 
 export interface KnowledgeServices {
+  db: DataSource;
   knowledge: KnowledgeItemService;
+  settings: SettingsService;
+  policy: AnswerPolicyService;
+  outcomes: OutcomeService;
+  retrieval: RetrievalService;
+  learned: LearnedAnswerService;
+  productChanges: ProductChangeService;
 }
 
 export function createKnowledgeServices(db: DataSource): KnowledgeServices {
-  return { knowledge: new KnowledgeItemService(db) };
+  const settings = new SettingsService(db);
+  const policy = new AnswerPolicyService(db, settings);
+  return {
+    db,
+    knowledge: new KnowledgeItemService(db),
+    settings,
+    policy,
+    outcomes: new OutcomeService(db, policy),
+    retrieval: new RetrievalService(db, policy),
+    learned: new LearnedAnswerService(db, settings, policy),
+    productChanges: new ProductChangeService(db),
+  };
 }
 
 export function buildKnowledgeSchema(services: KnowledgeServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new KnowledgeItemResolver(services.knowledge), new WorkspaceKnowledgeResolver(services.knowledge)],
+    resolvers: [
+      new KnowledgeItemResolver(services.knowledge, services.outcomes),
+      new WorkspaceKnowledgeResolver(services.knowledge),
+      new RetrievalResolver(services.retrieval, services.outcomes),
+      new LearningResolver(services.db, services.learned, services.settings, services.policy),
+      new ProductChangeResolver(services.productChanges),
+    ],
     orphanedTypes: [Workspace],
     referenceResolvers: { KnowledgeItem: knowledgeItemReference, Workspace: workspaceStubReference },
   });

@@ -41,7 +41,7 @@ export async function startSubgraph<C extends SubgraphContext>(options: Subgraph
     formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(options.metrics)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(options.metrics, options.logger)],
   });
   await apollo.start();
   options.routes?.(shell.app);

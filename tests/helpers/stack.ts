@@ -64,7 +64,9 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       hmacSecret,
       ports,
       logLevel: 'warn',
-      onLog: (_name, line) => {
+      onLog: (name, line) => {
+        // Errors and warnings reach the test output, so a masked INTERNAL_SERVER_ERROR can be diagnosed.
+        if (/"level":(40|50|60)/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
         logs.push(line);
         if (logs.length > 2_000) logs.shift();
       },

@@ -1,18 +1,35 @@
 /** Typed client for the account-context subgraph's internal endpoint. */
 import { InternalGraphQLClient } from '../../shared/internal-client';
 
+export interface AskerContext {
+  plan: string | null;
+  billingState: string | null;
+  openBugs: Array<{ title: string; productAreas: string[] }>;
+}
+
 const UPSERT_CUSTOMER = `mutation EnsureCustomer($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }`;
+
+const QUESTION_CONTEXT = `query QuestionContext($input: QuestionContextInput!) {
+  questionContext(input: $input) { account { plan billingState } openBugs { title productAreas } }
+}`;
+
+const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:conversation' });
 
 export class AccountContextClient {
   constructor(private readonly graphql: InternalGraphQLClient) {}
 
   /** The account-context id of a verified end-customer, creating the record on first contact. */
   async ensureCustomer(workspaceId: string, externalId: string): Promise<string> {
-    const data = await this.graphql.request<{ upsertCustomer: { id: string } }>(
-      UPSERT_CUSTOMER,
-      { input: { externalId } },
-      { workspaceId, role: 'system', subject: 'service:conversation' },
-    );
+    const data = await this.graphql.request<{ upsertCustomer: { id: string } }>(UPSERT_CUSTOMER, { input: { externalId } }, caller(workspaceId));
     return data.upsertCustomer.id;
+  }
+
+  /** What the answerer should know about the asker: plan, billing state, open bugs that affect them. */
+  async questionContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext> {
+    const data = await this.graphql.request<{
+      questionContext: { account: { plan: string; billingState: string } | null; openBugs: Array<{ title: string; productAreas: string[] }> };
+    }>(QUESTION_CONTEXT, { input: { customerId, page: page ?? undefined } }, caller(workspaceId));
+    const { account, openBugs } = data.questionContext;
+    return { plan: account?.plan ?? null, billingState: account?.billingState ?? null, openBugs };
   }
 }

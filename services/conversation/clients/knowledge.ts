@@ -1,29 +1,81 @@
 /** Typed client for the knowledge subgraph's internal endpoint. */
 import { InternalGraphQLClient } from '../../shared/internal-client';
 
-export interface RetrievedPassage {
-  passageId: string;
+export interface RetrievalCandidate {
   knowledgeItemId: string;
-  itemVersion: number;
+  kind: string;
   title: string;
-  text: string;
   topic: string;
+  itemVersion: number;
+  stale: boolean;
+  passageId: string;
+  passageText: string;
+  matchedQuestion: string | null;
   score: number;
 }
 
-const RETRIEVE = `query Retrieve($input: RetrievePassagesInput!) {
-  retrievePassages(input: $input) { passageId knowledgeItemId itemVersion title text topic score }
+export interface Retrieval {
+  candidates: RetrievalCandidate[];
+  topic: string;
+  confidence: number;
+  threshold: number;
+}
+
+export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
+
+export interface Outcome {
+  knowledgeItemId: string | null;
+  topic: string;
+  confidence: number;
+  signal: OutcomeSignal;
+  correct: boolean | null;
+}
+
+export interface CorrectionToLearn {
+  conversationId: string;
+  messageId: string;
+  question: string;
+  correctedText: string;
+  references: string[];
+  agent: string;
+  idempotencyKey: string;
+}
+
+export interface LearnedAnswer {
+  knowledgeItem: { id: string; title: string; status: string };
+  outcome: 'created' | 'variant_added';
+  learningEventId: string;
+}
+
+const RETRIEVE = `query Retrieve($input: RetrieveForQuestionInput!) {
+  retrieveForQuestion(input: $input) {
+    topic confidence threshold
+    candidates { knowledgeItemId kind title topic itemVersion stale passageId passageText matchedQuestion score }
+  }
 }`;
+
+const RECORD_OUTCOME = `mutation RecordOutcome($input: RecordOutcomeInput!) { recordOutcome(input: $input) }`;
+
+const LEARN = `mutation Learn($input: LearnFromCorrectionInput!) {
+  learnFromCorrection(input: $input) { outcome learningEventId knowledgeItem { id title status } }
+}`;
+
+const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:conversation' });
 
 export class KnowledgeClient {
   constructor(private readonly graphql: InternalGraphQLClient) {}
 
-  async retrieve(workspaceId: string, text: string, limit: number): Promise<RetrievedPassage[]> {
-    const data = await this.graphql.request<{ retrievePassages: RetrievedPassage[] }>(
-      RETRIEVE,
-      { input: { text, limit } },
-      { workspaceId, role: 'system', subject: 'service:conversation' },
-    );
-    return data.retrievePassages;
+  async retrieve(workspaceId: string, text: string, plan: string | null, limit: number): Promise<Retrieval> {
+    const data = await this.graphql.request<{ retrieveForQuestion: Retrieval }>(RETRIEVE, { input: { text, plan: plan ?? undefined, limit } }, caller(workspaceId));
+    return data.retrieveForQuestion;
+  }
+
+  async recordOutcome(workspaceId: string, outcome: Outcome): Promise<void> {
+    await this.graphql.request(RECORD_OUTCOME, { input: { ...outcome, knowledgeItemId: outcome.knowledgeItemId ?? undefined, correct: outcome.correct ?? undefined } }, caller(workspaceId));
+  }
+
+  async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedAnswer> {
+    const data = await this.graphql.request<{ learnFromCorrection: LearnedAnswer }>(LEARN, { input: correction }, caller(workspaceId));
+    return data.learnFromCorrection;
   }
 }

@@ -1,26 +1,31 @@
 /**
- * Decides whether the AI answers alone or hands off. The confidence needed is a workspace threshold for now;
- * learning it per topic from outcomes replaces the constant here.
+ * Decides whether the AI answers alone or hands off. Knowledge supplies the candidates, the confidence and the
+ * topic's learned threshold; this adds what only the conversation knows (the customer asked for a person) and
+ * refuses to answer confidently from knowledge flagged stale by a product change.
  */
-import type { RetrievedPassage } from '../clients/knowledge';
+import type { Retrieval, RetrievalCandidate } from '../clients/knowledge';
 import { AnswerDecision, HandOffReason } from './conversation.types';
 
-export const DEFAULT_ANSWER_THRESHOLD = 0.2;
-
-const ASKS_FOR_HUMAN = /\b(human|real person|agent|representative|talk to (someone|somebody))\b/i;
+const ASKS_FOR_HUMAN = /\b(human|real person|live agent|an agent|representative|talk to (someone|somebody|a person))\b/i;
 
 export interface Decision {
   decision: AnswerDecision;
   handOffReason: HandOffReason | null;
   confidence: number;
-  best: RetrievedPassage | null;
+  threshold: number;
+  topic: string;
+  best: RetrievalCandidate | null;
 }
 
-export function decide(question: string, passages: RetrievedPassage[], threshold = DEFAULT_ANSWER_THRESHOLD): Decision {
-  const best = passages[0] ?? null;
-  const confidence = best ? best.score : 0;
-  if (ASKS_FOR_HUMAN.test(question)) return { decision: AnswerDecision.HANDED_OFF, handOffReason: HandOffReason.CUSTOMER_ASKED, confidence, best };
-  if (!best) return { decision: AnswerDecision.HANDED_OFF, handOffReason: HandOffReason.NO_KNOWLEDGE, confidence: 0, best };
-  if (confidence < threshold) return { decision: AnswerDecision.HANDED_OFF, handOffReason: HandOffReason.LOW_CONFIDENCE, confidence, best };
-  return { decision: AnswerDecision.ANSWERED, handOffReason: null, confidence, best };
+export function decide(question: string, retrieval: Retrieval): Decision {
+  const best = retrieval.candidates[0] ?? null;
+  const base = { confidence: retrieval.confidence, threshold: retrieval.threshold, topic: retrieval.topic, best };
+  const handOff = (reason: HandOffReason): Decision => ({ ...base, decision: AnswerDecision.HANDED_OFF, handOffReason: reason });
+  if (ASKS_FOR_HUMAN.test(question)) return handOff(HandOffReason.CUSTOMER_ASKED);
+  if (!best) return { ...handOff(HandOffReason.NO_KNOWLEDGE), confidence: 0 };
+  if (best.stale) return handOff(HandOffReason.STALE_KNOWLEDGE);
+  // A threshold above 1 is the learned policy "this topic is handed off", not a lack of confidence.
+  if (retrieval.threshold > 1) return handOff(HandOffReason.POLICY);
+  if (retrieval.confidence < retrieval.threshold) return handOff(HandOffReason.LOW_CONFIDENCE);
+  return { ...base, decision: AnswerDecision.ANSWERED, handOffReason: null };
 }

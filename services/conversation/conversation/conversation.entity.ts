@@ -17,6 +17,26 @@ export class ConversationEntity {
   @Column({ type: 'text' })
   status!: ConversationStatusValue;
 
+  @Column({ name: 'hand_off_reason', type: 'text', nullable: true })
+  handOffReason!: string | null;
+
+  @Column({ name: 'handed_off_at', type: 'timestamptz', nullable: true })
+  handedOffAt!: Date | null;
+
+  /** The agent (API key subject) working on the hand-off. */
+  @Column({ name: 'claimed_by', type: 'text', nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt!: Date | null;
+
+  /** Topic of the latest question, from the knowledge it matched. */
+  @Column({ type: 'text', default: '' })
+  topic!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,39 +1,73 @@
-/** The ask mutation and conversation reads. */
+/** Customer-facing operations (ask, signals) and conversation reads. Thin: roles, ids, mapping. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
+import { AskService } from './ask.service';
 import type { ConversationEntity } from './conversation.entity';
 import { ConversationService } from './conversation.service';
-import { AiTurn, AskInput, Conversation, ConversationStatus, Message, MessageAuthor } from './conversation.types';
-import type { MessageEntity } from './message.entity';
+import {
+  AiTurn,
+  AnswerDecision,
+  AnswerPreview,
+  AskInput,
+  Conversation,
+  ConversationRef,
+  ConversationStatus,
+  HandOffReason,
+  Message,
+  MessageAuthor,
+  PreviewAnswerInput,
+  RateAnswerInput,
+  Rating,
+} from './conversation.types';
+import { CustomerSignalsService } from './customer-signals.service';
+import type { CitationRecord, MessageEntity } from './message.entity';
 
 export const toConversation = (entity: ConversationEntity): Conversation => ({
   id: entity.id,
   status: entity.status as ConversationStatus,
   customer: entity.customerId ? { id: entity.customerId } : null,
+  topic: entity.topic,
+  handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
+  handedOffAt: entity.handedOffAt,
+  claimedBy: entity.claimedBy,
+  resolvedAt: entity.resolvedAt,
   createdAt: entity.createdAt,
   updatedAt: entity.updatedAt,
 });
 
-const toMessage = (entity: MessageEntity): Message => ({
+export const toCitations = (citations: CitationRecord[]) =>
+  citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage }));
+
+export const toMessage = (entity: MessageEntity): Message => ({
   id: entity.id,
   author: entity.author as MessageAuthor,
   text: entity.text,
   page: entity.page,
   confidence: entity.confidence,
+  decision: (entity.decision as AnswerDecision | null) ?? null,
+  handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
+  rating: (entity.rating as Rating | null) ?? null,
+  corrected: entity.correctedAt !== null && entity.correctedAt !== undefined,
+  correctsMessageId: entity.correctsMessageId ?? null,
   createdAt: entity.createdAt,
-  citations: entity.citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage })),
+  citations: toCitations(entity.citations),
 });
+
+const optionalId = (value: string | undefined | null, field: string) => (value === undefined || value === null ? undefined : assertUuid(value, field));
 
 @Resolver(() => Conversation)
 export class ConversationResolver {
-  constructor(private readonly conversations: ConversationService) {}
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly asking: AskService,
+    private readonly signals: CustomerSignalsService,
+  ) {}
 
   @Authorized('widget')
   @Mutation(() => AiTurn, { description: "Ask a question; the AI answers from the workspace's knowledge or hands off to an agent" })
   async ask(@Arg('input') input: AskInput, @Ctx() ctx: ConversationContext): Promise<AiTurn> {
-    const conversationId = input.conversationId === undefined || input.conversationId === null ? undefined : assertUuid(input.conversationId, 'conversationId');
-    const result = await this.conversations.ask(ctx.auth, { conversationId, text: input.text, page: input.page });
+    const result = await this.asking.ask(ctx.auth, { conversationId: optionalId(input.conversationId, 'conversationId'), text: input.text, page: input.page });
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
@@ -44,10 +78,44 @@ export class ConversationResolver {
     };
   }
 
+  @Authorized('widget')
+  @Mutation(() => Message, { description: 'Rate an AI answer, once' })
+  async rateAnswer(@Arg('input') input: RateAnswerInput, @Ctx() ctx: ConversationContext): Promise<Message> {
+    return toMessage(await this.signals.rate(ctx.auth, assertUuid(input.messageId, 'messageId'), input.rating));
+  }
+
+  @Authorized('widget')
+  @Mutation(() => Conversation, { description: 'The customer says their question is answered' })
+  async markResolved(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
+    return toConversation(await this.signals.markResolved(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+  }
+
+  @Authorized('widget')
+  @Mutation(() => Conversation, { description: 'The customer asks for a person' })
+  async requestHuman(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
+    return toConversation(await this.signals.requestHuman(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+  }
+
   @Authorized('widget', 'agent', 'analyst')
   @Query(() => Conversation)
   async conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: ConversationContext): Promise<Conversation> {
     return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id')));
+  }
+
+  @Authorized('admin')
+  @Query(() => AnswerPreview, { description: 'What the AI would answer now; records nothing and learns nothing' })
+  async previewAnswer(@Arg('input') input: PreviewAnswerInput, @Ctx() ctx: ConversationContext): Promise<AnswerPreview> {
+    const { decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
+    return {
+      decision: decision.decision,
+      handOffReason: decision.handOffReason,
+      confidence: decision.confidence,
+      threshold: decision.threshold,
+      topic: decision.topic,
+      text: written?.text ?? null,
+      citations: toCitations(citations),
+      candidate: decision.best ? { id: decision.best.knowledgeItemId } : null,
+    };
   }
 
   @FieldResolver(() => [Message])

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum ConversationStatus {
@@ -31,6 +31,12 @@ export enum HandOffReason {
 registerEnumType(HandOffReason, { name: 'HandOffReason' });
 
 /** Owned by account-context; conversation only references it. */
+export enum Rating {
+  UP = 'up',
+  DOWN = 'down',
+}
+registerEnumType(Rating, { name: 'Rating' });
+
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType()
 export class Customer {
@@ -75,6 +81,21 @@ export class Message {
   @Field(() => Float, { nullable: true })
   confidence!: number | null;
 
+  @Field(() => AnswerDecision, { nullable: true, description: 'For AI turns' })
+  decision!: AnswerDecision | null;
+
+  @Field(() => HandOffReason, { nullable: true })
+  handOffReason!: HandOffReason | null;
+
+  @Field(() => Rating, { nullable: true, description: "The customer's rating of an AI answer" })
+  rating!: Rating | null;
+
+  @Field(() => Boolean, { description: 'An agent corrected this AI answer' })
+  corrected!: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'For an agent correction: the AI answer it corrects' })
+  correctsMessageId!: string | null;
+
   @Field(() => [Citation])
   citations!: Citation[];
 
@@ -93,6 +114,21 @@ export class Conversation {
 
   @Field(() => Customer, { nullable: true, description: 'Null for an anonymous visitor' })
   customer!: Customer | null;
+
+  @Field({ description: 'Topic of the latest question' })
+  topic!: string;
+
+  @Field(() => HandOffReason, { nullable: true })
+  handOffReason!: HandOffReason | null;
+
+  @Field(() => Date, { nullable: true })
+  handedOffAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The agent working on it' })
+  claimedBy!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  resolvedAt!: Date | null;
 
   @Field()
   createdAt!: Date;
@@ -180,4 +216,135 @@ export class ConversationsPage {
   @IsString()
   @Length(1, 200)
   after?: string;
+}
+
+@InputType()
+export class RateAnswerInput {
+  @Field(() => ID)
+  messageId!: string;
+
+  @Field(() => Rating)
+  rating!: Rating;
+}
+
+@InputType()
+export class ConversationRef {
+  @Field(() => ID)
+  conversationId!: string;
+}
+
+@InputType()
+export class ReplyInput {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 20_000)
+  text!: string;
+}
+
+@InputType()
+export class CorrectAnswerInput {
+  @Field(() => ID, { description: 'The AI answer (or hand-off) being corrected' })
+  messageId!: string;
+
+  @Field({ description: 'The right answer; it is sent to the customer and learned from' })
+  @IsString()
+  @Length(1, 20_000)
+  correctedText!: string;
+
+  @Field(() => [ID], { nullable: true, description: 'Knowledge items the right answer comes from' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  knowledgeItemIds?: string[];
+}
+
+@ObjectType({ description: 'A correction: the agent message the customer sees and what the AI learned' })
+export class CorrectionResult {
+  @Field(() => Conversation)
+  conversation!: Conversation;
+
+  @Field(() => Message)
+  message!: Message;
+
+  @Field(() => KnowledgeItem, { description: 'The learned answer now serving similar questions' })
+  learnedAnswer!: KnowledgeItem;
+
+  @Field({ description: 'CREATED (a new learned answer) or VARIANT_ADDED (a known answer learned a new phrasing)' })
+  learning!: string;
+}
+
+@InputType()
+export class InboxFilter {
+  @Field(() => [ConversationStatus], { nullable: true, description: 'Default: HANDED_OFF' })
+  @IsOptional()
+  statuses?: ConversationStatus[];
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  topic?: string;
+
+  @Field({ nullable: true, description: "Only the caller's claimed conversations" })
+  @IsOptional()
+  mine?: boolean;
+
+  @Field({ nullable: true, description: 'Only conversations nobody has claimed' })
+  @IsOptional()
+  unclaimed?: boolean;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  after?: string;
+}
+
+@InputType()
+export class PreviewAnswerInput {
+  @Field()
+  @IsString()
+  text!: string;
+
+  @Field({ nullable: true, description: 'Answer as for a customer on this plan' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  plan?: string;
+}
+
+@ObjectType({ description: 'What the AI would answer now; nothing is recorded or learned' })
+export class AnswerPreview {
+  @Field(() => AnswerDecision)
+  decision!: AnswerDecision;
+
+  @Field(() => HandOffReason, { nullable: true })
+  handOffReason!: HandOffReason | null;
+
+  @Field(() => Float)
+  confidence!: number;
+
+  @Field(() => Float, { description: "The topic's learned threshold" })
+  threshold!: number;
+
+  @Field()
+  topic!: string;
+
+  @Field(() => String, { nullable: true, description: 'The answer, when the AI would answer' })
+  text!: string | null;
+
+  @Field(() => [Citation])
+  citations!: Citation[];
+
+  @Field(() => KnowledgeItem, { nullable: true, description: 'The best candidate, also when the AI would hand off' })
+  candidate!: KnowledgeItem | null;
 }

@@ -45,6 +45,37 @@ export class MessageEntity {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   citations!: CitationRecord[];
 
+  /** Who wrote it: the agent's key subject, or the verified customer. */
+  @Column({ name: 'author_id', type: 'text', nullable: true })
+  authorId!: string | null;
+
+  @Column({ type: 'text', default: '' })
+  topic!: string;
+
+  /** For AI turns: the item the AI would cite, also when it handed off (so a correction can grade it). */
+  @Column({ name: 'candidate_item_id', type: 'uuid', nullable: true })
+  candidateItemId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  rating!: 'up' | 'down' | null;
+
+  /** The first signal that settled whether this AI turn was right; later signals do not recalibrate. */
+  @Column({ type: 'text', nullable: true })
+  outcome!: string | null;
+
+  @Column({ name: 'corrects_message_id', type: 'uuid', nullable: true })
+  correctsMessageId!: string | null;
+
+  @Column({ name: 'corrected_at', type: 'timestamptz', nullable: true })
+  correctedAt!: Date | null;
+
+  @Column({ name: 'repeat_counted', type: 'boolean', default: false })
+  repeatCounted!: boolean;
+
+  /** model or extractive, for AI answers. */
+  @Column({ type: 'text', nullable: true })
+  writer!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

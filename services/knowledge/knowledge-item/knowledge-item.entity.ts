@@ -35,6 +35,34 @@ export class KnowledgeItemEntity {
   @Column({ type: 'integer', default: 1 })
   version!: number;
 
+  /** The importer's stable key (e.g. a data set's label or a file's slug): re-imports update, never duplicate. */
+  @Column({ name: 'external_key', type: 'text', nullable: true })
+  externalKey!: string | null;
+
+  /** Plans the item is for; empty means every plan. */
+  @Column({ name: 'audience_plans', type: 'text', array: true, default: () => "'{}'" })
+  audiencePlans!: string[];
+
+  @Column({ name: 'audience_segments', type: 'text', array: true, default: () => "'{}'" })
+  audienceSegments!: string[];
+
+  @Column({ type: 'boolean', default: false })
+  stale!: boolean;
+
+  @Column({ name: 'stale_since', type: 'timestamptz', nullable: true })
+  staleSince!: Date | null;
+
+  @Column({ name: 'stale_reason', type: 'text', nullable: true })
+  staleReason!: string | null;
+
+  /** For learned answers: the conversation, agent and time it came from, and the items it refers to. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  provenance!: Record<string, unknown>;
+
+  /** Hash of a learned answer's normalised text and references: the same correction twice makes one item. */
+  @Column({ name: 'answer_hash', type: 'text', nullable: true })
+  answerHash!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

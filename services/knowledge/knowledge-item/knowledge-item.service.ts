@@ -1,6 +1,7 @@
-/** Articles and their passages, and retrieval over those passages. */
-import { DataSource, Repository } from 'typeorm';
-import { notFound } from '../../shared/errors';
+/** Articles: publish, edit (each edit a new version), archive, import; and the passages retrieval reads. */
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { badInput, conflict, notFound } from '../../shared/errors';
+import { recordEvents } from '../../shared/outbox';
 import { KnowledgeItemEntity } from './knowledge-item.entity';
 import { PassageEntity } from './passage.entity';
 import { splitIntoPassages } from './passage-splitter';
@@ -10,39 +11,40 @@ export interface ArticleFields {
   body: string;
   topic?: string;
   tags?: string[];
+  audiencePlans?: string[];
+  audienceSegments?: string[];
+  externalKey?: string;
 }
 
-export interface FoundPassage {
-  passageId: string;
-  knowledgeItemId: string;
-  itemVersion: number;
-  title: string;
-  text: string;
-  topic: string;
-  score: number;
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  items: KnowledgeItemEntity[];
 }
 
-/**
- * Full-text rank (OR over the question's lexemes, normalised by length) blended with trigram similarity, so
- * both shared words and near-spellings count. Only published items of the caller's workspace are searched.
- */
-const RETRIEVE_SQL = `
-  WITH q AS (
-    SELECT to_tsquery('english', coalesce(nullif(
-             (SELECT string_agg(quote_literal(lexeme), ' | ') FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme),
-             ''), quote_literal(''))) AS query
-  )
-  SELECT p.id AS "passageId", p.item_id AS "knowledgeItemId", p.item_version AS "itemVersion", i.title, p.text, i.topic,
-         (0.7 * ts_rank_cd(p.search_vector, q.query, 1 | 32) * 2 + 0.3 * public.similarity(p.text, $2))::float8 AS score
-    FROM knowledge.passages p
-    JOIN knowledge.knowledge_items i ON i.id = p.item_id AND i.version = p.item_version
-    CROSS JOIN q
-   WHERE p.workspace_id = $1
-     AND i.workspace_id = $1
-     AND i.status = 'published'
-     AND (p.search_vector @@ q.query OR p.text OPERATOR(public.%) $2)
-   ORDER BY score DESC
-   LIMIT $3`;
+export const MAX_IMPORT = 1_000;
+
+/** Writes the passages of an item's current version, replacing those of earlier versions. */
+export async function writePassages(tx: EntityManager, item: KnowledgeItemEntity): Promise<void> {
+  await tx.getRepository(PassageEntity).delete({ itemId: item.id });
+  const passages = splitIntoPassages(item.title, item.body).map((text, ordinal) => ({
+    workspaceId: item.workspaceId,
+    itemId: item.id,
+    itemVersion: item.version,
+    itemKind: item.kind,
+    ordinal,
+    text,
+  }));
+  await tx.getRepository(PassageEntity).insert(passages);
+}
+
+export async function recordVersion(tx: EntityManager, item: KnowledgeItemEntity, author: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO knowledge.item_versions (item_id, version, workspace_id, title, body, author) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [item.id, item.version, item.workspaceId, item.title, item.body, author],
+  );
+}
 
 export class KnowledgeItemService {
   private readonly items: Repository<KnowledgeItemEntity>;
@@ -51,27 +53,55 @@ export class KnowledgeItemService {
     this.items = db.getRepository(KnowledgeItemEntity);
   }
 
-  async createArticle(workspaceId: string, fields: ArticleFields): Promise<KnowledgeItemEntity> {
+  async createArticle(workspaceId: string, fields: ArticleFields, author: string): Promise<KnowledgeItemEntity> {
+    return this.db.transaction((tx) => this.insertArticle(tx, workspaceId, fields, author));
+  }
+
+  /** Every edit is a new version; an edit also settles the item's staleness (someone looked at it). */
+  async updateArticle(workspaceId: string, id: string, fields: Partial<ArticleFields>, author: string): Promise<KnowledgeItemEntity> {
     return this.db.transaction(async (tx) => {
-      const item = await tx.getRepository(KnowledgeItemEntity).save({
-        workspaceId,
-        kind: 'article' as const,
-        status: 'published' as const,
-        title: fields.title.trim(),
-        body: fields.body,
-        topic: fields.topic?.trim() ?? '',
-        tags: fields.tags ?? [],
-        version: 1,
-      });
-      const passages = splitIntoPassages(item.title, item.body).map((text, ordinal) => ({
-        workspaceId,
-        itemId: item.id,
-        itemVersion: item.version,
-        ordinal,
-        text,
-      }));
-      await tx.getRepository(PassageEntity).insert(passages);
+      const item = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
+      if (!item) throw notFound('Knowledge item', id);
+      if (item.status === 'archived') throw conflict('An archived item cannot be edited');
+      return this.applyEdit(tx, item, fields, author);
+    });
+  }
+
+  async archive(workspaceId: string, id: string, author: string): Promise<KnowledgeItemEntity> {
+    return this.db.transaction(async (tx) => {
+      const item = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
+      if (!item) throw notFound('Knowledge item', id);
+      if (item.status === 'archived') throw conflict(`Knowledge item ${id} is already archived`);
+      item.status = 'archived';
+      await tx.getRepository(KnowledgeItemEntity).save(item);
+      await recordEvents(tx, [{ workspaceId, type: 'knowledge_archived', payload: { knowledgeItemId: id, topic: item.topic, actor: author } }]);
       return item;
+    });
+  }
+
+  /** Creates or updates articles by external key, all or nothing. */
+  async importArticles(workspaceId: string, articles: ArticleFields[], author: string): Promise<ImportSummary> {
+    if (articles.length === 0) throw badInput('articles must not be empty');
+    if (articles.length > MAX_IMPORT) throw badInput(`At most ${MAX_IMPORT} articles per import; got ${articles.length}`);
+    const keys = articles.map((a) => a.externalKey);
+    if (keys.some((k) => !k)) throw badInput('Every imported article needs an externalKey, so that importing again updates instead of duplicating');
+    if (new Set(keys).size !== keys.length) throw badInput('externalKey values must be unique within one import');
+    return this.db.transaction(async (tx) => {
+      const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, items: [] };
+      for (const article of articles) {
+        const existing = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { workspaceId, externalKey: article.externalKey! }, lock: { mode: 'pessimistic_write' } });
+        if (!existing) {
+          summary.items.push(await this.insertArticle(tx, workspaceId, article, author));
+          summary.created++;
+        } else if (existing.title === article.title.trim() && existing.body === article.body && existing.status === 'published') {
+          summary.items.push(existing);
+          summary.unchanged++;
+        } else {
+          summary.items.push(await this.applyEdit(tx, existing, article, author, true));
+          summary.updated++;
+        }
+      }
+      return summary;
     });
   }
 
@@ -85,8 +115,63 @@ export class KnowledgeItemService {
     return this.items.countBy({ workspaceId });
   }
 
-  async retrieve(workspaceId: string, text: string, limit = 5): Promise<FoundPassage[]> {
-    const rows: FoundPassage[] = await this.db.query(RETRIEVE_SQL, [workspaceId, text, limit]);
-    return rows.map((row) => ({ ...row, score: Math.min(1, Number(row.score)) }));
+  async versions(workspaceId: string, itemId: string): Promise<Array<{ version: number; title: string; body: string; author: string; createdAt: Date }>> {
+    return this.db.query(
+      `SELECT version, title, body, author, created_at AS "createdAt" FROM knowledge.item_versions WHERE workspace_id = $1 AND item_id = $2 ORDER BY version DESC`,
+      [workspaceId, itemId],
+    );
+  }
+
+  private async insertArticle(tx: EntityManager, workspaceId: string, fields: ArticleFields, author: string): Promise<KnowledgeItemEntity> {
+    const item = await tx.getRepository(KnowledgeItemEntity).save(
+      tx.getRepository(KnowledgeItemEntity).create({
+        workspaceId,
+        kind: 'article',
+        status: 'published',
+        title: fields.title.trim(),
+        body: fields.body,
+        topic: fields.topic?.trim() ?? '',
+        tags: fields.tags ?? [],
+        audiencePlans: fields.audiencePlans ?? [],
+        audienceSegments: fields.audienceSegments ?? [],
+        externalKey: fields.externalKey ?? null,
+        version: 1,
+        stale: false,
+        provenance: { author },
+      }),
+    );
+    await recordVersion(tx, item, author);
+    await writePassages(tx, item);
+    await recordEvents(tx, [{ workspaceId, type: 'knowledge_published', payload: { knowledgeItemId: item.id, topic: item.topic, kind: 'article', version: 1 } }]);
+    return item;
+  }
+
+  private async applyEdit(tx: EntityManager, item: KnowledgeItemEntity, fields: Partial<ArticleFields>, author: string, republish = false): Promise<KnowledgeItemEntity> {
+    const contentChanged = (fields.title !== undefined && fields.title.trim() !== item.title) || (fields.body !== undefined && fields.body !== item.body);
+    if (fields.title !== undefined) item.title = fields.title.trim();
+    if (fields.body !== undefined) item.body = fields.body;
+    if (fields.topic !== undefined) item.topic = fields.topic.trim();
+    if (fields.tags !== undefined) item.tags = fields.tags;
+    if (fields.audiencePlans !== undefined) item.audiencePlans = fields.audiencePlans;
+    if (fields.audienceSegments !== undefined) item.audienceSegments = fields.audienceSegments;
+    if (republish) item.status = 'published';
+    const wasStale = item.stale;
+    if (contentChanged) item.version += 1;
+    item.stale = false;
+    item.staleSince = null;
+    item.staleReason = null;
+    await tx.getRepository(KnowledgeItemEntity).save(item);
+    if (contentChanged) {
+      await recordVersion(tx, item, author);
+      await writePassages(tx, item);
+    }
+    if (wasStale) {
+      await tx.query(
+        `UPDATE knowledge.review_requests SET resolved_at = now(), resolution = 'updated', resolved_by = $2 WHERE item_id = $1 AND reason = 'stale' AND resolved_at IS NULL`,
+        [item.id, author],
+      );
+    }
+    await recordEvents(tx, [{ workspaceId: item.workspaceId, type: 'knowledge_updated', payload: { knowledgeItemId: item.id, topic: item.topic, version: item.version } }]);
+    return item;
   }
 }

@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum KnowledgeItemKind {
   ARTICLE = 'article',
@@ -13,6 +13,63 @@ export enum KnowledgeItemStatus {
   ARCHIVED = 'archived',
 }
 registerEnumType(KnowledgeItemStatus, { name: 'KnowledgeItemStatus' });
+
+@ObjectType({ description: 'Where a learned answer came from' })
+export class LearnedFrom {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field()
+  agent!: string;
+
+  @Field()
+  at!: Date;
+
+  @Field(() => [ID], { description: 'Knowledge items the agent referred to' })
+  references!: string[];
+}
+
+@ObjectType({ description: 'What happened after answers grounded in an item; ranking reads these' })
+export class KnowledgeItemStats {
+  @Field(() => Int)
+  shown!: number;
+
+  @Field(() => Int)
+  resolved!: number;
+
+  @Field(() => Int)
+  ratedUp!: number;
+
+  @Field(() => Int)
+  ratedDown!: number;
+
+  @Field(() => Int)
+  escalatedAfter!: number;
+
+  @Field(() => Int)
+  corrected!: number;
+
+  @Field(() => Int)
+  repeatContactAfter!: number;
+}
+
+@ObjectType()
+export class KnowledgeItemVersion {
+  @Field(() => Int)
+  version!: number;
+
+  @Field()
+  title!: string;
+
+  @Field()
+  body!: string;
+
+  @Field()
+  author!: string;
+
+  @Field()
+  createdAt!: Date;
+}
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An article or a learned answer that answers can be grounded in' })
@@ -41,35 +98,29 @@ export class KnowledgeItem {
   @Field(() => Int)
   version!: number;
 
+  @Field(() => [String], { description: 'Plans the item is for; empty means every plan' })
+  audiencePlans!: string[];
+
+  @Field(() => [String])
+  audienceSegments!: string[];
+
+  @Field(() => String, { nullable: true, description: "The importer's stable key" })
+  externalKey!: string | null;
+
+  @Field({ description: 'Flagged by a product change and not yet reviewed' })
+  stale!: boolean;
+
+  @Field(() => String, { nullable: true })
+  staleReason!: string | null;
+
+  @Field(() => LearnedFrom, { nullable: true, description: 'For learned answers: the correction it came from' })
+  learnedFrom!: LearnedFrom | null;
+
   @Field()
   createdAt!: Date;
 
   @Field()
   updatedAt!: Date;
-}
-
-@ObjectType({ description: 'Internal: a passage found for a question, with its scores' })
-export class RetrievedPassage {
-  @Field(() => ID)
-  passageId!: string;
-
-  @Field(() => ID)
-  knowledgeItemId!: string;
-
-  @Field(() => Int)
-  itemVersion!: number;
-
-  @Field()
-  title!: string;
-
-  @Field()
-  text!: string;
-
-  @Field()
-  topic!: string;
-
-  @Field(() => Float, { description: 'Combined relevance in [0, 1]' })
-  score!: number;
 }
 
 export const MAX_BODY_LENGTH = 100_000;
@@ -98,19 +149,100 @@ export class CreateArticleInput {
   @IsString({ each: true })
   @Length(1, 100, { each: true })
   tags?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Plans the article is for; omit or empty for every plan' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  audiencePlans?: string[];
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  audienceSegments?: string[];
+
+  @Field({ nullable: true, description: 'Stable key for re-imports (e.g. a slug); unique per workspace' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  externalKey?: string;
 }
 
 @InputType()
-export class RetrievePassagesInput {
-  @Field()
-  @IsString()
-  @Length(1, 8192)
-  text!: string;
+export class UpdateArticleInput {
+  @Field(() => ID)
+  id!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field({ nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  limit?: number;
+  @IsString()
+  @Length(1, 300)
+  title?: string;
+
+  @Field({ nullable: true, description: 'Markdown; a changed body or title makes a new version' })
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_BODY_LENGTH)
+  body?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  topic?: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  tags?: string[];
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  audiencePlans?: string[];
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  audienceSegments?: string[];
 }
+
+@InputType()
+export class KnowledgeItemRef {
+  @Field(() => ID)
+  id!: string;
+}
+
+@InputType()
+export class ImportArticlesInput {
+  @Field(() => [CreateArticleInput], { description: 'At most 1000; each needs an externalKey' })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(1000)
+  articles!: CreateArticleInput[];
+}
+
+@ObjectType()
+export class ImportSummary {
+  @Field(() => Int)
+  created!: number;
+
+  @Field(() => Int)
+  updated!: number;
+
+  @Field(() => Int)
+  unchanged!: number;
+
+  @Field(() => [KnowledgeItem])
+  items!: KnowledgeItem[];
+}
+
+

@@ -21,4 +21,7 @@ export class PassageEntity {
 
   @Column({ type: 'text' })
   text!: string;
+
+  @Column({ name: 'item_kind', type: 'text', default: 'article' })
+  itemKind!: string;
 }

@@ -1,0 +1,168 @@
+/**
+ * What agents do with handed-off conversations: claim, reply, correct the AI, resolve, reopen. A correction
+ * teaches knowledge first (idempotent on the corrected message), then records the agent's answer here, so a
+ * retry after a failure in between neither loses the lesson nor learns it twice.
+ */
+import type { DataSource } from 'typeorm';
+import { badInput, conflict } from '../../shared/errors';
+import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
+import type { RequestContext } from '../../shared/request-context';
+import type { KnowledgeClient, LearnedAnswer } from '../clients/knowledge';
+import { ConversationEntity } from './conversation.entity';
+import type { ConversationService } from './conversation.service';
+import { MessageEntity } from './message.entity';
+import type { OutcomeReporter } from './outcome-reporter';
+
+export interface CorrectionCommand {
+  messageId: string;
+  correctedText: string;
+  knowledgeItemIds: string[];
+}
+
+export interface CorrectionResult {
+  conversation: ConversationEntity;
+  message: MessageEntity;
+  learned: LearnedAnswer;
+}
+
+export class AgentActionsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly conversations: ConversationService,
+    private readonly knowledge: KnowledgeClient,
+    private readonly outcomes: OutcomeReporter,
+  ) {}
+
+  async claim(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId);
+    if (conversation.status === 'resolved') throw conflict('A resolved conversation cannot be claimed; reopen it first');
+    if (conversation.claimedBy && conversation.claimedBy !== caller.subject) throw conflict(`This conversation is already claimed by ${conversation.claimedBy}`);
+    if (conversation.claimedBy === caller.subject) return conversation;
+    return this.db.transaction(async (tx) => {
+      const result = await tx.query(
+        `UPDATE conversation.conversations SET claimed_by = $2, claimed_at = now(), updated_at = now() WHERE id = $1 AND claimed_by IS NULL RETURNING id`,
+        [conversation.id, caller.subject],
+      );
+      if (rowsOf(result).length === 0) throw conflict('Another agent claimed this conversation first');
+      await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'claimed', payload: { conversationId, agent: caller.subject, topic: conversation.topic } }]);
+      return tx.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
+    });
+  }
+
+  async reply(caller: RequestContext, conversationId: string, text: string): Promise<MessageEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId);
+    if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it to reply');
+    const body = text.trim();
+    if (!body) throw badInput('text must not be empty');
+    return this.db.transaction(async (tx) => {
+      const message = await tx.getRepository(MessageEntity).save(
+        tx.getRepository(MessageEntity).create({
+          workspaceId: caller.workspaceId,
+          conversationId,
+          author: 'agent',
+          authorId: caller.subject,
+          text: body,
+          citations: [],
+          topic: conversation.topic,
+        }),
+      );
+      await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [conversationId]);
+      await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'agent_replied', payload: { conversationId, messageId: message.id, agent: caller.subject, topic: conversation.topic } }]);
+      return message;
+    });
+  }
+
+  async correct(caller: RequestContext, command: CorrectionCommand): Promise<CorrectionResult> {
+    const { message: aiMessage, conversation } = await this.conversations.messageForCaller(caller, command.messageId);
+    if (aiMessage.author !== 'ai') throw badInput('Only an answer from the AI can be corrected; this message is from the ' + aiMessage.author);
+    if (aiMessage.correctedAt) throw conflict('This answer was already corrected');
+    const correctedText = command.correctedText.trim();
+    if (!correctedText) throw badInput('correctedText must not be empty');
+    const questionText = await this.questionBefore(aiMessage);
+    if (!questionText) throw badInput('The corrected answer has no customer question to learn from');
+    const learned = await this.knowledge.learnFromCorrection(caller.workspaceId, {
+      conversationId: conversation.id,
+      messageId: aiMessage.id,
+      question: questionText,
+      correctedText,
+      references: command.knowledgeItemIds,
+      agent: caller.subject,
+      idempotencyKey: `correction:${aiMessage.id}`,
+    });
+    const result = await this.db.transaction(async (tx) => {
+      const marked = await tx.query(`UPDATE conversation.messages SET corrected_at = now() WHERE id = $1 AND corrected_at IS NULL RETURNING id`, [aiMessage.id]);
+      if (rowsOf(marked).length === 0) throw conflict('This answer was already corrected');
+      const message = await tx.getRepository(MessageEntity).save(
+        tx.getRepository(MessageEntity).create({
+          workspaceId: caller.workspaceId,
+          conversationId: conversation.id,
+          author: 'agent',
+          authorId: caller.subject,
+          text: correctedText,
+          citations: [{ knowledgeItemId: learned.knowledgeItem.id, itemVersion: 1, passageId: '', passage: correctedText }],
+          topic: aiMessage.topic,
+          correctsMessageId: aiMessage.id,
+        }),
+      );
+      await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [conversation.id]);
+      await recordEvents(tx, [
+        {
+          workspaceId: caller.workspaceId,
+          type: 'answer_corrected',
+          payload: {
+            conversationId: conversation.id,
+            messageId: message.id,
+            correctedMessageId: aiMessage.id,
+            agent: caller.subject,
+            topic: aiMessage.topic,
+            knowledgeItemId: learned.knowledgeItem.id,
+            learning: learned.outcome,
+            confidence: Number(aiMessage.confidence ?? 0),
+          },
+        },
+      ]);
+      return { conversation, message, learned };
+    });
+    if (aiMessage.decision === 'answered') await this.outcomes.report(caller.workspaceId, aiMessage, 'corrected');
+    else await this.outcomes.reportHandOffReviewed(caller.workspaceId, aiMessage, [...command.knowledgeItemIds, learned.knowledgeItem.id]);
+    return result;
+  }
+
+  async resolve(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
+    return this.transition(caller, conversationId, 'resolved');
+  }
+
+  async reopen(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
+    return this.transition(caller, conversationId, 'reopened');
+  }
+
+  private async transition(caller: RequestContext, conversationId: string, to: 'resolved' | 'reopened'): Promise<ConversationEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId);
+    if (to === 'resolved' && conversation.status === 'resolved') throw conflict('This conversation is already resolved');
+    if (to === 'reopened' && conversation.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');
+    return this.db.transaction(async (tx) => {
+      if (to === 'resolved') {
+        conversation.status = 'resolved';
+        conversation.resolvedAt = new Date();
+      } else {
+        conversation.status = conversation.handedOffAt ? 'handed_off' : 'open';
+        conversation.resolvedAt = null;
+      }
+      await tx.getRepository(ConversationEntity).save(conversation);
+      await recordEvents(tx, [
+        { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject } },
+      ]);
+      return conversation;
+    });
+  }
+
+  /** The customer question the AI turn answered: the customer message just before it. */
+  private async questionBefore(aiMessage: MessageEntity): Promise<string | null> {
+    const rows: Array<{ text: string }> = await this.db.query(
+      `SELECT text FROM conversation.messages WHERE conversation_id = $1 AND author = 'customer' AND seq < $2 ORDER BY seq DESC LIMIT 1`,
+      [aiMessage.conversationId, aiMessage.seq],
+    );
+    return rows[0]?.text ?? null;
+  }
+}

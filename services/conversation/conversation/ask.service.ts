@@ -1,0 +1,200 @@
+/**
+ * The ask path: who is asking and from where → what knowledge says → answer or hand off → write the answer →
+ * record the turn and its events in one transaction → tell knowledge what was shown. Also the admin preview:
+ * the same path without recording or learning anything.
+ */
+import { DataSource } from 'typeorm';
+import { badInput } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
+import type { RequestContext } from '../../shared/request-context';
+import type { AccountContextClient, AskerContext } from '../clients/account-context';
+import type { KnowledgeClient, Retrieval } from '../clients/knowledge';
+import type { Answerer, WrittenAnswer } from '../answering/answerer';
+import { Decision, decide } from './answer-policy';
+import { ConversationEntity } from './conversation.entity';
+import type { ConversationService } from './conversation.service';
+import { AnswerDecision, HandOffReason } from './conversation.types';
+import { CitationRecord, MessageEntity } from './message.entity';
+import { OutcomeReporter } from './outcome-reporter';
+
+export interface AskCommand {
+  conversationId?: string;
+  text: string;
+  page?: string;
+}
+
+export interface AskResult {
+  conversation: ConversationEntity;
+  message: MessageEntity;
+  decision: AnswerDecision;
+  handOffReason: HandOffReason | null;
+  confidence: number;
+  latencyMs: number;
+}
+
+export interface Preview {
+  decision: Decision;
+  written: WrittenAnswer | null;
+  citations: CitationRecord[];
+}
+
+export interface AskSettings {
+  maxQuestionBytes: number;
+  repeatContactWindowHours: number;
+}
+
+const HANDED_OFF_TEXT = "I'm not sure about this one, so I've passed your question to our support team. Someone will reply here shortly.";
+const CANDIDATES_FOR_ANSWER = 3;
+const REPEAT_SIMILARITY = 0.45;
+
+export class AskService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly conversations: ConversationService,
+    private readonly knowledge: KnowledgeClient,
+    private readonly accountContext: AccountContextClient,
+    private readonly answerer: Answerer,
+    private readonly outcomes: OutcomeReporter,
+    private readonly settings: AskSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  validateQuestion(text: string): string {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) throw badInput('text must not be empty');
+    const bytes = Buffer.byteLength(trimmed, 'utf8');
+    if (bytes > this.settings.maxQuestionBytes) throw badInput(`text is ${bytes} bytes; at most ${this.settings.maxQuestionBytes} are allowed`);
+    return trimmed;
+  }
+
+  async ask(caller: RequestContext, command: AskCommand): Promise<AskResult> {
+    const started = performance.now();
+    const text = this.validateQuestion(command.text);
+    const page = command.page ?? null;
+    const existing = command.conversationId ? await this.conversations.getForCaller(caller, command.conversationId) : null;
+    if (existing?.status === 'resolved') throw badInput('This conversation is resolved; reopen it or start a new one to ask again');
+    const customerId = existing?.customerId ?? (caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null);
+    const context = customerId ? await this.askerContext(caller.workspaceId, customerId, page) : null;
+    const retrieval = await this.knowledge.retrieve(caller.workspaceId, text, context?.plan ?? null, 5);
+    const verdict = decide(text, retrieval);
+    const { written, citations } = await this.write(text, verdict, retrieval, context, page);
+    const answered = verdict.decision === AnswerDecision.ANSWERED;
+
+    const result = await this.db.transaction(async (tx) => {
+      const conversations = tx.getRepository(ConversationEntity);
+      const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open' });
+      conversation.topic = verdict.topic;
+      if (!answered && conversation.status !== 'handed_off') {
+        conversation.status = 'handed_off';
+        conversation.handOffReason = verdict.handOffReason;
+        conversation.handedOffAt = new Date();
+      }
+      await conversations.save(conversation);
+      const messages = tx.getRepository(MessageEntity);
+      const question = await messages.save(
+        messages.create({ workspaceId: caller.workspaceId, conversationId: conversation.id, author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic }),
+      );
+      const message = await messages.save(
+        messages.create({
+          workspaceId: caller.workspaceId,
+          conversationId: conversation.id,
+          author: 'ai',
+          text: written?.text ?? HANDED_OFF_TEXT,
+          page,
+          confidence: verdict.confidence,
+          decision: verdict.decision,
+          handOffReason: verdict.handOffReason,
+          citations,
+          topic: verdict.topic,
+          candidateItemId: verdict.best?.knowledgeItemId ?? null,
+          writer: written?.writer ?? null,
+        }),
+      );
+      const latencyMs = Math.round(performance.now() - started);
+      const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', topic: verdict.topic, plan: context?.plan ?? '' };
+      await recordEvents(tx, [
+        { workspaceId: caller.workspaceId, type: 'question_asked', payload: { ...common, messageId: question.id, text, followUp: existing !== null } },
+        {
+          workspaceId: caller.workspaceId,
+          type: answered ? 'answer_shown' : 'handed_off',
+          payload: {
+            ...common,
+            messageId: message.id,
+            knowledgeItemId: answered ? (citations[0]?.knowledgeItemId ?? '') : '',
+            confidence: verdict.confidence,
+            decision: verdict.decision,
+            handOffReason: verdict.handOffReason ?? '',
+            latencyMs,
+            writer: written?.writer ?? '',
+            fallbackReason: written?.fallbackReason ?? '',
+          },
+        },
+      ]);
+      return { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs };
+    });
+
+    if (answered) await this.outcomes.report(caller.workspaceId, result.message, 'shown');
+    if (!existing && customerId) await this.countRepeatContact(caller.workspaceId, customerId, result.conversation.id, text);
+    return result;
+  }
+
+  async preview(workspaceId: string, text: string, plan: string | null): Promise<Preview> {
+    const question = this.validateQuestion(text);
+    const retrieval = await this.knowledge.retrieve(workspaceId, question, plan, 5);
+    const decision = decide(question, retrieval);
+    const { written, citations } = await this.write(question, decision, retrieval, plan ? { plan, billingState: null, openBugs: [] } : null, null);
+    return { decision, written, citations };
+  }
+
+  private async write(question: string, verdict: Decision, retrieval: Retrieval, context: AskerContext | null, page: string | null) {
+    if (verdict.decision !== AnswerDecision.ANSWERED) return { written: null, citations: [] as CitationRecord[] };
+    const passages = retrieval.candidates.slice(0, CANDIDATES_FOR_ANSWER).map((c) => ({
+      passageId: c.passageId,
+      knowledgeItemId: c.knowledgeItemId,
+      itemVersion: c.itemVersion,
+      title: c.title,
+      text: c.passageText,
+    }));
+    const written = await this.answerer.answer({
+      question,
+      passages,
+      context: { plan: context?.plan ?? undefined, billingState: context?.billingState ?? undefined, openBugs: context?.openBugs, page: page ?? undefined },
+    });
+    const citations = written.citedPassageIds.flatMap((id) => {
+      const passage = passages.find((p) => p.passageId === id);
+      return passage ? [{ knowledgeItemId: passage.knowledgeItemId, itemVersion: passage.itemVersion, passageId: passage.passageId, passage: passage.text }] : [];
+    });
+    return { written, citations };
+  }
+
+  /** Account context makes answers better but must not stop them: without it the AI answers for every plan. */
+  private async askerContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext | null> {
+    try {
+      return await this.accountContext.questionContext(workspaceId, customerId, page);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'account context unavailable; answering without it');
+      return null;
+    }
+  }
+
+  /**
+   * The same customer asking a similar question again within the window means the earlier answer did not
+   * settle it: that counts against the earlier answer, once.
+   */
+  private async countRepeatContact(workspaceId: string, customerId: string, conversationId: string, text: string): Promise<void> {
+    const earlier = rowsOf<MessageEntity>(await this.db.query(
+      `UPDATE conversation.messages answer SET repeat_counted = true
+         FROM conversation.messages question, conversation.conversations c
+        WHERE c.workspace_id = $1 AND c.customer_id = $2 AND c.id <> $3
+          AND c.created_at > now() - make_interval(hours => $5)
+          AND answer.conversation_id = c.id AND answer.author = 'ai' AND answer.decision = 'answered' AND NOT answer.repeat_counted
+          AND question.conversation_id = c.id AND question.author = 'customer' AND question.seq = answer.seq - 1
+          AND public.similarity(question.text, $4) >= ${REPEAT_SIMILARITY}
+        RETURNING answer.id, answer.citations, answer.topic, answer.confidence, answer.outcome, answer.candidate_item_id AS "candidateItemId"`,
+      [workspaceId, customerId, conversationId, text, this.settings.repeatContactWindowHours],
+    ));
+    for (const message of earlier) await this.outcomes.report(workspaceId, message, 'repeat_contact');
+  }
+}

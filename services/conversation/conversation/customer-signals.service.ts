@@ -1,0 +1,86 @@
+/** What customers tell us about answers: ratings, resolution, asking for a person. */
+import type { DataSource } from 'typeorm';
+import { badInput, conflict } from '../../shared/errors';
+import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
+import type { RequestContext } from '../../shared/request-context';
+import { ConversationEntity } from './conversation.entity';
+import type { ConversationService } from './conversation.service';
+import { HandOffReason } from './conversation.types';
+import { MessageEntity } from './message.entity';
+import type { OutcomeReporter } from './outcome-reporter';
+
+export class CustomerSignalsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly conversations: ConversationService,
+    private readonly outcomes: OutcomeReporter,
+  ) {}
+
+  async rate(caller: RequestContext, messageId: string, rating: 'up' | 'down'): Promise<MessageEntity> {
+    const { message } = await this.conversations.messageForCaller(caller, messageId);
+    if (message.author !== 'ai') throw badInput('Only answers from the AI can be rated');
+    const rated = await this.db.transaction(async (tx) => {
+      const result = await tx.query(`UPDATE conversation.messages SET rating = $2 WHERE id = $1 AND rating IS NULL RETURNING id`, [message.id, rating]);
+      if (rowsOf(result).length === 0) throw conflict('This answer was already rated');
+      await recordEvents(tx, [
+        {
+          workspaceId: caller.workspaceId,
+          type: 'answer_rated',
+          payload: { conversationId: message.conversationId, messageId: message.id, rating: rating === 'up' ? 1 : -1, topic: message.topic, knowledgeItemId: message.citations[0]?.knowledgeItemId ?? '' },
+        },
+      ]);
+      return { ...message, rating };
+    });
+    if (message.citations.length > 0) await this.outcomes.report(caller.workspaceId, message, rating === 'up' ? 'rated_up' : 'rated_down');
+    return rated as MessageEntity;
+  }
+
+  async markResolved(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId);
+    if (conversation.status === 'resolved') throw conflict('This conversation is already resolved');
+    const lastAnswer = await this.lastAnswer(conversation.id);
+    const resolved = await this.db.transaction(async (tx) => {
+      conversation.status = 'resolved';
+      conversation.resolvedAt = new Date();
+      await tx.getRepository(ConversationEntity).save(conversation);
+      await recordEvents(tx, [
+        {
+          workspaceId: caller.workspaceId,
+          type: 'resolved',
+          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '' },
+        },
+      ]);
+      return conversation;
+    });
+    // A customer resolving right after an AI answer, with no hand-off, is the answer working.
+    if (lastAnswer && resolved.handedOffAt === null) await this.outcomes.report(caller.workspaceId, lastAnswer, 'resolved');
+    return resolved;
+  }
+
+  async requestHuman(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId);
+    if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
+    if (conversation.status === 'handed_off') throw conflict('This conversation is already with the support team');
+    const lastAnswer = await this.lastAnswer(conversation.id);
+    await this.db.transaction(async (tx) => {
+      conversation.status = 'handed_off';
+      conversation.handOffReason = HandOffReason.CUSTOMER_ASKED;
+      conversation.handedOffAt = new Date();
+      await tx.getRepository(ConversationEntity).save(conversation);
+      await recordEvents(tx, [
+        {
+          workspaceId: caller.workspaceId,
+          type: 'escalated',
+          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, handOffReason: HandOffReason.CUSTOMER_ASKED, by: 'customer', knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '' },
+        },
+      ]);
+    });
+    if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated');
+    return conversation;
+  }
+
+  private async lastAnswer(conversationId: string): Promise<MessageEntity | null> {
+    return this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai', decision: 'answered' }, order: { seq: 'DESC' } });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Tells knowledge how an AI turn turned out. Statistics count every signal; the first signal that settles
+ * whether the turn was right (a rating, a resolution, an escalation, a correction, a repeat contact) also
+ * recalibrates the topic's threshold — once per turn, so one answer is never graded twice.
+ */
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../../shared/logger';
+import { rowsOf } from '../../shared/sql-rows';
+import type { KnowledgeClient, OutcomeSignal } from '../clients/knowledge';
+import type { MessageEntity } from './message.entity';
+
+const VERDICT: Record<OutcomeSignal, boolean | null> = {
+  shown: null,
+  resolved: true,
+  rated_up: true,
+  rated_down: false,
+  escalated: false,
+  corrected: false,
+  repeat_contact: false,
+  handoff_reviewed: null,
+};
+
+type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId'>;
+
+export class OutcomeReporter {
+  constructor(
+    private readonly db: DataSource,
+    private readonly knowledge: KnowledgeClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async report(workspaceId: string, turn: Turn, signal: OutcomeSignal): Promise<void> {
+    const verdict = VERDICT[signal];
+    const decisive = verdict !== null && (await this.claimVerdict(turn.id, signal));
+    await this.send(workspaceId, {
+      knowledgeItemId: turn.citations[0]?.knowledgeItemId ?? null,
+      topic: turn.topic,
+      confidence: Number(turn.confidence ?? 0),
+      signal,
+      correct: decisive ? verdict : null,
+    });
+  }
+
+  /**
+   * A hand-off that an agent then answered grades the answer the AI would have given: right when the agent
+   * pointed to the item the AI had found. This is how a topic earns the right to be answered alone.
+   */
+  async reportHandOffReviewed(workspaceId: string, turn: Turn, rightItems: string[]): Promise<void> {
+    if (!turn.candidateItemId || !(await this.claimVerdict(turn.id, 'handoff_reviewed'))) return;
+    await this.send(workspaceId, {
+      knowledgeItemId: null,
+      topic: turn.topic,
+      confidence: Number(turn.confidence ?? 0),
+      signal: 'handoff_reviewed',
+      correct: rightItems.includes(turn.candidateItemId),
+    });
+  }
+
+  private async claimVerdict(messageId: string, signal: string): Promise<boolean> {
+    const result = await this.db.query(`UPDATE conversation.messages SET outcome = $2 WHERE id = $1 AND outcome IS NULL RETURNING id`, [messageId, signal]);
+    return rowsOf(result).length > 0;
+  }
+
+  private async send(workspaceId: string, outcome: Parameters<KnowledgeClient['recordOutcome']>[1]): Promise<void> {
+    try {
+      await this.knowledge.recordOutcome(workspaceId, outcome);
+    } catch (error) {
+      this.logger.warn({ err: error, signal: outcome.signal }, 'knowledge did not take an outcome signal');
+    }
+  }
+}

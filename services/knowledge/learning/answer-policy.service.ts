@@ -1,0 +1,84 @@
+/** Per-topic answer thresholds: read on every question, recalibrated on every decisive outcome. */
+import type { DataSource, EntityManager } from 'typeorm';
+import { recordEvents } from '../../shared/outbox';
+import { DEFAULT_THRESHOLD, WINDOW, calibrateThreshold } from './answer-policy';
+import { recordLearningEvent } from './learning-events';
+import type { SettingsService } from './settings.service';
+
+/** A move smaller than this is noise, not a change worth recording. */
+const NOTABLE_MOVE = 0.05;
+
+export class AnswerPolicyService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async thresholdFor(workspaceId: string, topic: string): Promise<number> {
+    const rows: Array<{ threshold: number }> = await this.db.query(`SELECT threshold FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`, [
+      workspaceId,
+      topic,
+    ]);
+    return rows[0] ? Number(rows[0].threshold) : DEFAULT_THRESHOLD;
+  }
+
+  /** Records a decisive outcome for a topic and recalibrates its threshold, in the caller's transaction. */
+  async recordOutcome(tx: EntityManager, workspaceId: string, topic: string, confidence: number, correct: boolean, signal: string): Promise<void> {
+    await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal) VALUES ($1, $2, $3, $4, $5)`, [
+      workspaceId,
+      topic,
+      confidence,
+      correct,
+      signal,
+    ]);
+    // One recalibration at a time per topic: concurrent outcomes queue here instead of racing.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [workspaceId, topic]);
+    const outcomes: Array<{ confidence: number; correct: boolean }> = await tx.query(
+      `SELECT confidence, correct FROM knowledge.answer_outcomes WHERE workspace_id = $1 AND topic = $2 ORDER BY id DESC LIMIT $3`,
+      [workspaceId, topic, WINDOW],
+    );
+    const { targetPrecision } = await this.settings.get(workspaceId, tx);
+    const next = calibrateThreshold(
+      outcomes.map((o) => ({ confidence: Number(o.confidence), correct: o.correct })),
+      targetPrecision,
+    );
+    const [current] = await tx.query(`SELECT threshold FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`, [workspaceId, topic]);
+    const previous = current ? Number(current.threshold) : DEFAULT_THRESHOLD;
+    await tx.query(
+      `INSERT INTO knowledge.topic_policies (workspace_id, topic, threshold, samples, precision_at_threshold, updated_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (workspace_id, topic) DO UPDATE SET threshold = $3, samples = $4, precision_at_threshold = $5, updated_at = now()`,
+      [workspaceId, topic, next.threshold, next.samples, next.precision],
+    );
+    if (Math.abs(next.threshold - previous) >= NOTABLE_MOVE) {
+      const direction = next.threshold > 1 ? 'now hands off every question' : next.threshold < previous ? 'answers more on its own' : 'hands off more';
+      await recordLearningEvent(tx, {
+        workspaceId,
+        kind: 'threshold_moved',
+        topic,
+        summary: `Topic "${topic || '(none)'}" ${direction}: confidence needed ${previous.toFixed(2)} → ${next.threshold.toFixed(2)} over ${next.samples} outcomes`,
+        signal: signal,
+        actor: 'system:answer-policy',
+        before: { threshold: previous },
+        after: { threshold: next.threshold, samples: next.samples, precision: next.precision },
+      });
+      await recordEvents(tx, [{ workspaceId, type: 'threshold_moved', payload: { topic, before: previous, after: next.threshold, samples: next.samples } }]);
+    }
+  }
+
+  async setThreshold(tx: EntityManager, workspaceId: string, topic: string, threshold: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO knowledge.topic_policies (workspace_id, topic, threshold, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (workspace_id, topic) DO UPDATE SET threshold = $3, updated_at = now()`,
+      [workspaceId, topic, threshold],
+    );
+  }
+
+  async listPolicies(workspaceId: string): Promise<Array<{ topic: string; threshold: number; samples: number; precision: number | null }>> {
+    const rows: Array<{ topic: string; threshold: number; samples: number; precision: number | null }> = await this.db.query(
+      `SELECT topic, threshold, samples, precision_at_threshold AS precision FROM knowledge.topic_policies WHERE workspace_id = $1 ORDER BY topic`,
+      [workspaceId],
+    );
+    return rows.map((r) => ({ ...r, threshold: Number(r.threshold), precision: r.precision === null ? null : Number(r.precision) }));
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Corrections become knowledge. An agent's corrected answer is stored as a learned answer carrying the
+ * customer's question as its first question variant; the same corrected answer again (same text, same
+ * references) adds a variant to it instead of a copy. Publication is immediate or waits for review, as the
+ * workspace chooses. Every call is idempotent on its key, so a retried activity never learns twice.
+ */
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { conflict, notFound } from '../../shared/errors';
+import { recordEvents } from '../../shared/outbox';
+import { KnowledgeItemEntity } from '../knowledge-item/knowledge-item.entity';
+import { recordVersion, writePassages } from '../knowledge-item/knowledge-item.service';
+import { findByIdempotencyKey, getLearningEvent, markReverted, recordLearningEvent } from './learning-events';
+import type { AnswerPolicyService } from './answer-policy.service';
+import type { SettingsService } from './settings.service';
+
+export interface Correction {
+  conversationId: string;
+  messageId: string;
+  question: string;
+  correctedText: string;
+  references: string[];
+  agent: string;
+  /** Stable per correction (e.g. the corrected message id): a retry returns the first result. */
+  idempotencyKey: string;
+}
+
+export interface LearnedResult {
+  item: KnowledgeItemEntity;
+  /** created: a new learned answer; variant_added: an existing one learned another phrasing. */
+  outcome: 'created' | 'variant_added';
+  learningEventId: string;
+}
+
+const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+
+export class LearnedAnswerService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: SettingsService,
+    private readonly policy: AnswerPolicyService,
+  ) {}
+
+  async learnFromCorrection(workspaceId: string, correction: Correction): Promise<LearnedResult> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/learn/' || $2))`, [workspaceId, correction.idempotencyKey]);
+      const replay = await findByIdempotencyKey(tx, workspaceId, correction.idempotencyKey);
+      if (replay?.itemId) {
+        const item = await tx.getRepository(KnowledgeItemEntity).findOneByOrFail({ id: replay.itemId });
+        return { item, outcome: replay.kind === 'learned_answer_created' ? 'created' : 'variant_added', learningEventId: replay.id };
+      }
+      const references = [...new Set(correction.references)].sort();
+      const referenced = references.length ? await tx.getRepository(KnowledgeItemEntity).findBy({ id: In(references), workspaceId }) : [];
+      const missing = references.filter((id) => !referenced.some((item) => item.id === id));
+      if (missing.length > 0) throw notFound('Knowledge item', missing.join(', '));
+      const answerHash = createHash('sha256').update(normalise(correction.correctedText)).update('|').update(references.join(',')).digest('hex');
+      // Serialise learners of the same answer so two corrections at once make one item with two variants.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/answer/' || $2))`, [workspaceId, answerHash]);
+      const existing = await tx
+        .getRepository(KnowledgeItemEntity)
+        .findOne({ where: { workspaceId, answerHash, kind: 'learned_answer', status: In(['published', 'pending_review']) } });
+      if (existing) {
+        const variantId = await this.addVariant(tx, existing, correction);
+        const learningEventId = await recordLearningEvent(tx, {
+          workspaceId,
+          kind: 'question_variant_added',
+          itemId: existing.id,
+          topic: existing.topic,
+          summary: `Learned that "${correction.question.slice(0, 120)}" is answered by "${existing.title.slice(0, 80)}"`,
+          signal: 'agent_correction',
+          actor: correction.agent,
+          after: { variantId, question: correction.question, conversationId: correction.conversationId },
+          idempotencyKey: correction.idempotencyKey,
+        });
+        await recordEvents(tx, [{ workspaceId, type: 'question_variant_added', payload: { knowledgeItemId: existing.id, topic: existing.topic, conversationId: correction.conversationId } }]);
+        return { item: existing, outcome: 'variant_added', learningEventId };
+      }
+      const { learningMode } = await this.settings.get(workspaceId, tx);
+      const first = referenced[0];
+      const item = await tx.getRepository(KnowledgeItemEntity).save(
+        tx.getRepository(KnowledgeItemEntity).create({
+          workspaceId,
+          kind: 'learned_answer',
+          status: learningMode === 'auto_publish' ? 'published' : 'pending_review',
+          title: correction.question.trim().slice(0, 300),
+          body: correction.correctedText,
+          topic: first?.topic ?? '',
+          tags: [...new Set(referenced.flatMap((r) => r.tags))],
+          audiencePlans: sharedAudience(referenced),
+          audienceSegments: [],
+          externalKey: null,
+          version: 1,
+          stale: false,
+          provenance: { conversationId: correction.conversationId, messageId: correction.messageId, agent: correction.agent, at: new Date().toISOString(), references },
+          answerHash,
+        }),
+      );
+      await recordVersion(tx, item, correction.agent);
+      await writePassages(tx, item);
+      await this.addVariant(tx, item, correction);
+      if (item.status === 'pending_review') {
+        await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'learned_answer')`, [workspaceId, item.id]);
+      }
+      const learningEventId = await recordLearningEvent(tx, {
+        workspaceId,
+        kind: 'learned_answer_created',
+        itemId: item.id,
+        topic: item.topic,
+        summary: `Learned a new answer from ${correction.agent}'s correction${item.status === 'pending_review' ? ' (waiting for review)' : ''}`,
+        signal: 'agent_correction',
+        actor: correction.agent,
+        after: { status: item.status, question: correction.question, conversationId: correction.conversationId, references },
+        idempotencyKey: correction.idempotencyKey,
+      });
+      await recordEvents(tx, [
+        { workspaceId, type: 'learned_answer_created', payload: { knowledgeItemId: item.id, topic: item.topic, conversationId: correction.conversationId, status: item.status } },
+      ]);
+      return { item, outcome: 'created', learningEventId };
+    });
+  }
+
+  async approve(workspaceId: string, itemId: string, admin: string, edits: { title?: string; body?: string }): Promise<KnowledgeItemEntity> {
+    return this.db.transaction(async (tx) => {
+      const item = await this.pendingItem(tx, workspaceId, itemId);
+      const edited = (edits.title !== undefined && edits.title.trim() !== item.title) || (edits.body !== undefined && edits.body !== item.body);
+      if (edits.title !== undefined) item.title = edits.title.trim();
+      if (edits.body !== undefined) item.body = edits.body;
+      item.status = 'published';
+      if (edited) item.version += 1;
+      await tx.getRepository(KnowledgeItemEntity).save(item);
+      if (edited) {
+        await recordVersion(tx, item, admin);
+        await writePassages(tx, item);
+      }
+      await this.resolveReview(tx, item.id, edited ? 'approved_with_edits' : 'approved', admin);
+      await recordLearningEvent(tx, {
+        workspaceId,
+        kind: 'learned_answer_approved',
+        itemId: item.id,
+        topic: item.topic,
+        summary: `Learned answer "${item.title.slice(0, 80)}" approved${edited ? ' with edits' : ''}`,
+        signal: 'review',
+        actor: admin,
+        approvedBy: admin,
+        before: { status: 'pending_review' },
+        after: { status: 'published', version: item.version },
+      });
+      await recordEvents(tx, [{ workspaceId, type: 'learned_answer_published', payload: { knowledgeItemId: item.id, topic: item.topic } }]);
+      return item;
+    });
+  }
+
+  async reject(workspaceId: string, itemId: string, admin: string): Promise<KnowledgeItemEntity> {
+    return this.db.transaction(async (tx) => {
+      const item = await this.pendingItem(tx, workspaceId, itemId);
+      item.status = 'archived';
+      await tx.getRepository(KnowledgeItemEntity).save(item);
+      await this.resolveReview(tx, item.id, 'rejected', admin);
+      await recordLearningEvent(tx, {
+        workspaceId,
+        kind: 'learned_answer_rejected',
+        itemId: item.id,
+        topic: item.topic,
+        summary: `Learned answer "${item.title.slice(0, 80)}" rejected`,
+        signal: 'review',
+        actor: admin,
+        before: { status: 'pending_review' },
+        after: { status: 'archived' },
+      });
+      await recordEvents(tx, [{ workspaceId, type: 'learned_answer_rejected', payload: { knowledgeItemId: item.id, topic: item.topic } }]);
+      return item;
+    });
+  }
+
+  /** Undoes what one learning event changed; the revert is itself recorded on the event. */
+  async revert(workspaceId: string, eventId: string, admin: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const event = await getLearningEvent(tx, workspaceId, eventId, true);
+      if (!event) throw notFound('Learning event', eventId);
+      if (event.revertedAt) throw conflict(`Learning event ${eventId} was already reverted`);
+      switch (event.kind) {
+        case 'learned_answer_created':
+          await tx.query(`UPDATE knowledge.knowledge_items SET status = 'archived', updated_at = now() WHERE id = $1 AND workspace_id = $2`, [event.itemId, workspaceId]);
+          await tx.query(`UPDATE knowledge.review_requests SET resolved_at = now(), resolution = 'reverted', resolved_by = $2 WHERE item_id = $1 AND resolved_at IS NULL`, [event.itemId, admin]);
+          break;
+        case 'question_variant_added':
+          await tx.query(`DELETE FROM knowledge.question_variants WHERE id = $1 AND workspace_id = $2`, [event.after?.variantId, workspaceId]);
+          break;
+        case 'learned_answer_approved':
+          await tx.query(`UPDATE knowledge.knowledge_items SET status = 'pending_review', updated_at = now() WHERE id = $1 AND workspace_id = $2`, [event.itemId, workspaceId]);
+          await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'learned_answer')`, [workspaceId, event.itemId]);
+          break;
+        case 'learned_answer_rejected':
+          await tx.query(`UPDATE knowledge.knowledge_items SET status = 'pending_review', updated_at = now() WHERE id = $1 AND workspace_id = $2`, [event.itemId, workspaceId]);
+          await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'learned_answer')`, [workspaceId, event.itemId]);
+          break;
+        case 'threshold_moved':
+          await this.policy.setThreshold(tx, workspaceId, event.topic ?? '', Number(event.before?.threshold));
+          break;
+        case 'stale_flagged':
+          await tx.query(`UPDATE knowledge.knowledge_items SET stale = false, stale_since = NULL, stale_reason = NULL, updated_at = now() WHERE id = $1 AND workspace_id = $2`, [
+            event.itemId,
+            workspaceId,
+          ]);
+          await tx.query(`UPDATE knowledge.review_requests SET resolved_at = now(), resolution = 'reverted', resolved_by = $2 WHERE item_id = $1 AND reason = 'stale' AND resolved_at IS NULL`, [
+            event.itemId,
+            admin,
+          ]);
+          break;
+        default: {
+          const unknownKind: never = event.kind;
+          throw new Error(`no revert for ${String(unknownKind)}`);
+        }
+      }
+      await markReverted(tx, event.id, admin);
+      await recordEvents(tx, [{ workspaceId, type: 'learning_reverted', payload: { learningEventId: event.id, kind: event.kind, knowledgeItemId: event.itemId ?? '', topic: event.topic ?? '' } }]);
+    });
+  }
+
+  async reviewQueue(workspaceId: string, limit: number) {
+    const rows: Array<{ id: string; itemId: string; reason: string; createdAt: Date; productChangeId: string | null }> = await this.db.query(
+      `SELECT id, item_id AS "itemId", reason, created_at AS "createdAt", product_change_id AS "productChangeId"
+         FROM knowledge.review_requests WHERE workspace_id = $1 AND resolved_at IS NULL ORDER BY created_at LIMIT $2`,
+      [workspaceId, limit],
+    );
+    return rows;
+  }
+
+  private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: Correction): Promise<string> {
+    const [row] = await tx.query(
+      `INSERT INTO knowledge.question_variants (workspace_id, item_id, text, source_conversation_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [item.workspaceId, item.id, correction.question.trim(), correction.conversationId],
+    );
+    return row.id as string;
+  }
+
+  private async pendingItem(tx: EntityManager, workspaceId: string, itemId: string): Promise<KnowledgeItemEntity> {
+    const item = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { id: itemId, workspaceId }, lock: { mode: 'pessimistic_write' } });
+    if (!item) throw notFound('Knowledge item', itemId);
+    if (item.status !== 'pending_review') throw conflict(`Knowledge item ${itemId} is not waiting for review (it is ${item.status})`);
+    return item;
+  }
+
+  private async resolveReview(tx: EntityManager, itemId: string, resolution: string, admin: string): Promise<void> {
+    await tx.query(`UPDATE knowledge.review_requests SET resolved_at = now(), resolution = $2, resolved_by = $3 WHERE item_id = $1 AND resolved_at IS NULL`, [
+      itemId,
+      resolution,
+      admin,
+    ]);
+  }
+}
+
+/** A learned answer is for the plans all its references are for; any reference for everyone makes it for everyone. */
+function sharedAudience(referenced: KnowledgeItemEntity[]): string[] {
+  if (referenced.length === 0 || referenced.some((r) => r.audiencePlans.length === 0)) return [];
+  return referenced.map((r) => r.audiencePlans).reduce((a, b) => a.filter((plan) => b.includes(plan)));
+}

@@ -1,0 +1,228 @@
+import { ArrayMaxSize, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { KnowledgeItem, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
+
+export enum LearningMode {
+  AUTO_PUBLISH = 'auto_publish',
+  REVIEW_REQUIRED = 'review_required',
+}
+registerEnumType(LearningMode, { name: 'LearningMode', description: 'Whether corrections are served at once or after an admin approves them' });
+
+export enum LearningEventKind {
+  LEARNED_ANSWER_CREATED = 'learned_answer_created',
+  QUESTION_VARIANT_ADDED = 'question_variant_added',
+  LEARNED_ANSWER_APPROVED = 'learned_answer_approved',
+  LEARNED_ANSWER_REJECTED = 'learned_answer_rejected',
+  THRESHOLD_MOVED = 'threshold_moved',
+  STALE_FLAGGED = 'stale_flagged',
+}
+registerEnumType(LearningEventKind, { name: 'LearningEventKind' });
+
+export enum ReviewReason {
+  LEARNED_ANSWER = 'learned_answer',
+  STALE = 'stale',
+}
+registerEnumType(ReviewReason, { name: 'ReviewReason' });
+
+@ObjectType({ description: 'One change the learning loop made: what, why, which signal, who acted and approved' })
+export class LearningEvent {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => LearningEventKind)
+  kind!: LearningEventKind;
+
+  @Field()
+  summary!: string;
+
+  @Field({ description: 'The signal that caused it: agent_correction, review, product_change, or an outcome' })
+  signal!: string;
+
+  @Field()
+  actor!: string;
+
+  @Field(() => String, { nullable: true })
+  approvedBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  topic!: string | null;
+
+  @Field(() => KnowledgeItem, { nullable: true })
+  knowledgeItem!: KnowledgeItem | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  before!: Record<string, unknown> | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  after!: Record<string, unknown> | null;
+
+  @Field(() => Date, { nullable: true })
+  revertedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  revertedBy!: string | null;
+
+  @Field()
+  createdAt!: Date;
+
+  /** The paging cursor; not a GraphQL field. */
+  seq!: string;
+  itemId!: string | null;
+}
+
+@ObjectType()
+export class LearningEventPage {
+  @Field(() => [LearningEvent])
+  events!: LearningEvent[];
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page; null at the end' })
+  nextCursor!: string | null;
+}
+
+@InputType()
+export class LearningEventsFilter {
+  @Field(() => LearningEventKind, { nullable: true })
+  @IsOptional()
+  kind?: LearningEventKind;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  knowledgeItemId?: string;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(200)
+  first?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  after?: string;
+}
+
+@ObjectType()
+export class ReviewRequest {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ReviewReason)
+  reason!: ReviewReason;
+
+  @Field(() => KnowledgeItem)
+  knowledgeItem!: KnowledgeItem;
+
+  @Field(() => ID, { nullable: true })
+  productChangeId!: string | null;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@InputType()
+export class ApproveLearnedAnswerInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ nullable: true, description: 'Edit the title while approving' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  title?: string;
+
+  @Field({ nullable: true, description: 'Edit the answer while approving' })
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_BODY_LENGTH)
+  body?: string;
+}
+
+@ObjectType()
+export class LearningSettings {
+  @Field(() => LearningMode)
+  learningMode!: LearningMode;
+
+  @Field(() => Float, { description: 'Share of answers given alone that must be right; thresholds are learned to hold it' })
+  targetPrecision!: number;
+}
+
+@InputType()
+export class UpdateLearningSettingsInput {
+  @Field(() => LearningMode, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(LearningMode))
+  learningMode?: LearningMode;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.51)
+  @Max(0.99)
+  targetPrecision?: number;
+}
+
+@ObjectType({ description: 'The confidence a topic needs before the AI answers alone, learned from outcomes' })
+export class TopicPolicy {
+  @Field()
+  topic!: string;
+
+  @Field(() => Float, { description: 'Above 1 means every question on the topic is handed off' })
+  threshold!: number;
+
+  @Field(() => Int)
+  samples!: number;
+
+  @Field(() => Float, { nullable: true })
+  precision!: number | null;
+}
+
+@InputType({ description: 'Internal: an agent correction to learn from' })
+export class LearnFromCorrectionInput {
+  @Field(() => ID)
+  @IsUUID()
+  conversationId!: string;
+
+  @Field(() => ID)
+  @IsUUID()
+  messageId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 16384)
+  question!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, MAX_BODY_LENGTH)
+  correctedText!: string;
+
+  @Field(() => [ID])
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  references!: string[];
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  agent!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  idempotencyKey!: string;
+}
+
+@ObjectType({ description: 'Internal: what a correction taught' })
+export class LearnedAnswerResult {
+  @Field(() => KnowledgeItem)
+  knowledgeItem!: KnowledgeItem;
+
+  @Field({ description: 'created or variant_added' })
+  outcome!: string;
+
+  @Field(() => ID)
+  learningEventId!: string;
+}

@@ -1,0 +1,97 @@
+/**
+ * Product changes (release notes, pricing changes, deprecated features) make knowledge stale. Recording one
+ * flags every published item it touches — by product-area tag, by topic, or named explicitly — lowers those
+ * items' ranking, and queues them for review. Editing an item settles its staleness.
+ */
+import type { DataSource } from 'typeorm';
+import { notFound } from '../../shared/errors';
+import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
+import { recordLearningEvent } from '../learning/learning-events';
+
+export type ProductChangeKind = 'release_note' | 'pricing_change' | 'deprecated_feature';
+
+export interface ProductChangeFields {
+  kind: ProductChangeKind;
+  title: string;
+  description: string;
+  productAreas: string[];
+  knowledgeItemIds: string[];
+}
+
+export interface RecordedProductChange {
+  id: string;
+  kind: ProductChangeKind;
+  title: string;
+  description: string;
+  productAreas: string[];
+  createdBy: string;
+  createdAt: Date;
+  flaggedItemIds: string[];
+}
+
+export class ProductChangeService {
+  constructor(private readonly db: DataSource) {}
+
+  async record(workspaceId: string, fields: ProductChangeFields, actor: string): Promise<RecordedProductChange> {
+    return this.db.transaction(async (tx) => {
+      if (fields.knowledgeItemIds.length > 0) {
+        const found: Array<{ id: string }> = await tx.query(`SELECT id FROM knowledge.knowledge_items WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [
+          workspaceId,
+          fields.knowledgeItemIds,
+        ]);
+        const missing = fields.knowledgeItemIds.filter((id) => !found.some((f) => f.id === id));
+        if (missing.length > 0) throw notFound('Knowledge item', missing.join(', '));
+      }
+      const [change] = await tx.query(
+        `INSERT INTO knowledge.product_changes (workspace_id, kind, title, description, product_areas, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at AS "createdAt"`,
+        [workspaceId, fields.kind, fields.title, fields.description, fields.productAreas, actor],
+      );
+      const flagged = rowsOf<{ id: string; topic: string; title: string }>(await tx.query(
+        `UPDATE knowledge.knowledge_items
+            SET stale = true, stale_since = now(), stale_reason = $3, updated_at = now()
+          WHERE workspace_id = $1 AND status = 'published' AND NOT stale
+            AND (tags && $2::text[] OR topic = ANY($2::text[]) OR id = ANY($4::uuid[]))
+          RETURNING id, topic, title`,
+        [workspaceId, fields.productAreas, `${fields.kind}: ${fields.title}`, fields.knowledgeItemIds],
+      ));
+      for (const item of flagged) {
+        await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason, product_change_id) VALUES ($1, $2, 'stale', $3)`, [
+          workspaceId,
+          item.id,
+          change.id,
+        ]);
+        await recordLearningEvent(tx, {
+          workspaceId,
+          kind: 'stale_flagged',
+          itemId: item.id,
+          topic: item.topic,
+          summary: `"${item.title.slice(0, 80)}" may be out of date after "${fields.title}"`,
+          signal: 'product_change',
+          actor,
+          before: { stale: false },
+          after: { stale: true, productChangeId: change.id },
+        });
+      }
+      await recordEvents(tx, [
+        {
+          workspaceId,
+          type: 'product_change_recorded',
+          payload: { productChangeId: change.id, kind: fields.kind, title: fields.title, productAreas: fields.productAreas, flagged: flagged.length },
+        },
+        ...flagged.map((item) => ({ workspaceId, type: 'knowledge_flagged_stale', payload: { knowledgeItemId: item.id, topic: item.topic, productChangeId: change.id } })),
+      ]);
+      return { id: change.id, ...fields, createdBy: actor, createdAt: change.createdAt, flaggedItemIds: flagged.map((f) => f.id) };
+    });
+  }
+
+  async list(workspaceId: string, limit: number) {
+    const rows: Array<Omit<RecordedProductChange, 'flaggedItemIds'>> = await this.db.query(
+      `SELECT id, kind, title, description, product_areas AS "productAreas", created_by AS "createdBy", created_at AS "createdAt"
+         FROM knowledge.product_changes WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT $2`,
+      [workspaceId, limit],
+    );
+    return rows;
+  }
+}

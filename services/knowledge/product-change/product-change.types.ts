@@ -1,0 +1,65 @@
+import { ArrayMaxSize, IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { KnowledgeItem } from '../knowledge-item/knowledge-item.types';
+
+export enum ProductChangeKind {
+  RELEASE_NOTE = 'release_note',
+  PRICING_CHANGE = 'pricing_change',
+  DEPRECATED_FEATURE = 'deprecated_feature',
+}
+registerEnumType(ProductChangeKind, { name: 'ProductChangeKind' });
+
+@ObjectType({ description: 'A change to the product that may make knowledge out of date' })
+export class ProductChange {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ProductChangeKind)
+  kind!: ProductChangeKind;
+
+  @Field()
+  title!: string;
+
+  @Field()
+  description!: string;
+
+  @Field(() => [String])
+  productAreas!: string[];
+
+  @Field()
+  createdBy!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => [KnowledgeItem], { description: 'Items this change flagged as stale when it was recorded' })
+  flaggedItems!: KnowledgeItem[];
+}
+
+@InputType()
+export class RecordProductChangeInput {
+  @Field(() => ProductChangeKind)
+  @IsIn(Object.values(ProductChangeKind))
+  kind!: ProductChangeKind;
+
+  @Field()
+  @IsString()
+  @Length(1, 300)
+  title!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 20_000)
+  description!: string;
+
+  @Field(() => [String], { description: 'Product areas (tags) or topics it touches' })
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  productAreas!: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Items known to be affected, besides those matched by area' })
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  knowledgeItemIds?: string[];
+}

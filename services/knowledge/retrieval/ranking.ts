@@ -1,0 +1,31 @@
+/**
+ * Ranking and confidence, as pure functions. An item's relevance is the better of its passage match and its
+ * learned-question match; outcome evidence scales it (items that keep failing sink, items that keep resolving
+ * rise); stale items are discounted. Confidence is the winner's score shrunk by how close the runner-up is.
+ */
+export interface CandidateEvidence {
+  passageRelevance: number;
+  variantRelevance: number;
+  good: number;
+  bad: number;
+  stale: boolean;
+}
+
+/** Beta(1,1) posterior mean of "this item helps", mapped to a factor in [0.5, 1.5]. */
+export function evidenceFactor(good: number, bad: number): number {
+  return 0.5 + (good + 1) / (good + bad + 2);
+}
+
+export const STALE_DISCOUNT = 0.5;
+
+export function itemScore(candidate: CandidateEvidence): number {
+  const relevance = Math.min(1, Math.max(candidate.passageRelevance, candidate.variantRelevance * 1.1));
+  const score = relevance * evidenceFactor(candidate.good, candidate.bad) * (candidate.stale ? STALE_DISCOUNT : 1);
+  return Math.min(1, score);
+}
+
+export function confidenceOf(best: number, runnerUp: number): number {
+  if (best <= 0) return 0;
+  const margin = Math.max(0, best - runnerUp) / best;
+  return Math.min(1, best * (0.6 + 0.4 * margin));
+}

@@ -1,0 +1,99 @@
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
+export class RetrievalCandidate {
+  @Field(() => ID)
+  knowledgeItemId!: string;
+
+  @Field()
+  kind!: string;
+
+  @Field()
+  title!: string;
+
+  @Field()
+  topic!: string;
+
+  @Field(() => Int)
+  itemVersion!: number;
+
+  @Field()
+  stale!: boolean;
+
+  @Field(() => ID)
+  passageId!: string;
+
+  @Field()
+  passageText!: string;
+
+  @Field(() => String, { nullable: true, description: 'The learned question that matched, if any' })
+  matchedQuestion!: string | null;
+
+  @Field(() => Float)
+  score!: number;
+}
+
+@ObjectType({ description: 'Internal: what knowledge says about a question' })
+export class RetrievalResult {
+  @Field(() => [RetrievalCandidate])
+  candidates!: RetrievalCandidate[];
+
+  @Field()
+  topic!: string;
+
+  @Field(() => Float)
+  confidence!: number;
+
+  @Field(() => Float, { description: "The topic's learned confidence threshold" })
+  threshold!: number;
+}
+
+@InputType()
+export class RetrieveForQuestionInput {
+  @Field()
+  @IsString()
+  @Length(1, 16384)
+  text!: string;
+
+  @Field({ nullable: true, description: "The asker's plan, for audience filtering" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  plan?: string;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  limit?: number;
+}
+
+export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'handoff_reviewed'] as const;
+
+@InputType()
+export class RecordOutcomeInput {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  knowledgeItemId?: string;
+
+  @Field()
+  @IsString()
+  @MaxLength(200)
+  topic!: string;
+
+  @Field(() => Float)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  confidence!: number;
+
+  @Field(() => String, { description: OUTCOME_SIGNALS.join(', ') })
+  @IsIn(OUTCOME_SIGNALS)
+  signal!: (typeof OUTCOME_SIGNALS)[number];
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  correct?: boolean;
+}

@@ -1,0 +1,288 @@
+/**
+ * The answering loop through the gateway on the real stack: answer or hand off, and learn from every agent
+ * action at once.
+ */
+import path from 'node:path';
+import { readKnowledgeFolder } from '../../services/knowledge/import/knowledge-folder';
+import { codeOf, customerToken, dataOf } from '../helpers/graphql';
+import { TestStack, startTestStack } from '../helpers/stack';
+import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+
+jest.setTimeout(180_000);
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+const ASK = `mutation Ask($input: AskInput!) {
+  ask(input: $input) {
+    decision handOffReason confidence
+    conversation { id status }
+    message { id author text citations { version knowledgeItem { id kind title } } }
+  }
+}`;
+
+const ARTICLE = 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id version } }';
+
+async function ask(ws: TestWorkspace, text: string, token?: string) {
+  return dataOf(await ws.as('widget', ASK, { input: { text } }, token)).ask;
+}
+
+async function correct(ws: TestWorkspace, messageId: string, correctedText: string, knowledgeItemIds: string[] = []) {
+  return dataOf(
+    await ws.as(
+      'agent',
+      `mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning learnedAnswer { id kind status } message { author text correctsMessageId } conversation { status } } }`,
+      { input: { messageId, correctedText, knowledgeItemIds } },
+    ),
+  ).correctAnswer;
+}
+
+describe('learning in seconds', () => {
+  it('a paraphrase after a correction is answered from the learned answer and cites it', async () => {
+    const ws = await createTestWorkspace(env, 'Learn in seconds');
+    dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Inviting teammates', body: 'Invite teammates from Settings > Team. Each invite uses a seat.' } }));
+
+    const first = await ask(ws, 'Can I get an invoice with my VAT number on it?');
+    expect(first.decision).toBe('HANDED_OFF');
+
+    const inbox = dataOf(await ws.as('agent', '{ inbox { edges { node { id status handOffReason } } } }')).inbox.edges.map((e: any) => e.node);
+    expect(inbox.map((c: any) => c.id)).toContain(first.conversation.id);
+    const claimed = dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { claimedBy } }', { input: { conversationId: first.conversation.id } }));
+    expect(claimed.claimConversation.claimedBy).toMatch(/^key:/);
+
+    const correction = await correct(ws, first.message.id, 'Yes. Add your VAT number under Billing > Company details and every invoice from then on shows it.');
+    expect(correction.learning).toBe('CREATED');
+    expect(correction.learnedAnswer).toMatchObject({ kind: 'LEARNED_ANSWER', status: 'PUBLISHED' });
+    expect(correction.message).toMatchObject({ author: 'AGENT', correctsMessageId: first.message.id });
+
+    const paraphrase = await ask(ws, 'how do i get my VAT number shown on invoices?');
+    expect(paraphrase.decision).toBe('ANSWERED');
+    expect(paraphrase.message.citations[0].knowledgeItem).toMatchObject({ id: correction.learnedAnswer.id, kind: 'LEARNED_ANSWER' });
+    expect(paraphrase.message.text).toContain('Billing > Company details');
+
+    const events = dataOf(await ws.as('analyst', '{ learningEvents { events { kind signal actor knowledgeItem { id } } } }')).learningEvents.events;
+    expect(events[0]).toMatchObject({ kind: 'LEARNED_ANSWER_CREATED', signal: 'agent_correction', knowledgeItem: { id: correction.learnedAnswer.id } });
+  });
+
+  it('the same correction again teaches a new phrasing of the known answer instead of a copy', async () => {
+    const ws = await createTestWorkspace(env, 'Variants');
+    const answer = 'Cancel any time from Billing > Plan > Cancel subscription; you keep access until the period ends.';
+    const a = await ask(ws, 'How do I cancel my subscription?');
+    const b = await ask(ws, 'I want to stop paying for this, where do I end the plan?');
+    const first = await correct(ws, a.message.id, answer);
+    const second = await correct(ws, b.message.id, answer);
+    expect(first.learning).toBe('CREATED');
+    expect(second.learning).toBe('VARIANT_ADDED');
+    expect(second.learnedAnswer.id).toBe(first.learnedAnswer.id);
+  });
+
+  it('an admin can revert a learned answer, and it is no longer served', async () => {
+    const ws = await createTestWorkspace(env, 'Revert');
+    const asked = await ask(ws, 'Do you offer a discount for nonprofits?');
+    const learned = await correct(ws, asked.message.id, 'Yes: nonprofits get 50% off any plan. Write to billing with proof of status.');
+    expect((await ask(ws, 'is there a nonprofit discount?')).decision).toBe('ANSWERED');
+    const event = dataOf(await ws.as('admin', '{ learningEvents(filter: { kind: LEARNED_ANSWER_CREATED }) { events { id } } }')).learningEvents.events[0];
+    const reverted = dataOf(await ws.as('admin', 'mutation($input: KnowledgeItemRef!) { revertLearningEvent(input: $input) { revertedAt revertedBy } }', { input: { id: event.id } }));
+    expect(reverted.revertLearningEvent.revertedAt).not.toBeNull();
+    const after = await ask(ws, 'is there a nonprofit discount?');
+    expect(after.decision).toBe('HANDED_OFF');
+    expect(after.message.citations).toEqual([]);
+    expect(codeOf(await ws.as('admin', 'mutation($input: KnowledgeItemRef!) { revertLearningEvent(input: $input) { id } }', { input: { id: event.id } }))).toBe('CONFLICT');
+    void learned;
+  });
+});
+
+describe('feedback changes ranking', () => {
+  it('after repeated down-ratings of one answer, the other candidate wins', async () => {
+    const ws = await createTestWorkspace(env, 'Ranking');
+    const a = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Monthly report export', body: 'Export your monthly report to a CSV file: open Reports, pick the monthly report and click Export.' } })).createArticle;
+    const b = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Report export', body: 'Export any report to a CSV file from Reports by clicking Export.' } })).createArticle;
+    const question = 'How do I export my monthly report to a CSV file?';
+    const firstAnswer = await ask(ws, question);
+    expect(firstAnswer.decision).toBe('ANSWERED');
+    const loser = firstAnswer.message.citations[0].knowledgeItem.id;
+    const winner = loser === a.id ? b.id : a.id;
+    const bestCandidate = async () =>
+      dataOf(await ws.as('admin', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { candidate { id } } }', { input: { text: question } })).previewAnswer.candidate?.id;
+    let current = firstAnswer;
+    for (let i = 0; i < 8 && (await bestCandidate()) === loser; i++) {
+      expect(current.message.citations[0]?.knowledgeItem.id).toBe(loser);
+      dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: current.message.id, rating: 'DOWN' } }));
+      current = await ask(ws, question);
+    }
+    expect(await bestCandidate()).toBe(winner);
+    const stats = dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown ratedDown } } }', { id: loser })).knowledgeItem.stats;
+    expect(stats.ratedDown).toBeGreaterThanOrEqual(1);
+    expect(stats.shown).toBeGreaterThanOrEqual(stats.ratedDown);
+  });
+});
+
+describe('product changes make knowledge stale', () => {
+  it('flags the article, hands off the next question it would answer, and queues it for review', async () => {
+    const ws = await createTestWorkspace(env, 'Stale');
+    const article = dataOf(
+      await ws.as('admin', ARTICLE, { input: { title: 'Pricing of the Team plan', body: 'The Team plan costs 10 dollars per seat per month, billed monthly.', topic: 'pricing', tags: ['billing', 'plans'] } }),
+    ).createArticle;
+    const before = await ask(ws, 'How much does the Team plan cost per seat?');
+    expect(before.decision).toBe('ANSWERED');
+
+    const change = dataOf(
+      await ws.as(
+        'admin',
+        'mutation($input: RecordProductChangeInput!) { recordProductChange(input: $input) { id flaggedItems { id stale staleReason } } }',
+        { input: { kind: 'PRICING_CHANGE', title: 'Team plan is 12 dollars from June', description: 'New seat price.', productAreas: ['plans'] } },
+      ),
+    ).recordProductChange;
+    expect(change.flaggedItems).toEqual([{ id: article.id, stale: true, staleReason: 'pricing_change: Team plan is 12 dollars from June' }]);
+
+    const after = await ask(ws, 'How much does the Team plan cost per seat?');
+    expect(after.decision).toBe('HANDED_OFF');
+    expect(after.handOffReason).toBe('STALE_KNOWLEDGE');
+    expect(after.confidence).toBeLessThan(before.confidence);
+
+    const queue = dataOf(await ws.as('admin', '{ reviewQueue { reason knowledgeItem { id } productChangeId } }')).reviewQueue;
+    expect(queue).toEqual([{ reason: 'STALE', knowledgeItem: { id: article.id }, productChangeId: change.id }]);
+
+    // Updating the article settles it: a new version, not stale, out of the queue, answered again.
+    const updated = dataOf(
+      await ws.as('admin', 'mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { version stale } }', {
+        input: { id: article.id, body: 'The Team plan costs 12 dollars per seat per month, billed monthly.' },
+      }),
+    ).updateArticle;
+    expect(updated).toEqual({ version: 2, stale: false });
+    expect(dataOf(await ws.as('admin', '{ reviewQueue { id } }')).reviewQueue).toEqual([]);
+    const fresh = await ask(ws, 'How much does the Team plan cost per seat?');
+    expect(fresh.decision).toBe('ANSWERED');
+    expect(fresh.message.citations[0].version).toBe(2);
+    expect(fresh.message.text).toContain('12 dollars');
+  });
+});
+
+describe('review-required workspaces', () => {
+  it('does not serve a correction until an admin approves it', async () => {
+    const ws = await createTestWorkspace(env, 'Review');
+    dataOf(await ws.as('admin', 'mutation { updateLearningSettings(input: { learningMode: REVIEW_REQUIRED }) { learningMode } }'));
+    const asked = await ask(ws, 'Can I move my account to the EU data region?');
+    const learned = await correct(ws, asked.message.id, 'Yes: admins can request an EU data region migration from Settings > Data residency; it takes one business day.');
+    expect(learned.learnedAnswer.status).toBe('PENDING_REVIEW');
+
+    const waiting = await ask(ws, 'can my account move to the EU data region?');
+    expect(waiting.decision).toBe('HANDED_OFF');
+
+    const queue = dataOf(await ws.as('admin', '{ reviewQueue { reason knowledgeItem { id status } } }')).reviewQueue;
+    expect(queue).toEqual([{ reason: 'LEARNED_ANSWER', knowledgeItem: { id: learned.learnedAnswer.id, status: 'PENDING_REVIEW' } }]);
+    dataOf(await ws.as('admin', 'mutation($input: ApproveLearnedAnswerInput!) { approveLearnedAnswer(input: $input) { status } }', { input: { id: learned.learnedAnswer.id } }));
+
+    const served = await ask(ws, 'can my account move to the EU data region?');
+    expect(served.decision).toBe('ANSWERED');
+    expect(served.message.citations[0].knowledgeItem.id).toBe(learned.learnedAnswer.id);
+  });
+});
+
+describe('plan-scoped knowledge', () => {
+  it('gives customers on two plans different grounded answers to the same question', async () => {
+    const ws = await createTestWorkspace(env, 'Plans');
+    for (const [externalId, plan] of [['acct-free', 'free'], ['acct-ent', 'enterprise']]) {
+      dataOf(await ws.as('admin', `mutation { upsertAccount(input: { externalId: "${externalId}", name: "${externalId}", plan: "${plan}" }) { id } }`));
+    }
+    dataOf(await ws.as('admin', 'mutation { upsertCustomer(input: { externalId: "free-user", accountExternalId: "acct-free" }) { id } }'));
+    dataOf(await ws.as('admin', 'mutation { upsertCustomer(input: { externalId: "ent-user", accountExternalId: "acct-ent" }) { id } }'));
+    const free = dataOf(
+      await ws.as('admin', ARTICLE, { input: { title: 'Single sign-on', body: 'Single sign-on (SSO) is not included in the Free plan; upgrade to Enterprise to use SAML SSO.', audiencePlans: ['free'] } }),
+    ).createArticle;
+    const enterprise = dataOf(
+      await ws.as('admin', ARTICLE, { input: { title: 'Setting up single sign-on', body: 'Set up SAML single sign-on (SSO) under Settings > Security > SSO and upload your identity provider metadata.', audiencePlans: ['enterprise'] } }),
+    ).createArticle;
+    const question = 'How do I set up single sign-on (SSO)?';
+    const forFree = await ask(ws, question, await customerToken(ws.customerTokenSecret, 'free-user'));
+    const forEnterprise = await ask(ws, question, await customerToken(ws.customerTokenSecret, 'ent-user'));
+    expect(forFree.message.citations[0].knowledgeItem.id).toBe(free.id);
+    expect(forEnterprise.message.citations[0].knowledgeItem.id).toBe(enterprise.id);
+  });
+});
+
+describe('customer signals and agent actions refuse what makes no sense', () => {
+  let ws: TestWorkspace;
+  let answered: any;
+
+  beforeAll(async () => {
+    ws = await createTestWorkspace(env, 'Bad input');
+    dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Changing your email', body: 'Change your email under Profile > Email and confirm the link we send.' } }));
+    answered = await ask(ws, 'How do I change my email address?');
+    expect(answered.decision).toBe('ANSWERED');
+  });
+
+  it('rating an answer twice is a CONFLICT', async () => {
+    const rate = () => ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: answered.message.id, rating: 'UP' } });
+    expect(dataOf(await rate()).rateAnswer.rating).toBe('UP');
+    expect(codeOf(await rate())).toBe('CONFLICT');
+  });
+
+  it('resolving twice is a CONFLICT', async () => {
+    const resolve = () => ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: answered.conversation.id } });
+    expect(dataOf(await resolve()).markResolved.status).toBe('RESOLVED');
+    expect(codeOf(await resolve())).toBe('CONFLICT');
+  });
+
+  it('correcting a message that is not from the AI is BAD_USER_INPUT and changes nothing', async () => {
+    const conversation = dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { messages { id author } } }', { id: answered.conversation.id })).conversation;
+    const customerMessage = conversation.messages.find((m: any) => m.author === 'CUSTOMER');
+    const result = await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning } }', { input: { messageId: customerMessage.id, correctedText: 'x' } });
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(dataOf(await ws.as('analyst', '{ learningEvents { events { id } } }')).learningEvents.events).toEqual([]);
+  });
+
+  it('a knowledge reference from another workspace is NOT_FOUND and nothing is learned', async () => {
+    const other = await createTestWorkspace(env, 'Other');
+    const foreign = dataOf(await other.as('admin', ARTICLE, { input: { title: 'Foreign', body: 'Not yours.' } })).createArticle;
+    const handedOff = await ask(ws, 'Can I pay with a purchase order?');
+    const result = await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning } }', {
+      input: { messageId: handedOff.message.id, correctedText: 'Yes, on annual plans.', knowledgeItemIds: [foreign.id] },
+    });
+    expect(codeOf(result)).toBe('NOT_FOUND');
+    const messages = dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { messages { author } } }', { id: handedOff.conversation.id })).conversation.messages;
+    expect(messages.map((m: any) => m.author)).toEqual(['CUSTOMER', 'AI']);
+  });
+
+  it('the admin preview answers without recording anything', async () => {
+    const before = dataOf(await ws.as('agent', '{ workspace { conversations { edges { node { id } } } } }')).workspace.conversations.edges.length;
+    const preview = dataOf(await ws.as('admin', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { decision text citations { knowledgeItem { id } } } }', { input: { text: 'How do I change my email address?' } })).previewAnswer;
+    expect(preview.decision).toBe('ANSWERED');
+    expect(preview.text).toContain('Profile > Email');
+    const after = dataOf(await ws.as('agent', '{ workspace { conversations { edges { node { id } } } } }')).workspace.conversations.edges.length;
+    expect(after).toBe(before);
+  });
+});
+
+describe('importing starting knowledge', () => {
+  it('imports a data-set folder once; importing again changes nothing; an edit makes a new version', async () => {
+    const ws = await createTestWorkspace(env, 'Import');
+    const articles = readKnowledgeFolder(path.join(__dirname, '..', '..', '..', 'shared', 'datasets', 'banking77'));
+    const IMPORT = 'mutation($input: ImportArticlesInput!) { importArticles(input: $input) { created updated unchanged items { id externalKey version } } }';
+    const first = dataOf(await ws.as('admin', IMPORT, { input: { articles } })).importArticles;
+    expect([first.created, first.updated, first.unchanged]).toEqual([77, 0, 0]);
+    const again = dataOf(await ws.as('admin', IMPORT, { input: { articles } })).importArticles;
+    expect([again.created, again.updated, again.unchanged]).toEqual([0, 0, 77]);
+    const edited = articles.map((a, i) => (i === 0 ? { ...a, body: `${a.body}\n\nUpdated.` } : a));
+    const third = dataOf(await ws.as('admin', IMPORT, { input: { articles: edited } })).importArticles;
+    expect([third.created, third.updated, third.unchanged]).toEqual([0, 1, 76]);
+    expect(third.items[0]).toMatchObject({ externalKey: articles[0]!.externalKey, version: 2 });
+    expect(dataOf(await ws.as('agent', '{ workspace { knowledgeItemCount } }')).workspace.knowledgeItemCount).toBe(77);
+  });
+
+  it('refuses an import without keys, all or nothing', async () => {
+    const ws = await createTestWorkspace(env, 'Import bad');
+    const result = await ws.as('admin', 'mutation($input: ImportArticlesInput!) { importArticles(input: $input) { created } }', {
+      input: { articles: [{ title: 'A', body: 'a', externalKey: 'a' }, { title: 'B', body: 'b' }] },
+    });
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(dataOf(await ws.as('agent', '{ workspace { knowledgeItemCount } }')).workspace.knowledgeItemCount).toBe(0);
+  });
+});
