@@ -286,3 +286,36 @@ describe('importing starting knowledge', () => {
     expect(dataOf(await ws.as('agent', '{ workspace { knowledgeItemCount } }')).workspace.knowledgeItemCount).toBe(0);
   });
 });
+
+describe('repeat contact and the inbox', () => {
+  it('the same customer asking a similar question again counts against the earlier answer, once', async () => {
+    const ws = await createTestWorkspace(env, 'Repeat');
+    const article = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Resetting two-factor', body: 'To reset two-factor authentication, open Profile > Security and choose Reset 2FA.' } })).createArticle;
+    const token = await customerToken(ws.customerTokenSecret, 'repeat-user');
+    const first = await ask(ws, 'How do I reset two-factor authentication?', token);
+    expect(first.decision).toBe('ANSWERED');
+    await ask(ws, 'how can I reset my two-factor authentication?', token);
+    await ask(ws, 'how can I reset two-factor authentication again?', token);
+    const stats = dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown repeatContactAfter } } }', { id: article.id })).knowledgeItem.stats;
+    expect(stats.shown).toBe(3);
+    // The first answer is counted once; the second answer is counted by the third question.
+    expect(stats.repeatContactAfter).toBe(2);
+  });
+
+  it('pages through handed-off conversations with a cursor and filters the caller\'s own', async () => {
+    const ws = await createTestWorkspace(env, 'Inbox');
+    const asked = [];
+    for (let i = 0; i < 5; i++) asked.push(await ask(ws, `Question number ${i} about something unknown`));
+    const INBOX = 'query($filter: InboxFilter) { inbox(filter: $filter) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }';
+    const page1 = dataOf(await ws.as('agent', INBOX, { filter: { first: 2 } })).inbox;
+    const page2 = dataOf(await ws.as('agent', INBOX, { filter: { first: 2, after: page1.pageInfo.endCursor } })).inbox;
+    const page3 = dataOf(await ws.as('agent', INBOX, { filter: { first: 2, after: page2.pageInfo.endCursor } })).inbox;
+    const ids = [...page1.edges, ...page2.edges, ...page3.edges].map((e: any) => e.node.id);
+    expect(ids).toEqual(asked.map((a) => a.conversation.id).reverse());
+    expect([page1.pageInfo.hasNextPage, page2.pageInfo.hasNextPage, page3.pageInfo.hasNextPage]).toEqual([true, true, false]);
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId: asked[2].conversation.id } }));
+    const mine = dataOf(await ws.as('agent', INBOX, { filter: { mine: true } })).inbox.edges.map((e: any) => e.node.id);
+    expect(mine).toEqual([asked[2].conversation.id]);
+    expect(codeOf(await ws.as('agent', INBOX, { filter: { after: 'not-a-cursor' } }))).toBe('BAD_USER_INPUT');
+  });
+});

@@ -7,14 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { freePort } from '../../deploy/local/free-port';
 import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
+import { createThrowawayDatabase } from './database';
 import { startTestTemporal } from './temporal';
 
-export const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 export interface TestStack {
   stack: RunningStack;
@@ -28,20 +27,9 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
-  const database = `loopdesk_e2e_${randomBytes(5).toString('hex')}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE ${database}`));
-  const databaseUrl = `${TEST_POSTGRES}/${database}`;
+  const database = await createThrowawayDatabase('loopdesk_e2e');
+  const databaseUrl = database.url;
   const temporal = await startTestTemporal();
   const warehouseDir = mkdtempSync(path.join(tmpdir(), 'loopdesk-e2e-warehouse-'));
   const hmacSecret = randomBytes(32).toString('hex');
@@ -53,7 +41,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
     await stack?.stop();
     await temporal.stop();
     rmSync(warehouseDir, { recursive: true, force: true });
-    await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await database.drop();
   };
   try {
     stack = await startStack({

@@ -1,0 +1,656 @@
+/**
+ * Ask latency at knowledge-base scale: starts the real stack, loads N passages through `importArticles`,
+ * then times `ask` through the gateway for BANKING77 test questions, one at a time and then four at once.
+ * Numbers, not pass/fail.
+ *
+ *   npm run bench:ask -- --passages 10000 [--questions 300] [--warmup 20] [--concurrency 4]
+ *                        [--seed 77] [--out summary.json] [--explain 5] [--hold]
+ *
+ * --explain K runs EXPLAIN (ANALYZE, BUFFERS) of the retrieval query for K of the questions against the
+ * benchmark database before the stack stops; --hold keeps the stack (and its database) up until Ctrl-C.
+ *
+ * Synthetic articles are made of four paragraphs of 600-750 characters each. The knowledge service cuts
+ * bodies into passages of whole paragraphs up to 800 characters, so each paragraph becomes one passage and
+ * the passage count can be hit exactly. Paragraphs recombine the sentences of the 77 real help-centre
+ * articles (so word and trigram statistics stay those of real support text) with invented product names and
+ * numbers, drawn from a seeded generator so every run builds the same corpus.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import * as deployStack from '../../deploy/local/stack';
+import { resolveTemporalCli } from '../../deploy/local/temporal-cli';
+import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
+import { dataOf, graphql } from '../helpers/graphql';
+import { TestStack, startTestStack } from '../helpers/stack';
+import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+
+// ---------------------------------------------------------------------------------------------------------
+// Where things are
+
+/** The source tree's root (the folder with package.json), whether this runs from dist/ or from the .ts file. */
+function findRepoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const REPO_ROOT = findRepoRoot();
+const DATASET_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'datasets', 'banking77');
+
+/**
+ * tests/helpers resolve the repository root as two folders above their own file, which is right under
+ * ts-jest (tests/helpers/) but lands on dist/ when they run compiled (dist/tests/helpers/). Point the stack
+ * and the Temporal CLI lookup at the real root instead of editing the shared helpers.
+ */
+function pointHelpersAtRepoRoot(): void {
+  if (!process.env.TEMPORAL_CLI_PATH) {
+    const cli = resolveTemporalCli(REPO_ROOT, process.env);
+    if (cli) process.env.TEMPORAL_CLI_PATH = cli;
+  }
+  const exportsOfStack = deployStack as { startStack: typeof deployStack.startStack };
+  const original = exportsOfStack.startStack;
+  exportsOfStack.startStack = (options) => original({ ...options, repoRoot: REPO_ROOT });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Options
+
+interface Options {
+  passages: number;
+  questions: number;
+  warmup: number;
+  concurrency: number;
+  seed: number;
+  out?: string;
+  explain: number;
+  hold: boolean;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      passages: { type: 'string', default: '10000' },
+      questions: { type: 'string', default: '300' },
+      warmup: { type: 'string', default: '20' },
+      concurrency: { type: 'string', default: '4' },
+      seed: { type: 'string', default: '77' },
+      out: { type: 'string' },
+      explain: { type: 'string', default: '0' },
+      hold: { type: 'boolean', default: false },
+    },
+  });
+  const int = (name: string, value: string | undefined, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
+    return n;
+  };
+  return {
+    passages: int('passages', values.passages, 1),
+    questions: int('questions', values.questions, 1),
+    warmup: int('warmup', values.warmup, 0),
+    concurrency: int('concurrency', values.concurrency, 1),
+    seed: int('seed', values.seed, 0),
+    out: values.out,
+    explain: int('explain', values.explain, 0),
+    hold: values.hold ?? false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Data set
+
+interface KbArticle {
+  label: string;
+  title: string;
+  body: string;
+}
+
+interface Question {
+  text: string;
+  label: string;
+}
+
+function readKb(): KbArticle[] {
+  return readFileSync(path.join(DATASET_DIR, 'kb.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as KbArticle);
+}
+
+/** test.csv is `text,label` with RFC 4180 quoting (quoted fields, doubled quotes). */
+function readQuestions(): Question[] {
+  const rows = parseCsv(readFileSync(path.join(DATASET_DIR, 'test.csv'), 'utf8'));
+  const [header, ...body] = rows;
+  if (header?.[0] !== 'text' || header?.[1] !== 'label') throw new Error(`Unexpected test.csv header: ${header}`);
+  return body.filter((r) => r.length >= 2 && r[0]).map(([text, label]) => ({ text: text!, label: label! }));
+}
+
+function parseCsv(source: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (quoted) {
+      if (c === '"' && source[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && source[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+/** mulberry32: small, fast, good enough to shuffle text deterministically. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+interface ArticleInput {
+  title: string;
+  body: string;
+  topic: string;
+  externalKey: string;
+}
+
+const PARAGRAPH_MIN = 600;
+const PARAGRAPH_MAX = 750;
+const PARAGRAPHS_PER_ARTICLE = 4;
+
+/** Builds synthetic articles from the sentences of the real ones. */
+class SyntheticKnowledge {
+  private readonly random: () => number;
+  private readonly sentencesByLabel = new Map<string, string[]>();
+  private readonly allSentences: string[] = [];
+  private readonly products: string[];
+  private readonly titles: string[];
+  private readonly labels: string[];
+
+  constructor(kb: KbArticle[], seed: number) {
+    this.random = prng(seed);
+    for (const article of kb) {
+      const sentences = article.body
+        .split('\n')
+        .map((line) => line.replace(/^\s*\d+\.\s+/, '').trim())
+        .filter(Boolean)
+        .flatMap((line) => line.split(/(?<=[.!?])\s+(?=[A-Z0-9"(])/))
+        .map((s) => s.trim())
+        .filter((s) => s.length >= 15)
+        .map((s) => (/[.!?:]$/.test(s) ? s : `${s}.`));
+      this.sentencesByLabel.set(article.label, sentences);
+      this.allSentences.push(...sentences);
+    }
+    this.labels = kb.map((a) => a.label);
+    this.titles = kb.map((a) => a.title);
+    this.products = this.inventProducts(400);
+  }
+
+  article(index: number, paragraphs: number): ArticleInput {
+    const label = this.pick(this.labels);
+    const product = this.pick(this.products);
+    const body = Array.from({ length: paragraphs }, () => this.paragraph(label)).join('\n\n');
+    return { title: `${product}: ${this.pick(this.titles)}`, body, topic: label, externalKey: `bench-${index}` };
+  }
+
+  /** 600-750 characters: half the sentences from the article's own topic, half from anywhere, plus product talk. */
+  private paragraph(label: string): string {
+    const own = this.sentencesByLabel.get(label)!;
+    const target = PARAGRAPH_MIN + Math.floor(this.random() * (PARAGRAPH_MAX - PARAGRAPH_MIN + 1));
+    const parts: string[] = [];
+    let length = 0;
+    const add = (sentence: string) => {
+      if (length + sentence.length + 1 > PARAGRAPH_MAX) return false;
+      parts.splice(Math.floor(this.random() * (parts.length + 1)), 0, sentence);
+      length += sentence.length + (parts.length > 1 ? 1 : 0);
+      return true;
+    };
+    const productSentences = 1 + Math.floor(this.random() * 3);
+    for (let i = 0; i < productSentences; i++) add(this.productSentence());
+    for (let attempts = 0; length < target && attempts < 200; attempts++) {
+      add(this.varyNumbers(this.random() < 0.5 ? this.pick(own) : this.pick(this.allSentences)));
+    }
+    for (let attempts = 0; length < PARAGRAPH_MIN && attempts < 200; attempts++) add(this.productSentence());
+    return parts.join(' ');
+  }
+
+  private productSentence(): string {
+    const a = this.pick(this.products);
+    const b = this.pick(this.products);
+    const templates = [
+      `This also applies to ${a} accounts.`,
+      `${a} customers follow the same steps.`,
+      `In ${a}, the option is under Settings > ${b}.`,
+      `If you use ${a} together with ${b}, allow one extra working day.`,
+      `${a} and ${b} are not affected.`,
+      `You can see this in the ${a} tab as well.`,
+    ];
+    return this.pick(templates);
+  }
+
+  private varyNumbers(sentence: string): string {
+    return this.random() < 0.3 ? sentence.replace(/\b\d{1,2}\b/g, () => String(1 + Math.floor(this.random() * 30))) : sentence;
+  }
+
+  private inventProducts(count: number): string[] {
+    const onsets = ['b', 'c', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'qu', 'r', 's', 't', 'v', 'z', 'br', 'tr', 'fl', 'st'];
+    const vowels = ['a', 'e', 'i', 'o', 'u', 'ai', 'io', 'ea'];
+    const codas = ['', 'n', 'r', 'x', 'l', 'nd', 'st', 'm'];
+    const kinds = ['Card', 'Vault', 'Plus', 'Pay', 'Saver', 'Pro', 'Link', 'Wallet', 'Pocket', 'Flex', 'Go', 'Family'];
+    const names = new Set<string>();
+    while (names.size < count) {
+      const syllables = 2 + Math.floor(this.random() * 2);
+      let word = '';
+      for (let s = 0; s < syllables; s++) word += this.pick(onsets) + this.pick(vowels) + (s === syllables - 1 ? this.pick(codas) : '');
+      names.add(`${word[0]!.toUpperCase()}${word.slice(1)} ${this.pick(kinds)}`);
+    }
+    return [...names];
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)]!;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loading
+
+const IMPORT = 'mutation($input: ImportArticlesInput!) { importArticles(input: $input) { created updated unchanged } }';
+const MAX_ARTICLES_PER_IMPORT = 1_000;
+/** The gateway parses JSON bodies up to 256 KiB; leave room for the query and the envelope. */
+const MAX_IMPORT_BYTES = 240_000;
+
+function batchesOf(articles: ArticleInput[]): ArticleInput[][] {
+  const batches: ArticleInput[][] = [];
+  let current: ArticleInput[] = [];
+  let bytes = 0;
+  for (const article of articles) {
+    const size = Buffer.byteLength(JSON.stringify(article)) + 1;
+    if (current.length > 0 && (current.length >= MAX_ARTICLES_PER_IMPORT || bytes + size > MAX_IMPORT_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(article);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+async function importAll(ws: TestWorkspace, articles: ArticleInput[], onProgress: (done: number) => void): Promise<number> {
+  let requests = 0;
+  let done = 0;
+  for (const batch of batchesOf(articles)) {
+    const summary = dataOf(await ws.as('admin', IMPORT, { input: { articles: batch } })).importArticles;
+    if (summary.created !== batch.length) throw new Error(`importArticles created ${summary.created} of ${batch.length}: ${JSON.stringify(summary)}`);
+    requests++;
+    done += batch.length;
+    onProgress(done);
+  }
+  return requests;
+}
+
+async function countPassages(db: Client, workspaceId: string): Promise<number> {
+  const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM knowledge.passages WHERE workspace_id = $1', [workspaceId]);
+  return Number(rows[0]!.count);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Asking
+
+const ASK = `mutation Ask($input: AskInput!) {
+  ask(input: $input) {
+    decision handOffReason confidence latencyMs
+    conversation { id }
+    message { id text citations { knowledgeItem { id externalKey } } }
+  }
+}`;
+
+interface AskSample {
+  clientMs: number;
+  serverMs: number | null;
+  decision: string | null;
+  handOffReason: string | null;
+  citedKey: string | null;
+  label: string;
+  error: string | null;
+}
+
+async function askOnce(ws: TestWorkspace, question: Question): Promise<AskSample> {
+  const started = performance.now();
+  try {
+    const result = await ws.as('widget', ASK, { input: { text: question.text } });
+    const clientMs = performance.now() - started;
+    const ask = result.data?.ask;
+    if (result.errors?.length || !ask) {
+      return { clientMs, serverMs: null, decision: null, handOffReason: null, citedKey: null, label: question.label, error: result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message ?? `HTTP ${result.status}` };
+    }
+    return {
+      clientMs,
+      serverMs: ask.latencyMs,
+      decision: ask.decision,
+      handOffReason: ask.handOffReason,
+      citedKey: ask.message.citations[0]?.knowledgeItem?.externalKey ?? null,
+      label: question.label,
+      error: null,
+    };
+  } catch (error) {
+    return { clientMs: performance.now() - started, serverMs: null, decision: null, handOffReason: null, citedKey: null, label: question.label, error: String(error) };
+  }
+}
+
+async function askAll(ws: TestWorkspace, questions: Question[], concurrency: number): Promise<{ samples: AskSample[]; wallMs: number }> {
+  const samples: AskSample[] = new Array(questions.length);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, questions.length) }, async () => {
+      while (next < questions.length) {
+        const index = next++;
+        samples[index] = await askOnce(ws, questions[index]!);
+      }
+    }),
+  );
+  return { samples, wallMs: performance.now() - started };
+}
+
+interface Distribution {
+  n: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  min: number;
+}
+
+/** Nearest-rank percentiles. */
+function distribution(values: number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    n: sorted.length,
+    mean: round(sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1)),
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    min: round(sorted[0] ?? NaN),
+  };
+}
+
+interface RunSummary {
+  name: string;
+  concurrency: number;
+  questions: number;
+  wallSeconds: number;
+  throughputPerSecond: number;
+  clientMs: Distribution;
+  serverMs: Distribution;
+  answered: number;
+  handedOff: number;
+  handOffReasons: Record<string, number>;
+  /** Answered with the question's own real article as the first citation. */
+  answeredFromRightArticle: number;
+  /** Answered with a synthetic article as the first citation. */
+  answeredFromSynthetic: number;
+  errors: number;
+  errorSamples: string[];
+}
+
+function summarise(name: string, concurrency: number, samples: AskSample[], wallMs: number): RunSummary {
+  const ok = samples.filter((s) => !s.error);
+  const reasons: Record<string, number> = {};
+  for (const s of ok) if (s.decision === 'HANDED_OFF') reasons[s.handOffReason ?? 'UNKNOWN'] = (reasons[s.handOffReason ?? 'UNKNOWN'] ?? 0) + 1;
+  const answered = ok.filter((s) => s.decision === 'ANSWERED');
+  return {
+    name,
+    concurrency,
+    questions: samples.length,
+    wallSeconds: Math.round(wallMs / 100) / 10,
+    throughputPerSecond: Math.round((samples.length / (wallMs / 1000)) * 10) / 10,
+    clientMs: distribution(ok.map((s) => s.clientMs)),
+    serverMs: distribution(ok.map((s) => s.serverMs!).filter((x) => x !== null)),
+    answered: answered.length,
+    handedOff: ok.length - answered.length,
+    handOffReasons: reasons,
+    answeredFromRightArticle: answered.filter((s) => s.citedKey === s.label).length,
+    answeredFromSynthetic: answered.filter((s) => s.citedKey?.startsWith('bench-')).length,
+    errors: samples.length - ok.length,
+    errorSamples: [...new Set(samples.filter((s) => s.error).map((s) => s.error!))].slice(0, 5),
+  };
+}
+
+function printRun(run: RunSummary): void {
+  const row = (label: string, d: Distribution) =>
+    `  ${label.padEnd(22)} p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  p99 ${fmt(d.p99)}  max ${fmt(d.max)}  mean ${fmt(d.mean)}  (n=${d.n})`;
+  console.log(`\n== ask, ${run.name} (concurrency ${run.concurrency}, ${run.questions} questions, ${run.wallSeconds} s, ${run.throughputPerSecond} asks/s)`);
+  console.log(row('client wall time (ms)', run.clientMs));
+  console.log(row('server latencyMs', run.serverMs));
+  const pct = (n: number) => `${((100 * n) / run.questions).toFixed(1)}%`;
+  console.log(`  answered ${run.answered} (${pct(run.answered)}), handed off ${run.handedOff} (${pct(run.handedOff)}) ${JSON.stringify(run.handOffReasons)}, errors ${run.errors}`);
+  console.log(`  answered from the question's own article: ${run.answeredFromRightArticle} (${pct(run.answeredFromRightArticle)}); from a synthetic article: ${run.answeredFromSynthetic}`);
+  if (run.errorSamples.length) console.log(`  errors: ${run.errorSamples.join(' | ')}`);
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
+
+// ---------------------------------------------------------------------------------------------------------
+// EXPLAIN
+
+interface ExplainSummary {
+  question: string;
+  executionMs: number;
+  planningMs: number;
+  plan: string;
+}
+
+async function explainRetrieval(db: Client, workspaceId: string, questions: Question[]): Promise<ExplainSummary[]> {
+  const results: ExplainSummary[] = [];
+  for (const question of questions) {
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${RETRIEVE_CANDIDATES_SQL}`, [workspaceId, question.text, '', 30]);
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    results.push({
+      question: question.text,
+      executionMs: Number(plan.match(/Execution Time: ([\d.]+) ms/)?.[1] ?? NaN),
+      planningMs: Number(plan.match(/Planning Time: ([\d.]+) ms/)?.[1] ?? NaN),
+      plan,
+    });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  pointHelpersAtRepoRoot();
+  const kb = readKb();
+  const allQuestions = shuffled(readQuestions(), prng(options.seed));
+  if (allQuestions.length < options.questions + options.warmup) throw new Error(`test.csv has ${allQuestions.length} questions; need ${options.questions + options.warmup}`);
+  const warmupQuestions = allQuestions.slice(0, options.warmup);
+  const questions = allQuestions.slice(options.warmup, options.warmup + options.questions);
+  // The production default, not the e2e helper's 0, so every ask is not also an authentication round trip.
+  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500' };
+
+  let env: TestStack | undefined;
+  let db: Client | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await db?.end().catch(() => undefined);
+    await env?.stop();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the stack`);
+    stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const startedStack = performance.now();
+    env = await startTestStack(stackEnv);
+    const stackSeconds = (performance.now() - startedStack) / 1000;
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    const postgresVersion = (await db.query<{ version: string }>('SELECT version()')).rows[0]!.version;
+    const ws = await createTestWorkspace(env, 'Ask latency benchmark');
+
+    const cpus = os.cpus();
+    console.log('== setup');
+    console.log(`  node               ${process.version} (${process.platform}/${process.arch})`);
+    console.log(`  cpu                ${cpus[0]?.model ?? 'unknown'} x ${cpus.length}`);
+    console.log(`  memory             ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total`);
+    console.log(`  postgres           ${postgresVersion}`);
+    console.log(`  database           ${env.databaseUrl}`);
+    console.log(`  stack              real processes from dist/, LOG_LEVEL=warn, ${JSON.stringify(stackEnv)}, started in ${stackSeconds.toFixed(1)} s`);
+    console.log(`  answer writer      ${process.env.OPENAI_API_KEY ? `model ${process.env.OPENAI_MODEL ?? 'gpt-4o-mini'}` : 'extractive (no OPENAI_API_KEY)'}`);
+    console.log(`  target passages    ${options.passages}`);
+    console.log(`  questions          ${questions.length} from banking77 test.csv (seed ${options.seed}), warm-up ${warmupQuestions.length}`);
+    console.log(`  concurrency        1, then ${options.concurrency}`);
+
+    // Load: the 77 real articles first, then as many synthetic ones as it takes to reach the passage target.
+    const loadStarted = performance.now();
+    const real: ArticleInput[] = kb.map((a) => ({ title: a.title, body: a.body, topic: a.label, externalKey: a.label }));
+    let requests = await importAll(ws, real, () => undefined);
+    const realPassages = await countPassages(db, ws.id);
+    const remaining = Math.max(0, options.passages - realPassages);
+    const generator = new SyntheticKnowledge(kb, options.seed);
+    const synthetic: ArticleInput[] = [];
+    for (let i = 0; i * PARAGRAPHS_PER_ARTICLE < remaining; i++) synthetic.push(generator.article(i, Math.min(PARAGRAPHS_PER_ARTICLE, remaining - i * PARAGRAPHS_PER_ARTICLE)));
+    const generatedSeconds = (performance.now() - loadStarted) / 1000;
+    let lastReported = 0;
+    requests += await importAll(ws, synthetic, (done) => {
+      if (done - lastReported >= Math.max(1000, synthetic.length / 10) || done === synthetic.length) {
+        lastReported = done;
+        const seconds = (performance.now() - loadStarted) / 1000;
+        console.log(`  loaded ${String(done).padStart(6)} / ${synthetic.length} synthetic articles, ${seconds.toFixed(0)} s`);
+      }
+    });
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const passages = await countPassages(db, ws.id);
+    const articles = real.length + synthetic.length;
+    const { rows: sizeRows } = await db.query<{ table: string; indexes: string }>(
+      `SELECT pg_size_pretty(pg_table_size('knowledge.passages')) AS table, pg_size_pretty(pg_indexes_size('knowledge.passages')) AS indexes`,
+    );
+    await db.query('ANALYZE knowledge.passages');
+    const load = {
+      articles,
+      realArticles: real.length,
+      syntheticArticles: synthetic.length,
+      passages,
+      targetPassages: options.passages,
+      requests,
+      seconds: Math.round(loadSeconds * 10) / 10,
+      articlesPerSecond: Math.round(articles / loadSeconds),
+      passagesPerSecond: Math.round(passages / loadSeconds),
+      passagesTableSize: sizeRows[0]!.table,
+      passagesIndexSize: sizeRows[0]!.indexes,
+    };
+    console.log('\n== load');
+    console.log(`  passages           ${passages} (target ${options.passages}${passages === options.passages ? ', reached' : ', NOT REACHED'}; ${realPassages} from the real articles)`);
+    console.log(`  articles           ${articles} (${real.length} real + ${synthetic.length} synthetic) in ${requests} importArticles calls`);
+    console.log(`  time               ${load.seconds} s (${generatedSeconds.toFixed(1)} s generating) = ${load.articlesPerSecond} articles/s, ${load.passagesPerSecond} passages/s`);
+    console.log(`  knowledge.passages ${load.passagesTableSize} table, ${load.passagesIndexSize} indexes`);
+    if (passages !== options.passages) throw new Error(`Expected ${options.passages} passages, found ${passages}`);
+
+    const warmup = await askAll(ws, warmupQuestions, 1);
+    const warmupErrors = warmup.samples.filter((s) => s.error);
+    console.log(`\n== warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
+    if (warmupErrors.length === warmupQuestions.length && warmupQuestions.length > 0) throw new Error(`Every warm-up ask failed: ${warmupErrors[0]!.error}`);
+
+    const sequential = await askAll(ws, questions, 1);
+    const runs = [summarise('sequential', 1, sequential.samples, sequential.wallMs)];
+    printRun(runs[0]!);
+    const concurrent = await askAll(ws, questions, options.concurrency);
+    runs.push(summarise('concurrent', options.concurrency, concurrent.samples, concurrent.wallMs));
+    printRun(runs[1]!);
+
+    let explain: ExplainSummary[] = [];
+    if (options.explain > 0) {
+      explain = await explainRetrieval(db, ws.id, questions.slice(0, options.explain));
+      console.log(`\n== EXPLAIN (ANALYZE, BUFFERS) of RETRIEVE_CANDIDATES_SQL, ${explain.length} questions`);
+      for (const e of explain) console.log(`  ${e.executionMs.toFixed(1).padStart(8)} ms execution, ${e.planningMs.toFixed(1)} ms planning: ${e.question}`);
+      console.log(`\n-- plan for: ${explain[0]!.question}\n${explain[0]!.plan}`);
+    }
+
+    const summary = {
+      benchmark: 'ask-latency',
+      at: new Date().toISOString(),
+      setup: {
+        node: process.version,
+        cpu: cpus[0]?.model ?? 'unknown',
+        cpus: cpus.length,
+        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        postgres: postgresVersion,
+        stackEnv,
+        answerWriter: process.env.OPENAI_API_KEY ? 'model' : 'extractive',
+        seed: options.seed,
+        questions: questions.length,
+        warmup: warmupQuestions.length,
+        concurrency: [1, options.concurrency],
+      },
+      load,
+      runs,
+      explain: explain.map(({ question, executionMs, planningMs }) => ({ question, executionMs, planningMs })),
+    };
+    console.log('\n== summary (JSON)');
+    console.log(JSON.stringify(summary, null, 2));
+    if (options.out) writeFileSync(path.resolve(options.out), `${JSON.stringify(summary, null, 2)}\n`);
+
+    if (options.hold) {
+      console.log(`\n== holding the stack: gateway ${env.gatewayUrl}, database ${env.databaseUrl}, workspace ${ws.id}, widget key ${ws.keys.widget}. Ctrl-C stops it.`);
+      await new Promise(() => undefined);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+import { DEFAULT_THRESHOLD, HAND_OFF_ALL, MIN_SAMPLES, calibrateThreshold } from '../../services/knowledge/learning/answer-policy';
+
+const outcomes = (spec: Array<[number, boolean]>) => spec.map(([confidence, correct]) => ({ confidence, correct }));
+
+describe('learning the confidence a topic needs', () => {
+  it('keeps the default until a topic has enough evidence', () => {
+    const sut = calibrateThreshold(outcomes(Array.from({ length: MIN_SAMPLES - 1 }, () => [0.9, true])), 0.9);
+    expect(sut).toEqual({ threshold: DEFAULT_THRESHOLD, samples: MIN_SAMPLES - 1, precision: null });
+  });
+
+  it('opens a topic down to the lowest confidence that still holds the target precision', () => {
+    // 30 right answers at 0.30..0.59, then wrong ones at 0.19, 0.18, ... Counting one imagined miss,
+    // 30 / (30 + 2 + 1) = 0.909 still holds 90%; a third wrong answer would not: the bar stops at 0.18.
+    const right = Array.from({ length: 30 }, (_, i) => [0.3 + i * 0.01, true] as [number, boolean]);
+    const wrong = Array.from({ length: 10 }, (_, i) => [0.19 - i * 0.01, false] as [number, boolean]);
+    const sut = calibrateThreshold(outcomes([...right, ...wrong]), 0.9);
+    expect(sut.threshold).toBeCloseTo(0.18, 5);
+    expect(sut.precision).toBeCloseTo(30 / 32, 5);
+    expect(calibrateThreshold(outcomes([...right, ...wrong]), 0.95).threshold).toBeCloseTo(0.3, 5);
+  });
+
+  it('raises the bar when confident answers turn out wrong', () => {
+    const spec: Array<[number, boolean]> = Array.from({ length: 40 }, (_, i) => [0.2 + i * 0.01, i >= 20 || i % 2 === 0]);
+    // Above 0.40 every answer was right; below it every other one was wrong: the bar settles at 0.38.
+    const sut = calibrateThreshold(outcomes(spec), 0.9);
+    expect(sut.threshold).toBeCloseTo(0.38, 5);
+    expect(sut.precision).toBeCloseTo(21 / 22, 5);
+  });
+
+  it('hands a topic off entirely when no threshold reaches the target', () => {
+    const spec: Array<[number, boolean]> = Array.from({ length: 25 }, (_, i) => [0.5 + i * 0.01, i % 3 === 0]);
+    expect(calibrateThreshold(outcomes(spec), 0.9)).toEqual({ threshold: HAND_OFF_ALL, samples: 25, precision: null });
+  });
+
+  it('never splits answers that share a confidence', () => {
+    const spec: Array<[number, boolean]> = [...Array.from({ length: 19 }, () => [0.5, true] as [number, boolean]), [0.5, false], [0.4, true]];
+    const sut = calibrateThreshold(outcomes(spec), 0.9);
+    expect([0.5, 0.4]).toContain(sut.threshold);
+    expect(sut.precision).not.toBeNull();
+  });
+});
