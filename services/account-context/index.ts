@@ -6,6 +6,7 @@ import { AccountContextConfig, loadAccountContextConfig } from './config';
 import { createRequestContext } from './context';
 import { openAccountContextDatabase } from './database';
 import { buildAccountContextSchema, createAccountContextServices } from './schema';
+import { mountWebhookRoutes } from './webhook/webhook.routes';
 
 export function startAccountContext(config: AccountContextConfig, host?: string) {
   return startPostgresSubgraph(
@@ -15,6 +16,7 @@ export function startAccountContext(config: AccountContextConfig, host?: string)
       createServices: createAccountContextServices,
       buildSchema: buildAccountContextSchema,
       createContext: createRequestContext,
+      routes: (app, services, logger) => mountWebhookRoutes(app, services.webhooks, logger),
     },
     config,
     host,

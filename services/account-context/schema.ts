@@ -2,23 +2,47 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildFederatedSchema } from '../shared/federation';
+import { BugResolver } from './bug/bug.resolver';
+import { BugService } from './bug/bug.service';
 import { AccountResolver, CustomerResolver, accountReference, customerReference } from './customer/customer.resolver';
 import { CustomerService } from './customer/customer.service';
+import { QuestionContextResolver } from './question-context/question-context.resolver';
+import { QuestionContextService } from './question-context/question-context.service';
+import { WebhookResolver } from './webhook/webhook.resolver';
+import { WebhookService } from './webhook/webhook.service';
 import { WorkspaceResolver, workspaceReference } from './workspace/workspace.resolver';
 import { WorkspaceService } from './workspace/workspace.service';
 
 export interface AccountContextServices {
   workspaces: WorkspaceService;
   customers: CustomerService;
+  bugs: BugService;
+  questionContexts: QuestionContextService;
+  webhooks: WebhookService;
 }
 
 export function createAccountContextServices(db: DataSource): AccountContextServices {
-  return { workspaces: new WorkspaceService(db), customers: new CustomerService(db) };
+  const customers = new CustomerService(db);
+  const bugs = new BugService(db);
+  return {
+    workspaces: new WorkspaceService(db),
+    customers,
+    bugs,
+    questionContexts: new QuestionContextService(customers, bugs),
+    webhooks: new WebhookService(db, customers, bugs),
+  };
 }
 
 export function buildAccountContextSchema(services: AccountContextServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new WorkspaceResolver(services.workspaces), new CustomerResolver(services.customers), new AccountResolver(services.customers)],
+    resolvers: [
+      new WorkspaceResolver(services.workspaces),
+      new CustomerResolver(services.customers),
+      new AccountResolver(services.customers),
+      new BugResolver(services.bugs),
+      new QuestionContextResolver(services.questionContexts),
+      new WebhookResolver(services.webhooks),
+    ],
     referenceResolvers: {
       Workspace: workspaceReference(services.workspaces),
       Customer: customerReference,

@@ -1,4 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { BillingState } from './customer.types';
+import type { Attributes, UsageCounters } from './profile-fields';
 
 @Entity({ name: 'accounts' })
 @Index(['workspaceId', 'externalId'], { unique: true })
@@ -20,10 +22,32 @@ export class AccountEntity {
   plan!: string;
 
   @Column({ name: 'billing_state', type: 'text', default: 'active' })
-  billingState!: string;
+  billingState!: BillingState;
 
   @Column({ type: 'integer', default: 1 })
   seats!: number;
+
+  @Column({ name: 'signed_up_at', type: 'timestamptz', nullable: true })
+  signedUpAt!: Date | null;
+
+  @Column({ name: 'onboarded_at', type: 'timestamptz', nullable: true })
+  onboardedAt!: Date | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  usage!: UsageCounters;
+
+  @Column({ name: 'feature_flags', type: 'text', array: true, default: () => "'{}'" })
+  featureFlags!: string[];
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  segments!: string[];
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  attributes!: Attributes;
+
+  /** When the billing provider produced the last subscription event applied here; older events are stale. */
+  @Column({ name: 'billing_event_at', type: 'timestamptz', nullable: true })
+  billingEventAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

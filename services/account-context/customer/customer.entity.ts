@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { Attributes } from './profile-fields';
 
 @Entity({ name: 'customers' })
 @Index(['workspaceId', 'externalId'], { unique: true })
@@ -22,6 +23,9 @@ export class CustomerEntity {
   @Index()
   @Column({ name: 'account_id', type: 'uuid', nullable: true })
   accountId!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  attributes!: Attributes;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

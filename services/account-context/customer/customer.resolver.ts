@@ -5,7 +5,7 @@ import { assertUuid } from '../../shared/ids';
 import type { AccountContextContext } from '../context';
 import type { AccountEntity } from './account.entity';
 import type { CustomerEntity } from './customer.entity';
-import { CustomerService } from './customer.service';
+import { AccountChange, CustomerFields, CustomerService } from './customer.service';
 import { Account, BillingState, Customer, UpsertAccountInput, UpsertCustomerInput } from './customer.types';
 
 export const toAccount = (entity: AccountEntity): Account => ({
@@ -15,6 +15,12 @@ export const toAccount = (entity: AccountEntity): Account => ({
   plan: entity.plan,
   billingState: entity.billingState as BillingState,
   seats: entity.seats,
+  signedUpAt: entity.signedUpAt,
+  onboardedAt: entity.onboardedAt,
+  usage: entity.usage,
+  featureFlags: entity.featureFlags,
+  segments: entity.segments,
+  attributes: entity.attributes,
 });
 
 export const toCustomer = (entity: CustomerEntity): Customer => ({
@@ -22,7 +28,34 @@ export const toCustomer = (entity: CustomerEntity): Customer => ({
   externalId: entity.externalId,
   email: entity.email,
   name: entity.name,
+  attributes: entity.attributes,
   accountId: entity.accountId,
+});
+
+/** GraphQL lets a client send null for any optional field; only the dates give null a meaning (clear it). */
+const toAccountChange = (input: UpsertAccountInput): AccountChange => ({
+  externalId: input.externalId,
+  nameForNewAccount: input.name,
+  patch: {
+    name: input.name,
+    plan: input.plan ?? undefined,
+    billingState: input.billingState ?? undefined,
+    seats: input.seats ?? undefined,
+    signedUpAt: input.signedUpAt,
+    onboardedAt: input.onboardedAt,
+    usage: input.usage ?? undefined,
+    featureFlags: input.featureFlags ?? undefined,
+    segments: input.segments ?? undefined,
+    attributes: input.attributes ?? undefined,
+  },
+});
+
+const toCustomerFields = (input: UpsertCustomerInput): CustomerFields => ({
+  externalId: input.externalId,
+  email: input.email ?? undefined,
+  name: input.name ?? undefined,
+  accountExternalId: input.accountExternalId ?? undefined,
+  attributes: input.attributes ?? undefined,
 });
 
 @Resolver(() => Customer)
@@ -47,7 +80,7 @@ export class CustomerResolver {
   @Authorized('admin', 'system')
   @Mutation(() => Customer, { description: 'Create or update a customer by its external id' })
   async upsertCustomer(@Arg('input') input: UpsertCustomerInput, @Ctx() ctx: AccountContextContext): Promise<Customer> {
-    return toCustomer(await this.customers.upsertCustomer(ctx.auth.workspaceId, input));
+    return toCustomer(await this.customers.upsertCustomer(ctx.auth.workspaceId, toCustomerFields(input)));
   }
 }
 
@@ -66,7 +99,7 @@ export class AccountResolver {
   @Authorized('admin', 'system')
   @Mutation(() => Account, { description: 'Create or update an account by its external id' })
   async upsertAccount(@Arg('input') input: UpsertAccountInput, @Ctx() ctx: AccountContextContext): Promise<Account> {
-    return toAccount(await this.customers.upsertAccount(ctx.auth.workspaceId, input));
+    return toAccount(await this.customers.upsertAccount(ctx.auth.workspaceId, toAccountChange(input)));
   }
 }
 

@@ -1,5 +1,7 @@
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsDate, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Attributes, AttributesPatch, IsAttributesPatch, IsLabelList, IsUsageCounters, UsageCounters } from './profile-fields';
 
 export enum BillingState {
   TRIALING = 'trialing',
@@ -29,6 +31,24 @@ export class Account {
 
   @Field(() => Int)
   seats!: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the account signed up' })
+  signedUpAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the account finished onboarding' })
+  onboardedAt!: Date | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Usage counters: counter name → number, e.g. {"api_calls_30d": 1234}' })
+  usage!: UsageCounters;
+
+  @Field(() => [String], { description: 'Feature flags enabled for the account' })
+  featureFlags!: string[];
+
+  @Field(() => [String], { description: 'Segments the workspace puts the account in, e.g. "enterprise"' })
+  segments!: string[];
+
+  @Field(() => GraphQLJSONObject, { description: "Custom attributes from the workspace's systems: key → string, number or boolean" })
+  attributes!: Attributes;
 }
 
 @Directive('@key(fields: "id")')
@@ -45,6 +65,9 @@ export class Customer {
 
   @Field(() => String, { nullable: true })
   name!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: "Custom attributes from the workspace's systems: key → string, number or boolean" })
+  attributes!: Attributes;
 
   /** Not a GraphQL field: the account field resolver loads it. */
   accountId!: string | null;
@@ -79,6 +102,39 @@ export class UpsertAccountInput {
   @Min(0)
   @Max(1_000_000)
   seats?: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the account signed up; null clears it' })
+  @IsOptional()
+  @IsDate()
+  signedUpAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the account finished onboarding; null clears it' })
+  @IsOptional()
+  @IsDate()
+  onboardedAt?: Date | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Usage counters to set (name → number ≥ 0); counters not named are kept' })
+  @IsOptional()
+  @IsUsageCounters()
+  usage?: Record<string, number>;
+
+  @Field(() => [String], { nullable: true, description: 'The feature flags enabled for the account; replaces the list' })
+  @IsOptional()
+  @IsLabelList()
+  featureFlags?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'The segments the account is in; replaces the list' })
+  @IsOptional()
+  @IsLabelList()
+  segments?: string[];
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Custom attributes to set (key → string, number or boolean); a null value removes the key, keys not named are kept',
+  })
+  @IsOptional()
+  @IsAttributesPatch()
+  attributes?: AttributesPatch;
 }
 
 @InputType()
@@ -104,4 +160,12 @@ export class UpsertCustomerInput {
   @IsString()
   @Length(1, 200)
   accountExternalId?: string;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Custom attributes to set (key → string, number or boolean); a null value removes the key, keys not named are kept',
+  })
+  @IsOptional()
+  @IsAttributesPatch()
+  attributes?: AttributesPatch;
 }

@@ -69,6 +69,7 @@ export class CreatedWorkspace {
   customerTokenSecret!: string;
 }
 
+@Directive('@inaccessible')
 @ObjectType({ description: 'Internal: who a gateway request is, once its key and customer token are verified' })
 export class Authentication {
   @Field(() => ID)

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
 
 export enum LearningMode {
@@ -179,6 +179,7 @@ export class TopicPolicy {
   precision!: number | null;
 }
 
+@Directive('@inaccessible')
 @InputType({ description: 'Internal: an agent correction to learn from' })
 export class LearnFromCorrectionInput {
   @Field(() => ID)
@@ -215,6 +216,7 @@ export class LearnFromCorrectionInput {
   idempotencyKey!: string;
 }
 
+@Directive('@inaccessible')
 @ObjectType({ description: 'Internal: what a correction taught' })
 export class LearnedAnswerResult {
   @Field(() => KnowledgeItem)

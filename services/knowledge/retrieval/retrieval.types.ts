@@ -1,6 +1,7 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 
+@Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
 export class RetrievalCandidate {
   @Field(() => ID)
@@ -34,6 +35,7 @@ export class RetrievalCandidate {
   score!: number;
 }
 
+@Directive('@inaccessible')
 @ObjectType({ description: 'Internal: what knowledge says about a question' })
 export class RetrievalResult {
   @Field(() => [RetrievalCandidate])
@@ -49,6 +51,7 @@ export class RetrievalResult {
   threshold!: number;
 }
 
+@Directive('@inaccessible')
 @InputType()
 export class RetrieveForQuestionInput {
   @Field()
@@ -72,6 +75,7 @@ export class RetrieveForQuestionInput {
 
 export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'handoff_reviewed'] as const;
 
+@Directive('@inaccessible')
 @InputType()
 export class RecordOutcomeInput {
   @Field(() => ID, { nullable: true })

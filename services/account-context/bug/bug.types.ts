@@ -1,0 +1,101 @@
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Account } from '../customer/customer.types';
+
+export enum BugStatus {
+  OPEN = 'open',
+  CLOSED = 'closed',
+}
+registerEnumType(BugStatus, { name: 'BugStatus' });
+
+@ObjectType({ description: "A bug from the workspace's bug tracker, linked to the accounts and product areas it affects" })
+export class Bug {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'The tracker the bug comes from' })
+  source!: string;
+
+  @Field({ description: "The bug's id in the tracker" })
+  externalId!: string;
+
+  @Field()
+  title!: string;
+
+  @Field(() => BugStatus)
+  status!: BugStatus;
+
+  @Field(() => [String], { description: 'Product areas, from the tracker labels written "area:<name>"' })
+  productAreas!: string[];
+
+  @Field(() => [String], { description: 'External ids of the accounts the tracker links the bug to' })
+  accountExternalIds!: string[];
+
+  /** Resolved by a field resolver: the linked accounts that exist here. */
+  accounts?: Account[];
+
+  @Field(() => String, { nullable: true })
+  url!: string | null;
+
+  @Field()
+  openedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  closedAt!: Date | null;
+}
+
+@ObjectType()
+export class BugEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => Bug)
+  node!: Bug;
+}
+
+@ObjectType()
+export class BugPageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType()
+export class BugConnection {
+  @Field(() => [BugEdge])
+  edges!: BugEdge[];
+
+  @Field(() => BugPageInfo)
+  pageInfo!: BugPageInfo;
+}
+
+@InputType()
+export class OpenBugsFilter {
+  @Field(() => ID, { nullable: true, description: 'Only bugs linked to this account' })
+  @IsOptional()
+  accountId?: string;
+
+  @Field({ nullable: true, description: 'Only bugs in this product area' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  productArea?: string;
+}
+
+@InputType()
+export class BugsPage {
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  after?: string;
+}

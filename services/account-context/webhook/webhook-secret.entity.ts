@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { WebhookProvider } from './webhook-provider';
+
+/**
+ * The shared secret a workspace's integration signs webhooks with. Kept in clear because verifying an HMAC
+ * needs it. After a rotation the previous secret still verifies until previous_valid_until.
+ */
+@Entity({ name: 'webhook_secrets' })
+@Index(['workspaceId', 'provider'], { unique: true })
+export class WebhookSecretEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'workspace_id', type: 'uuid' })
+  workspaceId!: string;
+
+  @Column({ type: 'text' })
+  provider!: WebhookProvider;
+
+  @Column({ type: 'text' })
+  secret!: string;
+
+  @Column({ name: 'previous_secret', type: 'text', nullable: true })
+  previousSecret!: string | null;
+
+  @Column({ name: 'previous_valid_until', type: 'timestamptz', nullable: true })
+  previousValidUntil!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
+  rotatedAt!: Date | null;
+}
