@@ -34,3 +34,4 @@ function scheduledOrStartTime(): Date {
   const info = workflowInfo();
   return info.typedSearchAttributes.get(scheduledStartTime) ?? info.startTime;
 }
+export { escalation } from './escalation';

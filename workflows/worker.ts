@@ -9,7 +9,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { commonEnv, parseConfig, portEnv, temporalEnv } from '../services/shared/config';
+import { z } from 'zod';
+import { commonEnv, parseConfig, peerUrlsEnv, portEnv, temporalEnv } from '../services/shared/config';
+import { InternalGraphQLClient } from '../services/shared/internal-client';
+import { ConversationClient } from './clients/conversation-client';
+import { KnowledgeClient } from './clients/knowledge-client';
 import { createHttpShell } from '../services/shared/http-server';
 import { Logger, createLogger } from '../services/shared/logger';
 import { createMetrics } from '../services/shared/metrics';
@@ -51,7 +55,15 @@ async function connectWithRetry(address: string, logger: Logger, signal: AbortSi
 }
 
 async function main(): Promise<void> {
-  const config = parseConfig({ ...commonEnv, ...temporalEnv, ...portEnv('worker') });
+  const config = parseConfig({
+    ...commonEnv,
+    ...temporalEnv,
+    ...portEnv('worker'),
+    CONVERSATION_URL: peerUrlsEnv.CONVERSATION_URL,
+    KNOWLEDGE_URL: peerUrlsEnv.KNOWLEDGE_URL,
+    /** Test aid for crash tests; 0 in production. */
+    WORKER_PAUSE_BEFORE_DELIVERY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  });
   const logger = createLogger('worker', config.LOG_LEVEL);
   // We shut the worker down ourselves, in order, instead of letting the SDK react to signals on its own.
   Runtime.install({
@@ -95,7 +107,12 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ logger }),
+      activities: createActivities({
+        logger,
+        conversation: new ConversationClient(new InternalGraphQLClient(config.CONVERSATION_URL, config.INTERNAL_HMAC_SECRET)),
+        knowledge: new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET)),
+        pauseBeforeDeliveryMs: config.WORKER_PAUSE_BEFORE_DELIVERY_MS,
+      }),
     });
     // run() marks the worker RUNNING synchronously; a signal that came while it was being built (bundling
     // takes seconds) stops it straight away, which also releases the connection for close().

@@ -1,7 +1,7 @@
 /** Conversation's configuration, parsed once at start-up. */
 import { z } from 'zod';
 import { answeringEnv } from './answering/config';
-import { commonEnv, databaseEnv, parseConfig, peerUrlsEnv, portEnv } from '../shared/config';
+import { commonEnv, databaseEnv, parseConfig, peerUrlsEnv, portEnv, temporalEnv } from '../shared/config';
 
 export const conversationEnv = {
   ...commonEnv,
@@ -12,6 +12,13 @@ export const conversationEnv = {
   ...answeringEnv,
   MAX_QUESTION_BYTES: z.coerce.number().int().min(16).max(1_000_000).default(4096),
   REPEAT_CONTACT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+  ...temporalEnv,
+  /** false: no escalation workflows (hand-offs still land in the inbox; corrections apply directly). */
+  ESCALATIONS_ENABLED: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
+  ESCALATION_FIRST_RESPONSE_MS: z.coerce.number().int().min(100).default(4 * 3_600_000),
+  ESCALATION_RESOLUTION_MS: z.coerce.number().int().min(100).default(24 * 3_600_000),
+  ESCALATION_REMINDER_BEFORE_MS: z.coerce.number().int().min(0).default(30 * 60_000),
+  ESCALATION_REOPEN_WINDOW_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
 };
 
 export type ConversationConfig = ReturnType<typeof loadConversationConfig>;

@@ -15,6 +15,15 @@ export function startConversation(config: ConversationConfig, host?: string) {
       createServices: (db, logger) => createConversationServices(db, config, logger),
       buildSchema: buildConversationSchema,
       createContext: createRequestContext,
+      startBackground: (services) => {
+        services.dispatcher?.start();
+        return {
+          async stop() {
+            await services.dispatcher?.stop();
+            await services.temporal?.close();
+          },
+        };
+      },
     },
     config,
     host,

@@ -16,6 +16,12 @@ import { ConversationResolver, conversationReference } from './conversation/conv
 import { ConversationService } from './conversation/conversation.service';
 import { CustomerSignalsService } from './conversation/customer-signals.service';
 import { OutcomeReporter } from './conversation/outcome-reporter';
+import { EscalationClient } from './escalation/escalation-client';
+import { EscalationDispatcher } from './escalation/escalation-dispatcher';
+import { EscalationResolver } from './escalation/escalation.resolver';
+import { EscalationSettingsService } from './escalation/escalation-settings.service';
+import { EscalationStepsService } from './escalation/escalation-steps.service';
+import { lazyTemporalClient } from './escalation/temporal-connection';
 import { WorkspaceConversationsResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
 
@@ -24,6 +30,11 @@ export interface ConversationServices {
   asking: AskService;
   signals: CustomerSignalsService;
   agentActions: AgentActionsService;
+  escalationSettings: EscalationSettingsService;
+  escalationSteps: EscalationStepsService;
+  /** Null when escalations are disabled. */
+  dispatcher: EscalationDispatcher | null;
+  temporal: { close(): Promise<void> } | null;
 }
 
 export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger): ConversationServices {
@@ -35,11 +46,24 @@ export function createConversationServices(db: DataSource, config: ConversationC
     maxQuestionBytes: config.MAX_QUESTION_BYTES,
     repeatContactWindowHours: config.REPEAT_CONTACT_WINDOW_HOURS,
   }, logger);
+  const escalationSettings = new EscalationSettingsService(db, {
+    firstResponseMs: config.ESCALATION_FIRST_RESPONSE_MS,
+    resolutionMs: config.ESCALATION_RESOLUTION_MS,
+    reminderBeforeMs: config.ESCALATION_REMINDER_BEFORE_MS,
+    reopenWindowMs: config.ESCALATION_REOPEN_WINDOW_MS,
+  });
+  const temporal = config.ESCALATIONS_ENABLED ? lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE) : null;
+  const dispatcher = temporal ? new EscalationDispatcher(db, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, escalationSettings, logger) : null;
+  const escalations = temporal && dispatcher ? new EscalationClient(() => temporal.get(), dispatcher) : null;
   return {
     conversations,
     asking,
     signals: new CustomerSignalsService(db, conversations, outcomes),
-    agentActions: new AgentActionsService(db, conversations, knowledge, outcomes),
+    agentActions: new AgentActionsService(db, conversations, knowledge, outcomes, escalations),
+    escalationSettings,
+    escalationSteps: new EscalationStepsService(db),
+    dispatcher,
+    temporal,
   };
 }
 
@@ -49,6 +73,7 @@ export function buildConversationSchema(services: ConversationServices): Promise
       new ConversationResolver(services.conversations, services.asking, services.signals),
       new AgentResolver(services.conversations, services.agentActions),
       new WorkspaceConversationsResolver(services.conversations),
+      new EscalationResolver(services.escalationSettings, services.escalationSteps, services.agentActions),
     ],
     orphanedTypes: [Workspace],
     referenceResolvers: { Conversation: conversationReference(services.conversations), Workspace: workspaceStubReference },

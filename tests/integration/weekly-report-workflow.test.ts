@@ -3,6 +3,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger } from '../../services/shared/logger';
 import { weeklyIntelligenceReport } from '../../workflows';
+import { ConversationClient } from '../../workflows/clients/conversation-client';
+import { KnowledgeClient } from '../../workflows/clients/knowledge-client';
+import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { createActivities } from '../../workflows/activities';
 import { reportedIsoWeek } from '../../workflows/iso-week';
 import { ensureWeeklyReportSchedule } from '../../workflows/schedules';
@@ -37,7 +40,12 @@ describe('weekly intelligence report', () => {
       connection: workerConnection,
       namespace: NAMESPACE,
       taskQueue,
-      activities: createActivities({ logger: createLogger('test', 'silent') }),
+      activities: createActivities({
+        logger: createLogger('test', 'silent'),
+        // The report workflow calls no service; these clients point nowhere and are never used.
+        conversation: new ConversationClient(new InternalGraphQLClient('http://127.0.0.1:9/graphql', 'unused-secret-unused-secret-unused-00')),
+        knowledge: new KnowledgeClient(new InternalGraphQLClient('http://127.0.0.1:9/graphql', 'unused-secret-unused-secret-unused-00')),
+      }),
     });
 
   test('a requested report comes back for the workspace and week asked', async () => {

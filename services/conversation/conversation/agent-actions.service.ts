@@ -4,7 +4,7 @@
  * retry after a failure in between neither loses the lesson nor learns it twice.
  */
 import type { DataSource } from 'typeorm';
-import { badInput, conflict } from '../../shared/errors';
+import { badInput, conflict, notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
@@ -13,6 +13,8 @@ import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
 import { MessageEntity } from './message.entity';
 import type { OutcomeReporter } from './outcome-reporter';
+import type { EscalationClient } from '../escalation/escalation-client';
+import { queueEscalationCommand } from '../escalation/escalation-commands';
 
 export interface CorrectionCommand {
   messageId: string;
@@ -32,6 +34,7 @@ export class AgentActionsService {
     private readonly conversations: ConversationService,
     private readonly knowledge: KnowledgeClient,
     private readonly outcomes: OutcomeReporter,
+    private readonly escalations: EscalationClient | null,
   ) {}
 
   async claim(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
@@ -46,6 +49,7 @@ export class AgentActionsService {
       );
       if (rowsOf(result).length === 0) throw conflict('Another agent claimed this conversation first');
       await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'claimed', payload: { conversationId, agent: caller.subject, topic: conversation.topic } }]);
+      if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'claim', payload: { agent: caller.subject } });
       return tx.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
     });
   }
@@ -69,6 +73,7 @@ export class AgentActionsService {
       );
       await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [conversationId]);
       await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'agent_replied', payload: { conversationId, messageId: message.id, agent: caller.subject, topic: conversation.topic } }]);
+      if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'reply', payload: { agent: caller.subject } });
       return message;
     });
   }
@@ -81,6 +86,14 @@ export class AgentActionsService {
     if (!correctedText) throw badInput('correctedText must not be empty');
     const questionText = await this.questionBefore(aiMessage);
     if (!questionText) throw badInput('The corrected answer has no customer question to learn from');
+    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject };
+    if (this.escalations && conversation.handedOffAt) {
+      // A handed-off conversation has an escalation workflow: the correction is its validated update.
+      const applied = await this.escalations.submitCorrection(conversation.id, request);
+      const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: applied.agentMessageId });
+      const refreshed = await this.db.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
+      return { conversation: refreshed, message, learned: { knowledgeItem: { id: applied.learnedAnswerId, title: '', status: '' }, outcome: applied.learning, learningEventId: '' } };
+    }
     const learned = await this.knowledge.learnFromCorrection(caller.workspaceId, {
       conversationId: conversation.id,
       messageId: aiMessage.id,
@@ -90,43 +103,61 @@ export class AgentActionsService {
       agent: caller.subject,
       idempotencyKey: `correction:${aiMessage.id}`,
     });
-    const result = await this.db.transaction(async (tx) => {
-      const marked = await tx.query(`UPDATE conversation.messages SET corrected_at = now() WHERE id = $1 AND corrected_at IS NULL RETURNING id`, [aiMessage.id]);
-      if (rowsOf(marked).length === 0) throw conflict('This answer was already corrected');
+    const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId: learned.knowledgeItem.id });
+    const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: agentMessageId });
+    return { conversation, message, learned };
+  }
+
+  /**
+   * Tells the customer the corrected answer: one agent message per corrected AI turn, however often this
+   * runs (the escalation workflow's activity may retry it), and grades the AI turn once.
+   */
+  async deliver(
+    workspaceId: string,
+    request: { messageId: string; correctedText: string; knowledgeItemIds: string[]; learnedAnswerId: string; agent: string },
+  ): Promise<{ agentMessageId: string }> {
+    const aiMessage = await this.db.getRepository(MessageEntity).findOneBy({ id: request.messageId, workspaceId });
+    if (!aiMessage) throw notFound('Message', request.messageId);
+    if (aiMessage.author !== 'ai') throw badInput('Only an answer from the AI can be corrected');
+    const delivered = await this.db.transaction(async (tx) => {
+      const existing = await tx.getRepository(MessageEntity).findOneBy({ correctsMessageId: aiMessage.id });
+      if (existing) return { agentMessageId: existing.id, first: false };
+      await tx.query(`UPDATE conversation.messages SET corrected_at = now() WHERE id = $1 AND corrected_at IS NULL`, [aiMessage.id]);
       const message = await tx.getRepository(MessageEntity).save(
         tx.getRepository(MessageEntity).create({
-          workspaceId: caller.workspaceId,
-          conversationId: conversation.id,
+          workspaceId,
+          conversationId: aiMessage.conversationId,
           author: 'agent',
-          authorId: caller.subject,
-          text: correctedText,
-          citations: [{ knowledgeItemId: learned.knowledgeItem.id, itemVersion: 1, passageId: '', passage: correctedText }],
+          authorId: request.agent,
+          text: request.correctedText.trim(),
+          citations: [{ knowledgeItemId: request.learnedAnswerId, itemVersion: 1, passageId: '', passage: request.correctedText.trim() }],
           topic: aiMessage.topic,
           correctsMessageId: aiMessage.id,
         }),
       );
-      await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [conversation.id]);
+      await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [aiMessage.conversationId]);
       await recordEvents(tx, [
         {
-          workspaceId: caller.workspaceId,
+          workspaceId,
           type: 'answer_corrected',
           payload: {
-            conversationId: conversation.id,
+            conversationId: aiMessage.conversationId,
             messageId: message.id,
             correctedMessageId: aiMessage.id,
-            agent: caller.subject,
+            agent: request.agent,
             topic: aiMessage.topic,
-            knowledgeItemId: learned.knowledgeItem.id,
-            learning: learned.outcome,
+            knowledgeItemId: request.learnedAnswerId,
             confidence: Number(aiMessage.confidence ?? 0),
           },
         },
       ]);
-      return { conversation, message, learned };
+      return { agentMessageId: message.id, first: true };
     });
-    if (aiMessage.decision === 'answered') await this.outcomes.report(caller.workspaceId, aiMessage, 'corrected');
-    else await this.outcomes.reportHandOffReviewed(caller.workspaceId, aiMessage, [...command.knowledgeItemIds, learned.knowledgeItem.id]);
-    return result;
+    if (delivered.first) {
+      if (aiMessage.decision === 'answered') await this.outcomes.report(workspaceId, aiMessage, 'corrected');
+      else await this.outcomes.reportHandOffReviewed(workspaceId, aiMessage, [...request.knowledgeItemIds, request.learnedAnswerId]);
+    }
+    return { agentMessageId: delivered.agentMessageId };
   }
 
   async resolve(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
@@ -153,6 +184,7 @@ export class AgentActionsService {
       await recordEvents(tx, [
         { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject } },
       ]);
+      if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: to, payload: { agent: caller.subject } });
       return conversation;
     });
   }

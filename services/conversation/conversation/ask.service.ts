@@ -17,7 +17,8 @@ import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
 import { AnswerDecision, HandOffReason } from './conversation.types';
 import { CitationRecord, MessageEntity } from './message.entity';
-import { OutcomeReporter } from './outcome-reporter';
+import type { OutcomeReporter } from './outcome-reporter';
+import { queueEscalationCommand } from '../escalation/escalation-commands';
 
 export interface AskCommand {
   conversationId?: string;
@@ -112,6 +113,9 @@ export class AskService {
           writer: written?.writer ?? null,
         }),
       );
+      if (!answered) {
+        await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId: conversation.id, kind: 'hand_off', payload: { aiMessageId: message.id, reason: verdict.handOffReason ?? '' } });
+      }
       const latencyMs = Math.round(performance.now() - started);
       const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', topic: verdict.topic, plan: context?.plan ?? '' };
       await recordEvents(tx, [

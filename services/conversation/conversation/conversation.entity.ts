@@ -37,6 +37,10 @@ export class ConversationEntity {
   @Column({ type: 'text', default: '' })
   topic!: string;
 
+  /** agents, or backup once the resolution SLA was breached. */
+  @Column({ name: 'escalation_level', type: 'text', default: 'agents' })
+  escalationLevel!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -9,6 +9,7 @@ import type { ConversationService } from './conversation.service';
 import { HandOffReason } from './conversation.types';
 import { MessageEntity } from './message.entity';
 import type { OutcomeReporter } from './outcome-reporter';
+import { queueEscalationCommand } from '../escalation/escalation-commands';
 
 export class CustomerSignalsService {
   constructor(
@@ -51,6 +52,7 @@ export class CustomerSignalsService {
           payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '' },
         },
       ]);
+      if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'resolved', payload: { agent: caller.subject } });
       return conversation;
     });
     // A customer resolving right after an AI answer, with no hand-off, is the answer working.
@@ -75,6 +77,10 @@ export class CustomerSignalsService {
           payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, handOffReason: HandOffReason.CUSTOMER_ASKED, by: 'customer', knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '' },
         },
       ]);
+      const lastTurn = lastAnswer ?? (await tx.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai' }, order: { seq: 'DESC' } }));
+      if (lastTurn) {
+        await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: lastTurn.id, reason: HandOffReason.CUSTOMER_ASKED } });
+      }
     });
     if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated');
     return conversation;

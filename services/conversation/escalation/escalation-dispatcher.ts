@@ -1,0 +1,111 @@
+/**
+ * Sends queued escalation commands to Temporal, oldest first: a hand-off starts (or joins) the conversation's
+ * escalation workflow with signalWithStart; agent actions become signals. A command is marked dispatched only
+ * after Temporal took it, so an outage delays commands and loses none; the workflow ignores a command it has
+ * already seen, so a resend is harmless. A failure stops the pass, keeping each conversation's commands in order.
+ */
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { ESCALATION_WORKFLOW, EscalationInput, claimSignal, escalationWorkflowId, handOffSignal, reopenedSignal, replySignal, resolvedSignal } from '../../../workflows/escalation-contract';
+import type { Logger } from '../../shared/logger';
+import type { EscalationCommandKind } from './escalation-commands';
+import type { EscalationSettingsService } from './escalation-settings.service';
+
+interface CommandRow {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  kind: EscalationCommandKind;
+  payload: Record<string, string>;
+}
+
+const BATCH = 100;
+
+export class EscalationDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly temporal: () => Promise<Client>,
+    private readonly taskQueue: string,
+    private readonly settings: EscalationSettingsService,
+    private readonly logger: Logger,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.dispatchPending()
+        .then(() => {
+          this.failures = 0;
+        })
+        .catch((error) => {
+          this.failures += 1;
+          if (this.failures === 1 || this.failures % 50 === 0) this.logger.warn({ err: error, failures: this.failures }, 'escalation commands wait for Temporal');
+        })
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, Math.min(5_000, this.intervalMs * 2 ** Math.min(this.failures, 5)));
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Sends every pending command (or only one conversation's); returns how many went out. */
+  async dispatchPending(conversationId?: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows: CommandRow[] = await tx.query(
+        `SELECT id, workspace_id, conversation_id, kind, payload FROM conversation.escalation_commands
+          WHERE dispatched_at IS NULL AND ($2::uuid IS NULL OR conversation_id = $2)
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH, conversationId ?? null],
+      );
+      if (rows.length === 0) return 0;
+      const client = await this.temporal();
+      const sent: string[] = [];
+      try {
+        for (const row of rows) {
+          await this.send(client, row);
+          sent.push(row.id);
+        }
+      } finally {
+        if (sent.length > 0) await tx.query(`UPDATE conversation.escalation_commands SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+      }
+      return sent.length;
+    });
+  }
+
+  private async send(client: Client, row: CommandRow): Promise<void> {
+    const workflowId = escalationWorkflowId(row.conversation_id);
+    const commandId = `cmd-${row.id}`;
+    if (row.kind === 'hand_off') {
+      const input: EscalationInput = { workspaceId: row.workspace_id, conversationId: row.conversation_id, sla: await this.settings.get(row.workspace_id) };
+      await client.workflow.signalWithStart(ESCALATION_WORKFLOW, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        signal: handOffSignal,
+        signalArgs: [{ commandId, aiMessageId: row.payload.aiMessageId ?? '', reason: row.payload.reason ?? '' }],
+      });
+      return;
+    }
+    const signal = { claim: claimSignal, reply: replySignal, resolved: resolvedSignal, reopened: reopenedSignal }[row.kind];
+    try {
+      await client.workflow.getHandle(workflowId).signal(signal, { commandId, agent: row.payload.agent ?? '' });
+    } catch (error) {
+      // The case is closed (or never escalated): nothing is waiting for this signal.
+      if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/** What escalation workflows did to a conversation, recorded once per step and visible to agents. */
+import type { DataSource } from 'typeorm';
+import { notFound } from '../../shared/errors';
+import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
+
+export interface StepRow {
+  kind: string;
+  detail: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export class EscalationStepsService {
+  constructor(private readonly db: DataSource) {}
+
+  async record(workspaceId: string, step: { conversationId: string; kind: string; stepKey: string; detail: Record<string, unknown> }): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [conversation] = await tx.query(`SELECT id, topic FROM conversation.conversations WHERE id = $1 AND workspace_id = $2`, [step.conversationId, workspaceId]);
+      if (!conversation) throw notFound('Conversation', step.conversationId);
+      const inserted = rowsOf(
+        await tx.query(
+          `INSERT INTO conversation.escalation_steps (step_key, workspace_id, conversation_id, kind, detail) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (step_key) DO NOTHING RETURNING step_key`,
+          [step.stepKey, workspaceId, step.conversationId, step.kind, JSON.stringify(step.detail)],
+        ),
+      );
+      if (inserted.length === 0) return false;
+      if (step.kind === 'reassigned') await tx.query(`UPDATE conversation.conversations SET claimed_by = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [step.conversationId]);
+      if (step.kind === 'escalated_to_backup') await tx.query(`UPDATE conversation.conversations SET escalation_level = 'backup', updated_at = now() WHERE id = $1`, [step.conversationId]);
+      await recordEvents(tx, [{ workspaceId, type: `escalation_${step.kind}`, payload: { conversationId: step.conversationId, topic: conversation.topic, ...step.detail } }]);
+      return true;
+    });
+  }
+
+  async list(workspaceId: string, conversationId: string): Promise<StepRow[]> {
+    return this.db.query(
+      `SELECT kind, detail, created_at AS "createdAt" FROM conversation.escalation_steps WHERE workspace_id = $1 AND conversation_id = $2 ORDER BY created_at, step_key`,
+      [workspaceId, conversationId],
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
+export const ESCALATION_STEP_KINDS = ['offered', 'reminded', 'reassigned', 'escalated_to_backup', 'resolved', 'reopened'] as const;
+
+@ObjectType({ description: 'Something the escalation workflow did: offered the case, sent a reminder, re-assigned it…' })
+export class EscalationStep {
+  @Field({ description: ESCALATION_STEP_KINDS.join(', ') })
+  kind!: string;
+
+  @Field(() => GraphQLJSONObject)
+  detail!: Record<string, unknown>;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType({ description: "A workspace's escalation SLAs, in milliseconds" })
+export class EscalationSettings {
+  @Field(() => Int, { description: 'An agent must first respond within this' })
+  firstResponseMs!: number;
+
+  @Field(() => Int, { description: 'A case must be resolved within this, or it goes to the backup group' })
+  resolutionMs!: number;
+
+  @Field(() => Int, { description: 'How long before a first-response breach the reminder goes out' })
+  reminderBeforeMs!: number;
+
+  @Field(() => Int, { description: 'A reopen within this after resolution continues the same case' })
+  reopenWindowMs!: number;
+}
+
+const MAX_MS = 30 * 24 * 3_600_000;
+
+@InputType()
+export class UpdateEscalationSettingsInput {
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(MAX_MS)
+  firstResponseMs?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(MAX_MS)
+  resolutionMs?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MS)
+  reminderBeforeMs?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MS)
+  reopenWindowMs?: number;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'Internal: tell the customer a corrected answer (idempotent per corrected message)' })
+export class DeliverCorrectionInput {
+  @Field(() => ID)
+  @IsUUID()
+  messageId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 20_000)
+  correctedText!: string;
+
+  @Field(() => [ID])
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  knowledgeItemIds!: string[];
+
+  @Field(() => ID)
+  @IsUUID()
+  learnedAnswerId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  agent!: string;
+}
+
+@Directive('@inaccessible')
+@ObjectType()
+export class DeliveredCorrection {
+  @Field(() => ID)
+  agentMessageId!: string;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'Internal: a step of an escalation workflow (idempotent per stepKey)' })
+export class RecordEscalationStepInput {
+  @Field(() => ID)
+  @IsUUID()
+  conversationId!: string;
+
+  @Field(() => String)
+  @IsIn(ESCALATION_STEP_KINDS)
+  kind!: (typeof ESCALATION_STEP_KINDS)[number];
+
+  @Field()
+  @IsString()
+  @Length(1, 300)
+  stepKey!: string;
+
+  @Field(() => GraphQLJSONObject)
+  detail!: Record<string, unknown>;
+}

@@ -1,0 +1,76 @@
+/**
+ * The escalation workflow's activities. Each is idempotent: learning is keyed by the corrected message,
+ * delivery by the corrected message (one agent answer per AI turn), steps by a key the workflow derives
+ * deterministically — so a retry after a crash never learns twice or tells the customer twice.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError } from '../../services/shared/errors';
+import type { ConversationClient, EscalationStep } from '../clients/conversation-client';
+import type { KnowledgeClient } from '../clients/knowledge-client';
+
+export interface EscalationActivityDeps {
+  conversation: ConversationClient;
+  knowledge: KnowledgeClient;
+  /** Test aid for crash tests: pause (ms) inside deliverCorrection, after learning and before delivery. */
+  pauseBeforeDeliveryMs?: number;
+}
+
+export interface LearnRequest {
+  workspaceId: string;
+  conversationId: string;
+  messageId: string;
+  question: string;
+  correctedText: string;
+  knowledgeItemIds: string[];
+  agent: string;
+}
+
+export interface DeliverRequest {
+  workspaceId: string;
+  messageId: string;
+  correctedText: string;
+  knowledgeItemIds: string[];
+  learnedAnswerId: string;
+  agent: string;
+}
+
+/** A peer's typed refusal becomes a failure of that type, which the workflow's retry policy treats as final. */
+async function typed<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const final = ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'].includes(error.code);
+      throw ApplicationFailure.create({ message: error.message, type: error.code, nonRetryable: final });
+    }
+    throw error;
+  }
+}
+
+export function createEscalationActivities(deps: EscalationActivityDeps) {
+  return {
+    async learnFromCorrection(request: LearnRequest) {
+      return typed(() =>
+        deps.knowledge.learnFromCorrection({
+          workspaceId: request.workspaceId,
+          conversationId: request.conversationId,
+          messageId: request.messageId,
+          question: request.question,
+          correctedText: request.correctedText,
+          references: request.knowledgeItemIds,
+          agent: request.agent,
+          idempotencyKey: `correction:${request.messageId}`,
+        }),
+      );
+    },
+
+    async deliverCorrection(request: DeliverRequest): Promise<{ agentMessageId: string }> {
+      if (deps.pauseBeforeDeliveryMs) await new Promise((resolve) => setTimeout(resolve, deps.pauseBeforeDeliveryMs));
+      return typed(() => deps.conversation.deliverCorrection(request));
+    },
+
+    async recordEscalationStep(step: EscalationStep): Promise<void> {
+      await typed(() => deps.conversation.recordEscalationStep(step));
+    },
+  };
+}

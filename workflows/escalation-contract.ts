@@ -1,0 +1,77 @@
+/**
+ * The escalation workflow's contract: its input, signals, update and query. Shared by the workflow and by the
+ * conversation service that starts and drives it, so the two cannot drift apart.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const ESCALATION_WORKFLOW = 'escalation';
+export const escalationWorkflowId = (conversationId: string) => `escalation-${conversationId}`;
+
+export interface EscalationSla {
+  firstResponseMs: number;
+  resolutionMs: number;
+  /** How long before a breach the reminder goes out. */
+  reminderBeforeMs: number;
+  /** After resolution, how long a reopen still belongs to this case. */
+  reopenWindowMs: number;
+}
+
+export interface EscalationInput {
+  workspaceId: string;
+  conversationId: string;
+  sla: EscalationSla;
+  /** Carried across continue-as-new. */
+  state?: EscalationState;
+}
+
+export interface HandOffSignal {
+  commandId: string;
+  aiMessageId: string;
+  reason: string;
+}
+
+export interface AgentSignal {
+  commandId: string;
+  agent: string;
+}
+
+export interface CorrectionRequest {
+  messageId: string;
+  /** The customer question the corrected turn answered: what the learned answer is learned for. */
+  question: string;
+  correctedText: string;
+  knowledgeItemIds: string[];
+  agent: string;
+}
+
+export interface CorrectionApplied {
+  agentMessageId: string;
+  learnedAnswerId: string;
+  learning: 'created' | 'variant_added';
+}
+
+export type EscalationPhase = 'waiting_for_agent' | 'in_progress' | 'resolved';
+
+export interface EscalationState {
+  phase: EscalationPhase;
+  aiMessageIds: string[];
+  correctedMessageIds: string[];
+  assignee: string | null;
+  firstResponseAt: number | null;
+  remindersSent: number;
+  reassignments: number;
+  escalatedToBackup: boolean;
+  seenCommands: string[];
+  resolutions: number;
+}
+
+export const handOffSignal = defineSignal<[HandOffSignal]>('handOff');
+export const claimSignal = defineSignal<[AgentSignal]>('claim');
+export const replySignal = defineSignal<[AgentSignal]>('reply');
+export const resolvedSignal = defineSignal<[AgentSignal]>('resolved');
+export const reopenedSignal = defineSignal<[AgentSignal]>('reopened');
+export const submitCorrectionUpdate = defineUpdate<CorrectionApplied, [CorrectionRequest]>('submitCorrection');
+export const escalationStateQuery = defineQuery<EscalationState>('state');
+
+export const MAX_CORRECTION_LENGTH = 20_000;
+

@@ -1,0 +1,147 @@
+/**
+ * escalation (id `escalation-<conversationId>`): a hand-off is a promise to a customer. The workflow offers the
+ * conversation to agents, keeps first-response and resolution SLAs with reminders and re-assignment, takes the
+ * agent's correction as a validated update and applies it (learn, tell the customer), then waits for the
+ * conversation to be resolved or reopened and records the outcome. Deterministic: all I/O is in activities.
+ */
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { LoopdeskActivities } from './activities';
+import {
+  CorrectionApplied,
+  EscalationInput,
+  EscalationState,
+  MAX_CORRECTION_LENGTH,
+  claimSignal,
+  escalationStateQuery,
+  handOffSignal,
+  reopenedSignal,
+  replySignal,
+  resolvedSignal,
+  submitCorrectionUpdate,
+} from './escalation-contract';
+
+const { learnFromCorrection, deliverCorrection, recordEscalationStep } = proxyActivities<LoopdeskActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
+});
+
+export async function escalation(input: EscalationInput): Promise<EscalationState> {
+  const state: EscalationState = input.state ?? {
+    phase: 'waiting_for_agent',
+    aiMessageIds: [],
+    correctedMessageIds: [],
+    assignee: null,
+    firstResponseAt: null,
+    remindersSent: 0,
+    reassignments: 0,
+    escalatedToBackup: false,
+    seenCommands: [],
+    resolutions: 0,
+  };
+  // Signals arrive at least once (the conversation service retries them): each command counts once.
+  const firstTime = (commandId: string) => {
+    if (state.seenCommands.includes(commandId)) return false;
+    state.seenCommands.push(commandId);
+    if (state.seenCommands.length > 200) state.seenCommands.splice(0, state.seenCommands.length - 200);
+    return true;
+  };
+  const responded = () => {
+    if (state.firstResponseAt === null) state.firstResponseAt = Date.now();
+  };
+
+  setHandler(handOffSignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    if (!state.aiMessageIds.includes(signal.aiMessageId)) state.aiMessageIds.push(signal.aiMessageId);
+    if (state.phase === 'resolved') state.phase = 'waiting_for_agent';
+  });
+  setHandler(claimSignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    state.assignee = signal.agent;
+    if (state.phase === 'waiting_for_agent') state.phase = 'in_progress';
+  });
+  setHandler(replySignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    responded();
+    if (state.phase === 'waiting_for_agent') state.phase = 'in_progress';
+  });
+  setHandler(resolvedSignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    state.phase = 'resolved';
+    state.resolutions += 1;
+  });
+  setHandler(reopenedSignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    state.phase = 'in_progress';
+  });
+  setHandler(escalationStateQuery, () => state);
+  setHandler(
+    submitCorrectionUpdate,
+    async (request) => {
+      // Record the correction as taken before the first await, so a second update for the same message is refused.
+      state.correctedMessageIds.push(request.messageId);
+      responded();
+      if (state.phase === 'waiting_for_agent') state.phase = 'in_progress';
+      state.assignee ??= request.agent;
+      const learned = await learnFromCorrection({ workspaceId: input.workspaceId, conversationId: input.conversationId, ...request });
+      const delivered = await deliverCorrection({ workspaceId: input.workspaceId, ...request, learnedAnswerId: learned.knowledgeItemId });
+      return { agentMessageId: delivered.agentMessageId, learnedAnswerId: learned.knowledgeItemId, learning: learned.outcome };
+    },
+    {
+      // Synchronous and free of I/O: a rejection here leaves no trace in history or in any database.
+      validator: (request) => {
+        const text = request.correctedText.trim();
+        if (!text) throw ApplicationFailure.nonRetryable('correctedText must not be empty', 'BAD_USER_INPUT');
+        if (text.length > MAX_CORRECTION_LENGTH) throw ApplicationFailure.nonRetryable(`correctedText may be at most ${MAX_CORRECTION_LENGTH} characters`, 'BAD_USER_INPUT');
+        if (!state.aiMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('Only an AI turn that was handed off in this conversation can be corrected', 'BAD_USER_INPUT');
+        if (state.correctedMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('This answer was already corrected', 'CONFLICT');
+        if (state.phase === 'resolved') throw ApplicationFailure.nonRetryable('This case is closed; reopen the conversation first', 'CONFLICT');
+      },
+    },
+  );
+
+  const step = (kind: Parameters<typeof recordEscalationStep>[0]['kind'], detail: Record<string, unknown> = {}) =>
+    recordEscalationStep({
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      kind,
+      // Deterministic per run and step: a retried activity records its step once.
+      stepKey: `${workflowInfo().runId}:${kind}:${state.remindersSent}:${state.reassignments}:${state.resolutions}`,
+      detail,
+    });
+
+  if (!input.state) await step('offered');
+
+  while (true) {
+    // First response: a reminder before the breach, re-assignment at the breach.
+    if (state.firstResponseAt === null && state.phase !== 'resolved') {
+      const reminderAt = Math.max(0, input.sla.firstResponseMs - input.sla.reminderBeforeMs);
+      if (!(await condition(() => state.firstResponseAt !== null || state.phase === 'resolved', reminderAt))) {
+        await step('reminded', { sla: 'first_response', assignee: state.assignee });
+        state.remindersSent += 1;
+        if (!(await condition(() => state.firstResponseAt !== null || state.phase === 'resolved', input.sla.reminderBeforeMs))) {
+          await step('reassigned', { sla: 'first_response', from: state.assignee });
+          state.reassignments += 1;
+          state.assignee = null;
+        }
+      }
+    }
+    // Resolution: past the SLA the case goes to the backup group, once.
+    if (state.phase !== 'resolved' && !state.escalatedToBackup) {
+      if (!(await condition(() => state.phase === 'resolved' || state.firstResponseAt === null, input.sla.resolutionMs))) {
+        await step('escalated_to_backup', { sla: 'resolution', assignee: state.assignee });
+        state.escalatedToBackup = true;
+      }
+    }
+    await condition(() => state.phase === 'resolved' || workflowInfo().continueAsNewSuggested);
+    if (state.phase !== 'resolved') {
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof escalation>({ ...input, state });
+    }
+    await step('resolved', { corrections: state.correctedMessageIds.length, reassignments: state.reassignments, firstResponseAt: state.firstResponseAt });
+    // A reopen within the window continues this case; otherwise it is closed.
+    if (!(await condition(() => state.phase !== 'resolved', input.sla.reopenWindowMs))) break;
+    await step('reopened');
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
