@@ -74,6 +74,8 @@ export async function startAccountContextHarness(): Promise<AccountContextHarnes
       '127.0.0.1',
     );
     db = new Pool({ connectionString: databaseUrl, max: 2 });
+    // Dropping the database at teardown terminates idle connections; that is expected, not a test failure.
+    db.on('error', () => undefined);
     const baseUrl = `http://127.0.0.1:${running.port}`;
     const services = running.services;
     const pool = db;
