@@ -75,3 +75,6 @@ export const escalationStateQuery = defineQuery<EscalationState>('state');
 
 export const MAX_CORRECTION_LENGTH = 20_000;
 
+/** The validator's refusal type for a turn the workflow has not (yet) been told was handed off. */
+export const TURN_NOT_HANDED_OFF = 'TURN_NOT_HANDED_OFF';
+

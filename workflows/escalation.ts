@@ -11,6 +11,7 @@ import {
   EscalationInput,
   EscalationState,
   MAX_CORRECTION_LENGTH,
+  TURN_NOT_HANDED_OFF,
   claimSignal,
   escalationStateQuery,
   handOffSignal,
@@ -92,7 +93,7 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
         const text = request.correctedText.trim();
         if (!text) throw ApplicationFailure.nonRetryable('correctedText must not be empty', 'BAD_USER_INPUT');
         if (text.length > MAX_CORRECTION_LENGTH) throw ApplicationFailure.nonRetryable(`correctedText may be at most ${MAX_CORRECTION_LENGTH} characters`, 'BAD_USER_INPUT');
-        if (!state.aiMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('Only an AI turn that was handed off in this conversation can be corrected', 'BAD_USER_INPUT');
+        if (!state.aiMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('Only an AI turn that was handed off in this conversation can be corrected', TURN_NOT_HANDED_OFF);
         if (state.correctedMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('This answer was already corrected', 'CONFLICT');
         if (state.phase === 'resolved') throw ApplicationFailure.nonRetryable('This case is closed; reopen the conversation first', 'CONFLICT');
       },

@@ -20,6 +20,7 @@ export interface TestStack {
   gatewayUrl: string;
   hmacSecret: string;
   databaseUrl: string;
+  temporalAddress: string;
   workspaceId: string;
   adminKey: string;
   customerTokenSecret: string;
@@ -72,6 +73,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       gatewayUrl: stack.gatewayUrl,
       hmacSecret,
       databaseUrl,
+      temporalAddress: temporal.address,
       workspaceId: created.bootstrapWorkspace.workspace.id,
       adminKey: created.bootstrapWorkspace.adminKey,
       customerTokenSecret: created.bootstrapWorkspace.customerTokenSecret,

@@ -1,8 +1,8 @@
 /** The conversation service's handle on escalation workflows: corrections as validated updates. */
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { CorrectionApplied, CorrectionRequest, escalationWorkflowId, submitCorrectionUpdate } from '../../../workflows/escalation-contract';
-import { DomainError, ErrorCode, unavailable } from '../../shared/errors';
+import { CorrectionApplied, CorrectionRequest, TURN_NOT_HANDED_OFF, escalationWorkflowId, submitCorrectionUpdate } from '../../../workflows/escalation-contract';
+import { DomainError, ErrorCode, badInput, unavailable } from '../../shared/errors';
 import type { EscalationDispatcher } from './escalation-dispatcher';
 
 const KNOWN = new Set<string>(Object.values(ErrorCode));
@@ -23,13 +23,13 @@ export class EscalationClient {
       try {
         return await this.update(conversationId, request);
       } catch (error) {
-        const notYetKnown = error instanceof WorkflowNotFoundError || (error instanceof DomainError && error.code === ErrorCode.BadUserInput);
+        const notYetKnown = error instanceof WorkflowNotFoundError || error instanceof TurnNotHandedOff;
         if (!notYetKnown) throw error;
         // The hand-off may still be on its way to Temporal (queued, or being sent right now by the dispatcher).
         const sent = await this.dispatcher.dispatchPending(conversationId).catch(() => 0);
         if (attempt >= CATCH_UP_ATTEMPTS) {
           if (error instanceof WorkflowNotFoundError) throw unavailable('The escalation for this conversation has not started yet; try again shortly');
-          throw error;
+          throw badInput(error.message);
         }
         if (sent === 0) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
@@ -58,8 +58,11 @@ export class EscalationClient {
   }
 }
 
-function typedFailure(error: Error): DomainError | null {
+class TurnNotHandedOff extends Error {}
+
+function typedFailure(error: Error): Error | null {
   for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type === TURN_NOT_HANDED_OFF) return new TurnNotHandedOff(cause.message);
     if (cause instanceof ApplicationFailure && cause.type && KNOWN.has(cause.type)) return new DomainError(cause.type as ErrorCode, cause.message);
   }
   return null;

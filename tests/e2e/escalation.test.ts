@@ -1,0 +1,174 @@
+/**
+ * The escalate → correct → relearn cycle on the real Temporal dev server, through the gateway.
+ */
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { resolveTemporalCli } from '../../deploy/local/temporal-cli';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { EscalationState, escalationStateQuery, escalationWorkflowId, submitCorrectionUpdate } from '../../workflows/escalation-contract';
+import { codeOf, customerToken, dataOf } from '../helpers/graphql';
+import { TestStack, startTestStack } from '../helpers/stack';
+import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+
+jest.setTimeout(180_000);
+
+let env: TestStack;
+let connection: Connection;
+let temporal: Client;
+let pool: Pool;
+
+const ASK = `mutation Ask($input: AskInput!) {
+  ask(input: $input) { decision conversation { id } message { id citations { knowledgeItem { id kind } } } }
+}`;
+
+/** Set RECORD_HISTORIES=1 to refresh tests/fixtures/histories from this run (the replay test reads them). */
+const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+
+beforeAll(async () => {
+  env = await startTestStack();
+  connection = await Connection.connect({ address: env.temporalAddress });
+  temporal = new Client({ connection });
+  pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
+  pool.on('error', () => undefined);
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await connection?.close();
+  await env?.stop();
+});
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+const stateOf = (conversationId: string) => temporal.workflow.getHandle(escalationWorkflowId(conversationId)).query(escalationStateQuery);
+
+/** Saved with the Temporal CLI, in the JSON form `temporal workflow show --output json` gives operators too. */
+async function recordHistory(name: string, conversationId: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const cli = resolveTemporalCli(path.join(__dirname, '..', '..'), process.env);
+  if (!cli) throw new Error('RECORD_HISTORIES needs the Temporal CLI (npm run tools:temporal)');
+  const { stdout } = await promisify(execFile)(cli, ['workflow', 'show', '--workflow-id', escalationWorkflowId(conversationId), '--address', env.temporalAddress, '--output', 'json'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  mkdirSync(HISTORY_DIR, { recursive: true });
+  writeFileSync(path.join(HISTORY_DIR, `${name}.json`), stdout);
+}
+
+const steps = async (ws: TestWorkspace, conversationId: string) =>
+  dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { claimedBy escalationSteps { kind detail } } }', { id: conversationId })).conversation;
+
+describe('the full cycle', () => {
+  it('ask → hand-off → claim → correction → the customer sees the answer → resolved; the next paraphrase is answered', async () => {
+    const ws = await createTestWorkspace(env, 'Cycle');
+    const token = await customerToken(ws.customerTokenSecret, 'cycle-customer');
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Can I export my invoices as a single PDF?' } }, token)).ask;
+    expect(asked.decision).toBe('HANDED_OFF');
+    const conversationId = asked.conversation.id;
+
+    const offered = await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'offered'));
+    expect(offered.escalationSteps.map((s: any) => s.kind)).toEqual(['offered']);
+
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId } }));
+    const claimed = await eventually(() => stateOf(conversationId), (s) => s.assignee !== null);
+    expect(claimed.assignee).toMatch(/^key:/);
+    expect(claimed.aiMessageIds).toEqual([asked.message.id]);
+
+    const correction = dataOf(
+      await ws.as(
+        'agent',
+        'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning learnedAnswer { id } message { author text } } }',
+        { input: { messageId: asked.message.id, correctedText: 'Yes: in Billing > Invoices select the invoices and choose Download as one PDF.' } },
+      ),
+    ).correctAnswer;
+    expect(correction.learning).toBe('CREATED');
+
+    // The customer sees the agent's answer in the conversation.
+    const seen = dataOf(await ws.as('widget', 'query($id: ID!) { conversation(id: $id) { messages { author text } } }', { id: conversationId }, token)).conversation;
+    expect(seen.messages.map((m: any) => m.author)).toEqual(['CUSTOMER', 'AI', 'AGENT']);
+    expect(seen.messages[2].text).toContain('Download as one PDF');
+
+    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId } }, token));
+    const resolved = await eventually(() => stateOf(conversationId), (s) => s.phase === 'resolved');
+    expect(resolved).toMatchObject({ phase: 'resolved', correctedMessageIds: [asked.message.id], resolutions: 1 });
+    const history = await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'resolved'));
+    expect(history.escalationSteps.map((s: any) => s.kind)).toEqual(['offered', 'resolved']);
+
+    const paraphrase = dataOf(await ws.as('widget', ASK, { input: { text: 'can I export all my invoices as one PDF?' } })).ask;
+    expect(paraphrase.decision).toBe('ANSWERED');
+    expect(paraphrase.message.citations[0].knowledgeItem.id).toBe(correction.learnedAnswer.id);
+    await recordHistory('escalation-full-cycle', conversationId);
+  });
+});
+
+describe('validating a correction', () => {
+  it('a bad correction is refused by the update validator and leaves no trace in history or database', async () => {
+    const ws = await createTestWorkspace(env, 'Validation');
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Do you support SCIM provisioning?' } })).ask;
+    const conversationId = asked.conversation.id;
+    await eventually(() => stateOf(conversationId).catch(() => null), (s) => s !== null && s.aiMessageIds.length === 1);
+    const handle = temporal.workflow.getHandle(escalationWorkflowId(conversationId));
+
+    const refusals: string[] = [];
+    for (const request of [
+      { messageId: asked.message.id, question: 'q', correctedText: '   ', knowledgeItemIds: [], agent: 'key:test' },
+      { messageId: '00000000-0000-4000-8000-000000000000', question: 'q', correctedText: 'A real answer.', knowledgeItemIds: [], agent: 'key:test' },
+    ]) {
+      const error = await handle.executeUpdate(submitCorrectionUpdate, { args: [request] }).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      refusals.push(String((error as Error & { cause?: Error }).cause?.message));
+    }
+    expect(refusals).toEqual(['correctedText must not be empty', 'Only an AI turn that was handed off in this conversation can be corrected']);
+    // A rejected update leaves no event at all: nothing admitted, accepted or completed.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((event) => /UPDATE/i.test(String(event.eventType)) || event.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM conversation.messages WHERE conversation_id = $1 AND author = 'agent'`, [conversationId]);
+    expect(rows[0].n).toBe(0);
+    const { rows: learned } = await pool.query(`SELECT count(*)::int AS n FROM knowledge.learning_events WHERE workspace_id = $1`, [ws.id]);
+    expect(learned[0].n).toBe(0);
+
+    // Through the API, the same refusal is a typed error.
+    const viaApi = await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning } }', {
+      input: { messageId: asked.message.id, correctedText: 'x'.repeat(20_001) },
+    });
+    expect(codeOf(viaApi)).toBe('BAD_USER_INPUT');
+  });
+
+  it('a second correction of the same answer is a CONFLICT', async () => {
+    const ws = await createTestWorkspace(env, 'Twice');
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Is there a dark mode?' } })).ask;
+    const correct = () =>
+      ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning } }', {
+        input: { messageId: asked.message.id, correctedText: 'Yes: Profile > Appearance > Dark.' },
+      });
+    expect(dataOf(await correct()).correctAnswer.learning).toBe('CREATED');
+    expect(codeOf(await correct())).toBe('CONFLICT');
+  });
+});
+
+describe('service levels', () => {
+  it('sends a reminder before the first-response SLA and re-assigns at the breach', async () => {
+    const ws = await createTestWorkspace(env, 'SLA');
+    dataOf(await ws.as('admin', 'mutation { updateEscalationSettings(input: { firstResponseMs: 1500, reminderBeforeMs: 1000, resolutionMs: 600000 }) { firstResponseMs } }'));
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Can I get a refund for last year?' } })).ask;
+    const conversationId = asked.conversation.id;
+    await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.length > 0);
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId } }));
+    const breached = await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'reassigned'), 20_000);
+    expect(breached.escalationSteps.map((s: any) => s.kind)).toEqual(['offered', 'reminded', 'reassigned']);
+    expect(breached.escalationSteps[2].detail).toMatchObject({ sla: 'first_response' });
+    expect(breached.claimedBy).toBeNull();
+    const state: EscalationState = await stateOf(conversationId);
+    expect(state).toMatchObject({ remindersSent: 1, reassignments: 1, assignee: null });
+    await recordHistory('escalation-sla-breach', conversationId);
+  });
+});
