@@ -22,7 +22,8 @@ import {
 } from './escalation-contract';
 
 const { learnFromCorrection, deliverCorrection, recordEscalationStep } = proxyActivities<LoopdeskActivities>({
-  startToCloseTimeout: '30 seconds',
+  // Calls to internal services: a worker that dies mid-call is noticed within this and the call retried.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
 });
 

@@ -6,10 +6,11 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = process.argv[2];
   if (!dir) throw new Error('Usage: node dist/workflows/replay.js <folder of history JSON files>');
   const files = readdirSync(dir).filter((file) => file.endsWith('.json')).sort();

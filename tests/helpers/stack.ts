@@ -12,7 +12,7 @@ import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
 import { createThrowawayDatabase } from './database';
-import { startTestTemporal } from './temporal';
+import { TestTemporal, startTestTemporal } from './temporal';
 
 
 export interface TestStack {
@@ -21,6 +21,7 @@ export interface TestStack {
   hmacSecret: string;
   databaseUrl: string;
   temporalAddress: string;
+  temporal: TestTemporal;
   workspaceId: string;
   adminKey: string;
   customerTokenSecret: string;
@@ -74,6 +75,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       hmacSecret,
       databaseUrl,
       temporalAddress: temporal.address,
+      temporal,
       workspaceId: created.bootstrapWorkspace.workspace.id,
       adminKey: created.bootstrapWorkspace.adminKey,
       customerTokenSecret: created.bootstrapWorkspace.customerTokenSecret,

@@ -13,6 +13,10 @@ import { resolveTemporalCli, startTemporalDevServer } from '../../deploy/local/t
 export interface TestTemporal {
   /** host:port of the frontend, namespace "default". */
   address: string;
+  /** Stops the server, keeping its data and port, to test what happens while Temporal is down. */
+  outage(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  recover(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,17 +48,27 @@ export async function startTestTemporal(): Promise<TestTemporal> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      const server = await startTemporalDevServer({
+      const options = {
         binary,
         dbFile: path.join(dataDir, `temporal-${attempt}.db`),
         port: await freePort(),
         uiPort: await freePort(),
         headless: true,
-      });
+      };
+      let server = await startTemporalDevServer(options);
+      let down = false;
       return {
         address: server.address,
-        async stop() {
+        async outage() {
           await server.stop();
+          down = true;
+        },
+        async recover() {
+          server = await startTemporalDevServer(options);
+          down = false;
+        },
+        async stop() {
+          if (!down) await server.stop();
           await rm(dataDir, { recursive: true, force: true });
         },
       };
