@@ -7,6 +7,7 @@
 import { Pool, PoolClient } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
+import { PollingLoop } from '../services/shared/polling-loop';
 import { InteractionEvent, insertEvents } from './event-writer';
 import type { Warehouse } from './warehouse-client';
 
@@ -62,9 +63,7 @@ export function toInteractionEvent(row: OutboxRow): InteractionEvent {
 }
 
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollingLoop;
   private readonly lag: Gauge<'source'>;
   private readonly batchSize: number;
   private readonly intervalMs: number;
@@ -72,6 +71,10 @@ export class OutboxRelay {
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 1_000;
     this.intervalMs = options.intervalMs ?? 500;
+    this.loop = new PollingLoop(() => this.drainAll(), {
+      intervalMs: this.intervalMs,
+      onFailure: (error, failures) => options.logger.warn({ err: error, failures }, 'relay pass failed; events stay in the outbox and are retried'),
+    });
     this.lag = new Gauge({
       name: 'loopdesk_relay_lag_seconds',
       help: 'Age of the oldest outbox event not yet in the warehouse, per source schema',
@@ -81,22 +84,11 @@ export class OutboxRelay {
   }
 
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.drainAll()
-        .then(() => undefined)
-        .catch((error) => this.options.logger.warn({ err: error }, 'relay pass failed; events stay in the outbox and are retried'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    tick();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Drains every source until it has nothing unpublished; returns how many events were moved. */

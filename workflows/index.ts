@@ -35,3 +35,4 @@ function scheduledOrStartTime(): Date {
   return info.typedSearchAttributes.get(scheduledStartTime) ?? info.startTime;
 }
 export { escalation } from './escalation';
+export { productChangeReview } from './product-change-review';

@@ -46,3 +46,17 @@ export async function ensureWeeklyReportSchedule(client: Client, options: Weekly
     throw error;
   }
 }
+
+/**
+ * Makes sure every workspace has its weekly report schedule: run by the worker at start-up and then
+ * periodically, so a new workspace gets its schedule within one period. Idempotent.
+ */
+export async function reconcileWeeklyReportSchedules(
+  client: Client,
+  workspaces: () => Promise<Array<{ id: string; timeZone: string }>>,
+  taskQueue: string,
+): Promise<number> {
+  const all = await workspaces();
+  for (const workspace of all) await ensureWeeklyReportSchedule(client, { workspaceId: workspace.id, taskQueue, timeZone: workspace.timeZone });
+  return all.length;
+}

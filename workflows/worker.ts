@@ -17,7 +17,11 @@ import { KnowledgeClient } from './clients/knowledge-client';
 import { createHttpShell } from '../services/shared/http-server';
 import { Logger, createLogger } from '../services/shared/logger';
 import { createMetrics } from '../services/shared/metrics';
+import { Client, Connection } from '@temporalio/client';
+import { PollingLoop } from '../services/shared/polling-loop';
 import { createActivities } from './activities';
+import { AccountContextClient } from './clients/account-context-client';
+import { reconcileWeeklyReportSchedules } from './schedules';
 import { createLoopdeskWorker } from './worker-factory';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
@@ -54,6 +58,30 @@ async function connectWithRetry(address: string, logger: Logger, signal: AbortSi
   }
 }
 
+/** Keeps one weekly report schedule per workspace, checking every WEEKLY_REPORT_RECONCILE_MS. */
+async function startScheduleReconciler(
+  config: { TEMPORAL_ADDRESS: string; TEMPORAL_NAMESPACE: string; TEMPORAL_TASK_QUEUE: string; ACCOUNT_CONTEXT_URL: string; INTERNAL_HMAC_SECRET: string; WEEKLY_REPORT_RECONCILE_MS: number },
+  logger: Logger,
+): Promise<{ stop(): Promise<void> }> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET));
+  const loop = new PollingLoop(
+    async () => {
+      const count = await reconcileWeeklyReportSchedules(client, () => accountContext.allWorkspaces(), config.TEMPORAL_TASK_QUEUE);
+      logger.debug({ workspaces: count }, 'weekly report schedules reconciled');
+    },
+    { intervalMs: config.WEEKLY_REPORT_RECONCILE_MS, maxDelayMs: config.WEEKLY_REPORT_RECONCILE_MS, onFailure: (error, failures) => logger.warn({ err: error, failures }, 'weekly report schedules not reconciled yet') },
+  );
+  loop.start();
+  return {
+    async stop() {
+      await loop.stop();
+      await connection.close();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const config = parseConfig({
     ...commonEnv,
@@ -61,6 +89,8 @@ async function main(): Promise<void> {
     ...portEnv('worker'),
     CONVERSATION_URL: peerUrlsEnv.CONVERSATION_URL,
     KNOWLEDGE_URL: peerUrlsEnv.KNOWLEDGE_URL,
+    ACCOUNT_CONTEXT_URL: peerUrlsEnv.ACCOUNT_CONTEXT_URL,
+    WEEKLY_REPORT_RECONCILE_MS: z.coerce.number().int().min(1_000).default(300_000),
     /** Test aid for crash tests; 0 in production. */
     WORKER_PAUSE_BEFORE_DELIVERY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   });
@@ -114,12 +144,14 @@ async function main(): Promise<void> {
         pauseBeforeDeliveryMs: config.WORKER_PAUSE_BEFORE_DELIVERY_MS,
       }),
     });
+    const schedules = await startScheduleReconciler(config, logger);
     // run() marks the worker RUNNING synchronously; a signal that came while it was being built (bundling
     // takes seconds) stops it straight away, which also releases the connection for close().
     const running = worker.run();
     if (stopping.signal.aborted) worker.shutdown();
     else logger.info({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
     await running;
+    await schedules.stop();
   } catch (error) {
     if (!stopping.signal.aborted) {
       failed = true;

@@ -21,7 +21,7 @@ import { EscalationDispatcher } from './escalation/escalation-dispatcher';
 import { EscalationResolver } from './escalation/escalation.resolver';
 import { EscalationSettingsService } from './escalation/escalation-settings.service';
 import { EscalationStepsService } from './escalation/escalation-steps.service';
-import { lazyTemporalClient } from './escalation/temporal-connection';
+import { lazyTemporalClient } from '../shared/temporal-connection';
 import { WorkspaceConversationsResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
 

@@ -1,7 +1,18 @@
 /** Knowledge's configuration, parsed once at start-up. */
-import { commonEnv, databaseEnv, parseConfig, portEnv } from '../shared/config';
+import { z } from 'zod';
+import { commonEnv, databaseEnv, parseConfig, portEnv, temporalEnv } from '../shared/config';
 
-export const knowledgeEnv = { ...commonEnv, ...databaseEnv, ...portEnv('knowledge') };
+export const knowledgeEnv = {
+  ...commonEnv,
+  ...databaseEnv,
+  ...portEnv('knowledge'),
+  ...temporalEnv,
+  /** false: product changes flag knowledge but start no review workflow. */
+  PRODUCT_CHANGE_REVIEWS_ENABLED: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
+  /** How long reviewers have after a product change before the review is reported overdue. */
+  PRODUCT_CHANGE_REVIEW_DEADLINE_MS: z.coerce.number().int().min(1_000).default(7 * 24 * 3_600_000),
+  PRODUCT_CHANGE_REVIEW_CHECK_MS: z.coerce.number().int().min(200).default(3_600_000),
+};
 
 export type KnowledgeConfig = ReturnType<typeof loadKnowledgeConfig>;
 

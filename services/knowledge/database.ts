@@ -5,6 +5,7 @@ import { KnowledgeItemEntity } from './knowledge-item/knowledge-item.entity';
 import { PassageEntity } from './knowledge-item/passage.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-loop';
+import { ProductChangeReviews1764300000000 } from './migrations/1764300000000-product-change-reviews';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -13,6 +14,6 @@ export function openKnowledgeDatabase(url: string) {
     url,
     schema: KNOWLEDGE_SCHEMA,
     entities: [KnowledgeItemEntity, PassageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, ProductChangeReviews1764300000000],
   });
 }

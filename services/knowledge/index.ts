@@ -4,7 +4,9 @@ import { startPostgresSubgraph } from '../shared/postgres-subgraph';
 import { runProcess } from '../shared/run-process';
 import { KnowledgeConfig, loadKnowledgeConfig } from './config';
 import { createRequestContext } from './context';
-import { openKnowledgeDatabase } from './database';
+import { KNOWLEDGE_SCHEMA, openKnowledgeDatabase } from './database';
+import { lazyTemporalClient } from '../shared/temporal-connection';
+import { WorkflowStartDispatcher } from '../shared/workflow-starts';
 import { buildKnowledgeSchema, createKnowledgeServices } from './schema';
 
 export function startKnowledge(config: KnowledgeConfig, host?: string) {
@@ -12,9 +14,28 @@ export function startKnowledge(config: KnowledgeConfig, host?: string) {
     {
       name: 'knowledge',
       openDatabase: openKnowledgeDatabase,
-      createServices: createKnowledgeServices,
+      createServices: (db) =>
+        createKnowledgeServices(db, {
+          reviews: {
+            enabled: config.PRODUCT_CHANGE_REVIEWS_ENABLED,
+            deadlineMs: config.PRODUCT_CHANGE_REVIEW_DEADLINE_MS,
+            checkEveryMs: config.PRODUCT_CHANGE_REVIEW_CHECK_MS,
+          },
+        }),
       buildSchema: buildKnowledgeSchema,
       createContext: createRequestContext,
+      startBackground: (services, logger) => {
+        if (!config.PRODUCT_CHANGE_REVIEWS_ENABLED) return { stop: async () => undefined };
+        const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+        const dispatcher = new WorkflowStartDispatcher(services.db, KNOWLEDGE_SCHEMA, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, logger);
+        dispatcher.start();
+        return {
+          async stop() {
+            await dispatcher.stop();
+            await temporal.close();
+          },
+        };
+      },
     },
     config,
     host,

@@ -11,7 +11,7 @@ import { LearningResolver } from './learning/learning.resolver';
 import { OutcomeService } from './learning/outcome.service';
 import { SettingsService } from './learning/settings.service';
 import { ProductChangeResolver } from './product-change/product-change.resolver';
-import { ProductChangeService } from './product-change/product-change.service';
+import { ProductChangeService, ReviewPolicy } from './product-change/product-change.service';
 import { RetrievalResolver } from './retrieval/retrieval.resolver';
 import { RetrievalService } from './retrieval/retrieval.service';
 import { WorkspaceKnowledgeResolver } from './workspace/workspace.resolver';
@@ -28,7 +28,13 @@ export interface KnowledgeServices {
   productChanges: ProductChangeService;
 }
 
-export function createKnowledgeServices(db: DataSource): KnowledgeServices {
+export interface KnowledgeOptions {
+  reviews: ReviewPolicy;
+}
+
+const NO_REVIEW_WORKFLOWS: KnowledgeOptions = { reviews: { enabled: false, deadlineMs: 0, checkEveryMs: 0 } };
+
+export function createKnowledgeServices(db: DataSource, options: KnowledgeOptions = NO_REVIEW_WORKFLOWS): KnowledgeServices {
   const settings = new SettingsService(db);
   const policy = new AnswerPolicyService(db, settings);
   return {
@@ -39,7 +45,7 @@ export function createKnowledgeServices(db: DataSource): KnowledgeServices {
     outcomes: new OutcomeService(db, policy),
     retrieval: new RetrievalService(db, policy),
     learned: new LearnedAnswerService(db, settings, policy),
-    productChanges: new ProductChangeService(db),
+    productChanges: new ProductChangeService(db, options.reviews),
   };
 }
 

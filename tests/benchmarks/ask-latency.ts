@@ -433,9 +433,11 @@ interface RunSummary {
   answeredFromSynthetic: number;
   errors: number;
   errorSamples: string[];
+  /** 1-minute load average before and after the run: other work on the machine shows up here. */
+  loadAverage: { before: number; after: number };
 }
 
-function summarise(name: string, concurrency: number, samples: AskSample[], wallMs: number): RunSummary {
+function summarise(name: string, concurrency: number, samples: AskSample[], wallMs: number, loadBefore: number): RunSummary {
   const ok = samples.filter((s) => !s.error);
   const reasons: Record<string, number> = {};
   for (const s of ok) if (s.decision === 'HANDED_OFF') reasons[s.handOffReason ?? 'UNKNOWN'] = (reasons[s.handOffReason ?? 'UNKNOWN'] ?? 0) + 1;
@@ -455,6 +457,7 @@ function summarise(name: string, concurrency: number, samples: AskSample[], wall
     answeredFromSynthetic: answered.filter((s) => s.citedKey?.startsWith('bench-')).length,
     errors: samples.length - ok.length,
     errorSamples: [...new Set(samples.filter((s) => s.error).map((s) => s.error!))].slice(0, 5),
+    loadAverage: { before: loadBefore, after: loadAverage() },
   };
 }
 
@@ -468,7 +471,10 @@ function printRun(run: RunSummary): void {
   console.log(`  answered ${run.answered} (${pct(run.answered)}), handed off ${run.handedOff} (${pct(run.handedOff)}) ${JSON.stringify(run.handOffReasons)}, errors ${run.errors}`);
   console.log(`  answered from the question's own article: ${run.answeredFromRightArticle} (${pct(run.answeredFromRightArticle)}); from a synthetic article: ${run.answeredFromSynthetic}`);
   if (run.errorSamples.length) console.log(`  errors: ${run.errorSamples.join(' | ')}`);
+  console.log(`  load average (1 min) ${run.loadAverage.before} before, ${run.loadAverage.after} after`);
 }
+
+const loadAverage = () => Math.round(os.loadavg()[0]! * 100) / 100;
 
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
 
@@ -599,11 +605,13 @@ async function main(): Promise<void> {
     console.log(`\n== warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
     if (warmupErrors.length === warmupQuestions.length && warmupQuestions.length > 0) throw new Error(`Every warm-up ask failed: ${warmupErrors[0]!.error}`);
 
+    let loadBefore = loadAverage();
     const sequential = await askAll(ws, questions, 1);
-    const runs = [summarise('sequential', 1, sequential.samples, sequential.wallMs)];
+    const runs = [summarise('sequential', 1, sequential.samples, sequential.wallMs, loadBefore)];
     printRun(runs[0]!);
+    loadBefore = loadAverage();
     const concurrent = await askAll(ws, questions, options.concurrency);
-    runs.push(summarise('concurrent', options.concurrency, concurrent.samples, concurrent.wallMs));
+    runs.push(summarise('concurrent', options.concurrency, concurrent.samples, concurrent.wallMs, loadBefore));
     printRun(runs[1]!);
 
     let explain: ExplainSummary[] = [];

@@ -1,5 +1,6 @@
 /**
- * The escalate → correct → relearn cycle on the real Temporal dev server, through the gateway.
+ * The escalate → correct → relearn cycle, product-change reviews and weekly report schedules on the real
+ * Temporal dev server, through the gateway.
  */
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { execFile } from 'node:child_process';
@@ -9,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { EscalationState, escalationStateQuery, escalationWorkflowId, submitCorrectionUpdate } from '../../workflows/escalation-contract';
-import { codeOf, customerToken, dataOf } from '../helpers/graphql';
+import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -28,7 +29,7 @@ const ASK = `mutation Ask($input: AskInput!) {
 const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
 beforeAll(async () => {
-  env = await startTestStack();
+  env = await startTestStack({ PRODUCT_CHANGE_REVIEW_DEADLINE_MS: '4000', PRODUCT_CHANGE_REVIEW_CHECK_MS: '300', WEEKLY_REPORT_RECONCILE_MS: '1000' });
   connection = await Connection.connect({ address: env.temporalAddress });
   temporal = new Client({ connection });
   pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
@@ -48,6 +49,12 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
+}
+
+/** A workflow's result, waiting for the workflow to be started by a service's dispatcher first. */
+async function resultOf(workflowId: string): Promise<unknown> {
+  await eventually(() => temporal.workflow.getHandle(workflowId).describe().then(() => true, () => false), (started) => started);
+  return temporal.workflow.getHandle(workflowId).result();
 }
 
 const stateOf = (conversationId: string) => temporal.workflow.getHandle(escalationWorkflowId(conversationId)).query(escalationStateQuery);
@@ -172,3 +179,57 @@ describe('service levels', () => {
     await recordHistory('escalation-sla-breach', conversationId);
   });
 });
+
+describe('product-change reviews', () => {
+  const RECORD = 'mutation($input: RecordProductChangeInput!) { recordProductChange(input: $input) { id flaggedItems { id } reviewDeadline } }';
+  const CHANGES = '{ productChanges { id reviewOutcome reviewClosedAt } }';
+
+  it('closes as completed when every flagged item is reviewed, and reports what is left when the deadline passes', async () => {
+    const ws = await createTestWorkspace(env, 'Reviews');
+    const article = (title: string) =>
+      ws.as('admin', 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', { input: { title, body: `${title} works like this.`, tags: ['exports'] } });
+    const a = dataOf(await article('CSV export')).createArticle.id;
+    const b = dataOf(await article('PDF export')).createArticle.id;
+    const change = dataOf(await ws.as('admin', RECORD, { input: { kind: 'DEPRECATED_FEATURE', title: 'PDF export retired', description: 'Use CSV.', productAreas: ['exports'] } })).recordProductChange;
+    expect(change.flaggedItems.map((i: any) => i.id).sort()).toEqual([a, b].sort());
+    expect(change.reviewDeadline).not.toBeNull();
+
+    // One item is reviewed (edited); the other is left: at the deadline the review is reported overdue.
+    dataOf(await ws.as('admin', 'mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { stale } }', { input: { id: a, body: 'CSV export is the way to export.' } }));
+    const overdue = await eventually(async () => dataOf(await ws.as('analyst', CHANGES)).productChanges[0], (c: any) => c.reviewOutcome !== null, 20_000);
+    expect(overdue).toMatchObject({ id: change.id, reviewOutcome: 'overdue' });
+    const result = await resultOf(`product-change-review-${change.id}`);
+    expect(result).toEqual({ outcome: 'overdue', pendingItemIds: [b] });
+
+    // A second change whose item is reviewed in time completes.
+    const second = dataOf(await ws.as('admin', RECORD, { input: { kind: 'RELEASE_NOTE', title: 'CSV gets headers', description: 'New.', productAreas: [], knowledgeItemIds: [a] } })).recordProductChange;
+    dataOf(await ws.as('admin', 'mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { stale } }', { input: { id: a, body: 'CSV export now includes headers.' } }));
+    const completed = await resultOf(`product-change-review-${second.id}`);
+    expect(completed).toEqual({ outcome: 'completed', pendingItemIds: [] });
+  });
+});
+
+describe('weekly report schedules', () => {
+  it('every workspace gets its schedule, in its time zone, without duplicates', async () => {
+    const created = dataOf(
+      await graphqlAsAdmin('mutation { createWorkspace(input: { name: "Scheduled", timeZone: "Asia/Tokyo" }) { workspace { id } } }'),
+    ).createWorkspace.workspace.id;
+    const description = await eventually(
+      () => temporal.schedule.getHandle(`weekly-report-${created}`).describe().catch(() => null),
+      (d) => d !== null,
+      15_000,
+    );
+    const calendar = description?.spec.calendars?.[0] as unknown as Record<string, Array<{ start: number | string }>>;
+    expect(JSON.stringify(calendar.dayOfWeek)).toContain('MONDAY');
+    expect(calendar.hour).toEqual([expect.objectContaining({ start: 6 })]);
+    expect(description?.spec.timezone).toBe('Asia/Tokyo');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const ids: string[] = [];
+    for await (const schedule of temporal.schedule.list()) if (schedule.scheduleId === `weekly-report-${created}`) ids.push(schedule.scheduleId);
+    expect(ids).toHaveLength(1);
+  });
+});
+
+function graphqlAsAdmin(query: string) {
+  return graphql(env.gatewayUrl, query, {}, { apiKey: env.adminKey });
+}

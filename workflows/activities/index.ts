@@ -3,9 +3,9 @@
  * the worker wires real clients and tests wire whatever they need.
  */
 import type { Logger } from '../../services/shared/logger';
-import { EscalationActivityDeps, createEscalationActivities } from './escalation-activities';
+import { ServiceActivityDeps, createServiceActivities } from './service-activities';
 
-export interface ActivityDeps extends EscalationActivityDeps {
+export interface ActivityDeps extends ServiceActivityDeps {
   logger: Logger;
 }
 
@@ -23,7 +23,7 @@ export interface WeeklyReport {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createEscalationActivities(deps),
+    ...createServiceActivities(deps),
     async buildWeeklyReport(request: WeeklyReportRequest): Promise<WeeklyReport> {
       // The content (rising topics, friction, knowledge gaps, what was learned) comes from insights later.
       deps.logger.info({ workspaceId: request.workspaceId, isoWeek: request.isoWeek }, 'building weekly report');

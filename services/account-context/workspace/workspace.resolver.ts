@@ -83,6 +83,13 @@ export class WorkspaceResolver {
 
   @Authorized('system')
   @Directive('@inaccessible')
+  @Query(() => [Workspace], { description: 'Internal: every workspace (for per-workspace schedules)' })
+  async allWorkspaces(): Promise<Workspace[]> {
+    return (await this.workspaces.listAll()).map(toWorkspace);
+  }
+
+  @Authorized('system')
+  @Directive('@inaccessible')
   @Mutation(() => CreatedWorkspace, { nullable: true, description: 'Internal: create the first workspace of a fresh installation' })
   async bootstrapWorkspace(@Arg('name') name: string): Promise<CreatedWorkspace | null> {
     const created = await this.workspaces.bootstrap(name);

@@ -59,6 +59,10 @@ export class WorkspaceService {
     return workspace;
   }
 
+  async listAll(): Promise<WorkspaceEntity[]> {
+    return this.workspaces.find({ order: { createdAt: 'ASC' } });
+  }
+
   async listKeys(workspaceId: string): Promise<ApiKeyEntity[]> {
     return this.keys.find({ where: { workspaceId }, order: { createdAt: 'ASC' } });
   }

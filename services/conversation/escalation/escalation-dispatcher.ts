@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { ESCALATION_WORKFLOW, EscalationInput, claimSignal, escalationWorkflowId, handOffSignal, reopenedSignal, replySignal, resolvedSignal } from '../../../workflows/escalation-contract';
 import type { Logger } from '../../shared/logger';
+import { PollingLoop } from '../../shared/polling-loop';
 import type { EscalationCommandKind } from './escalation-commands';
 import type { EscalationSettingsService } from './escalation-settings.service';
 
@@ -23,42 +24,28 @@ interface CommandRow {
 const BATCH = 100;
 
 export class EscalationDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private failures = 0;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly db: DataSource,
     private readonly temporal: () => Promise<Client>,
     private readonly taskQueue: string,
     private readonly settings: EscalationSettingsService,
-    private readonly logger: Logger,
-    private readonly intervalMs = 200,
-  ) {}
-
-  start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.dispatchPending()
-        .then(() => {
-          this.failures = 0;
-        })
-        .catch((error) => {
-          this.failures += 1;
-          if (this.failures === 1 || this.failures % 50 === 0) this.logger.warn({ err: error, failures: this.failures }, 'escalation commands wait for Temporal');
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, Math.min(5_000, this.intervalMs * 2 ** Math.min(this.failures, 5)));
-        });
-    };
-    tick();
+    logger: Logger,
+    intervalMs = 200,
+  ) {
+    this.loop = new PollingLoop(() => this.dispatchPending(), {
+      intervalMs,
+      onFailure: (error, failures) => logger.warn({ err: error, failures }, 'escalation commands wait for Temporal'),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Sends every pending command (or only one conversation's); returns how many went out. */

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
+import { queueWorkflowStart } from '../../shared/workflow-starts';
 import { recordLearningEvent } from '../learning/learning-events';
 
 export type ProductChangeKind = 'release_note' | 'pricing_change' | 'deprecated_feature';
@@ -30,8 +31,25 @@ export interface RecordedProductChange {
   flaggedItemIds: string[];
 }
 
+export interface ReviewPolicy {
+  /** Null: reviews are not run as workflows. */
+  enabled: boolean;
+  deadlineMs: number;
+  checkEveryMs: number;
+}
+
+export interface ProductChangeRow extends Omit<RecordedProductChange, 'flaggedItemIds'> {
+  reviewDeadline: Date | null;
+  reviewClosedAt: Date | null;
+  reviewOutcome: string | null;
+  flaggedItemIds: string[];
+}
+
 export class ProductChangeService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly review: ReviewPolicy,
+  ) {}
 
   async record(workspaceId: string, fields: ProductChangeFields, actor: string): Promise<RecordedProductChange> {
     return this.db.transaction(async (tx) => {
@@ -74,6 +92,16 @@ export class ProductChangeService {
           after: { stale: true, productChangeId: change.id },
         });
       }
+      if (flagged.length === 0) {
+        await tx.query(`UPDATE knowledge.product_changes SET review_closed_at = now(), review_outcome = 'nothing_to_review' WHERE id = $1`, [change.id]);
+      } else if (this.review.enabled) {
+        await tx.query(`UPDATE knowledge.product_changes SET review_deadline = now() + make_interval(secs => $2::float8 / 1000) WHERE id = $1`, [change.id, this.review.deadlineMs]);
+        await queueWorkflowStart(tx, 'knowledge', workspaceId, {
+          workflowType: 'productChangeReview',
+          workflowId: `product-change-review-${change.id}`,
+          args: [{ workspaceId, productChangeId: change.id, deadlineMs: this.review.deadlineMs, checkEveryMs: this.review.checkEveryMs }],
+        });
+      }
       await recordEvents(tx, [
         {
           workspaceId,
@@ -86,12 +114,43 @@ export class ProductChangeService {
     });
   }
 
-  async list(workspaceId: string, limit: number) {
-    const rows: Array<Omit<RecordedProductChange, 'flaggedItemIds'>> = await this.db.query(
-      `SELECT id, kind, title, description, product_areas AS "productAreas", created_by AS "createdBy", created_at AS "createdAt"
-         FROM knowledge.product_changes WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT $2`,
+  async list(workspaceId: string, limit: number): Promise<ProductChangeRow[]> {
+    return this.db.query(
+      `SELECT pc.id, pc.kind, pc.title, pc.description, pc.product_areas AS "productAreas", pc.created_by AS "createdBy", pc.created_at AS "createdAt",
+              pc.review_deadline AS "reviewDeadline", pc.review_closed_at AS "reviewClosedAt", pc.review_outcome AS "reviewOutcome",
+              coalesce(array_agg(r.item_id) FILTER (WHERE r.id IS NOT NULL), '{}') AS "flaggedItemIds"
+         FROM knowledge.product_changes pc
+         LEFT JOIN knowledge.review_requests r ON r.product_change_id = pc.id
+        WHERE pc.workspace_id = $1
+        GROUP BY pc.id
+        ORDER BY pc.created_at DESC LIMIT $2`,
       [workspaceId, limit],
     );
-    return rows;
+  }
+
+  /** Items the change flagged whose review is still open. */
+  async pendingReviews(workspaceId: string, productChangeId: string): Promise<string[]> {
+    const [change] = await this.db.query(`SELECT id FROM knowledge.product_changes WHERE id = $1 AND workspace_id = $2`, [productChangeId, workspaceId]);
+    if (!change) throw notFound('Product change', productChangeId);
+    const rows: Array<{ itemId: string }> = await this.db.query(
+      `SELECT item_id AS "itemId" FROM knowledge.review_requests WHERE product_change_id = $1 AND resolved_at IS NULL ORDER BY created_at`,
+      [productChangeId],
+    );
+    return rows.map((r) => r.itemId);
+  }
+
+  /** Closes a review once; closing again changes nothing. */
+  async closeReview(workspaceId: string, productChangeId: string, outcome: 'completed' | 'overdue', pendingItemIds: string[]): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const closed = rowsOf<{ id: string }>(
+        await tx.query(
+          `UPDATE knowledge.product_changes SET review_closed_at = now(), review_outcome = $3 WHERE id = $1 AND workspace_id = $2 AND review_closed_at IS NULL RETURNING id`,
+          [productChangeId, workspaceId, outcome],
+        ),
+      );
+      if (closed.length === 0) return false;
+      await recordEvents(tx, [{ workspaceId, type: `product_change_review_${outcome}`, payload: { productChangeId, pendingItemIds, pending: pendingItemIds.length } }]);
+      return true;
+    });
   }
 }

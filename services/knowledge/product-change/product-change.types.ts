@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsIn, IsString, IsUUID, Length } from 'class-validator';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem } from '../knowledge-item/knowledge-item.types';
 
 export enum ProductChangeKind {
@@ -34,6 +34,38 @@ export class ProductChange {
 
   @Field(() => [KnowledgeItem], { description: 'Items this change flagged as stale when it was recorded' })
   flaggedItems!: KnowledgeItem[];
+
+  @Field(() => Date, { nullable: true, description: 'When unreviewed items are reported overdue' })
+  reviewDeadline!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  reviewClosedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'completed, overdue, or nothing_to_review' })
+  reviewOutcome!: string | null;
+}
+
+@Directive('@inaccessible')
+@ObjectType({ description: 'Internal: where the review of a product change stands' })
+export class ProductChangeReviewStatus {
+  @Field(() => [ID])
+  pendingItemIds!: string[];
+}
+
+@Directive('@inaccessible')
+@InputType()
+export class CloseProductChangeReviewInput {
+  @Field(() => ID)
+  @IsUUID()
+  productChangeId!: string;
+
+  @Field(() => String)
+  @IsIn(['completed', 'overdue'])
+  outcome!: 'completed' | 'overdue';
+
+  @Field(() => [ID])
+  @IsUUID('all', { each: true })
+  pendingItemIds!: string[];
 }
 
 @InputType()

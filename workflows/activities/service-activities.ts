@@ -1,5 +1,5 @@
 /**
- * The escalation workflow's activities. Each is idempotent: learning is keyed by the corrected message,
+ * Activities that call the services: the escalation workflow's, and the product-change review's. Each is idempotent: learning is keyed by the corrected message,
  * delivery by the corrected message (one agent answer per AI turn), steps by a key the workflow derives
  * deterministically — so a retry after a crash never learns twice or tells the customer twice.
  */
@@ -8,7 +8,7 @@ import { DomainError } from '../../services/shared/errors';
 import type { ConversationClient, EscalationStep } from '../clients/conversation-client';
 import type { KnowledgeClient } from '../clients/knowledge-client';
 
-export interface EscalationActivityDeps {
+export interface ServiceActivityDeps {
   conversation: ConversationClient;
   knowledge: KnowledgeClient;
   /** Test aid for crash tests: pause (ms) inside deliverCorrection, after learning and before delivery. */
@@ -47,7 +47,7 @@ async function typed<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createEscalationActivities(deps: EscalationActivityDeps) {
+export function createServiceActivities(deps: ServiceActivityDeps) {
   return {
     async learnFromCorrection(request: LearnRequest) {
       return typed(() =>
@@ -71,6 +71,16 @@ export function createEscalationActivities(deps: EscalationActivityDeps) {
 
     async recordEscalationStep(step: EscalationStep): Promise<void> {
       await typed(() => deps.conversation.recordEscalationStep(step));
+    },
+
+    async productChangeReviewStatus(request: { workspaceId: string; productChangeId: string }): Promise<{ pendingItemIds: string[] }> {
+      return typed(() => deps.knowledge.productChangeReviewStatus(request.workspaceId, request.productChangeId));
+    },
+
+    /** Idempotent: a review closes once; a retry after a crash changes nothing. */
+    async closeProductChangeReview(request: { workspaceId: string; productChangeId: string; outcome: 'completed' | 'overdue'; pendingItemIds: string[] }): Promise<void> {
+      const { workspaceId, ...input } = request;
+      await typed(() => deps.knowledge.closeProductChangeReview(workspaceId, input));
     },
   };
 }
