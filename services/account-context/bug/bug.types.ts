@@ -1,3 +1,4 @@
+import { PageInfo } from '../../shared/page-info';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../customer/customer.types';
@@ -54,21 +55,12 @@ export class BugEdge {
 }
 
 @ObjectType()
-export class BugPageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
-
-@ObjectType()
 export class BugConnection {
   @Field(() => [BugEdge])
   edges!: BugEdge[];
 
-  @Field(() => BugPageInfo)
-  pageInfo!: BugPageInfo;
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
 }
 
 @InputType()

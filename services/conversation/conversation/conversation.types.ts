@@ -1,3 +1,4 @@
+import { PageInfo } from '../../shared/page-info';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
@@ -165,15 +166,6 @@ export class ConversationEdge {
 
   @Field(() => Conversation)
   node!: Conversation;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
 }
 
 @ObjectType()
