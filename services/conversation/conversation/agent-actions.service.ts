@@ -25,7 +25,8 @@ export interface CorrectionCommand {
 export interface CorrectionResult {
   conversation: ConversationEntity;
   message: MessageEntity;
-  learned: LearnedAnswer;
+  /** The learned answer now serving similar questions, and whether the correction made it or added a phrasing to it. */
+  learned: { knowledgeItemId: string; outcome: LearnedAnswer['outcome'] };
 }
 
 export class AgentActionsService {
@@ -92,7 +93,7 @@ export class AgentActionsService {
       const applied = await this.escalations.submitCorrection(conversation.id, request);
       const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: applied.agentMessageId });
       const refreshed = await this.db.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
-      return { conversation: refreshed, message, learned: { knowledgeItem: { id: applied.learnedAnswerId, title: '', status: '' }, outcome: applied.learning, learningEventId: '' } };
+      return { conversation: refreshed, message, learned: { knowledgeItemId: applied.learnedAnswerId, outcome: applied.learning } };
     }
     const learned = await this.knowledge.learnFromCorrection(caller.workspaceId, {
       conversationId: conversation.id,
@@ -105,7 +106,7 @@ export class AgentActionsService {
     });
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId: learned.knowledgeItem.id });
     const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: agentMessageId });
-    return { conversation, message, learned };
+    return { conversation, message, learned: { knowledgeItemId: learned.knowledgeItem.id, outcome: learned.outcome } };
   }
 
   /**

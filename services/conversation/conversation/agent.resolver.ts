@@ -61,7 +61,7 @@ export class AgentResolver {
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
-      learnedAnswer: { id: result.learned.knowledgeItem.id },
+      learnedAnswer: { id: result.learned.knowledgeItemId },
       learning: result.learned.outcome === 'created' ? 'CREATED' : 'VARIANT_ADDED',
     };
   }
