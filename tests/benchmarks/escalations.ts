@@ -321,13 +321,6 @@ function watchStackWarnings(): LogTally {
 
 const CLOCK_TICKS = 100;
 
-interface CpuSnapshot {
-  at: number;
-  seconds: Record<string, number>;
-  /** Busy CPU seconds of the whole machine (/proc/stat), to see load from outside the stack. */
-  machineBusySeconds: number;
-}
-
 function machineBusySeconds(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal (guest time is already in user)
@@ -348,46 +341,72 @@ function readStat(pid: string): { comm: string; ppid: number; cpuSeconds: number
   }
 }
 
-function cpuSnapshot(env: TestStack | undefined): CpuSnapshot {
+/** pid → [group name, cumulative cpu seconds] of the processes worth naming. */
+function processTimes(env: TestStack): Map<string, [string, number]> {
   const names = new Map<number, string>();
-  for (const [name, child] of env?.stack.processes ?? []) if (child.pid) names.set(child.pid, name);
-  const seconds: Record<string, number> = {};
-  const database = env ? new URL(env.databaseUrl).pathname.slice(1) : '';
+  for (const [name, child] of env.stack.processes) if (child.pid) names.set(child.pid, name);
+  const database = new URL(env.databaseUrl).pathname.slice(1);
+  const times = new Map<string, [string, number]>();
   const own = process.cpuUsage();
-  seconds['benchmark (this process)'] = (own.user + own.system) / 1e6;
+  times.set('self', ['benchmark (this process)', (own.user + own.system) / 1e6]);
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     const stat = readStat(pid);
     if (!stat) continue;
     if (stat.ppid === process.pid) {
-      const name = names.get(Number(pid)) ?? (stat.comm === 'temporal' ? 'temporal dev server' : `child ${stat.comm}`);
-      seconds[name] = (seconds[name] ?? 0) + stat.cpuSeconds;
+      times.set(pid, [names.get(Number(pid)) ?? (stat.comm === 'temporal' ? 'temporal dev server' : `child ${stat.comm}`), stat.cpuSeconds]);
     } else if (stat.comm === 'postgres') {
       // Backends show their database in the process title: "postgres: 15/main: postgres <database> <client> <state>".
       let title = '';
       try {
         title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       } catch {
-        // gone already
+        continue;
       }
-      const name = database && title.includes(` ${database} `) ? 'postgres (this database\'s backends)' : 'postgres (other processes: server, other databases)';
-      seconds[name] = (seconds[name] ?? 0) + stat.cpuSeconds;
+      times.set(pid, [title.includes(` ${database} `) ? "postgres (this database's backends)" : 'postgres (server and other databases)', stat.cpuSeconds]);
     }
   }
-  return { at: performance.now(), seconds, machineBusySeconds: machineBusySeconds() };
+  return times;
 }
 
-function cpuBetween(from: CpuSnapshot, to: CpuSnapshot): { wallSeconds: number; machineCoresBusy: number; byProcess: Record<string, { cpuSeconds: number; coresBusy: number }> } {
-  const wallSeconds = (to.at - from.at) / 1000;
-  const machineCoresBusy = Math.round(((to.machineBusySeconds - from.machineBusySeconds) / wallSeconds) * 100) / 100;
-  const byProcess: Record<string, { cpuSeconds: number; coresBusy: number }> = {};
-  for (const [name, after] of Object.entries(to.seconds)) {
-    const cpuSeconds = Math.max(0, after - (from.seconds[name] ?? 0));
-    byProcess[name] = { cpuSeconds: round1(cpuSeconds), coresBusy: Math.round((cpuSeconds / wallSeconds) * 100) / 100 };
-  }
-  return { wallSeconds: round1(wallSeconds), machineCoresBusy, byProcess };
+interface CpuUse {
+  wallSeconds: number;
+  /** The whole machine (/proc/stat): shows load from outside the stack too. */
+  machineCoresBusy: number;
+  byProcess: Record<string, { cpuSeconds: number; coresBusy: number }>;
 }
 
-function printCpu(label: string, cpu: ReturnType<typeof cpuBetween>): void {
+/**
+ * Samples every second and adds up each process's growth between samples, so processes that start or end
+ * during a phase (postgres backends) count for the time they were seen.
+ */
+function trackCpu(env: TestStack): { stop(): CpuUse } {
+  const started = performance.now();
+  const machineAtStart = machineBusySeconds();
+  let last = processTimes(env);
+  const totals: Record<string, number> = {};
+  const sample = () => {
+    const now = processTimes(env);
+    for (const [pid, [name, seconds]] of now) {
+      const before = last.get(pid);
+      const grew = before && before[0] === name ? seconds - before[1] : before ? 0 : seconds;
+      totals[name] = (totals[name] ?? 0) + Math.max(0, grew);
+    }
+    last = now;
+  };
+  const timer = setInterval(sample, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const wallSeconds = (performance.now() - started) / 1000;
+      const byProcess: CpuUse['byProcess'] = {};
+      for (const [name, cpuSeconds] of Object.entries(totals)) byProcess[name] = { cpuSeconds: round1(cpuSeconds), coresBusy: Math.round((cpuSeconds / wallSeconds) * 100) / 100 };
+      return { wallSeconds: round1(wallSeconds), machineCoresBusy: Math.round(((machineBusySeconds() - machineAtStart) / wallSeconds) * 100) / 100, byProcess };
+    },
+  };
+}
+
+function printCpu(label: string, cpu: CpuUse): void {
   const entries = Object.entries(cpu.byProcess).sort((a, b) => b[1].cpuSeconds - a[1].cpuSeconds);
   const total = entries.reduce((s, [, v]) => s + v.cpuSeconds, 0);
   console.log(
@@ -688,7 +707,7 @@ async function main(): Promise<void> {
     console.log(`  seed               ${options.seed}`);
 
     // ----- Phase 1: open N escalations
-    const cpuBeforeOpen = cpuSnapshot(env);
+    const cpuOpen = trackCpu(env);
     const openStarted = performance.now();
     const opened: Opened[] = new Array(options.open);
     let asked = 0;
@@ -714,7 +733,7 @@ async function main(): Promise<void> {
       await sleep(250);
     }
     await monitor.stop();
-    const cpuAfterOpen = cpuSnapshot(env);
+    const cpuOpenUse = cpuOpen.stop();
 
     const { rows: lagRows } = await db.query<{ conversation_id: string; created: number; dispatched: number | null; offered: number | null }>(
       `SELECT c.conversation_id,
@@ -760,7 +779,7 @@ async function main(): Promise<void> {
       commandsPendingAfter: Number(pendingRows[0]!.n),
       maxPendingCommands: Math.max(0, ...monitor.points.map((p) => p.pending)),
       timeline: monitor.points,
-      cpu: cpuBetween(cpuBeforeOpen, cpuAfterOpen),
+      cpu: cpuOpenUse,
     };
 
     console.log(`\n== phase 1: open ${options.open} escalations (asks ${options.askConcurrency} at a time)`);
@@ -790,7 +809,7 @@ async function main(): Promise<void> {
     const corrections: Correction[] = [];
     const learning: Array<Promise<void>> = [];
     let correctionsReturned = 0;
-    const cpuBeforeCorrect = cpuSnapshot(env);
+    const cpuCorrect = trackCpu(env);
     const correctStarted = performance.now();
     const monitor2 = startMonitor(db, ws.id, correctStarted, () => correctionsReturned);
     await pool(targets.length, options.concurrency, async (i) => {
@@ -838,7 +857,7 @@ async function main(): Promise<void> {
     await Promise.all(learning);
     const learningDone = performance.now();
     await monitor2.stop();
-    const cpuAfterCorrect = cpuSnapshot(env);
+    const cpuCorrectUse = cpuCorrect.stop();
 
     const okCorrections = corrections.filter((c) => c.ok);
     const served = okCorrections.filter((c) => c.learnMs !== null);
@@ -914,7 +933,7 @@ async function main(): Promise<void> {
         temporalRunningEscalations: runningAfter,
       },
       timeline: monitor2.points,
-      cpu: cpuBetween(cpuBeforeCorrect, cpuAfterCorrect),
+      cpu: cpuCorrectUse,
     };
 
     console.log(`\n== phase 2: ${targets.length} corrections, ${options.concurrency} at a time, with ${openIds.length} escalations open`);

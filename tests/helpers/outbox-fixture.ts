@@ -1,0 +1,38 @@
+/** A throwaway database holding one service's outbox, filled with synthetic events, for relay tests. */
+import { Pool } from 'pg';
+import { outboxTableSql } from '../../services/shared/outbox';
+import { ThrowawayDatabase, createThrowawayDatabase } from './database';
+
+export interface OutboxFixture {
+  database: ThrowawayDatabase;
+  pool: Pool;
+  published(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+/** Creates `conversation.outbox_events` with `count` question_asked events of one workspace. */
+export async function createOutboxFixture(workspaceId: string, count: number): Promise<OutboxFixture> {
+  const database = await createThrowawayDatabase('loopdesk_it_relay');
+  const pool = new Pool({ connectionString: database.url, max: 2 });
+  pool.on('error', () => undefined);
+  await pool.query('CREATE SCHEMA conversation');
+  for (const sql of outboxTableSql('conversation')) await pool.query(sql);
+  await pool.query(
+    `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
+     SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'topic-' || (n % 7), 'text', 'question ' || n)
+       FROM generate_series(1, $2) AS n`,
+    [workspaceId, count],
+  );
+  return {
+    database,
+    pool,
+    async published() {
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE published_at IS NOT NULL`);
+      return rows[0].n as number;
+    },
+    async drop() {
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
