@@ -6,6 +6,7 @@ import { PassageEntity } from './knowledge-item/passage.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-loop';
 import { ProductChangeReviews1764300000000 } from './migrations/1764300000000-product-change-reviews';
+import { LexemeStats1764400000000 } from './migrations/1764400000000-lexeme-stats';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -14,6 +15,6 @@ export function openKnowledgeDatabase(url: string) {
     url,
     schema: KNOWLEDGE_SCHEMA,
     entities: [KnowledgeItemEntity, PassageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, ProductChangeReviews1764300000000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, ProductChangeReviews1764300000000, LexemeStats1764400000000],
   });
 }

@@ -25,8 +25,25 @@ export interface ImportSummary {
 
 export const MAX_IMPORT = 1_000;
 
+/** Term statistics follow the passages they count; lexemes are locked in order so concurrent writers cannot deadlock. */
+async function countLexemes(tx: EntityManager, item: KnowledgeItemEntity, sign: 1 | -1): Promise<void> {
+  await tx.query(
+    `INSERT INTO knowledge.lexeme_stats (workspace_id, lexeme, passages)
+     SELECT $2, lexeme, $3 * count(*) FROM knowledge.passages p, unnest(tsvector_to_array(p.search_vector)) AS lexeme
+      WHERE p.item_id = $1 GROUP BY lexeme ORDER BY lexeme
+     ON CONFLICT (workspace_id, lexeme) DO UPDATE SET passages = knowledge.lexeme_stats.passages + EXCLUDED.passages`,
+    [item.id, item.workspaceId, sign],
+  );
+  await tx.query(
+    `INSERT INTO knowledge.passage_totals (workspace_id, passages) SELECT $2, $3 * count(*) FROM knowledge.passages WHERE item_id = $1
+     ON CONFLICT (workspace_id) DO UPDATE SET passages = knowledge.passage_totals.passages + EXCLUDED.passages`,
+    [item.id, item.workspaceId, sign],
+  );
+}
+
 /** Writes the passages of an item's current version, replacing those of earlier versions. */
 export async function writePassages(tx: EntityManager, item: KnowledgeItemEntity): Promise<void> {
+  await countLexemes(tx, item, -1);
   await tx.getRepository(PassageEntity).delete({ itemId: item.id });
   const passages = splitIntoPassages(item.title, item.body).map((text, ordinal) => ({
     workspaceId: item.workspaceId,
@@ -37,6 +54,7 @@ export async function writePassages(tx: EntityManager, item: KnowledgeItemEntity
     text,
   }));
   await tx.getRepository(PassageEntity).insert(passages);
+  await countLexemes(tx, item, 1);
 }
 
 export async function recordVersion(tx: EntityManager, item: KnowledgeItemEntity, author: string): Promise<void> {

@@ -5,28 +5,55 @@
  * audience includes the asker's plan are considered. Outcome statistics come along for ranking.
  */
 
+/**
+ * The question's terms, without those in more than 5% of the workspace's passages (but always keeping its two
+ * rarest), as an OR query. Common terms match nearly everything, cost the most to rank and tell least.
+ */
+const QUESTION_QUERY = `
+  q AS (
+    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query
+      FROM (
+        SELECT t.lexeme, coalesce(s.passages, 0) AS df, row_number() OVER (ORDER BY coalesce(s.passages, 0), t.lexeme) AS rarity
+          FROM (SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme) t
+          LEFT JOIN knowledge.lexeme_stats s ON s.workspace_id = $1 AND s.lexeme = t.lexeme
+      ) terms
+      LEFT JOIN knowledge.passage_totals total ON total.workspace_id = $1
+     WHERE terms.df > 0 AND (terms.df <= greatest(50, coalesce(total.passages, 0) * 0.05) OR terms.rarity <= 2)
+  ),
+  -- Learned questions are short and few next to passages: every term of the question counts for them.
+  q_all AS (
+    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query
+      FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme
+  )`;
+
+/** Passages ranked are capped: a question of only common terms ranks a sample, never the whole corpus. */
+const MAX_PASSAGES_RANKED = 3000;
+
 /** $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit. */
 export const RETRIEVE_CANDIDATES_SQL = `
-  WITH q AS (
-    SELECT to_tsquery('english', coalesce(nullif(
-             (SELECT string_agg(quote_literal(lexeme), ' | ') FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme),
-             ''), quote_literal(''))) AS query
+  WITH ${QUESTION_QUERY},
+  matching_passages AS (
+    SELECT p.item_id, p.id, p.text, p.search_vector
+      FROM knowledge.passages p CROSS JOIN q
+     WHERE p.workspace_id = $1 AND p.search_vector @@ q.query
+     LIMIT ${MAX_PASSAGES_RANKED}
+  ),
+  ranked_passages AS (
+    SELECT m.item_id, m.id AS passage_id, m.text, ts_rank_cd(m.search_vector, q.query, 1 | 32) AS text_rank
+      FROM matching_passages m CROSS JOIN q
+     ORDER BY text_rank DESC
+     LIMIT $4
   ),
   passage_hits AS (
-    SELECT p.item_id, p.id AS passage_id, p.text,
-           (0.7 * ts_rank_cd(p.search_vector, q.query, 1 | 32) * 2 + 0.3 * public.similarity(p.text, $2))::float8 AS relevance
-      FROM knowledge.passages p CROSS JOIN q
-     WHERE p.workspace_id = $1
-       AND (p.search_vector @@ q.query OR p.text OPERATOR(public.%) $2)
-     ORDER BY relevance DESC
-     LIMIT $4
+    -- Trigram similarity is worth computing only for the few passages that made the cut.
+    SELECT item_id, passage_id, text, (0.7 * text_rank * 2 + 0.3 * public.similarity(text, $2))::float8 AS relevance FROM ranked_passages
   ),
   variant_hits AS (
     SELECT v.item_id, v.text,
-           (0.5 * ts_rank_cd(v.search_vector, q.query, 1 | 32) * 2 + 0.5 * public.similarity(v.text, $2))::float8 AS relevance
-      FROM knowledge.question_variants v CROSS JOIN q
+           (0.5 * ts_rank_cd(v.search_vector, q_all.query, 1 | 32) * 2 + 0.5 * public.similarity(v.text, $2))::float8 AS relevance
+      FROM knowledge.question_variants v CROSS JOIN q_all
      WHERE v.workspace_id = $1
-       AND (v.search_vector @@ q.query OR v.text OPERATOR(public.%) $2)
+       AND (v.search_vector @@ q_all.query OR v.text OPERATOR(public.%) $2)
      ORDER BY relevance DESC
      LIMIT $4
   ),
