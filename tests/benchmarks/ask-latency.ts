@@ -60,6 +60,19 @@ function pointHelpersAtRepoRoot(): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Stopping
+
+/**
+ * SIGINT/SIGTERM only raise this flag: the phase under way stops at its next request and main's `finally`
+ * stops the stack and drops its database, so an interrupted run leaves nothing behind.
+ */
+const interrupted = new AbortController();
+
+function throwIfInterrupted(): void {
+  if (interrupted.signal.aborted) throw new Error(`Interrupted by ${interrupted.signal.reason}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Options
 
 interface Options {
@@ -317,6 +330,7 @@ async function importAll(ws: TestWorkspace, articles: ArticleInput[], onProgress
   let requests = 0;
   let done = 0;
   for (const batch of batchesOf(articles)) {
+    throwIfInterrupted();
     const summary = dataOf(await ws.as('admin', IMPORT, { input: { articles: batch } })).importArticles;
     if (summary.created !== batch.length) throw new Error(`importArticles created ${summary.created} of ${batch.length}: ${JSON.stringify(summary)}`);
     requests++;
@@ -381,13 +395,15 @@ async function askAll(ws: TestWorkspace, questions: Question[], concurrency: num
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, questions.length) }, async () => {
-      while (next < questions.length) {
+      while (next < questions.length && !interrupted.signal.aborted) {
         const index = next++;
         samples[index] = await askOnce(ws, questions[index]!);
       }
     }),
   );
-  return { samples, wallMs: performance.now() - started };
+  const wallMs = performance.now() - started;
+  throwIfInterrupted();
+  return { samples, wallMs };
 }
 
 interface Distribution {
@@ -519,16 +535,9 @@ async function main(): Promise<void> {
 
   let env: TestStack | undefined;
   let db: Client | undefined;
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await db?.end().catch(() => undefined);
-    await env?.stop();
-  };
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping the stack`);
-    stop().finally(() => process.exit(130));
+    interrupted.abort(signal);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -536,6 +545,7 @@ async function main(): Promise<void> {
   try {
     const startedStack = performance.now();
     env = await startTestStack(stackEnv);
+    throwIfInterrupted();
     const stackSeconds = (performance.now() - startedStack) / 1000;
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
@@ -559,6 +569,7 @@ async function main(): Promise<void> {
     const loadStarted = performance.now();
     const real: ArticleInput[] = kb.map((a) => ({ title: a.title, body: a.body, topic: a.label, externalKey: a.label }));
     let requests = await importAll(ws, real, () => undefined);
+    throwIfInterrupted();
     const realPassages = await countPassages(db, ws.id);
     const remaining = Math.max(0, options.passages - realPassages);
     const generator = new SyntheticKnowledge(kb, options.seed);
@@ -648,17 +659,18 @@ async function main(): Promise<void> {
 
     if (options.hold) {
       console.log(`\n== holding the stack: gateway ${env.gatewayUrl}, database ${env.databaseUrl}, workspace ${ws.id}, widget key ${ws.keys.widget}. Ctrl-C stops it.`);
-      await new Promise(() => undefined);
+      await new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
     }
   } finally {
-    await stop();
+    await db?.end().catch(() => undefined);
+    await env?.stop();
   }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(interrupted.signal.aborted ? 130 : 0),
   (error) => {
-    console.error(error);
-    process.exit(1);
+    console.error(interrupted.signal.aborted ? String(error) : error);
+    process.exit(interrupted.signal.aborted ? 130 : 1);
   },
 );

@@ -721,10 +721,12 @@ async function main(): Promise<void> {
     const handedOff = opened.filter((o) => o.ask.ok && o.ask.decision === 'HANDED_OFF');
     const openIds = handedOff.map((o) => o.ask.conversationId!);
     let offered = 0;
+    let offeredWhenAsksDone: number | null = null;
     let allRunningAt: number | null = null;
     for (;;) {
       const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM conversation.escalation_steps WHERE kind = 'offered' AND workspace_id = $1`, [ws.id]);
       offered = Number(rows[0]!.n);
+      offeredWhenAsksDone ??= offered;
       if (offered >= openIds.length) {
         allRunningAt = performance.now();
         break;
@@ -748,6 +750,15 @@ async function main(): Promise<void> {
     const dispatchLag = lagRows.filter((r) => r.dispatched !== null).map((r) => Number(r.dispatched) - Number(r.created));
     const commandToOffered = lagRows.filter((r) => r.offered !== null).map((r) => Number(r.offered) - Number(r.created));
     const askReturnToOffered = lagRows.filter((r) => r.offered !== null).map((r) => Number(r.offered) - returnedAt.get(r.conversation_id)!);
+    // The dispatcher stamps a whole batch with its transaction's now(): consecutive stamps are batch starts, so
+    // their spacing (minus the 200 ms pause between passes) over the batch size is its time per command.
+    const { rows: batchRows } = await db.query<{ at: number; n: string }>(
+      `SELECT extract(epoch FROM dispatched_at) * 1000 AS at, count(*) AS n FROM conversation.escalation_commands
+        WHERE workspace_id = $1 AND conversation_id = ANY($2::uuid[]) AND dispatched_at IS NOT NULL GROUP BY dispatched_at ORDER BY dispatched_at`,
+      [ws.id, openIds],
+    );
+    const batchSizes = batchRows.map((r) => Number(r.n));
+    const perCommandMs = batchRows.slice(0, -1).map((r, i) => (Number(batchRows[i + 1]!.at) - Number(r.at) - 200) / Number(r.n)).filter((ms) => ms > 0);
     const runningCount = await temporal.workflow
       .count(`WorkflowType = 'escalation' AND ExecutionStatus = 'Running'`)
       .then((c) => c.count, (error: Error) => `count failed: ${error.message}`);
@@ -772,6 +783,12 @@ async function main(): Promise<void> {
       /** Last ask returned → every escalation's offered step recorded (the backlog draining). */
       secondsFromLastAskToAllRunning: allRunningAt === null ? null : round1((allRunningAt - asksDone) / 1000),
       escalationsRunningPerSecond: allRunningAt === null ? null : perSecond(openIds.length, allRunningAt - openStarted),
+      /** Escalations offered per second between the last ask returning and all running: the backlog's drain rate. */
+      drainPerSecond: allRunningAt === null || offeredWhenAsksDone === null ? null : perSecond(openIds.length - offeredWhenAsksDone, allRunningAt - asksDone),
+      offeredWhenAsksDone,
+      dispatcherBatches: batchSizes.length,
+      dispatcherBatchSizes: batchSizes,
+      dispatcherMsPerCommand: distribution(perCommandMs),
       dispatchLagMs: distribution(dispatchLag),
       commandToOfferedMs: distribution(commandToOffered),
       askReturnedToOfferedMs: distribution(askReturnToOffered),
@@ -796,6 +813,10 @@ async function main(): Promise<void> {
         ? `  all ${openIds.length} running  ${open.secondsUntilAllRunning} s after the first ask (${open.escalationsRunningPerSecond} escalations/s), ${open.secondsFromLastAskToAllRunning} s after the last ask returned`
         : `  NOT all running    only ${offered} of ${openIds.length} offered ${options.runningTimeoutMs / 1000} s after the last ask`,
     );
+    console.log(
+      `  dispatcher         ${open.dispatcherBatches} batches (${open.dispatcherBatchSizes.join(', ')}); ${open.offeredWhenAsksDone} offered when the last ask returned, then ${open.drainPerSecond} offered/s while the backlog drained`,
+    );
+    console.log(row('dispatcher time per command (batch mean)', open.dispatcherMsPerCommand));
     console.log(`  temporal           ${open.temporalRunningEscalations} escalation workflows running (visibility count); ${open.commandsPendingAfter} commands not dispatched; backlog peaked at ${open.maxPendingCommands}`);
     console.log('  * dispatched_at is now() of the dispatcher\'s transaction, i.e. when its batch (up to 100) was picked up, not when each command reached Temporal');
     printTimeline(open.timeline, 'asks returned');

@@ -2,7 +2,8 @@
  * Sends queued escalation commands to Temporal, oldest first: a hand-off starts (or joins) the conversation's
  * escalation workflow with signalWithStart; agent actions become signals. A command is marked dispatched only
  * after Temporal took it, so an outage delays commands and loses none; the workflow ignores a command it has
- * already seen, so a resend is harmless. A failure stops the pass, keeping each conversation's commands in order.
+ * already seen, so a resend is harmless. A failure stops that conversation's commands for this pass, keeping
+ * each conversation's commands in order.
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
@@ -21,7 +22,9 @@ interface CommandRow {
   payload: Record<string, string>;
 }
 
-const BATCH = 100;
+const BATCH = 200;
+/** Conversations whose commands go to Temporal at the same time. */
+const PARALLEL_CONVERSATIONS = 16;
 
 export class EscalationDispatcher {
   private readonly loop: PollingLoop;
@@ -59,15 +62,29 @@ export class EscalationDispatcher {
       );
       if (rows.length === 0) return 0;
       const client = await this.temporal();
+      // Order matters within a conversation, not across: conversations go out in parallel, each in order.
+      const byConversation = new Map<string, CommandRow[]>();
+      for (const row of rows) byConversation.set(row.conversation_id, [...(byConversation.get(row.conversation_id) ?? []), row]);
       const sent: string[] = [];
-      try {
-        for (const row of rows) {
-          await this.send(client, row);
-          sent.push(row.id);
+      let firstError: unknown;
+      const queues = [...byConversation.values()];
+      const sendQueue = async (queue: CommandRow[]) => {
+        for (const row of queue) {
+          try {
+            await this.send(client, row);
+            sent.push(row.id);
+          } catch (error) {
+            firstError ??= error;
+            return;
+          }
         }
-      } finally {
-        if (sent.length > 0) await tx.query(`UPDATE conversation.escalation_commands SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
-      }
+      };
+      const workers = Array.from({ length: Math.min(PARALLEL_CONVERSATIONS, queues.length) }, async () => {
+        for (let queue = queues.shift(); queue; queue = queues.shift()) await sendQueue(queue);
+      });
+      await Promise.all(workers);
+      if (sent.length > 0) await tx.query(`UPDATE conversation.escalation_commands SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+      if (firstError && sent.length === 0) throw firstError;
       return sent.length;
     });
   }
