@@ -15,13 +15,13 @@
  * articles (so word and trigram statistics stay those of real support text) with invented product names and
  * numbers, drawn from a seeded generator so every run builds the same corpus.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Distribution, distribution, prng } from './bench-support';
+import { REPO_ROOT } from '../helpers/repo-root';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import * as deployStack from '../../deploy/local/stack';
-import { resolveTemporalCli } from '../../deploy/local/temporal-cli';
 import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
 import { dataOf, graphql } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
@@ -30,34 +30,7 @@ import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 // ---------------------------------------------------------------------------------------------------------
 // Where things are
 
-/** The source tree's root (the folder with package.json), whether this runs from dist/ or from the .ts file. */
-function findRepoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-const REPO_ROOT = findRepoRoot();
 const DATASET_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'datasets', 'banking77');
-
-/**
- * tests/helpers resolve the repository root as two folders above their own file, which is right under
- * ts-jest (tests/helpers/) but lands on dist/ when they run compiled (dist/tests/helpers/). Point the stack
- * and the Temporal CLI lookup at the real root instead of editing the shared helpers.
- */
-function pointHelpersAtRepoRoot(): void {
-  if (!process.env.TEMPORAL_CLI_PATH) {
-    const cli = resolveTemporalCli(REPO_ROOT, process.env);
-    if (cli) process.env.TEMPORAL_CLI_PATH = cli;
-  }
-  const exportsOfStack = deployStack as { startStack: typeof deployStack.startStack };
-  const original = exportsOfStack.startStack;
-  exportsOfStack.startStack = (options) => original({ ...options, repoRoot: REPO_ROOT });
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Stopping
@@ -172,18 +145,6 @@ function parseCsv(source: string): string[][] {
   }
   if (field || row.length) rows.push([...row, field]);
   return rows;
-}
-
-/** mulberry32: small, fast, good enough to shuffle text deterministically. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
@@ -406,32 +367,6 @@ async function askAll(ws: TestWorkspace, questions: Question[], concurrency: num
   return { samples, wallMs };
 }
 
-interface Distribution {
-  n: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  min: number;
-}
-
-/** Nearest-rank percentiles. */
-function distribution(values: number[]): Distribution {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-  const round = (x: number) => Math.round(x * 10) / 10;
-  return {
-    n: sorted.length,
-    mean: round(sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1)),
-    p50: round(at(50)),
-    p95: round(at(95)),
-    p99: round(at(99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-    min: round(sorted[0] ?? NaN),
-  };
-}
-
 interface RunSummary {
   name: string;
   concurrency: number;
@@ -524,7 +459,6 @@ async function explainRetrieval(db: Client, workspaceId: string, questions: Ques
 
 async function main(): Promise<void> {
   const options = readOptions();
-  pointHelpersAtRepoRoot();
   const kb = readKb();
   const allQuestions = shuffled(readQuestions(), prng(options.seed));
   if (allQuestions.length < options.questions + options.warmup) throw new Error(`test.csv has ${allQuestions.length} questions; need ${options.questions + options.warmup}`);

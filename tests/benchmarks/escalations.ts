@@ -21,14 +21,15 @@
  * corrected workflow's history splits the correction's time into its parts (update accepted, activities queued
  * and running, workflow tasks in between, the way back).
  */
+import { Distribution, distribution, prng } from './bench-support';
+import { REPO_ROOT } from '../helpers/repo-root';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
-import * as deployStack from '../../deploy/local/stack';
 import { resolveTemporalCli } from '../../deploy/local/temporal-cli';
 import { escalationWorkflowId } from '../../workflows/escalation-contract';
 import { dataOf } from '../helpers/graphql';
@@ -38,33 +39,6 @@ import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 // ---------------------------------------------------------------------------------------------------------
 // Where things are
 
-/** The source tree's root (the folder with package.json), whether this runs from dist/ or from the .ts file. */
-function findRepoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-const REPO_ROOT = findRepoRoot();
-
-/**
- * tests/helpers resolve the repository root as two folders above their own file, which is right under
- * ts-jest (tests/helpers/) but lands on dist/ when they run compiled (dist/tests/helpers/). Point the stack
- * and the Temporal CLI lookup at the real root instead of editing the shared helpers.
- */
-function pointHelpersAtRepoRoot(): void {
-  if (!process.env.TEMPORAL_CLI_PATH) {
-    const cli = resolveTemporalCli(REPO_ROOT, process.env);
-    if (cli) process.env.TEMPORAL_CLI_PATH = cli;
-  }
-  const exportsOfStack = deployStack as { startStack: typeof deployStack.startStack };
-  const original = exportsOfStack.startStack;
-  exportsOfStack.startStack = (options) => original({ ...options, repoRoot: REPO_ROOT });
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Options
@@ -116,18 +90,6 @@ function readOptions(): Options {
 
 // ---------------------------------------------------------------------------------------------------------
 // Questions, paraphrases and corrections
-
-/** mulberry32: small, fast, good enough to draw words deterministically. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Template {
   question: (a: string, b: string) => string;
@@ -220,32 +182,6 @@ function buildCases(count: number, seed: number): Case[] {
 
 // ---------------------------------------------------------------------------------------------------------
 // Statistics
-
-interface Distribution {
-  n: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  min: number;
-}
-
-/** Nearest-rank percentiles. */
-function distribution(values: number[]): Distribution {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-  const round = (x: number) => Math.round(x * 10) / 10;
-  return {
-    n: sorted.length,
-    mean: round(sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1)),
-    p50: round(at(50)),
-    p95: round(at(95)),
-    p99: round(at(99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-    min: round(sorted[0] ?? NaN),
-  };
-}
 
 const fmt = (ms: number) => `${Number.isFinite(ms) ? ms.toFixed(1) : 'n/a'}`.padStart(9) + ' ms';
 const row = (label: string, d: Distribution) =>
@@ -646,7 +582,6 @@ async function breakdownOf(temporal: TemporalClient, correction: Correction): Pr
 
 async function main(): Promise<void> {
   const options = readOptions();
-  pointHelpersAtRepoRoot();
   const warnings = watchStackWarnings();
   const runStarted = performance.now();
   const cases = buildCases(options.open, options.seed);

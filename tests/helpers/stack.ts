@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../deploy/local/free-port';
+import { REPO_ROOT } from './repo-root';
 import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
@@ -47,7 +48,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   };
   try {
     stack = await startStack({
-      repoRoot: path.resolve(__dirname, '..', '..'),
+      repoRoot: REPO_ROOT,
       databaseUrl,
       temporalAddress: temporal.address,
       warehouse: { path: path.join(warehouseDir, 'warehouse') },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePort } from '../../deploy/local/free-port';
+import { REPO_ROOT } from './repo-root';
 import { resolveTemporalCli, startTemporalDevServer } from '../../deploy/local/temporal-cli';
 
 export interface TestTemporal {
@@ -20,7 +21,6 @@ export interface TestTemporal {
   stop(): Promise<void>;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 // freePort() hands back a port another process could grab before the server binds it; try again if so.
 const START_ATTEMPTS = 3;
 

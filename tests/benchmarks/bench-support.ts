@@ -1,0 +1,39 @@
+/** What the benchmarks share: a seeded random source and latency distributions. */
+
+/** mulberry32: small, fast, good enough to draw text deterministically. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Distribution {
+  n: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  min: number;
+}
+
+/** Nearest-rank percentiles, rounded to 0.1. */
+export function distribution(values: number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    n: sorted.length,
+    mean: round(sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1)),
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    min: round(sorted[0] ?? NaN),
+  };
+}
