@@ -208,6 +208,26 @@ describe('plan-scoped knowledge', () => {
   });
 });
 
+describe('segment-scoped knowledge', () => {
+  it('serves an article written for a segment only to customers in it', async () => {
+    const ws = await createTestWorkspace(env, 'Segments');
+    dataOf(await ws.as('admin', 'mutation { upsertAccount(input: { externalId: "beta-co", name: "Beta Co", segments: ["beta"] }) { id } }'));
+    dataOf(await ws.as('admin', 'mutation { upsertAccount(input: { externalId: "plain-co", name: "Plain Co" }) { id } }'));
+    dataOf(await ws.as('admin', 'mutation { upsertCustomer(input: { externalId: "beta-user", accountExternalId: "beta-co" }) { id } }'));
+    dataOf(await ws.as('admin', 'mutation { upsertCustomer(input: { externalId: "plain-user", accountExternalId: "plain-co" }) { id } }'));
+    const beta = dataOf(
+      await ws.as('admin', ARTICLE, { input: { title: 'Turning on the AI assistant beta', body: 'Beta accounts turn on the AI assistant under Labs > AI assistant.', audienceSegments: ['beta'] } }),
+    ).createArticle;
+    const question = 'How do I turn on the AI assistant beta?';
+    const inBeta = await ask(ws, question, await customerToken(ws.customerTokenSecret, 'beta-user'));
+    const notInBeta = await ask(ws, question, await customerToken(ws.customerTokenSecret, 'plain-user'));
+    expect(inBeta.decision).toBe('ANSWERED');
+    expect(inBeta.message.citations[0].knowledgeItem.id).toBe(beta.id);
+    expect(notInBeta.decision).toBe('HANDED_OFF');
+    expect(notInBeta.message.citations).toEqual([]);
+  });
+});
+
 describe('customer signals and agent actions refuse what makes no sense', () => {
   let ws: TestWorkspace;
   let answered: any;

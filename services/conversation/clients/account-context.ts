@@ -4,13 +4,14 @@ import { InternalGraphQLClient } from '../../shared/internal-client';
 export interface AskerContext {
   plan: string | null;
   billingState: string | null;
+  segments: string[];
   openBugs: Array<{ title: string; productAreas: string[] }>;
 }
 
 const UPSERT_CUSTOMER = `mutation EnsureCustomer($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }`;
 
 const QUESTION_CONTEXT = `query QuestionContext($input: QuestionContextInput!) {
-  questionContext(input: $input) { account { plan billingState } openBugs { title productAreas } }
+  questionContext(input: $input) { account { plan billingState segments } openBugs { title productAreas } }
 }`;
 
 const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:conversation' });
@@ -27,9 +28,9 @@ export class AccountContextClient {
   /** What the answerer should know about the asker: plan, billing state, open bugs that affect them. */
   async questionContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext> {
     const data = await this.graphql.request<{
-      questionContext: { account: { plan: string; billingState: string } | null; openBugs: Array<{ title: string; productAreas: string[] }> };
+      questionContext: { account: { plan: string; billingState: string; segments: string[] } | null; openBugs: Array<{ title: string; productAreas: string[] }> };
     }>(QUESTION_CONTEXT, { input: { customerId, page: page ?? undefined } }, caller(workspaceId));
     const { account, openBugs } = data.questionContext;
-    return { plan: account?.plan ?? null, billingState: account?.billingState ?? null, openBugs };
+    return { plan: account?.plan ?? null, billingState: account?.billingState ?? null, segments: account?.segments ?? [], openBugs };
   }
 }

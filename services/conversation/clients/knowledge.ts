@@ -65,8 +65,9 @@ const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const,
 export class KnowledgeClient {
   constructor(private readonly graphql: InternalGraphQLClient) {}
 
-  async retrieve(workspaceId: string, text: string, plan: string | null, limit: number): Promise<Retrieval> {
-    const data = await this.graphql.request<{ retrieveForQuestion: Retrieval }>(RETRIEVE, { input: { text, plan: plan ?? undefined, limit } }, caller(workspaceId));
+  async retrieve(workspaceId: string, text: string, audience: { plan: string | null; segments: string[] }, limit: number): Promise<Retrieval> {
+    const input = { text, plan: audience.plan ?? undefined, segments: audience.segments, limit };
+    const data = await this.graphql.request<{ retrieveForQuestion: Retrieval }>(RETRIEVE, { input }, caller(workspaceId));
     return data.retrieveForQuestion;
   }
 

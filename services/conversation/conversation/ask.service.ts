@@ -78,7 +78,7 @@ export class AskService {
     if (existing?.status === 'resolved') throw badInput('This conversation is resolved; reopen it or start a new one to ask again');
     const customerId = existing?.customerId ?? (caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null);
     const context = customerId ? await this.askerContext(caller.workspaceId, customerId, page) : null;
-    const retrieval = await this.knowledge.retrieve(caller.workspaceId, text, context?.plan ?? null, 5);
+    const retrieval = await this.knowledge.retrieve(caller.workspaceId, text, { plan: context?.plan ?? null, segments: context?.segments ?? [] }, 5);
     const verdict = decide(text, retrieval);
     const { written, citations } = await this.write(text, verdict, retrieval, context, page);
     const answered = verdict.decision === AnswerDecision.ANSWERED;
@@ -146,9 +146,9 @@ export class AskService {
 
   async preview(workspaceId: string, text: string, plan: string | null): Promise<Preview> {
     const question = this.validateQuestion(text);
-    const retrieval = await this.knowledge.retrieve(workspaceId, question, plan, 5);
+    const retrieval = await this.knowledge.retrieve(workspaceId, question, { plan, segments: [] }, 5);
     const decision = decide(question, retrieval);
-    const { written, citations } = await this.write(question, decision, retrieval, plan ? { plan, billingState: null, openBugs: [] } : null, null);
+    const { written, citations } = await this.write(question, decision, retrieval, plan ? { plan, billingState: null, segments: [], openBugs: [] } : null, null);
     return { decision, written, citations };
   }
 

@@ -29,7 +29,7 @@ const QUESTION_QUERY = `
 /** Passages ranked are capped: a question of only common terms ranks a sample, never the whole corpus. */
 const MAX_PASSAGES_RANKED = 3000;
 
-/** $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit. */
+/** $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments. */
 export const RETRIEVE_CANDIDATES_SQL = `
   WITH ${QUESTION_QUERY},
   matching_passages AS (
@@ -78,7 +78,8 @@ export const RETRIEVE_CANDIDATES_SQL = `
     LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
    WHERE i.workspace_id = $1
      AND i.status = 'published'
-     AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))`;
+     AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
+     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $5::text[])`;
 
 /** The first passage of an item, for items found only through a question variant. $1 item ids. */
 export const FIRST_PASSAGES_SQL = `

@@ -49,8 +49,8 @@ export class RetrievalService {
     private readonly policy: AnswerPolicyService,
   ) {}
 
-  async retrieve(workspaceId: string, question: string, plan: string, limit: number): Promise<Retrieval> {
-    const rows: Row[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND]);
+  async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = []): Promise<Retrieval> {
+    const rows: Row[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]);
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
     const firstPassages = new Map<string, { passageId: string; text: string }>();
     if (missing.length > 0) {

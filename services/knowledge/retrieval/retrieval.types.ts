@@ -71,6 +71,11 @@ export class RetrieveForQuestionInput {
   @Min(1)
   @Max(20)
   limit?: number;
+
+  @Field(() => [String], { nullable: true, description: "The asker's account segments, for audience filtering" })
+  @IsOptional()
+  @IsString({ each: true })
+  segments?: string[];
 }
 
 export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'handoff_reviewed'] as const;
