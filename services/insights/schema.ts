@@ -3,22 +3,23 @@ import type { GraphQLSchema } from 'graphql';
 import type { Warehouse } from '../../analytics/warehouse-client';
 import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
-import { workspaceStubReference } from '../shared/workspace-reference';
 import { ActivityService } from './activity/activity.service';
-import { WorkspaceInsightsResolver } from './workspace/workspace.resolver';
+import { SupportMetricsService } from './metrics/support-metrics.service';
+import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
 
 export interface InsightsServices {
   activity: ActivityService;
+  supportMetrics: SupportMetricsService;
 }
 
 export function createInsightsServices(warehouse: Warehouse): InsightsServices {
-  return { activity: new ActivityService(warehouse) };
+  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse) };
 }
 
 export function buildInsightsSchema(services: InsightsServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new WorkspaceInsightsResolver(services.activity)],
+    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics)],
     orphanedTypes: [Workspace],
-    referenceResolvers: { Workspace: workspaceStubReference },
+    referenceResolvers: { Workspace: insightsWorkspaceReference },
   });
 }

@@ -97,6 +97,16 @@ describe('one request through the gateway', () => {
     expect(conversation.messages[1].citations[0].knowledgeItem).toEqual({ title: 'Resetting your password', topic: 'login' });
   });
 
+  it("reports support figures in the workspace's time zone, which the gateway fetches from account-context", async () => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const query = `query($input: SupportMetricsInput!) { workspace { timeZone support(input: $input) { timeZone totals { questions answered automationRate } buckets { start } } } }`;
+    const workspace = dataOf(await gw(query, { input: { from, to, granularity: 'DAY' } }, keys.analyst)).workspace;
+    expect(workspace.support.timeZone).toBe(workspace.timeZone);
+    expect(workspace.support.totals).toEqual({ questions: 1, answered: 1, automationRate: 1 });
+    expect(codeOf(await gw(query, { input: { from, to } }, keys.agent))).toBe('FORBIDDEN');
+  });
+
   it('hands off a question nothing in the knowledge base answers', async () => {
     const result = dataOf(await gw(ASK, { input: { text: 'Can I pay the invoice in Swiss francs by cheque?' } }, keys.widget, token));
     expect(result.ask.decision).toBe('HANDED_OFF');

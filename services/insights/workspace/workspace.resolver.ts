@@ -1,5 +1,7 @@
 /** Fields insights adds to Workspace. */
-import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { SupportMetricsService } from '../metrics/support-metrics.service';
+import { Granularity, SupportMetrics, SupportMetricsInput } from '../metrics/support-metrics.types';
 import { forbidden } from '../../shared/errors';
 import type { SubgraphContext } from '../../shared/subgraph-context';
 import { ActivityService } from '../activity/activity.service';
@@ -8,7 +10,24 @@ import { Workspace } from './workspace.types';
 
 @Resolver(() => Workspace)
 export class WorkspaceInsightsResolver {
-  constructor(private readonly activityService: ActivityService) {}
+  constructor(
+    private readonly activityService: ActivityService,
+    private readonly supportMetrics: SupportMetricsService,
+  ) {}
+
+  @Authorized('analyst')
+  @Directive('@requires(fields: "timeZone")')
+  @FieldResolver(() => SupportMetrics, { description: "Automation, hand-offs (and why), resolution and ratings over time, in the workspace's time zone" })
+  async support(
+    @Root() workspace: Workspace,
+    @Ctx() ctx: SubgraphContext,
+    @Arg('input', () => SupportMetricsInput) input: SupportMetricsInput,
+  ): Promise<SupportMetrics> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Insights of another workspace are not visible');
+    const timeZone = workspace.timeZone || 'UTC';
+    const result = await this.supportMetrics.metrics(workspace.id, { ...input, granularity: input.granularity ?? Granularity.DAY, timeZone });
+    return { ...result, timeZone };
+  }
 
   @Authorized('analyst')
   @FieldResolver(() => ActivitySummary, { description: 'Questions, answers and hand-offs in a time range (default: the last 30 days)' })
@@ -23,3 +42,10 @@ export class WorkspaceInsightsResolver {
     return { ...figures, automationRate: decided === 0 ? null : figures.answered / decided };
   }
 }
+
+/** Like other subgraphs' workspace stubs, plus the time zone the gateway supplies for @requires fields. */
+export const insightsWorkspaceReference = {
+  __resolveReference(reference: { id: string; timeZone?: string }, ctx: SubgraphContext): Workspace | null {
+    return reference.id === ctx.auth.workspaceId ? { id: reference.id, timeZone: reference.timeZone ?? 'UTC' } : null;
+  },
+};

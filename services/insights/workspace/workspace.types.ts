@@ -6,4 +6,9 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 export class Workspace {
   @Field(() => ID)
   id!: string;
+
+  /** Owned by account-context; the gateway fetches it for fields that @require it. */
+  @Directive('@external')
+  @Field()
+  timeZone!: string;
 }

@@ -1,0 +1,115 @@
+import { IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum Granularity {
+  DAY = 'day',
+  WEEK = 'week',
+  MONTH = 'month',
+}
+registerEnumType(Granularity, { name: 'Granularity', description: "Bucket size, in the workspace's time zone; weeks start on Monday" });
+
+@ObjectType({ description: 'Support figures for one time bucket' })
+export class SupportBucket {
+  @Field({ description: 'First day of the bucket, YYYY-MM-DD, in the workspace time zone' })
+  start!: string;
+
+  @Field(() => Int)
+  questions!: number;
+
+  @Field(() => Int, { description: 'Questions the AI answered alone' })
+  answered!: number;
+
+  @Field(() => Int, { description: 'Questions the AI handed off' })
+  handedOff!: number;
+
+  @Field(() => Int, { description: 'Customers who asked for a person after an answer' })
+  escalatedByCustomer!: number;
+
+  @Field(() => Int)
+  resolved!: number;
+
+  @Field(() => Int)
+  ratedUp!: number;
+
+  @Field(() => Int)
+  ratedDown!: number;
+
+  @Field(() => Int, { description: 'Conversations with a question in the bucket' })
+  conversations!: number;
+
+  @Field(() => Float, { nullable: true, description: 'answered / (answered + handedOff)' })
+  automationRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '(handedOff + escalatedByCustomer) / questions' })
+  handOffRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'resolved / conversations' })
+  resolutionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'ratedUp / (ratedUp + ratedDown)' })
+  satisfaction!: number | null;
+}
+
+@ObjectType()
+export class HandOffReasonCount {
+  @Field()
+  reason!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'What support traffic amounted to over a range, bucket by bucket' })
+export class SupportMetrics {
+  @Field(() => [SupportBucket])
+  buckets!: SupportBucket[];
+
+  @Field(() => SupportBucket, { description: 'The whole range (its start is the first bucket)' })
+  totals!: SupportBucket;
+
+  @Field(() => [HandOffReasonCount])
+  handOffReasons!: HandOffReasonCount[];
+
+  @Field({ description: 'The time zone buckets were cut in' })
+  timeZone!: string;
+}
+
+@InputType()
+export class SupportMetricsInput {
+  @Field({ description: 'Inclusive start' })
+  @IsDate()
+  from!: Date;
+
+  @Field({ description: 'Exclusive end' })
+  @IsDate()
+  to!: Date;
+
+  @Field(() => Granularity, { nullable: true, description: 'Default DAY' })
+  @IsOptional()
+  @IsIn(Object.values(Granularity))
+  granularity?: Granularity;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  topic?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  plan?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  page?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  channel?: string;
+}

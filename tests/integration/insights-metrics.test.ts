@@ -1,0 +1,122 @@
+/**
+ * Support figures from the warehouse, checked against a fixture of events whose right answers are worked out
+ * by hand below. Real chDB in a temporary directory.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
+import { migrateWarehouse } from '../../analytics/migrate';
+import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { Bucket, SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
+import { parseConfig, warehouseEnv } from '../../services/shared/config';
+
+const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-insights-'));
+const workspaceId = randomUUID();
+let warehouse: Warehouse;
+let sut: SupportMetricsService;
+
+const at = (iso: string) => new Date(iso);
+const [A, B, C, D] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+const event = (eventType: string, occurredAt: string, fields: Partial<InteractionEvent> = {}): InteractionEvent => ({
+  eventId: randomUUID(),
+  workspaceId,
+  eventType,
+  occurredAt: at(occurredAt),
+  ...fields,
+});
+
+// Paris is UTC+1 in early March 2026. Monday 2 March starts the ISO week.
+const answerD = event('answer_shown', '2026-03-04T08:00:00Z', { conversationId: D, topic: 'billing', plan: 'pro' });
+const fixture: InteractionEvent[] = [
+  event('question_asked', '2026-03-02T10:00:00Z', { conversationId: A, topic: 'billing', plan: 'pro' }),
+  event('answer_shown', '2026-03-02T10:00:01Z', { conversationId: A, topic: 'billing', plan: 'pro' }),
+  // 23:30 UTC on the 2nd is 00:30 on the 3rd in Paris.
+  event('question_asked', '2026-03-02T23:30:00Z', { conversationId: B, topic: 'login', plan: 'free' }),
+  event('handed_off', '2026-03-02T23:30:01Z', { conversationId: B, topic: 'login', plan: 'free', handoffReason: 'low_confidence' }),
+  event('question_asked', '2026-03-03T09:00:00Z', { conversationId: C, topic: 'billing', plan: 'pro' }),
+  event('handed_off', '2026-03-03T09:00:01Z', { conversationId: C, topic: 'billing', plan: 'pro', handoffReason: 'no_knowledge' }),
+  event('escalated', '2026-03-03T09:05:00Z', { conversationId: A, topic: 'billing' }),
+  event('resolved', '2026-03-03T10:00:00Z', { conversationId: A, topic: 'billing' }),
+  event('answer_rated', '2026-03-03T10:01:00Z', { conversationId: A, topic: 'billing', rating: 1 }),
+  event('question_asked', '2026-03-04T08:00:00Z', { conversationId: D, topic: 'billing', plan: 'pro' }),
+  answerD,
+  event('answer_rated', '2026-03-04T08:05:00Z', { conversationId: D, topic: 'billing', rating: -1 }),
+  // Another workspace, same days: never counted.
+  { ...event('question_asked', '2026-03-03T09:00:00Z', { conversationId: randomUUID() }), workspaceId: randomUUID() },
+];
+
+const range = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-08T00:00:00Z') };
+const pick = (b: Bucket) => ({
+  start: b.start,
+  questions: b.questions,
+  answered: b.answered,
+  handedOff: b.handedOff,
+  escalatedByCustomer: b.escalatedByCustomer,
+  resolved: b.resolved,
+  ratedUp: b.ratedUp,
+  ratedDown: b.ratedDown,
+});
+
+beforeAll(async () => {
+  warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: dataPath }));
+  await migrateWarehouse(warehouse);
+  await insertEvents(warehouse, fixture);
+  // The relay delivers at least once: a second copy of an event must not count twice.
+  await insertEvents(warehouse, [answerD]);
+  sut = new SupportMetricsService(warehouse);
+});
+
+afterAll(async () => {
+  await warehouse?.close();
+  rmSync(dataPath, { recursive: true, force: true });
+});
+
+describe('support figures', () => {
+  it('counts per day in the workspace time zone, each event once', async () => {
+    const result = await sut.metrics(workspaceId, { ...range, granularity: 'day', timeZone: 'Europe/Paris' });
+    expect(result.buckets.map(pick)).toEqual([
+      { start: '2026-03-02', questions: 1, answered: 1, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0 },
+      { start: '2026-03-03', questions: 2, answered: 0, handedOff: 2, escalatedByCustomer: 1, resolved: 1, ratedUp: 1, ratedDown: 0 },
+      { start: '2026-03-04', questions: 1, answered: 1, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 1 },
+    ]);
+    // Over the range: 2 answered of 4 decisions; 2 hand-offs + 1 customer escalation of 4 questions;
+    // 1 resolution over 4 conversations; 1 up of 2 ratings.
+    expect(result.totals).toMatchObject({ automationRate: 0.5, handOffRate: 0.75, resolutionRate: 0.25, satisfaction: 0.5 });
+    expect(result.handOffReasons).toEqual([
+      { reason: 'low_confidence', count: 1 },
+      { reason: 'no_knowledge', count: 1 },
+    ]);
+  });
+
+  it('moves a late-evening question to the right day when the zone is UTC', async () => {
+    const result = await sut.metrics(workspaceId, { ...range, granularity: 'day', timeZone: 'UTC' });
+    expect(result.buckets.map((b) => [b.start, b.questions])).toEqual([
+      ['2026-03-02', 2],
+      ['2026-03-03', 1],
+      ['2026-03-04', 1],
+    ]);
+  });
+
+  it('groups by ISO week and by month', async () => {
+    const week = await sut.metrics(workspaceId, { ...range, granularity: 'week', timeZone: 'Europe/Paris' });
+    expect(week.buckets.map((b) => [b.start, b.questions, b.answered, b.handedOff])).toEqual([['2026-03-02', 4, 2, 2]]);
+    const month = await sut.metrics(workspaceId, { ...range, granularity: 'month', timeZone: 'Europe/Paris' });
+    expect(month.buckets.map((b) => [b.start, b.questions])).toEqual([['2026-03-01', 4]]);
+  });
+
+  it('filters by plan and by topic', async () => {
+    const pro = await sut.metrics(workspaceId, { ...range, granularity: 'week', timeZone: 'Europe/Paris', plan: 'pro' });
+    // Questions A, C, D are on the pro plan; A and D were answered, C handed off.
+    expect(pick(pro.totals)).toMatchObject({ questions: 3, answered: 2, handedOff: 1 });
+    expect(pro.totals.automationRate).toBeCloseTo(2 / 3, 10);
+    const login = await sut.metrics(workspaceId, { ...range, granularity: 'week', timeZone: 'Europe/Paris', topic: 'login' });
+    expect(pick(login.totals)).toMatchObject({ questions: 1, answered: 0, handedOff: 1 });
+    expect(login.handOffReasons).toEqual([{ reason: 'low_confidence', count: 1 }]);
+  });
+
+  it('refuses a range that ends before it starts', async () => {
+    await expect(sut.metrics(workspaceId, { from: range.to, to: range.from, granularity: 'day', timeZone: 'UTC' })).rejects.toThrow(/from must be before to/);
+  });
+});
