@@ -37,10 +37,6 @@ import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
 // ---------------------------------------------------------------------------------------------------------
-// Where things are
-
-
-// ---------------------------------------------------------------------------------------------------------
 // Options
 
 interface Options {
@@ -185,7 +181,7 @@ function buildCases(count: number, seed: number): Case[] {
 
 const fmt = (ms: number) => `${Number.isFinite(ms) ? ms.toFixed(1) : 'n/a'}`.padStart(9) + ' ms';
 const row = (label: string, d: Distribution) =>
-  `  ${label.padEnd(40)} p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  p99 ${fmt(d.p99)}  max ${fmt(d.max)}  mean ${fmt(d.mean)}  (n=${d.n})`;
+  `  ${label.padEnd(42)} p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  p99 ${fmt(d.p99)}  max ${fmt(d.max)}  mean ${fmt(d.mean)}  (n=${d.n})`;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const perSecond = (count: number, ms: number) => (ms > 0 ? round1(count / (ms / 1000)) : NaN);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -577,6 +573,44 @@ async function breakdownOf(temporal: TemporalClient, correction: Correction): Pr
   };
 }
 
+/** Where an escalation's start goes, from its history: command written → workflow started → first task → offered. */
+interface StartBreakdown {
+  /** Hand-off command written (in the ask's transaction) → WorkflowExecutionStarted: the dispatcher's real lag. */
+  commandToStartedMs: number;
+  /** Started → the worker picked up the first workflow task. */
+  firstTaskQueuedMs: number;
+  firstTaskRunMs: number;
+  /** recordEscalationStep('offered'): waiting for a worker slot, then running (a call to the conversation service). */
+  offeredActivityQueuedMs: number;
+  offeredActivityRunMs: number;
+  /** Command written → the offered activity completed. */
+  commandToOfferedDoneMs: number;
+}
+
+async function startBreakdownOf(temporal: TemporalClient, conversationId: string, commandWrittenAt: number): Promise<StartBreakdown | null> {
+  const history = await temporal.workflow.getHandle(escalationWorkflowId(conversationId)).fetchHistory();
+  const events = history.events ?? [];
+  const started = events.find((e) => e.workflowExecutionStartedEventAttributes);
+  const taskStarted = events.find((e) => e.workflowTaskStartedEventAttributes);
+  const taskCompleted = events.find((e) => e.workflowTaskCompletedEventAttributes);
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEscalationStep');
+  if (!started || !taskStarted || !taskCompleted || !scheduled) return null;
+  const id = Number(scheduled.eventId);
+  const activityStarted = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === id);
+  const activityDone = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === id);
+  if (!activityStarted || !activityDone) return null;
+  return {
+    commandToStartedMs: msOf(started.eventTime) - commandWrittenAt,
+    firstTaskQueuedMs: msOf(taskStarted.eventTime) - msOf(started.eventTime),
+    firstTaskRunMs: msOf(taskCompleted.eventTime) - msOf(taskStarted.eventTime),
+    offeredActivityQueuedMs: msOf(activityStarted.eventTime) - msOf(scheduled.eventTime),
+    offeredActivityRunMs: msOf(activityDone.eventTime) - msOf(activityStarted.eventTime),
+    commandToOfferedDoneMs: msOf(activityDone.eventTime) - commandWrittenAt,
+  };
+}
+
+const START_HISTORY_SAMPLE = 250;
+
 // ---------------------------------------------------------------------------------------------------------
 // Main
 
@@ -694,6 +728,13 @@ async function main(): Promise<void> {
     );
     const batchSizes = batchRows.map((r) => Number(r.n));
     const perCommandMs = batchRows.slice(0, -1).map((r, i) => (Number(batchRows[i + 1]!.at) - Number(r.at) - 200) / Number(r.n)).filter((ms) => ms > 0);
+    // Histories of an even sample of the escalations (each a round trip to the dev server; kept out of the timings above).
+    const sampleRows = lagRows.filter((_, i, all) => all.length <= START_HISTORY_SAMPLE || i % Math.ceil(all.length / START_HISTORY_SAMPLE) === 0);
+    const starts: StartBreakdown[] = [];
+    await pool(sampleRows.length, 8, async (i) => {
+      const b = await startBreakdownOf(temporal, sampleRows[i]!.conversation_id, Number(sampleRows[i]!.created)).catch(() => null);
+      if (b) starts.push(b);
+    });
     const runningCount = await temporal.workflow
       .count(`WorkflowType = 'escalation' AND ExecutionStatus = 'Running'`)
       .then((c) => c.count, (error: Error) => `count failed: ${error.message}`);
@@ -725,6 +766,16 @@ async function main(): Promise<void> {
       dispatcherBatchSizes: batchSizes,
       dispatcherMsPerCommand: distribution(perCommandMs),
       dispatchLagMs: distribution(dispatchLag),
+      startBreakdown: {
+        n: starts.length,
+        of: sampleRows.length,
+        commandToStartedMs: distribution(starts.map((b) => b.commandToStartedMs)),
+        firstTaskQueuedMs: distribution(starts.map((b) => b.firstTaskQueuedMs)),
+        firstTaskRunMs: distribution(starts.map((b) => b.firstTaskRunMs)),
+        offeredActivityQueuedMs: distribution(starts.map((b) => b.offeredActivityQueuedMs)),
+        offeredActivityRunMs: distribution(starts.map((b) => b.offeredActivityRunMs)),
+        commandToOfferedDoneMs: distribution(starts.map((b) => b.commandToOfferedDoneMs)),
+      },
       commandToOfferedMs: distribution(commandToOffered),
       askReturnedToOfferedMs: distribution(askReturnToOffered),
       temporalRunningEscalations: runningCount,
@@ -752,8 +803,15 @@ async function main(): Promise<void> {
       `  dispatcher         ${open.dispatcherBatches} batches (${open.dispatcherBatchSizes.join(', ')}); ${open.offeredWhenAsksDone} offered when the last ask returned, then ${open.drainPerSecond} offered/s while the backlog drained`,
     );
     console.log(row('dispatcher time per command (batch mean)', open.dispatcherMsPerCommand));
+    console.log(`  where an escalation's start goes (histories of ${open.startBreakdown.n} of ${open.startBreakdown.of} sampled escalations):`);
+    console.log(row('command written → workflow started', open.startBreakdown.commandToStartedMs));
+    console.log(row('first workflow task queued', open.startBreakdown.firstTaskQueuedMs));
+    console.log(row('first workflow task running', open.startBreakdown.firstTaskRunMs));
+    console.log(row("'offered' activity queued", open.startBreakdown.offeredActivityQueuedMs));
+    console.log(row("'offered' activity running", open.startBreakdown.offeredActivityRunMs));
+    console.log(row("command written → 'offered' activity done", open.startBreakdown.commandToOfferedDoneMs));
     console.log(`  temporal           ${open.temporalRunningEscalations} escalation workflows running (visibility count); ${open.commandsPendingAfter} commands not dispatched; backlog peaked at ${open.maxPendingCommands}`);
-    console.log('  * dispatched_at is now() of the dispatcher\'s transaction, i.e. when its batch (up to 100) was picked up, not when each command reached Temporal');
+    console.log('  * dispatched_at is now() of the dispatcher\'s transaction, i.e. when its batch was picked up, not when each command reached Temporal');
     printTimeline(open.timeline, 'asks returned');
     printCpu('phase 1', open.cpu);
     if (!open.allRunning) anomalies.push(`phase 1: only ${offered} of ${openIds.length} escalations offered within ${options.runningTimeoutMs / 1000} s of the last ask`);
