@@ -12,7 +12,7 @@ import { ESCALATION_WORKFLOW, EscalationInput, claimSignal, escalationWorkflowId
 import type { Logger } from '../../shared/logger';
 import { PollingLoop } from '../../shared/polling-loop';
 import type { EscalationCommandKind } from './escalation-commands';
-import type { EscalationSettingsService } from './escalation-settings.service';
+import type { EscalationSettingsService, EscalationSla } from './escalation-settings.service';
 
 interface CommandRow {
   id: string;
@@ -62,6 +62,11 @@ export class EscalationDispatcher {
       );
       if (rows.length === 0) return 0;
       const client = await this.temporal();
+      const slas = new Map<string, Promise<EscalationSla>>();
+      const slaOf = (workspaceId: string) => {
+        if (!slas.has(workspaceId)) slas.set(workspaceId, this.settings.get(workspaceId));
+        return slas.get(workspaceId)!;
+      };
       // Order matters within a conversation, not across: conversations go out in parallel, each in order.
       const byConversation = new Map<string, CommandRow[]>();
       for (const row of rows) byConversation.set(row.conversation_id, [...(byConversation.get(row.conversation_id) ?? []), row]);
@@ -71,7 +76,7 @@ export class EscalationDispatcher {
       const sendQueue = async (queue: CommandRow[]) => {
         for (const row of queue) {
           try {
-            await this.send(client, row);
+            await this.send(client, row, slaOf);
             sent.push(row.id);
           } catch (error) {
             firstError ??= error;
@@ -89,11 +94,11 @@ export class EscalationDispatcher {
     });
   }
 
-  private async send(client: Client, row: CommandRow): Promise<void> {
+  private async send(client: Client, row: CommandRow, slaOf: (workspaceId: string) => Promise<EscalationSla>): Promise<void> {
     const workflowId = escalationWorkflowId(row.conversation_id);
     const commandId = `cmd-${row.id}`;
     if (row.kind === 'hand_off') {
-      const input: EscalationInput = { workspaceId: row.workspace_id, conversationId: row.conversation_id, sla: await this.settings.get(row.workspace_id) };
+      const input: EscalationInput = { workspaceId: row.workspace_id, conversationId: row.conversation_id, sla: await slaOf(row.workspace_id) };
       await client.workflow.signalWithStart(ESCALATION_WORKFLOW, {
         workflowId,
         taskQueue: this.taskQueue,

@@ -1,12 +1,8 @@
 /** A workspace's escalation SLAs: first response, resolution, reminder lead time, reopen window. */
 import type { DataSource } from 'typeorm';
+import type { EscalationSla } from '../../../workflows/escalation-contract';
 
-export interface EscalationSla {
-  firstResponseMs: number;
-  resolutionMs: number;
-  reminderBeforeMs: number;
-  reopenWindowMs: number;
-}
+export type { EscalationSla };
 
 export class EscalationSettingsService {
   constructor(
