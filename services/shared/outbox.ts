@@ -45,16 +45,19 @@ export interface DomainEvent {
 /** Call inside the transaction that makes the change. */
 export async function recordEvents(tx: EntityManager, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.getRepository(OutboxEventEntity).insert(
-    events.map((event) => ({
-      id: randomUUID(),
-      workspaceId: event.workspaceId,
-      type: event.type,
-      occurredAt: event.occurredAt ?? new Date(),
-      payload: event.payload,
-      correlationId: currentRequestId() ?? '',
-      publishedAt: null,
-    })) as never,
+  // The service's own schema, from the entity registered on its DataSource.
+  const table = tx.connection.getMetadata(OutboxEventEntity).tablePath;
+  await tx.query(
+    `INSERT INTO ${table} (id, workspace_id, type, occurred_at, payload, correlation_id)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])`,
+    [
+      events.map(() => randomUUID()),
+      events.map((event) => event.workspaceId),
+      events.map((event) => event.type),
+      events.map((event) => (event.occurredAt ?? new Date()).toISOString()),
+      events.map((event) => JSON.stringify(event.payload)),
+      events.map(() => currentRequestId() ?? ''),
+    ],
   );
 }
 
