@@ -12,7 +12,7 @@ export function startConversation(config: ConversationConfig, host?: string) {
     {
       name: 'conversation',
       openDatabase: openConversationDatabase,
-      createServices: (db, logger) => createConversationServices(db, config, logger),
+      createServices: (db, logger, metrics) => createConversationServices(db, config, logger, metrics.registry),
       buildSchema: buildConversationSchema,
       createContext: createRequestContext,
       startBackground: (services) => {

@@ -3,7 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildFederatedSchema } from '../shared/federation';
 import { InternalGraphQLClient } from '../shared/internal-client';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger';
+import { AnswerMetrics } from './conversation/answer-metrics';
 import { workspaceStubReference } from '../shared/workspace-reference';
 import { createAnswerer } from './answering/create-answerer';
 import { AccountContextClient } from './clients/account-context';
@@ -37,7 +39,7 @@ export interface ConversationServices {
   temporal: { close(): Promise<void> } | null;
 }
 
-export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger): ConversationServices {
+export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger, registry?: Registry): ConversationServices {
   const knowledge = new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET));
   const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET));
   const conversations = new ConversationService(db, accountContext);
@@ -45,7 +47,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
     maxQuestionBytes: config.MAX_QUESTION_BYTES,
     repeatContactWindowHours: config.REPEAT_CONTACT_WINDOW_HOURS,
-  }, logger);
+  }, logger, new AnswerMetrics(registry));
   const escalationSettings = new EscalationSettingsService(db, {
     firstResponseMs: config.ESCALATION_FIRST_RESPONSE_MS,
     resolutionMs: config.ESCALATION_RESOLUTION_MS,

@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { hmacSecrets } from './config';
 import type { ReadinessCheck } from './http-server';
 import { Logger, createLogger } from './logger';
-import { createMetrics } from './metrics';
+import { ProcessMetrics, createMetrics } from './metrics';
 import type { RequestContext } from './request-context';
 import type { SubgraphContext } from './subgraph-context';
 import { startSubgraph } from './subgraph-server';
@@ -24,7 +24,7 @@ export interface PostgresSubgraphConfig {
 export interface PostgresSubgraphParts<S, C extends SubgraphContext> {
   name: string;
   openDatabase: (url: string) => Promise<DataSource>;
-  createServices: (db: DataSource, logger: Logger) => S;
+  createServices: (db: DataSource, logger: Logger, metrics: ProcessMetrics) => S;
   buildSchema: (services: S) => Promise<GraphQLSchema>;
   createContext: (db: DataSource, auth: RequestContext, services: S) => C;
   readiness?: (services: S) => ReadinessCheck[];
@@ -48,7 +48,7 @@ export async function startPostgresSubgraph<S, C extends SubgraphContext>(
   const logger = createLogger(parts.name, config.LOG_LEVEL);
   const metrics = createMetrics(parts.name);
   const db = await parts.openDatabase(config.DATABASE_URL);
-  const services = parts.createServices(db, logger);
+  const services = parts.createServices(db, logger, metrics);
   const schema = await parts.buildSchema(services);
   const server = await startSubgraph(
     {

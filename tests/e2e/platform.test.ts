@@ -115,6 +115,21 @@ describe('one request through the gateway', () => {
   });
 });
 
+describe('operations endpoints', () => {
+  it('every process answers /health and /ready, and exports Prometheus metrics including answer decisions', async () => {
+    for (const [name, url] of Object.entries(env.stack.urls)) {
+      const base = new URL('/', url);
+      expect({ name, health: (await fetch(new URL('/health', base))).status, ready: (await fetch(new URL('/ready', base))).status }).toEqual({ name, health: 200, ready: 200 });
+    }
+    const metrics = await (await fetch(new URL('/metrics', env.stack.urls.conversation))).text();
+    expect(metrics).toMatch(/loopdesk_answer_decisions_total\{decision="answered",reason="",service="conversation"\} [1-9]/);
+    expect(metrics).toContain('loopdesk_ask_duration_seconds_bucket');
+    expect(metrics).toContain('loopdesk_graphql_request_duration_seconds_bucket');
+    const insights = await (await fetch(new URL('/metrics', env.stack.urls.insights))).text();
+    expect(insights).toContain('loopdesk_relay_lag_seconds');
+  });
+});
+
 describe('authentication at the gateway', () => {
   const query = '{ workspace { id name } }';
 

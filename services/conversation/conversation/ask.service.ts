@@ -12,6 +12,7 @@ import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient, AskerContext } from '../clients/account-context';
 import type { KnowledgeClient, Retrieval } from '../clients/knowledge';
 import type { Answerer, WrittenAnswer } from '../answering/answerer';
+import type { AnswerMetrics } from './answer-metrics';
 import { Decision, decide } from './answer-policy';
 import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
@@ -60,6 +61,7 @@ export class AskService {
     private readonly outcomes: OutcomeReporter,
     private readonly settings: AskSettings,
     private readonly logger: Logger,
+    private readonly metrics: AnswerMetrics,
   ) {}
 
   validateQuestion(text: string): string {
@@ -139,6 +141,7 @@ export class AskService {
       return { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs };
     });
 
+    this.metrics.record(result.decision, result.handOffReason, result.latencyMs);
     if (answered) await this.outcomes.report(caller.workspaceId, result.message, 'shown');
     if (!existing && customerId) await this.countRepeatContact(caller.workspaceId, customerId, result.conversation.id, text);
     return result;

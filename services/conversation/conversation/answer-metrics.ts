@@ -1,0 +1,30 @@
+/** Prometheus figures about answers: how many were answered or handed off (and why), and how long asking took. */
+import { Counter, Histogram, Registry } from 'prom-client';
+
+export class AnswerMetrics {
+  readonly decisions: Counter<'decision' | 'reason'>;
+  readonly askLatency: Histogram<'decision'>;
+
+  /** Without a registry (schema generation) the metrics are kept but exported nowhere. */
+  constructor(registry?: Registry) {
+    const registers = registry ? [registry] : [];
+    this.decisions = new Counter({
+      name: 'loopdesk_answer_decisions_total',
+      help: 'AI turns by decision (answered, handed_off) and hand-off reason',
+      labelNames: ['decision', 'reason'] as const,
+      registers,
+    });
+    this.askLatency = new Histogram({
+      name: 'loopdesk_ask_duration_seconds',
+      help: 'Time to answer or hand off a question, inside the conversation service',
+      labelNames: ['decision'] as const,
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+      registers,
+    });
+  }
+
+  record(decision: string, reason: string | null, latencyMs: number): void {
+    this.decisions.inc({ decision, reason: reason ?? '' });
+    this.askLatency.observe({ decision }, latencyMs / 1000);
+  }
+}
