@@ -4,21 +4,23 @@ import type { Warehouse } from '../../analytics/warehouse-client';
 import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
 import { ActivityService } from './activity/activity.service';
+import { LearningCurveService } from './learning/learning-curve.service';
 import { SupportMetricsService } from './metrics/support-metrics.service';
 import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
 
 export interface InsightsServices {
   activity: ActivityService;
   supportMetrics: SupportMetricsService;
+  learning: LearningCurveService;
 }
 
 export function createInsightsServices(warehouse: Warehouse): InsightsServices {
-  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse) };
+  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse), learning: new LearningCurveService(warehouse) };
 }
 
 export function buildInsightsSchema(services: InsightsServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics)],
+    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning)],
     orphanedTypes: [Workspace],
     referenceResolvers: { Workspace: insightsWorkspaceReference },
   });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { LearningCurveService } from '../../services/insights/learning/learning-curve.service';
 import { Bucket, SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 
@@ -43,11 +44,23 @@ const fixture: InteractionEvent[] = [
   event('question_asked', '2026-03-04T08:00:00Z', { conversationId: D, topic: 'billing', plan: 'pro' }),
   answerD,
   event('answer_rated', '2026-03-04T08:05:00Z', { conversationId: D, topic: 'billing', rating: -1 }),
+  // What the AI learned: week of 2 March — two corrections, one published learned answer and one waiting for
+  // review, one new phrasing, one topic opened; week of 9 March — one topic closed, one approval.
+  event('answer_corrected', '2026-03-03T11:00:00Z', { conversationId: B, topic: 'login' }),
+  event('answer_corrected', '2026-03-03T11:10:00Z', { conversationId: C, topic: 'billing' }),
+  event('learned_answer_created', '2026-03-03T11:00:01Z', { topic: 'login', payload: { status: 'published' } }),
+  event('learned_answer_created', '2026-03-03T11:10:01Z', { topic: 'billing', payload: { status: 'pending_review' } }),
+  event('question_variant_added', '2026-03-04T12:00:00Z', { topic: 'login' }),
+  event('threshold_moved', '2026-03-05T12:00:00Z', { topic: 'login', payload: { topic: 'login', before: 0.2, after: 0.12 } }),
+  event('threshold_moved', '2026-03-10T12:00:00Z', { topic: 'billing', payload: { topic: 'billing', before: 0.2, after: 1.01 } }),
+  event('learned_answer_published', '2026-03-10T13:00:00Z', { topic: 'billing' }),
+  event('outcome_repeat_contact', '2026-03-04T09:00:00Z', { topic: 'billing' }),
   // Another workspace, same days: never counted.
   { ...event('question_asked', '2026-03-03T09:00:00Z', { conversationId: randomUUID() }), workspaceId: randomUUID() },
 ];
 
 const range = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-08T00:00:00Z') };
+const twoWeeks = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-15T00:00:00Z') };
 const pick = (b: Bucket) => ({
   start: b.start,
   questions: b.questions,
@@ -118,5 +131,27 @@ describe('support figures', () => {
 
   it('refuses a range that ends before it starts', async () => {
     await expect(sut.metrics(workspaceId, { from: range.to, to: range.from, granularity: 'day', timeZone: 'UTC' })).rejects.toThrow(/from must be before to/);
+  });
+});
+
+describe('the learning curve and friction points', () => {
+  it('counts what the AI learned per week', async () => {
+    const curve = await new LearningCurveService(warehouse).curve(workspaceId, { ...twoWeeks, granularity: 'week', timeZone: 'Europe/Paris' });
+    expect(curve).toEqual([
+      // Week of 2 March: 2 answered (A, D) of 4 decisions.
+      { start: '2026-03-02', correctionsAbsorbed: 2, learnedAnswersPublished: 1, phrasingsLearned: 1, topicsOpened: 1, topicsClosed: 0, automationRate: 0.5 },
+      { start: '2026-03-09', correctionsAbsorbed: 0, learnedAnswersPublished: 1, phrasingsLearned: 0, topicsOpened: 0, topicsClosed: 1, automationRate: null },
+    ]);
+  });
+
+  it('ranks topics by plan and page by repeat contacts, down-ratings and hand-offs', async () => {
+    const points = await new LearningCurveService(warehouse).friction(workspaceId, twoWeeks.from, twoWeeks.to, 10);
+    // billing (no plan on ratings, escalations and outcomes): repeat contact 1 + down-rating 1 (D) + escalation 1 (A) = 3;
+    // billing/pro: hand-off of C = 1; login/free: hand-off of B = 1.
+    expect(points).toEqual([
+      { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 1, handOffs: 1 },
+      { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1 },
+      { topic: 'login', plan: 'free', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1 },
+    ]);
   });
 });

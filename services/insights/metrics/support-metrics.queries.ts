@@ -25,7 +25,7 @@ export const SUPPORT_METRICS_SQL = `
     uniqExactIf(event_id, event_type = 'answer_rated' AND rating < 0) AS ratedDown,
     uniqExactIf(conversation_id, event_type = 'question_asked') AS conversations
   FROM {database:Identifier}.interaction_events
-  WHERE ${FILTERS}
+  WHERE event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated') AND ${FILTERS}
   GROUP BY bucket
   ORDER BY bucket`;
 

@@ -1,5 +1,7 @@
 /** Fields insights adds to Workspace. */
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { LearningCurveService } from '../learning/learning-curve.service';
+import { FrictionPoint, InsightRangeInput, LearningCurveBucket } from '../learning/learning-curve.types';
 import { SupportMetricsService } from '../metrics/support-metrics.service';
 import { Granularity, SupportMetrics, SupportMetricsInput } from '../metrics/support-metrics.types';
 import { forbidden } from '../../shared/errors';
@@ -13,7 +15,23 @@ export class WorkspaceInsightsResolver {
   constructor(
     private readonly activityService: ActivityService,
     private readonly supportMetrics: SupportMetricsService,
+    private readonly learning: LearningCurveService,
   ) {}
+
+  @Authorized('analyst')
+  @Directive('@requires(fields: "timeZone")')
+  @FieldResolver(() => [LearningCurveBucket], { description: 'Corrections absorbed, answers learned, topics opened, automation, per bucket' })
+  async learningCurve(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => InsightRangeInput) input: InsightRangeInput): Promise<LearningCurveBucket[]> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Insights of another workspace are not visible');
+    return this.learning.curve(workspace.id, { from: input.from, to: input.to, granularity: input.granularity ?? Granularity.WEEK, timeZone: workspace.timeZone || 'UTC' });
+  }
+
+  @Authorized('analyst')
+  @FieldResolver(() => [FrictionPoint], { description: 'Topics by plan and page with the most repeat contacts, down-ratings and hand-offs' })
+  async frictionPoints(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => InsightRangeInput) input: InsightRangeInput): Promise<FrictionPoint[]> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Insights of another workspace are not visible');
+    return this.learning.friction(workspace.id, input.from, input.to, input.first ?? 20);
+  }
 
   @Authorized('analyst')
   @Directive('@requires(fields: "timeZone")')

@@ -1,0 +1,90 @@
+/** The learning curve and the friction points, from the warehouse. */
+import type { Warehouse } from '../../../analytics/warehouse-client';
+import { badInput } from '../../shared/errors';
+import type { Granularity } from '../metrics/support-metrics.service';
+import { FRICTION_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
+
+export interface LearningBucket {
+  start: string;
+  correctionsAbsorbed: number;
+  learnedAnswersPublished: number;
+  phrasingsLearned: number;
+  topicsOpened: number;
+  topicsClosed: number;
+  automationRate: number | null;
+}
+
+export interface FrictionPoint {
+  topic: string;
+  plan: string;
+  page: string;
+  repeatContacts: number;
+  downRatings: number;
+  handOffs: number;
+}
+
+export interface RangeQuery {
+  from: Date;
+  to: Date;
+  granularity: Granularity;
+  timeZone: string;
+}
+
+const toClickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
+
+function checkRange(from: Date, to: Date): void {
+  if (!(from < to)) throw badInput('from must be before to');
+  if (to.getTime() - from.getTime() > 731 * 86_400_000) throw badInput('A range may span at most 731 days');
+}
+
+export class LearningCurveService {
+  constructor(private readonly warehouse: Warehouse) {}
+
+  async curve(workspaceId: string, query: RangeQuery): Promise<LearningBucket[]> {
+    checkRange(query.from, query.to);
+    const result = await this.warehouse.client.query({
+      query: LEARNING_CURVE_SQL,
+      query_params: {
+        database: this.warehouse.database,
+        workspaceId,
+        from: toClickHouseTime(query.from),
+        to: toClickHouseTime(query.to),
+        granularity: query.granularity,
+        timeZone: query.timeZone,
+      },
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<Record<string, string | number>>();
+    return rows.map((row) => {
+      const answered = Number(row.answered);
+      const decided = answered + Number(row.handedOff);
+      return {
+        start: String(row.bucket),
+        correctionsAbsorbed: Number(row.correctionsAbsorbed),
+        learnedAnswersPublished: Number(row.learnedAnswersPublished),
+        phrasingsLearned: Number(row.phrasingsLearned),
+        topicsOpened: Number(row.topicsOpened),
+        topicsClosed: Number(row.topicsClosed),
+        automationRate: decided > 0 ? answered / decided : null,
+      };
+    });
+  }
+
+  async friction(workspaceId: string, from: Date, to: Date, limit: number): Promise<FrictionPoint[]> {
+    checkRange(from, to);
+    const result = await this.warehouse.client.query({
+      query: FRICTION_SQL,
+      query_params: { database: this.warehouse.database, workspaceId, from: toClickHouseTime(from), to: toClickHouseTime(to), limit },
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<Record<string, string | number>>();
+    return rows.map((row) => ({
+      topic: String(row.topic),
+      plan: String(row.plan),
+      page: String(row.page),
+      repeatContacts: Number(row.repeatContacts),
+      downRatings: Number(row.downRatings),
+      handOffs: Number(row.handOffs),
+    }));
+  }
+}

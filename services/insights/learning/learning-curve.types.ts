@@ -1,0 +1,71 @@
+import { IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Granularity } from '../metrics/support-metrics.types';
+
+@ObjectType({ description: 'What the AI learned in one time bucket' })
+export class LearningCurveBucket {
+  @Field({ description: 'First day of the bucket, YYYY-MM-DD, in the workspace time zone' })
+  start!: string;
+
+  @Field(() => Int, { description: 'Agent corrections taken in' })
+  correctionsAbsorbed!: number;
+
+  @Field(() => Int, { description: 'Learned answers that started being served' })
+  learnedAnswersPublished!: number;
+
+  @Field(() => Int, { description: 'New phrasings of known answers' })
+  phrasingsLearned!: number;
+
+  @Field(() => Int, { description: 'Topic threshold moves towards answering alone' })
+  topicsOpened!: number;
+
+  @Field(() => Int, { description: 'Topic threshold moves towards handing off' })
+  topicsClosed!: number;
+
+  @Field(() => Float, { nullable: true })
+  automationRate!: number | null;
+}
+
+@ObjectType({ description: 'A topic, plan and page where customers were not helped' })
+export class FrictionPoint {
+  @Field()
+  topic!: string;
+
+  @Field()
+  plan!: string;
+
+  @Field()
+  page!: string;
+
+  @Field(() => Int)
+  repeatContacts!: number;
+
+  @Field(() => Int)
+  downRatings!: number;
+
+  @Field(() => Int, { description: 'Hand-offs by the AI and customers asking for a person' })
+  handOffs!: number;
+}
+
+@InputType()
+export class InsightRangeInput {
+  @Field()
+  @IsDate()
+  from!: Date;
+
+  @Field()
+  @IsDate()
+  to!: Date;
+
+  @Field(() => Granularity, { nullable: true, description: 'Default WEEK' })
+  @IsOptional()
+  @IsIn(Object.values(Granularity))
+  granularity?: Granularity;
+
+  @Field(() => Int, { nullable: true, description: 'For ranked lists; default 20' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  first?: number;
+}
