@@ -1,6 +1,17 @@
 import { ArrayMaxSize, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
+/** An optional list of short labels (tags, plans, segments): at most 50, each 1–100 characters. */
+function LabelList(description?: string): PropertyDecorator {
+  return (target, property) => {
+    Field(() => [String], { nullable: true, description })(target, property);
+    IsOptional()(target, property);
+    ArrayMaxSize(50)(target, property);
+    IsString({ each: true })(target, property);
+    Length(1, 100, { each: true })(target, property);
+  };
+}
+
 export enum KnowledgeItemKind {
   ARTICLE = 'article',
   LEARNED_ANSWER = 'learned_answer',
@@ -143,25 +154,13 @@ export class CreateArticleInput {
   @MaxLength(100)
   topic?: string;
 
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @LabelList()
   tags?: string[];
 
-  @Field(() => [String], { nullable: true, description: 'Plans the article is for; omit or empty for every plan' })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @LabelList('Plans the article is for; omit or empty for every plan')
   audiencePlans?: string[];
 
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @LabelList()
   audienceSegments?: string[];
 
   @Field({ nullable: true, description: 'Stable key for re-imports (e.g. a slug); unique per workspace' })
@@ -194,25 +193,13 @@ export class UpdateArticleInput {
   @MaxLength(100)
   topic?: string;
 
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @LabelList()
   tags?: string[];
 
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @LabelList()
   audiencePlans?: string[];
 
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
+  @LabelList()
   audienceSegments?: string[];
 }
 
