@@ -18,6 +18,7 @@ import { ConversationResolver, conversationReference } from './conversation/conv
 import { ConversationService } from './conversation/conversation.service';
 import { CustomerSignalsService } from './conversation/customer-signals.service';
 import { OutcomeReporter } from './conversation/outcome-reporter';
+import { registerBacklogMetrics } from './escalation/backlog-metrics';
 import { EscalationClient } from './escalation/escalation-client';
 import { EscalationDispatcher } from './escalation/escalation-dispatcher';
 import { EscalationResolver } from './escalation/escalation.resolver';
@@ -43,6 +44,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   const knowledge = new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET));
   const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET));
   const conversations = new ConversationService(db, accountContext);
+  if (registry) registerBacklogMetrics(db, registry);
   const outcomes = new OutcomeReporter(db, knowledge, logger);
   const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
     maxQuestionBytes: config.MAX_QUESTION_BYTES,

@@ -124,6 +124,8 @@ describe('operations endpoints', () => {
     const metrics = await (await fetch(new URL('/metrics', env.stack.urls.conversation))).text();
     expect(metrics).toMatch(/loopdesk_answer_decisions_total\{decision="answered",reason="",service="conversation"\} [1-9]/);
     expect(metrics).toContain('loopdesk_ask_duration_seconds_bucket');
+    expect(metrics).toMatch(/loopdesk_handoff_backlog\{service="conversation"\} [1-9]/);
+    expect(metrics).toContain('loopdesk_escalation_commands_pending');
     expect(metrics).toContain('loopdesk_graphql_request_duration_seconds_bucket');
     const insights = await (await fetch(new URL('/metrics', env.stack.urls.insights))).text();
     expect(insights).toContain('loopdesk_relay_lag_seconds');
