@@ -439,10 +439,20 @@ interface ExplainSummary {
   plan: string;
 }
 
+/**
+ * The retrieval query's parameters as an anonymous asker's ask binds them: $1 workspace, $2 question, $3 plan
+ * ('' = unknown), $4 per-kind candidate limit, $5 segments. Only as many as the query uses are bound, so the
+ * benchmark keeps working while the query gains or loses parameters.
+ */
+function retrievalParameters(workspaceId: string, question: string): unknown[] {
+  const used = Math.max(0, ...[...RETRIEVE_CANDIDATES_SQL.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  return [workspaceId, question, '', 30, []].slice(0, used);
+}
+
 async function explainRetrieval(db: Client, workspaceId: string, questions: Question[]): Promise<ExplainSummary[]> {
   const results: ExplainSummary[] = [];
   for (const question of questions) {
-    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${RETRIEVE_CANDIDATES_SQL}`, [workspaceId, question.text, '', 30]);
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${RETRIEVE_CANDIDATES_SQL}`, retrievalParameters(workspaceId, question.text));
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     results.push({
       question: question.text,
