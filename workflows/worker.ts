@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     KNOWLEDGE_URL: peerUrlsEnv.KNOWLEDGE_URL,
     ACCOUNT_CONTEXT_URL: peerUrlsEnv.ACCOUNT_CONTEXT_URL,
     WEEKLY_REPORT_RECONCILE_MS: z.coerce.number().int().min(1_000).default(300_000),
+    /** Loopback port for the Temporal SDK's own Prometheus exporter, merged into /metrics; 0 turns it off. */
+    WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     /** Test aid for crash tests; 0 in production. */
     WORKER_PAUSE_BEFORE_DELIVERY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   });
@@ -99,7 +101,13 @@ async function main(): Promise<void> {
   Runtime.install({
     logger: temporalLogger(logger),
     shutdownSignals: [],
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      // Workflow-task and activity latencies, schedule-to-start, slots: the SDK's own metrics, in seconds.
+      ...(config.WORKER_SDK_METRICS_PORT > 0
+        ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.WORKER_SDK_METRICS_PORT}`, countersTotalSuffix: true, useSecondsForDurations: true } } }
+        : {}),
+    },
   });
   const metrics = createMetrics('worker');
 
@@ -107,6 +115,10 @@ async function main(): Promise<void> {
   const shell = createHttpShell({
     logger,
     metrics,
+    extraMetrics:
+      config.WORKER_SDK_METRICS_PORT > 0
+        ? async () => (await fetch(`http://127.0.0.1:${config.WORKER_SDK_METRICS_PORT}/metrics`, { signal: AbortSignal.timeout(2_000) })).text()
+        : undefined,
     readiness: [
       {
         name: 'temporal-worker',

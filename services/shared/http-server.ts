@@ -21,7 +21,15 @@ export interface HttpShell {
   close(): Promise<void>;
 }
 
-export function createHttpShell(options: { logger: Logger; metrics: ProcessMetrics; readiness: ReadinessCheck[] }): HttpShell {
+export interface HttpShellOptions {
+  logger: Logger;
+  metrics: ProcessMetrics;
+  readiness: ReadinessCheck[];
+  /** More Prometheus text to serve on /metrics (e.g. an SDK's own exporter), appended to the process's. */
+  extraMetrics?: () => Promise<string>;
+}
+
+export function createHttpShell(options: HttpShellOptions): HttpShell {
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);
@@ -55,7 +63,9 @@ export function createHttpShell(options: { logger: Logger; metrics: ProcessMetri
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', options.metrics.registry.contentType);
-    res.send(await options.metrics.registry.metrics());
+    const own = await options.metrics.registry.metrics();
+    const extra = options.extraMetrics ? await options.extraMetrics().catch(() => '') : '';
+    res.send(extra ? `${own}\n${extra}` : own);
   });
 
   return {

@@ -1,6 +1,8 @@
 /**
  * The platform end to end: real processes, real Postgres, Temporal dev server, chDB, through the gateway.
  */
+import { freePort } from '../../deploy/local/free-port';
+import { SDK_METRICS_IN_DASHBOARDS } from '../../workflows/worker-metrics';
 import { CONTEXT_HEADER, signContext } from '../../services/shared/request-context';
 import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
@@ -24,7 +26,7 @@ const ASK = `mutation Ask($input: AskInput!) {
 }`;
 
 beforeAll(async () => {
-  env = await startTestStack();
+  env = await startTestStack({ WORKER_SDK_METRICS_PORT: String(await freePort()) });
   for (const role of ['agent', 'analyst', 'widget'] as const) {
     const created = dataOf(
       await gw('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { role } } }', { input: { role: role.toUpperCase(), label: `${role} key` } }, env.adminKey),
@@ -129,6 +131,15 @@ describe('operations endpoints', () => {
     expect(metrics).toContain('loopdesk_graphql_request_duration_seconds_bucket');
     const insights = await (await fetch(new URL('/metrics', env.stack.urls.insights))).text();
     expect(insights).toContain('loopdesk_relay_lag_seconds');
+    // The worker serves the Temporal SDK's own metrics (workflow-task latency and more) on the same endpoint.
+    // The hand-off above started an escalation; its first workflow task shows up in the SDK's latency histogram.
+    let worker = '';
+    for (let attempt = 0; attempt < 50 && !worker.includes('temporal_workflow_task_execution_latency_bucket'); attempt++) {
+      worker = await (await fetch(new URL('/metrics', env.stack.urls.worker))).text();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(worker).toContain('process_resident_memory_bytes');
+    for (const name of SDK_METRICS_IN_DASHBOARDS) expect(worker).toContain(`${name}_bucket`);
   });
 });
 

@@ -4,6 +4,7 @@
  * probes and health paths match the processes; the image's entrypoint names map to real entry points; and
  * every metric the dashboard and alerts query is one the code exports (or a prom-client default metric).
  */
+import { SDK_METRICS_IN_DASHBOARDS } from '../../workflows/worker-metrics';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -405,7 +406,7 @@ describe('observability', () => {
   const metricNames = (expr: string): string[] => {
     const names = new Set<string>();
     for (const [, name] of expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)) names.add(name);
-    for (const [name] of expr.matchAll(/\b(?:loopdesk|process|nodejs)_[a-z0-9_]+\b/g)) names.add(name);
+    for (const [name] of expr.matchAll(/\b(?:loopdesk|process|nodejs|temporal)_[a-z0-9_]+\b/g)) names.add(name);
     return [...names];
   };
 
@@ -416,7 +417,9 @@ describe('observability', () => {
   test('every metric in the dashboard and the alerts is exported by the code or is a prom-client default', async () => {
     const defaults = await defaultMetrics();
     expect(defaults).toContain('process_resident_memory_bytes');
-    const exported = (name: string) => codeMetrics.has(name) || defaults.has(name) || codeMetrics.has(name.replace(/_(bucket|sum|count)$/, ''));
+    const sdk = new Set<string>(SDK_METRICS_IN_DASHBOARDS);
+    const base = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+    const exported = (name: string) => codeMetrics.has(name) || defaults.has(name) || codeMetrics.has(base(name)) || sdk.has(base(name));
     const all = expressions();
     expect(all.length).toBeGreaterThan(5);
     const unknown: string[] = [];
