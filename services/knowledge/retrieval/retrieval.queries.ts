@@ -13,12 +13,13 @@ const QUESTION_QUERY = `
   q AS (
     SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query
       FROM (
-        SELECT t.lexeme, coalesce(s.passages, 0) AS df, row_number() OVER (ORDER BY coalesce(s.passages, 0), t.lexeme) AS rarity
+        -- Only terms some passage contains compete for "rarest": a word no passage has would match nothing.
+        SELECT t.lexeme, s.passages AS df, row_number() OVER (ORDER BY s.passages, t.lexeme) AS rarity
           FROM (SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme) t
-          LEFT JOIN knowledge.lexeme_stats s ON s.workspace_id = $1 AND s.lexeme = t.lexeme
+          JOIN knowledge.lexeme_stats s ON s.workspace_id = $1 AND s.lexeme = t.lexeme AND s.passages > 0
       ) terms
       LEFT JOIN knowledge.passage_totals total ON total.workspace_id = $1
-     WHERE terms.df > 0 AND (terms.df <= greatest(50, coalesce(total.passages, 0) * 0.05) OR terms.rarity <= 2)
+     WHERE terms.df <= greatest(50, coalesce(total.passages, 0) * 0.05) OR terms.rarity <= 2
   ),
   -- Learned questions are short and few next to passages: every term of the question counts for them.
   q_all AS (
@@ -39,8 +40,9 @@ export const RETRIEVE_CANDIDATES_SQL = `
      LIMIT ${MAX_PASSAGES_RANKED}
   ),
   ranked_passages AS (
-    SELECT m.item_id, m.id AS passage_id, m.text, ts_rank_cd(m.search_vector, q.query, 1 | 32) AS text_rank
-      FROM matching_passages m CROSS JOIN q
+    -- Rare terms choose the passages; every term of the question ranks them, so scores keep their scale.
+    SELECT m.item_id, m.id AS passage_id, m.text, ts_rank_cd(m.search_vector, q_all.query, 1 | 32) AS text_rank
+      FROM matching_passages m CROSS JOIN q_all
      ORDER BY text_rank DESC
      LIMIT $4
   ),
