@@ -4,6 +4,7 @@ import type { Warehouse } from '../../analytics/warehouse-client';
 import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
 import { ActivityService } from './activity/activity.service';
+import { StaleContentService } from './content/stale-content.service';
 import { LearningCurveService } from './learning/learning-curve.service';
 import { SupportMetricsService } from './metrics/support-metrics.service';
 import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
@@ -12,15 +13,16 @@ export interface InsightsServices {
   activity: ActivityService;
   supportMetrics: SupportMetricsService;
   learning: LearningCurveService;
+  content: StaleContentService;
 }
 
 export function createInsightsServices(warehouse: Warehouse): InsightsServices {
-  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse), learning: new LearningCurveService(warehouse) };
+  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse), learning: new LearningCurveService(warehouse), content: new StaleContentService(warehouse) };
 }
 
 export function buildInsightsSchema(services: InsightsServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning)],
+    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning, services.content)],
     orphanedTypes: [Workspace],
     referenceResolvers: { Workspace: insightsWorkspaceReference },
   });

@@ -109,6 +109,13 @@ describe('one request through the gateway', () => {
     expect(codeOf(await gw(query, { input: { from, to } }, keys.agent))).toBe('FORBIDDEN');
   });
 
+  it('reports stale content through the gateway, resolving the cited items in knowledge', async () => {
+    const report = dataOf(await gw('{ workspace { staleContent(input: { uncitedDays: 30 }) { stillServed { timesServed knowledgeItem { title } } uncited { knowledgeItem { title } } } } }', {}, keys.analyst))
+      .workspace.staleContent;
+    // Nothing here was flagged stale, and the only article was published and cited minutes ago.
+    expect(report).toEqual({ stillServed: [], uncited: [] });
+  });
+
   it('hands off a question nothing in the knowledge base answers', async () => {
     const result = dataOf(await gw(ASK, { input: { text: 'Can I pay the invoice in Swiss francs by cheque?' } }, keys.widget, token));
     expect(result.ask.decision).toBe('HANDED_OFF');

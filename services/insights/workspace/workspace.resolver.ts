@@ -1,5 +1,7 @@
 /** Fields insights adds to Workspace. */
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { StaleContentService } from '../content/stale-content.service';
+import { StaleContentInput, StaleContentReport } from '../content/stale-content.types';
 import { LearningCurveService } from '../learning/learning-curve.service';
 import { FrictionPoint, InsightRangeInput, LearningCurveBucket } from '../learning/learning-curve.types';
 import { SupportMetricsService } from '../metrics/support-metrics.service';
@@ -16,7 +18,27 @@ export class WorkspaceInsightsResolver {
     private readonly activityService: ActivityService,
     private readonly supportMetrics: SupportMetricsService,
     private readonly learning: LearningCurveService,
+    private readonly content: StaleContentService,
   ) {}
+
+  @Authorized('analyst')
+  @FieldResolver(() => StaleContentReport, { description: 'Stale items still being served, and items nobody has cited lately' })
+  async staleContent(
+    @Root() workspace: Workspace,
+    @Ctx() ctx: SubgraphContext,
+    @Arg('input', () => StaleContentInput, { nullable: true }) input?: StaleContentInput,
+  ): Promise<StaleContentReport> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Insights of another workspace are not visible');
+    const first = input?.first ?? 50;
+    const [stillServed, uncited] = await Promise.all([
+      this.content.staleStillServed(workspace.id, first),
+      this.content.uncited(workspace.id, input?.uncitedDays ?? 90, new Date(), first),
+    ]);
+    return {
+      stillServed: stillServed.map(({ knowledgeItemId, ...row }) => ({ ...row, knowledgeItem: { id: knowledgeItemId } })),
+      uncited: uncited.map(({ knowledgeItemId, ...row }) => ({ ...row, knowledgeItem: { id: knowledgeItemId } })),
+    };
+  }
 
   @Authorized('analyst')
   @Directive('@requires(fields: "timeZone")')

@@ -1,0 +1,66 @@
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
+/** Owned by knowledge; insights only references it. */
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType()
+export class KnowledgeItem {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType({ description: 'An item a product change flagged as stale that answers kept citing' })
+export class StaleItemStillServed {
+  @Field(() => KnowledgeItem)
+  knowledgeItem!: KnowledgeItem;
+
+  @Field()
+  topic!: string;
+
+  @Field({ description: 'When it was flagged (UTC)' })
+  flaggedAt!: string;
+
+  @Field(() => Int, { description: 'Answers citing it since the flag' })
+  timesServed!: number;
+
+  @Field()
+  lastServedAt!: string;
+}
+
+@ObjectType({ description: 'A published item no answer has cited in the window' })
+export class UncitedItem {
+  @Field(() => KnowledgeItem)
+  knowledgeItem!: KnowledgeItem;
+
+  @Field()
+  topic!: string;
+
+  @Field()
+  publishedAt!: string;
+}
+
+@ObjectType()
+export class StaleContentReport {
+  @Field(() => [StaleItemStillServed])
+  stillServed!: StaleItemStillServed[];
+
+  @Field(() => [UncitedItem])
+  uncited!: UncitedItem[];
+}
+
+@InputType()
+export class StaleContentInput {
+  @Field(() => Int, { nullable: true, description: 'Uncited for this many days; default 90' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  uncitedDays?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Rows per list; default 50' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  first?: number;
+}
