@@ -1,5 +1,6 @@
 /** Content that needs attention: stale items still served, and items nobody cites. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
+import { toClickHouseTime } from '../time-range';
 import { STALE_STILL_SERVED_SQL, UNCITED_SQL } from './stale-content.queries';
 
 export interface StaleStillServed {
@@ -15,8 +16,6 @@ export interface Uncited {
   topic: string;
   publishedAt: string;
 }
-
-const toClickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 
 export class StaleContentService {
   constructor(private readonly warehouse: Warehouse) {}

@@ -3,13 +3,11 @@
  * corrections absorbed, learned answers published, new phrasings learned, topics that moved towards answering
  * alone (their threshold went down) or towards handing off.
  */
-const BUCKET = `multiIf({granularity:String} = 'week', toMonday(toDate(occurred_at, {timeZone:String})),
-            {granularity:String} = 'month', toStartOfMonth(toDate(occurred_at, {timeZone:String})),
-            toDate(occurred_at, {timeZone:String}))`;
+import { BUCKET_SQL } from '../time-range';
 
 export const LEARNING_CURVE_SQL = `
   SELECT
-    ${BUCKET} AS bucket,
+    ${BUCKET_SQL} AS bucket,
     uniqExactIf(event_id, event_type = 'answer_corrected') AS correctionsAbsorbed,
     uniqExactIf(event_id, (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published')
                           OR event_type = 'learned_answer_published') AS learnedAnswersPublished,

@@ -1,6 +1,6 @@
 /** The learning curve and the friction points, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
-import { badInput } from '../../shared/errors';
+import { checkRange, toClickHouseTime } from '../time-range';
 import type { Granularity } from '../metrics/support-metrics.service';
 import { FRICTION_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
 
@@ -30,12 +30,6 @@ export interface RangeQuery {
   timeZone: string;
 }
 
-const toClickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
-
-function checkRange(from: Date, to: Date): void {
-  if (!(from < to)) throw badInput('from must be before to');
-  if (to.getTime() - from.getTime() > 731 * 86_400_000) throw badInput('A range may span at most 731 days');
-}
 
 export class LearningCurveService {
   constructor(private readonly warehouse: Warehouse) {}

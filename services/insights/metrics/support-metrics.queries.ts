@@ -3,6 +3,8 @@
  * delivers at least once. Filters use '' for "any". Event-level filters apply to the events that carry the field
  * (plan and page are on questions, answers and hand-offs; topic on nearly everything).
  */
+import { BUCKET_SQL } from '../time-range';
+
 const FILTERS = `
       workspace_id = {workspaceId:UUID}
   AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
@@ -13,9 +15,7 @@ const FILTERS = `
 
 export const SUPPORT_METRICS_SQL = `
   SELECT
-    multiIf({granularity:String} = 'week', toMonday(toDate(occurred_at, {timeZone:String})),
-            {granularity:String} = 'month', toStartOfMonth(toDate(occurred_at, {timeZone:String})),
-            toDate(occurred_at, {timeZone:String})) AS bucket,
+    ${BUCKET_SQL} AS bucket,
     uniqExactIf(event_id, event_type = 'question_asked') AS questions,
     uniqExactIf(event_id, event_type = 'answer_shown') AS answered,
     uniqExactIf(event_id, event_type = 'handed_off') AS handedOff,

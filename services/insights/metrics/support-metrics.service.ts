@@ -1,6 +1,6 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
-import { badInput } from '../../shared/errors';
+import { checkRange, toClickHouseTime } from '../time-range';
 import { HAND_OFF_REASONS_SQL, SUPPORT_METRICS_SQL } from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -43,9 +43,7 @@ export interface SupportMetrics {
   handOffReasons: Array<{ reason: string; count: number }>;
 }
 
-const MAX_RANGE_DAYS = 731;
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
-const toClickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 
 type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolutionRate' | 'satisfaction'>;
 
@@ -64,8 +62,7 @@ export class SupportMetricsService {
   constructor(private readonly warehouse: Warehouse) {}
 
   async metrics(workspaceId: string, query: MetricsQuery): Promise<SupportMetrics> {
-    if (!(query.from < query.to)) throw badInput('from must be before to');
-    if (query.to.getTime() - query.from.getTime() > MAX_RANGE_DAYS * 86_400_000) throw badInput(`A range may span at most ${MAX_RANGE_DAYS} days`);
+    checkRange(query.from, query.to);
     const params = {
       database: this.warehouse.database,
       workspaceId,
