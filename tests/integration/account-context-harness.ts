@@ -3,16 +3,16 @@
  * to it the way its callers do: GraphQL with a signed context header, and signed webhooks.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { loadAccountContextConfig } from '../../services/account-context/config';
 import { startAccountContext } from '../../services/account-context/index';
 import type { AccountContextServices } from '../../services/account-context/schema';
 import { signWebhook } from '../../services/account-context/webhook/webhook-signature';
 import type { RunningService } from '../../services/shared/postgres-subgraph';
 import { CONTEXT_HEADER, Role, signContext } from '../../services/shared/request-context';
+import { createThrowawayDatabase } from '../helpers/database';
 import { GraphQLResult, graphql } from '../helpers/graphql';
 
-const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 export interface WebhookRequest {
   /** The path segment: billing, crm or bug-tracker. */
@@ -46,27 +46,16 @@ export interface AccountContextHarness {
   stop(): Promise<void>;
 }
 
-async function asAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startAccountContextHarness(): Promise<AccountContextHarness> {
-  const database = `loopdesk_it_${randomBytes(6).toString('hex')}`;
-  await asAdmin((client) => client.query(`CREATE DATABASE ${database}`));
-  const databaseUrl = `${TEST_POSTGRES}/${database}`;
+  const database = await createThrowawayDatabase('loopdesk_it');
+  const databaseUrl = database.url;
   const hmacSecret = randomBytes(32).toString('hex');
   let running: RunningService<AccountContextServices> | undefined;
   let db: Pool | undefined;
   const cleanUp = async () => {
     await running?.stop();
     await db?.end();
-    await asAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await database.drop();
   };
   try {
     running = await startAccountContext(
