@@ -8,7 +8,7 @@
  * from compiled dist/ in a child process (see tests/integration/embedded-postgres.test.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -77,24 +77,41 @@ function postgresOsUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** Every directory above the data directory must be searchable by the user the server runs as. */
-function assertReachable(dataDir: string, owner: { uid: number; gid: number }): void {
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+/**
+ * The server runs as the `postgres` user, so it must be able to walk down to its data directory and to the
+ * package's binaries. A directory above them that it cannot search (a private temp folder holding the clone,
+ * say) gets the search bit for others added — traverse only, never read — and the change is logged.
+ */
+function makeReachable(target: string, owner: { uid: number; gid: number }, log: (line: string) => void): void {
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
     const stat = statSync(dir);
     const searchable = stat.uid === owner.uid ? stat.mode & 0o100 : stat.gid === owner.gid ? stat.mode & 0o010 : stat.mode & 0o001;
     if (!searchable) {
-      throw new Error(`The "postgres" OS user cannot reach ${dataDir}: ${dir} is not searchable by it (try \`chmod o+x ${dir}\`)`);
+      chmodSync(dir, (stat.mode & 0o7777) | 0o001);
+      log(`made ${dir} searchable (o+x) so that the "postgres" user can reach ${target}`);
     }
     if (dir === path.dirname(dir)) return;
   }
 }
 
-async function prepareDataDir(dataDir: string): Promise<boolean> {
+/** The platform package holding initdb and postgres, if it resolves here. */
+function binariesDir(): string | undefined {
+  try {
+    // The package exports only dist/index.js; its binaries sit beside dist/ in native/bin.
+    return path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin');
+  } catch {
+    return undefined;
+  }
+}
+
+async function prepareDataDir(dataDir: string, log: (line: string) => void): Promise<boolean> {
   const owner = postgresOsUser();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (owner) {
     await chown(dataDir, owner.uid, owner.gid);
-    assertReachable(dataDir, owner);
+    makeReachable(dataDir, owner, log);
+    const binaries = binariesDir();
+    if (binaries) makeReachable(path.join(binaries, 'initdb'), owner, log);
   }
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
   if (readdirSync(dataDir).length > 0) {
@@ -150,7 +167,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   const withOutput = (message: string) => new Error(`${message}\n${recent.join('\n')}`.trimEnd());
 
-  const fresh = await prepareDataDir(dataDir);
+  const fresh = await prepareDataDir(dataDir, onLog);
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
