@@ -38,6 +38,8 @@ const fixture: InteractionEvent[] = [
   event('handed_off', '2026-03-02T23:30:01Z', { conversationId: B, topic: 'login', plan: 'free', handoffReason: 'low_confidence' }),
   event('question_asked', '2026-03-03T09:00:00Z', { conversationId: C, topic: 'billing', plan: 'pro' }),
   event('handed_off', '2026-03-03T09:00:01Z', { conversationId: C, topic: 'billing', plan: 'pro', handoffReason: 'no_knowledge' }),
+  event('agent_replied', '2026-03-03T09:10:01Z', { conversationId: C, topic: 'billing' }),
+  event('resolved', '2026-03-03T12:00:00Z', { conversationId: C, topic: 'billing' }),
   event('escalated', '2026-03-03T09:05:00Z', { conversationId: A, topic: 'billing' }),
   event('resolved', '2026-03-03T10:00:00Z', { conversationId: A, topic: 'billing' }),
   event('answer_rated', '2026-03-03T10:01:00Z', { conversationId: A, topic: 'billing', rating: 1 }),
@@ -91,16 +93,41 @@ describe('support figures', () => {
     const result = await sut.metrics(workspaceId, { ...range, granularity: 'day', timeZone: 'Europe/Paris' });
     expect(result.buckets.map(pick)).toEqual([
       { start: '2026-03-02', questions: 1, answered: 1, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0 },
-      { start: '2026-03-03', questions: 2, answered: 0, handedOff: 2, escalatedByCustomer: 1, resolved: 1, ratedUp: 1, ratedDown: 0 },
+      { start: '2026-03-03', questions: 2, answered: 0, handedOff: 2, escalatedByCustomer: 1, resolved: 2, ratedUp: 1, ratedDown: 0 },
       { start: '2026-03-04', questions: 1, answered: 1, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 1 },
     ]);
     // Over the range: 2 answered of 4 decisions; 2 hand-offs + 1 customer escalation of 4 questions;
-    // 1 resolution over 4 conversations; 1 up of 2 ratings.
-    expect(result.totals).toMatchObject({ automationRate: 0.5, handOffRate: 0.75, resolutionRate: 0.25, satisfaction: 0.5 });
+    // 2 resolutions over 4 conversations; 1 up of 2 ratings.
+    expect(result.totals).toMatchObject({ automationRate: 0.5, handOffRate: 0.75, resolutionRate: 0.5, satisfaction: 0.5 });
     expect(result.handOffReasons).toEqual([
       { reason: 'low_confidence', count: 1 },
       { reason: 'no_knowledge', count: 1 },
     ]);
+  });
+
+  it('measures time to first human response and to resolution by the day each conversation started', async () => {
+    const result = await sut.metrics(workspaceId, { ...range, granularity: 'day', timeZone: 'Europe/Paris' });
+    // First responses: B handed off 23:30:01, corrected 11:00:00 next day = 41,399 s; C handed off 09:00:01, replied
+    // 09:10:01 = 600 s. Resolutions: A asked 10:00 on the 2nd, resolved 10:00 on the 3rd = 86,400 s; C asked 09:00,
+    // resolved 12:00 = 10,800 s. B and C started on the 3rd in Paris, A on the 2nd; D has neither.
+    const times = (b: Bucket) => [b.start, b.medianFirstResponseSeconds, b.p90FirstResponseSeconds, b.medianResolutionSeconds, b.p90ResolutionSeconds];
+    expect(result.buckets.map(times)).toEqual([
+      ['2026-03-02', null, null, 86_400, 86_400],
+      ['2026-03-03', 20_999.5, expect.closeTo(600 + 0.9 * 40_799, 6), 10_800, 10_800],
+      ['2026-03-04', null, null, null, null],
+    ]);
+    // Over the range (linear interpolation between the two values of each): medians halfway, p90 nine tenths of the way.
+    expect(result.totals.medianFirstResponseSeconds).toBe(20_999.5);
+    expect(result.totals.medianResolutionSeconds).toBe(48_600);
+    expect(result.totals.p90ResolutionSeconds).toBeCloseTo(10_800 + 0.9 * 75_600, 6);
+  });
+
+  it('counts a reply that came after the range for the conversation that started in it', async () => {
+    const late = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-03T00:00:00Z') };
+    const result = await sut.metrics(workspaceId, { ...late, granularity: 'week', timeZone: 'UTC' });
+    // B started 23:30 UTC on the 2nd; its correction came on the 3rd, after the range. A resolved on the 3rd too.
+    expect(result.totals.medianFirstResponseSeconds).toBe(41_399);
+    expect(result.totals.medianResolutionSeconds).toBe(86_400);
   });
 
   it('moves a late-evening question to the right day when the zone is UTC', async () => {

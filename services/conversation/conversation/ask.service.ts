@@ -128,6 +128,8 @@ export class AskService {
           payload: {
             ...common,
             messageId: message.id,
+            // The question again, so a hand-off can be read (and clustered into knowledge gaps) on its own.
+            text: answered ? '' : text,
             knowledgeItemId: answered ? (citations[0]?.knowledgeItemId ?? '') : '',
             confidence: verdict.confidence,
             decision: verdict.decision,

@@ -65,6 +65,7 @@ export class CustomerSignalsService {
     if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
     if (conversation.status === 'handed_off') throw conflict('This conversation is already with the support team');
     const lastAnswer = await this.lastAnswer(conversation.id);
+    const lastQuestion = await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'customer' }, order: { seq: 'DESC' } });
     await this.db.transaction(async (tx) => {
       conversation.status = 'handed_off';
       conversation.handOffReason = HandOffReason.CUSTOMER_ASKED;
@@ -74,7 +75,7 @@ export class CustomerSignalsService {
         {
           workspaceId: caller.workspaceId,
           type: 'escalated',
-          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, handOffReason: HandOffReason.CUSTOMER_ASKED, by: 'customer', knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '' },
+          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, handOffReason: HandOffReason.CUSTOMER_ASKED, by: 'customer', knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '', text: lastQuestion?.text ?? '' },
         },
       ]);
       const lastTurn = lastAnswer ?? (await tx.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai' }, order: { seq: 'DESC' } }));

@@ -35,3 +35,60 @@ export const HAND_OFF_REASONS_SQL = `
   WHERE event_type = 'handed_off' AND ${FILTERS}
   GROUP BY reason
   ORDER BY count DESC, reason`;
+
+/**
+ * Time to first human response and to resolution, per conversation, bucketed by when the conversation started.
+ * A conversation counts in the range it started in; its later events (reply, resolution) are looked for up to
+ * {followUpDays} days after the range, so a Sunday-night hand-off answered on Monday still has its response
+ * time. First response: first agent reply or correction after the first hand-off (AI or customer-requested).
+ * Resolution: first `resolved` after the first question. Filters apply to the conversation's first question.
+ * {total:UInt8} = 1 folds every bucket into one row (medians do not add up, so totals are their own query).
+ */
+export const RESPONSE_TIMES_SQL = `
+  SELECT
+    if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
+    quantileExactInclusiveIf(0.5)(firstResponseMs, responded) / 1000 AS medianFirstResponseSeconds,
+    quantileExactInclusiveIf(0.9)(firstResponseMs, responded) / 1000 AS p90FirstResponseSeconds,
+    quantileExactInclusiveIf(0.5)(resolutionMs, resolvedAfter) / 1000 AS medianResolutionSeconds,
+    quantileExactInclusiveIf(0.9)(resolutionMs, resolvedAfter) / 1000 AS p90ResolutionSeconds,
+    countIf(responded) AS firstResponses,
+    countIf(resolvedAfter) AS resolutions
+  FROM (
+    SELECT
+      started AS occurred_at,
+      handOffs > 0 AND replies > 0 AND repliedAt >= handedOffAt AS responded,
+      dateDiff('millisecond', handedOffAt, repliedAt) AS firstResponseMs,
+      resolutions > 0 AND resolvedAt >= started AS resolvedAfter,
+      dateDiff('millisecond', started, resolvedAt) AS resolutionMs
+    FROM (
+      SELECT
+        conversation_id,
+        minIf(occurred_at, event_type = 'question_asked') AS started,
+        countIf(event_type = 'question_asked') AS questions,
+        argMinIf(topic, occurred_at, event_type = 'question_asked') AS firstTopic,
+        argMinIf(plan, occurred_at, event_type = 'question_asked') AS firstPlan,
+        argMinIf(page, occurred_at, event_type = 'question_asked') AS firstPage,
+        argMinIf(channel, occurred_at, event_type = 'question_asked') AS firstChannel,
+        minIf(occurred_at, event_type IN ('handed_off', 'escalated')) AS handedOffAt,
+        countIf(event_type IN ('handed_off', 'escalated')) AS handOffs,
+        minIf(occurred_at, event_type IN ('agent_replied', 'answer_corrected')) AS repliedAt,
+        countIf(event_type IN ('agent_replied', 'answer_corrected')) AS replies,
+        minIf(occurred_at, event_type = 'resolved') AS resolvedAt,
+        countIf(event_type = 'resolved') AS resolutions
+      FROM {database:Identifier}.interaction_events
+      WHERE workspace_id = {workspaceId:UUID}
+        AND conversation_id != ''
+        AND occurred_at >= {from:DateTime64(3, 'UTC')}
+        AND occurred_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({followUpDays:UInt32})
+        AND event_type IN ('question_asked', 'handed_off', 'escalated', 'agent_replied', 'answer_corrected', 'resolved')
+      GROUP BY conversation_id
+      HAVING questions > 0
+        AND started >= {from:DateTime64(3, 'UTC')} AND started < {to:DateTime64(3, 'UTC')}
+        AND ({topic:String} = '' OR firstTopic = {topic:String})
+        AND ({plan:String} = '' OR firstPlan = {plan:String})
+        AND ({page:String} = '' OR firstPage = {page:String})
+        AND ({channel:String} = '' OR firstChannel = {channel:String})
+    )
+  )
+  GROUP BY bucket
+  ORDER BY bucket`;

@@ -1,7 +1,7 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
 import { checkRange, toClickHouseTime } from '../time-range';
-import { HAND_OFF_REASONS_SQL, SUPPORT_METRICS_SQL } from './support-metrics.queries';
+import { HAND_OFF_REASONS_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL } from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
 
@@ -35,7 +35,20 @@ export interface Bucket {
   resolutionRate: number | null;
   /** ratedUp / (ratedUp + ratedDown); null with no ratings. */
   satisfaction: number | null;
+  /** Conversations started in the bucket, seconds from hand-off to the first human reply; null with none. */
+  medianFirstResponseSeconds: number | null;
+  p90FirstResponseSeconds: number | null;
+  /** Conversations started in the bucket, seconds from the first question to resolution; null with none. */
+  medianResolutionSeconds: number | null;
+  p90ResolutionSeconds: number | null;
 }
+
+export type ResponseTimes = Pick<Bucket, 'medianFirstResponseSeconds' | 'p90FirstResponseSeconds' | 'medianResolutionSeconds' | 'p90ResolutionSeconds'>;
+
+const NO_TIMES: ResponseTimes = { medianFirstResponseSeconds: null, p90FirstResponseSeconds: null, medianResolutionSeconds: null, p90ResolutionSeconds: null };
+
+/** How long after a range a reply or resolution still counts for a conversation that started in it. */
+export const FOLLOW_UP_DAYS = 30;
 
 export interface SupportMetrics {
   buckets: Bucket[];
@@ -45,12 +58,13 @@ export interface SupportMetrics {
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolutionRate' | 'satisfaction'>;
+type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolutionRate' | 'satisfaction' | keyof ResponseTimes>;
 
-function withRates(start: string, c: Counts): Bucket {
+function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): Bucket {
   return {
     start,
     ...c,
+    ...times,
     automationRate: ratio(c.answered, c.answered + c.handedOff),
     handOffRate: ratio(c.handedOff + c.escalatedByCustomer, c.questions),
     resolutionRate: ratio(c.resolved, c.conversations),
@@ -75,11 +89,18 @@ export class SupportMetricsService {
       page: query.page ?? '',
       channel: query.channel ?? '',
     };
-    const [rows, reasons] = await Promise.all([
+    const timesOf = (total: number) =>
+      this.warehouse.client
+        .query({ query: RESPONSE_TIMES_SQL, query_params: { ...params, total, followUpDays: FOLLOW_UP_DAYS }, format: 'JSONEachRow' })
+        .then((r) => r.json<TimesRow>());
+    const [rows, reasons, times, totalTimes] = await Promise.all([
       this.warehouse.client.query({ query: SUPPORT_METRICS_SQL, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Counts & { bucket: string }>()),
       this.warehouse.client.query({ query: HAND_OFF_REASONS_SQL, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<{ reason: string; count: number }>()),
+      timesOf(0),
+      timesOf(1),
     ]);
-    const buckets = rows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts)));
+    const timesByBucket = new Map(times.map((row) => [row.bucket, responseTimes(row)]));
+    const buckets = rows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts), timesByBucket.get(bucket)));
     const sum = buckets.reduce<Counts>(
       (acc, b) => ({
         questions: acc.questions + b.questions,
@@ -95,7 +116,7 @@ export class SupportMetricsService {
     );
     return {
       buckets,
-      totals: withRates(buckets[0]?.start ?? '', sum),
+      totals: withRates(buckets[0]?.start ?? '', sum, totalTimes[0] ? responseTimes(totalTimes[0]) : NO_TIMES),
       handOffReasons: reasons.map((r) => ({ reason: r.reason, count: Number(r.count) })),
     };
   }
@@ -103,4 +124,30 @@ export class SupportMetricsService {
 
 function numeric(counts: Counts): Counts {
   return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as unknown as Counts;
+}
+
+interface TimesRow {
+  bucket: string;
+  medianFirstResponseSeconds: number | string | null;
+  p90FirstResponseSeconds: number | string | null;
+  medianResolutionSeconds: number | string | null;
+  p90ResolutionSeconds: number | string | null;
+  firstResponses: number | string;
+  resolutions: number | string;
+}
+
+/** ClickHouse gives nan for a quantile over nothing; that is "no figure", not a number. */
+function responseTimes(row: TimesRow): ResponseTimes {
+  const seconds = (value: number | string | null, present: boolean) => {
+    const n = Number(value);
+    return present && Number.isFinite(n) ? n : null;
+  };
+  const responded = Number(row.firstResponses) > 0;
+  const resolved = Number(row.resolutions) > 0;
+  return {
+    medianFirstResponseSeconds: seconds(row.medianFirstResponseSeconds, responded),
+    p90FirstResponseSeconds: seconds(row.p90FirstResponseSeconds, responded),
+    medianResolutionSeconds: seconds(row.medianResolutionSeconds, resolved),
+    p90ResolutionSeconds: seconds(row.p90ResolutionSeconds, resolved),
+  };
 }

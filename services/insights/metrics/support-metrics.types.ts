@@ -48,6 +48,18 @@ export class SupportBucket {
 
   @Field(() => Float, { nullable: true, description: 'ratedUp / (ratedUp + ratedDown)' })
   satisfaction!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Conversations started in the bucket: median seconds from hand-off to the first human reply' })
+  medianFirstResponseSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '90th percentile of the same' })
+  p90FirstResponseSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Conversations started in the bucket: median seconds from the first question to resolution' })
+  medianResolutionSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '90th percentile of the same' })
+  p90ResolutionSeconds!: number | null;
 }
 
 @ObjectType()

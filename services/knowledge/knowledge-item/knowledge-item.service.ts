@@ -160,7 +160,7 @@ export class KnowledgeItemService {
     );
     await recordVersion(tx, item, author);
     await writePassages(tx, item);
-    await recordEvents(tx, [{ workspaceId, type: 'knowledge_published', payload: { knowledgeItemId: item.id, topic: item.topic, kind: 'article', version: 1 } }]);
+    await recordEvents(tx, [{ workspaceId, type: 'knowledge_published', payload: { knowledgeItemId: item.id, topic: item.topic, title: item.title, kind: 'article', version: 1 } }]);
     return item;
   }
 
@@ -189,7 +189,7 @@ export class KnowledgeItemService {
         [item.id, author],
       );
     }
-    await recordEvents(tx, [{ workspaceId: item.workspaceId, type: 'knowledge_updated', payload: { knowledgeItemId: item.id, topic: item.topic, version: item.version } }]);
+    await recordEvents(tx, [{ workspaceId: item.workspaceId, type: 'knowledge_updated', payload: { knowledgeItemId: item.id, topic: item.topic, title: item.title, version: item.version } }]);
     return item;
   }
 }

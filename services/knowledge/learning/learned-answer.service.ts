@@ -114,7 +114,7 @@ export class LearnedAnswerService {
         idempotencyKey: correction.idempotencyKey,
       });
       await recordEvents(tx, [
-        { workspaceId, type: 'learned_answer_created', payload: { knowledgeItemId: item.id, topic: item.topic, conversationId: correction.conversationId, status: item.status } },
+        { workspaceId, type: 'learned_answer_created', payload: { knowledgeItemId: item.id, topic: item.topic, title: item.title, conversationId: correction.conversationId, status: item.status } },
       ]);
       return { item, outcome: 'created', learningEventId };
     });
@@ -146,7 +146,7 @@ export class LearnedAnswerService {
         before: { status: 'pending_review' },
         after: { status: 'published', version: item.version },
       });
-      await recordEvents(tx, [{ workspaceId, type: 'learned_answer_published', payload: { knowledgeItemId: item.id, topic: item.topic } }]);
+      await recordEvents(tx, [{ workspaceId, type: 'learned_answer_published', payload: { knowledgeItemId: item.id, topic: item.topic, title: item.title } }]);
       return item;
     });
   }
