@@ -7,6 +7,7 @@ import { ActivityService } from './activity/activity.service';
 import { StaleContentService } from './content/stale-content.service';
 import { LearningCurveService } from './learning/learning-curve.service';
 import { SupportMetricsService } from './metrics/support-metrics.service';
+import { TopicSpikesService } from './trends/topic-spikes.service';
 import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
 
 export interface InsightsServices {
@@ -14,15 +15,16 @@ export interface InsightsServices {
   supportMetrics: SupportMetricsService;
   learning: LearningCurveService;
   content: StaleContentService;
+  trends: TopicSpikesService;
 }
 
 export function createInsightsServices(warehouse: Warehouse): InsightsServices {
-  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse), learning: new LearningCurveService(warehouse), content: new StaleContentService(warehouse) };
+  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse), learning: new LearningCurveService(warehouse), content: new StaleContentService(warehouse), trends: new TopicSpikesService(warehouse) };
 }
 
 export function buildInsightsSchema(services: InsightsServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning, services.content)],
+    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning, services.content, services.trends)],
     orphanedTypes: [Workspace],
     referenceResolvers: { Workspace: insightsWorkspaceReference },
   });

@@ -10,6 +10,8 @@ import { forbidden } from '../../shared/errors';
 import type { SubgraphContext } from '../../shared/subgraph-context';
 import { ActivityService } from '../activity/activity.service';
 import { ActivitySummary, TimeRangeInput } from '../activity/activity.types';
+import { SPIKE_DEFAULTS, TopicSpikesService } from '../trends/topic-spikes.service';
+import { TopicSpikes, TopicSpikesInput } from '../trends/topic-spikes.types';
 import { Workspace } from './workspace.types';
 
 @Resolver(() => Workspace)
@@ -19,7 +21,23 @@ export class WorkspaceInsightsResolver {
     private readonly supportMetrics: SupportMetricsService,
     private readonly learning: LearningCurveService,
     private readonly content: StaleContentService,
+    private readonly trends: TopicSpikesService,
   ) {}
+
+  @Authorized('analyst')
+  @FieldResolver(() => TopicSpikes, { description: 'Topics whose volume rose significantly against their trailing baseline, with the product changes recorded shortly before' })
+  async topicSpikes(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => TopicSpikesInput) input: TopicSpikesInput): Promise<TopicSpikes> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Insights of another workspace are not visible');
+    const result = await this.trends.spikes(workspace.id, {
+      from: input.from,
+      to: input.to,
+      baselineWindows: input.baselineWindows ?? SPIKE_DEFAULTS.baselineWindows,
+      significance: input.significance ?? SPIKE_DEFAULTS.significance,
+      minVolume: input.minVolume ?? SPIKE_DEFAULTS.minVolume,
+      linkDays: input.linkDays ?? SPIKE_DEFAULTS.linkDays,
+    });
+    return { ...result, spikes: result.spikes.map((s) => ({ ...s, productChanges: s.productChanges.map((c) => ({ ...c, recordedAt: new Date(c.recordedAt) })) })) };
+  }
 
   @Authorized('analyst')
   @FieldResolver(() => StaleContentReport, { description: 'Stale items still being served, and items nobody has cited lately' })

@@ -1,0 +1,39 @@
+/**
+ * Questions per topic in a window and in the trailing baseline before it, and the product changes recorded
+ * around it (with the topics of the items each one flagged). Counts use uniqExact(event_id): the relay
+ * delivers at least once.
+ */
+
+export const TOPIC_VOLUME_SQL = `
+  SELECT
+    topic,
+    uniqExactIf(event_id, occurred_at >= {from:DateTime64(3, 'UTC')}) AS volume,
+    uniqExactIf(event_id, occurred_at < {from:DateTime64(3, 'UTC')}) AS baselineVolume
+  FROM {database:Identifier}.interaction_events
+  WHERE workspace_id = {workspaceId:UUID}
+    AND event_type = 'question_asked'
+    AND topic != ''
+    AND occurred_at >= {baselineFrom:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+  GROUP BY topic`;
+
+export const PRODUCT_CHANGES_SQL = `
+  SELECT
+    JSONExtractString(payload, 'productChangeId') AS id,
+    any(JSONExtractString(payload, 'title')) AS title,
+    any(JSONExtract(payload, 'productAreas', 'Array(String)')) AS productAreas,
+    min(occurred_at) AS recordedAt
+  FROM {database:Identifier}.interaction_events
+  WHERE workspace_id = {workspaceId:UUID}
+    AND event_type = 'product_change_recorded'
+    AND occurred_at >= {linkFrom:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+  GROUP BY id
+  ORDER BY recordedAt`;
+
+/** Topics of the items each product change flagged as possibly stale. */
+export const FLAGGED_TOPICS_SQL = `
+  SELECT JSONExtractString(payload, 'productChangeId') AS id, groupUniqArray(topic) AS topics
+  FROM {database:Identifier}.interaction_events
+  WHERE workspace_id = {workspaceId:UUID}
+    AND event_type = 'knowledge_flagged_stale'
+    AND occurred_at >= {linkFrom:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+  GROUP BY id`;
