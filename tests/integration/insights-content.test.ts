@@ -15,20 +15,23 @@ let warehouse: Warehouse;
 let sut: StaleContentService;
 
 const [pricing, refunds, exportsArticle, archived, fresh] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-const event = (eventType: string, occurredAt: string, knowledgeItemId: string, topic = ''): InteractionEvent => ({
+const event = (eventType: string, occurredAt: string, knowledgeItemId: string, topic = '', payload?: Record<string, unknown>): InteractionEvent => ({
   eventId: randomUUID(),
   workspaceId,
   eventType,
   occurredAt: new Date(occurredAt),
   knowledgeItemId,
   topic,
+  payload,
 });
 
 const fixture: InteractionEvent[] = [
   // Four articles published in January, one in May.
-  event('knowledge_published', '2026-01-05T10:00:00Z', pricing, 'billing'),
+  event('knowledge_published', '2026-01-05T10:00:00Z', pricing, 'billing', { title: 'Plans and pricing' }),
   event('knowledge_published', '2026-01-05T10:00:00Z', refunds, 'billing'),
-  event('knowledge_published', '2026-01-05T10:00:00Z', exportsArticle, 'reports'),
+  event('knowledge_published', '2026-01-05T10:00:00Z', exportsArticle, 'reports', { title: 'Export to CSV' }),
+  // Renamed the next day: the latest title wins.
+  event('knowledge_updated', '2026-01-06T10:00:00Z', exportsArticle, 'reports', { title: 'Exporting your data' }),
   event('knowledge_published', '2026-01-05T10:00:00Z', archived, 'reports'),
   event('knowledge_published', '2026-05-20T10:00:00Z', fresh, 'reports'),
   event('knowledge_archived', '2026-02-01T10:00:00Z', archived, 'reports'),
@@ -61,12 +64,12 @@ afterAll(async () => {
 
 it('lists items flagged stale and still cited since, with how often', async () => {
   const rows = await sut.staleStillServed(workspaceId, 10);
-  expect(rows).toEqual([{ knowledgeItemId: pricing, topic: 'billing', flaggedAt: '2026-03-01 09:00:00.000', timesServed: 3, lastServedAt: '2026-05-25 09:00:00.000' }]);
+  expect(rows).toEqual([{ knowledgeItemId: pricing, topic: 'billing', title: 'Plans and pricing', flaggedAt: '2026-03-01 09:00:00.000', timesServed: 3, lastServedAt: '2026-05-25 09:00:00.000' }]);
 });
 
 it('lists published, unarchived items nobody cited in the last 90 days', async () => {
   // 90 days before 1 June 2026 is 3 March: exportsArticle (last cited 10 January) qualifies; pricing and refunds were
   // cited since; the archived item and the May article (too new to judge) do not count.
   const rows = await sut.uncited(workspaceId, 90, new Date('2026-06-01T00:00:00Z'), 10);
-  expect(rows).toEqual([{ knowledgeItemId: exportsArticle, topic: 'reports', publishedAt: '2026-01-05 10:00:00.000' }]);
+  expect(rows).toEqual([{ knowledgeItemId: exportsArticle, topic: 'reports', title: 'Exporting your data', publishedAt: '2026-01-05 10:00:00.000' }]);
 });

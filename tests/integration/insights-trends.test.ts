@@ -9,6 +9,7 @@ import path from 'node:path';
 import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { KnowledgeGapsService } from '../../services/insights/gaps/knowledge-gaps.service';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 
@@ -54,6 +55,19 @@ const fixture: InteractionEvent[] = [
   change(invoicing, '2026-03-10T10:00:00Z', 'Invoice layout', ['billing']),
   event('knowledge_flagged_stale', new Date('2026-03-10T10:00:00Z'), { topic: 'export', knowledgeItemId: randomUUID(), payload: { productChangeId: invoicing } }),
   change(apiChange, '2026-03-12T10:00:00Z', 'API v2 rate limits', ['developer platform']),
+  // Knowledge gaps in the window: five questions about refunding an annual plan (one asked twice, once in another
+  // case), two about SSO with Okta (one taken to a person after an answer); the week before, one annual-plan refund.
+  ...[
+    'How do I get a refund for my annual plan?',
+    'how do i get a refund for my annual plan?  ',
+    'Refund my annual plan please',
+    'Can I have a refund on the annual plan I cancelled',
+    'annual plan refund',
+  ].map((text, i) => event('handed_off', new Date(windowStart.getTime() + i * DAY), { text, topic: 'billing' })),
+  event('handed_off', new Date('2026-03-10T09:00:00Z'), { text: 'How to configure SSO with Okta', topic: 'sso' }),
+  event('escalated', new Date('2026-03-11T09:00:00Z'), { text: 'SSO Okta configuration fails with a SAML error', topic: 'sso' }),
+  event('handed_off', new Date('2026-03-04T09:00:00Z'), { text: 'Refund for my annual plan', topic: 'billing' }),
+  event('answer_shown', new Date('2026-03-10T09:30:00Z'), { text: 'How do I export invoices?', topic: 'billing' }),
   // Another workspace's spike is never seen.
   ...questions('export', [0, 0, 0, 0, 50]).map((e) => ({ ...e, workspaceId: randomUUID() })),
 ];
@@ -104,5 +118,30 @@ describe('topic spikes', () => {
   it('refuses a baseline reaching past the longest range', async () => {
     const sut = new TopicSpikesService(warehouse);
     await expect(sut.spikes(workspaceId, { from: new Date('2025-01-01T00:00:00Z'), to: windowEnd, ...SPIKE_DEFAULTS })).rejects.toThrow(/at most/);
+  });
+});
+
+describe('knowledge gaps', () => {
+  it('clusters handed-off and escalated questions by what they ask, with volume against the week before', async () => {
+    const sut = new KnowledgeGapsService(warehouse);
+    const gaps = await sut.gaps(workspaceId, { from: windowStart, to: windowEnd, first: 10 });
+
+    expect(gaps.map((g) => [g.volume, g.previousVolume])).toEqual([
+      [5, 1],
+      [2, 0],
+    ]);
+    const [refunds, sso] = gaps;
+    expect(refunds!.terms).toEqual(expect.arrayContaining(['refund', 'annual']));
+    // Four wordings this week (the case variant is the same question) and one the week before.
+    expect(refunds!.distinctQuestions).toBe(5);
+    expect(refunds!.examples.length).toBeLessThanOrEqual(3);
+    expect(sso!.terms).toEqual(expect.arrayContaining(['sso', 'okta']));
+    expect(sso!.examples.sort()).toEqual(['How to configure SSO with Okta', 'SSO Okta configuration fails with a SAML error']);
+  });
+
+  it('narrows to one topic', async () => {
+    const sut = new KnowledgeGapsService(warehouse);
+    const gaps = await sut.gaps(workspaceId, { from: windowStart, to: windowEnd, first: 10, topic: 'sso' });
+    expect(gaps.map((g) => g.volume)).toEqual([2]);
   });
 });

@@ -15,15 +15,24 @@ export const STALE_STILL_SERVED_SQL = `
      WHERE workspace_id = {workspaceId:UUID} AND event_type IN ('knowledge_updated', 'knowledge_archived')
      GROUP BY knowledge_item_id
   ),
+  titles AS (
+    SELECT knowledge_item_id, argMax(JSONExtractString(payload, 'title'), occurred_at) AS title
+      FROM {database:Identifier}.interaction_events
+     WHERE workspace_id = {workspaceId:UUID}
+       AND event_type IN ('knowledge_published', 'knowledge_updated', 'learned_answer_created', 'learned_answer_published')
+       AND JSONExtractString(payload, 'title') != ''
+     GROUP BY knowledge_item_id
+  ),
   served AS (
     SELECT knowledge_item_id, occurred_at, event_id
       FROM {database:Identifier}.interaction_events
      WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND knowledge_item_id != ''
   )
-  SELECT f.knowledge_item_id AS knowledgeItemId, f.topic AS topic, f.flagged_at AS flaggedAt,
+  SELECT f.knowledge_item_id AS knowledgeItemId, f.topic AS topic, f.flagged_at AS flaggedAt, any(t.title) AS title,
          uniqExact(s.event_id) AS timesServed, max(s.occurred_at) AS lastServedAt
     FROM flagged f
     LEFT JOIN settled st ON st.knowledge_item_id = f.knowledge_item_id
+    LEFT JOIN titles t ON t.knowledge_item_id = f.knowledge_item_id
     INNER JOIN served s ON s.knowledge_item_id = f.knowledge_item_id AND s.occurred_at >= f.flagged_at
    WHERE st.settled_at < f.flagged_at OR st.knowledge_item_id = ''
    GROUP BY knowledgeItemId, topic, flaggedAt
@@ -41,12 +50,21 @@ export const UNCITED_SQL = `
     SELECT DISTINCT knowledge_item_id FROM {database:Identifier}.interaction_events
      WHERE workspace_id = {workspaceId:UUID} AND event_type = 'knowledge_archived'
   ),
+  titles AS (
+    SELECT knowledge_item_id, argMax(JSONExtractString(payload, 'title'), occurred_at) AS title
+      FROM {database:Identifier}.interaction_events
+     WHERE workspace_id = {workspaceId:UUID}
+       AND event_type IN ('knowledge_published', 'knowledge_updated', 'learned_answer_created', 'learned_answer_published')
+       AND JSONExtractString(payload, 'title') != ''
+     GROUP BY knowledge_item_id
+  ),
   cited AS (
     SELECT DISTINCT knowledge_item_id FROM {database:Identifier}.interaction_events
      WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND occurred_at >= {since:DateTime64(3, 'UTC')}
   )
-  SELECT p.knowledge_item_id AS knowledgeItemId, p.topic AS topic, p.published_at AS publishedAt
+  SELECT p.knowledge_item_id AS knowledgeItemId, p.topic AS topic, p.published_at AS publishedAt, t.title AS title
     FROM published p
+    LEFT JOIN titles t ON t.knowledge_item_id = p.knowledge_item_id
    WHERE p.published_at < {since:DateTime64(3, 'UTC')}
      AND p.knowledge_item_id NOT IN (SELECT knowledge_item_id FROM archived)
      AND p.knowledge_item_id NOT IN (SELECT knowledge_item_id FROM cited)

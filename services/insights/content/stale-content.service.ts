@@ -6,6 +6,8 @@ import { STALE_STILL_SERVED_SQL, UNCITED_SQL } from './stale-content.queries';
 export interface StaleStillServed {
   knowledgeItemId: string;
   topic: string;
+  /** Latest title the warehouse has seen for it ('' if none). */
+  title: string;
   flaggedAt: string;
   timesServed: number;
   lastServedAt: string;
@@ -14,6 +16,7 @@ export interface StaleStillServed {
 export interface Uncited {
   knowledgeItemId: string;
   topic: string;
+  title: string;
   publishedAt: string;
 }
 

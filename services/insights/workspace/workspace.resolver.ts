@@ -10,6 +10,8 @@ import { forbidden } from '../../shared/errors';
 import type { SubgraphContext } from '../../shared/subgraph-context';
 import { ActivityService } from '../activity/activity.service';
 import { ActivitySummary, TimeRangeInput } from '../activity/activity.types';
+import { KnowledgeGapsService } from '../gaps/knowledge-gaps.service';
+import { KnowledgeGap, KnowledgeGapsInput } from '../gaps/knowledge-gaps.types';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../trends/topic-spikes.service';
 import { TopicSpikes, TopicSpikesInput } from '../trends/topic-spikes.types';
 import { Workspace } from './workspace.types';
@@ -22,7 +24,15 @@ export class WorkspaceInsightsResolver {
     private readonly learning: LearningCurveService,
     private readonly content: StaleContentService,
     private readonly trends: TopicSpikesService,
+    private readonly gaps: KnowledgeGapsService,
   ) {}
+
+  @Authorized('analyst')
+  @FieldResolver(() => [KnowledgeGap], { description: 'Handed-off and escalated questions clustered by what they ask (TF-IDF, average-linkage clustering), largest first' })
+  async knowledgeGaps(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => KnowledgeGapsInput) input: KnowledgeGapsInput): Promise<KnowledgeGap[]> {
+    if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Insights of another workspace are not visible');
+    return this.gaps.gaps(workspace.id, { from: input.from, to: input.to, topic: input.topic, first: input.first ?? 20 });
+  }
 
   @Authorized('analyst')
   @FieldResolver(() => TopicSpikes, { description: 'Topics whose volume rose significantly against their trailing baseline, with the product changes recorded shortly before' })

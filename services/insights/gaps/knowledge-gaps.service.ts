@@ -1,0 +1,46 @@
+/**
+ * Knowledge gaps: the questions the AI handed off (or customers took to a person) in a range, clustered by
+ * what they ask (see question-clustering), with each cluster's volume against the period before.
+ */
+import type { Warehouse } from '../../../analytics/warehouse-client';
+import { checkRange, toClickHouseTime } from '../time-range';
+import { GAP_QUESTIONS_SQL } from './knowledge-gaps.queries';
+import { QuestionCluster, clusterQuestions } from './question-clustering';
+
+/** Distinct questions clustered per request: the most frequent ones, so a huge week stays quick. */
+export const MAX_GAP_QUESTIONS = 2_000;
+
+export interface GapQuery {
+  from: Date;
+  to: Date;
+  topic?: string;
+  first: number;
+}
+
+export class KnowledgeGapsService {
+  constructor(private readonly warehouse: Warehouse) {}
+
+  async gaps(workspaceId: string, query: GapQuery): Promise<QuestionCluster[]> {
+    checkRange(query.from, query.to);
+    const previousFrom = new Date(2 * query.from.getTime() - query.to.getTime());
+    const result = await this.warehouse.client.query({
+      query: GAP_QUESTIONS_SQL,
+      query_params: {
+        database: this.warehouse.database,
+        workspaceId,
+        from: toClickHouseTime(query.from),
+        to: toClickHouseTime(query.to),
+        previousFrom: toClickHouseTime(previousFrom),
+        topic: query.topic ?? '',
+        limit: MAX_GAP_QUESTIONS,
+      },
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ question: string; count: string | number; previousCount: string | number }>();
+    const questions = rows.map((row) => ({ text: row.question, count: Number(row.count), previousCount: Number(row.previousCount) }));
+    // Clusters are formed over both periods (so "previous" compares like with like) but only this period's gaps are listed.
+    return clusterQuestions(questions, { maxQuestions: MAX_GAP_QUESTIONS })
+      .filter((cluster) => cluster.volume > 0)
+      .slice(0, query.first);
+  }
+}

@@ -1,0 +1,47 @@
+import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'Questions the AI could not settle, grouped by what they ask' })
+export class KnowledgeGap {
+  @Field({ description: 'A few characteristic words of the cluster' })
+  label!: string;
+
+  @Field(() => [String], { description: 'The heaviest terms of the cluster, most characteristic first' })
+  terms!: string[];
+
+  @Field(() => Int, { description: 'Hand-offs and escalations in the range' })
+  volume!: number;
+
+  @Field(() => Int, { description: 'The same in the period of equal length just before' })
+  previousVolume!: number;
+
+  @Field(() => Int, { description: 'Different wordings in the cluster' })
+  distinctQuestions!: number;
+
+  @Field(() => [String], { description: 'Representative questions, as customers wrote them' })
+  examples!: string[];
+}
+
+@InputType()
+export class KnowledgeGapsInput {
+  @Field()
+  @IsDate()
+  from!: Date;
+
+  @Field()
+  @IsDate()
+  to!: Date;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  topic?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Largest gaps to return; default 20' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  first?: number;
+}

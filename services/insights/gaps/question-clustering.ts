@@ -1,0 +1,282 @@
+/**
+ * Groups the questions the AI could not answer (knowledge gaps) into clusters a support lead can act on: one
+ * cluster per missing article, labelled with the words customers used.
+ *
+ * Method: TF-IDF vectors over lightly stemmed content words, then agglomerative clustering with average linkage
+ * on cosine similarity, merging the most similar pair until no pair reaches `minSimilarity`. Chosen because it
+ * needs no training or model, no fixed number of clusters (a quiet week yields few, a launch week many), and its
+ * labels are explainable: they are the heaviest terms of the cluster's centroid.
+ */
+export interface GapQuestion {
+  text: string;
+  /** occurrences in the current period */
+  count: number;
+  /** occurrences in the previous period of equal length */
+  previousCount: number;
+}
+
+export interface QuestionCluster {
+  /** 2-4 characteristic terms joined with ' / ', e.g. "refund / card / pending" (most weighted centroid terms, unstemmed surface forms as customers wrote them) */
+  label: string;
+  terms: string[];
+  /** sum of count over members */
+  volume: number;
+  /** sum of previousCount over members */
+  previousVolume: number;
+  distinctQuestions: number;
+  /** up to maxExamples member texts, most representative first (highest cosine to the cluster centroid, ties broken by count) */
+  examples: string[];
+}
+
+export interface ClusteringOptions {
+  /** cosine similarity under which clusters are not merged; default 0.3 */
+  minSimilarity?: number;
+  /** default 3 */
+  maxExamples?: number;
+  /** default 2000: keep the most frequent (count+previousCount) distinct texts */
+  maxQuestions?: number;
+}
+
+/** Two short questions sharing one of their two or three distinctive terms score about 0.3-0.5; unrelated ones about 0. */
+const DEFAULT_MIN_SIMILARITY = 0.3;
+const DEFAULT_MAX_EXAMPLES = 3;
+const DEFAULT_MAX_QUESTIONS = 2000;
+const MAX_LABEL_TERMS = 4;
+
+/**
+ * Function words, plus the greetings and request verbs ("get", "need", "help") found in almost every support
+ * message. Apostrophes are already removed; a word is dropped when it or its stem is listed ("getting", "needs").
+ */
+const STOP_WORDS = new Set(
+  `a able about after again all already also am an and any are as at be been before being but by can cannot cant
+  could did didnt do does doesnt doing dont each ever for from get got had has have having he hello help her here
+  hey hi his how i if im in into is isnt it its ive just know like may me might more most must my need no not now of
+  on once only or other our out over own please should so some still such than thank thanks that the their them then
+  there these they this those to too try under until up us very want was wasnt we were what whats when where which
+  while who why will with wont would yet you your yours`.split(/\s+/),
+);
+
+type SparseVector = Map<number, number>;
+
+interface DistinctQuestion {
+  text: string;
+  tokens: string[];
+  count: number;
+  previousCount: number;
+  weight: number;
+}
+
+export function clusterQuestions(questions: readonly GapQuestion[], options: ClusteringOptions = {}): QuestionCluster[] {
+  const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+  const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  // Questions with no terms left after stop words (e.g. "what can I do?") say nothing about a topic: they form no cluster.
+  const withTerms = distinctQuestions(questions).filter((q) => q.tokens.some(isContentWord));
+  const kept = mostFrequent(withTerms, options.maxQuestions ?? DEFAULT_MAX_QUESTIONS);
+  const { vectors, surfaces } = tfidfVectors(kept);
+  const groups = averageLinkage(cosineMatrix(vectors), kept.map((q) => q.weight), minSimilarity);
+  return groups
+    .map((members) => describeCluster(members, kept, vectors, surfaces, maxExamples))
+    .sort((a, b) => b.volume - a.volume || b.distinctQuestions - a.distinctQuestions || compareText(a.label, b.label));
+}
+
+/** Lowercase word tokens; apostrophes are dropped so "don't" stays one token; digits-only and one-letter tokens go. */
+function tokenize(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 1 && !/^\p{N}+$/u.test(t));
+}
+
+/**
+ * A deliberately light stemmer, enough to make inflections of one word meet: plurals (-ies → -y, -sses → -ss,
+ * -xes/-zes/-ches/-shes → stem, otherwise -s unless -ss/-us/-is), past -ied → -y, then -ing and -ed (not -eed)
+ * when a vowel remains, undoubling a final consonant ("resetting" → "reset"), and a final silent -e ("charge" and
+ * "charged" both → "charg"). Stems are keys only; labels show the words as written.
+ */
+function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && (w.endsWith('ies') || w.endsWith('ied'))) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses') || /(x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  const inflected = /^(.*[aeiouy].*)(ing|(?<!e)ed)$/.exec(w);
+  if (inflected && inflected[1].length >= 3) {
+    w = inflected[1];
+    if (/([^aeiouylsz])\1$/.test(w)) w = w.slice(0, -1);
+  }
+  if (w.length > 3 && w.endsWith('e') && !w.endsWith('ee')) w = w.slice(0, -1);
+  return w;
+}
+
+const isContentWord = (token: string) => !STOP_WORDS.has(token) && !STOP_WORDS.has(stem(token));
+
+/** Texts that normalise to the same tokens are one question: counts summed, shown with the spelling asked most often. */
+function distinctQuestions(questions: readonly GapQuestion[]): DistinctQuestion[] {
+  const byKey = new Map<string, DistinctQuestion>();
+  const spellings = new Map<string, number>();
+  for (const question of questions) {
+    const tokens = tokenize(question.text);
+    const key = tokens.join(' ');
+    const entry = byKey.get(key) ?? { text: question.text, tokens, count: 0, previousCount: 0, weight: 0 };
+    entry.count += question.count;
+    entry.previousCount += question.previousCount;
+    entry.weight = Math.max(1, entry.count + entry.previousCount);
+    const asked = (spellings.get(question.text) ?? 0) + question.count + question.previousCount;
+    spellings.set(question.text, asked);
+    if (asked > (spellings.get(entry.text) ?? 0)) entry.text = question.text;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
+/** The `limit` most asked questions, still in input order so ties keep breaking by it. */
+function mostFrequent(questions: DistinctQuestion[], limit: number): DistinctQuestion[] {
+  if (questions.length <= limit) return questions;
+  const ranked = questions.map((q, i) => ({ q, i })).sort((a, b) => b.q.weight - a.q.weight || a.i - b.i);
+  const keep = new Set(ranked.slice(0, limit).map(({ q }) => q));
+  return questions.filter((q) => keep.has(q));
+}
+
+/**
+ * Sublinear tf (1 + ln tf), smoothed idf (ln((1 + n) / (1 + df)) + 1) over distinct questions, L2-normalised.
+ * Each stem's surface is its most asked written form, for labels.
+ */
+function tfidfVectors(questions: DistinctQuestion[]): { vectors: SparseVector[]; surfaces: string[] } {
+  const ids = new Map<string, number>();
+  const surfaceCounts: Map<string, number>[] = [];
+  const termCounts = questions.map((q) => {
+    const counts = new Map<number, number>();
+    for (const token of q.tokens.filter(isContentWord)) {
+      const key = stem(token);
+      if (!ids.has(key)) ids.set(key, surfaceCounts.push(new Map()) - 1);
+      const id = ids.get(key)!;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      surfaceCounts[id].set(token, (surfaceCounts[id].get(token) ?? 0) + q.weight);
+    }
+    return counts;
+  });
+  const df = new Array<number>(ids.size).fill(0);
+  for (const counts of termCounts) for (const id of counts.keys()) df[id] += 1;
+  const vectors = termCounts.map((counts) => {
+    const vector: SparseVector = new Map();
+    for (const [id, tf] of counts) {
+      vector.set(id, (1 + Math.log(tf)) * (Math.log((1 + questions.length) / (1 + df[id])) + 1));
+    }
+    const norm = Math.hypot(...vector.values());
+    for (const [id, value] of vector) vector.set(id, value / norm);
+    return vector;
+  });
+  const surfaces = surfaceCounts.map((counts) => [...counts].reduce((best, next) => (next[1] > best[1] ? next : best))[0]);
+  return { vectors, surfaces };
+}
+
+/**
+ * All pairwise cosines (vectors are unit length, so dot products), accumulated through a term → questions index.
+ * n² floats: 16 MB at the default 2000 questions, which is why maxQuestions exists.
+ */
+function cosineMatrix(vectors: SparseVector[]): Float32Array {
+  const n = vectors.length;
+  const postings = new Map<number, { question: number; value: number }[]>();
+  vectors.forEach((vector, question) => {
+    for (const [id, value] of vector) {
+      const list = postings.get(id) ?? [];
+      list.push({ question, value });
+      postings.set(id, list);
+    }
+  });
+  const sim = new Float32Array(n * n);
+  for (const list of postings.values()) {
+    for (let a = 0; a < list.length; a++) {
+      const row = list[a].question * n;
+      for (let b = a + 1; b < list.length; b++) sim[row + list[b].question] += list[a].value * list[b].value;
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sim[j * n + i] = sim[i * n + j];
+  return sim;
+}
+
+/**
+ * Average linkage weighted by occurrences: a cluster's similarity to another is the mean over all pairs of
+ * *occurrences*, so a question asked 40 times pulls its cluster 40 times as hard as one asked once (what support
+ * leads see is volume, not distinct wordings). Kept exact and O(n²) per typical merge by caching each cluster's
+ * best neighbour and rescanning only the rows whose best neighbour took part in the merge. Ties go to input order.
+ */
+function averageLinkage(sim: Float32Array, weights: number[], minSimilarity: number): number[][] {
+  const n = weights.length;
+  const weight = Float64Array.from(weights);
+  const active = new Uint8Array(n).fill(1);
+  const members = weights.map((_, i) => [i]);
+  const best = new Int32Array(n).fill(-1);
+  const bestSim = new Float64Array(n);
+  const findBest = (i: number) => {
+    best[i] = -1;
+    bestSim[i] = -Infinity;
+    for (let k = 0; k < n; k++) {
+      if (k !== i && active[k] && sim[i * n + k] > bestSim[i]) [best[i], bestSim[i]] = [k, sim[i * n + k]];
+    }
+  };
+  for (let i = 0; i < n; i++) findBest(i);
+  for (;;) {
+    let top = -1;
+    for (let i = 0; i < n; i++) if (active[i] && best[i] >= 0 && (top < 0 || bestSim[i] > bestSim[top])) top = i;
+    if (top < 0 || bestSim[top] < minSimilarity) break;
+    const [keep, gone] = [Math.min(top, best[top]), Math.max(top, best[top])];
+    for (let k = 0; k < n; k++) {
+      if (!active[k] || k === keep || k === gone) continue;
+      // Lance–Williams for average linkage: s(k, i∪j) = (w_i s(k,i) + w_j s(k,j)) / (w_i + w_j)
+      const merged = weight[keep] * sim[k * n + keep] + weight[gone] * sim[k * n + gone];
+      sim[k * n + keep] = sim[keep * n + k] = merged / (weight[keep] + weight[gone]);
+    }
+    weight[keep] += weight[gone];
+    active[gone] = 0;
+    members[keep].push(...members[gone]);
+    for (let k = 0; k < n; k++) {
+      if (!active[k]) continue;
+      const toKeep = sim[k * n + keep];
+      if (k === keep || best[k] === keep || best[k] === gone) findBest(k);
+      else if (toKeep > bestSim[k] || (toKeep === bestSim[k] && keep < best[k])) [best[k], bestSim[k]] = [keep, toKeep];
+    }
+  }
+  return members.filter((_, i) => active[i]);
+}
+
+function describeCluster(
+  members: number[],
+  questions: DistinctQuestion[],
+  vectors: SparseVector[],
+  surfaces: string[],
+  maxExamples: number,
+): QuestionCluster {
+  const centroid: SparseVector = new Map();
+  for (const m of members) {
+    for (const [id, value] of vectors[m]) centroid.set(id, (centroid.get(id) ?? 0) + questions[m].weight * value);
+  }
+  const terms = labelTerms(centroid).map((id) => surfaces[id]);
+  // Members are unit vectors, so ranking by dot product with the centroid is ranking by cosine to it.
+  const closeness = (m: number) =>
+    [...vectors[m]].reduce((sum, [id, value]) => sum + value * centroid.get(id)!, 0);
+  const examples = members
+    .map((m) => ({ m, closeness: closeness(m) }))
+    .sort((a, b) => b.closeness - a.closeness || questions[b.m].count - questions[a.m].count || a.m - b.m)
+    .slice(0, maxExamples)
+    .map(({ m }) => questions[m].text);
+  return {
+    label: terms.join(' / '),
+    terms,
+    volume: members.reduce((sum, m) => sum + questions[m].count, 0),
+    previousVolume: members.reduce((sum, m) => sum + questions[m].previousCount, 0),
+    distinctQuestions: members.length,
+    examples,
+  };
+}
+
+/** The two heaviest centroid terms, plus up to two more that weigh at least half the heaviest. */
+function labelTerms(centroid: SparseVector): number[] {
+  const ranked = [...centroid].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const characteristic = ranked.filter(([, value], rank) => rank < 2 || (rank < MAX_LABEL_TERMS && value >= ranked[0][1] / 2));
+  return characteristic.map(([id]) => id);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
