@@ -13,6 +13,7 @@ import { buildKnowledgeSchema, createKnowledgeServices } from '../services/knowl
 import { DEFAULT_PORTS } from '../services/shared/config';
 import { createServiceDataSource } from '../services/shared/database';
 import { createLogger } from '../services/shared/logger';
+import { lazyTemporalClient } from '../services/shared/temporal-connection';
 
 export interface SubgraphDefinition {
   name: 'conversation' | 'knowledge' | 'account-context' | 'insights';
@@ -49,6 +50,9 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   {
     name: 'insights',
     url: defaultUrl('insights'),
-    build: () => buildInsightsSchema(createInsightsServices({} as Warehouse)),
+    build: () =>
+      buildInsightsSchema(
+        createInsightsServices({ warehouse: {} as Warehouse, db: offline('insights'), temporal: lazyTemporalClient('offline:0', 'none'), taskQueue: 'none' }),
+      ),
   },
 ];

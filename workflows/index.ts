@@ -4,13 +4,35 @@
  */
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { createActivities, WeeklyReport } from './activities';
+import type { createActivities } from './activities';
 import { reportedIsoWeek } from './iso-week';
 
-const { buildWeeklyReport } = proxyActivities<ReturnType<typeof createActivities>>({
+const { compileWeeklyReport } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 5 },
 });
+
+/**
+ * A webhook that is down gets six tries over about eight minutes (2 s, 6 s, 18 s, 54 s, 162 s apart), then
+ * the report is left undelivered to it (its attempts and last error stay on the report).
+ */
+const { deliverWeeklyReport } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 3, maximumAttempts: 6 },
+});
+
+export interface WeeklyReportDelivery {
+  webhookId: string;
+  /** delivered, already_delivered, webhook_removed, or failed after every retry. */
+  outcome: string;
+}
+
+export interface WeeklyReportResult {
+  workspaceId: string;
+  isoWeek: string;
+  reportId: string;
+  deliveries: WeeklyReportDelivery[];
+}
 
 export interface WeeklyIntelligenceReportInput {
   workspaceId: string;
@@ -21,9 +43,22 @@ export interface WeeklyIntelligenceReportInput {
   isoWeek?: string;
 }
 
-export async function weeklyIntelligenceReport(input: WeeklyIntelligenceReportInput): Promise<WeeklyReport> {
+/** Builds and stores the report in insights, then posts it to every webhook of the workspace, each on its own. */
+export async function weeklyIntelligenceReport(input: WeeklyIntelligenceReportInput): Promise<WeeklyReportResult> {
+  const { workspaceId } = input;
   const isoWeek = input.isoWeek ?? reportedIsoWeek(scheduledOrStartTime());
-  return await buildWeeklyReport({ workspaceId: input.workspaceId, isoWeek });
+  const { reportId, webhookIds } = await compileWeeklyReport({ workspaceId, isoWeek, runKey: workflowInfo().runId });
+  const deliveries = await Promise.all(
+    webhookIds.map(async (webhookId): Promise<WeeklyReportDelivery> => {
+      try {
+        const { outcome } = await deliverWeeklyReport({ workspaceId, reportId, webhookId });
+        return { webhookId, outcome };
+      } catch {
+        return { webhookId, outcome: 'failed' };
+      }
+    }),
+  );
+  return { workspaceId, isoWeek, reportId, deliveries };
 }
 
 /** Set by the server on runs a Schedule starts. */

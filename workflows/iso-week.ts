@@ -21,3 +21,16 @@ export function isoWeekOf(date: Date): string {
 export function reportedIsoWeek(runAt: Date): string {
   return isoWeekOf(new Date(runAt.getTime() - 3 * 86_400_000));
 }
+
+const ISO_WEEK_LABEL = /^(\d{4})-W(\d{2})$/;
+
+/** Monday (UTC midnight) of the ISO week a label names, or null when it names none ("2025-W53", "2026-48"). */
+export function mondayOfIsoWeek(label: string): Date | null {
+  const match = ISO_WEEK_LABEL.exec(label);
+  if (!match) return null;
+  const [year, week] = [Number(match[1]), Number(match[2])];
+  // 4 January is always in week 1; its week's Monday starts the ISO year.
+  const jan4 = Date.UTC(year, 0, 4);
+  const monday = new Date(jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 + (week - 1) * 7 * 86_400_000);
+  return week >= 1 && isoWeekOf(monday) === label ? monday : null;
+}

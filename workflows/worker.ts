@@ -21,6 +21,7 @@ import { Client, Connection } from '@temporalio/client';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { createActivities } from './activities';
 import { AccountContextClient } from './clients/account-context-client';
+import { InsightsClient } from './clients/insights-client';
 import { reconcileWeeklyReportSchedules } from './schedules';
 import { createLoopdeskWorker } from './worker-factory';
 
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     CONVERSATION_URL: peerUrlsEnv.CONVERSATION_URL,
     KNOWLEDGE_URL: peerUrlsEnv.KNOWLEDGE_URL,
     ACCOUNT_CONTEXT_URL: peerUrlsEnv.ACCOUNT_CONTEXT_URL,
+    INSIGHTS_URL: peerUrlsEnv.INSIGHTS_URL,
     WEEKLY_REPORT_RECONCILE_MS: z.coerce.number().int().min(1_000).default(300_000),
     /** Loopback port for the Temporal SDK's own Prometheus exporter, merged into /metrics; 0 turns it off. */
     WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -153,6 +155,9 @@ async function main(): Promise<void> {
         logger,
         conversation: new ConversationClient(new InternalGraphQLClient(config.CONVERSATION_URL, config.INTERNAL_HMAC_SECRET)),
         knowledge: new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET)),
+        accountContext: new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET)),
+        // Building a report scans a week (and its baselines) of events: give it longer than a plain call.
+        insights: new InsightsClient(new InternalGraphQLClient(config.INSIGHTS_URL, config.INTERNAL_HMAC_SECRET, 120_000)),
         pauseBeforeDeliveryMs: config.WORKER_PAUSE_BEFORE_DELIVERY_MS,
       }),
     });

@@ -1,5 +1,5 @@
 /**
- * Insights subgraph process: config → warehouse (ClickHouse or chDB) and its migrations → relay of the
+ * Insights subgraph process: config → warehouse (ClickHouse or chDB) and its migrations → Postgres (reports) → relay of the
  * services' outboxes → schema → server → ready. In the embedded mode this process owns the chDB directory,
  * which is why the relay runs here.
  */
@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay } from '../../analytics/relay';
 import { createWarehouse } from '../../analytics/warehouse-client';
+import { lazyTemporalClient } from '../shared/temporal-connection';
 import { hmacSecrets } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { createMetrics } from '../shared/metrics';
@@ -15,6 +16,7 @@ import type { SubgraphContext } from '../shared/subgraph-context';
 import { runProcess } from '../shared/run-process';
 import { startSubgraph } from '../shared/subgraph-server';
 import { InsightsConfig, loadInsightsConfig } from './config';
+import { openInsightsDatabase } from './database';
 import { buildInsightsSchema, createInsightsServices } from './schema';
 
 export async function startInsights(config: InsightsConfig, host?: string) {
@@ -22,9 +24,11 @@ export async function startInsights(config: InsightsConfig, host?: string) {
   const metrics = createMetrics('insights');
   const warehouse = await createWarehouse(config, logger);
   await migrateWarehouse(warehouse, logger);
+  const db = await openInsightsDatabase(config.DATABASE_URL);
+  const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'loopdesk-relay' });
   const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, registry: metrics.registry });
-  const schema = await buildInsightsSchema(createInsightsServices(warehouse));
+  const schema = await buildInsightsSchema(createInsightsServices({ warehouse, db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   const server = await startSubgraph(
     {
       name: 'insights',
@@ -34,7 +38,7 @@ export async function startInsights(config: InsightsConfig, host?: string) {
       metrics,
       readiness: [
         { name: 'warehouse', check: () => warehouse.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json()) },
-        { name: 'postgres', check: () => pool.query('SELECT 1') },
+        { name: 'postgres', check: () => db.query('SELECT 1') },
       ],
       context: (auth): SubgraphContext => ({ auth }),
     },
@@ -49,6 +53,8 @@ export async function startInsights(config: InsightsConfig, host?: string) {
       await relay.stop();
       await server.stop();
       await pool.end();
+      await db.destroy();
+      await temporal.close();
       await warehouse.close();
     },
   };

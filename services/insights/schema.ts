@@ -1,15 +1,22 @@
 /** Builds the insights subgraph schema from its resolvers and services. */
 import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
 import type { Warehouse } from '../../analytics/warehouse-client';
-import { Workspace } from './workspace/workspace.types';
 import { buildFederatedSchema } from '../shared/federation';
+import type { lazyTemporalClient } from '../shared/temporal-connection';
 import { ActivityService } from './activity/activity.service';
 import { StaleContentService } from './content/stale-content.service';
+import { KnowledgeGapsService } from './gaps/knowledge-gaps.service';
 import { LearningCurveService } from './learning/learning-curve.service';
 import { SupportMetricsService } from './metrics/support-metrics.service';
+import { ReportWebhookService } from './report/report-webhook.service';
+import { WeeklyReportBuilder } from './report/weekly-report-builder';
+import { WeeklyReportFieldsResolver, WeeklyReportResolver } from './report/weekly-report.resolver';
+import { WeeklyReportRunner } from './report/weekly-report-runner';
+import { WeeklyReportService } from './report/weekly-report.service';
 import { TopicSpikesService } from './trends/topic-spikes.service';
-import { KnowledgeGapsService } from './gaps/knowledge-gaps.service';
 import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
+import { Workspace } from './workspace/workspace.types';
 
 export interface InsightsServices {
   activity: ActivityService;
@@ -18,15 +25,42 @@ export interface InsightsServices {
   content: StaleContentService;
   trends: TopicSpikesService;
   gaps: KnowledgeGapsService;
+  reports: WeeklyReportService;
+  webhooks: ReportWebhookService;
+  runner: WeeklyReportRunner;
 }
 
-export function createInsightsServices(warehouse: Warehouse): InsightsServices {
-  return { activity: new ActivityService(warehouse), supportMetrics: new SupportMetricsService(warehouse), learning: new LearningCurveService(warehouse), content: new StaleContentService(warehouse), trends: new TopicSpikesService(warehouse), gaps: new KnowledgeGapsService(warehouse) };
+export interface InsightsDependencies {
+  warehouse: Warehouse;
+  db: DataSource;
+  temporal: ReturnType<typeof lazyTemporalClient>;
+  taskQueue: string;
+}
+
+export function createInsightsServices({ warehouse, db, temporal, taskQueue }: InsightsDependencies): InsightsServices {
+  const sources = {
+    supportMetrics: new SupportMetricsService(warehouse),
+    learning: new LearningCurveService(warehouse),
+    content: new StaleContentService(warehouse),
+    trends: new TopicSpikesService(warehouse),
+    gaps: new KnowledgeGapsService(warehouse),
+  };
+  return {
+    ...sources,
+    activity: new ActivityService(warehouse),
+    reports: new WeeklyReportService(db, new WeeklyReportBuilder(sources)),
+    webhooks: new ReportWebhookService(db),
+    runner: new WeeklyReportRunner(temporal, taskQueue),
+  };
 }
 
 export function buildInsightsSchema(services: InsightsServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning, services.content, services.trends, services.gaps)],
+    resolvers: [
+      new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning, services.content, services.trends, services.gaps),
+      new WeeklyReportResolver(services.reports, services.webhooks, services.runner),
+      new WeeklyReportFieldsResolver(services.reports),
+    ],
     orphanedTypes: [Workspace],
     referenceResolvers: { Workspace: insightsWorkspaceReference },
   });

@@ -10,9 +10,9 @@ export interface TestWorkspace {
   as(role: keyof TestWorkspace['keys'], query: string, variables?: Record<string, unknown>, customerToken?: string): Promise<GraphQLResult<any>>;
 }
 
-export async function createTestWorkspace(env: TestStack, name: string): Promise<TestWorkspace> {
+export async function createTestWorkspace(env: TestStack, name: string, options: { timeZone?: string } = {}): Promise<TestWorkspace> {
   const created = dataOf(
-    await graphql(env.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey customerTokenSecret } }', { input: { name } }, { apiKey: env.adminKey }),
+    await graphql(env.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey customerTokenSecret } }', { input: { name, ...options } }, { apiKey: env.adminKey }),
   ).createWorkspace;
   const keys = { admin: created.adminKey, agent: '', analyst: '', widget: '' };
   for (const role of ['agent', 'analyst', 'widget'] as const) {

@@ -3,32 +3,17 @@
  * the worker wires real clients and tests wire whatever they need.
  */
 import type { Logger } from '../../services/shared/logger';
+import { ReportActivityDeps, createReportActivities } from './report-activities';
 import { ServiceActivityDeps, createServiceActivities } from './service-activities';
 
-export interface ActivityDeps extends ServiceActivityDeps {
+export interface ActivityDeps extends ServiceActivityDeps, ReportActivityDeps {
   logger: Logger;
-}
-
-export interface WeeklyReportRequest {
-  workspaceId: string;
-  isoWeek: string;
-}
-
-export interface WeeklyReport {
-  workspaceId: string;
-  isoWeek: string;
-  /** ISO-8601 timestamp. */
-  generatedAt: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createServiceActivities(deps),
-    async buildWeeklyReport(request: WeeklyReportRequest): Promise<WeeklyReport> {
-      // The content (rising topics, friction, knowledge gaps, what was learned) comes from insights later.
-      deps.logger.info({ workspaceId: request.workspaceId, isoWeek: request.isoWeek }, 'building weekly report');
-      return { workspaceId: request.workspaceId, isoWeek: request.isoWeek, generatedAt: new Date().toISOString() };
-    },
+    ...createReportActivities(deps),
   };
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Computes a weekly intelligence report from the same services the insights queries use, so every figure
+ * in it equals what `support`, `learningCurve`, `topicSpikes`, `knowledgeGaps`, `frictionPoints` and
+ * `staleContent` return for the same week in the same time zone.
+ */
+import type { StaleContentService } from '../content/stale-content.service';
+import type { KnowledgeGapsService } from '../gaps/knowledge-gaps.service';
+import type { LearningCurveService } from '../learning/learning-curve.service';
+import type { Bucket, SupportMetricsService } from '../metrics/support-metrics.service';
+import { SPIKE_DEFAULTS, TopicSpikesService } from '../trends/topic-spikes.service';
+import { previousIsoWeek, reportPeriod } from './report-period';
+import type { DailyVolume, HeadlineFigure, LearningWeek, WeeklyHeadline, WeeklyReportContent } from './weekly-report-content';
+import { deriveFindings } from './weekly-report-findings';
+
+/** Weeks of learning curve shown, the reported one included. */
+export const LEARNING_WEEKS = 8;
+const LIST_LENGTH = 5;
+const UNCITED_DAYS = 90;
+const DAY = 86_400_000;
+
+export interface ReportedWorkspace {
+  id: string;
+  name: string;
+  timeZone: string;
+}
+
+export interface ReportSources {
+  supportMetrics: SupportMetricsService;
+  learning: LearningCurveService;
+  content: StaleContentService;
+  trends: TopicSpikesService;
+  gaps: KnowledgeGapsService;
+}
+
+export class WeeklyReportBuilder {
+  constructor(private readonly sources: ReportSources) {}
+
+  async build(workspace: ReportedWorkspace, isoWeek: string, now = new Date()): Promise<WeeklyReportContent> {
+    const { id, timeZone } = workspace;
+    const period = reportPeriod(isoWeek, timeZone);
+    const previous = reportPeriod(previousIsoWeek(isoWeek), timeZone);
+    const curveStart = reportPeriod(previousIsoWeek(isoWeek, LEARNING_WEEKS - 1), timeZone);
+    const { supportMetrics, learning, content, trends, gaps } = this.sources;
+
+    const [thisWeek, lastWeek, curve, spikes, knowledgeGaps, friction, stale, uncited] = await Promise.all([
+      supportMetrics.metrics(id, { from: period.start, to: period.end, granularity: 'day', timeZone }),
+      supportMetrics.metrics(id, { from: previous.start, to: previous.end, granularity: 'day', timeZone }),
+      learning.curve(id, { from: curveStart.start, to: period.end, granularity: 'week', timeZone }),
+      trends.spikes(id, { from: period.start, to: period.end, ...SPIKE_DEFAULTS }),
+      gaps.gaps(id, { from: period.start, to: period.end, first: LIST_LENGTH }),
+      learning.friction(id, period.start, period.end, LIST_LENGTH),
+      content.staleStillServed(id, LIST_LENGTH),
+      content.uncited(id, UNCITED_DAYS, period.end, LIST_LENGTH),
+    ]);
+
+    const weeks = fillWeeks(curveStart.monday, curve);
+    const reportedWeek = weeks.at(-1)!;
+    const weekBefore = weeks.at(-2)!;
+    const withoutFindings = {
+      workspaceId: id,
+      workspaceName: workspace.name,
+      isoWeek,
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+      timeZone,
+      generatedAt: now.toISOString(),
+      headline: headline(thisWeek.totals, lastWeek.totals, reportedWeek.correctionsAbsorbed, weekBefore.correctionsAbsorbed),
+      learningCurve: weeks,
+      dailyVolume: fillDays(period.monday, thisWeek.buckets),
+      risingTopics: spikes.spikes.slice(0, LIST_LENGTH).map(({ topic, volume, baseline, pValue, productChanges }) => ({ topic, volume, baseline, pValue, productChanges })),
+      knowledgeGaps: knowledgeGaps.map(({ label, volume, previousVolume, examples }) => ({ label, volume, previousVolume, examples })),
+      frictionPoints: friction,
+      staleStillServed: stale.map((s) => ({ knowledgeItemId: s.knowledgeItemId, title: s.title, topic: s.topic, timesServed: s.timesServed })),
+      uncited: uncited.map((u) => ({ knowledgeItemId: u.knowledgeItemId, title: u.title, topic: u.topic, timesServed: 0 })),
+    };
+    return { ...withoutFindings, findings: deriveFindings(withoutFindings) };
+  }
+}
+
+function headline(current: Bucket, previous: Bucket, corrections: number, previousCorrections: number): WeeklyHeadline {
+  const figure = (pick: (b: Bucket) => number | null): HeadlineFigure => ({ current: pick(current), previous: pick(previous) });
+  return {
+    questions: figure((b) => b.questions),
+    automationRate: figure((b) => b.automationRate),
+    handOffRate: figure((b) => b.handOffRate),
+    resolutionRate: figure((b) => b.resolutionRate),
+    satisfaction: figure((b) => b.satisfaction),
+    medianFirstResponseSeconds: figure((b) => b.medianFirstResponseSeconds),
+    medianResolutionSeconds: figure((b) => b.medianResolutionSeconds),
+    correctionsAbsorbed: { current: corrections, previous: previousCorrections },
+  };
+}
+
+const addDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+/** One entry per week, quiet weeks included (the warehouse returns only weeks with events). */
+function fillWeeks(firstMonday: string, curve: Awaited<ReturnType<LearningCurveService['curve']>>): LearningWeek[] {
+  const byStart = new Map(curve.map((bucket) => [bucket.start, bucket]));
+  return Array.from({ length: LEARNING_WEEKS }, (_, i) => {
+    const weekStart = addDays(firstMonday, 7 * i);
+    const bucket = byStart.get(weekStart);
+    return {
+      weekStart,
+      automationRate: bucket?.automationRate ?? null,
+      correctionsAbsorbed: bucket?.correctionsAbsorbed ?? 0,
+      learnedAnswersPublished: bucket?.learnedAnswersPublished ?? 0,
+      topicsOpened: bucket?.topicsOpened ?? 0,
+    };
+  });
+}
+
+function fillDays(monday: string, buckets: Bucket[]): DailyVolume[] {
+  const byDay = new Map(buckets.map((bucket) => [bucket.start, bucket]));
+  return Array.from({ length: 7 }, (_, i) => {
+    const day = addDays(monday, i);
+    return { day, answered: byDay.get(day)?.answered ?? 0, handedOff: byDay.get(day)?.handedOff ?? 0 };
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * What a weekly intelligence report says, as plain data: computed once from the warehouse
+ * (weekly-report-builder), then rendered to Markdown and HTML (weekly-report-rendering) and stored.
+ * Rates are fractions in [0, 1] or null when there was nothing to divide by; durations are seconds.
+ */
+
+/** One headline figure, this week against the week before. */
+export interface HeadlineFigure {
+  current: number | null;
+  previous: number | null;
+}
+
+export interface WeeklyHeadline {
+  questions: HeadlineFigure;
+  /** answered / (answered + handed off) */
+  automationRate: HeadlineFigure;
+  /** (handed off + customer escalations) / questions */
+  handOffRate: HeadlineFigure;
+  /** resolved conversations / conversations */
+  resolutionRate: HeadlineFigure;
+  /** up-ratings / all ratings */
+  satisfaction: HeadlineFigure;
+  /** Median seconds from hand-off to the first human response. */
+  medianFirstResponseSeconds: HeadlineFigure;
+  /** Median seconds from a conversation's first question to its resolution. */
+  medianResolutionSeconds: HeadlineFigure;
+  correctionsAbsorbed: HeadlineFigure;
+}
+
+/** One ISO week of the learning curve (oldest first in the report). */
+export interface LearningWeek {
+  /** Monday of the week, YYYY-MM-DD, in the workspace time zone. */
+  weekStart: string;
+  automationRate: number | null;
+  correctionsAbsorbed: number;
+  learnedAnswersPublished: number;
+  topicsOpened: number;
+}
+
+/** One day of the reported week. */
+export interface DailyVolume {
+  /** YYYY-MM-DD in the workspace time zone. */
+  day: string;
+  answered: number;
+  handedOff: number;
+}
+
+export interface LinkedProductChange {
+  id: string;
+  title: string;
+  /** ISO-8601 */
+  recordedAt: string;
+}
+
+export interface RisingTopic {
+  topic: string;
+  /** Questions this week. */
+  volume: number;
+  /** Mean weekly questions over the trailing baseline weeks. */
+  baseline: number;
+  /** Upper-tail Poisson probability of seeing `volume` or more if the baseline rate still held. */
+  pValue: number;
+  productChanges: LinkedProductChange[];
+}
+
+export interface KnowledgeGapSummary {
+  /** A few characteristic words of the cluster. */
+  label: string;
+  /** Handed-off or escalated questions in the cluster this week. */
+  volume: number;
+  /** The same, the week before. */
+  previousVolume: number;
+  /** Up to three representative questions, as customers wrote them. */
+  examples: string[];
+}
+
+export interface FrictionSummary {
+  topic: string;
+  plan: string;
+  page: string;
+  repeatContacts: number;
+  downRatings: number;
+  handOffs: number;
+}
+
+export interface StaleItemSummary {
+  knowledgeItemId: string;
+  title: string;
+  topic: string;
+  /** Answers citing it since it was flagged (still served), or 0 for uncited items. */
+  timesServed: number;
+}
+
+export interface WeeklyReportContent {
+  workspaceId: string;
+  workspaceName: string;
+  /** "2026-W48" */
+  isoWeek: string;
+  /** The week's bounds in the workspace time zone, as instants (ISO-8601). */
+  periodStart: string;
+  periodEnd: string;
+  timeZone: string;
+  /** ISO-8601 */
+  generatedAt: string;
+  headline: WeeklyHeadline;
+  learningCurve: LearningWeek[];
+  dailyVolume: DailyVolume[];
+  risingTopics: RisingTopic[];
+  knowledgeGaps: KnowledgeGapSummary[];
+  frictionPoints: FrictionSummary[];
+  staleStillServed: StaleItemSummary[];
+  uncited: StaleItemSummary[];
+  /** Three to five plain-language sentences derived from the figures above. */
+  findings: string[];
+}

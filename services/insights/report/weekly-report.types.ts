@@ -1,0 +1,208 @@
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../../shared/page-info';
+
+@ObjectType({ description: 'A figure this week and the week before' })
+export class HeadlineFigure {
+  @Field(() => Float, { nullable: true })
+  current!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  previous!: number | null;
+}
+
+@ObjectType({ description: "The report's headline figures; they equal `support` and `learningCurve` for the same weeks" })
+export class WeeklyHeadline {
+  @Field(() => HeadlineFigure)
+  questions!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure)
+  automationRate!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure)
+  handOffRate!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure)
+  resolutionRate!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure)
+  satisfaction!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure, { description: 'Seconds' })
+  medianFirstResponseSeconds!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure, { description: 'Seconds' })
+  medianResolutionSeconds!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure)
+  correctionsAbsorbed!: HeadlineFigure;
+}
+
+@ObjectType({ description: 'Where weekly reports are posted (Slack-compatible incoming webhook)' })
+export class ReportWebhook {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  label!: string;
+
+  @Field({ description: 'Scheme and host only: the full URL is a secret' })
+  destination!: string;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType({ description: 'How posting a report to one webhook went' })
+export class ReportDelivery {
+  @Field(() => ID)
+  webhookId!: string;
+
+  @Field(() => Int)
+  attempts!: number;
+
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the last attempt' })
+  lastStatus!: number | null;
+
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  deliveredAt!: Date | null;
+}
+
+@ObjectType({ description: 'A weekly intelligence report' })
+export class WeeklyReport {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'ISO week, e.g. 2026-W48' })
+  isoWeek!: string;
+
+  @Field({ description: "Monday 00:00 in the workspace's time zone" })
+  periodStart!: Date;
+
+  @Field({ description: 'The next Monday 00:00 (exclusive)' })
+  periodEnd!: Date;
+
+  @Field()
+  generatedAt!: Date;
+
+  @Field(() => WeeklyHeadline)
+  headline!: WeeklyHeadline;
+
+  @Field(() => [String], { description: 'Three to five plain-language findings' })
+  findings!: string[];
+}
+
+@ObjectType()
+export class WeeklyReportEdge {
+  @Field({ description: 'The ISO week' })
+  cursor!: string;
+
+  @Field(() => WeeklyReport)
+  node!: WeeklyReport;
+}
+
+@ObjectType()
+export class WeeklyReportConnection {
+  @Field(() => [WeeklyReportEdge])
+  edges!: WeeklyReportEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@InputType()
+export class GenerateWeeklyReportInput {
+  @Field({ description: 'ISO week, e.g. 2026-W48' })
+  @IsString()
+  @MaxLength(8)
+  isoWeek!: string;
+}
+
+@InputType()
+export class AddReportWebhookInput {
+  @Field({ description: 'https URL of a Slack (or compatible) incoming webhook' })
+  @IsString()
+  @MaxLength(2048)
+  url!: string;
+
+  @Field()
+  @IsString()
+  @MaxLength(100)
+  label!: string;
+}
+
+@InputType()
+export class RemoveReportWebhookInput {
+  @Field(() => ID)
+  id!: string;
+}
+
+@InputType()
+export class WeeklyReportsArgs {
+  @Field(() => Int, { nullable: true, description: 'Default 10' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(8)
+  after?: string;
+}
+
+/** Internal (worker → insights). */
+@InputType()
+export class CompileWeeklyReportInput {
+  @Field()
+  @IsString()
+  @MaxLength(8)
+  isoWeek!: string;
+
+  @Field()
+  @IsString()
+  @MaxLength(200)
+  workspaceName!: string;
+
+  @Field()
+  @IsString()
+  @MaxLength(100)
+  timeZone!: string;
+
+  @Field({ description: 'The workflow run generating it; a retry with the same key changes nothing' })
+  @IsString()
+  @MaxLength(200)
+  runKey!: string;
+}
+
+@ObjectType()
+export class CompiledWeeklyReport {
+  @Field(() => ID)
+  reportId!: string;
+
+  @Field(() => [ID])
+  webhookIds!: string[];
+}
+
+@InputType()
+export class DeliverWeeklyReportInput {
+  @Field(() => ID)
+  reportId!: string;
+
+  @Field(() => ID)
+  webhookId!: string;
+}
+
+@ObjectType()
+export class WeeklyReportDeliveryResult {
+  @Field({ description: 'delivered, already_delivered or webhook_removed' })
+  outcome!: string;
+
+  @Field(() => Int)
+  attempts!: number;
+}

@@ -1,0 +1,264 @@
+/**
+ * The weekly intelligence report end to end: events of last week in the services' outboxes → relay →
+ * warehouse; the workspace's Schedule fires the workflow on the real Temporal dev server; the report is built,
+ * stored, fetched over GraphQL and posted to a webhook that fails once. On-demand generation too.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { parse } from 'parse5';
+import { Pool } from 'pg';
+import { reportPeriod } from '../../services/insights/report/report-period';
+import type { WeeklyReportResult } from '../../workflows';
+import { isoWeekOf, reportedIsoWeek } from '../../workflows/iso-week';
+import { codeOf, dataOf } from '../helpers/graphql';
+import { TestStack, startTestStack } from '../helpers/stack';
+import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+
+jest.setTimeout(180_000);
+
+let env: TestStack;
+let connection: Connection;
+let temporal: Client;
+let pool: Pool;
+let webhook: WebhookReceiver;
+
+const TIME_ZONE = 'Europe/Paris';
+
+beforeAll(async () => {
+  env = await startTestStack({ WEEKLY_REPORT_RECONCILE_MS: '1000' });
+  connection = await Connection.connect({ address: env.temporalAddress });
+  temporal = new Client({ connection });
+  pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
+  pool.on('error', () => undefined);
+  webhook = await startWebhookReceiver();
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => webhook?.server.close(resolve));
+  await pool?.end();
+  await connection?.close();
+  await env?.stop();
+});
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: { text: string; blocks: Array<{ type: string }> };
+  status: number;
+}
+
+interface WebhookReceiver {
+  server: Server;
+  url: string;
+  received: Received[];
+  /** Answer the next `n` posts with HTTP 500. */
+  failNext(n: number): void;
+}
+
+async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const received: Received[] = [];
+  let failures = 0;
+  const server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk) => (raw += chunk));
+    request.on('end', () => {
+      const status = failures > 0 ? 500 : 200;
+      if (failures > 0) failures--;
+      received.push({ headers: request.headers, body: JSON.parse(raw), status });
+      response.writeHead(status).end(status === 200 ? 'ok' : 'try later');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/slack/T000/B000/secret`, received, failNext: (n) => (failures = n) };
+}
+
+/** Writes events straight into conversation's outbox, as if they had happened then; the relay takes them from there. */
+async function backdatedEvents(workspaceId: string, events: Array<{ type: string; at: Date; payload: Record<string, unknown> }>): Promise<void> {
+  for (const event of events) {
+    await pool.query(`INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload) VALUES ($1, $2, $3, $4, $5)`, [
+      randomUUID(),
+      workspaceId,
+      event.type,
+      event.at,
+      JSON.stringify(event.payload),
+    ]);
+  }
+}
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const SUPPORT = `query($input: SupportMetricsInput!) {
+  workspace { support(input: $input) { totals { questions automationRate handOffRate resolutionRate satisfaction medianFirstResponseSeconds medianResolutionSeconds } } }
+}`;
+const REPORT = `query($week: String!) {
+  workspace {
+    weeklyReport(isoWeek: $week) {
+      id isoWeek periodStart periodEnd findings markdown html
+      headline {
+        questions { current previous } automationRate { current previous } handOffRate { current previous }
+        resolutionRate { current previous } satisfaction { current previous }
+        medianFirstResponseSeconds { current previous } medianResolutionSeconds { current previous } correctionsAbsorbed { current previous }
+      }
+      deliveries { webhookId attempts lastStatus deliveredAt }
+    }
+  }
+}`;
+
+/** Every element of a parsed HTML document, depth first. */
+function elements(node: any): any[] {
+  const children: any[] = [...(node.childNodes ?? []), ...(node.content?.childNodes ?? [])];
+  return [...(node.tagName ? [node] : []), ...children.flatMap(elements)];
+}
+
+describe('the weekly intelligence report', () => {
+  let ws: TestWorkspace;
+  const lastWeek = reportedIsoWeek(new Date());
+
+  beforeAll(async () => {
+    ws = await createTestWorkspace(env, 'Acme Analytics', { timeZone: TIME_ZONE });
+  });
+
+  it('is built by the Schedule on Temporal, equals the insights queries for the week, and reaches the webhook despite one failure', async () => {
+    const added = dataOf(await ws.as('admin', 'mutation($input: AddReportWebhookInput!) { addReportWebhook(input: $input) { id label destination } }', { input: { url: webhook.url, label: '#support-insights' } }));
+    expect(added.addReportWebhook).toMatchObject({ label: '#support-insights', destination: `${new URL(webhook.url).origin}/…` });
+
+    // Last week (Paris): 6 questions over 4 conversations. A, B answered; C, D handed off (D's question is about
+    // exporting, like C's). C got an agent reply 10 minutes after its hand-off and was resolved an hour after its
+    // question, D got a correction 4 h 56.99 min after its hand-off; A resolved after 5 minutes. One up-rating, one down. Two corrections absorbed.
+    // The week before: 2 questions, both answered, one resolved after 20 minutes.
+    const period = reportPeriod(lastWeek, TIME_ZONE);
+    const before = reportPeriod(isoWeekOf(new Date(period.start.getTime() - 3 * 86_400_000)), TIME_ZONE);
+    const at = (start: Date, hours: number, minutes = 0) => new Date(start.getTime() + hours * 3_600_000 + minutes * 60_000);
+    const [A, B, C, D, E, F] = Array.from({ length: 6 }, () => randomUUID());
+    const question = (conversationId: string, when: Date, text: string, topic = 'exports') => ({ type: 'question_asked', at: when, payload: { conversationId, text, topic, plan: 'pro', page: '/reports' } });
+    await backdatedEvents(ws.id, [
+      question(A, at(period.start, 10), 'How do I export a report?'),
+      { type: 'answer_shown', at: at(period.start, 10, 0.01), payload: { conversationId: A, topic: 'exports', plan: 'pro', page: '/reports' } },
+      { type: 'answer_rated', at: at(period.start, 10, 1), payload: { conversationId: A, topic: 'exports', rating: 1 } },
+      { type: 'resolved', at: at(period.start, 10, 5), payload: { conversationId: A, topic: 'exports' } },
+      question(A, at(period.start, 10, 2), 'And to PDF?'),
+      question(B, at(period.start, 30), 'Where do I change my password?', 'account'),
+      { type: 'answer_shown', at: at(period.start, 30, 0.01), payload: { conversationId: B, topic: 'account', plan: 'pro' } },
+      { type: 'answer_rated', at: at(period.start, 30, 1), payload: { conversationId: B, topic: 'account', rating: -1 } },
+      question(C, at(period.start, 50), 'Export to CSV fails with a timeout'),
+      { type: 'handed_off', at: at(period.start, 50, 0.01), payload: { conversationId: C, topic: 'exports', handOffReason: 'low_confidence', text: 'Export to CSV fails with a timeout' } },
+      { type: 'agent_replied', at: at(period.start, 50, 10.01), payload: { conversationId: C, topic: 'exports' } },
+      { type: 'answer_corrected', at: at(period.start, 50, 12), payload: { conversationId: C, topic: 'exports' } },
+      { type: 'resolved', at: at(period.start, 51), payload: { conversationId: C, topic: 'exports' } },
+      question(D, at(period.start, 70), 'CSV export times out'),
+      question(D, at(period.start, 70, 3), 'still timing out on CSV export'),
+      { type: 'handed_off', at: at(period.start, 70, 3.01), payload: { conversationId: D, topic: 'exports', handOffReason: 'low_confidence', text: 'CSV export times out' } },
+      { type: 'answer_corrected', at: at(period.start, 75), payload: { conversationId: D, topic: 'exports' } },
+      question(E, at(before.start, 20), 'How do I export?'),
+      { type: 'answer_shown', at: at(before.start, 20, 0.01), payload: { conversationId: E, topic: 'exports' } },
+      { type: 'resolved', at: at(before.start, 20, 20), payload: { conversationId: E, topic: 'exports' } },
+      question(F, at(before.start, 40), 'How do I invite a teammate?', 'account'),
+      { type: 'answer_shown', at: at(before.start, 40, 0.01), payload: { conversationId: F, topic: 'account' } },
+    ]);
+    const weekTotals = async (from: Date, to: Date) =>
+      dataOf(await ws.as('analyst', SUPPORT, { input: { from: from.toISOString(), to: to.toISOString(), granularity: 'WEEK' } })).workspace.support.totals;
+    const relayed = await eventually(() => weekTotals(period.start, period.end), (totals) => totals.questions === 6);
+    expect(relayed).toMatchObject({ questions: 6, automationRate: 0.5, resolutionRate: 0.5, satisfaction: 0.5 });
+    expect(relayed.medianFirstResponseSeconds).toBeCloseTo((600 + (5 * 3600 - 3.01 * 60)) / 2, 3);
+    expect(relayed.medianResolutionSeconds).toBeCloseTo((300 + 3600) / 2, 3);
+    const previousTotals = await eventually(() => weekTotals(before.start, before.end), (totals) => totals.questions === 2);
+
+    // The worker keeps one schedule per workspace; fire it now instead of waiting for Monday 06:00.
+    const scheduleId = `weekly-report-${ws.id}`;
+    const schedule = temporal.schedule.getHandle(scheduleId);
+    await eventually(() => schedule.describe().then(() => true, () => false), (exists) => exists);
+    webhook.failNext(1);
+    await schedule.trigger();
+    const workflowId = await eventually(async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId, (id) => id !== undefined);
+    const result = (await temporal.workflow.getHandle(workflowId!).result()) as WeeklyReportResult;
+
+    expect(result).toMatchObject({ workspaceId: ws.id, isoWeek: lastWeek, deliveries: [{ webhookId: added.addReportWebhook.id, outcome: 'delivered' }] });
+    const report = dataOf(await ws.as('analyst', REPORT, { week: lastWeek })).workspace.weeklyReport;
+    expect(report).toMatchObject({ id: result.reportId, isoWeek: lastWeek, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() });
+
+    // Headline = the insights queries for the same weeks.
+    const { headline } = report;
+    for (const [figure, key] of [
+      ['questions', 'questions'],
+      ['automationRate', 'automationRate'],
+      ['handOffRate', 'handOffRate'],
+      ['resolutionRate', 'resolutionRate'],
+      ['satisfaction', 'satisfaction'],
+      ['medianFirstResponseSeconds', 'medianFirstResponseSeconds'],
+      ['medianResolutionSeconds', 'medianResolutionSeconds'],
+    ] as const) {
+      expect([figure, headline[figure].current]).toEqual([figure, relayed[key]]);
+      expect([figure, headline[figure].previous]).toEqual([figure, previousTotals[key]]);
+    }
+    const curve = dataOf(
+      await ws.as('analyst', 'query($input: InsightRangeInput!) { workspace { learningCurve(input: $input) { start correctionsAbsorbed } } }', {
+        input: { from: period.start.toISOString(), to: period.end.toISOString(), granularity: 'WEEK' },
+      }),
+    ).workspace.learningCurve;
+    expect(headline.correctionsAbsorbed.current).toBe(curve[0].correctionsAbsorbed);
+    expect(headline.correctionsAbsorbed).toEqual({ current: 2, previous: 0 });
+    expect(headline.questions).toEqual({ current: 6, previous: 2 });
+
+    // The HTML is one valid page with its charts drawn as SVG, and no script.
+    const parseErrors: string[] = [];
+    const document = parse(report.html, { onParseError: (error) => parseErrors.push(`${error.code} at line ${error.startLine}`) });
+    expect(parseErrors).toEqual([]);
+    const tags = elements(document).map((element) => element.tagName);
+    expect(tags.filter((tag) => tag === 'svg').length).toBeGreaterThanOrEqual(2);
+    expect(tags).not.toContain('script');
+    expect(report.html).toContain('Acme Analytics');
+    expect(report.findings.length).toBeGreaterThanOrEqual(3);
+    expect(report.findings.length).toBeLessThanOrEqual(5);
+    for (const finding of report.findings) expect(report.markdown).toContain(finding.slice(0, 30));
+    // The export hand-offs form one knowledge gap with both questions.
+    expect(report.markdown).toMatch(/CSV export times out|Export to CSV fails with a timeout/);
+
+    // The webhook refused the first post and took the retry: two attempts, one message, the same delivery id.
+    const posts = webhook.received.filter((post) => post.headers['x-loopdesk-delivery']?.toString().startsWith(result.reportId));
+    expect(posts.map((post) => post.status)).toEqual([500, 200]);
+    expect(posts[0]!.headers['x-loopdesk-delivery']).toBe(posts[1]!.headers['x-loopdesk-delivery']);
+    expect(posts[1]!.body.text).toContain(`Acme Analytics, ${lastWeek}`);
+    expect(posts[1]!.body.blocks.map((block) => block.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(report.deliveries).toEqual([{ webhookId: added.addReportWebhook.id, attempts: 2, lastStatus: 200, deliveredAt: expect.any(String) }]);
+
+    const listed = dataOf(await ws.as('analyst', '{ workspace { weeklyReports { edges { cursor node { isoWeek findings } } pageInfo { hasNextPage } } } }')).workspace.weeklyReports;
+    expect(listed.edges.map((edge: { cursor: string }) => edge.cursor)).toEqual([lastWeek]);
+    expect(listed.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('is generated on demand by an admin, through the same workflow, and posted again', async () => {
+    const thisWeek = isoWeekOf(new Date());
+    const postsBefore = webhook.received.length;
+    const generated = dataOf(await ws.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { isoWeek findings html deliveries { attempts deliveredAt } } }', { input: { isoWeek: thisWeek } }));
+    expect(generated.generateWeeklyReport).toMatchObject({ isoWeek: thisWeek, deliveries: [{ attempts: 1, deliveredAt: expect.any(String) }] });
+    expect(webhook.received.length).toBe(postsBefore + 1);
+    expect(webhook.received.at(-1)!.body.text).toContain(thisWeek);
+  });
+
+  it('refuses what makes no sense, with a code', async () => {
+    const generate = (role: 'admin' | 'analyst', isoWeek: string) =>
+      ws.as(role, 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { id } }', { input: { isoWeek } });
+    expect(codeOf(await generate('admin', '2026-W99'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await generate('admin', '3026-W01'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await generate('analyst', lastWeek))).toBe('FORBIDDEN');
+    const addWebhook = (url: string) => ws.as('admin', 'mutation($input: AddReportWebhookInput!) { addReportWebhook(input: $input) { id } }', { input: { url, label: 'x' } });
+    expect(codeOf(await addWebhook('ftp://example.com/hook'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await addWebhook('not a url'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await addWebhook(webhook.url))).toBe('CONFLICT');
+    expect(codeOf(await ws.as('admin', 'mutation { removeReportWebhook(input: { id: "nope" }) { id } }'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('admin', `mutation { removeReportWebhook(input: { id: "${randomUUID()}" }) { id } }`))).toBe('NOT_FOUND');
+    expect(codeOf(await ws.as('analyst', '{ workspace { weeklyReport(isoWeek: "week 48") { id } } }'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('agent', `{ workspace { weeklyReport(isoWeek: "${lastWeek}") { id } } }`))).toBe('FORBIDDEN');
+    // Another workspace sees none of these reports.
+    const other = await createTestWorkspace(env, 'Other');
+    expect(dataOf(await other.as('analyst', `{ workspace { weeklyReport(isoWeek: "${lastWeek}") { id } } }`)).workspace.weeklyReport).toBeNull();
+  });
+});
