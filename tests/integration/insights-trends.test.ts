@@ -97,6 +97,7 @@ describe('topic spikes', () => {
 
     // export, billing, sso and api had questions in the window: significance 0.01 / 4 per topic.
     expect(result.topicsTested).toBe(4);
+    expect(result.baselineQuestions).toBe(8 + 40);
     expect(result.spikes.map((s) => s.topic)).toEqual(['export', 'api']);
     const [exportSpike, apiSpike] = result.spikes;
     expect(exportSpike).toMatchObject({ volume: 20, baseline: 2, ratio: 20 / 2.25 });
@@ -113,6 +114,13 @@ describe('topic spikes', () => {
     // With a family-wise level of 2 (0.5 per topic) billing's P ≈ 0.16 passes, but 14 < 1.5 × 10.25 keeps it out;
     // sso (4 vs λ 0.25) now passes the volume floor.
     expect(lenient.spikes.map((s) => s.topic).sort()).toEqual(['api', 'export', 'sso']);
+  });
+
+  it('reports nothing for a workspace without history', async () => {
+    const sut = new TopicSpikesService(warehouse);
+    // The first week of questions, with an empty baseline: every topic is "new", none is news.
+    const result = await sut.spikes(workspaceId, { from: new Date('2026-02-09T00:00:00Z'), to: new Date('2026-02-16T00:00:00Z'), ...SPIKE_DEFAULTS });
+    expect(result).toEqual({ spikes: [], topicsTested: 2, baselineQuestions: 0 });
   });
 
   it('refuses a baseline reaching past the longest range', async () => {

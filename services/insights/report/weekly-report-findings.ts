@@ -44,7 +44,8 @@ function risingTopic({ risingTopics }: FindingInput): string | null {
   const top = risingTopics[0];
   if (!top) return null;
   const cause = top.productChanges[0] ? `, shortly after the product change "${top.productChanges[0].title}"` : '';
-  return `Questions about "${top.topic}" jumped to ${top.volume} from about ${top.baseline.toFixed(1)} a week${cause}.`;
+  const from = top.baseline === 0 ? 'none in the weeks before' : `about ${top.baseline.toFixed(1)} a week`;
+  return `Questions about "${top.topic}" jumped to ${top.volume} from ${from}${cause}.`;
 }
 
 function knowledgeGap({ knowledgeGaps }: FindingInput): string | null {

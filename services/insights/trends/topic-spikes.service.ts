@@ -7,6 +7,7 @@
  *   - P(X ≥ volume | X ~ Poisson(λ)) is below `significance` divided by the number of topics tested
  *     (Bonferroni: with 60 topics, one of them would otherwise pass a 1% test by chance about half the time),
  *   - volume ≥ `minVolume` (a jump from 0 to 2 is not news), and volume ≥ 1.5 λ.
+ * With no questions at all in the baseline (a new workspace) nothing is reported.
  * Each spike is linked to the product changes recorded from `linkDays` before the window to its end that
  * flagged an item of that topic or name the topic among their product areas.
  */
@@ -55,7 +56,7 @@ interface ChangeRow {
 export class TopicSpikesService {
   constructor(private readonly warehouse: Warehouse) {}
 
-  async spikes(workspaceId: string, query: SpikeQuery): Promise<{ spikes: TopicSpike[]; topicsTested: number }> {
+  async spikes(workspaceId: string, query: SpikeQuery): Promise<{ spikes: TopicSpike[]; topicsTested: number; baselineQuestions: number }> {
     checkRange(query.from, query.to);
     const length = query.to.getTime() - query.from.getTime();
     const baselineFrom = new Date(query.from.getTime() - query.baselineWindows * length);
@@ -71,6 +72,9 @@ export class TopicSpikesService {
     };
     const rows = await this.rows<{ topic: string; volume: string; baselineVolume: string }>(TOPIC_VOLUME_SQL, params);
     const tested = rows.filter((row) => Number(row.volume) > 0);
+    const baselineQuestions = rows.reduce((sum, row) => sum + Number(row.baselineVolume), 0);
+    // A workspace with no history has no baseline: every topic would look new. Say nothing rather than noise.
+    if (baselineQuestions === 0) return { spikes: [], topicsTested: tested.length, baselineQuestions };
     const threshold = query.significance / Math.max(1, tested.length);
     const candidates = tested
       .map((row) => {
@@ -80,7 +84,7 @@ export class TopicSpikesService {
       })
       .filter((s) => s.volume >= query.minVolume && s.ratio >= MIN_RATIO && s.pValue < threshold)
       .sort((a, b) => a.pValue - b.pValue || b.volume - a.volume || a.topic.localeCompare(b.topic));
-    if (candidates.length === 0) return { spikes: [], topicsTested: tested.length };
+    if (candidates.length === 0) return { spikes: [], topicsTested: tested.length, baselineQuestions };
 
     const [changes, flagged] = await Promise.all([
       this.rows<ChangeRow>(PRODUCT_CHANGES_SQL, params),
@@ -91,7 +95,7 @@ export class TopicSpikesService {
       changes
         .filter((c) => flaggedTopics.get(c.id)?.has(normalise(topic)) || c.productAreas.some((area) => normalise(area) === normalise(topic)))
         .map((c) => ({ id: c.id, title: c.title, recordedAt: new Date(`${c.recordedAt.replace(' ', 'T')}Z`).toISOString() }));
-    return { spikes: candidates.map((s) => ({ ...s, productChanges: linked(s.topic) })), topicsTested: tested.length };
+    return { spikes: candidates.map((s) => ({ ...s, productChanges: linked(s.topic) })), topicsTested: tested.length, baselineQuestions };
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {

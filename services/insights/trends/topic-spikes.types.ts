@@ -41,6 +41,9 @@ export class TopicSpikes {
 
   @Field(() => Int, { description: 'Topics with questions in the window; the significance level is divided by it (Bonferroni)' })
   topicsTested!: number;
+
+  @Field(() => Int, { description: 'Questions in the baseline windows; with none (a new workspace) no spike is reported' })
+  baselineQuestions!: number;
 }
 
 @InputType({ description: 'The window to test; the baseline is the windows of the same length just before it' })
