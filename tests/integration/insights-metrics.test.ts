@@ -173,11 +173,11 @@ describe('the learning curve and friction points', () => {
 
   it('ranks topics by plan and page by repeat contacts, down-ratings and hand-offs', async () => {
     const points = await new LearningCurveService(warehouse).friction(workspaceId, twoWeeks.from, twoWeeks.to, 10);
-    // billing (no plan on ratings, escalations and outcomes): repeat contact 1 + down-rating 1 (D) + escalation 1 (A) = 3;
-    // billing/pro: hand-off of C = 1; login/free: hand-off of B = 1.
+    // Ratings and escalations take their conversation's plan: billing/pro = escalation of A + hand-off of C + the
+    // down-rating of D = 3; the repeat contact has no conversation, so no plan: billing/'' = 1; login/free: B = 1.
     expect(points).toEqual([
-      { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 1, handOffs: 1 },
-      { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1 },
+      { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 1, handOffs: 2 },
+      { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 0, handOffs: 0 },
       { topic: 'login', plan: 'free', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1 },
     ]);
   });

@@ -22,17 +22,32 @@ export const LEARNING_CURVE_SQL = `
   GROUP BY bucket
   ORDER BY bucket`;
 
-/** Topics (by plan and page) ranked by the signals that a customer was not helped. */
+/**
+ * Topics (by plan and page) ranked by the signals that a customer was not helped. Ratings, escalations and
+ * agent-side events carry no plan or page of their own: they take those of their conversation's first question
+ * (looked for up to 30 days before the range), so one conversation's friction lands in one row.
+ */
 export const FRICTION_SQL = `
-  SELECT topic, plan, page,
-    uniqExactIf(event_id, event_type = 'outcome_repeat_contact') AS repeatContacts,
-    uniqExactIf(event_id, event_type = 'answer_rated' AND rating < 0) AS downRatings,
-    uniqExactIf(event_id, event_type IN ('handed_off', 'escalated')) AS handOffs,
+  WITH conversations AS (
+    SELECT conversation_id, argMin(plan, occurred_at) AS conversationPlan, argMin(page, occurred_at) AS conversationPage
+      FROM {database:Identifier}.interaction_events
+     WHERE workspace_id = {workspaceId:UUID}
+       AND event_type = 'question_asked' AND conversation_id != ''
+       AND occurred_at >= {from:DateTime64(3, 'UTC')} - toIntervalDay(30) AND occurred_at < {to:DateTime64(3, 'UTC')}
+     GROUP BY conversation_id
+  )
+  SELECT e.topic AS topic,
+    if(e.plan != '', e.plan, c.conversationPlan) AS plan,
+    if(e.page != '', e.page, c.conversationPage) AS page,
+    uniqExactIf(e.event_id, e.event_type = 'outcome_repeat_contact') AS repeatContacts,
+    uniqExactIf(e.event_id, e.event_type = 'answer_rated' AND e.rating < 0) AS downRatings,
+    uniqExactIf(e.event_id, e.event_type IN ('handed_off', 'escalated')) AS handOffs,
     repeatContacts + downRatings + handOffs AS friction
-  FROM {database:Identifier}.interaction_events
-  WHERE workspace_id = {workspaceId:UUID}
-    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
-    AND event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated')
+  FROM {database:Identifier}.interaction_events AS e
+  LEFT JOIN conversations AS c ON c.conversation_id = e.conversation_id
+  WHERE e.workspace_id = {workspaceId:UUID}
+    AND e.occurred_at >= {from:DateTime64(3, 'UTC')} AND e.occurred_at < {to:DateTime64(3, 'UTC')}
+    AND e.event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated')
   GROUP BY topic, plan, page
   HAVING friction > 0
   ORDER BY friction DESC, topic, plan, page
