@@ -1,0 +1,98 @@
+/**
+ * A data-set folder in the shared layout (../shared/datasets/README.md): train.csv and test.csv (`text,label`,
+ * RFC 4180 quoting) and kb.jsonl (one starting article per label). Any folder in that layout works.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readKbJsonl } from '../../../services/knowledge/import/knowledge-folder';
+import type { ArticleFields } from '../../../services/knowledge/knowledge-item/knowledge-item.service';
+import { prng } from '../bench-support';
+
+export interface LabelledQuestion {
+  text: string;
+  label: string;
+}
+
+export interface Dataset {
+  name: string;
+  train: LabelledQuestion[];
+  test: LabelledQuestion[];
+  /** One article per label; its externalKey is the label. */
+  articles: ArticleFields[];
+}
+
+export function loadDataset(folder: string): Dataset {
+  for (const file of ['train.csv', 'test.csv', 'kb.jsonl']) {
+    if (!existsSync(path.join(folder, file))) throw new Error(`${folder} has no ${file} (see ../shared/datasets/README.md for the layout)`);
+  }
+  return {
+    name: path.basename(path.resolve(folder)),
+    train: readLabelledCsv(path.join(folder, 'train.csv')),
+    test: readLabelledCsv(path.join(folder, 'test.csv')),
+    articles: readKbJsonl(path.join(folder, 'kb.jsonl')),
+  };
+}
+
+/** `text,label` rows; the text may be quoted (with "" for a quote) and hold commas or newlines. */
+export function readLabelledCsv(file: string): LabelledQuestion[] {
+  const rows = parseCsv(readFileSync(file, 'utf8'));
+  const [header, ...body] = rows;
+  const textAt = header?.indexOf('text') ?? -1;
+  const labelAt = header?.indexOf('label') ?? -1;
+  if (textAt < 0 || labelAt < 0) throw new Error(`${file} needs a header with text and label columns`);
+  return body.filter((row) => row.length > Math.max(textAt, labelAt) && row[textAt]!.trim() !== '').map((row) => ({ text: row[textAt]!.trim(), label: row[labelAt]!.trim() }));
+}
+
+function parseCsv(content: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < content.length; i++) {
+    const c = content[i]!;
+    if (quoted) {
+      if (c === '"' && content[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && content[i + 1] === '\n') i++;
+      row.push(field), rows.push(row), (row = []), (field = '');
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows.filter((r) => r.length > 1 || r[0] !== '');
+}
+
+/** Fisher–Yates with the seeded generator: the same seed gives the same stream. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = prng(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** The first `shots` questions of each label, in stream order. */
+export function takeShots(stream: readonly LabelledQuestion[], shots: number): LabelledQuestion[] {
+  const seen = new Map<string, number>();
+  return stream.filter((q) => {
+    const n = seen.get(q.label) ?? 0;
+    seen.set(q.label, n + 1);
+    return n < shots;
+  });
+}
+
+/** Keeps only questions and articles of the given labels (small samples for tests). */
+export function restrictToLabels(dataset: Dataset, labels: readonly string[]): Dataset {
+  const keep = new Set(labels);
+  return {
+    ...dataset,
+    train: dataset.train.filter((q) => keep.has(q.label)),
+    test: dataset.test.filter((q) => keep.has(q.label)),
+    articles: dataset.articles.filter((a) => keep.has(a.externalKey ?? '')),
+  };
+}
