@@ -6,6 +6,7 @@ import { MessageEntity } from './conversation/message.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-loop';
 import { Escalations1764300000000 } from './migrations/1764300000000-escalations';
+import { ConversationChannel1764400000000 } from './migrations/1764400000000-conversation-channel';
 
 export const CONVERSATION_SCHEMA = 'conversation';
 
@@ -14,6 +15,6 @@ export function openConversationDatabase(url: string) {
     url,
     schema: CONVERSATION_SCHEMA,
     entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000],
   });
 }

@@ -57,13 +57,18 @@ afterAll(async () => {
 
 describe('one request through the gateway', () => {
   it('answers a customer question from the knowledge base, citing the article version', async () => {
-    const result = dataOf(await gw(ASK, { input: { text: 'How do I reset my password?', page: '/settings' } }, keys.widget, token));
+    const result = dataOf(await gw(ASK, { input: { text: 'How do I reset my password?', page: '/settings', channel: 'in_app' } }, keys.widget, token));
     expect(result.ask.decision).toBe('ANSWERED');
     expect(result.ask.message.author).toBe('AI');
     expect(result.ask.message.citations).toHaveLength(1);
     expect(result.ask.message.citations[0]).toMatchObject({ version: 1, knowledgeItem: { title: 'Resetting your password' } });
     expect(result.ask.message.text).toContain('Reset password');
     answeredConversationId = result.ask.conversation.id;
+  });
+
+  it('refuses a channel name that is not a lowercase token, recording nothing', async () => {
+    const refused = await gw(ASK, { input: { text: 'How do I reset my password?', channel: 'In App!' } }, keys.widget, token);
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
   });
 
   it('resolves entities across all four subgraphs in one query', async () => {
@@ -74,7 +79,7 @@ describe('one request through the gateway', () => {
         activity { questions answered handedOff }
         conversations(page: { first: 5 }) {
           edges { node {
-            id
+            id channel
             customer { externalId email account { name plan seats } }
             messages { author citations { version knowledgeItem { title topic } } }
           } }
@@ -94,6 +99,7 @@ describe('one request through the gateway', () => {
     expect(workspace.activity).toEqual({ questions: 1, answered: 1, handedOff: 0 });
     const conversation = workspace.conversations.edges[0].node;
     expect(conversation.id).toBe(answeredConversationId);
+    expect(conversation.channel).toBe('in_app');
     expect(conversation.customer).toEqual({ externalId: 'cust-1', email: 'ana@acme.test', account: { name: 'Acme Corp', plan: 'pro', seats: 12 } });
     expect(conversation.messages.map((m: { author: string }) => m.author)).toEqual(['CUSTOMER', 'AI']);
     expect(conversation.messages[1].citations[0].knowledgeItem).toEqual({ title: 'Resetting your password', topic: 'login' });
@@ -106,6 +112,8 @@ describe('one request through the gateway', () => {
     const workspace = dataOf(await gw(query, { input: { from, to, granularity: 'DAY' } }, keys.analyst)).workspace;
     expect(workspace.support.timeZone).toBe(workspace.timeZone);
     expect(workspace.support.totals).toEqual({ questions: 1, answered: 1, automationRate: 1 });
+    const byChannel = async (channel: string) => dataOf(await gw(query, { input: { from, to, granularity: 'DAY', channel } }, keys.analyst)).workspace.support.totals.questions;
+    expect([await byChannel('in_app'), await byChannel('email')]).toEqual([1, 0]);
     expect(codeOf(await gw(query, { input: { from, to } }, keys.agent))).toBe('FORBIDDEN');
   });
 

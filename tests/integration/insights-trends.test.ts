@@ -42,6 +42,9 @@ const fixture: InteractionEvent[] = [
   ...questions('export', [2, 2, 2, 2, 20]),
   // billing: 10 a week, 14 in the window. λ = 41 / 4 = 10.25; P(X ≥ 14) ≈ 0.16: ordinary.
   ...questions('billing', [10, 10, 10, 10, 14]),
+  // ...plus one long billing thread in the window: 20 questions in one conversation are one contact (15 in all,
+  // P(X ≥ 15) ≈ 0.10, still ordinary); counted as 34 questions it would look like a spike.
+  ...((thread) => Array.from({ length: 20 }, (_, i) => event('question_asked', new Date(windowStart.getTime() + DAY + i * 60_000), { topic: 'billing', conversationId: thread })))(randomUUID()),
   // sso: new, 4 in the window: under the minimum volume of 5.
   ...questions('sso', [0, 0, 0, 0, 4]),
   // api: new, 6 in the window. λ = 1 / 4.
@@ -111,7 +114,7 @@ describe('topic spikes', () => {
   it('a lenient level still needs a large rise: billing stays out, sso comes in once the volume floor drops', async () => {
     const sut = new TopicSpikesService(warehouse);
     const lenient = await sut.spikes(workspaceId, { from: windowStart, to: windowEnd, ...SPIKE_DEFAULTS, significance: 0.5 * 4, minVolume: 1 });
-    // With a family-wise level of 2 (0.5 per topic) billing's P ≈ 0.16 passes, but 14 < 1.5 × 10.25 keeps it out;
+    // With a family-wise level of 2 (0.5 per topic) billing's P ≈ 0.10 passes, but 15 < 1.5 × 10.25 keeps it out;
     // sso (4 vs λ 0.25) now passes the volume floor.
     expect(lenient.spikes.map((s) => s.topic).sort()).toEqual(['api', 'export', 'sso']);
   });

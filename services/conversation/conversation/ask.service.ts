@@ -25,6 +25,7 @@ export interface AskCommand {
   conversationId?: string;
   text: string;
   page?: string;
+  channel?: string;
 }
 
 export interface AskResult {
@@ -87,7 +88,7 @@ export class AskService {
 
     const result = await this.db.transaction(async (tx) => {
       const conversations = tx.getRepository(ConversationEntity);
-      const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open' });
+      const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open', channel: command.channel ?? null });
       conversation.topic = verdict.topic;
       if (!answered && conversation.status !== 'handed_off') {
         conversation.status = 'handed_off';
@@ -119,7 +120,7 @@ export class AskService {
         await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId: conversation.id, kind: 'hand_off', payload: { aiMessageId: message.id, reason: verdict.handOffReason ?? '' } });
       }
       const latencyMs = Math.round(performance.now() - started);
-      const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', topic: verdict.topic, plan: context?.plan ?? '' };
+      const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', channel: conversation.channel ?? '', topic: verdict.topic, plan: context?.plan ?? '' };
       await recordEvents(tx, [
         { workspaceId: caller.workspaceId, type: 'question_asked', payload: { ...common, messageId: question.id, text, followUp: existing !== null } },
         {

@@ -37,6 +37,10 @@ export class ConversationEntity {
   @Column({ type: 'text', default: '' })
   topic!: string;
 
+  /** Where the conversation started (widget, email, …), as the front-end named it; fixed by the first question. */
+  @Column({ type: 'text', nullable: true })
+  channel!: string | null;
+
   /** agents, or backup once the resolution SLA was breached. */
   @Column({ name: 'escalation_level', type: 'text', default: 'agents' })
   escalationLevel!: string;

@@ -28,6 +28,7 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   status: entity.status as ConversationStatus,
   customer: entity.customerId ? { id: entity.customerId } : null,
   topic: entity.topic,
+  channel: entity.channel ?? null,
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
   handedOffAt: entity.handedOffAt,
   claimedBy: entity.claimedBy,
@@ -67,7 +68,7 @@ export class ConversationResolver {
   @Authorized('widget')
   @Mutation(() => AiTurn, { description: "Ask a question; the AI answers from the workspace's knowledge or hands off to an agent" })
   async ask(@Arg('input') input: AskInput, @Ctx() ctx: ConversationContext): Promise<AiTurn> {
-    const result = await this.asking.ask(ctx.auth, { conversationId: optionalId(input.conversationId, 'conversationId'), text: input.text, page: input.page });
+    const result = await this.asking.ask(ctx.auth, { conversationId: optionalId(input.conversationId, 'conversationId'), text: input.text, page: input.page, channel: input.channel });
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),

@@ -1,5 +1,5 @@
 import { PageInfo } from '../../shared/page-info';
-import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum ConversationStatus {
@@ -119,6 +119,9 @@ export class Conversation {
   @Field({ description: 'Topic of the latest question' })
   topic!: string;
 
+  @Field(() => String, { nullable: true, description: 'Where the conversation started (widget, email, in_app, …), as the front-end named it' })
+  channel!: string | null;
+
   @Field(() => HandOffReason, { nullable: true })
   handOffReason!: HandOffReason | null;
 
@@ -192,6 +195,14 @@ export class AskInput {
   @IsString()
   @MaxLength(2048)
   page?: string;
+
+  @Field({
+    nullable: true,
+    description: 'The channel a new conversation comes from, named by the front-end: lowercase letters, digits, _ or -, at most 32 (e.g. widget, email, in_app). Ignored when continuing a conversation.',
+  })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel must be 1-32 lowercase letters, digits, _ or -, starting with a letter' })
+  channel?: string;
 }
 
 @InputType()

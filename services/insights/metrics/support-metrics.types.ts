@@ -119,7 +119,7 @@ export class SupportMetricsInput {
   @MaxLength(2048)
   page?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'The channel conversations came from, as the front-end named it when asking (AskInput.channel)' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

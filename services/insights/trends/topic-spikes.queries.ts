@@ -1,19 +1,23 @@
 /**
- * Questions per topic in a window and in the trailing baseline before it, and the product changes recorded
- * around it (with the topics of the items each one flagged). Counts use uniqExact(event_id): the relay
- * delivers at least once.
+ * Conversations asking about each topic in a window and in the trailing baseline before it, and the product
+ * changes recorded around it (with the topics of the items each one flagged). A follow-up in the same
+ * conversation is the same contact, not a new arrival, so it does not count again. Counts are exact distinct
+ * counts: the relay delivers at least once.
  */
 
 export const TOPIC_VOLUME_SQL = `
   SELECT
     topic,
-    uniqExactIf(event_id, occurred_at >= {from:DateTime64(3, 'UTC')}) AS volume,
-    uniqExactIf(event_id, occurred_at < {from:DateTime64(3, 'UTC')}) AS baselineVolume
-  FROM {database:Identifier}.interaction_events
-  WHERE workspace_id = {workspaceId:UUID}
-    AND event_type = 'question_asked'
-    AND topic != ''
-    AND occurred_at >= {baselineFrom:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    uniqExactIf(contact, occurred_at >= {from:DateTime64(3, 'UTC')}) AS volume,
+    uniqExactIf(contact, occurred_at < {from:DateTime64(3, 'UTC')}) AS baselineVolume
+  FROM (
+    SELECT topic, occurred_at, if(conversation_id != '', conversation_id, toString(event_id)) AS contact
+    FROM {database:Identifier}.interaction_events
+    WHERE workspace_id = {workspaceId:UUID}
+      AND event_type = 'question_asked'
+      AND topic != ''
+      AND occurred_at >= {baselineFrom:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+  )
   GROUP BY topic`;
 
 export const PRODUCT_CHANGES_SQL = `

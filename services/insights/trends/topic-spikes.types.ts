@@ -13,18 +13,18 @@ export class SpikeProductChange {
   recordedAt!: Date;
 }
 
-@ObjectType({ description: "A topic whose question volume rose significantly against its trailing baseline" })
+@ObjectType({ description: "A topic whose volume of conversations rose significantly against its trailing baseline" })
 export class TopicSpike {
   @Field()
   topic!: string;
 
-  @Field(() => Int, { description: 'Questions in the window' })
+  @Field(() => Int, { description: 'Conversations asking about the topic in the window (follow-ups in the same conversation count once)' })
   volume!: number;
 
-  @Field(() => Float, { description: 'Mean questions per window over the baseline windows' })
+  @Field(() => Float, { description: 'Mean conversations per window over the baseline windows' })
   baseline!: number;
 
-  @Field(() => Float, { description: 'volume / smoothed baseline rate ((baseline questions + 1) / windows)' })
+  @Field(() => Float, { description: 'volume / smoothed baseline rate ((baseline conversations + 1) / windows)' })
   ratio!: number;
 
   @Field(() => Float, { description: 'P(volume or more | Poisson at the smoothed baseline rate)' })
@@ -39,10 +39,10 @@ export class TopicSpikes {
   @Field(() => [TopicSpike], { description: 'Most significant first' })
   spikes!: TopicSpike[];
 
-  @Field(() => Int, { description: 'Topics with questions in the window; the significance level is divided by it (Bonferroni)' })
+  @Field(() => Int, { description: 'Topics asked about in the window; the significance level is divided by it (Bonferroni)' })
   topicsTested!: number;
 
-  @Field(() => Int, { description: 'Questions in the baseline windows; with none (a new workspace) no spike is reported' })
+  @Field(() => Int, { description: 'Conversations in the baseline windows; with none (a new workspace) no spike is reported' })
   baselineQuestions!: number;
 }
 
@@ -70,7 +70,7 @@ export class TopicSpikesInput {
   @Max(0.5)
   significance?: number;
 
-  @Field(() => Int, { nullable: true, description: 'Fewest questions in the window for a spike; default 5' })
+  @Field(() => Int, { nullable: true, description: 'Fewest conversations in the window for a spike; default 5' })
   @IsOptional()
   @IsInt()
   @Min(1)
