@@ -14,14 +14,18 @@ export function startKnowledge(config: KnowledgeConfig, host?: string) {
     {
       name: 'knowledge',
       openDatabase: openKnowledgeDatabase,
-      createServices: (db) =>
-        createKnowledgeServices(db, {
-          reviews: {
-            enabled: config.PRODUCT_CHANGE_REVIEWS_ENABLED,
-            deadlineMs: config.PRODUCT_CHANGE_REVIEW_DEADLINE_MS,
-            checkEveryMs: config.PRODUCT_CHANGE_REVIEW_CHECK_MS,
+      createServices: (db, logger) =>
+        createKnowledgeServices(
+          db,
+          {
+            reviews: {
+              enabled: config.PRODUCT_CHANGE_REVIEWS_ENABLED,
+              deadlineMs: config.PRODUCT_CHANGE_REVIEW_DEADLINE_MS,
+              checkEveryMs: config.PRODUCT_CHANGE_REVIEW_CHECK_MS,
+            },
           },
-        }),
+          logger,
+        ),
       buildSchema: buildKnowledgeSchema,
       createContext: createRequestContext,
       startBackground: (services, logger) => {

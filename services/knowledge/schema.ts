@@ -14,6 +14,8 @@ import { ProductChangeResolver } from './product-change/product-change.resolver'
 import { ProductChangeService, ReviewPolicy } from './product-change/product-change.service';
 import { RetrievalResolver } from './retrieval/retrieval.resolver';
 import { RetrievalService } from './retrieval/retrieval.service';
+import { IntentModels } from './intent/intent-models';
+import type { Logger } from '../shared/logger';
 import { WorkspaceKnowledgeResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
 
@@ -34,17 +36,18 @@ export interface KnowledgeOptions {
 
 const NO_REVIEW_WORKFLOWS: KnowledgeOptions = { reviews: { enabled: false, deadlineMs: 0, checkEveryMs: 0 } };
 
-export function createKnowledgeServices(db: DataSource, options: KnowledgeOptions = NO_REVIEW_WORKFLOWS): KnowledgeServices {
+export function createKnowledgeServices(db: DataSource, options: KnowledgeOptions = NO_REVIEW_WORKFLOWS, logger?: Logger): KnowledgeServices {
   const settings = new SettingsService(db);
   const policy = new AnswerPolicyService(db, settings);
+  const intents = new IntentModels(db, logger);
   return {
     db,
     knowledge: new KnowledgeItemService(db),
     settings,
     policy,
     outcomes: new OutcomeService(db, policy),
-    retrieval: new RetrievalService(db, policy),
-    learned: new LearnedAnswerService(db, settings, policy),
+    retrieval: new RetrievalService(db, policy, intents),
+    learned: new LearnedAnswerService(db, settings, policy, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
     productChanges: new ProductChangeService(db, options.reviews),
   };
 }

@@ -163,6 +163,25 @@ describe('product changes make knowledge stale', () => {
     expect(fresh.message.citations[0].version).toBe(2);
     expect(fresh.message.text).toContain('12 dollars');
   });
+
+  it('a learned answer written from a flagged article is flagged with it, so it is not served stale', async () => {
+    const ws = await createTestWorkspace(env, 'Stale lineage');
+    const article = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Exporting invoices', body: 'Download invoices as PDF from Billing > Invoices.' } })).createArticle;
+    const other = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Inviting teammates', body: 'Invite teammates from Settings > Team.' } })).createArticle;
+    const asked = await ask(ws, 'Can my accountant get the invoices automatically every month?');
+    const learned = await correct(ws, asked.message.id, 'Yes: add their address under Billing > Invoices > Recipients and each invoice is emailed to them.', [article.id]);
+    const unrelated = await correct(ws, (await ask(ws, 'Can a teammate have read-only access?')).message.id, 'Yes: invite them with the Viewer role from Settings > Team.', [other.id]);
+    const change = dataOf(
+      await ws.as('admin', 'mutation($input: RecordProductChangeInput!) { recordProductChange(input: $input) { flaggedItems { id } } }', {
+        input: { kind: 'RELEASE_NOTE', title: 'Invoices moved to Finance', description: 'Billing > Invoices is now Finance > Documents.', productAreas: [], knowledgeItemIds: [article.id] },
+      }),
+    ).recordProductChange;
+    expect(change.flaggedItems.map((i: { id: string }) => i.id).sort()).toEqual([article.id, learned.learnedAnswer.id].sort());
+    const again = await ask(ws, 'Can my accountant get the invoices automatically every month?');
+    expect(again.decision).toBe('HANDED_OFF');
+    expect(again.handOffReason).toBe('STALE_KNOWLEDGE');
+    expect(change.flaggedItems.map((i: { id: string }) => i.id)).not.toContain(unrelated.learnedAnswer.id);
+  });
 });
 
 describe('review-required workspaces', () => {

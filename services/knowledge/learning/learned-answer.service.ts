@@ -40,10 +40,13 @@ export class LearnedAnswerService {
     private readonly db: DataSource,
     private readonly settings: SettingsService,
     private readonly policy: AnswerPolicyService,
+    /** Told of each question variant once it is committed (the intent model learns it at once). */
+    private readonly onVariant?: (workspaceId: string, variant: { id: string; text: string; itemId: string }) => void,
   ) {}
 
   async learnFromCorrection(workspaceId: string, correction: Correction): Promise<LearnedResult> {
-    return this.db.transaction(async (tx) => {
+    let variant: { id: string; text: string; itemId: string } | undefined;
+    const result = await this.db.transaction(async (tx): Promise<LearnedResult> => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/learn/' || $2))`, [workspaceId, correction.idempotencyKey]);
       const replay = await findByIdempotencyKey(tx, workspaceId, correction.idempotencyKey);
       if (replay?.itemId) {
@@ -62,6 +65,7 @@ export class LearnedAnswerService {
         .findOne({ where: { workspaceId, answerHash, kind: 'learned_answer', status: In(['published', 'pending_review']) } });
       if (existing) {
         const variantId = await this.addVariant(tx, existing, correction);
+        variant = { id: variantId, text: correction.question.trim(), itemId: existing.id };
         const learningEventId = await recordLearningEvent(tx, {
           workspaceId,
           kind: 'question_variant_added',
@@ -98,7 +102,8 @@ export class LearnedAnswerService {
       );
       await recordVersion(tx, item, correction.agent);
       await writePassages(tx, item);
-      await this.addVariant(tx, item, correction);
+      const variantId = await this.addVariant(tx, item, correction);
+      if (item.status === 'published') variant = { id: variantId, text: correction.question.trim(), itemId: item.id };
       if (item.status === 'pending_review') {
         await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'learned_answer')`, [workspaceId, item.id]);
       }
@@ -118,6 +123,8 @@ export class LearnedAnswerService {
       ]);
       return { item, outcome: 'created', learningEventId };
     });
+    if (variant) this.onVariant?.(workspaceId, variant);
+    return result;
   }
 
   async approve(workspaceId: string, itemId: string, admin: string, edits: { title?: string; body?: string }): Promise<KnowledgeItemEntity> {

@@ -1,7 +1,7 @@
 /**
  * Product changes (release notes, pricing changes, deprecated features) make knowledge stale. Recording one
- * flags every published item it touches — by product-area tag, by topic, or named explicitly — lowers those
- * items' ranking, and queues them for review. Editing an item settles its staleness.
+ * flags every published item it touches — by product-area tag, by topic, or named explicitly — and every
+ * learned answer whose references include one of them, lowers those items' ranking, and queues them for review. Editing an item settles its staleness.
  */
 import type { DataSource } from 'typeorm';
 import { notFound } from '../../shared/errors';
@@ -67,10 +67,17 @@ export class ProductChangeService {
         [workspaceId, fields.kind, fields.title, fields.description, fields.productAreas, actor],
       );
       const flagged = rowsOf<{ id: string; topic: string; title: string }>(await tx.query(
-        `UPDATE knowledge.knowledge_items
+        `WITH touched AS (
+           SELECT id FROM knowledge.knowledge_items
+            WHERE workspace_id = $1 AND status = 'published'
+              AND (tags && $2::text[] OR topic = ANY($2::text[]) OR id = ANY($4::uuid[]))
+         )
+         UPDATE knowledge.knowledge_items
             SET stale = true, stale_since = now(), stale_reason = $3, updated_at = now()
           WHERE workspace_id = $1 AND status = 'published' AND NOT stale
-            AND (tags && $2::text[] OR topic = ANY($2::text[]) OR id = ANY($4::uuid[]))
+            AND (id IN (SELECT id FROM touched)
+                 -- A learned answer says what its source items said when the agent wrote it: stale with them.
+                 OR (kind = 'learned_answer' AND coalesce(provenance->'references', '[]'::jsonb) ?| ARRAY(SELECT id::text FROM touched)))
           RETURNING id, topic, title`,
         [workspaceId, fields.productAreas, `${fields.kind}: ${fields.title}`, fields.knowledgeItemIds],
       ));

@@ -29,3 +29,13 @@ export function confidenceOf(best: number, runnerUp: number): number {
   const margin = Math.max(0, best - runnerUp) / best;
   return Math.min(1, best * (0.6 + 0.4 * margin));
 }
+
+/**
+ * Confidence of the intent model's choice: its margin over the runner-up (the model is trained to separate
+ * the right item by 1, so a margin of 1 or more is full confidence), scaled by the item's outcome evidence
+ * like retrieval scores are (an item that keeps failing loses confidence; one that keeps resolving keeps it).
+ */
+export function intentConfidence(best: number, runnerUp: number, good: number, bad: number): number {
+  const margin = Math.min(1, Math.max(0, best - runnerUp));
+  return Math.min(1, (margin * evidenceFactor(good, bad)) / 1.5 + margin / 3);
+}

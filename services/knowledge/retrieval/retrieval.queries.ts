@@ -87,3 +87,28 @@ export const RETRIEVE_CANDIDATES_SQL = `
 export const FIRST_PASSAGES_SQL = `
   SELECT DISTINCT ON (item_id) item_id AS "itemId", id AS "passageId", text
     FROM knowledge.passages WHERE item_id = ANY($1::uuid[]) ORDER BY item_id, ordinal`;
+
+/**
+ * The items the intent model ranked, with the same columns as RETRIEVE_CANDIDATES_SQL: only published items the
+ * asker may see; the passage shown is the item's passage closest to the question (trigram), else its first.
+ * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question.
+ */
+export const INTENT_CANDIDATES_SQL = `
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
+         p.id AS "passageId", p.text AS "passageText", 0::float8 AS "passageRelevance",
+         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",
+         coalesce(s.resolved, 0) + coalesce(s.rated_up, 0) AS good,
+         coalesce(s.rated_down, 0) + coalesce(s.escalated_after, 0) + coalesce(s.corrected, 0) + coalesce(s.repeat_contact_after, 0) AS bad
+    FROM knowledge.knowledge_items i
+    LEFT JOIN LATERAL (
+      SELECT id, text FROM knowledge.passages
+       WHERE item_id = i.id
+       ORDER BY public.similarity(text, $5) DESC, ordinal
+       LIMIT 1
+    ) p ON true
+    LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
+   WHERE i.workspace_id = $1
+     AND i.id = ANY($2::uuid[])
+     AND i.status = 'published'
+     AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
+     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $4::text[])`;

@@ -1,8 +1,9 @@
 /** Finds the knowledge that may answer a question, ranks it with outcome evidence, and says how sure it is. */
 import type { DataSource } from 'typeorm';
+import type { IntentModels } from '../intent/intent-models';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
-import { confidenceOf, itemScore } from './ranking';
-import { FIRST_PASSAGES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
+import { confidenceOf, intentConfidence, itemScore } from './ranking';
+import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
   knowledgeItemId: string;
@@ -42,15 +43,37 @@ interface Row {
 }
 
 const CANDIDATES_PER_KIND = 30;
+/** Items of the intent model's ranking looked at (the best eligible one usually comes first). */
+const INTENT_CANDIDATES = 8;
 
 export class RetrievalService {
   constructor(
     private readonly db: DataSource,
     private readonly policy: AnswerPolicyService,
+    private readonly intents?: IntentModels,
   ) {}
 
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = []): Promise<Retrieval> {
-    const rows: Row[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]);
+    const [rows, verdict] = await Promise.all([
+      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]) as Promise<Row[]>,
+      this.intents?.rank(workspaceId, question) ?? null,
+    ]);
+    // Once agents have taught it questions, the intent model chooses; before that (or while it loads) retrieval does.
+    if (verdict && verdict.variants > 0 && verdict.ranked.length > 0) {
+      const intentRows: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId), plan, segments, question]);
+      // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
+      const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
+      const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
+      if (ranked.length > 0) {
+        const chosen = ranked.slice(0, limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
+        const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
+        const candidates = [...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, limit);
+        const best = eligible.get(ranked[0]!.itemId)!;
+        const topic = best.topic;
+        const confidence = intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(best.good), Number(best.bad));
+        return { candidates, topic, confidence, threshold: await this.policy.thresholdFor(workspaceId, topic) };
+      }
+    }
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
     const firstPassages = new Map<string, { passageId: string; text: string }>();
     if (missing.length > 0) {
@@ -58,27 +81,7 @@ export class RetrievalService {
       for (const p of found) firstPassages.set(p.itemId, p);
     }
     const candidates = rows
-      .map((row) => {
-        const passage = row.passageId ? { passageId: row.passageId, text: row.passageText ?? '' } : firstPassages.get(row.knowledgeItemId);
-        return {
-          knowledgeItemId: row.knowledgeItemId,
-          kind: row.kind,
-          title: row.title,
-          topic: row.topic,
-          itemVersion: row.itemVersion,
-          stale: row.stale,
-          passageId: passage?.passageId ?? '',
-          passageText: passage?.text ?? row.body,
-          matchedQuestion: row.matchedQuestion,
-          score: itemScore({
-            passageRelevance: Number(row.passageRelevance),
-            variantRelevance: Number(row.variantRelevance),
-            good: Number(row.good),
-            bad: Number(row.bad),
-            stale: row.stale,
-          }),
-        };
-      })
+      .map((row) => toCandidate(row, firstPassages.get(row.knowledgeItemId)))
       .filter((c) => c.passageId !== '')
       .sort((a, b) => b.score - a.score || a.knowledgeItemId.localeCompare(b.knowledgeItemId))
       .slice(0, limit);
@@ -88,4 +91,26 @@ export class RetrievalService {
     const threshold = await this.policy.thresholdFor(workspaceId, topic);
     return { candidates, topic, confidence, threshold };
   }
+}
+
+function toCandidate(row: Row, firstPassage: { passageId: string; text: string } | undefined): Candidate {
+  const passage = row.passageId ? { passageId: row.passageId, text: row.passageText ?? '' } : firstPassage;
+  return {
+    knowledgeItemId: row.knowledgeItemId,
+    kind: row.kind,
+    title: row.title,
+    topic: row.topic,
+    itemVersion: row.itemVersion,
+    stale: row.stale,
+    passageId: passage?.passageId ?? '',
+    passageText: passage?.text ?? row.body,
+    matchedQuestion: row.matchedQuestion,
+    score: itemScore({
+      passageRelevance: Number(row.passageRelevance),
+      variantRelevance: Number(row.variantRelevance),
+      good: Number(row.good),
+      bad: Number(row.bad),
+      stale: row.stale,
+    }),
+  };
 }

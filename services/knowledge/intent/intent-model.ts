@@ -1,0 +1,111 @@
+/**
+ * Which knowledge item answers a question, learned online: a multiclass passive-aggressive classifier (PA-II,
+ * Crammer et al. 2006) over question features, one class per knowledge item. Each correction is one update of a
+ * few hundred weights, applied the moment it is learned: no training run, no retraining cycle. An update moves
+ * the question's true item up and the best wrong item down just enough to separate them by a margin of 1.
+ *
+ * Weights are stored per feature (feature → item → weight), so scoring a question touches only the weights of
+ * its own features, whatever the number of items.
+ */
+import type { SparseVector } from './question-features';
+
+/** PA-II aggressiveness: larger follows each example more closely, smaller averages more. */
+const AGGRESSIVENESS = 1;
+
+export interface IntentPrediction {
+  itemId: string;
+  score: number;
+}
+
+export class IntentModel {
+  private readonly weights = new Map<number, Map<string, number>>();
+  /** Per feature, per item: the sum of that item's example vectors (its centroid, unnormalised). */
+  private readonly sums = new Map<number, Map<string, number>>();
+  private readonly sumNorms = new Map<string, number>();
+  private readonly known = new Set<string>();
+  examples = 0;
+
+  constructor(private readonly centroidWeight = 1) {}
+
+  get classes(): number {
+    return this.known.size;
+  }
+
+  /** Scores of every item with a non-zero score, best first. */
+  rank(x: SparseVector, eligible?: (itemId: string) => boolean): IntentPrediction[] {
+    const scores = this.linearScores(x);
+    if (this.centroidWeight > 0) {
+      const dots = new Map<string, number>();
+      for (let k = 0; k < x.indices.length; k++) {
+        const row = this.sums.get(x.indices[k]!);
+        if (!row) continue;
+        const value = x.values[k]!;
+        for (const [itemId, sum] of row) dots.set(itemId, (dots.get(itemId) ?? 0) + sum * value);
+      }
+      for (const [itemId, dot] of dots) scores.set(itemId, (scores.get(itemId) ?? 0) + (this.centroidWeight * dot) / Math.sqrt(this.sumNorms.get(itemId) || 1));
+    }
+    return [...scores]
+      .filter(([itemId]) => !eligible || eligible(itemId))
+      .map(([itemId, score]) => ({ itemId, score }))
+      .sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
+  }
+
+  private linearScores(x: SparseVector): Map<string, number> {
+    const scores = new Map<string, number>();
+    for (let k = 0; k < x.indices.length; k++) {
+      const row = this.weights.get(x.indices[k]!);
+      if (!row) continue;
+      const value = x.values[k]!;
+      for (const [itemId, weight] of row) scores.set(itemId, (scores.get(itemId) ?? 0) + weight * value);
+    }
+    return scores;
+  }
+
+  /** One online update towards `itemId` for this question. */
+  learn(x: SparseVector, itemId: string): void {
+    this.examples++;
+    this.known.add(itemId);
+    this.addToCentroid(x, itemId);
+    const ranked = [...this.linearScores(x)].map(([id, score]) => ({ itemId: id, score })).sort((a, b) => b.score - a.score);
+    const own = ranked.find((p) => p.itemId === itemId)?.score ?? 0;
+    const rival = ranked.find((p) => p.itemId !== itemId);
+    const rivalScore = rival?.score ?? 0;
+    const loss = Math.max(0, 1 - (own - rivalScore));
+    if (loss === 0) return;
+    let squaredNorm = 0;
+    for (let k = 0; k < x.values.length; k++) squaredNorm += x.values[k]! ** 2;
+    // Both the true item and the rival move by tau, so the margin moves by 2·tau·|x|².
+    const tau = loss / (2 * squaredNorm + 1 / (2 * AGGRESSIVENESS));
+    this.add(x, itemId, tau);
+    if (rival) this.add(x, rival.itemId, -tau);
+  }
+
+  /** Forget an item entirely (archived, superseded, reverted). */
+  forget(itemId: string): void {
+    if (!this.known.delete(itemId)) return;
+    for (const row of this.weights.values()) row.delete(itemId);
+  }
+
+  private addToCentroid(x: SparseVector, itemId: string): void {
+    let norm = this.sumNorms.get(itemId) ?? 0;
+    for (let k = 0; k < x.indices.length; k++) {
+      const index = x.indices[k]!;
+      let row = this.sums.get(index);
+      if (!row) this.sums.set(index, (row = new Map()));
+      const before = row.get(itemId) ?? 0;
+      const after = before + x.values[k]!;
+      row.set(itemId, after);
+      norm += after * after - before * before;
+    }
+    this.sumNorms.set(itemId, norm);
+  }
+
+  private add(x: SparseVector, itemId: string, step: number): void {
+    for (let k = 0; k < x.indices.length; k++) {
+      const index = x.indices[k]!;
+      let row = this.weights.get(index);
+      if (!row) this.weights.set(index, (row = new Map()));
+      row.set(itemId, (row.get(itemId) ?? 0) + step * x.values[k]!);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * One intent model per workspace, kept in this process and fed from Postgres, which stays the only record:
+ * what the model knows is every published article (its title and sentences) and every learned question
+ * variant. A new workspace's model is built in the background on first use (retrieval answers without it
+ * meanwhile); after that, each question variant learned here is applied at once, and variants learned by
+ * other replicas arrive through a catch-up query at most CATCH_UP_MS later. Nothing is retrained: each
+ * example is one online update, plus REPLAY updates of earlier examples (experience replay, which gives a
+ * single online pass the accuracy of several passes without ever pausing to refit).
+ */
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../../shared/logger';
+import { IntentModel, IntentPrediction } from './intent-model';
+import { SparseVector, questionFeatures } from './question-features';
+
+const CATCH_UP_MS = 1_000;
+/** Earlier examples revisited per new one. */
+const REPLAY = 2;
+/** Sentences shorter than this say too little to learn from. */
+const MIN_SENTENCE = 12;
+
+interface Example {
+  x: SparseVector;
+  itemId: string;
+}
+
+interface WorkspaceModel {
+  model: IntentModel;
+  examples: Example[];
+  /** Question variants already learned, so a catch-up never applies one twice. */
+  learnedVariants: Set<string>;
+  learnedItems: Set<string>;
+  syncedAt: Date;
+  lastCatchUp: number;
+  /** Learned question variants (not article text): with none, the model has nothing to say beyond retrieval. */
+  variants: number;
+  random: () => number;
+}
+
+export interface IntentVerdict {
+  ranked: IntentPrediction[];
+  /** Learned question variants behind the model. */
+  variants: number;
+}
+
+export class IntentModels {
+  private readonly models = new Map<string, WorkspaceModel>();
+  private readonly building = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Items ranked for a question, or null while the workspace's model is still being built. */
+  async rank(workspaceId: string, question: string): Promise<IntentVerdict | null> {
+    const state = this.models.get(workspaceId);
+    if (!state) {
+      this.startBuilding(workspaceId);
+      return null;
+    }
+    if (Date.now() - state.lastCatchUp > CATCH_UP_MS) await this.catchUp(workspaceId, state);
+    return { ranked: state.model.rank(questionFeatures(question)), variants: state.variants };
+  }
+
+  /** A variant this process just learned (after its transaction committed). */
+  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string): void {
+    const state = this.models.get(workspaceId);
+    if (!state || state.learnedVariants.has(variantId)) return;
+    state.learnedVariants.add(variantId);
+    state.variants++;
+    this.learn(state, { x: questionFeatures(text), itemId });
+  }
+
+  /** Waits for a workspace's model (tests and warm-up). */
+  async ready(workspaceId: string): Promise<void> {
+    if (this.models.has(workspaceId)) return;
+    this.startBuilding(workspaceId);
+    await this.building.get(workspaceId);
+  }
+
+  private startBuilding(workspaceId: string): void {
+    if (this.building.has(workspaceId)) return;
+    const started = Date.now();
+    const build = (async () => {
+      const state: WorkspaceModel = { model: new IntentModel(), examples: [], learnedVariants: new Set(), learnedItems: new Set(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0, random: seeded(workspaceId) };
+      await this.catchUp(workspaceId, state);
+      this.models.set(workspaceId, state);
+      this.logger?.info({ workspaceId, examples: state.model.examples, variants: state.variants, ms: Date.now() - started }, 'intent model built');
+    })()
+      .catch((error: unknown) => this.logger?.warn({ err: error, workspaceId }, 'intent model not built; retrieval answers alone'))
+      .finally(() => this.building.delete(workspaceId));
+    this.building.set(workspaceId, build);
+  }
+
+  /** Articles published and variants learned since the last look, in the order they happened. */
+  private async catchUp(workspaceId: string, state: WorkspaceModel): Promise<void> {
+    state.lastCatchUp = Date.now();
+    const since = state.syncedAt;
+    const articles: Array<{ id: string; title: string; body: string; at: Date }> = await this.db.query(
+      `SELECT id, title, body, updated_at AS at FROM knowledge.knowledge_items
+        WHERE workspace_id = $1 AND kind = 'article' AND status = 'published' AND updated_at > $2 ORDER BY updated_at`,
+      [workspaceId, since],
+    );
+    for (const article of articles) {
+      if (state.learnedItems.has(article.id)) continue;
+      state.learnedItems.add(article.id);
+      for (const text of [article.title, ...sentences(article.body)]) this.learn(state, { x: questionFeatures(text), itemId: article.id }, false);
+    }
+    const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(
+      `SELECT id, text, item_id AS "itemId", created_at AS at FROM knowledge.question_variants
+        WHERE workspace_id = $1 AND created_at > $2::timestamptz - interval '5 seconds' ORDER BY created_at, id`,
+      [workspaceId, since],
+    );
+    for (const variant of variants) {
+      if (state.learnedVariants.has(variant.id)) continue;
+      state.learnedVariants.add(variant.id);
+      state.variants++;
+      this.learn(state, { x: questionFeatures(variant.text), itemId: variant.itemId });
+    }
+    // Five seconds of overlap: a transaction that committed late with an earlier timestamp is still seen.
+    const latest = [...articles.map((a) => a.at), ...variants.map((v) => v.at)].reduce((max, at) => (at > max ? at : max), since);
+    state.syncedAt = latest;
+  }
+
+  private learn(state: WorkspaceModel, example: Example, replay = true): void {
+    state.model.learn(example.x, example.itemId);
+    if (replay) {
+      for (let r = 0; r < REPLAY && state.examples.length > 0; r++) {
+        const earlier = state.examples[Math.floor(state.random() * state.examples.length)]!;
+        state.model.learn(earlier.x, earlier.itemId);
+      }
+    }
+    state.examples.push(example);
+  }
+}
+
+function sentences(body: string): string[] {
+  return body
+    .split(/(?<=[.?!])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= MIN_SENTENCE);
+}
+
+/** A per-workspace deterministic sequence for replay choices. */
+function seeded(key: string): () => number {
+  let state = 0;
+  for (let i = 0; i < key.length; i++) state = (Math.imul(state, 31) + key.charCodeAt(i)) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,52 @@
+import { IntentModel } from '../../services/knowledge/intent/intent-model';
+import { questionFeatures, stem, tokens } from '../../services/knowledge/intent/question-features';
+
+const top = (model: IntentModel, question: string) => model.rank(questionFeatures(question))[0]?.itemId;
+
+describe('question features', () => {
+  it('are unit length, and a typo still shares most of a word', () => {
+    const x = questionFeatures('My card was declined at the shop');
+    const norm = Math.sqrt(Array.from(x.values).reduce((sum, v) => sum + v * v, 0));
+    expect(norm).toBeCloseTo(1, 5);
+    const dot = (a: ReturnType<typeof questionFeatures>, b: ReturnType<typeof questionFeatures>) => {
+      const index = new Map(Array.from(a.indices).map((i, k) => [i, a.values[k]!]));
+      return Array.from(b.indices).reduce((sum, i, k) => sum + (index.get(i) ?? 0) * b.values[k]!, 0);
+    };
+    expect(dot(questionFeatures('transfer received'), questionFeatures('transfer recieved'))).toBeGreaterThan(dot(questionFeatures('transfer received'), questionFeatures('card declined')));
+  });
+
+  it('tokenise and stem plurals and verb endings only', () => {
+    expect(tokens("Why isn't my top-up showing?")).toEqual(['why', 'isnt', 'my', 'top', 'up', 'showing']);
+    expect(['cards', 'charged', 'fees', 'topping', 'status', 'business'].map(stem)).toEqual(['card', 'charg', 'fee', 'topp', 'status', 'business']);
+  });
+});
+
+describe('the intent model', () => {
+  it('learns from one example at a time and answers a paraphrase it never saw', () => {
+    const model = new IntentModel();
+    model.learn(questionFeatures('My card has not arrived yet'), 'card-arrival');
+    model.learn(questionFeatures('How do I top up with a bank transfer?'), 'top-up');
+    model.learn(questionFeatures('Why was I charged a fee for the transfer?'), 'transfer-fee');
+    expect(top(model, 'still waiting for my new card to arrive')).toBe('card-arrival');
+    expect(top(model, 'what is this fee on my transfer')).toBe('transfer-fee');
+  });
+
+  it('one correction moves a question it got wrong to the right item, without losing the others', () => {
+    const model = new IntentModel();
+    model.learn(questionFeatures('How do I top up my account?'), 'top-up');
+    model.learn(questionFeatures('My card payment was declined'), 'declined');
+    const question = 'Top up failed and my card was declined';
+    const before = top(model, question);
+    const right = before === 'top-up' ? 'declined' : 'top-up';
+    model.learn(questionFeatures(question), right);
+    expect(top(model, question)).toBe(right);
+    expect(top(model, 'How do I top up my account?')).toBe('top-up');
+  });
+
+  it('ranks only eligible items when asked to', () => {
+    const model = new IntentModel();
+    model.learn(questionFeatures('reset my password'), 'a');
+    model.learn(questionFeatures('change my password'), 'b');
+    expect(model.rank(questionFeatures('reset my password'), (id) => id !== 'a').map((p) => p.itemId)).toEqual(['b']);
+  });
+});
