@@ -42,6 +42,8 @@ export interface CorrectionRequest {
   correctedText: string;
   knowledgeItemIds: string[];
   agent: string;
+  /** The items the corrected AI turn cited (a learned answer among them may be contradicted by the correction). */
+  correctedItemIds?: string[];
 }
 
 export interface CorrectionApplied {

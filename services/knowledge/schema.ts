@@ -45,9 +45,15 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     knowledge: new KnowledgeItemService(db),
     settings,
     policy,
-    outcomes: new OutcomeService(db, policy),
+    outcomes: new OutcomeService(db, policy, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
     retrieval: new RetrievalService(db, policy, intents),
-    learned: new LearnedAnswerService(db, settings, policy, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
+    learned: new LearnedAnswerService(
+      db,
+      settings,
+      policy,
+      (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId),
+      (workspaceId) => intents.forget(workspaceId),
+    ),
     productChanges: new ProductChangeService(db, options.reviews),
   };
 }

@@ -184,6 +184,66 @@ describe('product changes make knowledge stale', () => {
   });
 });
 
+describe('learning from customers and from agents who disagree with what was learned', () => {
+  it('an answer the customer rates up teaches its item the question, once per turn', async () => {
+    const ws = await createTestWorkspace(env, 'Confirmed');
+    const article = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Changing your email address', body: 'Change your email address from Profile > Account > Email. We send a confirmation link to the new address.' } })).createArticle;
+    const asked = await ask(ws, 'How can I change the email address on my profile?');
+    expect(asked.decision).toBe('ANSWERED');
+    dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: asked.message.id, rating: 'UP' } }));
+    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: asked.conversation.id } }));
+    const events = dataOf(await ws.as('analyst', '{ learningEvents { events { kind signal actor summary knowledgeItem { id } } } }')).learningEvents.events;
+    // The rating settled the turn; the resolution after it is not a second lesson.
+    expect(events).toEqual([
+      {
+        kind: 'QUESTION_VARIANT_ADDED',
+        signal: 'customer_confirmed',
+        actor: 'customer',
+        summary: expect.stringContaining('How can I change the email address on my profile?'),
+        knowledgeItem: { id: article.id },
+      },
+    ]);
+  });
+
+  it('correcting an answer drawn from a learned answer, from the same sources, flags that learned answer stale', async () => {
+    const ws = await createTestWorkspace(env, 'Contradicted');
+    const article = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Card delivery', body: 'Cards are posted within one working day.' } })).createArticle;
+    const first = await ask(ws, 'How long does a replacement card take to reach me?');
+    const oldAnswer = await correct(ws, first.message.id, 'A replacement card arrives within 5 working days.', [article.id]);
+    const served = await ask(ws, 'how long until my replacement card arrives?');
+    expect(served.decision).toBe('ANSWERED');
+    expect(served.message.citations[0].knowledgeItem.id).toBe(oldAnswer.learnedAnswer.id);
+
+    // The customer says it is wrong and asks for a person; the agent writes the new answer from the same article.
+    dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: served.message.id, rating: 'DOWN' } }));
+    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { requestHuman(input: $input) { status } }', { input: { conversationId: served.conversation.id } }));
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { claimedBy } }', { input: { conversationId: served.conversation.id } }));
+    const newAnswer = await correct(ws, served.message.id, 'Since March a replacement card arrives within 2 working days, by tracked post.', [article.id]);
+    expect(newAnswer.learning).toBe('CREATED');
+
+    const item = async (id: string) => dataOf(await ws.as('admin', 'query($id: ID!) { knowledgeItem(id: $id) { stale status } }', { id })).knowledgeItem;
+    expect(await item(oldAnswer.learnedAnswer.id)).toEqual({ stale: true, status: 'PUBLISHED' });
+    expect(await item(newAnswer.learnedAnswer.id)).toEqual({ stale: false, status: 'PUBLISHED' });
+    const queue = dataOf(await ws.as('admin', '{ reviewQueue { reason knowledgeItem { id } productChangeId } }')).reviewQueue;
+    expect(queue).toEqual([{ reason: 'STALE', knowledgeItem: { id: oldAnswer.learnedAnswer.id }, productChangeId: null }]);
+    const again = await ask(ws, 'how long until my replacement card arrives?');
+    expect(again.message.citations.map((c: { knowledgeItem: { id: string } }) => c.knowledgeItem.id)).not.toContain(oldAnswer.learnedAnswer.id);
+  });
+
+  it('a correction on other sources leaves the learned answer it corrected alone', async () => {
+    const ws = await createTestWorkspace(env, 'Different question');
+    const cards = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Card delivery', body: 'Cards are posted within one working day.' } })).createArticle;
+    const fees = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Fees', body: 'Replacement cards cost 5 euros.' } })).createArticle;
+    const first = await ask(ws, 'How long does a replacement card take to reach me?');
+    const learned = await correct(ws, first.message.id, 'A replacement card arrives within 5 working days.', [cards.id]);
+    const served = await ask(ws, 'How long does a replacement card take to reach me?');
+    expect(served.message.citations[0].knowledgeItem.id).toBe(learned.learnedAnswer.id);
+    await correct(ws, served.message.id, 'A replacement card costs 5 euros.', [fees.id]);
+    const item = dataOf(await ws.as('admin', 'query($id: ID!) { knowledgeItem(id: $id) { stale } }', { id: learned.learnedAnswer.id })).knowledgeItem;
+    expect(item).toEqual({ stale: false });
+  });
+});
+
 describe('review-required workspaces', () => {
   it('does not serve a correction until an admin approves it', async () => {
     const ws = await createTestWorkspace(env, 'Review');
@@ -273,9 +333,11 @@ describe('customer signals and agent actions refuse what makes no sense', () => 
   it('correcting a message that is not from the AI is BAD_USER_INPUT and changes nothing', async () => {
     const conversation = dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { messages { id author } } }', { id: answered.conversation.id })).conversation;
     const customerMessage = conversation.messages.find((m: any) => m.author === 'CUSTOMER');
+    const learningEvents = async () => dataOf(await ws.as('analyst', '{ learningEvents { events { id } } }')).learningEvents.events;
+    const before = await learningEvents();
     const result = await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning } }', { input: { messageId: customerMessage.id, correctedText: 'x' } });
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
-    expect(dataOf(await ws.as('analyst', '{ learningEvents { events { id } } }')).learningEvents.events).toEqual([]);
+    expect(await learningEvents()).toEqual(before);
   });
 
   it('a knowledge reference from another workspace is NOT_FOUND and nothing is learned', async () => {

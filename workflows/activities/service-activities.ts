@@ -23,6 +23,7 @@ export interface LearnRequest {
   correctedText: string;
   knowledgeItemIds: string[];
   agent: string;
+  correctedItemIds?: string[];
 }
 
 export interface DeliverRequest {
@@ -60,6 +61,7 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
           references: request.knowledgeItemIds,
           agent: request.agent,
           idempotencyKey: `correction:${request.messageId}`,
+          correctedItemIds: request.correctedItemIds ?? [],
         }),
       );
     },

@@ -17,6 +17,7 @@ export interface CorrectionLesson {
   references: string[];
   agent: string;
   idempotencyKey: string;
+  correctedItemIds: string[];
 }
 
 export class KnowledgeClient {

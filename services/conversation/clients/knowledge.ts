@@ -29,6 +29,8 @@ export interface Outcome {
   confidence: number;
   signal: OutcomeSignal;
   correct: boolean | null;
+  /** The question, when the signal confirms the answer (the item learns it as a phrasing it answers). */
+  confirmedQuestion?: string | null;
 }
 
 export interface CorrectionToLearn {
@@ -39,6 +41,8 @@ export interface CorrectionToLearn {
   references: string[];
   agent: string;
   idempotencyKey: string;
+  /** The items the corrected AI turn cited. */
+  correctedItemIds: string[];
 }
 
 export interface LearnedAnswer {
@@ -72,7 +76,7 @@ export class KnowledgeClient {
   }
 
   async recordOutcome(workspaceId: string, outcome: Outcome): Promise<void> {
-    await this.graphql.request(RECORD_OUTCOME, { input: { ...outcome, knowledgeItemId: outcome.knowledgeItemId ?? undefined, correct: outcome.correct ?? undefined } }, caller(workspaceId));
+    await this.graphql.request(RECORD_OUTCOME, { input: { ...outcome, knowledgeItemId: outcome.knowledgeItemId ?? undefined, correct: outcome.correct ?? undefined, confirmedQuestion: outcome.confirmedQuestion ?? undefined } }, caller(workspaceId));
   }
 
   async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedAnswer> {

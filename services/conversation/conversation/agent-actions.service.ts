@@ -87,7 +87,8 @@ export class AgentActionsService {
     if (!correctedText) throw badInput('correctedText must not be empty');
     const questionText = await this.questionBefore(aiMessage);
     if (!questionText) throw badInput('The corrected answer has no customer question to learn from');
-    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject };
+    const correctedItemIds = [...new Set(aiMessage.citations.map((c) => c.knowledgeItemId))];
+    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds };
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
       const applied = await this.escalations.submitCorrection(conversation.id, request);
@@ -103,6 +104,7 @@ export class AgentActionsService {
       references: command.knowledgeItemIds,
       agent: caller.subject,
       idempotencyKey: `correction:${aiMessage.id}`,
+      correctedItemIds,
     });
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId: learned.knowledgeItem.id });
     const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: agentMessageId });

@@ -20,7 +20,7 @@ const VERDICT: Record<OutcomeSignal, boolean | null> = {
   handoff_reviewed: null,
 };
 
-type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId'>;
+type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId' | 'conversationId' | 'seq'>;
 
 export class OutcomeReporter {
   constructor(
@@ -32,13 +32,24 @@ export class OutcomeReporter {
   async report(workspaceId: string, turn: Turn, signal: OutcomeSignal): Promise<void> {
     const verdict = VERDICT[signal];
     const decisive = verdict !== null && (await this.claimVerdict(turn.id, signal));
+    const knowledgeItemId = turn.citations[0]?.knowledgeItemId ?? null;
     await this.send(workspaceId, {
-      knowledgeItemId: turn.citations[0]?.knowledgeItemId ?? null,
+      knowledgeItemId,
       topic: turn.topic,
       confidence: Number(turn.confidence ?? 0),
       signal,
       correct: decisive ? verdict : null,
+      // A customer confirming an answer teaches what it answers as surely as an agent's correction does.
+      confirmedQuestion: decisive && verdict === true && knowledgeItemId ? await this.questionBefore(turn) : null,
     });
+  }
+
+  private async questionBefore(turn: Turn): Promise<string | null> {
+    const rows = rowsOf<{ text: string }>(await this.db.query(
+      `SELECT text FROM conversation.messages WHERE conversation_id = $1 AND author = 'customer' AND seq < $2 ORDER BY seq DESC LIMIT 1`,
+      [turn.conversationId, turn.seq],
+    ));
+    return rows[0]?.text ?? null;
   }
 
   /**

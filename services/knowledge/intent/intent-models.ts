@@ -14,7 +14,7 @@ import { SparseVector, questionFeatures } from './question-features';
 
 const CATCH_UP_MS = 1_000;
 /** Earlier examples revisited per new one. */
-const REPLAY = 2;
+const REPLAY = 5;
 /** Sentences shorter than this say too little to learn from. */
 const MIN_SENTENCE = 12;
 
@@ -69,6 +69,14 @@ export class IntentModels {
     state.learnedVariants.add(variantId);
     state.variants++;
     this.learn(state, { x: questionFeatures(text), itemId });
+  }
+
+  /**
+   * Drops a workspace's model after a revert took back a variant: the next question rebuilds it from Postgres
+   * in the background (retrieval answers meanwhile). Other replicas pick up reverts when they restart.
+   */
+  forget(workspaceId: string): void {
+    this.models.delete(workspaceId);
   }
 
   /** Waits for a workspace's model (tests and warm-up). */

@@ -9,6 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { conflict, notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
 import { KnowledgeItemEntity } from '../knowledge-item/knowledge-item.entity';
 import { recordVersion, writePassages } from '../knowledge-item/knowledge-item.service';
 import { findByIdempotencyKey, getLearningEvent, markReverted, recordLearningEvent } from './learning-events';
@@ -24,6 +25,8 @@ export interface Correction {
   agent: string;
   /** Stable per correction (e.g. the corrected message id): a retry returns the first result. */
   idempotencyKey: string;
+  /** The items the corrected AI answer cited. */
+  correctedItemIds?: string[];
 }
 
 export interface LearnedResult {
@@ -42,6 +45,8 @@ export class LearnedAnswerService {
     private readonly policy: AnswerPolicyService,
     /** Told of each question variant once it is committed (the intent model learns it at once). */
     private readonly onVariant?: (workspaceId: string, variant: { id: string; text: string; itemId: string }) => void,
+    /** Told when a revert took back what the workspace had learned (the intent model rebuilds from Postgres). */
+    private readonly onUnlearned?: (workspaceId: string) => void,
   ) {}
 
   async learnFromCorrection(workspaceId: string, correction: Correction): Promise<LearnedResult> {
@@ -78,6 +83,7 @@ export class LearnedAnswerService {
           idempotencyKey: correction.idempotencyKey,
         });
         await recordEvents(tx, [{ workspaceId, type: 'question_variant_added', payload: { knowledgeItemId: existing.id, topic: existing.topic, conversationId: correction.conversationId } }]);
+        await this.flagContradicted(tx, workspaceId, existing.id, correction, references);
         return { item: existing, outcome: 'variant_added', learningEventId };
       }
       const { learningMode } = await this.settings.get(workspaceId, tx);
@@ -121,6 +127,7 @@ export class LearnedAnswerService {
       await recordEvents(tx, [
         { workspaceId, type: 'learned_answer_created', payload: { knowledgeItemId: item.id, topic: item.topic, title: item.title, conversationId: correction.conversationId, status: item.status } },
       ]);
+      await this.flagContradicted(tx, workspaceId, item.id, correction, references);
       return { item, outcome: 'created', learningEventId };
     });
     if (variant) this.onVariant?.(workspaceId, variant);
@@ -223,6 +230,7 @@ export class LearnedAnswerService {
       await markReverted(tx, event.id, admin);
       await recordEvents(tx, [{ workspaceId, type: 'learning_reverted', payload: { learningEventId: event.id, kind: event.kind, knowledgeItemId: event.itemId ?? '', topic: event.topic ?? '' } }]);
     });
+    this.onUnlearned?.(workspaceId);
   }
 
   async reviewQueue(workspaceId: string, limit: number) {
@@ -232,6 +240,44 @@ export class LearnedAnswerService {
       [workspaceId, limit],
     );
     return rows;
+  }
+
+  /**
+   * An agent who corrects an answer drawn from a learned answer, writing something else from the same sources,
+   * says that learned answer no longer holds (the product changed under it, or it was wrong to begin with).
+   * It is flagged stale and queued for review rather than archived: stale, it is never served confidently
+   * again, and an admin decides whether it goes. A learned answer on other sources is left alone: the
+   * correction may just be about a different question that happened to reach it.
+   */
+  private async flagContradicted(tx: EntityManager, workspaceId: string, learnedItemId: string, correction: Correction, references: string[]): Promise<void> {
+    const cited = [...new Set(correction.correctedItemIds ?? [])].filter((id) => id !== learnedItemId);
+    if (cited.length === 0 || references.length === 0) return;
+    const flagged = rowsOf<{ id: string; topic: string; title: string }>(await tx.query(
+      `UPDATE knowledge.knowledge_items
+          SET stale = true, stale_since = now(), stale_reason = $4, updated_at = now()
+        WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND kind = 'learned_answer' AND status = 'published' AND NOT stale
+          AND coalesce(provenance->'references', '[]'::jsonb) ?| $3::text[]
+        RETURNING id, topic, title`,
+      [workspaceId, cited, references, `contradicted by ${correction.agent}'s correction`],
+    ));
+    for (const item of flagged) {
+      await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'stale')`, [workspaceId, item.id]);
+      await recordLearningEvent(tx, {
+        workspaceId,
+        kind: 'stale_flagged',
+        itemId: item.id,
+        topic: item.topic,
+        summary: `"${item.title.slice(0, 80)}" may be out of date: an agent corrected an answer drawn from it`,
+        signal: 'agent_correction',
+        actor: correction.agent,
+        before: { stale: false },
+        after: { stale: true, correctedBy: learnedItemId, conversationId: correction.conversationId },
+      });
+    }
+    await recordEvents(
+      tx,
+      flagged.map((item) => ({ workspaceId, type: 'knowledge_flagged_stale', payload: { knowledgeItemId: item.id, topic: item.topic, productChangeId: '' } })),
+    );
   }
 
   private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: Correction): Promise<string> {

@@ -214,6 +214,12 @@ export class LearnFromCorrectionInput {
   @IsString()
   @Length(1, 200)
   idempotencyKey!: string;
+
+  @Field(() => [ID], { nullable: true, description: 'The items the corrected AI answer cited; a learned answer among them drawn from the same references is flagged stale' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  correctedItemIds?: string[];
 }
 
 @Directive('@inaccessible')

@@ -1,10 +1,13 @@
 /**
  * Outcome signals from conversations: they move an item's statistics (which ranking reads) and, when the
- * signal settles whether an answer was right, the topic's answer threshold.
+ * signal settles whether an answer was right, the topic's answer threshold. A confirmed answer (resolved or
+ * rated up, first verdict of its turn) also teaches the item the customer's question as a phrasing it answers.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { recordEvents } from '../../shared/outbox';
+import { rowsOf } from '../../shared/sql-rows';
 import type { AnswerPolicyService } from './answer-policy.service';
+import { recordLearningEvent } from './learning-events';
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
 
@@ -25,15 +28,26 @@ export interface OutcomeInput {
   signal: OutcomeSignal;
   /** Whether the answer (or, for a hand-off, the answer the AI would have given) was right; null when the signal says nothing about it. */
   correct: boolean | null;
+  /** The question behind a confirmed answer; learned as a variant of the item. */
+  confirmedQuestion?: string | null;
+}
+
+export interface LearnedVariant {
+  id: string;
+  text: string;
+  itemId: string;
 }
 
 export class OutcomeService {
   constructor(
     private readonly db: DataSource,
     private readonly policy: AnswerPolicyService,
+    /** Told of each question variant once it is committed. */
+    private readonly onVariant?: (workspaceId: string, variant: LearnedVariant) => void,
   ) {}
 
   async record(workspaceId: string, input: OutcomeInput): Promise<void> {
+    let learned: LearnedVariant | null = null;
     await this.db.transaction(async (tx) => {
       if (input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
         const column = STAT_COLUMN[input.signal];
@@ -49,6 +63,9 @@ export class OutcomeService {
       if (input.correct !== null) {
         await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal);
       }
+      if (input.correct === true && input.knowledgeItemId && input.confirmedQuestion?.trim()) {
+        learned = await this.learnConfirmed(tx, workspaceId, input.knowledgeItemId, input.confirmedQuestion.trim(), input.signal);
+      }
       await recordEvents(tx, [
         {
           workspaceId,
@@ -57,6 +74,37 @@ export class OutcomeService {
         },
       ]);
     });
+    const variant = learned as LearnedVariant | null;
+    if (variant) this.onVariant?.(workspaceId, variant);
+  }
+
+  /** The question as a variant of the item, unless the item already knows it or may no longer be served. */
+  private async learnConfirmed(tx: EntityManager, workspaceId: string, itemId: string, question: string, signal: OutcomeSignal): Promise<LearnedVariant | null> {
+    const [item] = rowsOf<{ id: string; topic: string; title: string }>(await tx.query(
+      `SELECT i.id, i.topic, i.title FROM knowledge.knowledge_items i
+        WHERE i.id = $1 AND i.workspace_id = $2 AND i.status = 'published' AND NOT i.stale
+          AND NOT EXISTS (SELECT 1 FROM knowledge.question_variants v WHERE v.item_id = i.id AND lower(v.text) = lower($3))
+        FOR UPDATE`,
+      [itemId, workspaceId, question],
+    ));
+    if (!item) return null;
+    const [variant] = rowsOf<{ id: string }>(await tx.query(`INSERT INTO knowledge.question_variants (workspace_id, item_id, text) VALUES ($1, $2, $3) RETURNING id`, [
+      workspaceId,
+      item.id,
+      question,
+    ]));
+    await recordLearningEvent(tx, {
+      workspaceId,
+      kind: 'question_variant_added',
+      itemId: item.id,
+      topic: item.topic,
+      summary: `Learned that "${question.slice(0, 120)}" is answered by "${item.title.slice(0, 80)}" (the customer ${signal === 'resolved' ? 'resolved the conversation' : 'rated the answer up'})`,
+      signal: 'customer_confirmed',
+      actor: 'customer',
+      after: { variantId: variant!.id, question },
+    });
+    await recordEvents(tx, [{ workspaceId, type: 'question_variant_added', payload: { knowledgeItemId: item.id, topic: item.topic, conversationId: '' } }]);
+    return { id: variant!.id, text: question, itemId: item.id };
   }
 
   async stats(workspaceId: string, itemIds: string[]) {

@@ -30,6 +30,7 @@ export class RetrievalResolver {
       confidence: input.confidence,
       signal: input.signal,
       correct: input.correct ?? null,
+      confirmedQuestion: input.confirmedQuestion ?? null,
     });
     return true;
   }

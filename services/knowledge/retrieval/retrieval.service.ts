@@ -2,7 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { IntentModels } from '../intent/intent-models';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
-import { confidenceOf, intentConfidence, itemScore } from './ranking';
+import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore } from './ranking';
 import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
@@ -70,7 +70,7 @@ export class RetrievalService {
         const candidates = [...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, limit);
         const best = eligible.get(ranked[0]!.itemId)!;
         const topic = best.topic;
-        const confidence = intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(best.good), Number(best.bad));
+        const confidence = intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(best.good), Number(best.bad)) * (best.stale ? STALE_DISCOUNT : 1);
         return { candidates, topic, confidence, threshold: await this.policy.thresholdFor(workspaceId, topic) };
       }
     }

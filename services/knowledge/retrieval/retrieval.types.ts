@@ -105,4 +105,10 @@ export class RecordOutcomeInput {
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
   correct?: boolean;
+
+  @Field({ nullable: true, description: "The customer's question, sent when the signal confirms the answer was right: learned as a phrasing the item answers" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 16384)
+  confirmedQuestion?: string;
 }
