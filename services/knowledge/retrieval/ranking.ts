@@ -31,11 +31,13 @@ export function confidenceOf(best: number, runnerUp: number): number {
 }
 
 /**
- * Confidence of the intent model's choice: its margin over the runner-up (the model is trained to separate
- * the right item by 1, so a margin of 1 or more is full confidence), scaled by the item's outcome evidence
- * like retrieval scores are (an item that keeps failing loses confidence; one that keeps resolving keeps it).
+ * Confidence of the intent model's choice, from its margin over the runner-up (the model is trained to separate
+ * the right item by 1): 1 − e^(−margin × evidence), where evidence scales it by the item's outcomes like retrieval
+ * scores are (an item that keeps failing loses confidence; one that keeps resolving gains). Smooth and never
+ * capped, so answers keep their order all the way up: a cap would tie every clear case at 1, and a threshold
+ * could then not tell the surest answers from merely sure ones.
  */
 export function intentConfidence(best: number, runnerUp: number, good: number, bad: number): number {
-  const margin = Math.min(1, Math.max(0, best - runnerUp));
-  return Math.min(1, (margin * evidenceFactor(good, bad)) / 1.5 + margin / 3);
+  const margin = Math.max(0, best - runnerUp);
+  return 1 - Math.exp(-margin * (evidenceFactor(good, bad) / 1.5 + 1 / 3));
 }

@@ -36,8 +36,9 @@ export function markdownReport(run: BenchmarkRun): string {
     lines.push('', `Stream: ${t.asked} questions; answered right ${t.answeredRight}, answered wrong ${t.answeredWrong}, handed off ${t.handedOff}; ${t.corrections} corrections (${t.learnedAnswersCreated} new learned answers, ${t.variantsAdded} new phrasings).`);
     const ttl = learning.timeToLearn;
     if (ttl) {
+      const timing = (d: typeof ttl.reworded) => (d ? `p50 ${d.p50} ms, p99 ${d.p99} ms over ${d.n}` : 'none answered from it');
       lines.push(
-        `Time to learn (correction returned → a paraphrase answered from it), ${ttl.sampled} sampled: ${ttl.answeredFromIt ? `p50 ${ttl.answeredFromIt.p50} ms, p99 ${ttl.answeredFromIt.p99} ms over ${ttl.answeredFromIt.n}` : 'none answered from it'}; ${ttl.notWithinWait} not answered from it within ${ttl.waitMs / 1000} s.`,
+        `Time to learn, ${ttl.sampled} corrections sampled, from the correction returning: the corrected question reworded (\`hi, …\` in lower case, no punctuation) answered from it ${timing(ttl.reworded)}, ${ttl.rewordedNotWithinWait} not within ${ttl.waitMs / 1000} s; another test question of the same label answered from it ${timing(ttl.answeredFromIt)}, ${ttl.notWithinWait} not within ${ttl.waitMs / 1000} s.`,
       );
     }
     if (learning.changedLabels.length) {
