@@ -28,6 +28,8 @@ export interface KnowledgeServices {
   retrieval: RetrievalService;
   learned: LearnedAnswerService;
   productChanges: ProductChangeService;
+  /** The workspaces' intent models (this process's). */
+  intents: IntentModels;
 }
 
 export interface KnowledgeOptions {
@@ -47,14 +49,9 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     policy,
     outcomes: new OutcomeService(db, policy, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
     retrieval: new RetrievalService(db, policy, intents),
-    learned: new LearnedAnswerService(
-      db,
-      settings,
-      policy,
-      (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId),
-      (workspaceId) => intents.forget(workspaceId),
-    ),
+    learned: new LearnedAnswerService(db, settings, policy, intents),
     productChanges: new ProductChangeService(db, options.reviews),
+    intents,
   };
 }
 

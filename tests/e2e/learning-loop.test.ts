@@ -230,6 +230,29 @@ describe('learning from customers and from agents who disagree with what was lea
     expect(again.message.citations.map((c: { knowledgeItem: { id: string } }) => c.knowledgeItem.id)).not.toContain(oldAnswer.learnedAnswer.id);
   });
 
+  it("after a product change, an agent's new answer from the same sources takes over the stale answer's questions", async () => {
+    const ws = await createTestWorkspace(env, 'Superseded');
+    const article = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Card delivery', body: 'Cards are posted within one working day.' } })).createArticle;
+    const oldAnswer = await correct(ws, (await ask(ws, 'How long does a replacement card take to reach me?')).message.id, 'A replacement card arrives within 5 working days.', [article.id]);
+    dataOf(
+      await ws.as('admin', 'mutation($input: RecordProductChangeInput!) { recordProductChange(input: $input) { id } }', {
+        input: { kind: 'RELEASE_NOTE', title: 'Tracked post', description: 'Replacement cards now go by tracked post.', productAreas: [], knowledgeItemIds: [article.id] },
+      }),
+    );
+    const handedOff = await ask(ws, 'how long until my replacement card arrives?');
+    expect(handedOff).toMatchObject({ decision: 'HANDED_OFF', handOffReason: 'STALE_KNOWLEDGE' });
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { claimedBy } }', { input: { conversationId: handedOff.conversation.id } }));
+    const newAnswer = await correct(ws, handedOff.message.id, 'Since March a replacement card arrives within 2 working days, by tracked post.', [article.id]);
+
+    const item = dataOf(await ws.as('admin', 'query($id: ID!) { knowledgeItem(id: $id) { stale supersededBy } }', { id: oldAnswer.learnedAnswer.id })).knowledgeItem;
+    expect(item).toEqual({ stale: true, supersededBy: newAnswer.learnedAnswer.id });
+    // The question the old answer was taught, never put to the new one, is answered from the new one.
+    const original = await ask(ws, 'How long does a replacement card take to reach me?');
+    expect(original.decision).toBe('ANSWERED');
+    expect(original.message.citations[0].knowledgeItem.id).toBe(newAnswer.learnedAnswer.id);
+    expect(original.message.text).toContain('2 working days');
+  });
+
   it('a correction on other sources leaves the learned answer it corrected alone', async () => {
     const ws = await createTestWorkspace(env, 'Different question');
     const cards = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Card delivery', body: 'Cards are posted within one working day.' } })).createArticle;

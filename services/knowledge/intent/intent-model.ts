@@ -84,6 +84,8 @@ export class IntentModel {
   forget(itemId: string): void {
     if (!this.known.delete(itemId)) return;
     for (const row of this.weights.values()) row.delete(itemId);
+    for (const row of this.sums.values()) row.delete(itemId);
+    this.sumNorms.delete(itemId);
   }
 
   private addToCentroid(x: SparseVector, itemId: string): void {

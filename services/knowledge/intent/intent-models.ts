@@ -29,6 +29,8 @@ interface WorkspaceModel {
   /** Question variants already learned, so a catch-up never applies one twice. */
   learnedVariants: Set<string>;
   learnedItems: Set<string>;
+  /** Superseded learned answer → the answer that replaced it (its examples now teach the replacement). */
+  successors: Map<string, string>;
   syncedAt: Date;
   lastCatchUp: number;
   /** Learned question variants (not article text): with none, the model has nothing to say beyond retrieval. */
@@ -59,6 +61,11 @@ export class IntentModels {
       return null;
     }
     if (Date.now() - state.lastCatchUp > CATCH_UP_MS) await this.catchUp(workspaceId, state);
+    if (this.models.get(workspaceId) !== state) {
+      // The catch-up found a change it cannot apply in place: the model is being rebuilt.
+      this.startBuilding(workspaceId);
+      return null;
+    }
     return { ranked: state.model.rank(questionFeatures(question)), variants: state.variants };
   }
 
@@ -68,7 +75,22 @@ export class IntentModels {
     if (!state || state.learnedVariants.has(variantId)) return;
     state.learnedVariants.add(variantId);
     state.variants++;
-    this.learn(state, { x: questionFeatures(text), itemId });
+    this.learn(state, { x: questionFeatures(text), itemId: state.successors.get(itemId) ?? itemId });
+  }
+
+  /** The items the model would choose for a question, best first; empty while the workspace's model is being built. */
+  async choice(workspaceId: string, question: string, limit = 3): Promise<string[]> {
+    const verdict = await this.rank(workspaceId, question);
+    return verdict ? verdict.ranked.slice(0, limit).map((p) => p.itemId) : [];
+  }
+
+  /**
+   * A stale learned answer was replaced by a newer one (after that one's transaction committed): the questions
+   * it was taught are relearned as questions of its replacement, and the model forgets it.
+   */
+  superseded(workspaceId: string, itemId: string, successorId: string): void {
+    const state = this.models.get(workspaceId);
+    if (state) this.applySuccession(state, itemId, successorId);
   }
 
   /**
@@ -90,7 +112,7 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new IntentModel(), examples: [], learnedVariants: new Set(), learnedItems: new Set(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0, random: seeded(workspaceId) };
+      const state: WorkspaceModel = { model: new IntentModel(), examples: [], learnedVariants: new Set(), learnedItems: new Set(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0, random: seeded(workspaceId) };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
       this.logger?.info({ workspaceId, examples: state.model.examples, variants: state.variants, ms: Date.now() - started }, 'intent model built');
@@ -100,10 +122,22 @@ export class IntentModels {
     this.building.set(workspaceId, build);
   }
 
-  /** Articles published and variants learned since the last look, in the order they happened. */
+  /** Articles published, answers superseded and variants learned since the last look, in the order they happened. */
   private async catchUp(workspaceId: string, state: WorkspaceModel): Promise<void> {
     state.lastCatchUp = Date.now();
     const since = state.syncedAt;
+    const successions: Array<{ id: string; successorId: string | null; at: Date }> = await this.db.query(
+      `SELECT i.id, s.id AS "successorId", i.updated_at AS at FROM knowledge.knowledge_items i
+         LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
+        WHERE i.workspace_id = $1 AND i.kind = 'learned_answer' AND i.updated_at > $2::timestamptz - interval '5 seconds'
+          AND (i.superseded_by IS NOT NULL OR i.id = ANY($3::uuid[]))`,
+      [workspaceId, since, [...state.successors.keys()]],
+    );
+    if (successions.some((row) => row.successorId === null && state.successors.has(row.id))) {
+      // A succession was taken back (a revert, an edit): rebuild from Postgres rather than unpick the updates.
+      this.forget(workspaceId);
+      return;
+    }
     const articles: Array<{ id: string; title: string; body: string; at: Date }> = await this.db.query(
       `SELECT id, title, body, updated_at AS at FROM knowledge.knowledge_items
         WHERE workspace_id = $1 AND kind = 'article' AND status = 'published' AND updated_at > $2 ORDER BY updated_at`,
@@ -114,9 +148,13 @@ export class IntentModels {
       state.learnedItems.add(article.id);
       for (const text of [article.title, ...sentences(article.body)]) this.learn(state, { x: questionFeatures(text), itemId: article.id }, false);
     }
+    for (const row of successions) if (row.successorId) this.applySuccession(state, row.id, row.successorId);
     const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(
-      `SELECT id, text, item_id AS "itemId", created_at AS at FROM knowledge.question_variants
-        WHERE workspace_id = $1 AND created_at > $2::timestamptz - interval '5 seconds' ORDER BY created_at, id`,
+      `SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at
+         FROM knowledge.question_variants v
+         JOIN knowledge.knowledge_items i ON i.id = v.item_id
+         LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
+        WHERE v.workspace_id = $1 AND v.created_at > $2::timestamptz - interval '5 seconds' ORDER BY v.created_at, v.id`,
       [workspaceId, since],
     );
     for (const variant of variants) {
@@ -126,8 +164,21 @@ export class IntentModels {
       this.learn(state, { x: questionFeatures(variant.text), itemId: variant.itemId });
     }
     // Five seconds of overlap: a transaction that committed late with an earlier timestamp is still seen.
-    const latest = [...articles.map((a) => a.at), ...variants.map((v) => v.at)].reduce((max, at) => (at > max ? at : max), since);
+    const latest = [...articles.map((a) => a.at), ...successions.map((r) => r.at), ...variants.map((v) => v.at)].reduce((max, at) => (at > max ? at : max), since);
     state.syncedAt = latest;
+  }
+
+  private applySuccession(state: WorkspaceModel, itemId: string, successorId: string): void {
+    if (itemId === successorId || state.successors.get(itemId) === successorId) return;
+    state.successors.set(itemId, successorId);
+    // Whatever an earlier answer passed on to this one now passes on to its replacement.
+    for (const [earlier, successor] of state.successors) if (successor === itemId) state.successors.set(earlier, successorId);
+    state.model.forget(itemId);
+    for (const example of state.examples) {
+      if (example.itemId !== itemId) continue;
+      example.itemId = successorId;
+      state.model.learn(example.x, successorId);
+    }
   }
 
   private learn(state: WorkspaceModel, example: Example, replay = true): void {

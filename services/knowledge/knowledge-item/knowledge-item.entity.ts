@@ -55,6 +55,10 @@ export class KnowledgeItemEntity {
   @Column({ name: 'stale_reason', type: 'text', nullable: true })
   staleReason!: string | null;
 
+  /** A stale learned answer replaced by an agent's newer answer from the same sources: its questions teach that one. */
+  @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
+  supersededBy!: string | null;
+
   /** For learned answers: the conversation, agent and time it came from, and the items it refers to. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   provenance!: Record<string, unknown>;

@@ -40,6 +40,7 @@ export const toKnowledgeItem = (entity: KnowledgeItemEntity): KnowledgeItem => (
   externalKey: entity.externalKey,
   stale: entity.stale,
   staleReason: entity.staleReason,
+  supersededBy: entity.supersededBy,
   learnedFrom: learnedFromOf(entity),
   createdAt: entity.createdAt,
   updatedAt: entity.updatedAt,

@@ -178,6 +178,7 @@ export class KnowledgeItemService {
     item.stale = false;
     item.staleSince = null;
     item.staleReason = null;
+    item.supersededBy = null;
     await tx.getRepository(KnowledgeItemEntity).save(item);
     if (contentChanged) {
       await recordVersion(tx, item, author);

@@ -124,6 +124,9 @@ export class KnowledgeItem {
   @Field(() => String, { nullable: true })
   staleReason!: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'For a stale learned answer: the newer answer an agent gave from the same sources, which now answers its questions' })
+  supersededBy!: string | null;
+
   @Field(() => LearnedFrom, { nullable: true, description: 'For learned answers: the correction it came from' })
   learnedFrom!: LearnedFrom | null;
 

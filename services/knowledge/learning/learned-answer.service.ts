@@ -38,19 +38,31 @@ export interface LearnedResult {
 
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** What learning tells the workspace's intent model, and asks it. */
+export interface IntentLearner {
+  /** A question variant committed (the model learns it at once). */
+  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string): void;
+  /** A stale learned answer was superseded by a published one. */
+  superseded(workspaceId: string, itemId: string, successorId: string): void;
+  /** A revert took back what the workspace had learned (the model rebuilds from Postgres). */
+  forget(workspaceId: string): void;
+  /** The items the model would choose for a question now, best first. */
+  choice(workspaceId: string, question: string): Promise<string[]>;
+}
+
 export class LearnedAnswerService {
   constructor(
     private readonly db: DataSource,
     private readonly settings: SettingsService,
     private readonly policy: AnswerPolicyService,
-    /** Told of each question variant once it is committed (the intent model learns it at once). */
-    private readonly onVariant?: (workspaceId: string, variant: { id: string; text: string; itemId: string }) => void,
-    /** Told when a revert took back what the workspace had learned (the intent model rebuilds from Postgres). */
-    private readonly onUnlearned?: (workspaceId: string) => void,
+    private readonly intents?: IntentLearner,
   ) {}
 
   async learnFromCorrection(workspaceId: string, correction: Correction): Promise<LearnedResult> {
     let variant: { id: string; text: string; itemId: string } | undefined;
+    let succession: { itemId: string; successorId: string } | undefined;
+    // What the system would have answered this question from: if that is a stale learned answer, this correction replaces it.
+    const predicted = await (this.intents?.choice(workspaceId, correction.question) ?? Promise.resolve([])).catch(() => [] as string[]);
     const result = await this.db.transaction(async (tx): Promise<LearnedResult> => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/learn/' || $2))`, [workspaceId, correction.idempotencyKey]);
       const replay = await findByIdempotencyKey(tx, workspaceId, correction.idempotencyKey);
@@ -71,6 +83,8 @@ export class LearnedAnswerService {
       if (existing) {
         const variantId = await this.addVariant(tx, existing, correction);
         variant = { id: variantId, text: correction.question.trim(), itemId: existing.id };
+        const superseded = await this.supersedeStale(tx, workspaceId, existing, predicted, references);
+        if (superseded && existing.status === 'published') succession = { itemId: superseded, successorId: existing.id };
         const learningEventId = await recordLearningEvent(tx, {
           workspaceId,
           kind: 'question_variant_added',
@@ -79,7 +93,7 @@ export class LearnedAnswerService {
           summary: `Learned that "${correction.question.slice(0, 120)}" is answered by "${existing.title.slice(0, 80)}"`,
           signal: 'agent_correction',
           actor: correction.agent,
-          after: { variantId, question: correction.question, conversationId: correction.conversationId },
+          after: { variantId, question: correction.question, conversationId: correction.conversationId, superseded: superseded ? [superseded] : [] },
           idempotencyKey: correction.idempotencyKey,
         });
         await recordEvents(tx, [{ workspaceId, type: 'question_variant_added', payload: { knowledgeItemId: existing.id, topic: existing.topic, conversationId: correction.conversationId } }]);
@@ -110,6 +124,8 @@ export class LearnedAnswerService {
       await writePassages(tx, item);
       const variantId = await this.addVariant(tx, item, correction);
       if (item.status === 'published') variant = { id: variantId, text: correction.question.trim(), itemId: item.id };
+      const superseded = await this.supersedeStale(tx, workspaceId, item, predicted, references);
+      if (superseded && item.status === 'published') succession = { itemId: superseded, successorId: item.id };
       if (item.status === 'pending_review') {
         await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'learned_answer')`, [workspaceId, item.id]);
       }
@@ -121,7 +137,7 @@ export class LearnedAnswerService {
         summary: `Learned a new answer from ${correction.agent}'s correction${item.status === 'pending_review' ? ' (waiting for review)' : ''}`,
         signal: 'agent_correction',
         actor: correction.agent,
-        after: { status: item.status, question: correction.question, conversationId: correction.conversationId, references },
+        after: { status: item.status, question: correction.question, conversationId: correction.conversationId, references, superseded: superseded ? [superseded] : [] },
         idempotencyKey: correction.idempotencyKey,
       });
       await recordEvents(tx, [
@@ -130,7 +146,8 @@ export class LearnedAnswerService {
       await this.flagContradicted(tx, workspaceId, item.id, correction, references);
       return { item, outcome: 'created', learningEventId };
     });
-    if (variant) this.onVariant?.(workspaceId, variant);
+    if (variant) this.intents?.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId);
+    if (succession) this.intents?.superseded(workspaceId, succession.itemId, succession.successorId);
     return result;
   }
 
@@ -143,6 +160,8 @@ export class LearnedAnswerService {
       item.status = 'published';
       if (edited) item.version += 1;
       await tx.getRepository(KnowledgeItemEntity).save(item);
+      // Answers it supersedes hand their questions over now that it is published (intent models see the change).
+      await tx.query(`UPDATE knowledge.knowledge_items SET updated_at = now() WHERE workspace_id = $1 AND superseded_by = $2`, [workspaceId, item.id]);
       if (edited) {
         await recordVersion(tx, item, admin);
         await writePassages(tx, item);
@@ -170,6 +189,7 @@ export class LearnedAnswerService {
       const item = await this.pendingItem(tx, workspaceId, itemId);
       item.status = 'archived';
       await tx.getRepository(KnowledgeItemEntity).save(item);
+      await this.unsupersede(tx, workspaceId, item.id);
       await this.resolveReview(tx, item.id, 'rejected', admin);
       await recordLearningEvent(tx, {
         workspaceId,
@@ -196,10 +216,12 @@ export class LearnedAnswerService {
       switch (event.kind) {
         case 'learned_answer_created':
           await tx.query(`UPDATE knowledge.knowledge_items SET status = 'archived', updated_at = now() WHERE id = $1 AND workspace_id = $2`, [event.itemId, workspaceId]);
+          await this.unsupersede(tx, workspaceId, event.itemId ?? '');
           await tx.query(`UPDATE knowledge.review_requests SET resolved_at = now(), resolution = 'reverted', resolved_by = $2 WHERE item_id = $1 AND resolved_at IS NULL`, [event.itemId, admin]);
           break;
         case 'question_variant_added':
           await tx.query(`DELETE FROM knowledge.question_variants WHERE id = $1 AND workspace_id = $2`, [event.after?.variantId, workspaceId]);
+          await this.unsupersede(tx, workspaceId, event.itemId ?? '', (event.after?.superseded as string[] | undefined) ?? []);
           break;
         case 'learned_answer_approved':
           await tx.query(`UPDATE knowledge.knowledge_items SET status = 'pending_review', updated_at = now() WHERE id = $1 AND workspace_id = $2`, [event.itemId, workspaceId]);
@@ -213,7 +235,7 @@ export class LearnedAnswerService {
           await this.policy.setThreshold(tx, workspaceId, event.topic ?? '', Number(event.before?.threshold));
           break;
         case 'stale_flagged':
-          await tx.query(`UPDATE knowledge.knowledge_items SET stale = false, stale_since = NULL, stale_reason = NULL, updated_at = now() WHERE id = $1 AND workspace_id = $2`, [
+          await tx.query(`UPDATE knowledge.knowledge_items SET stale = false, stale_since = NULL, stale_reason = NULL, superseded_by = NULL, updated_at = now() WHERE id = $1 AND workspace_id = $2`, [
             event.itemId,
             workspaceId,
           ]);
@@ -230,7 +252,7 @@ export class LearnedAnswerService {
       await markReverted(tx, event.id, admin);
       await recordEvents(tx, [{ workspaceId, type: 'learning_reverted', payload: { learningEventId: event.id, kind: event.kind, knowledgeItemId: event.itemId ?? '', topic: event.topic ?? '' } }]);
     });
-    this.onUnlearned?.(workspaceId);
+    this.intents?.forget(workspaceId);
   }
 
   async reviewQueue(workspaceId: string, limit: number) {
@@ -277,6 +299,45 @@ export class LearnedAnswerService {
     await recordEvents(
       tx,
       flagged.map((item) => ({ workspaceId, type: 'knowledge_flagged_stale', payload: { knowledgeItemId: item.id, topic: item.topic, productChangeId: '' } })),
+    );
+  }
+
+  /**
+   * When the answer the intent model would have chosen for the corrected question is a learned answer already
+   * flagged stale (by a product change, or by an earlier agent's correction), and the agent answered from the
+   * same sources, the new answer is its replacement: the stale one is superseded, and the questions it was
+   * taught teach the new one. The stale answer stays queued for review; a revert of this correction undoes it.
+   * Returns the superseded item's id.
+   */
+  private async supersedeStale(tx: EntityManager, workspaceId: string, successor: KnowledgeItemEntity, predicted: string[], references: string[]): Promise<string | null> {
+    if (predicted.length === 0 || references.length === 0) return null;
+    const published = rowsOf<{ id: string }>(
+      await tx.query(`SELECT id FROM knowledge.knowledge_items WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'published'`, [workspaceId, predicted]),
+    );
+    const choice = predicted.find((id) => published.some((row) => row.id === id));
+    if (!choice || choice === successor.id) return null;
+    const [superseded] = rowsOf<{ id: string }>(
+      await tx.query(
+        `UPDATE knowledge.knowledge_items SET superseded_by = $3, updated_at = now()
+          WHERE workspace_id = $1 AND id = $2 AND kind = 'learned_answer' AND stale AND superseded_by IS NULL
+            AND coalesce(provenance->'references', '[]'::jsonb) ?| $4::text[]
+          RETURNING id`,
+        [workspaceId, choice, successor.id, references],
+      ),
+    );
+    if (!superseded) return null;
+    // What the stale answer had itself replaced passes on too.
+    await tx.query(`UPDATE knowledge.knowledge_items SET superseded_by = $3, updated_at = now() WHERE workspace_id = $1 AND superseded_by = $2`, [workspaceId, superseded.id, successor.id]);
+    return superseded.id;
+  }
+
+  /** Takes back successions to `successorId` (all of them, or those of `itemIds`). */
+  private async unsupersede(tx: EntityManager, workspaceId: string, successorId: string, itemIds?: string[]): Promise<void> {
+    if (!successorId || (itemIds && itemIds.length === 0)) return;
+    await tx.query(
+      `UPDATE knowledge.knowledge_items SET superseded_by = NULL, updated_at = now()
+        WHERE workspace_id = $1 AND superseded_by = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))`,
+      [workspaceId, successorId, itemIds ?? null],
     );
   }
 

@@ -1,0 +1,100 @@
+/**
+ * A stale learned answer that an agent answers anew from the same sources is superseded: the intent model of
+ * this process, of another replica (through its catch-up) and of one built from scratch all send its questions
+ * to the new answer, and a revert of the new answer takes that back. Real Postgres, knowledge services only.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import { openKnowledgeDatabase } from '../../services/knowledge/database';
+import { IntentModels } from '../../services/knowledge/intent/intent-models';
+import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
+import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
+import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+
+let database: ThrowawayDatabase;
+let db: DataSource;
+let sut: KnowledgeServices;
+
+beforeAll(async () => {
+  database = await createThrowawayDatabase('loopdesk_it_succession');
+  db = await openKnowledgeDatabase(database.url);
+  sut = createKnowledgeServices(db);
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+
+/** Longer than the models' catch-up interval. */
+const CATCH_UP_WAIT_MS = 1_200;
+const OLD_TEXT = 'A replacement card arrives within 5 working days.';
+const NEW_TEXT = 'Since March a replacement card arrives within 2 working days, by tracked post.';
+
+async function setUp() {
+  const workspaceId = randomUUID();
+  const article = await sut.knowledge.createArticle(workspaceId, { title: 'Card delivery', body: 'Cards are posted within one working day of the order.' }, 'admin:test');
+  await sut.intents.ready(workspaceId);
+  const correct = (question: string, correctedText: string) =>
+    sut.learned.learnFromCorrection(workspaceId, {
+      conversationId: randomUUID(),
+      messageId: randomUUID(),
+      question,
+      correctedText,
+      references: [article.id],
+      agent: 'agent:test',
+      idempotencyKey: randomUUID(),
+    });
+  const top = async (models: IntentModels, question: string) => (await models.rank(workspaceId, question))?.ranked[0]?.itemId ?? null;
+  const item = async (id: string) => (await db.query(`SELECT stale, superseded_by AS "supersededBy" FROM knowledge.knowledge_items WHERE id = $1`, [id]))[0];
+  return { workspaceId, article, correct, top, item };
+}
+
+describe('a stale learned answer answered anew from the same sources', () => {
+  it('hands its questions to the new answer on every replica, and a revert takes them back', async () => {
+    const { workspaceId, article, correct, top, item } = await setUp();
+    const old = await correct('How long does a replacement card take to reach me?', OLD_TEXT);
+    await correct('when will my new card get here', OLD_TEXT);
+    const replica = new IntentModels(db);
+    await replica.ready(workspaceId);
+    await sut.productChanges.record(workspaceId, { kind: 'release_note', title: 'Faster cards', description: 'Cards ship faster now.', productAreas: [], knowledgeItemIds: [article.id] }, 'admin:test');
+    expect(await item(old.item.id)).toEqual({ stale: true, supersededBy: null });
+    expect(await top(sut.intents, 'when will my new card get here')).toBe(old.item.id);
+
+    const fresh = await correct('my replacement card has still not arrived, how long does delivery take?', NEW_TEXT);
+    expect(fresh.outcome).toBe('created');
+    expect(await item(old.item.id)).toEqual({ stale: true, supersededBy: fresh.item.id });
+    // A question only the old answer was taught now goes to the new one, here at once...
+    expect(await top(sut.intents, 'when will my new card get here')).toBe(fresh.item.id);
+    // ...on another replica after its catch-up...
+    await sleep(CATCH_UP_WAIT_MS);
+    expect(await top(replica, 'when will my new card get here')).toBe(fresh.item.id);
+    // ...and in a model built from Postgres alone.
+    const rebuilt = new IntentModels(db);
+    await rebuilt.ready(workspaceId);
+    expect(await top(rebuilt, 'when will my new card get here')).toBe(fresh.item.id);
+
+    const [created] = (await listLearningEvents(db.manager, workspaceId, { kind: 'learned_answer_created' }, 10)).filter((e) => e.itemId === fresh.item.id);
+    expect(created!.after).toMatchObject({ superseded: [old.item.id] });
+    await sut.learned.revert(workspaceId, created!.id, 'admin:test');
+    expect(await item(old.item.id)).toEqual({ stale: true, supersededBy: null });
+    await sut.intents.ready(workspaceId);
+    expect(await top(sut.intents, 'when will my new card get here')).toBe(old.item.id);
+    // The other replica notices the succession was taken back and rebuilds.
+    await sleep(CATCH_UP_WAIT_MS);
+    expect(await replica.rank(workspaceId, 'when will my new card get here')).toBeNull();
+    await replica.ready(workspaceId);
+    expect(await top(replica, 'when will my new card get here')).toBe(old.item.id);
+  });
+
+  it('leaves an answer that is not stale alone: a different answer from the same sources is just another answer', async () => {
+    const { correct, top, item } = await setUp();
+    const old = await correct('How long does a replacement card take to reach me?', OLD_TEXT);
+    const other = await correct('how long does a replacement card take to arrive abroad?', 'Abroad, a replacement card takes up to 10 working days.');
+    expect(other.outcome).toBe('created');
+    expect(await item(old.item.id)).toEqual({ stale: false, supersededBy: null });
+    expect(await top(sut.intents, 'How long does a replacement card take to reach me?')).toBe(old.item.id);
+  });
+});
