@@ -6,11 +6,21 @@
  *
  * Weights are stored per feature (feature → item → weight), so scoring a question touches only the weights of
  * its own features, whatever the number of items.
+ *
+ * Two more experts vote from the same per-item sums of example vectors: each item's centroid (cosine to the
+ * question) and a multinomial naive Bayes log-likelihood (Laplace-smoothed feature frequencies), added to the
+ * linear score with a small weight. The linear model separates items that share words; the sums keep every
+ * example an item was taught, so what was learned early is not worn away by later updates.
  */
 import type { SparseVector } from './question-features';
 
 /** PA-II aggressiveness: larger follows each example more closely, smaller averages more. */
 const AGGRESSIVENESS = 1;
+/** Naive Bayes: additive smoothing per feature, and the weight of its log-likelihood next to the linear score. */
+const NB_SMOOTHING = 0.01;
+const NB_WEIGHT = 0.05;
+/** The hashed feature space (question-features.ts), for the smoothing's denominator. */
+const FEATURE_SPACE = 1 << 20;
 
 export interface IntentPrediction {
   itemId: string;
@@ -22,10 +32,15 @@ export class IntentModel {
   /** Per feature, per item: the sum of that item's example vectors (its centroid, unnormalised). */
   private readonly sums = new Map<number, Map<string, number>>();
   private readonly sumNorms = new Map<string, number>();
+  /** Per item: the total mass of its example vectors (naive Bayes' denominator). */
+  private readonly masses = new Map<string, number>();
   private readonly known = new Set<string>();
   examples = 0;
 
-  constructor(private readonly centroidWeight = 1) {}
+  constructor(
+    private readonly centroidWeight = 1,
+    private readonly bayesWeight = NB_WEIGHT,
+  ) {}
 
   get classes(): number {
     return this.known.size;
@@ -44,10 +59,35 @@ export class IntentModel {
       }
       for (const [itemId, dot] of dots) scores.set(itemId, (scores.get(itemId) ?? 0) + (this.centroidWeight * dot) / Math.sqrt(this.sumNorms.get(itemId) || 1));
     }
+    if (this.bayesWeight > 0) for (const [itemId, logLikelihood] of this.bayesScores(x)) scores.set(itemId, (scores.get(itemId) ?? 0) + this.bayesWeight * logLikelihood);
     return [...scores]
       .filter(([itemId]) => !eligible || eligible(itemId))
       .map(([itemId, score]) => ({ itemId, score }))
       .sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
+  }
+
+  /**
+   * Σ_f x_f · log P(f | item), up to a constant shared by all items (the best item scores 0): features an item never saw contribute
+   * x_f · log(α / (mass + αV)), so only the question's features that the item has seen are looked up.
+   */
+  private bayesScores(x: SparseVector): Map<string, number> {
+    let questionMass = 0;
+    for (let k = 0; k < x.values.length; k++) questionMass += x.values[k]!;
+    const scores = new Map<string, number>();
+    const unseen = Math.log(NB_SMOOTHING);
+    for (const [itemId, mass] of this.masses) scores.set(itemId, questionMass * (unseen - Math.log(mass + NB_SMOOTHING * FEATURE_SPACE)));
+    for (let k = 0; k < x.indices.length; k++) {
+      const row = this.sums.get(x.indices[k]!);
+      if (!row) continue;
+      const value = x.values[k]!;
+      for (const [itemId, sum] of row) if (scores.has(itemId)) scores.set(itemId, scores.get(itemId)! + value * (Math.log(sum + NB_SMOOTHING) - unseen));
+    }
+    // Relative to the likeliest item (which gets 0): the vote reorders items without moving the scale of the
+    // linear score, so a workspace with a single item still answers on that score alone.
+    let best = -Infinity;
+    for (const score of scores.values()) if (score > best) best = score;
+    for (const [itemId, score] of scores) scores.set(itemId, score - best);
+    return scores;
   }
 
   private linearScores(x: SparseVector): Map<string, number> {
@@ -86,11 +126,14 @@ export class IntentModel {
     for (const row of this.weights.values()) row.delete(itemId);
     for (const row of this.sums.values()) row.delete(itemId);
     this.sumNorms.delete(itemId);
+    this.masses.delete(itemId);
   }
 
   private addToCentroid(x: SparseVector, itemId: string): void {
     let norm = this.sumNorms.get(itemId) ?? 0;
+    let mass = this.masses.get(itemId) ?? 0;
     for (let k = 0; k < x.indices.length; k++) {
+      mass += x.values[k]!;
       const index = x.indices[k]!;
       let row = this.sums.get(index);
       if (!row) this.sums.set(index, (row = new Map()));
@@ -100,6 +143,7 @@ export class IntentModel {
       norm += after * after - before * before;
     }
     this.sumNorms.set(itemId, norm);
+    this.masses.set(itemId, mass);
   }
 
   private add(x: SparseVector, itemId: string, step: number): void {
