@@ -4,28 +4,18 @@
  * variant. A new workspace's model is built in the background on first use (retrieval answers without it
  * meanwhile); after that, each question variant learned here is applied at once, and variants learned by
  * other replicas arrive through a catch-up query at most CATCH_UP_MS later. Nothing is retrained: each
- * example is one online update, plus REPLAY updates of earlier examples (experience replay, which gives a
- * single online pass the accuracy of several passes without ever pausing to refit).
+ * example is one online update plus a few replayed ones (replaying-model.ts).
  */
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
-import { IntentModel, IntentPrediction } from './intent-model';
-import { SparseVector, questionFeatures } from './question-features';
+import type { IntentPrediction } from './intent-model';
+import { questionFeatures } from './question-features';
+import { ReplayingModel, articleSentences, seeded } from './replaying-model';
 
 const CATCH_UP_MS = 1_000;
-/** Earlier examples revisited per new one. */
-const REPLAY = 5;
-/** Sentences shorter than this say too little to learn from. */
-const MIN_SENTENCE = 12;
-
-interface Example {
-  x: SparseVector;
-  itemId: string;
-}
 
 interface WorkspaceModel {
-  model: IntentModel;
-  examples: Example[];
+  model: ReplayingModel;
   /** Question variants already learned, so a catch-up never applies one twice. */
   learnedVariants: Set<string>;
   learnedItems: Set<string>;
@@ -35,7 +25,6 @@ interface WorkspaceModel {
   lastCatchUp: number;
   /** Learned question variants (not article text): with none, the model has nothing to say beyond retrieval. */
   variants: number;
-  random: () => number;
 }
 
 export interface IntentVerdict {
@@ -75,7 +64,7 @@ export class IntentModels {
     if (!state || state.learnedVariants.has(variantId)) return;
     state.learnedVariants.add(variantId);
     state.variants++;
-    this.learn(state, { x: questionFeatures(text), itemId: state.successors.get(itemId) ?? itemId });
+    state.model.learn(questionFeatures(text), state.successors.get(itemId) ?? itemId);
   }
 
   /** The items the model would choose for a question, best first; empty while the workspace's model is being built. */
@@ -112,10 +101,10 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new IntentModel(), examples: [], learnedVariants: new Set(), learnedItems: new Set(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0, random: seeded(workspaceId) };
+      const state: WorkspaceModel = { model: new ReplayingModel(seeded(workspaceId)), learnedVariants: new Set(), learnedItems: new Set(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0 };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
-      this.logger?.info({ workspaceId, examples: state.model.examples, variants: state.variants, ms: Date.now() - started }, 'intent model built');
+      this.logger?.info({ workspaceId, examples: state.model.size, variants: state.variants, ms: Date.now() - started }, 'intent model built');
     })()
       .catch((error: unknown) => this.logger?.warn({ err: error, workspaceId }, 'intent model not built; retrieval answers alone'))
       .finally(() => this.building.delete(workspaceId));
@@ -146,7 +135,7 @@ export class IntentModels {
     for (const article of articles) {
       if (state.learnedItems.has(article.id)) continue;
       state.learnedItems.add(article.id);
-      for (const text of [article.title, ...sentences(article.body)]) this.learn(state, { x: questionFeatures(text), itemId: article.id }, false);
+      for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(questionFeatures(text), article.id, false);
     }
     for (const row of successions) if (row.successorId) this.applySuccession(state, row.id, row.successorId);
     const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(
@@ -161,7 +150,7 @@ export class IntentModels {
       if (state.learnedVariants.has(variant.id)) continue;
       state.learnedVariants.add(variant.id);
       state.variants++;
-      this.learn(state, { x: questionFeatures(variant.text), itemId: variant.itemId });
+      state.model.learn(questionFeatures(variant.text), variant.itemId);
     }
     // Five seconds of overlap: a transaction that committed late with an earlier timestamp is still seen.
     const latest = [...articles.map((a) => a.at), ...successions.map((r) => r.at), ...variants.map((v) => v.at)].reduce((max, at) => (at > max ? at : max), since);
@@ -173,42 +162,7 @@ export class IntentModels {
     state.successors.set(itemId, successorId);
     // Whatever an earlier answer passed on to this one now passes on to its replacement.
     for (const [earlier, successor] of state.successors) if (successor === itemId) state.successors.set(earlier, successorId);
-    state.model.forget(itemId);
-    for (const example of state.examples) {
-      if (example.itemId !== itemId) continue;
-      example.itemId = successorId;
-      state.model.learn(example.x, successorId);
-    }
-  }
-
-  private learn(state: WorkspaceModel, example: Example, replay = true): void {
-    state.model.learn(example.x, example.itemId);
-    if (replay) {
-      for (let r = 0; r < REPLAY && state.examples.length > 0; r++) {
-        const earlier = state.examples[Math.floor(state.random() * state.examples.length)]!;
-        state.model.learn(earlier.x, earlier.itemId);
-      }
-    }
-    state.examples.push(example);
+    state.model.relabel(itemId, successorId);
   }
 }
 
-function sentences(body: string): string[] {
-  return body
-    .split(/(?<=[.?!])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= MIN_SENTENCE);
-}
-
-/** A per-workspace deterministic sequence for replay choices. */
-function seeded(key: string): () => number {
-  let state = 0;
-  for (let i = 0; i < key.length; i++) state = (Math.imul(state, 31) + key.charCodeAt(i)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
