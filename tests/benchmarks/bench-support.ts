@@ -1,16 +1,6 @@
 /** What the benchmarks share: a seeded random source and latency distributions. */
 
-/** mulberry32: small, fast, good enough to draw text deterministically. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../services/shared/random';
 
 export interface Distribution {
   n: number;

@@ -46,7 +46,7 @@ export class IntentModel {
     return this.known.size;
   }
 
-  /** Scores of every item with a non-zero score, best first. */
+  /** Scores of every item the model knows (and of any it only has weights for), best first. */
   rank(x: SparseVector, eligible?: (itemId: string) => boolean): IntentPrediction[] {
     const scores = this.linearScores(x);
     if (this.centroidWeight > 0) {

@@ -10,7 +10,8 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
 import type { IntentPrediction } from './intent-model';
 import { questionFeatures } from './question-features';
-import { ReplayingModel, articleSentences, seeded } from './replaying-model';
+import { seededBy } from '../../shared/random';
+import { ReplayingModel, articleSentences } from './replaying-model';
 
 const CATCH_UP_MS = 1_000;
 
@@ -101,7 +102,7 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new ReplayingModel(seeded(workspaceId)), learnedVariants: new Set(), learnedItems: new Set(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0 };
+      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId)), learnedVariants: new Set(), learnedItems: new Set(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0 };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
       this.logger?.info({ workspaceId, examples: state.model.size, variants: state.variants, ms: Date.now() - started }, 'intent model built');

@@ -62,16 +62,3 @@ export function articleSentences(body: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length >= MIN_SENTENCE);
 }
-
-/** A deterministic sequence in [0, 1) from a string key (per workspace, so replay choices repeat). */
-export function seeded(key: string): () => number {
-  let state = 0;
-  for (let i = 0; i < key.length; i++) state = (Math.imul(state, 31) + key.charCodeAt(i)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
