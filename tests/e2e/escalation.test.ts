@@ -203,6 +203,18 @@ describe('a correction that fails leaves the turn correctable', () => {
     expect(codeOf(await ws.as('agent', CORRECT, { input }))).toBe('CONFLICT');
   });
 
+  it('two corrections of the same turn at once: one is applied, the other is a CONFLICT', async () => {
+    const ws = await createTestWorkspace(env, 'Concurrent corrections');
+    const { conversationId, messageId } = await handedOff(ws, 'Can two people share one seat?');
+    const results = await Promise.all(
+      ['No: each person needs a seat of their own.', 'No, seats are per person.'].map((correctedText) => ws.as('agent', CORRECT, { input: { messageId, correctedText } })),
+    );
+    expect(results.map((result) => codeOf(result) ?? result.data?.correctAnswer.learning).sort()).toEqual(['CONFLICT', 'CREATED']);
+    expect(await agentMessages(conversationId)).toBe(1);
+    expect(await learningEvents(ws.id)).toBe(1);
+    expect((await stateOf(conversationId)).correctedMessageIds).toEqual([messageId]);
+  });
+
   it('a knowledge outage during the correction is UNAVAILABLE; once knowledge is back the retry is applied once', async () => {
     const ws = await createTestWorkspace(env, 'Knowledge outage');
     const { conversationId, messageId, before } = await handedOff(ws, 'Can I move my account to another region?');
