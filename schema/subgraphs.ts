@@ -8,6 +8,7 @@ import type { Warehouse } from '../analytics/warehouse-client';
 import { buildAccountContextSchema, createAccountContextServices } from '../services/account-context/schema';
 import { loadConversationConfig } from '../services/conversation/config';
 import { buildConversationSchema, createConversationServices } from '../services/conversation/schema';
+import { WebhookTargetPolicy } from '../services/insights/report/webhook-target-policy';
 import { buildInsightsSchema, createInsightsServices } from '../services/insights/schema';
 import { buildKnowledgeSchema, createKnowledgeServices } from '../services/knowledge/schema';
 import { DEFAULT_PORTS } from '../services/shared/config';
@@ -52,7 +53,7 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
     url: defaultUrl('insights'),
     build: () =>
       buildInsightsSchema(
-        createInsightsServices({ warehouse: {} as Warehouse, db: offline('insights'), temporal: lazyTemporalClient('offline:0', 'none'), taskQueue: 'none' }),
+        createInsightsServices({ warehouse: {} as Warehouse, db: offline('insights'), temporal: lazyTemporalClient('offline:0', 'none'), taskQueue: 'none', webhookTargets: new WebhookTargetPolicy([]) }),
       ),
   },
 ];
