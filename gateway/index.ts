@@ -53,6 +53,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
   const shell = createHttpShell({
     logger,
     metrics,
+    metricsPort: config.METRICS_PORT,
     readiness: Object.entries(urls).map(([name, url]) => ({
       name,
       check: async () => {
@@ -80,7 +81,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     }),
   );
   const port = await shell.listen(config.PORT, host);
-  logger.info({ port }, 'gateway listening');
+  logger.info({ port, metricsPort: shell.metricsPort() }, 'gateway listening');
   return {
     port,
     async stop() {

@@ -39,6 +39,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   const logs: string[] = [];
   const names = ['gateway', 'conversation', 'knowledge', 'account-context', 'insights', 'worker'] as const;
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  const metricsPorts = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
   let stack: RunningStack | undefined;
   const cleanUp = async () => {
     await stack?.stop();
@@ -54,6 +55,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       warehouse: { path: path.join(warehouseDir, 'warehouse') },
       hmacSecret,
       ports,
+      metricsPorts,
       logLevel: 'warn',
       onLog: (name, line) => {
         // Errors and warnings reach the test output, so a masked INTERNAL_SERVER_ERROR can be diagnosed.
