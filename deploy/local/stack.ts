@@ -164,6 +164,9 @@ function defaultOnLog(name: StackProcessName, line: string): void {
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const ports = { ...DEFAULT_PORTS, ...options.ports } as Record<StackProcessName, number>;
   const metricsPorts = { ...DEFAULT_METRICS_PORTS, ...options.metricsPorts } as Record<StackProcessName, number>;
+  const taken = [...Object.values(ports), ...Object.values(metricsPorts)].filter((port) => port > 0);
+  const shared = taken.filter((port, i) => taken.indexOf(port) !== i);
+  if (shared.length > 0) throw new Error(`Each process needs its own port and metrics port; given more than once: ${[...new Set(shared)].join(', ')}`);
   const onLog = options.onLog ?? defaultOnLog;
   const processes = new Map<StackProcessName, ChildProcess>();
   const recentLines = new Map<StackProcessName, string[]>();

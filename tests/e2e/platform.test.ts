@@ -318,11 +318,17 @@ describe('bad input', () => {
   it('a query nested deeper than allowed is refused before it runs', async () => {
     const deepest = '{ workspace { conversations { edges { node { messages { citations { knowledgeItem { id } } } } } } } }';
     expect(dataOf(await gw(deepest, {}, keys.agent)).workspace).toBeDefined();
-    // Introspection types nest without end, so they can exceed any depth limit.
-    let selection = 'name';
-    for (let i = 0; i < 14; i++) selection = `ofType { ${selection} }`;
-    const result = await gw(`{ __schema { types { fields { type { ${selection} } } } } }`, {}, keys.agent);
+    // Inline fragments nest without end, so they can exceed any depth limit.
+    let selection = 'id';
+    for (let i = 0; i < 15; i++) selection = `... on Workspace { ${selection} }`;
+    const result = await gw(`{ workspace { ${selection} } }`, {}, keys.agent);
     expect(result.data ?? null).toBeNull();
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
+    // So do introspection types; only admins may introspect (tests/e2e/gateway-surface.test.ts), anyone else is refused.
+    let typeSelection = 'name';
+    for (let i = 0; i < 14; i++) typeSelection = `ofType { ${typeSelection} }`;
+    const introspection = await gw(`{ __schema { types { fields { type { ${typeSelection} } } } } }`, {}, keys.agent);
+    expect(introspection.data ?? null).toBeNull();
+    expect(codeOf(introspection)).toBe('FORBIDDEN');
   });
 });
