@@ -14,7 +14,8 @@ export const gatewayEnv = {
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(1_000).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(4_000),
-  GATEWAY_INTROSPECTION: bool.default(true),
+  /** true: every caller may introspect and sees "Did you mean" hints (local development); false: admin keys only. */
+  GATEWAY_INTROSPECTION: bool.default(false),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -262,6 +262,7 @@ async function supervise(): Promise<void> {
         '',
         `Loopdesk is ready (${elapsedMs} ms)`,
         `  GraphQL:      ${stack.gatewayUrl}`,
+        `  Metrics:      ${stack.metricsUrls.gateway} (each process on its own port, 9400-9405)`,
         `  ${temporalLine}`,
         `  Data:         ${dataDir}`,
         ...workspaceNote.map((line) => `  ${line}`),

@@ -43,6 +43,7 @@ export async function startInsights(config: InsightsConfig, host?: string) {
       secrets: hmacSecrets(config),
       logger,
       metrics,
+      metricsPort: config.METRICS_PORT,
       readiness: [
         { name: 'warehouse', check: () => warehouse.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json()) },
         { name: 'postgres', check: () => db.query('SELECT 1') },

@@ -16,6 +16,16 @@ export const DEFAULT_PORTS = {
 
 export type ProcessName = keyof typeof DEFAULT_PORTS;
 
+/** Where each process serves /metrics: a port of its own, kept off the public one. */
+export const DEFAULT_METRICS_PORTS: Record<ProcessName, number> = {
+  gateway: 9400,
+  conversation: 9401,
+  knowledge: 9402,
+  'account-context': 9403,
+  insights: 9404,
+  worker: 9405,
+};
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const url = (fallback: string) => z.string().url().default(fallback);
 const subgraphUrl = (name: Exclude<ProcessName, 'gateway' | 'worker'>) => url(`http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`);
@@ -51,7 +61,8 @@ export const warehouseEnv = {
   WAREHOUSE_PATH: z.string().default('.data/warehouse'),
 };
 
-export const portEnv = (name: ProcessName) => ({ PORT: port(DEFAULT_PORTS[name]) });
+/** PORT serves the API (and /health, /ready); METRICS_PORT serves /metrics alone, 0 turns it off. */
+export const portEnv = (name: ProcessName) => ({ PORT: port(DEFAULT_PORTS[name]), METRICS_PORT: port(DEFAULT_METRICS_PORTS[name]) });
 
 export function parseConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<z.ZodObject<S>>> {
   const result = z.object(shape).safeParse(env);

@@ -133,24 +133,24 @@ describe('one request through the gateway', () => {
 });
 
 describe('operations endpoints', () => {
-  it('every process answers /health and /ready, and exports Prometheus metrics including answer decisions', async () => {
+  it('every process answers /health and /ready, and exports Prometheus metrics including answer decisions on its metrics port', async () => {
     for (const [name, url] of Object.entries(env.stack.urls)) {
       const base = new URL('/', url);
       expect({ name, health: (await fetch(new URL('/health', base))).status, ready: (await fetch(new URL('/ready', base))).status }).toEqual({ name, health: 200, ready: 200 });
     }
-    const metrics = await (await fetch(new URL('/metrics', env.stack.urls.conversation))).text();
+    const metrics = await (await fetch(env.stack.metricsUrls.conversation)).text();
     expect(metrics).toMatch(/loopdesk_answer_decisions_total\{decision="answered",reason="",service="conversation"\} [1-9]/);
     expect(metrics).toContain('loopdesk_ask_duration_seconds_bucket');
     expect(metrics).toMatch(/loopdesk_handoff_backlog\{service="conversation"\} [1-9]/);
     expect(metrics).toContain('loopdesk_escalation_commands_pending');
     expect(metrics).toContain('loopdesk_graphql_request_duration_seconds_bucket');
-    const insights = await (await fetch(new URL('/metrics', env.stack.urls.insights))).text();
+    const insights = await (await fetch(env.stack.metricsUrls.insights)).text();
     expect(insights).toContain('loopdesk_relay_lag_seconds');
     // The worker serves the Temporal SDK's own metrics (workflow-task latency and more) on the same endpoint.
     // The hand-off above started an escalation; its first workflow task shows up in the SDK's latency histogram.
     let worker = '';
     for (let attempt = 0; attempt < 50 && !worker.includes('temporal_workflow_task_execution_latency_bucket'); attempt++) {
-      worker = await (await fetch(new URL('/metrics', env.stack.urls.worker))).text();
+      worker = await (await fetch(env.stack.metricsUrls.worker)).text();
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(worker).toContain('process_resident_memory_bytes');
@@ -318,11 +318,17 @@ describe('bad input', () => {
   it('a query nested deeper than allowed is refused before it runs', async () => {
     const deepest = '{ workspace { conversations { edges { node { messages { citations { knowledgeItem { id } } } } } } } }';
     expect(dataOf(await gw(deepest, {}, keys.agent)).workspace).toBeDefined();
-    // Introspection types nest without end, so they can exceed any depth limit.
-    let selection = 'name';
-    for (let i = 0; i < 14; i++) selection = `ofType { ${selection} }`;
-    const result = await gw(`{ __schema { types { fields { type { ${selection} } } } } }`, {}, keys.agent);
+    // Inline fragments nest without end, so they can exceed any depth limit.
+    let selection = 'id';
+    for (let i = 0; i < 15; i++) selection = `... on Workspace { ${selection} }`;
+    const result = await gw(`{ workspace { ${selection} } }`, {}, keys.agent);
     expect(result.data ?? null).toBeNull();
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
+    // So do introspection types; only admins may introspect (tests/e2e/gateway-surface.test.ts), anyone else is refused.
+    let typeSelection = 'name';
+    for (let i = 0; i < 14; i++) typeSelection = `ofType { ${typeSelection} }`;
+    const introspection = await gw(`{ __schema { types { fields { type { ${typeSelection} } } } } }`, {}, keys.agent);
+    expect(introspection.data ?? null).toBeNull();
+    expect(codeOf(introspection)).toBe('FORBIDDEN');
   });
 });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../deploy/local/free-port';
+import { freePorts } from '../../deploy/local/free-port';
 import { REPO_ROOT } from './repo-root';
 import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
@@ -38,7 +38,10 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   const hmacSecret = randomBytes(32).toString('hex');
   const logs: string[] = [];
   const names = ['gateway', 'conversation', 'knowledge', 'account-context', 'insights', 'worker'] as const;
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  // One call for all of them: separately drawn sets could share a port.
+  const free = await freePorts(names.length * 2);
+  const ports = Object.fromEntries(names.map((name, i) => [name, free[i]!]));
+  const metricsPorts = Object.fromEntries(names.map((name, i) => [name, free[names.length + i]!]));
   let stack: RunningStack | undefined;
   const cleanUp = async () => {
     await stack?.stop();
@@ -54,6 +57,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       warehouse: { path: path.join(warehouseDir, 'warehouse') },
       hmacSecret,
       ports,
+      metricsPorts,
       logLevel: 'warn',
       onLog: (name, line) => {
         // Errors and warnings reach the test output, so a masked INTERNAL_SERVER_ERROR can be diagnosed.

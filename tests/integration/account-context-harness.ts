@@ -59,7 +59,7 @@ export async function startAccountContextHarness(): Promise<AccountContextHarnes
   };
   try {
     running = await startAccountContext(
-      loadAccountContextConfig({ INTERNAL_HMAC_SECRET: hmacSecret, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent' }),
+      loadAccountContextConfig({ INTERNAL_HMAC_SECRET: hmacSecret, DATABASE_URL: databaseUrl, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent' }),
       '127.0.0.1',
     );
     db = new Pool({ connectionString: databaseUrl, max: 2 });
