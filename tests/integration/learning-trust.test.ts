@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { openKnowledgeDatabase } from '../../services/knowledge/database';
 import { EVIDENCE_COLUMNS_SQL } from '../../services/knowledge/learning/item-evidence';
 import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
-import { CORROBORATING_CUSTOMERS, OutcomeSource, VISITOR_POOL_CAP } from '../../services/knowledge/learning/learning-trust';
+import { CORROBORATING_CUSTOMERS, OutcomeSource, UNCORROBORATED_PRAISE, VISITOR_POOL_CAP } from '../../services/knowledge/learning/learning-trust';
 import type { OutcomeSignal } from '../../services/knowledge/learning/outcome.service';
 import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
 import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
@@ -47,19 +47,28 @@ async function setUp() {
       source,
     });
   const confirm = (source: OutcomeSource, question: string) => signal(source, 'rated_up', { correct: true, question });
+  /** Good and bad as ranking reads them, the customers' good evidence before corroboration, and a raw counter. */
   const evidence = async () => {
-    const [row] = await db.query(`SELECT ${EVIDENCE_COLUMNS_SQL}, s.rated_up AS "ratedUp" FROM knowledge.item_stats s WHERE s.item_id = $1`, [item.id]);
-    return { good: Number(row.good), bad: Number(row.bad), ratedUp: Number(row.ratedUp) };
+    const [row] = await db.query(`SELECT ${EVIDENCE_COLUMNS_SQL}, s.evidence_good AS "customersGood", s.rated_up AS "ratedUp" FROM knowledge.item_stats s WHERE s.item_id = $1`, [item.id]);
+    return { good: Number(row.good), bad: Number(row.bad), customersGood: Number(row.customersGood), ratedUp: Number(row.ratedUp) };
   };
   const variants = async () => (await db.query(`SELECT text FROM knowledge.question_variants WHERE item_id = $1 ORDER BY created_at`, [item.id])).map((r: { text: string }) => r.text);
   return { workspaceId, item, signal, confirm, evidence, variants };
 }
 
 describe('ranking evidence weighs who gave a signal', () => {
-  it("one signed-in customer's twenty up-ratings count as one verdict, though all twenty are in the statistics", async () => {
+  it("one signed-in customer's twenty up-ratings count as one verdict, though all twenty are in the statistics, and lift nothing alone", async () => {
     const { signal, evidence } = await setUp();
     for (let i = 0; i < 20; i++) await signal(customer('c-1'), 'rated_up');
-    expect(await evidence()).toEqual({ good: 1, bad: 0, ratedUp: 20 });
+    expect(await evidence()).toEqual({ good: 0, bad: 0, customersGood: 1, ratedUp: 20 });
+  });
+
+  it(`praise lifts an item only once ${CORROBORATING_CUSTOMERS} distinct customers give it`, async () => {
+    const { signal, evidence } = await setUp();
+    for (const id of ['c-1', 'c-2']) await signal(customer(id), 'resolved');
+    expect(await evidence()).toMatchObject({ good: 0, customersGood: 2 });
+    for (const id of ['c-3', 'c-4']) await signal(customer(id), 'rated_up');
+    expect(await evidence()).toMatchObject({ good: 4 - UNCORROBORATED_PRAISE, customersGood: 4 });
   });
 
   it('a customer who changes their mind replaces their verdict instead of adding one', async () => {
@@ -67,25 +76,31 @@ describe('ranking evidence weighs who gave a signal', () => {
     await signal(customer('c-1'), 'rated_up');
     await signal(customer('c-1'), 'escalated');
     await signal(customer('c-2'), 'resolved');
-    expect(await evidence()).toMatchObject({ good: 1, bad: 1 });
+    expect(await evidence()).toMatchObject({ bad: 1, customersGood: 1 });
   });
 
-  it('a hundred anonymous visitors together weigh no more than two signed-in customers', async () => {
+  it("a hundred anonymous visitors' praise is counted but lifts nothing", async () => {
     const { signal, evidence } = await setUp();
     for (let i = 0; i < 100; i++) await signal(visitor(), 'rated_up');
-    expect(await evidence()).toEqual({ good: VISITOR_POOL_CAP, bad: 0, ratedUp: 100 });
+    expect(await evidence()).toEqual({ good: 0, bad: 0, customersGood: 0, ratedUp: 100 });
+  });
+
+  it("a hundred anonymous visitors' complaints together weigh no more than two signed-in customers'", async () => {
+    const { signal, evidence } = await setUp();
+    for (let i = 0; i < 100; i++) await signal(visitor(), 'rated_down');
+    expect(await evidence()).toMatchObject({ good: 0, bad: VISITOR_POOL_CAP });
   });
 
   it('four visitors weigh what one customer does', async () => {
     const { signal, evidence } = await setUp();
     for (let i = 0; i < 4; i++) await signal(visitor(), 'rated_down');
-    expect(await evidence()).toMatchObject({ good: 0, bad: 1 });
+    expect(await evidence()).toMatchObject({ bad: 1 });
   });
 
   it("agents' signals each count", async () => {
     const { signal, evidence } = await setUp();
     for (let i = 0; i < 3; i++) await signal({ kind: 'agent', id: 'key:agent' }, 'corrected');
-    expect(await evidence()).toMatchObject({ good: 0, bad: 3 });
+    expect(await evidence()).toMatchObject({ bad: 3 });
   });
 });
 

@@ -6,11 +6,17 @@
  */
 import type { EntityManager } from 'typeorm';
 import { rowsOf } from '../../shared/sql-rows';
-import { OutcomeSource, SOURCE_WEIGHT, VISITOR_POOL_CAP, voterKey } from './learning-trust';
+import { OutcomeSource, SOURCE_WEIGHT, UNCORROBORATED_PRAISE, VISITOR_POOL_CAP, voterKey } from './learning-trust';
 
-/** The good and bad evidence of an item as ranking reads it (alias `s` for knowledge.item_stats). */
+/**
+ * The good and bad evidence of an item as ranking reads it (alias `s` for knowledge.item_stats). Praise must be
+ * corroborated: the first UNCORROBORATED_PRAISE customers' worth of good evidence lifts nothing, so one or two
+ * accounts cannot make a wrong answer confident, and anonymous visitors' praise is recorded but never lifts
+ * (a visitor costs an attacker nothing). Complaints count at once, visitors' pooled: sinking an item only
+ * means more hand-offs.
+ */
 export const EVIDENCE_COLUMNS_SQL = `
-         coalesce(s.evidence_good, 0) + least(coalesce(s.visitor_good, 0), ${VISITOR_POOL_CAP}) AS good,
+         greatest(coalesce(s.evidence_good, 0) - ${UNCORROBORATED_PRAISE}, 0) AS good,
          coalesce(s.evidence_bad, 0) + least(coalesce(s.visitor_bad, 0), ${VISITOR_POOL_CAP}) AS bad`;
 
 export async function weighVerdict(tx: EntityManager, workspaceId: string, itemId: string, correct: boolean, source: OutcomeSource | null): Promise<void> {

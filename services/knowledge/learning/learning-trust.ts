@@ -20,13 +20,15 @@ export const SOURCE_WEIGHT: Record<SourceKind, number> = { agent: 1, customer: 1
 
 /**
  * Every anonymous visitor together counts as at most this many signed-in customers: per item in ranking
- * evidence, per topic in threshold calibration. Without a pool cap, a quarter each is no defence against a
- * hundred fresh conversations.
+ * evidence (where only their complaints count: item-evidence.ts), per topic in threshold calibration. Without
+ * a pool cap, a quarter each is no defence against a hundred fresh conversations.
  */
 export const VISITOR_POOL_CAP = 2;
 
 /** Distinct signed-in customers who must confirm an item for similar questions before one of them is learned. */
 export const CORROBORATING_CUSTOMERS = 3;
+/** Good evidence on an item held back as unconfirmed: praise lifts it only from the CORROBORATING_CUSTOMERS-th customer on. */
+export const UNCORROBORATED_PRAISE = CORROBORATING_CUSTOMERS - 1;
 /** How alike (pg_trgm similarity) two confirmed questions must be to corroborate each other. */
 export const CORROBORATION_SIMILARITY = 0.45;
 /** Confirmations older than this no longer corroborate anything. */
