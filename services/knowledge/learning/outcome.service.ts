@@ -16,26 +16,15 @@ import type { SettingsService } from './settings.service';
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
 
-const STAT_COLUMN: Record<Exclude<OutcomeSignal, 'handoff_reviewed'>, string> = {
-  shown: 'shown',
-  resolved: 'resolved',
-  rated_up: 'rated_up',
-  rated_down: 'rated_down',
-  escalated: 'escalated_after',
-  corrected: 'corrected',
-  repeat_contact: 'repeat_contact_after',
-};
-
-/** What a signal says about the answer it follows, whether or not it was the turn's first verdict. */
-const SIGNAL_VERDICT: Record<OutcomeSignal, boolean | null> = {
-  shown: null,
-  resolved: true,
-  rated_up: true,
-  rated_down: false,
-  escalated: false,
-  corrected: false,
-  repeat_contact: false,
-  handoff_reviewed: null,
+/** Per signal about an item: its statistics column, and what it says about the answer (good, bad or nothing), first verdict or not. */
+const ITEM_SIGNAL: Record<Exclude<OutcomeSignal, 'handoff_reviewed'>, { column: string; says: boolean | null }> = {
+  shown: { column: 'shown', says: null },
+  resolved: { column: 'resolved', says: true },
+  rated_up: { column: 'rated_up', says: true },
+  rated_down: { column: 'rated_down', says: false },
+  escalated: { column: 'escalated_after', says: false },
+  corrected: { column: 'corrected', says: false },
+  repeat_contact: { column: 'repeat_contact_after', says: false },
 };
 
 export interface OutcomeInput {
@@ -71,7 +60,7 @@ export class OutcomeService {
     const source = input.source ?? null;
     await this.db.transaction(async (tx) => {
       if (input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
-        const column = STAT_COLUMN[input.signal];
+        const { column, says } = ITEM_SIGNAL[input.signal];
         const updated = await tx.query(
           `INSERT INTO knowledge.item_stats (item_id, workspace_id, ${column})
            SELECT id, workspace_id, 1 FROM knowledge.knowledge_items WHERE id = $1 AND workspace_id = $2
@@ -80,8 +69,7 @@ export class OutcomeService {
           [input.knowledgeItemId, workspaceId],
         );
         if (updated.length === 0) return;
-        const verdict = SIGNAL_VERDICT[input.signal];
-        if (verdict !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, verdict, source);
+        if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source);
       }
       if (input.correct !== null) {
         await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source);
