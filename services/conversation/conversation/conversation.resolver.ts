@@ -68,7 +68,13 @@ export class ConversationResolver {
   @Authorized('widget')
   @Mutation(() => AiTurn, { description: "Ask a question; the AI answers from the workspace's knowledge or hands off to an agent" })
   async ask(@Arg('input') input: AskInput, @Ctx() ctx: ConversationContext): Promise<AiTurn> {
-    const result = await this.asking.ask(ctx.auth, { conversationId: optionalId(input.conversationId, 'conversationId'), text: input.text, page: input.page, channel: input.channel });
+    const result = await this.asking.ask(ctx.auth, {
+      conversationId: optionalId(input.conversationId, 'conversationId'),
+      conversationSecret: input.conversationSecret,
+      text: input.text,
+      page: input.page,
+      channel: input.channel,
+    });
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
@@ -76,31 +82,37 @@ export class ConversationResolver {
       handOffReason: result.handOffReason,
       confidence: result.confidence,
       latencyMs: result.latencyMs,
+      conversationSecret: result.conversationSecret,
     };
   }
 
   @Authorized('widget')
   @Mutation(() => Message, { description: 'Rate an AI answer, once' })
   async rateAnswer(@Arg('input') input: RateAnswerInput, @Ctx() ctx: ConversationContext): Promise<Message> {
-    return toMessage(await this.signals.rate(ctx.auth, assertUuid(input.messageId, 'messageId'), input.rating));
+    return toMessage(await this.signals.rate(ctx.auth, assertUuid(input.messageId, 'messageId'), input.rating, input.conversationSecret));
   }
 
   @Authorized('widget')
   @Mutation(() => Conversation, { description: 'The customer says their question is answered' })
   async markResolved(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.signals.markResolved(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    return toConversation(await this.signals.markResolved(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.conversationSecret));
   }
 
   @Authorized('widget')
   @Mutation(() => Conversation, { description: 'The customer asks for a person' })
   async requestHuman(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.signals.requestHuman(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    return toConversation(await this.signals.requestHuman(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.conversationSecret));
   }
 
   @Authorized('widget', 'agent', 'analyst')
   @Query(() => Conversation)
-  async conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id')));
+  async conversation(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: ConversationContext,
+    @Arg('conversationSecret', () => String, { nullable: true, description: "For an anonymous visitor's conversation: the secret its first ask returned" })
+    conversationSecret?: string,
+  ): Promise<Conversation> {
+    return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id'), conversationSecret));
   }
 
   @Authorized('admin')

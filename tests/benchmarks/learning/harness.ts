@@ -93,7 +93,7 @@ export interface HarnessResult {
   durationSeconds: number;
 }
 
-const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision confidence conversation { id } message { id citations { knowledgeItem { id } } } } }`;
+const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision confidence conversationSecret conversation { id } message { id citations { knowledgeItem { id } } } } }`;
 const PREVIEW = `query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { decision confidence candidate { id } citations { knowledgeItem { id } } } }`;
 const CORRECT = `mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning learnedAnswer { id } } }`;
 const TIME_TO_LEARN_WAIT_MS = 3_000;
@@ -183,14 +183,14 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     }
     if (answered && grounding.isRight(cited, q.label)) {
       totals.answeredRight++;
-      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'UP' } });
-      await call(options, keys.widget, `mutation($input: ConversationRef!) { markResolved(input: $input) { status } }`, { input: { conversationId: turn.conversation.id } });
+      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'UP', conversationSecret: turn.conversationSecret } });
+      await call(options, keys.widget, `mutation($input: ConversationRef!) { markResolved(input: $input) { status } }`, { input: { conversationId: turn.conversation.id, conversationSecret: turn.conversationSecret } });
       return;
     }
     if (answered) {
       totals.answeredWrong++;
-      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'DOWN' } });
-      await call(options, keys.widget, `mutation($input: ConversationRef!) { requestHuman(input: $input) { status } }`, { input: { conversationId: turn.conversation.id } });
+      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'DOWN', conversationSecret: turn.conversationSecret } });
+      await call(options, keys.widget, `mutation($input: ConversationRef!) { requestHuman(input: $input) { status } }`, { input: { conversationId: turn.conversation.id, conversationSecret: turn.conversationSecret } });
     } else {
       totals.handedOff++;
     }
