@@ -12,6 +12,7 @@ import { REPO_ROOT } from './repo-root';
 import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
+import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
 import { createThrowawayDatabase } from './database';
 import { TestTemporal, startTestTemporal } from './temporal';
 
@@ -25,6 +26,8 @@ export interface TestStack {
   temporal: TestTemporal;
   workspaceId: string;
   adminKey: string;
+  /** Creates workspaces (createTestWorkspace); minted like `npm run operator -- create-key` does. */
+  operatorKey: string;
   customerTokenSecret: string;
   logs: string[];
   stop(): Promise<void>;
@@ -53,6 +56,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       temporalAddress: temporal.address,
       warehouse: { path: path.join(warehouseDir, 'warehouse') },
       hmacSecret,
+      secretsEncryptionKeys: newKeyEncryptionKey('e2e'),
       ports,
       logLevel: 'warn',
       onLog: (name, line) => {
@@ -70,6 +74,11 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       { workspaceId: SYSTEM_WORKSPACE, role: 'system', subject: 'test:e2e' },
     );
     if (!created.bootstrapWorkspace) throw new Error('a fresh database already had a workspace');
+    const operator = await accountContext.request<{ createOperatorKey: { secret: string } }>(
+      'mutation { createOperatorKey(label: "e2e operator") { secret } }',
+      {},
+      { workspaceId: SYSTEM_WORKSPACE, role: 'system', subject: 'test:e2e' },
+    );
     return {
       stack,
       gatewayUrl: stack.gatewayUrl,
@@ -79,6 +88,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       temporal,
       workspaceId: created.bootstrapWorkspace.workspace.id,
       adminKey: created.bootstrapWorkspace.adminKey,
+      operatorKey: operator.createOperatorKey.secret,
       customerTokenSecret: created.bootstrapWorkspace.customerTokenSecret,
       logs,
       stop: cleanUp,
