@@ -19,7 +19,12 @@ export function startAccountContext(config: AccountContextConfig, host?: string)
       // wrapped under a retired key both end up under the first key of SECRETS_ENCRYPTION_KEYS.
       openDatabase: async (url) => {
         const db = await openAccountContextDatabase(url);
-        await resealStoredSecrets(db, envelope);
+        try {
+          await resealStoredSecrets(db, envelope);
+        } catch (error) {
+          await db.destroy();
+          throw error;
+        }
         return db;
       },
       createServices: (db) => createAccountContextServices(db, config, envelope),
