@@ -3,7 +3,10 @@
  * first), a fresh database on the machine's Postgres, a Temporal dev server, chDB in a temp directory, and
  * free ports. Uses deploy/local/stack.ts, the same code as `npm start`.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,5 +99,52 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   } catch (error) {
     await cleanUp().catch(() => undefined);
     throw error;
+  }
+}
+
+export interface GatewayReplica {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One more gateway process on the running stack, as a second replica behind a load balancer would be: same
+ * subgraphs and secret, its own port and its own verdict cache (extraEnv tunes it, e.g. AUTH_CACHE_TTL_MS).
+ */
+export async function startGatewayReplica(env: TestStack, extraEnv: Record<string, string> = {}): Promise<GatewayReplica> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'gateway', 'index.js')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      INTERNAL_HMAC_SECRET: env.hmacSecret,
+      CONVERSATION_URL: env.stack.urls.conversation,
+      KNOWLEDGE_URL: env.stack.urls.knowledge,
+      ACCOUNT_CONTEXT_URL: env.stack.urls['account-context'],
+      INSIGHTS_URL: env.stack.urls.insights,
+      SUPERGRAPH_PATH: path.join(REPO_ROOT, 'schema', 'supergraph.graphql'),
+      APOLLO_TELEMETRY_DISABLED: '1',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+    if (ready) return { url: `http://127.0.0.1:${port}/graphql`, stop };
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the gateway replica on port ${port} did not become ready`);
+    }
+    await sleep(150);
   }
 }
