@@ -1,6 +1,6 @@
 /**
  * `npm run bench:learning -- --dataset <folder> [--shots N] [--seed S] [--mode learning|static|both] [--out <dir>]
- *   [--test-limit N] [--labels N] [--changed-labels N] [--concurrency N] [--gateway URL --key ADMIN_KEY]`
+ *   [--test-limit N] [--labels N] [--changed-labels N] [--concurrency N] [--gateway URL --key OPERATOR_KEY]`
  *
  * Replays the folder's train.csv through the system as customers and agents would, scores test.csv at
  * checkpoints with the admin answer preview, and writes results.json, results.md and curves.svg to --out.
