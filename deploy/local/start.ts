@@ -333,6 +333,7 @@ async function bootstrapWorkspace(accountContextUrl: string, hmacSecret: string,
     `                          saved to ${adminKeyFile}; send it as "Authorization: Bearer <key>"`,
     `  Customer token secret:  ${bootstrapWorkspace.customerTokenSecret}`,
     `                          saved to ${tokenSecretFile}; signs end-customer tokens (HS256)`,
+    `  More workspaces:        npm run operator -- create-workspace <name> (or create-key, for createWorkspace)`,
   ];
 }
 
