@@ -4,7 +4,10 @@
  * workspace creation, customer token lifetime, the analysts' personal-data grant, and sealed secrets with
  * key rotation.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { Authenticator, Caller } from '../../gateway/authenticator';
 import { loadAccountContextConfig } from '../../services/account-context/config';
@@ -13,7 +16,10 @@ import { DomainError } from '../../services/shared/errors';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
 import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
+import { REPO_ROOT } from '../helpers/repo-root';
 import { AccountContextHarness, startAccountContextHarness } from './account-context-harness';
+
+const execFileAsync = promisify(execFile);
 
 jest.setTimeout(90_000);
 
@@ -186,6 +192,26 @@ describe('workspace creation', () => {
     expect(await verdict(gatewayReplica(), operatorKey.secret, 'a.b.c')).toMatch(/^UNAUTHENTICATED: An operator key/);
     await system().request('mutation($id: ID!) { revokeOperatorKey(id: $id) }', { id: operatorKey.id }, { workspaceId: SYSTEM_WORKSPACE, role: 'system', subject: 'test' });
     expect(await verdict(gatewayReplica(), operatorKey.secret)).toMatch(/^UNAUTHENTICATED/);
+  });
+
+  it('the server CLI mints an operator key that authenticates as the operator, creates workspaces, and needs the internal secret', async () => {
+    const cli = (args: string[], hmacSecret = sut.hmacSecret) =>
+      execFileAsync(process.execPath, [path.join(REPO_ROOT, 'dist', 'services', 'account-context', 'workspace', 'operator-cli.js'), ...args], {
+        env: { ...process.env, INTERNAL_HMAC_SECRET: hmacSecret, ACCOUNT_CONTEXT_URL: `${sut.baseUrl}/graphql` },
+      });
+    const minted = await cli(['create-key', 'ops', 'team']);
+    const secret = minted.stdout.trim().split('\n').at(-1)!;
+    expect(secret).toMatch(/^ldk_operator_/);
+    expect(await verdict(gatewayReplica(), secret)).toMatchObject({ role: 'operator', workspaceId: SYSTEM_WORKSPACE });
+
+    const created = await cli(['create-workspace', 'Made on the server', 'Europe/Paris']);
+    const id = /\(([0-9a-f-]{36})\)/.exec(created.stdout)?.[1];
+    const { rows } = await sut.db.query('SELECT name, time_zone FROM account_context.workspaces WHERE id = $1', [id]);
+    expect(rows).toEqual([{ name: 'Made on the server', time_zone: 'Europe/Paris' }]);
+
+    await expect(cli(['create-key', 'intruder'], 'a-secret-that-is-not-the-servers-000000')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/signature does not verify/),
+    });
   });
 
   it('operator keys are minted only by the system role, not by an admin', async () => {
