@@ -70,6 +70,11 @@ export class SecretEnvelope {
     return this.keys[0]!.id;
   }
 
+  /** Every value sealed under the current key starts with this, so a query can skip them. */
+  get currentPrefix(): string {
+    return `${PREFIX}${this.currentKeyId}:`;
+  }
+
   static isSealed(stored: string): boolean {
     return stored.startsWith(PREFIX);
   }
@@ -89,7 +94,7 @@ export class SecretEnvelope {
 
   /** Whether the value is sealed under the current key (nothing to do for rewrap). */
   isCurrent(stored: string): boolean {
-    return SecretEnvelope.isSealed(stored) && this.parse(stored).keyId === this.currentKeyId;
+    return stored.startsWith(this.currentPrefix);
   }
 
   /** Re-wraps the data key under the current key-encryption key; a clear (legacy) value is sealed. */

@@ -17,15 +17,16 @@ export interface ResealCounts {
   webhookSecrets: number;
 }
 
-const stale = (envelope: SecretEnvelope, stored: string | null): stored is string => stored !== null && !envelope.isCurrent(stored);
-
+// Only rows holding a value not sealed under the current key are read and locked: a restart with nothing to
+// do touches no row.
 async function resealWorkspaces(tx: EntityManager, envelope: SecretEnvelope): Promise<number> {
   const rows: Array<{ id: string; secret: string }> = await tx.query(
-    `SELECT id, customer_token_secret AS secret FROM account_context.workspaces ORDER BY id FOR UPDATE`,
+    `SELECT id, customer_token_secret AS secret FROM account_context.workspaces
+      WHERE NOT starts_with(customer_token_secret, $1) ORDER BY id FOR UPDATE`,
+    [envelope.currentPrefix],
   );
   let changed = 0;
   for (const row of rows) {
-    if (!stale(envelope, row.secret)) continue;
     const sealed = envelope.rewrap(row.secret, customerTokenSecretPurpose(row.id));
     await tx.query(`UPDATE account_context.workspaces SET customer_token_secret = $2 WHERE id = $1`, [row.id, sealed]);
     changed += 1;
@@ -35,11 +36,12 @@ async function resealWorkspaces(tx: EntityManager, envelope: SecretEnvelope): Pr
 
 async function resealWebhookSecrets(tx: EntityManager, envelope: SecretEnvelope): Promise<number> {
   const rows: Array<{ id: string; workspace_id: string; provider: string; secret: string; previous_secret: string | null }> = await tx.query(
-    `SELECT id, workspace_id, provider, secret, previous_secret FROM account_context.webhook_secrets ORDER BY id FOR UPDATE`,
+    `SELECT id, workspace_id, provider, secret, previous_secret FROM account_context.webhook_secrets
+      WHERE NOT starts_with(secret, $1) OR NOT starts_with(previous_secret, $1) ORDER BY id FOR UPDATE`,
+    [envelope.currentPrefix],
   );
   let changed = 0;
   for (const row of rows) {
-    if (!stale(envelope, row.secret) && !stale(envelope, row.previous_secret)) continue;
     const purpose = webhookSecretPurpose(row.workspace_id, row.provider);
     const secret = envelope.rewrap(row.secret, purpose);
     const previous = row.previous_secret === null ? null : envelope.rewrap(row.previous_secret, purpose);
