@@ -106,6 +106,31 @@ describe('revocation', () => {
     expect(await verdict(replica, key.secret)).toMatch(/^UNAUTHENTICATED/);
   });
 
+  it('a gateway that cannot read the epoch stops trusting its cache within a lease', async () => {
+    const workspaceId = await sut.createWorkspace();
+    const key = await createKey(workspaceId, 'AGENT');
+    const replicaOfService = await startAccountContext(
+      loadAccountContextConfig({
+        INTERNAL_HMAC_SECRET: sut.hmacSecret,
+        DATABASE_URL: sut.databaseUrl,
+        SECRETS_ENCRYPTION_KEYS: sut.secretsEncryptionKeys,
+        AUTH_REVOCATION_LEASE_MS: String(LEASE_MS),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+      }),
+      '127.0.0.1',
+    );
+    const replica = new Authenticator(new InternalGraphQLClient(`http://127.0.0.1:${replicaOfService.port}/graphql`, sut.hmacSecret), { cacheTtlMs: 60_000, leaseMs: LEASE_MS });
+    replicas.push(replica);
+    try {
+      await warmedUp(replica, key.secret);
+    } finally {
+      await replicaOfService.stop();
+    }
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
+    expect(await verdict(replica, key.secret)).toMatch(/^UNAVAILABLE/);
+  });
+
   it('revoking a key of another workspace is NOT_FOUND and leaves the key working', async () => {
     const workspaceId = await sut.createWorkspace();
     const other = await sut.createWorkspace();
@@ -115,7 +140,7 @@ describe('revocation', () => {
     expect(await verdict(gatewayReplica(), key.secret)).toMatchObject({ workspaceId });
   });
 
-  it.each(['agent', 'analyst', 'widget'] as const)('a %s cannot revoke keys (FORBIDDEN)', async (role) => {
+  it.each(['agent', 'analyst', 'widget'] as const)('the %s role cannot revoke keys (FORBIDDEN)', async (role) => {
     const workspaceId = await sut.createWorkspace();
     const key = await createKey(workspaceId, 'AGENT');
     expect((await sut.graphql(workspaceId, role, REVOKE_KEY, { input: { id: key.id } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -303,7 +328,7 @@ describe("analysts and personal data", () => {
     expect(await verdict(replica, analyst.secret)).not.toHaveProperty('personalData');
   });
 
-  it.each(['analyst', 'agent', 'widget'] as const)('a %s cannot change the setting (FORBIDDEN)', async (role) => {
+  it.each(['analyst', 'agent', 'widget'] as const)('the %s role cannot change the setting (FORBIDDEN)', async (role) => {
     const { workspaceId } = await workspaceWithCustomer();
     expect((await sut.graphql(workspaceId, role, SETTINGS, { input: { analystsSeePersonalData: true } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
