@@ -1,6 +1,6 @@
 /** The gateway's configuration, parsed once at start-up. */
 import { z } from 'zod';
-import { commonEnv, parseConfig, peerUrlsEnv, portEnv } from '../services/shared/config';
+import { authRevocationEnv, commonEnv, parseConfig, peerUrlsEnv, portEnv } from '../services/shared/config';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -8,6 +8,7 @@ export const gatewayEnv = {
   ...commonEnv,
   ...portEnv('gateway'),
   ...peerUrlsEnv,
+  ...authRevocationEnv,
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(15),

@@ -65,7 +65,11 @@ export async function startGateway(config: GatewayConfig, host?: string) {
   });
   await apollo.start();
 
-  const authenticator = new Authenticator(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET), config.AUTH_CACHE_TTL_MS);
+  const authenticator = new Authenticator(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET), {
+    cacheTtlMs: config.AUTH_CACHE_TTL_MS,
+    leaseMs: config.AUTH_REVOCATION_LEASE_MS,
+    onEpochFailure: (error, failures) => logger.warn({ err: error, failures }, 'revocation epoch unreadable: verifying every request'),
+  });
   const shell = createHttpShell({
     logger,
     metrics,
@@ -102,6 +106,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     port,
     async stop() {
       await shell.close();
+      await authenticator.stop();
       await apollo.stop();
     },
   };

@@ -28,6 +28,8 @@ export interface StackOptions {
   /** chDB data directory (owned by the insights process) or a ClickHouse server. */
   warehouse: WarehouseOptions;
   hmacSecret: string;
+  /** SECRETS_ENCRYPTION_KEYS for account-context: `kid:base64key[,…]`, current first. */
+  secretsEncryptionKeys: string;
   /** Defaults to DEFAULT_PORTS; tests pass free ports. */
   ports?: Partial<Record<StackProcessName, number>>;
   /** Where each process serves /metrics. Defaults to DEFAULT_METRICS_PORTS; tests pass free ports. */
@@ -87,6 +89,7 @@ const WIRING_VARIABLES = [
   'LOG_LEVEL',
   'INTERNAL_HMAC_SECRET',
   'INTERNAL_HMAC_SECRET_PREVIOUS',
+  'SECRETS_ENCRYPTION_KEYS',
   'DATABASE_URL',
   'CONVERSATION_URL',
   'KNOWLEDGE_URL',
@@ -129,6 +132,7 @@ function childEnvironment(name: StackProcessName, options: StackOptions, ports: 
     TEMPORAL_TASK_QUEUE: options.temporalTaskQueue ?? 'loopdesk',
   };
   if (USES_DATABASE.has(name)) wiring.DATABASE_URL = options.databaseUrl;
+  if (name === 'account-context') wiring.SECRETS_ENCRYPTION_KEYS = options.secretsEncryptionKeys;
   if (USES_WAREHOUSE.has(name)) {
     if ('path' in options.warehouse) {
       wiring.WAREHOUSE_PATH = path.resolve(options.repoRoot, options.warehouse.path);

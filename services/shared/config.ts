@@ -4,6 +4,7 @@
  * The README's configuration table lists every variable defined here.
  */
 import { z } from 'zod';
+import { parseKeyEncryptionKeys } from './secret-envelope';
 
 export const DEFAULT_PORTS = {
   gateway: 4000,
@@ -59,6 +60,25 @@ export const warehouseEnv = {
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('loopdesk'),
   WAREHOUSE_PATH: z.string().default('.data/warehouse'),
+};
+
+/**
+ * How long a gateway may serve cached key verdicts without hearing the current revocation epoch; account-context
+ * holds each revocation this long before answering, so the gateway and account-context must agree on it.
+ */
+export const authRevocationEnv = {
+  AUTH_REVOCATION_LEASE_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+};
+
+/** Key-encryption keys for secrets stored in the database: `kid:base64key[,kid:base64key…]`, current first. */
+export const secretsEnv = {
+  SECRETS_ENCRYPTION_KEYS: z.string().superRefine((value, issue) => {
+    try {
+      parseKeyEncryptionKeys(value);
+    } catch (error) {
+      issue.addIssue({ code: 'custom', message: `SECRETS_ENCRYPTION_KEYS: ${(error as Error).message}` });
+    }
+  }),
 };
 
 /** PORT serves the API (and /health, /ready); METRICS_PORT serves /metrics alone, 0 turns it off. */

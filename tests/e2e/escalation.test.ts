@@ -288,7 +288,7 @@ describe('product-change reviews', () => {
 describe('weekly report schedules', () => {
   it('every workspace gets its schedule, in its time zone, without duplicates', async () => {
     const created = dataOf(
-      await graphqlAsAdmin('mutation { createWorkspace(input: { name: "Scheduled", timeZone: "Asia/Tokyo" }) { workspace { id } } }'),
+      await graphql(env.gatewayUrl, 'mutation { createWorkspace(input: { name: "Scheduled", timeZone: "Asia/Tokyo" }) { workspace { id } } }', {}, { apiKey: env.operatorKey }),
     ).createWorkspace.workspace.id;
     const description = await eventually(
       () => temporal.schedule.getHandle(`weekly-report-${created}`).describe().catch(() => null),

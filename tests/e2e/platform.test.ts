@@ -5,7 +5,7 @@ import { freePort } from '../../deploy/local/free-port';
 import { SDK_METRICS_IN_DASHBOARDS } from '../../workflows/worker-metrics';
 import { CONTEXT_HEADER, signContext } from '../../services/shared/request-context';
 import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { TestStack, startGatewayReplica, startTestStack } from '../helpers/stack';
 
 jest.setTimeout(180_000);
 
@@ -86,10 +86,11 @@ describe('one request through the gateway', () => {
         }
       }
     }`;
-    // The relay moves the ask's outbox events into the warehouse within moments; wait for them.
+    // The relay moves the ask's outbox events into the warehouse within moments; wait for them. An admin
+    // reads analytics and personal data both (an analyst gets no customer; see "analysts and personal data").
     let workspace: any;
     for (let attempt = 0; attempt < 50; attempt++) {
-      workspace = dataOf(await gw(query, {}, keys.analyst)).workspace;
+      workspace = dataOf(await gw(query, {}, env.adminKey)).workspace;
       if (workspace.activity.questions >= 1) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -181,6 +182,36 @@ describe('authentication at the gateway', () => {
     expect(codeOf(await gw(query, {}, created.secret))).toBe('UNAUTHENTICATED');
   });
 
+  it('a revoked key fails on the next request at every gateway replica, even with verdicts cached for 30 s', async () => {
+    const replicas = await Promise.all([startGatewayReplica(env, { AUTH_CACHE_TTL_MS: '30000' }), startGatewayReplica(env, { AUTH_CACHE_TTL_MS: '30000' })]);
+    try {
+      const created = dataOf(await gw('mutation { createApiKey(input: { role: AGENT, label: "cached" }) { secret apiKey { id } } }', {}, env.adminKey)).createApiKey;
+      for (const replica of replicas) {
+        for (let i = 0; i < 3; i++) expect(dataOf(await graphql(replica.url, query, {}, { apiKey: created.secret })).workspace.id).toBe(env.workspaceId);
+      }
+      dataOf(await graphql(replicas[0]!.url, 'mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }', { input: { id: created.apiKey.id } }, { apiKey: env.adminKey }));
+      for (const replica of replicas) expect(codeOf(await graphql(replica.url, query, {}, { apiKey: created.secret }))).toBe('UNAUTHENTICATED');
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+    }
+  });
+
+  it('refuses a customer token that lives longer than the maximum lifetime (24 h)', async () => {
+    const tenYears = await customerToken(env.customerTokenSecret, 'cust-1', '3650d');
+    const result = await gw(ASK, { input: { text: 'How do I reset my password?' } }, keys.widget, tenYears);
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+    expect(result.errors?.[0]?.message).toMatch(/at most 86400 seconds/);
+  });
+
+  it('refuses to revoke the last admin key (CONFLICT), so a workspace cannot lock itself out', async () => {
+    const keysOf = dataOf(await gw('{ workspace { apiKeys { id role revokedAt } } }', {}, env.adminKey)).workspace.apiKeys;
+    const admins = keysOf.filter((k: any) => k.role === 'ADMIN' && k.revokedAt === null);
+    expect(admins).toHaveLength(1);
+    const result = await gw('mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }', { input: { id: admins[0].id } }, env.adminKey);
+    expect(codeOf(result)).toBe('CONFLICT');
+    expect(dataOf(await gw(query, {}, env.adminKey)).workspace.id).toBe(env.workspaceId);
+  });
+
   it('refuses a customer token not signed with the workspace secret', async () => {
     const forged = await customerToken('a-secret-the-attacker-made-up-000000', 'cust-1');
     const result = await gw(ASK, { input: { text: 'How do I reset my password?' } }, keys.widget, forged);
@@ -214,6 +245,55 @@ describe('roles', () => {
   it('an agent key cannot create API keys', async () => {
     const result = await gw('mutation { createApiKey(input: { role: ADMIN, label: "escalate" }) { secret } }', {}, keys.agent);
     expect(codeOf(result)).toBe('FORBIDDEN');
+  });
+
+  it('a workspace admin cannot create workspaces (FORBIDDEN); that takes an operator key', async () => {
+    const result = await gw('mutation { createWorkspace(input: { name: "Shadow" }) { adminKey } }', {}, env.adminKey);
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('an operator key reads no workspace data', async () => {
+    expect(codeOf(await gw('{ workspace { id name } }', {}, env.operatorKey))).toBe('FORBIDDEN');
+    expect(codeOf(await gw('{ workspace { conversations { edges { node { id } } } } }', {}, env.operatorKey))).toBe('FORBIDDEN');
+  });
+});
+
+describe('analysts and personal data', () => {
+  const TRANSCRIPT = 'query($id: ID!) { conversation(id: $id) { id messages { author text } customer { id email } } }';
+  const grant = (analystsSeePersonalData: boolean) =>
+    gw('mutation($input: UpdateWorkspaceSettingsInput!) { updateWorkspaceSettings(input: $input) { analystsSeePersonalData } }', { input: { analystsSeePersonalData } }, env.adminKey);
+
+  afterAll(async () => {
+    await grant(false);
+  });
+
+  it("an analyst reads the customer's questions but not the replies, and not the customer", async () => {
+    const result = await gw(TRANSCRIPT, { id: answeredConversationId }, keys.analyst);
+    const conversation = result.data!.conversation;
+    expect(conversation.messages.length).toBeGreaterThan(0);
+    expect(new Set(conversation.messages.map((m: any) => m.author))).toEqual(new Set(['CUSTOMER']));
+    expect(conversation.messages[0].text).toBe('How do I reset my password?');
+    // The reference keeps only the opaque id; the customer's fields are refused.
+    expect(conversation.customer).toEqual({ id: expect.any(String), email: null });
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(result.errors?.[0]?.message).toMatch(/Customers are personal data/);
+    expect(JSON.stringify(result)).not.toContain('ana@acme.test');
+    expect(codeOf(await gw('{ workspace { conversations { edges { node { messages { author } } } } } }', {}, keys.analyst))).toBeUndefined();
+  });
+
+  it('an agent reads the whole transcript and the customer', async () => {
+    const conversation = dataOf(await gw(TRANSCRIPT, { id: answeredConversationId }, keys.agent)).conversation;
+    expect(conversation.messages.map((m: any) => m.author).slice(0, 2)).toEqual(['CUSTOMER', 'AI']);
+    expect(conversation.customer.email).toBe('ana@acme.test');
+  });
+
+  it('once the admin grants personal data, the analyst reads the whole transcript and the customer; an analyst cannot grant it', async () => {
+    expect(codeOf(await gw('mutation { updateWorkspaceSettings(input: { analystsSeePersonalData: true }) { id } }', {}, keys.analyst))).toBe('FORBIDDEN');
+    expect(dataOf(await grant(true)).updateWorkspaceSettings.analystsSeePersonalData).toBe(true);
+    const conversation = dataOf(await gw(TRANSCRIPT, { id: answeredConversationId }, keys.analyst)).conversation;
+    expect(conversation.messages.map((m: any) => m.author).slice(0, 2)).toEqual(['CUSTOMER', 'AI']);
+    expect(conversation.customer.email).toBe('ana@acme.test');
   });
 });
 
@@ -254,7 +334,7 @@ describe('workspace isolation', () => {
 
   beforeAll(async () => {
     const created = dataOf(
-      await gw('mutation { createWorkspace(input: { name: "Other Co", timeZone: "Europe/Paris" }) { workspace { id timeZone } adminKey } }', {}, env.adminKey),
+      await gw('mutation { createWorkspace(input: { name: "Other Co", timeZone: "Europe/Paris" }) { workspace { id timeZone } adminKey } }', {}, env.operatorKey),
     ).createWorkspace;
     expect(created.workspace.timeZone).toBe('Europe/Paris');
     otherAdmin = created.adminKey;
@@ -297,7 +377,7 @@ describe('bad input', () => {
   });
 
   it('an unknown time zone is BAD_USER_INPUT', async () => {
-    const result = await gw('mutation { createWorkspace(input: { name: "X", timeZone: "Mars/Olympus" }) { adminKey } }', {}, env.adminKey);
+    const result = await gw('mutation { createWorkspace(input: { name: "X", timeZone: "Mars/Olympus" }) { adminKey } }', {}, env.operatorKey);
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 

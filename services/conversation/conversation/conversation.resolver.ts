@@ -1,6 +1,7 @@
 /** Customer-facing operations (ask, signals) and conversation reads. Thin: roles, ids, mapping. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertUuid } from '../../shared/ids';
+import { mayReadPersonalData } from '../../shared/personal-data';
 import type { ConversationContext } from '../context';
 import { AskService } from './ask.service';
 import type { ConversationEntity } from './conversation.entity';
@@ -131,9 +132,13 @@ export class ConversationResolver {
     };
   }
 
-  @FieldResolver(() => [Message])
+  @FieldResolver(() => [Message], {
+    description: "The transcript, oldest first. Analysts get the customer's questions only, unless the workspace sets analystsSeePersonalData",
+  })
   async messages(@Root() conversation: Conversation, @Ctx() ctx: ConversationContext): Promise<Message[]> {
-    return (await this.conversations.messagesOf(ctx.auth.workspaceId, conversation.id)).map(toMessage);
+    // Replies from agents and the AI address the customer by name and quote their account: personal data.
+    const questionsOnly = ctx.auth.role === 'analyst' && !mayReadPersonalData(ctx.auth);
+    return (await this.conversations.messagesOf(ctx.auth.workspaceId, conversation.id, { questionsOnly })).map(toMessage);
   }
 }
 

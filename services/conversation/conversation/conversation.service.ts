@@ -1,6 +1,6 @@
 /** Conversation reads: one conversation for its caller, its messages, and lists (newest first, cursor paged). */
-import { DataSource, In, Repository } from 'typeorm';
-import { DomainError, ErrorCode, badInput, notFound } from '../../shared/errors';
+import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { DomainError, ErrorCode, badInput, forbidden, notFound } from '../../shared/errors';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient } from '../clients/account-context';
 import { secretOpens } from './conversation-secret';
@@ -63,8 +63,10 @@ export class ConversationService {
     return own === conversation.customerId;
   }
 
-  async messagesOf(workspaceId: string, conversationId: string): Promise<MessageEntity[]> {
-    return this.messages.find({ where: { workspaceId, conversationId }, order: { seq: 'ASC' } });
+  /** questionsOnly: the customer's own messages, without the replies. */
+  async messagesOf(workspaceId: string, conversationId: string, options: { questionsOnly?: boolean } = {}): Promise<MessageEntity[]> {
+    const where: FindOptionsWhere<MessageEntity> = options.questionsOnly ? { workspaceId, conversationId, author: 'customer' } : { workspaceId, conversationId };
+    return this.messages.find({ where, order: { seq: 'ASC' } });
   }
 
   async list(workspaceId: string, first: number, after: string | undefined, filter: ConversationFilter = {}): Promise<ConversationPage> {

@@ -14,8 +14,8 @@ export type Mode = 'learning' | 'static';
 
 export interface HarnessOptions {
   gatewayUrl: string;
-  /** An admin key that may create workspaces (the benchmark makes one per mode). */
-  adminKey: string;
+  /** An operator key, which creates workspaces (the benchmark makes one per mode). */
+  operatorKey: string;
   dataset: Dataset;
   mode: Mode;
   seed: number;
@@ -255,7 +255,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
 async function createWorkspace(options: HarnessOptions): Promise<Keys & { workspaceId: string }> {
   const name = `bench ${options.dataset.name} ${options.mode} seed ${options.seed} ${new Date().toISOString()}`;
   const created = dataOf(
-    await graphql(options.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey } }', { input: { name } }, { apiKey: options.adminKey }),
+    await graphql(options.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey } }', { input: { name } }, { apiKey: options.operatorKey }),
   ).createWorkspace;
   const key = async (role: string) =>
     dataOf(await graphql(options.gatewayUrl, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { role, label: `bench ${role.toLowerCase()}` } }, { apiKey: created.adminKey })).createApiKey
