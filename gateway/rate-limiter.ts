@@ -5,7 +5,7 @@
  * client address). Asks and signals have separate budgets, so rating answers never blocks the next question.
  * Buckets live in this process's memory: with several gateway replicas each keeps its own (README, "Rate limits").
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Caller } from './authenticator';
 import type { GatewayConfig } from './config';
@@ -64,7 +64,7 @@ export class RateLimiter {
 
   admit(caller: Caller, client: ClientIdentity, counts: LimitedCounts): Admission {
     // The key is hashed so the map never holds a usable credential.
-    const keyId = createHash('sha256').update(client.apiKey).digest('base64url');
+    const keyId = hash('sha256', client.apiKey, 'base64url');
     const askerScope: LimitScope = caller.customerId ? 'customer' : 'visitor';
     const askerId = caller.customerId ? `${caller.workspaceId}/${caller.customerId}` : `${caller.workspaceId}/${visitorNetwork(client.address)}`;
     const draws: Draw[] = [];

@@ -1,7 +1,8 @@
 /**
  * Token buckets in memory, one per (budget, identity). A bucket idle long enough to refill is the same as no
- * bucket, so the store is a size-bounded LRU map: evicting the least recently used bucket forgets at most a
- * partly drained one, and memory stays bounded whatever identities callers bring.
+ * bucket, so memory stays bounded whatever identities callers bring: past the size bound, a sweep drops every
+ * full bucket (forgetting nothing) and then, if that is not enough, the least recently used ones, down to 90%
+ * of the bound so the sweep's cost is shared by the many inserts before the next one.
  */
 
 export interface Budget {
@@ -24,10 +25,11 @@ export type Verdict = { allowed: true } | { allowed: false; budget: Budget; retr
 interface Bucket {
   tokens: number;
   at: number;
+  budget: Budget;
 }
 
 export class TokenBuckets {
-  private readonly buckets = new Map<string, Bucket>();
+  private buckets = new Map<string, Bucket>();
 
   constructor(
     private readonly maxBuckets: number,
@@ -46,32 +48,43 @@ export class TokenBuckets {
    */
   take(draws: readonly Draw[]): Verdict {
     const now = this.now();
-    const levels = draws.map((draw) => this.level(draw, now));
+    const buckets = draws.map((draw) => {
+      if (draw.cost > draw.budget.burst) throw new RangeError(`a draw of ${draw.cost} can never fit the ${draw.budget.name} burst of ${draw.budget.burst}`);
+      const key = keyOf(draw);
+      const bucket = this.buckets.get(key);
+      if (bucket) {
+        bucket.tokens = levelOf(bucket, now);
+        bucket.at = now;
+        return bucket;
+      }
+      // Buckets are updated in place and a Map key is never deleted and set again: V8 keeps deleted entries
+      // in their hash chain until the table is rebuilt, so re-inserting one hot key made every lookup of it slower.
+      const created = { tokens: draw.budget.burst, at: now, budget: draw.budget };
+      this.buckets.set(key, created);
+      return created;
+    });
+    // A refused caller's buckets keep their tokens but count as just used: a caller that keeps hammering is
+    // the last one whose drained bucket should be forgotten.
     let refusal: Verdict | undefined;
     draws.forEach((draw, i) => {
-      if (draw.cost > draw.budget.burst) throw new RangeError(`a draw of ${draw.cost} can never fit the ${draw.budget.name} burst of ${draw.budget.burst}`);
-      if (levels[i] >= draw.cost) return;
-      const retryAfterMs = (draw.cost - levels[i]) / draw.budget.refillPerMs;
+      if (buckets[i].tokens >= draw.cost) return;
+      const retryAfterMs = (draw.cost - buckets[i].tokens) / draw.budget.refillPerMs;
       if (!refusal || (!refusal.allowed && retryAfterMs > refusal.retryAfterMs)) refusal = { allowed: false, budget: draw.budget, retryAfterMs };
     });
-    // A refused caller's buckets are stored unchanged, which marks them recently used: a caller that keeps
-    // hammering is the last one whose drained bucket should be forgotten.
-    draws.forEach((draw, i) => this.store(keyOf(draw), { tokens: refusal ? levels[i] : levels[i] - draw.cost, at: now }));
+    if (!refusal) draws.forEach((draw, i) => (buckets[i].tokens -= draw.cost));
+    if (this.buckets.size > this.maxBuckets) this.sweep(now);
     return refusal ?? { allowed: true };
   }
 
-  private level(draw: Draw, now: number): number {
-    const bucket = this.buckets.get(keyOf(draw));
-    if (!bucket) return draw.budget.burst;
-    return Math.min(draw.budget.burst, bucket.tokens + (now - bucket.at) * draw.budget.refillPerMs);
-  }
-
-  private store(key: string, bucket: Bucket): void {
-    // Re-inserting moves the key to the end of the Map's order, which makes the first key the least recently used.
-    this.buckets.delete(key);
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > this.maxBuckets) this.buckets.delete(this.buckets.keys().next().value as string);
+  private sweep(now: number): void {
+    const target = Math.floor(this.maxBuckets * 0.9);
+    let kept = [...this.buckets].filter(([, bucket]) => levelOf(bucket, now) < bucket.budget.burst);
+    // Newest first; among equal times the later inserted wins (the sort is stable).
+    if (kept.length > target) kept = kept.reverse().sort(([, a], [, b]) => b.at - a.at).slice(0, target);
+    this.buckets = new Map(kept);
   }
 }
+
+const levelOf = (bucket: Bucket, now: number) => Math.min(bucket.budget.burst, bucket.tokens + (now - bucket.at) * bucket.budget.refillPerMs);
 
 const keyOf = (draw: Draw) => `${draw.budget.name}\u0000${draw.id}`;

@@ -82,17 +82,38 @@ describe('token buckets', () => {
     expect(() => sut.take([{ budget: asks, id: 'a', cost: 4 }])).toThrow(RangeError);
   });
 
-  it('stays within its size bound by forgetting the least recently used bucket, counting refusals as use', () => {
+  it('past its size bound forgets full buckets first, which loses nothing', () => {
     const time = clock();
-    const sut = new TokenBuckets(2, time.now);
-    for (let i = 0; i < 3; i += 1) sut.take([{ budget: asks, id: 'old', cost: 1 }]);
-    sut.take([{ budget: asks, id: 'b', cost: 1 }]);
-    expect(sut.take([{ budget: asks, id: 'old', cost: 1 }]).allowed).toBe(false);
-    sut.take([{ budget: asks, id: 'c', cost: 1 }]);
+    const sut = new TokenBuckets(10, time.now);
+    for (let i = 0; i < 9; i += 1) sut.take([{ budget: asks, id: `idle-${i}`, cost: 1 }]);
+    time.advance(2_000);
+    for (let i = 0; i < 3; i += 1) sut.take([{ budget: asks, id: 'drained', cost: 1 }]);
+    sut.take([{ budget: asks, id: 'new', cost: 1 }]);
     expect(sut.size).toBe(2);
-    // The refusal made 'old' recently used, so 'b' was forgotten and 'old' is still drained.
-    expect(sut.take([{ budget: asks, id: 'old', cost: 1 }]).allowed).toBe(false);
-    for (let i = 0; i < 10_000; i += 1) sut.take([{ budget: asks, id: `flood-${i}`, cost: 1 }]);
-    expect(sut.size).toBe(2);
+    expect(sut.take([{ budget: asks, id: 'drained', cost: 1 }]).allowed).toBe(false);
+  });
+
+  it('then forgets the least recently used, counting refusals as use, and stays bounded under a flood', () => {
+    const time = clock();
+    const sut = new TokenBuckets(10, time.now);
+    const tick = () => time.advance(0.01);
+    for (let i = 0; i < 3; i += 1) sut.take([{ budget: asks, id: 'hammering', cost: 1 }]);
+    tick();
+    for (let i = 0; i < 9; i += 1) {
+      sut.take([{ budget: asks, id: `quiet-${i}`, cost: 1 }]);
+      tick();
+    }
+    expect(sut.take([{ budget: asks, id: 'hammering', cost: 1 }]).allowed).toBe(false);
+    tick();
+    sut.take([{ budget: asks, id: 'latest', cost: 1 }]);
+    expect(sut.size).toBe(9);
+    expect(sut.take([{ budget: asks, id: 'hammering', cost: 1 }]).allowed).toBe(false);
+    // The two least recently used were forgotten: a forgotten bucket starts full again.
+    expect(sut.take([{ budget: asks, id: 'quiet-0', cost: 3 }]).allowed).toBe(true);
+    expect(sut.take([{ budget: asks, id: 'quiet-2', cost: 3 }]).allowed).toBe(false);
+    for (let i = 0; i < 10_000; i += 1) {
+      sut.take([{ budget: asks, id: `flood-${i}`, cost: 1 }]);
+      expect(sut.size).toBeLessThanOrEqual(10);
+    }
   });
 });
