@@ -6,7 +6,7 @@
  * Buckets live in this process's memory: with several gateway replicas each keeps its own (README, "Rate limits").
  */
 import { hash } from 'node:crypto';
-import { isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { Caller } from './authenticator';
 import type { GatewayConfig } from './config';
 import type { LimitedCounts, LimitedKind } from './limited-operations';
@@ -88,14 +88,8 @@ export class RateLimiter {
  * (one subscriber usually holds a whole /64, so per-address buckets would let one person take 2^64 of them).
  */
 export function visitorNetwork(address: string): string {
-  const bare = address.replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return mapped[1];
-  if (!isIPv6(bare)) return bare;
-  const [head, tail] = bare.split('::') as [string, string | undefined];
-  const groups = (part: string | undefined) => (part ? part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])) : []);
-  const front = groups(head);
-  const back = groups(tail);
-  const all = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
-  return `${all.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
