@@ -36,7 +36,7 @@ afterAll(async () => {
   await env?.stop();
 });
 
-const ASK = 'mutation Ask($input: AskInput!) { ask(input: $input) { conversation { id } message { id } } }';
+const ASK = 'mutation Ask($input: AskInput!) { ask(input: $input) { conversation { id } message { id } conversationSecret } }';
 const RATE = 'mutation Rate($input: RateAnswerInput!) { rateAnswer(input: $input) { id rating } }';
 
 interface Visit {
@@ -48,8 +48,8 @@ interface Visit {
 const ask = (ws: TestWorkspace, visit: Visit, text = 'Where do I change my billing address?') =>
   graphql(env.gatewayUrl, ASK, { input: { text } }, { apiKey: visit.apiKey ?? ws.keys.widget, customerToken: visit.token, headers: { 'x-forwarded-for': visit.address } });
 
-const rate = (ws: TestWorkspace, visit: Visit, messageId: string) =>
-  graphql(env.gatewayUrl, RATE, { input: { messageId, rating: 'UP' } }, { apiKey: ws.keys.widget, headers: { 'x-forwarded-for': visit.address } });
+const rate = (ws: TestWorkspace, visit: Visit, answer: { messageId: string; conversationSecret: string }) =>
+  graphql(env.gatewayUrl, RATE, { input: { ...answer, rating: 'UP' } }, { apiKey: ws.keys.widget, headers: { 'x-forwarded-for': visit.address } });
 
 /** Sends the requests at once, so no bucket refills between them however slow the machine is. */
 const together = (count: number, send: (i: number) => Promise<GraphQLResult>) => Promise.all(Array.from({ length: count }, (_, i) => send(i)));
@@ -96,7 +96,12 @@ describe('rate limits on asks and signals', () => {
 
   it('gives signals their own budget: a visitor out of asks can still rate answers, up to the signal limit', async () => {
     const ws = await createTestWorkspace(env, 'Limited signals');
-    const answers = await Promise.all([1, 2, 3].map(async (i) => dataOf(await ask(ws, { address: `198.51.100.${20 + i}` })).ask.message.id as string));
+    const answers = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        const turn = dataOf(await ask(ws, { address: `198.51.100.${20 + i}` })).ask;
+        return { messageId: turn.message.id as string, conversationSecret: turn.conversationSecret as string };
+      }),
+    );
     const visitor = { address: '198.51.100.30' };
     expect(limited(await together(VISITOR_BURST + 1, () => ask(ws, visitor)))).toHaveLength(1);
 
