@@ -9,7 +9,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
 import type { IntentPrediction } from './intent-model';
-import { questionFeatures } from './question-features';
 import { seededBy } from '../../shared/random';
 import { ReplayingModel, articleSentences } from './replaying-model';
 
@@ -56,7 +55,7 @@ export class IntentModels {
       this.startBuilding(workspaceId);
       return null;
     }
-    return { ranked: state.model.rank(questionFeatures(question)), variants: state.variants };
+    return { ranked: state.model.rank(question), variants: state.variants };
   }
 
   /** A variant this process just learned (after its transaction committed). */
@@ -65,7 +64,7 @@ export class IntentModels {
     if (!state || state.learnedVariants.has(variantId)) return;
     state.learnedVariants.add(variantId);
     state.variants++;
-    state.model.learn(questionFeatures(text), state.successors.get(itemId) ?? itemId);
+    state.model.learn(text, state.successors.get(itemId) ?? itemId);
   }
 
   /** The items the model would choose for a question, best first; empty while the workspace's model is being built. */
@@ -136,7 +135,7 @@ export class IntentModels {
     for (const article of articles) {
       if (state.learnedItems.has(article.id)) continue;
       state.learnedItems.add(article.id);
-      for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(questionFeatures(text), article.id, false);
+      for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(text, article.id, false);
     }
     for (const row of successions) if (row.successorId) this.applySuccession(state, row.id, row.successorId);
     const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(
@@ -151,7 +150,7 @@ export class IntentModels {
       if (state.learnedVariants.has(variant.id)) continue;
       state.learnedVariants.add(variant.id);
       state.variants++;
-      state.model.learn(questionFeatures(variant.text), variant.itemId);
+      state.model.learn(variant.text, variant.itemId);
     }
     // Five seconds of overlap: a transaction that committed late with an earlier timestamp is still seen.
     const latest = [...articles.map((a) => a.at), ...successions.map((r) => r.at), ...variants.map((v) => v.at)].reduce((max, at) => (at > max ? at : max), since);

@@ -1,44 +1,147 @@
 /**
- * The intent model alone, without the stack: `npm run bench:intent -- --dataset <folder> [--shots N] [--seed S]
- * [--bayes-weights 0,0.05]`. Seeds a model with the articles of kb.jsonl as a workspace's model is seeded, teaches
- * it every question of the shuffled train.csv stream once (as if each were corrected or confirmed, in order,
- * with the same replay), then ranks test.csv: top-1 and automation at 95% precision on the model's confidence
- * with no outcome evidence. It isolates the classifier from everything else the learning benchmark measures
- * (what gets taught when, thresholds, stale knowledge), so model changes can be compared in minutes.
+ * The intent model alone, without the stack:
+ *   npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S]
+ *                           [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]
+ * Seeds a model with the articles of kb.jsonl as a workspace's model is seeded and teaches it a shuffled stream
+ * of train.csv questions once each (as if each were corrected or confirmed, in order, with the same replay).
+ *
+ * `--split dev` (the default, and the only split any constant is chosen on): a fixed-seed 15% of train.csv,
+ * stratified by label (dev-split.ts), is held out and scored; the stream is the rest. `--split test` (final
+ * reporting only): the same model is scored on the dev split to choose the confidence threshold that holds 95%
+ * precision there, then taught the dev questions too (unless --shots) and scored on test.csv, reporting top-1 and
+ * the share answered at the dev threshold with its precision on test.
+ *
+ * Every option taking a comma list is a sweep: one model per combination. Prints each, and writes JSON to
+ * tests/benchmarks/results/intent-<data set>[-N-shot]-<split>.json.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { IntentModel } from '../../../services/knowledge/intent/intent-model';
-import { questionFeatures } from '../../../services/knowledge/intent/question-features';
-import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import { INTENT_MODEL_DEFAULTS } from '../../../services/knowledge/intent/intent-model';
+import { REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { prng } from '../bench-support';
-import { loadDataset, shuffled, takeShots } from './dataset';
-import { scoreCheckpoint } from './scoring';
+import { Dataset, LabelledQuestion, loadDataset, shuffled, takeShots } from './dataset';
+import { DEV_SEED, DEV_SHARE, devSplit } from './dev-split';
+import { ScoredAnswer, scoreCheckpoint } from './scoring';
+
+const PRECISION_TARGET = 0.95;
+
+interface Evaluation {
+  questions: number;
+  top1: number;
+  /** Largest share answerable at ≥ 95% precision with the cut chosen on these same questions. */
+  automationAtPrecision: number;
+  confidenceCut: number | null;
+  /** Mean CPU time (user + system) to rank one question, features included, in ms: on a shared machine, wall time measures the neighbours. */
+  scoringMs: number;
+  /** Mean wall time to rank one question, in ms. */
+  scoringWallMs: number;
+}
+
+function evaluate(model: ReplayingModel, questions: readonly LabelledQuestion[]): Evaluation & { answers: ScoredAnswer[] } {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const answers = questions.map((q) => {
+    const [first, second] = model.rank(q.text);
+    return { correct: first?.itemId === q.label, confidence: first ? intentConfidence(first.score, second?.score ?? 0, 0, 0) : 0, answered: true };
+  });
+  const scoringWallMs = (performance.now() - started) / questions.length;
+  const used = process.cpuUsage(cpu);
+  const scoringMs = (used.user + used.system) / 1000 / questions.length;
+  const score = scoreCheckpoint(answers, PRECISION_TARGET);
+  return { questions: questions.length, top1: score.top1, automationAtPrecision: score.automationAtPrecision, confidenceCut: score.confidenceCut, scoringMs, scoringWallMs, answers };
+}
+
+/** Live heap plus typed-array memory, after a full collection when node runs with --expose-gc. */
+function memoryInUse(): number {
+  // Twice: typed arrays' backing stores are released after the collection that frees their owners.
+  for (let i = 0; i < 2; i++) (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+function seedWithArticles(model: ReplayingModel, dataset: Dataset): void {
+  for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(text, article.externalKey!, false);
+}
+
+const list = (value: string | undefined, fallback: number) => (value ?? String(fallback)).split(',').map(Number);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function main(): void {
   const { values } = parseArgs({
-    options: { dataset: { type: 'string' }, shots: { type: 'string' }, seed: { type: 'string', default: '1' }, 'bayes-weights': { type: 'string', default: '0,0.05' } },
+    options: {
+      dataset: { type: 'string' },
+      split: { type: 'string', default: 'dev' },
+      shots: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      rows: { type: 'string' },
+      'bayes-weights': { type: 'string' },
+      'centroid-weights': { type: 'string' },
+      memory: { type: 'string' },
+      replay: { type: 'string' },
+    },
   });
-  if (!values.dataset) throw new Error('Usage: npm run bench:intent -- --dataset <folder> [--shots N] [--seed S] [--bayes-weights 0,0.05]');
+  if (!values.dataset || (values.split !== 'dev' && values.split !== 'test')) {
+    throw new Error('Usage: npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S] [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]');
+  }
+  const split = values.split;
   const dataset = loadDataset(values.dataset);
   const seed = Number(values.seed);
-  let stream = shuffled(dataset.train, seed);
-  if (values.shots) stream = takeShots(stream, Number(values.shots));
-  console.log(`${dataset.name}: ${stream.length} questions taught${values.shots ? ` (${values.shots} per label)` : ''}, ${dataset.test.length} test, seed ${seed}; node ${process.version}`);
-  for (const weight of values['bayes-weights']!.split(',').map(Number)) {
-    const model = new ReplayingModel(prng(seed), new IntentModel(1, weight));
-    const started = performance.now();
-    for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(questionFeatures(text), article.externalKey!, false);
-    for (const q of stream) model.learn(questionFeatures(q.text), q.label);
-    const taughtMs = performance.now() - started;
-    const answers = dataset.test.map((q) => {
-      const [first, second] = model.rank(questionFeatures(q.text));
-      return { correct: first?.itemId === q.label, confidence: first ? intentConfidence(first.score, second?.score ?? 0, 0, 0) : 0, answered: true };
-    });
-    const score = scoreCheckpoint(answers);
-    const perQuestion = (taughtMs / stream.length).toFixed(2);
-    console.log(`naive Bayes weight ${weight}: top-1 ${(score.top1 * 100).toFixed(1)}%, automation at 95% precision ${(score.automationAtPrecision * 100).toFixed(1)}% (teaching ${Math.round(taughtMs)} ms, ${perQuestion} ms a question)`);
-  }
+  const shots = values.shots ? Number(values.shots) : undefined;
+  const { stream: rest, dev } = devSplit(dataset.train);
+  let stream = shuffled(rest, seed);
+  if (shots) stream = takeShots(stream, shots);
+  const label = split === 'dev' ? 'dev split (tuning)' : 'TEST SET (final reporting; nothing is chosen here)';
+  console.log(
+    `${dataset.name}: ${stream.length} questions taught${shots ? ` (${shots} per label)` : ''}, scored on the ${label}; dev ${dev.length} questions (${DEV_SHARE * 100}% of train.csv per label, seed ${DEV_SEED}), test ${dataset.test.length}, stream seed ${seed}; node ${process.version}`,
+  );
+
+  const variants: ReplayingModelOptions[] = [];
+  for (const rows of list(values.rows, INTENT_MODEL_DEFAULTS.rows))
+    for (const bayesWeight of list(values['bayes-weights'], INTENT_MODEL_DEFAULTS.bayesWeight))
+      for (const centroidWeight of list(values['centroid-weights'], INTENT_MODEL_DEFAULTS.centroidWeight))
+        for (const memory of list(values.memory, REPLAY_MEMORY)) for (const replay of list(values.replay, REPLAY)) variants.push({ rows, bayesWeight, centroidWeight, memory, replay });
+
+  const results = variants.map((options) => {
+    const before = memoryInUse();
+    const model = new ReplayingModel(prng(seed), options);
+    const cpu = process.cpuUsage();
+    seedWithArticles(model, dataset);
+    for (const q of stream) model.learn(q.text, q.label);
+    const used = process.cpuUsage(cpu);
+    const teachingMs = (used.user + used.system) / 1000 / stream.length;
+    const heapBytes = memoryInUse() - before;
+    const { answers: _devAnswers, ...dev_ } = evaluate(model, dev);
+    const onDev = dev_;
+    let test: (Evaluation & { answeredAtDevCut: number; precisionAtDevCut: number | null }) | undefined;
+    if (split === 'test') {
+      if (!shots) for (const q of shuffled(dev, seed)) model.learn(q.text, q.label);
+      const { answers, ...scored } = evaluate(model, dataset.test);
+      const cut = onDev.confidenceCut;
+      const answered = cut === null ? [] : answers.filter((a) => a.confidence >= cut);
+      test = {
+        ...scored,
+        answeredAtDevCut: answered.length / answers.length,
+        precisionAtDevCut: answered.length ? answered.filter((a) => a.correct).length / answered.length : null,
+      };
+    }
+    const line = [
+      `rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}:`,
+      `dev top-1 ${pct(dev_.top1)}, automation at 95% precision ${pct(dev_.automationAtPrecision)} (cut ${dev_.confidenceCut?.toFixed(3) ?? 'none'})`,
+      test ? `| test top-1 ${pct(test.top1)}, answered at the dev cut ${pct(test.answeredAtDevCut)} with precision ${test.precisionAtDevCut === null ? '-' : pct(test.precisionAtDevCut)}` : '',
+      `| CPU per question: scoring ${dev_.scoringMs.toFixed(3)} ms, teaching ${teachingMs.toFixed(2)} ms; model ${(model.bytes / 1e6).toFixed(2)} MB (heap + buffers ${(heapBytes / 1e6).toFixed(2)} MB)`,
+    ];
+    console.log(line.filter(Boolean).join(' '));
+    return { options, dev: dev_, test, teachingMs, modelBytes: model.bytes, heapBytes, items: model.classes };
+  });
+
+  const out = path.join(__dirname, '..', '..', '..', '..', 'tests', 'benchmarks', 'results', `intent-${dataset.name}${shots ? `-${shots}-shot` : ''}-${split}.json`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  const setup = { dataset: dataset.name, split, tuning: 'dev-split', devShare: DEV_SHARE, devSeed: DEV_SEED, streamSeed: seed, shots: shots ?? null, taught: stream.length, dev: dev.length, test: dataset.test.length, node: process.version, cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', at: new Date().toISOString() };
+  writeFileSync(out, `${JSON.stringify({ setup, results }, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 
 main();
