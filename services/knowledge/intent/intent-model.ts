@@ -40,7 +40,7 @@ export interface IntentPrediction {
   score: number;
 }
 
-/** Columns are added this many at a time (each growth copies both matrices). */
+/** Columns double up to this many, then grow by this many at a time (each growth copies both matrices). */
 const GROWTH = 16;
 
 export class IntentModel {
@@ -196,7 +196,7 @@ export class IntentModel {
     c = this.free.pop();
     if (c === undefined) {
       c = this.itemIds.length;
-      if (c === this.capacity) this.grow(this.capacity + GROWTH);
+      if (c === this.capacity) this.grow(this.capacity < GROWTH ? Math.max(4, this.capacity * 2) : this.capacity + GROWTH);
       this.itemIds.push(undefined);
     }
     this.itemIds[c] = itemId;
