@@ -135,6 +135,12 @@ export class IntentModels {
     return [...this.models.keys()];
   }
 
+  /** Bytes held by one workspace's model, if held. */
+  bytesOf(workspaceId: string): number | undefined {
+    const state = this.models.get(workspaceId);
+    return state ? sizeOf(state) : undefined;
+  }
+
   /** Bytes held by all models (what the bound counts). */
   get bytes(): number {
     let total = 0;

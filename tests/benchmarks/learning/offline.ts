@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { INTENT_MODEL_DEFAULTS } from '../../../services/knowledge/intent/intent-model';
 import { REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
+import { REPO_ROOT } from '../../helpers/repo-root';
 import { prng } from '../bench-support';
 import { Dataset, LabelledQuestion, loadDataset, shuffled, takeShots } from './dataset';
 import { DEV_SEED, DEV_SHARE, devSplit } from './dev-split';
@@ -137,7 +138,7 @@ function main(): void {
     return { options, dev: dev_, test, teachingMs, modelBytes: model.bytes, heapBytes, items: model.classes };
   });
 
-  const out = path.join(__dirname, '..', '..', '..', '..', 'tests', 'benchmarks', 'results', `intent-${dataset.name}${shots ? `-${shots}-shot` : ''}-${split}.json`);
+  const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', `intent-${dataset.name}${shots ? `-${shots}-shot` : ''}-${split}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   const setup = { dataset: dataset.name, split, tuning: 'dev-split', devShare: DEV_SHARE, devSeed: DEV_SEED, streamSeed: seed, shots: shots ?? null, taught: stream.length, dev: dev.length, test: dataset.test.length, node: process.version, cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', at: new Date().toISOString() };
   writeFileSync(out, `${JSON.stringify({ setup, results }, null, 2)}\n`);
