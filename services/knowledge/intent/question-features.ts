@@ -12,8 +12,17 @@ export interface SparseVector {
 
 /** 2^20 buckets: collisions are rare at support-question vocabularies (tens of thousands of grams). */
 const BUCKETS = 1 << 20;
-const WORD_WEIGHT = 1;
-const CHAR_WEIGHT = 1;
+
+export interface FeatureOptions {
+  /** Weight of the word group (uni- and bigrams) against the character group, before the final normalisation. */
+  wordWeight: number;
+  /** Character n-gram lengths, inside each word with its boundaries marked. */
+  charMin: number;
+  charMax: number;
+}
+
+/** Chosen on the banking77 dev split (README). */
+export const FEATURE_DEFAULTS: Readonly<FeatureOptions> = Object.freeze({ wordWeight: 1, charMin: 3, charMax: 5 });
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -65,7 +74,7 @@ function normalisedGroup(hashes: number[], weight: number): Group {
   return { indices, values };
 }
 
-export function questionFeatures(text: string): SparseVector {
+export function questionFeatures(text: string, options: Readonly<FeatureOptions> = FEATURE_DEFAULTS): SparseVector {
   const words = tokens(text).map(stem);
   const wordHashes: number[] = [];
   const charHashes: number[] = [];
@@ -74,11 +83,11 @@ export function questionFeatures(text: string): SparseVector {
     wordHashes.push(bucket(fnv(FNV_OFFSET ^ 1, word)));
     if (i > 0) wordHashes.push(bucket(fnv(fnv(fnv(FNV_OFFSET ^ 2, words[i - 1]!), ' '), word)));
     const bounded = `<${word}>`;
-    for (let n = 3; n <= 5; n++) for (let s = 0; s + n <= bounded.length; s++) charHashes.push(bucket(fnv(FNV_OFFSET ^ 3, bounded, s, s + n)));
+    for (let n = options.charMin; n <= options.charMax; n++) for (let s = 0; s + n <= bounded.length; s++) charHashes.push(bucket(fnv(FNV_OFFSET ^ 3, bounded, s, s + n)));
   }
   // Each group normalised on its own, then merged (summed where indices meet) and normalised again.
-  const a = normalisedGroup(wordHashes, WORD_WEIGHT);
-  const b = normalisedGroup(charHashes, CHAR_WEIGHT);
+  const a = normalisedGroup(wordHashes, options.wordWeight);
+  const b = normalisedGroup(charHashes, 1);
   const indices = new Uint32Array(a.indices.length + b.indices.length);
   const values = new Float32Array(indices.length);
   let i = 0;

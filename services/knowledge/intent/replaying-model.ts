@@ -6,7 +6,7 @@
  * a workspace has taught. Kept apart from Postgres so the offline benchmark runs exactly this.
  */
 import { IntentModel, IntentModelOptions, IntentPrediction } from './intent-model';
-import { questionFeatures } from './question-features';
+import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-features';
 
 /** Earlier examples revisited per new one. */
 export const REPLAY = 5;
@@ -18,6 +18,7 @@ const MIN_SENTENCE = 12;
 export interface ReplayingModelOptions extends IntentModelOptions {
   replay: number;
   memory: number;
+  features: FeatureOptions;
 }
 
 interface Example {
@@ -30,6 +31,7 @@ export class ReplayingModel {
   private readonly model: IntentModel;
   private readonly replay: number;
   private readonly memory: number;
+  private readonly features: FeatureOptions;
   /** Examples offered to the reservoir so far. */
   private seen = 0;
 
@@ -40,6 +42,7 @@ export class ReplayingModel {
     this.model = new IntentModel(options);
     this.replay = options.replay ?? REPLAY;
     this.memory = options.memory ?? REPLAY_MEMORY;
+    this.features = options.features ?? FEATURE_DEFAULTS;
   }
 
   /** Examples taught, including those no longer in the replay memory. */
@@ -59,16 +62,16 @@ export class ReplayingModel {
   }
 
   rank(text: string): IntentPrediction[] {
-    return this.model.rank(questionFeatures(text));
+    return this.model.rank(questionFeatures(text, this.features));
   }
 
   /** Learns one example; `replay` false for article text, which seeds the model without revisiting. */
   learn(text: string, itemId: string, replay = true): void {
-    this.model.learn(questionFeatures(text), itemId);
+    this.model.learn(questionFeatures(text, this.features), itemId);
     if (replay) {
       for (let r = 0; r < this.replay && this.examples.length > 0; r++) {
         const earlier = this.examples[Math.floor(this.random() * this.examples.length)]!;
-        this.model.sharpen(questionFeatures(earlier.text), earlier.itemId);
+        this.model.sharpen(questionFeatures(earlier.text, this.features), earlier.itemId);
       }
     }
     this.remember({ text, itemId });
@@ -80,7 +83,7 @@ export class ReplayingModel {
     for (const example of this.examples) {
       if (example.itemId !== itemId) continue;
       example.itemId = successorId;
-      this.model.sharpen(questionFeatures(example.text), successorId);
+      this.model.sharpen(questionFeatures(example.text, this.features), successorId);
     }
   }
 

@@ -2,6 +2,7 @@
  * The intent model alone, without the stack:
  *   npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S]
  *                           [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]
+ *                           [--word-weights 1] [--char-grams 3-5]
  * Seeds a model with the articles of kb.jsonl as a workspace's model is seeded and teaches it a shuffled stream
  * of train.csv questions once each (as if each were corrected or confirmed, in order, with the same replay).
  *
@@ -11,6 +12,10 @@
  * precision there, then taught the dev questions too (unless --shots) and scored on test.csv, reporting top-1 and
  * the share answered at the dev threshold with its precision on test.
  *
+ * `--change N` (with `--change-applied false` for the baseline): halfway through the stream the answer of N labels
+ * changes, and their later questions teach a new item that supersedes the old one; reports dev top-1 on the
+ * labels the change did not touch apart from the changed ones.
+ *
  * Every option taking a comma list is a sweep: one model per combination. Prints each, and writes JSON to
  * tests/benchmarks/results/intent-<data set>[-N-shot]-<split>.json.
  */
@@ -19,11 +24,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { INTENT_MODEL_DEFAULTS } from '../../../services/knowledge/intent/intent-model';
+import { FEATURE_DEFAULTS } from '../../../services/knowledge/intent/question-features';
 import { REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { REPO_ROOT } from '../../helpers/repo-root';
 import { prng } from '../bench-support';
-import { Dataset, LabelledQuestion, loadDataset, shuffled, takeShots } from './dataset';
+import { Dataset, LabelledQuestion, loadDataset, restrictToLabels, shuffled, takeShots } from './dataset';
 import { DEV_SEED, DEV_SHARE, devSplit } from './dev-split';
 import { ScoredAnswer, scoreCheckpoint } from './scoring';
 
@@ -41,12 +47,29 @@ interface Evaluation {
   scoringWallMs: number;
 }
 
-function evaluate(model: ReplayingModel, questions: readonly LabelledQuestion[]): Evaluation & { answers: ScoredAnswer[] } {
+/** A changed label's answer after the change: the learned answer that superseded what was taught before. */
+const renewed = (label: string) => `${label}#changed`;
+
+/**
+ * The questions taught, with a product change halfway when `changed` is not empty: from then on each changed
+ * label's questions teach a new answer, which supersedes (relabel) the label's item at its first question, as
+ * a corrected stale learned answer is superseded in the live system.
+ */
+function teach(model: ReplayingModel, stream: readonly LabelledQuestion[], changed: ReadonlySet<string>): void {
+  const superseded = new Set<string>();
+  stream.forEach((q, i) => {
+    if (i < stream.length / 2 || !changed.has(q.label)) return model.learn(q.text, q.label);
+    if (!superseded.has(q.label)) superseded.add(q.label), model.relabel(q.label, renewed(q.label));
+    model.learn(q.text, renewed(q.label));
+  });
+}
+
+function evaluate(model: ReplayingModel, questions: readonly LabelledQuestion[], changed: ReadonlySet<string> = new Set()): Evaluation & { answers: ScoredAnswer[] } {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const answers = questions.map((q) => {
     const [first, second] = model.rank(q.text);
-    return { correct: first?.itemId === q.label, confidence: first ? intentConfidence(first.score, second?.score ?? 0, 0, 0) : 0, answered: true };
+    return { correct: first?.itemId === (changed.has(q.label) ? renewed(q.label) : q.label), confidence: first ? intentConfidence(first.score, second?.score ?? 0, 0, 0) : 0, answered: true };
   });
   const scoringWallMs = (performance.now() - started) / questions.length;
   const used = process.cpuUsage(cpu);
@@ -76,19 +99,26 @@ function main(): void {
       dataset: { type: 'string' },
       split: { type: 'string', default: 'dev' },
       shots: { type: 'string' },
+      change: { type: 'string', default: '0' },
+      labels: { type: 'string' },
+      'change-applied': { type: 'string', default: 'true' },
       seed: { type: 'string', default: '1' },
       rows: { type: 'string' },
       'bayes-weights': { type: 'string' },
       'centroid-weights': { type: 'string' },
       memory: { type: 'string' },
       replay: { type: 'string' },
+      'word-weights': { type: 'string' },
+      'char-grams': { type: 'string' },
     },
   });
   if (!values.dataset || (values.split !== 'dev' && values.split !== 'test')) {
-    throw new Error('Usage: npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S] [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]');
+    throw new Error('Usage: npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S] [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5] [--word-weights 1] [--char-grams 3-5]');
   }
   const split = values.split;
-  const dataset = loadDataset(values.dataset);
+  const full = loadDataset(values.dataset);
+  // --labels N: a smaller workspace, N labels drawn with the seed (the size of the unseen data sets: 14 to 60).
+  const dataset = values.labels ? restrictToLabels(full, shuffled([...new Set(full.train.map((q) => q.label))], Number(values.seed) + 11).slice(0, Number(values.labels))) : full;
   const seed = Number(values.seed);
   const shots = values.shots ? Number(values.shots) : undefined;
   const { stream: rest, dev } = devSplit(dataset.train);
@@ -103,23 +133,34 @@ function main(): void {
   for (const rows of list(values.rows, INTENT_MODEL_DEFAULTS.rows))
     for (const bayesWeight of list(values['bayes-weights'], INTENT_MODEL_DEFAULTS.bayesWeight))
       for (const centroidWeight of list(values['centroid-weights'], INTENT_MODEL_DEFAULTS.centroidWeight))
-        for (const memory of list(values.memory, REPLAY_MEMORY)) for (const replay of list(values.replay, REPLAY)) variants.push({ rows, bayesWeight, centroidWeight, memory, replay });
+        for (const memory of list(values.memory, REPLAY_MEMORY))
+          for (const replay of list(values.replay, REPLAY))
+            for (const wordWeight of list(values['word-weights'], FEATURE_DEFAULTS.wordWeight))
+              for (const [charMin, charMax] of (values['char-grams'] ?? `${FEATURE_DEFAULTS.charMin}-${FEATURE_DEFAULTS.charMax}`).split(',').map((range) => range.split('-').map(Number)))
+                variants.push({ rows, bayesWeight, centroidWeight, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! } });
 
+  const labels = [...new Set(dataset.train.map((q) => q.label))];
+  const chosen = new Set(shuffled(labels, seed + 7).slice(0, Number(values.change)));
+  // --change-applied false: the same labels are reported apart, with no change (the baseline to compare with).
+  const changed = values['change-applied'] === 'false' ? new Set<string>() : chosen;
   const results = variants.map((options) => {
     const before = memoryInUse();
     const model = new ReplayingModel(prng(seed), options);
     const cpu = process.cpuUsage();
     seedWithArticles(model, dataset);
-    for (const q of stream) model.learn(q.text, q.label);
+    teach(model, stream, changed);
     const used = process.cpuUsage(cpu);
     const teachingMs = (used.user + used.system) / 1000 / stream.length;
     const heapBytes = memoryInUse() - before;
-    const { answers: _devAnswers, ...dev_ } = evaluate(model, dev);
+    const { answers: _devAnswers, ...dev_ } = evaluate(model, dev, changed);
     const onDev = dev_;
+    // With a product change: top-1 on the dev questions of the labels it did not touch, and of those it did.
+    const untouched = chosen.size ? evaluate(model, dev.filter((q) => !chosen.has(q.label))).top1 : undefined;
+    const touched = chosen.size ? evaluate(model, dev.filter((q) => chosen.has(q.label)), changed).top1 : undefined;
     let test: (Evaluation & { answeredAtDevCut: number; precisionAtDevCut: number | null }) | undefined;
     if (split === 'test') {
-      if (!shots) for (const q of shuffled(dev, seed)) model.learn(q.text, q.label);
-      const { answers, ...scored } = evaluate(model, dataset.test);
+      if (!shots) for (const q of shuffled(dev, seed)) model.learn(q.text, changed.has(q.label) ? renewed(q.label) : q.label);
+      const { answers, ...scored } = evaluate(model, dataset.test, changed);
       const cut = onDev.confidenceCut;
       const answered = cut === null ? [] : answers.filter((a) => a.confidence >= cut);
       test = {
@@ -129,16 +170,17 @@ function main(): void {
       };
     }
     const line = [
-      `rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}:`,
+      `rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
       `dev top-1 ${pct(dev_.top1)}, automation at 95% precision ${pct(dev_.automationAtPrecision)} (cut ${dev_.confidenceCut?.toFixed(3) ?? 'none'})`,
+      untouched !== undefined ? `| ${changed.size ? 'after' : 'without'} a change to ${chosen.size} labels: dev top-1 ${pct(untouched)} on the others, ${pct(touched!)} on the changed ones` : '',
       test ? `| test top-1 ${pct(test.top1)}, answered at the dev cut ${pct(test.answeredAtDevCut)} with precision ${test.precisionAtDevCut === null ? '-' : pct(test.precisionAtDevCut)}` : '',
       `| CPU per question: scoring ${dev_.scoringMs.toFixed(3)} ms, teaching ${teachingMs.toFixed(2)} ms; model ${(model.bytes / 1e6).toFixed(2)} MB (heap + buffers ${(heapBytes / 1e6).toFixed(2)} MB)`,
     ];
     console.log(line.filter(Boolean).join(' '));
-    return { options, dev: dev_, test, teachingMs, modelBytes: model.bytes, heapBytes, items: model.classes };
+    return { options, dev: dev_, change: chosen.size ? { labels: [...chosen], applied: changed.size > 0, untouchedTop1: untouched, changedTop1: touched } : undefined, test, teachingMs, modelBytes: model.bytes, heapBytes, items: model.classes };
   });
 
-  const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', `intent-${dataset.name}${shots ? `-${shots}-shot` : ''}-${split}.json`);
+  const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', `intent-${dataset.name}${values.labels ? `-${values.labels}-labels` : ''}${shots ? `-${shots}-shot` : ''}${chosen.size ? `-change-${chosen.size}${changed.size ? '' : '-baseline'}` : ''}-${split}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   const setup = { dataset: dataset.name, split, tuning: 'dev-split', devShare: DEV_SHARE, devSeed: DEV_SEED, streamSeed: seed, shots: shots ?? null, taught: stream.length, dev: dev.length, test: dataset.test.length, node: process.version, cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', at: new Date().toISOString() };
   writeFileSync(out, `${JSON.stringify({ setup, results }, null, 2)}\n`);
