@@ -45,6 +45,9 @@ interface WorkspaceModel {
   syncedAt: Date;
   lastCatchUp: number;
   catchingUp?: Promise<void>;
+  /** When the catch-up in flight (or the last one) began, and when this process last changed the workspace's knowledge. */
+  catchUpBegan: number;
+  changedAt: number;
   /** Learned question variants (not article text): with none, the model has nothing to say beyond retrieval. */
   variants: number;
 }
@@ -73,7 +76,7 @@ export class IntentModels {
       this.startBuilding(workspaceId);
       return null;
     }
-    if (Date.now() - state.lastCatchUp > CATCH_UP_MS) await this.catchUpOnce(workspaceId, state);
+    await this.catchUpIfDue(workspaceId, state);
     if (this.models.get(workspaceId) !== state) {
       // The catch-up found a change it cannot apply in place: the model is being rebuilt.
       this.startBuilding(workspaceId);
@@ -97,7 +100,7 @@ export class IntentModels {
    */
   changed(workspaceId: string): void {
     const state = this.models.get(workspaceId);
-    if (state) state.lastCatchUp = 0;
+    if (state) (state.lastCatchUp = 0), (state.changedAt = Date.now());
   }
 
   /** The items the model would choose for a question, best first; empty while the workspace's model is being built. */
@@ -161,7 +164,7 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId)), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0 };
+      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId)), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0 };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
       this.evictBeyondBounds(workspaceId);
@@ -184,15 +187,23 @@ export class IntentModels {
     }
   }
 
-  /** One catch-up at a time per model: concurrent questions wait for the one in flight. */
-  private async catchUpOnce(workspaceId: string, state: WorkspaceModel): Promise<void> {
-    if (!state.catchingUp) state.catchingUp = this.catchUp(workspaceId, state).finally(() => (state.catchingUp = undefined));
-    await state.catchingUp;
+  /**
+   * One catch-up at a time per model: concurrent questions wait for the one in flight, and then for another if
+   * a change here (`changed`) was committed after the one in flight began.
+   */
+  private async catchUpIfDue(workspaceId: string, state: WorkspaceModel): Promise<void> {
+    if (Date.now() - state.lastCatchUp <= CATCH_UP_MS) return;
+    for (;;) {
+      if (!state.catchingUp) state.catchingUp = this.catchUp(workspaceId, state).finally(() => (state.catchingUp = undefined));
+      const began = state.catchUpBegan;
+      await state.catchingUp;
+      if (state.changedAt < began || this.models.get(workspaceId) !== state) return;
+    }
   }
 
   /** Items archived, articles published or edited, answers superseded and variants learned since the last look, in that order. */
   private async catchUp(workspaceId: string, state: WorkspaceModel): Promise<void> {
-    state.lastCatchUp = Date.now();
+    state.lastCatchUp = state.catchUpBegan = Date.now();
     const since = state.syncedAt;
     const successions: Array<{ id: string; successorId: string | null; at: Date }> = await this.db.query(SUCCESSIONS_SQL, [workspaceId, since, [...state.successors.keys()], OVERLAP_MS]);
     if (successions.some((row) => row.successorId === null && state.successors.has(row.id))) {
