@@ -156,4 +156,18 @@ describe('the models a process holds', () => {
     await models.ready(c.workspaceId);
     expect(models.held().sort()).toEqual([a.workspaceId, c.workspaceId].sort());
   });
+
+  it('evict another model when one grows past the byte bound by learning new items', async () => {
+    const [a, b] = [await workspaceWithKnowledge(), await workspaceWithKnowledge()];
+    const probe = new IntentModels(db);
+    await probe.ready(a.workspaceId);
+    const models = new IntentModels(db, undefined, { maxModels: 100, maxBytes: Math.floor(probe.bytes * 2.5) });
+    await models.ready(a.workspaceId);
+    await models.ready(b.workspaceId);
+    expect(models.held()).toHaveLength(2);
+    // Two answers the model has not seen: its matrices double their columns, past the bound for two models.
+    models.learnedVariant(b.workspaceId, randomUUID(), 'how do I close my account', randomUUID());
+    models.learnedVariant(b.workspaceId, randomUUID(), 'how do I change my address', randomUUID());
+    expect(models.held()).toEqual([b.workspaceId]);
+  });
 });

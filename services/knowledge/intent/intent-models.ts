@@ -76,7 +76,9 @@ export class IntentModels {
       this.startBuilding(workspaceId);
       return null;
     }
+    const before = state.model.matrixBytes;
     await this.catchUpIfDue(workspaceId, state);
+    if (state.model.matrixBytes > before) this.evictBeyondBounds(workspaceId);
     if (this.models.get(workspaceId) !== state) {
       // The catch-up found a change it cannot apply in place: the model is being rebuilt.
       this.startBuilding(workspaceId);
@@ -91,7 +93,9 @@ export class IntentModels {
     if (!state || state.recentVariants.has(variantId)) return;
     state.recentVariants.set(variantId, -Date.now());
     state.variants++;
+    const before = state.model.matrixBytes;
     state.model.learn(text, state.successors.get(itemId) ?? itemId);
+    if (state.model.matrixBytes > before) this.evictBeyondBounds(workspaceId);
   }
 
   /**
@@ -175,7 +179,7 @@ export class IntentModels {
     this.building.set(workspaceId, build);
   }
 
-  /** Least recently used models go first; the one just built stays, even alone over the bound. */
+  /** Least recently used models go first; `keep` (just built, or just grown) stays, even alone over the bound. */
   private evictBeyondBounds(keep: string): void {
     let bytes = this.bytes;
     for (const [workspaceId, state] of this.models) {

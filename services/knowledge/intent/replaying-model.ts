@@ -34,6 +34,8 @@ export class ReplayingModel {
   private readonly features: FeatureOptions;
   /** Examples offered to the reservoir so far. */
   private seen = 0;
+  /** Characters of the remembered examples' text. */
+  private characters = 0;
 
   constructor(
     private readonly random: () => number,
@@ -52,9 +54,12 @@ export class ReplayingModel {
 
   /** The weights and sums plus the replay memory's text (two bytes a character), in bytes. */
   get bytes(): number {
-    let text = 0;
-    for (const example of this.examples) text += example.text.length * 2;
-    return this.model.bytes + text;
+    return this.model.bytes + this.characters * 2;
+  }
+
+  /** The weights and sums alone: they grow only when a new item needs a column past the matrices' capacity. */
+  get matrixBytes(): number {
+    return this.model.bytes;
   }
 
   get classes(): number {
@@ -90,16 +95,25 @@ export class ReplayingModel {
   /** Forgets an item and its remembered examples (archived, or edited before being learned anew). */
   forget(itemId: string): void {
     this.model.forget(itemId);
-    for (let i = this.examples.length - 1; i >= 0; i--) if (this.examples[i]!.itemId === itemId) this.examples.splice(i, 1);
+    for (let i = this.examples.length - 1; i >= 0; i--) {
+      if (this.examples[i]!.itemId !== itemId) continue;
+      this.characters -= this.examples[i]!.text.length;
+      this.examples.splice(i, 1);
+    }
   }
 
   /** Reservoir sampling: every example taught so far is in memory with the same probability. */
   private remember(example: Example): void {
     this.seen++;
-    if (this.examples.length < this.memory) this.examples.push(example);
-    else {
+    if (this.examples.length < this.memory) {
+      this.examples.push(example);
+      this.characters += example.text.length;
+    } else {
       const slot = Math.floor(this.random() * this.seen);
-      if (slot < this.memory) this.examples[slot] = example;
+      if (slot < this.memory) {
+        this.characters += example.text.length - this.examples[slot]!.text.length;
+        this.examples[slot] = example;
+      }
     }
   }
 }
