@@ -1,7 +1,7 @@
 /**
  * Memory of the workspace intent models in one knowledge process:
  *   npm run bench:intent-memory [-- --workspaces 1000 --max-per-label 10 --max-bytes <bytes> --max-models <n> --seed 1]
- * Seeds a throwaway Postgres database (TEST_POSTGRES_URL, default the local server) with N workspaces, each holding
+ * Seeds a throwaway Postgres database (the tests' server: TEST_POSTGRES_URL, see tests/helpers/test-postgres.ts) with N workspaces, each holding
  * a random 5 to 77 of banking77's articles and, per article, 1 to --max-per-label of its train.csv questions as
  * question variants (written straight to the tables: this measures the models, not the write path). Then asks one
  * question in every workspace in turn through IntentModels with the given bounds (default: the production

@@ -2,8 +2,9 @@
  * Retrieval SQL. Two kinds of evidence find an item for a question: its passages (full-text rank over an OR of
  * the question's lexemes, plus trigram similarity), and the questions it is known to answer (question variants
  * learned from corrections, matched the same way). Only published items of the caller's workspace whose
- * audience includes the asker's plan are considered. Outcome statistics come along for ranking.
+ * audience includes the asker's plan are considered. Outcome evidence comes along for ranking.
  */
+import { EVIDENCE_COLUMNS_SQL } from '../learning/item-evidence';
 
 /**
  * The question's terms, without those in more than 5% of the workspace's passages (but always keeping its two
@@ -70,9 +71,7 @@ export const RETRIEVE_CANDIDATES_SQL = `
   )
   SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
          bp.passage_id AS "passageId", bp.text AS "passageText", coalesce(bp.relevance, 0) AS "passageRelevance",
-         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",
-         coalesce(s.resolved, 0) + coalesce(s.rated_up, 0) AS good,
-         coalesce(s.rated_down, 0) + coalesce(s.escalated_after, 0) + coalesce(s.corrected, 0) + coalesce(s.repeat_contact_after, 0) AS bad
+         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM items
     JOIN knowledge.knowledge_items i ON i.id = items.item_id
     LEFT JOIN best_passage bp ON bp.item_id = i.id
@@ -96,9 +95,7 @@ export const FIRST_PASSAGES_SQL = `
 export const INTENT_CANDIDATES_SQL = `
   SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
          p.id AS "passageId", p.text AS "passageText", 0::float8 AS "passageRelevance",
-         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",
-         coalesce(s.resolved, 0) + coalesce(s.rated_up, 0) AS good,
-         coalesce(s.rated_down, 0) + coalesce(s.escalated_after, 0) + coalesce(s.corrected, 0) + coalesce(s.repeat_contact_after, 0) AS bad
+         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM knowledge.knowledge_items i
     LEFT JOIN LATERAL (
       SELECT id, text FROM knowledge.passages
