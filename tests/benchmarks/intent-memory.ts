@@ -1,13 +1,13 @@
 /**
  * Memory of the workspace intent models in one knowledge process:
  *   npm run bench:intent-memory [-- --workspaces 1000 --max-per-label 10 --max-bytes <bytes> --max-models <n> --seed 1]
- * Seeds a throwaway Postgres database (the tests' server: TEST_POSTGRES_URL, see tests/helpers/test-postgres.ts) with N workspaces, each holding
- * a random 5 to 77 of banking77's articles and, per article, 1 to --max-per-label of its train.csv questions as
- * question variants (written straight to the tables: this measures the models, not the write path). Then asks one
- * question in every workspace in turn through IntentModels with the given bounds (default: the production
- * defaults), so models are built from Postgres and the least recently used are evicted. Reports the bytes of each
- * model as built, process RSS and heap as workspaces are added, the models held, and the time to rebuild an
- * evicted model. JSON to tests/benchmarks/results/intent-memory.json.
+ * Seeds a throwaway Postgres database on the tests' server (TEST_POSTGRES_URL; tests/helpers/test-postgres.ts)
+ * with N workspaces, each holding a random 5 to 77 of banking77's articles and, per article, 1 to --max-per-label
+ * of its train.csv questions as question variants (written straight to the tables: this measures the models, not
+ * the write path). Then asks one question in every workspace in turn through IntentModels with the given bounds
+ * (default: the production defaults), so models are built from Postgres and the least recently used are evicted.
+ * Reports the bytes of each model as built, process RSS and heap as workspaces are added, the models held, and the
+ * time to rebuild an evicted model. JSON to tests/benchmarks/results/intent-memory.json.
  */
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
