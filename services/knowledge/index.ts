@@ -23,6 +23,7 @@ export function startKnowledge(config: KnowledgeConfig, host?: string) {
               deadlineMs: config.PRODUCT_CHANGE_REVIEW_DEADLINE_MS,
               checkEveryMs: config.PRODUCT_CHANGE_REVIEW_CHECK_MS,
             },
+            intentModels: { maxModels: config.INTENT_MODELS_MAX, maxBytes: config.INTENT_MODELS_MAX_BYTES },
           },
           logger,
         ),

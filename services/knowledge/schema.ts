@@ -14,7 +14,7 @@ import { ProductChangeResolver } from './product-change/product-change.resolver'
 import { ProductChangeService, ReviewPolicy } from './product-change/product-change.service';
 import { RetrievalResolver } from './retrieval/retrieval.resolver';
 import { RetrievalService } from './retrieval/retrieval.service';
-import { IntentModels } from './intent/intent-models';
+import { IntentModelBounds, IntentModels } from './intent/intent-models';
 import type { Logger } from '../shared/logger';
 import { WorkspaceKnowledgeResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
@@ -34,6 +34,8 @@ export interface KnowledgeServices {
 
 export interface KnowledgeOptions {
   reviews: ReviewPolicy;
+  /** How many workspace intent models this process holds (least recently used ones are dropped and rebuilt on demand). */
+  intentModels?: IntentModelBounds;
 }
 
 const NO_REVIEW_WORKFLOWS: KnowledgeOptions = { reviews: { enabled: false, deadlineMs: 0, checkEveryMs: 0 } };
@@ -41,10 +43,10 @@ const NO_REVIEW_WORKFLOWS: KnowledgeOptions = { reviews: { enabled: false, deadl
 export function createKnowledgeServices(db: DataSource, options: KnowledgeOptions = NO_REVIEW_WORKFLOWS, logger?: Logger): KnowledgeServices {
   const settings = new SettingsService(db);
   const policy = new AnswerPolicyService(db, settings);
-  const intents = new IntentModels(db, logger);
+  const intents = new IntentModels(db, logger, options.intentModels);
   return {
     db,
-    knowledge: new KnowledgeItemService(db),
+    knowledge: new KnowledgeItemService(db, (workspaceId) => intents.changed(workspaceId)),
     settings,
     policy,
     outcomes: new OutcomeService(db, policy, settings, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),

@@ -4,154 +4,238 @@
  * few hundred weights, applied the moment it is learned: no training run, no retraining cycle. An update moves
  * the question's true item up and the best wrong item down just enough to separate them by a margin of 1.
  *
- * Weights are stored per feature (feature → item → weight), so scoring a question touches only the weights of
- * its own features, whatever the number of items.
- *
  * Two more experts vote from the same per-item sums of example vectors: each item's centroid (cosine to the
- * question) and a multinomial naive Bayes log-likelihood (Laplace-smoothed feature frequencies), added to the
- * linear score with a small weight. The linear model separates items that share words; the sums keep every
- * example an item was taught, so what was learned early is not worn away by later updates.
+ * question) and a multinomial naive Bayes log-likelihood (smoothed feature frequencies), added to the linear score
+ * with a small weight. The linear model separates items that share words; the sums keep every example an item
+ * was taught, so what was learned early is not worn away by later updates.
+ *
+ * Memory is fixed per item: the question features (hashed into 2^20) are folded into `rows` buckets, and the
+ * weights and the sums are two Float32Array matrices of rows × item columns, row-major so that scoring a question
+ * reads, for each of its features, one contiguous run of cells (one per item). A workspace model is therefore
+ * about rows × items × 8 bytes whatever the number of questions taught.
  */
 import type { SparseVector } from './question-features';
 
+export interface IntentModelOptions {
+  /** Hashed feature buckets per item. */
+  rows: number;
+  /** Weight of the centroid's cosine vote next to the linear score. */
+  centroidWeight: number;
+  /** Weight of the naive Bayes log-likelihood (relative to the likeliest item) next to the linear score. */
+  bayesWeight: number;
+}
+
+/** Chosen on the banking77 dev split (README, *The answering loop*). */
+export const INTENT_MODEL_DEFAULTS: Readonly<IntentModelOptions> = Object.freeze({ rows: 6144, centroidWeight: 1, bayesWeight: 0.05 });
+
 /** PA-II aggressiveness: larger follows each example more closely, smaller averages more. */
 const AGGRESSIVENESS = 1;
-/** Naive Bayes: additive smoothing per feature, and the weight of its log-likelihood next to the linear score. */
+/** Naive Bayes: additive smoothing per feature, over a nominal vocabulary of 2^20 features (the hash space before folding). */
 const NB_SMOOTHING = 0.01;
-const NB_WEIGHT = 0.05;
-/** The hashed feature space (question-features.ts), for the smoothing's denominator. */
-const FEATURE_SPACE = 1 << 20;
+const NB_PRIOR_MASS = NB_SMOOTHING * (1 << 20);
+const LOG_SMOOTHING = Math.log(NB_SMOOTHING);
 
 export interface IntentPrediction {
   itemId: string;
   score: number;
 }
 
+/** Columns double up to this many, then grow by this many at a time (each growth copies both matrices). */
+const GROWTH = 16;
+
 export class IntentModel {
-  private readonly weights = new Map<number, Map<string, number>>();
-  /** Per feature, per item: the sum of that item's example vectors (its centroid, unnormalised). */
-  private readonly sums = new Map<number, Map<string, number>>();
-  private readonly sumNorms = new Map<string, number>();
-  /** Per item: the total mass of its example vectors (naive Bayes' denominator). */
-  private readonly masses = new Map<string, number>();
-  private readonly known = new Set<string>();
+  /** Column → item id (undefined: a free column). */
+  private readonly itemIds: Array<string | undefined> = [];
+  private readonly columnOf = new Map<string, number>();
+  private readonly free: number[] = [];
+  private capacity = 0;
+  private weights = new Float32Array(0);
+  /** Per column, the sum of the item's example vectors (its centroid, unnormalised). */
+  private sums = new Float32Array(0);
+  /** Per column: the squared norm of its sums, and their total mass (naive Bayes' denominator). */
+  private sumNorms = new Float64Array(0);
+  private masses = new Float64Array(0);
+  readonly options: Readonly<IntentModelOptions>;
   examples = 0;
 
-  constructor(
-    private readonly centroidWeight = 1,
-    private readonly bayesWeight = NB_WEIGHT,
-  ) {}
+  constructor(options: Partial<IntentModelOptions> = {}) {
+    this.options = { ...INTENT_MODEL_DEFAULTS, ...options };
+    if (!Number.isInteger(this.options.rows) || this.options.rows < 1) throw new Error(`rows must be a positive integer, got ${this.options.rows}`);
+  }
 
   get classes(): number {
-    return this.known.size;
+    return this.columnOf.size;
   }
 
-  /** Scores of every item the model knows (and of any it only has weights for), best first. */
+  /** Bytes held by the weights and sums (the model's size, give or take a few bytes per item). */
+  get bytes(): number {
+    return this.weights.byteLength + this.sums.byteLength + this.sumNorms.byteLength + this.masses.byteLength;
+  }
+
+  has(itemId: string): boolean {
+    return this.columnOf.has(itemId);
+  }
+
+  /** Scores of every item the model knows, best first. */
   rank(x: SparseVector, eligible?: (itemId: string) => boolean): IntentPrediction[] {
-    const scores = this.linearScores(x);
-    if (this.centroidWeight > 0) {
-      const dots = new Map<string, number>();
-      for (let k = 0; k < x.indices.length; k++) {
-        const row = this.sums.get(x.indices[k]!);
-        if (!row) continue;
-        const value = x.values[k]!;
-        for (const [itemId, sum] of row) dots.set(itemId, (dots.get(itemId) ?? 0) + sum * value);
-      }
-      for (const [itemId, dot] of dots) scores.set(itemId, (scores.get(itemId) ?? 0) + (this.centroidWeight * dot) / Math.sqrt(this.sumNorms.get(itemId) || 1));
-    }
-    if (this.bayesWeight > 0) for (const [itemId, logLikelihood] of this.bayesScores(x)) scores.set(itemId, (scores.get(itemId) ?? 0) + this.bayesWeight * logLikelihood);
-    return [...scores]
-      .filter(([itemId]) => !eligible || eligible(itemId))
-      .map(([itemId, score]) => ({ itemId, score }))
-      .sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
-  }
-
-  /**
-   * Σ_f x_f · log P(f | item), up to a constant shared by all items (the best item scores 0): features an item never saw contribute
-   * x_f · log(α / (mass + αV)), so only the question's features that the item has seen are looked up.
-   */
-  private bayesScores(x: SparseVector): Map<string, number> {
+    const rows = this.fold(x);
+    const values = x.values;
+    const { centroidWeight, bayesWeight } = this.options;
+    const width = this.itemIds.length;
+    const linear = new Float64Array(width);
+    const dots = new Float64Array(width);
+    const bayes = new Float64Array(width);
     let questionMass = 0;
-    for (let k = 0; k < x.values.length; k++) questionMass += x.values[k]!;
-    const scores = new Map<string, number>();
-    const unseen = Math.log(NB_SMOOTHING);
-    for (const [itemId, mass] of this.masses) scores.set(itemId, questionMass * (unseen - Math.log(mass + NB_SMOOTHING * FEATURE_SPACE)));
-    for (let k = 0; k < x.indices.length; k++) {
-      const row = this.sums.get(x.indices[k]!);
-      if (!row) continue;
-      const value = x.values[k]!;
-      for (const [itemId, sum] of row) if (scores.has(itemId)) scores.set(itemId, scores.get(itemId)! + value * (Math.log(sum + NB_SMOOTHING) - unseen));
+    for (let k = 0; k < rows.length; k++) {
+      const value = values[k]!;
+      questionMass += value;
+      const base = rows[k]! * this.capacity;
+      for (let c = 0; c < width; c++) {
+        linear[c] += this.weights[base + c]! * value;
+        const sum = this.sums[base + c]!;
+        if (sum === 0) continue;
+        dots[c] += sum * value;
+        bayes[c] += value * (Math.log(sum + NB_SMOOTHING) - LOG_SMOOTHING);
+      }
     }
-    // Relative to the likeliest item (which gets 0): the vote reorders items without moving the scale of the
-    // linear score, so a workspace with a single item still answers on that score alone.
-    let best = -Infinity;
-    for (const score of scores.values()) if (score > best) best = score;
-    for (const [itemId, score] of scores) scores.set(itemId, score - best);
-    return scores;
+    let bestBayes = -Infinity;
+    for (let c = 0; c < width; c++) {
+      if (this.itemIds[c] === undefined) continue;
+      // Features the item never saw contribute x_f · log(α / (mass + αV)): only seen ones were looked up.
+      bayes[c] += questionMass * (LOG_SMOOTHING - Math.log(this.masses[c]! + NB_PRIOR_MASS));
+      if (bayes[c]! > bestBayes) bestBayes = bayes[c]!;
+    }
+    const ranked: IntentPrediction[] = [];
+    for (let c = 0; c < width; c++) {
+      const itemId = this.itemIds[c];
+      if (itemId === undefined || (eligible && !eligible(itemId))) continue;
+      // Naive Bayes relative to the likeliest item (which gets 0): the vote reorders items without moving the
+      // scale of the linear score, so a workspace with a single item still answers on that score alone.
+      const score = linear[c]! + (centroidWeight * dots[c]!) / Math.sqrt(this.sumNorms[c]! || 1) + bayesWeight * (bayes[c]! - bestBayes);
+      ranked.push({ itemId, score });
+    }
+    return ranked.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
   }
 
-  private linearScores(x: SparseVector): Map<string, number> {
-    const scores = new Map<string, number>();
-    for (let k = 0; k < x.indices.length; k++) {
-      const row = this.weights.get(x.indices[k]!);
-      if (!row) continue;
-      const value = x.values[k]!;
-      for (const [itemId, weight] of row) scores.set(itemId, (scores.get(itemId) ?? 0) + weight * value);
-    }
-    return scores;
-  }
-
-  /** One online update towards `itemId` for this question. */
+  /** Learns one example of `itemId`: it joins the item's sums, and the linear model takes one update towards it. */
   learn(x: SparseVector, itemId: string): void {
     this.examples++;
-    this.known.add(itemId);
-    this.addToCentroid(x, itemId);
-    const ranked = [...this.linearScores(x)].map(([id, score]) => ({ itemId: id, score })).sort((a, b) => b.score - a.score);
-    const own = ranked.find((p) => p.itemId === itemId)?.score ?? 0;
-    const rival = ranked.find((p) => p.itemId !== itemId);
-    const rivalScore = rival?.score ?? 0;
-    const loss = Math.max(0, 1 - (own - rivalScore));
+    const c = this.column(itemId);
+    const rows = this.fold(x);
+    let norm = this.sumNorms[c]!;
+    for (let k = 0; k < rows.length; k++) {
+      const cell = rows[k]! * this.capacity + c;
+      const before = this.sums[cell]!;
+      this.sums[cell] = before + x.values[k]!;
+      const after = this.sums[cell]!;
+      norm += after * after - before * before;
+      this.masses[c] += x.values[k]!;
+    }
+    this.sumNorms[c] = norm;
+    this.update(rows, x.values, c);
+  }
+
+  /** One online update of the linear model towards `itemId` (a replayed example: the sums already hold it). */
+  sharpen(x: SparseVector, itemId: string): void {
+    this.update(this.fold(x), x.values, this.column(itemId));
+  }
+
+  /** Forget an item entirely (archived, edited, superseded, reverted). */
+  forget(itemId: string): void {
+    const c = this.columnOf.get(itemId);
+    if (c === undefined) return;
+    this.clear(c);
+    this.columnOf.delete(itemId);
+    this.itemIds[c] = undefined;
+    this.free.push(c);
+  }
+
+  /** `itemId`'s examples now belong to `successorId` (their sums move over); `itemId` is forgotten. */
+  merge(itemId: string, successorId: string): void {
+    const from = this.columnOf.get(itemId);
+    if (from === undefined || itemId === successorId) return;
+    const into = this.column(successorId);
+    let norm = 0;
+    for (let row = 0; row < this.options.rows; row++) {
+      const base = row * this.capacity;
+      const sum = this.sums[base + into]! + this.sums[base + from]!;
+      this.sums[base + into] = sum;
+      norm += sum * sum;
+    }
+    this.sumNorms[into] = norm;
+    this.masses[into] += this.masses[from]!;
+    this.forget(itemId);
+  }
+
+  private update(rows: Int32Array, values: Float32Array, own: number): void {
+    const width = this.itemIds.length;
+    const scores = new Float64Array(width);
+    for (let k = 0; k < rows.length; k++) {
+      const base = rows[k]! * this.capacity;
+      for (let c = 0; c < width; c++) scores[c] += this.weights[base + c]! * values[k]!;
+    }
+    let rival = -1;
+    for (let c = 0; c < width; c++) if (c !== own && this.itemIds[c] !== undefined && (rival < 0 || scores[c]! > scores[rival]!)) rival = c;
+    const loss = Math.max(0, 1 - (scores[own]! - (rival >= 0 ? scores[rival]! : 0)));
     if (loss === 0) return;
     let squaredNorm = 0;
-    for (let k = 0; k < x.values.length; k++) squaredNorm += x.values[k]! ** 2;
+    for (let k = 0; k < values.length; k++) squaredNorm += values[k]! ** 2;
     // Both the true item and the rival move by tau, so the margin moves by 2·tau·|x|².
     const tau = loss / (2 * squaredNorm + 1 / (2 * AGGRESSIVENESS));
-    this.add(x, itemId, tau);
-    if (rival) this.add(x, rival.itemId, -tau);
-  }
-
-  /** Forget an item entirely (archived, superseded, reverted). */
-  forget(itemId: string): void {
-    if (!this.known.delete(itemId)) return;
-    for (const row of this.weights.values()) row.delete(itemId);
-    for (const row of this.sums.values()) row.delete(itemId);
-    this.sumNorms.delete(itemId);
-    this.masses.delete(itemId);
-  }
-
-  private addToCentroid(x: SparseVector, itemId: string): void {
-    let norm = this.sumNorms.get(itemId) ?? 0;
-    let mass = this.masses.get(itemId) ?? 0;
-    for (let k = 0; k < x.indices.length; k++) {
-      mass += x.values[k]!;
-      const index = x.indices[k]!;
-      let row = this.sums.get(index);
-      if (!row) this.sums.set(index, (row = new Map()));
-      const before = row.get(itemId) ?? 0;
-      const after = before + x.values[k]!;
-      row.set(itemId, after);
-      norm += after * after - before * before;
+    for (let k = 0; k < rows.length; k++) {
+      const base = rows[k]! * this.capacity;
+      this.weights[base + own] += tau * values[k]!;
+      if (rival >= 0) this.weights[base + rival] -= tau * values[k]!;
     }
-    this.sumNorms.set(itemId, norm);
-    this.masses.set(itemId, mass);
   }
 
-  private add(x: SparseVector, itemId: string, step: number): void {
-    for (let k = 0; k < x.indices.length; k++) {
-      const index = x.indices[k]!;
-      let row = this.weights.get(index);
-      if (!row) this.weights.set(index, (row = new Map()));
-      row.set(itemId, (row.get(itemId) ?? 0) + step * x.values[k]!);
+  /** The column of an item, taking a free one or growing the matrices for a new item. */
+  private column(itemId: string): number {
+    let c = this.columnOf.get(itemId);
+    if (c !== undefined) return c;
+    c = this.free.pop();
+    if (c === undefined) {
+      c = this.itemIds.length;
+      if (c === this.capacity) this.grow(this.capacity < GROWTH ? Math.max(4, this.capacity * 2) : this.capacity + GROWTH);
+      this.itemIds.push(undefined);
     }
+    this.itemIds[c] = itemId;
+    this.columnOf.set(itemId, c);
+    return c;
+  }
+
+  private grow(capacity: number): void {
+    const rows = this.options.rows;
+    const widen = (old: Float32Array) => {
+      const wider = new Float32Array(rows * capacity);
+      for (let row = 0; row < rows; row++) wider.set(old.subarray(row * this.capacity, (row + 1) * this.capacity), row * capacity);
+      return wider;
+    };
+    this.weights = widen(this.weights);
+    this.sums = widen(this.sums);
+    const longer = (old: Float64Array) => {
+      const out = new Float64Array(capacity);
+      out.set(old);
+      return out;
+    };
+    this.sumNorms = longer(this.sumNorms);
+    this.masses = longer(this.masses);
+    this.capacity = capacity;
+  }
+
+  private clear(c: number): void {
+    for (let row = 0; row < this.options.rows; row++) {
+      this.weights[row * this.capacity + c] = 0;
+      this.sums[row * this.capacity + c] = 0;
+    }
+    this.sumNorms[c] = 0;
+    this.masses[c] = 0;
+  }
+
+  /** The feature indices folded into this model's rows. */
+  private fold(x: SparseVector): Int32Array {
+    const rows = new Int32Array(x.indices.length);
+    for (let k = 0; k < rows.length; k++) rows[k] = x.indices[k]! % this.options.rows;
+    return rows;
   }
 }

@@ -1,29 +1,53 @@
 /**
  * One intent model per workspace, kept in this process and fed from Postgres, which stays the only record:
- * what the model knows is every published article (its title and sentences) and every learned question
- * variant. A new workspace's model is built in the background on first use (retrieval answers without it
- * meanwhile); after that, each question variant learned here is applied at once, and variants learned by
- * other replicas arrive through a catch-up query at most CATCH_UP_MS later. Nothing is retrained: each
- * example is one online update plus a few replayed ones (replaying-model.ts).
+ * what the model knows is every published article (its title and sentences, at its current version) and every
+ * learned question variant of an item that is not archived. A workspace's model is built in the background on
+ * first use (retrieval answers without it meanwhile); after that, each question variant learned here is applied
+ * at once, and what other replicas changed (variants, edited or archived items, successions) arrives through a
+ * catch-up query at most CATCH_UP_MS later. Nothing is retrained: each example is one online update plus a few
+ * replayed ones (replaying-model.ts).
+ *
+ * The models a process holds are bounded (IntentModelBounds): past the bound, the least recently used model is
+ * dropped, and rebuilt from Postgres the next time its workspace asks (retrieval answers while it builds).
  */
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
 import type { IntentPrediction } from './intent-model';
-import { questionFeatures } from './question-features';
 import { seededBy } from '../../shared/random';
 import { ReplayingModel, articleSentences } from './replaying-model';
+import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
 
 const CATCH_UP_MS = 1_000;
+/** Catch-up queries look this far behind the last change they saw: a transaction that committed late with an earlier timestamp is still seen. */
+const OVERLAP_MS = 5_000;
+/** A variant learned here that no catch-up has seen yet is remembered at most this long (it normally shows up within a second). */
+const UNSEEN_VARIANT_MS = 10 * 60_000;
+/** Rough bytes of bookkeeping per remembered id (a uuid string and its map entry). */
+const BYTES_PER_ID = 120;
+
+export interface IntentModelBounds {
+  /** Most workspace models held at once. */
+  maxModels: number;
+  /** Most bytes (weights, sums, replay memory, bookkeeping) held by all models together. */
+  maxBytes: number;
+}
+
+export const DEFAULT_INTENT_MODEL_BOUNDS: Readonly<IntentModelBounds> = Object.freeze({ maxModels: 1_000, maxBytes: 256 * 1024 * 1024 });
 
 interface WorkspaceModel {
   model: ReplayingModel;
-  /** Question variants already learned, so a catch-up never applies one twice. */
-  learnedVariants: Set<string>;
-  learnedItems: Set<string>;
+  /** Variants learned within the catch-up's overlap window: id → created_at in ms (or when learned here, negated, until a catch-up sees it). */
+  recentVariants: Map<string, number>;
+  /** Articles learned, at the version learned. */
+  articles: Map<string, number>;
   /** Superseded learned answer → the answer that replaced it (its examples now teach the replacement). */
   successors: Map<string, string>;
   syncedAt: Date;
   lastCatchUp: number;
+  catchingUp?: Promise<void>;
+  /** When the catch-up in flight (or the last one) began, and when this process last changed the workspace's knowledge. */
+  catchUpBegan: number;
+  changedAt: number;
   /** Learned question variants (not article text): with none, the model has nothing to say beyond retrieval. */
   variants: number;
 }
@@ -35,37 +59,52 @@ export interface IntentVerdict {
 }
 
 export class IntentModels {
+  /** In least- to most-recently-used order (a Map keeps insertion order; a use re-inserts). */
   private readonly models = new Map<string, WorkspaceModel>();
   private readonly building = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DataSource,
     private readonly logger?: Logger,
+    private readonly bounds: IntentModelBounds = DEFAULT_INTENT_MODEL_BOUNDS,
   ) {}
 
   /** Items ranked for a question, or null while the workspace's model is still being built. */
   async rank(workspaceId: string, question: string): Promise<IntentVerdict | null> {
-    const state = this.models.get(workspaceId);
+    const state = this.use(workspaceId);
     if (!state) {
       this.startBuilding(workspaceId);
       return null;
     }
-    if (Date.now() - state.lastCatchUp > CATCH_UP_MS) await this.catchUp(workspaceId, state);
+    const before = state.model.matrixBytes;
+    await this.catchUpIfDue(workspaceId, state);
+    if (state.model.matrixBytes > before) this.evictBeyondBounds(workspaceId);
     if (this.models.get(workspaceId) !== state) {
       // The catch-up found a change it cannot apply in place: the model is being rebuilt.
       this.startBuilding(workspaceId);
       return null;
     }
-    return { ranked: state.model.rank(questionFeatures(question)), variants: state.variants };
+    return { ranked: state.model.rank(question), variants: state.variants };
   }
 
   /** A variant this process just learned (after its transaction committed). */
   learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string): void {
     const state = this.models.get(workspaceId);
-    if (!state || state.learnedVariants.has(variantId)) return;
-    state.learnedVariants.add(variantId);
+    if (!state || state.recentVariants.has(variantId)) return;
+    state.recentVariants.set(variantId, -Date.now());
     state.variants++;
-    state.model.learn(questionFeatures(text), state.successors.get(itemId) ?? itemId);
+    const before = state.model.matrixBytes;
+    state.model.learn(text, state.successors.get(itemId) ?? itemId);
+    if (state.model.matrixBytes > before) this.evictBeyondBounds(workspaceId);
+  }
+
+  /**
+   * Knowledge changed here in a way only a catch-up applies (an article edited, an item archived): the next
+   * question catches up first, so it is answered by a model that knows.
+   */
+  changed(workspaceId: string): void {
+    const state = this.models.get(workspaceId);
+    if (state) (state.lastCatchUp = 0), (state.changedAt = Date.now());
   }
 
   /** The items the model would choose for a question, best first; empty while the workspace's model is being built. */
@@ -98,64 +137,121 @@ export class IntentModels {
     await this.building.get(workspaceId);
   }
 
+  /** Workspaces whose model this process holds now. */
+  held(): string[] {
+    return [...this.models.keys()];
+  }
+
+  /** Bytes held by one workspace's model, if held. */
+  bytesOf(workspaceId: string): number | undefined {
+    const state = this.models.get(workspaceId);
+    return state ? sizeOf(state) : undefined;
+  }
+
+  /** Bytes held by all models (what the bound counts). */
+  get bytes(): number {
+    let total = 0;
+    for (const state of this.models.values()) total += sizeOf(state);
+    return total;
+  }
+
+  private use(workspaceId: string): WorkspaceModel | undefined {
+    const state = this.models.get(workspaceId);
+    if (state) {
+      this.models.delete(workspaceId);
+      this.models.set(workspaceId, state);
+    }
+    return state;
+  }
+
   private startBuilding(workspaceId: string): void {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId)), learnedVariants: new Set(), learnedItems: new Set(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, variants: 0 };
+      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId)), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0 };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
-      this.logger?.info({ workspaceId, examples: state.model.size, variants: state.variants, ms: Date.now() - started }, 'intent model built');
+      this.evictBeyondBounds(workspaceId);
+      this.logger?.info({ workspaceId, examples: state.model.size, variants: state.variants, bytes: sizeOf(state), ms: Date.now() - started }, 'intent model built');
     })()
       .catch((error: unknown) => this.logger?.warn({ err: error, workspaceId }, 'intent model not built; retrieval answers alone'))
       .finally(() => this.building.delete(workspaceId));
     this.building.set(workspaceId, build);
   }
 
-  /** Articles published, answers superseded and variants learned since the last look, in the order they happened. */
+  /** Least recently used models go first; `keep` (just built, or just grown) stays, even alone over the bound. */
+  private evictBeyondBounds(keep: string): void {
+    let bytes = this.bytes;
+    for (const [workspaceId, state] of this.models) {
+      if (this.models.size <= this.bounds.maxModels && bytes <= this.bounds.maxBytes) break;
+      if (workspaceId === keep) continue;
+      this.models.delete(workspaceId);
+      bytes -= sizeOf(state);
+      this.logger?.debug({ workspaceId }, 'intent model evicted; rebuilt from Postgres when next asked');
+    }
+  }
+
+  /**
+   * One catch-up at a time per model: concurrent questions wait for the one in flight, and then for another if
+   * a change here (`changed`) was committed after the one in flight began.
+   */
+  private async catchUpIfDue(workspaceId: string, state: WorkspaceModel): Promise<void> {
+    if (Date.now() - state.lastCatchUp <= CATCH_UP_MS) return;
+    for (;;) {
+      if (!state.catchingUp) state.catchingUp = this.catchUp(workspaceId, state).finally(() => (state.catchingUp = undefined));
+      const began = state.catchUpBegan;
+      await state.catchingUp;
+      if (state.changedAt < began || this.models.get(workspaceId) !== state) return;
+    }
+  }
+
+  /** Items archived, articles published or edited, answers superseded and variants learned since the last look, in that order. */
   private async catchUp(workspaceId: string, state: WorkspaceModel): Promise<void> {
-    state.lastCatchUp = Date.now();
+    state.lastCatchUp = state.catchUpBegan = Date.now();
     const since = state.syncedAt;
-    const successions: Array<{ id: string; successorId: string | null; at: Date }> = await this.db.query(
-      `SELECT i.id, s.id AS "successorId", i.updated_at AS at FROM knowledge.knowledge_items i
-         LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
-        WHERE i.workspace_id = $1 AND i.kind = 'learned_answer' AND i.updated_at > $2::timestamptz - interval '5 seconds'
-          AND (i.superseded_by IS NOT NULL OR i.id = ANY($3::uuid[]))`,
-      [workspaceId, since, [...state.successors.keys()]],
-    );
+    const successions: Array<{ id: string; successorId: string | null; at: Date }> = await this.db.query(SUCCESSIONS_SQL, [workspaceId, since, [...state.successors.keys()], OVERLAP_MS]);
     if (successions.some((row) => row.successorId === null && state.successors.has(row.id))) {
       // A succession was taken back (a revert, an edit): rebuild from Postgres rather than unpick the updates.
       this.forget(workspaceId);
       return;
     }
-    const articles: Array<{ id: string; title: string; body: string; at: Date }> = await this.db.query(
-      `SELECT id, title, body, updated_at AS at FROM knowledge.knowledge_items
-        WHERE workspace_id = $1 AND kind = 'article' AND status = 'published' AND updated_at > $2 ORDER BY updated_at`,
-      [workspaceId, since],
-    );
+    const archived: Array<{ id: string; at: Date }> = await this.db.query(ARCHIVED_ITEMS_SQL, [workspaceId, since, OVERLAP_MS]);
+    for (const item of archived) {
+      state.articles.delete(item.id);
+      state.model.forget(item.id);
+    }
+    const articles: Array<{ id: string; version: number; title: string; body: string; at: Date }> = await this.db.query(ARTICLES_SQL, [workspaceId, since, OVERLAP_MS]);
     for (const article of articles) {
-      if (state.learnedItems.has(article.id)) continue;
-      state.learnedItems.add(article.id);
-      for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(questionFeatures(text), article.id, false);
+      const learned = state.articles.get(article.id);
+      if (learned === article.version) continue;
+      if (learned !== undefined) state.model.forget(article.id);
+      state.articles.set(article.id, article.version);
+      for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(text, article.id, false);
+      // An edit (or a return from the archive) starts the article afresh: the questions it answers are taught again.
+      if (learned !== undefined || since.getTime() > 0) {
+        const taught: Array<{ id: string; text: string; at: Date }> = await this.db.query(ITEM_VARIANTS_SQL, [workspaceId, article.id]);
+        for (const variant of taught) {
+          if (!state.recentVariants.has(variant.id) && variant.at.getTime() > since.getTime() - OVERLAP_MS) state.variants++;
+          state.recentVariants.set(variant.id, variant.at.getTime());
+          state.model.learn(variant.text, article.id);
+        }
+      }
     }
     for (const row of successions) if (row.successorId) this.applySuccession(state, row.id, row.successorId);
-    const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(
-      `SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at
-         FROM knowledge.question_variants v
-         JOIN knowledge.knowledge_items i ON i.id = v.item_id
-         LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
-        WHERE v.workspace_id = $1 AND v.created_at > $2::timestamptz - interval '5 seconds' ORDER BY v.created_at, v.id`,
-      [workspaceId, since],
-    );
+    const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(VARIANTS_SQL, [workspaceId, since, OVERLAP_MS]);
     for (const variant of variants) {
-      if (state.learnedVariants.has(variant.id)) continue;
-      state.learnedVariants.add(variant.id);
+      const seen = state.recentVariants.get(variant.id);
+      state.recentVariants.set(variant.id, variant.at.getTime());
+      if (seen !== undefined) continue;
       state.variants++;
-      state.model.learn(questionFeatures(variant.text), variant.itemId);
+      state.model.learn(variant.text, variant.itemId);
     }
-    // Five seconds of overlap: a transaction that committed late with an earlier timestamp is still seen.
-    const latest = [...articles.map((a) => a.at), ...successions.map((r) => r.at), ...variants.map((v) => v.at)].reduce((max, at) => (at > max ? at : max), since);
+    const latest = [...archived, ...articles, ...successions, ...variants].map((row) => row.at).reduce((max, at) => (at > max ? at : max), since);
     state.syncedAt = latest;
+    // Only variants inside the overlap window can come back; older ids need not be remembered.
+    const oldest = latest.getTime() - OVERLAP_MS;
+    const unseenSince = Date.now() - UNSEEN_VARIANT_MS;
+    for (const [id, at] of state.recentVariants) if (at >= 0 ? at < oldest : -at < unseenSince) state.recentVariants.delete(id);
   }
 
   private applySuccession(state: WorkspaceModel, itemId: string, successorId: string): void {
@@ -167,3 +263,6 @@ export class IntentModels {
   }
 }
 
+function sizeOf(state: WorkspaceModel): number {
+  return state.model.bytes + (state.recentVariants.size + state.articles.size + state.successors.size) * BYTES_PER_ID;
+}

@@ -1,56 +1,119 @@
 /**
- * An intent model with its examples: each new example is one online update plus REPLAY updates of earlier
- * examples drawn at random (experience replay, which gives a single online pass the accuracy of several passes
- * without ever pausing to refit). Kept apart from Postgres so the offline benchmark runs exactly this.
+ * An intent model with a memory of its examples: each new example is one online update plus REPLAY updates of
+ * earlier examples drawn at random (experience replay, which gives a single online pass the accuracy of several
+ * passes without ever pausing to refit). The memory is a reservoir sample of at most `memory` examples, kept as
+ * text (a question costs tens of bytes as text, hundreds as a feature vector), so its size is bounded whatever
+ * a workspace has taught. Kept apart from Postgres so the offline benchmark runs exactly this.
  */
-import { IntentModel, IntentPrediction } from './intent-model';
-import type { SparseVector } from './question-features';
+import { IntentModel, IntentModelOptions, IntentPrediction } from './intent-model';
+import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-features';
 
 /** Earlier examples revisited per new one. */
 export const REPLAY = 5;
+/** Examples kept for replay; chosen on the banking77 dev split (README). */
+export const REPLAY_MEMORY = 4_096;
 /** Sentences shorter than this say too little to learn from. */
 const MIN_SENTENCE = 12;
 
+export interface ReplayingModelOptions extends IntentModelOptions {
+  replay: number;
+  memory: number;
+  features: FeatureOptions;
+}
+
 interface Example {
-  x: SparseVector;
+  text: string;
   itemId: string;
 }
 
 export class ReplayingModel {
   private readonly examples: Example[] = [];
+  private readonly model: IntentModel;
+  private readonly replay: number;
+  private readonly memory: number;
+  private readonly features: FeatureOptions;
+  /** Examples offered to the reservoir so far. */
+  private seen = 0;
+  /** Characters of the remembered examples' text. */
+  private characters = 0;
 
   constructor(
     private readonly random: () => number,
-    private readonly model = new IntentModel(),
-  ) {}
-
-  get size(): number {
-    return this.examples.length;
+    options: Partial<ReplayingModelOptions> = {},
+  ) {
+    this.model = new IntentModel(options);
+    this.replay = options.replay ?? REPLAY;
+    this.memory = options.memory ?? REPLAY_MEMORY;
+    this.features = options.features ?? FEATURE_DEFAULTS;
   }
 
-  rank(x: SparseVector): IntentPrediction[] {
-    return this.model.rank(x);
+  /** Examples taught, including those no longer in the replay memory. */
+  get size(): number {
+    return this.model.examples;
+  }
+
+  /** The weights and sums plus the replay memory's text (two bytes a character), in bytes. */
+  get bytes(): number {
+    return this.model.bytes + this.characters * 2;
+  }
+
+  /** The weights and sums alone: they grow only when a new item needs a column past the matrices' capacity. */
+  get matrixBytes(): number {
+    return this.model.bytes;
+  }
+
+  get classes(): number {
+    return this.model.classes;
+  }
+
+  rank(text: string): IntentPrediction[] {
+    return this.model.rank(questionFeatures(text, this.features));
   }
 
   /** Learns one example; `replay` false for article text, which seeds the model without revisiting. */
-  learn(x: SparseVector, itemId: string, replay = true): void {
-    this.model.learn(x, itemId);
+  learn(text: string, itemId: string, replay = true): void {
+    this.model.learn(questionFeatures(text, this.features), itemId);
     if (replay) {
-      for (let r = 0; r < REPLAY && this.examples.length > 0; r++) {
+      for (let r = 0; r < this.replay && this.examples.length > 0; r++) {
         const earlier = this.examples[Math.floor(this.random() * this.examples.length)]!;
-        this.model.learn(earlier.x, earlier.itemId);
+        this.model.sharpen(questionFeatures(earlier.text, this.features), earlier.itemId);
       }
     }
-    this.examples.push({ x, itemId });
+    this.remember({ text, itemId });
   }
 
   /** Every example of `itemId` becomes an example of `successorId` and is taught to it; `itemId` is forgotten. */
   relabel(itemId: string, successorId: string): void {
-    this.model.forget(itemId);
+    this.model.merge(itemId, successorId);
     for (const example of this.examples) {
       if (example.itemId !== itemId) continue;
       example.itemId = successorId;
-      this.model.learn(example.x, successorId);
+      this.model.sharpen(questionFeatures(example.text, this.features), successorId);
+    }
+  }
+
+  /** Forgets an item and its remembered examples (archived, or edited before being learned anew). */
+  forget(itemId: string): void {
+    this.model.forget(itemId);
+    for (let i = this.examples.length - 1; i >= 0; i--) {
+      if (this.examples[i]!.itemId !== itemId) continue;
+      this.characters -= this.examples[i]!.text.length;
+      this.examples.splice(i, 1);
+    }
+  }
+
+  /** Reservoir sampling: every example taught so far is in memory with the same probability. */
+  private remember(example: Example): void {
+    this.seen++;
+    if (this.examples.length < this.memory) {
+      this.examples.push(example);
+      this.characters += example.text.length;
+    } else {
+      const slot = Math.floor(this.random() * this.seen);
+      if (slot < this.memory) {
+        this.characters += example.text.length - this.examples[slot]!.text.length;
+        this.examples[slot] = example;
+      }
     }
   }
 }

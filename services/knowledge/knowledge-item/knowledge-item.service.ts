@@ -67,26 +67,31 @@ export async function recordVersion(tx: EntityManager, item: KnowledgeItemEntity
 export class KnowledgeItemService {
   private readonly items: Repository<KnowledgeItemEntity>;
 
-  constructor(private readonly db: DataSource) {
+  /** `changed` hears of each committed change to a workspace's articles (its intent model catches up before the next question). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly changed?: (workspaceId: string) => void,
+  ) {
     this.items = db.getRepository(KnowledgeItemEntity);
   }
 
   async createArticle(workspaceId: string, fields: ArticleFields, author: string): Promise<KnowledgeItemEntity> {
-    return this.db.transaction((tx) => this.insertArticle(tx, workspaceId, fields, author));
+    return this.committed(workspaceId, this.db.transaction((tx) => this.insertArticle(tx, workspaceId, fields, author)));
   }
 
   /** Every edit is a new version; an edit also settles the item's staleness (someone looked at it). */
   async updateArticle(workspaceId: string, id: string, fields: Partial<ArticleFields>, author: string): Promise<KnowledgeItemEntity> {
-    return this.db.transaction(async (tx) => {
+    const edit = this.db.transaction(async (tx) => {
       const item = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
       if (!item) throw notFound('Knowledge item', id);
       if (item.status === 'archived') throw conflict('An archived item cannot be edited');
       return this.applyEdit(tx, item, fields, author);
     });
+    return this.committed(workspaceId, edit);
   }
 
   async archive(workspaceId: string, id: string, author: string): Promise<KnowledgeItemEntity> {
-    return this.db.transaction(async (tx) => {
+    const archived = this.db.transaction(async (tx) => {
       const item = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
       if (!item) throw notFound('Knowledge item', id);
       if (item.status === 'archived') throw conflict(`Knowledge item ${id} is already archived`);
@@ -95,6 +100,7 @@ export class KnowledgeItemService {
       await recordEvents(tx, [{ workspaceId, type: 'knowledge_archived', payload: { knowledgeItemId: id, topic: item.topic, actor: author } }]);
       return item;
     });
+    return this.committed(workspaceId, archived);
   }
 
   /** Creates or updates articles by external key, all or nothing. */
@@ -104,7 +110,7 @@ export class KnowledgeItemService {
     const keys = articles.map((a) => a.externalKey);
     if (keys.some((k) => !k)) throw badInput('Every imported article needs an externalKey, so that importing again updates instead of duplicating');
     if (new Set(keys).size !== keys.length) throw badInput('externalKey values must be unique within one import');
-    return this.db.transaction(async (tx) => {
+    const imported = this.db.transaction(async (tx) => {
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, items: [] };
       for (const article of articles) {
         const existing = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { workspaceId, externalKey: article.externalKey! }, lock: { mode: 'pessimistic_write' } });
@@ -121,6 +127,13 @@ export class KnowledgeItemService {
       }
       return summary;
     });
+    return this.committed(workspaceId, imported);
+  }
+
+  private async committed<T>(workspaceId: string, change: Promise<T>): Promise<T> {
+    const result = await change;
+    this.changed?.(workspaceId);
+    return result;
   }
 
   async getItem(workspaceId: string, id: string): Promise<KnowledgeItemEntity> {

@@ -1,0 +1,39 @@
+/**
+ * What the intent models read from knowledge's tables to catch up: each query takes the workspace, the time of the
+ * last change seen and an overlap in ms (rows committed late with an earlier timestamp are still seen).
+ */
+
+/** Learned answers superseded (or whose succession the model knows, to notice it taken back). $3: known superseded ids. */
+export const SUCCESSIONS_SQL = `
+  SELECT i.id, s.id AS "successorId", i.updated_at AS at
+    FROM knowledge.knowledge_items i
+    LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
+   WHERE i.workspace_id = $1 AND i.kind = 'learned_answer' AND i.updated_at > $2::timestamptz - $4 * interval '1 millisecond'
+     AND (i.superseded_by IS NOT NULL OR i.id = ANY($3::uuid[]))`;
+
+/** Items archived since: the model forgets them. */
+export const ARCHIVED_ITEMS_SQL = `
+  SELECT id, updated_at AS at FROM knowledge.knowledge_items
+   WHERE workspace_id = $1 AND status = 'archived' AND updated_at > $2::timestamptz - $3 * interval '1 millisecond'
+   ORDER BY updated_at`;
+
+/** Articles published or edited since, with the version whose text the model should know. */
+export const ARTICLES_SQL = `
+  SELECT id, version, title, body, updated_at AS at FROM knowledge.knowledge_items
+   WHERE workspace_id = $1 AND kind = 'article' AND status = 'published' AND updated_at > $2::timestamptz - $3 * interval '1 millisecond'
+   ORDER BY updated_at, id`;
+
+/** Every question variant of one item (taught again when an edit starts the item afresh). */
+export const ITEM_VARIANTS_SQL = `
+  SELECT id, text, created_at AS at FROM knowledge.question_variants
+   WHERE workspace_id = $1 AND item_id = $2
+   ORDER BY created_at, id`;
+
+/** Question variants learned since, of items not archived, credited to the answer that superseded theirs if any. */
+export const VARIANTS_SQL = `
+  SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at
+    FROM knowledge.question_variants v
+    JOIN knowledge.knowledge_items i ON i.id = v.item_id
+    LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
+   WHERE v.workspace_id = $1 AND v.created_at > $2::timestamptz - $3 * interval '1 millisecond' AND i.status <> 'archived'
+   ORDER BY v.created_at, v.id`;
