@@ -1,8 +1,9 @@
 /** Finds the knowledge that may answer a question, ranks it with outcome evidence, and says how sure it is. */
 import type { DataSource } from 'typeorm';
 import type { IntentModels } from '../intent/intent-models';
+import { DAY_ONE_THRESHOLD } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
-import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore } from './ranking';
+import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
 import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
@@ -42,6 +43,35 @@ interface Row {
   bad: number;
 }
 
+/** A passage scored by RETRIEVE_CANDIDATES_SQL: the term statistics BM25 needs. */
+interface ScoredPassageRow extends Omit<Row, 'passageRelevance'> {
+  passageLength: number;
+  passageTf: number[];
+  titleTf: number[];
+  titleSimilarity: number;
+  termPassages: number[];
+  totalPassages: string | number;
+  totalLength: string | number;
+}
+
+/** One row per item: its best-scoring passage (BM25F), with its learned-question match. */
+function bestPassagePerItem(rows: readonly ScoredPassageRow[]): Row[] {
+  const best = new Map<string, Row>();
+  for (const row of rows) {
+    const relevance = row.passageId
+      ? passageRelevance(
+          { passageTf: row.passageTf, titleTf: row.titleTf, passageLength: Number(row.passageLength), titleSimilarity: Number(row.titleSimilarity) },
+          { termPassages: row.termPassages, totalPassages: Number(row.totalPassages), totalLength: Number(row.totalLength) },
+        )
+      : 0;
+    const current = best.get(row.knowledgeItemId);
+    if (current && current.passageRelevance >= relevance) continue;
+    const { passageLength: _l, passageTf: _p, titleTf: _t, titleSimilarity: _s, termPassages: _d, totalPassages: _n, totalLength: _a, ...item } = row;
+    best.set(row.knowledgeItemId, { ...item, passageRelevance: relevance });
+  }
+  return [...best.values()];
+}
+
 const CANDIDATES_PER_KIND = 30;
 /** Items of the intent model's ranking looked at (the best eligible one usually comes first). */
 const INTENT_CANDIDATES = 8;
@@ -54,10 +84,11 @@ export class RetrievalService {
   ) {}
 
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = []): Promise<Retrieval> {
-    const [rows, verdict] = await Promise.all([
-      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]) as Promise<Row[]>,
+    const [scored, verdict] = await Promise.all([
+      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]) as Promise<ScoredPassageRow[]>,
       this.intents?.rank(workspaceId, question) ?? null,
     ]);
+    const rows = bestPassagePerItem(scored);
     // Once agents have taught it questions, the intent model chooses; before that (or while it loads) retrieval does.
     if (verdict && verdict.variants > 0 && verdict.ranked.length > 0) {
       const intentRows: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId), plan, segments, question]);
@@ -88,7 +119,7 @@ export class RetrievalService {
     const best = candidates[0];
     const topic = best?.topic ?? '';
     const confidence = best ? confidenceOf(best.score, candidates[1]?.score ?? 0) : 0;
-    const threshold = await this.policy.thresholdFor(workspaceId, topic);
+    const threshold = await this.policy.thresholdFor(workspaceId, topic, DAY_ONE_THRESHOLD);
     return { candidates, topic, confidence, threshold };
   }
 }
