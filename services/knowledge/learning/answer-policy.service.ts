@@ -26,6 +26,15 @@ export class AnswerPolicyService {
     return rows[0] && rows[0].samples >= MIN_SAMPLES ? Number(rows[0].threshold) : untaught;
   }
 
+  /**
+   * The bar an answer from sensitive knowledge must clear: the workspace's sensitive threshold, or the topic's own
+   * if that is higher. Outcomes can take a topic's bar down, never a sensitive answer's below the workspace's.
+   */
+  async sensitiveThresholdFor(workspaceId: string, topicThreshold: number): Promise<number> {
+    const { sensitiveThreshold } = await this.settings.get(workspaceId);
+    return Math.max(topicThreshold, sensitiveThreshold);
+  }
+
   /** Records a decisive outcome for a topic and recalibrates its threshold, in the caller's transaction. */
   async recordOutcome(tx: EntityManager, workspaceId: string, topic: string, confidence: number, correct: boolean, signal: string): Promise<void> {
     await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal) VALUES ($1, $2, $3, $4, $5)`, [

@@ -31,6 +31,10 @@ const QUESTION_TERMS = `
     SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query FROM terms
   )`;
 
+/** An item is sensitive when an admin marked it, or its topic. */
+const SENSITIVE = `(i.sensitive OR (i.topic <> '' AND EXISTS (
+    SELECT 1 FROM knowledge.sensitive_topics st WHERE st.workspace_id = i.workspace_id AND st.topic = i.topic))) AS sensitive`;
+
 /** Passages matched are capped before ranking: a question of only common terms ranks a sample, never the corpus. */
 const MAX_PASSAGES_MATCHED = 3000;
 /** Passages scored exactly (BM25, in ranking.ts): the best of the matched by Postgres's cover density rank. */
@@ -95,7 +99,7 @@ export const RETRIEVE_CANDIDATES_SQL = `
     SELECT b.item_id, NULL, NULL, NULL FROM best_variant b
      WHERE NOT EXISTS (SELECT 1 FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id WHERE p.item_id = b.item_id)
   )
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
          c.passage_id AS "passageId", c.text AS "passageText",
          coalesce(length(c.search_vector), 0) AS "passageLength",
          ARRAY(SELECT coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END)
@@ -129,7 +133,7 @@ export const FIRST_PASSAGES_SQL = `
  * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question.
  */
 export const INTENT_CANDIDATES_SQL = `
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
          p.id AS "passageId", p.text AS "passageText", 0::float8 AS "passageRelevance",
          NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",
          coalesce(s.resolved, 0) + coalesce(s.rated_up, 0) AS good,

@@ -1,7 +1,7 @@
 /** Finds the knowledge that may answer a question, ranks it with outcome evidence, and says how sure it is. */
 import type { DataSource } from 'typeorm';
 import type { IntentModels } from '../intent/intent-models';
-import { DAY_ONE_THRESHOLD } from '../learning/answer-policy';
+import { DAY_ONE_THRESHOLD, DEFAULT_THRESHOLD } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
 import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
@@ -13,6 +13,8 @@ export interface Candidate {
   topic: string;
   itemVersion: number;
   stale: boolean;
+  /** Marked sensitive (the item or its topic). */
+  sensitive: boolean;
   passageId: string;
   passageText: string;
   matchedQuestion: string | null;
@@ -23,7 +25,10 @@ export interface Retrieval {
   candidates: Candidate[];
   topic: string;
   confidence: number;
+  /** The bar the confidence must clear: the topic's, or the workspace's sensitive bar when the best item is sensitive. */
   threshold: number;
+  /** The best item is sensitive: its threshold is the sensitive bar. */
+  sensitive: boolean;
 }
 
 interface Row {
@@ -33,6 +38,7 @@ interface Row {
   topic: string;
   itemVersion: number;
   stale: boolean;
+  sensitive: boolean;
   body: string;
   passageId: string | null;
   passageText: string | null;
@@ -102,7 +108,7 @@ export class RetrievalService {
         const best = eligible.get(ranked[0]!.itemId)!;
         const topic = best.topic;
         const confidence = intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(best.good), Number(best.bad)) * (best.stale ? STALE_DISCOUNT : 1);
-        return { candidates, topic, confidence, threshold: await this.policy.thresholdFor(workspaceId, topic) };
+        return { candidates, topic, confidence, ...(await this.bar(workspaceId, topic, DEFAULT_THRESHOLD, best.sensitive)) };
       }
     }
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
@@ -119,8 +125,12 @@ export class RetrievalService {
     const best = candidates[0];
     const topic = best?.topic ?? '';
     const confidence = best ? confidenceOf(best.score, candidates[1]?.score ?? 0) : 0;
-    const threshold = await this.policy.thresholdFor(workspaceId, topic, DAY_ONE_THRESHOLD);
-    return { candidates, topic, confidence, threshold };
+    return { candidates, topic, confidence, ...(await this.bar(workspaceId, topic, DAY_ONE_THRESHOLD, best?.sensitive ?? false)) };
+  }
+
+  private async bar(workspaceId: string, topic: string, untaught: number, sensitive: boolean): Promise<{ threshold: number; sensitive: boolean }> {
+    const threshold = await this.policy.thresholdFor(workspaceId, topic, untaught);
+    return sensitive ? { threshold: await this.policy.sensitiveThresholdFor(workspaceId, threshold), sensitive } : { threshold, sensitive };
   }
 }
 
@@ -133,6 +143,7 @@ function toCandidate(row: Row, firstPassage: { passageId: string; text: string }
     topic: row.topic,
     itemVersion: row.itemVersion,
     stale: row.stale,
+    sensitive: row.sensitive,
     passageId: passage?.passageId ?? '',
     passageText: passage?.text ?? row.body,
     matchedQuestion: row.matchedQuestion,
