@@ -1,5 +1,5 @@
 /**
- * `npm run bench:day-one -- --dataset <folder> [--split dev|test] [--seed S] [--gateway URL --key ADMIN_KEY]`
+ * `npm run bench:day-one -- --dataset <folder> [--split dev|test] [--seed S] [--concurrency N]`
  *
  * Day-one answering, before anyone has corrected anything: imports the folder's kb.jsonl into a fresh
  * workspace through the real import path, without topics (a real help centre's topics are not the data set's
@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { startTestStack } from '../helpers/stack';
 import { Dataset, LabelledQuestion, loadDataset, shuffled } from './learning/dataset';
 import { HarnessResult, runHarness } from './learning/harness';
 
@@ -63,8 +63,6 @@ async function main(): Promise<void> {
       split: { type: 'string', default: 'dev' },
       seed: { type: 'string', default: String(DEV_SEED) },
       concurrency: { type: 'string', default: '4' },
-      gateway: { type: 'string' },
-      key: { type: 'string' },
     },
   });
   if (!values.dataset) throw new Error('Usage: npm run bench:day-one -- --dataset <folder> [--split dev|test] [--seed S]');
@@ -73,23 +71,15 @@ async function main(): Promise<void> {
   const questions = values.split === 'dev' ? devSplit(dataset.train, Number(values.seed)) : dataset.test;
   const titles = dataset.articles.map((a) => ({ text: a.title, label: a.externalKey! }));
 
-  let stack: TestStack | undefined;
-  let gatewayUrl = values.gateway;
-  let adminKey = values.key;
-  if (!gatewayUrl) {
-    console.log('starting the stack (processes from dist/, local Postgres, Temporal dev server, chDB)…');
-    stack = await startTestStack();
-    gatewayUrl = stack.gatewayUrl;
-    adminKey = stack.adminKey;
-  }
-  if (!adminKey) throw new Error('--gateway needs --key (an admin key that may create workspaces)');
+  console.log('starting the stack (processes from dist/, local Postgres, Temporal dev server, chDB)…');
+  const stack = await startTestStack();
   const startedAt = new Date().toISOString();
   try {
     const score = async (test: LabelledQuestion[]) =>
       summary(
         await runHarness({
-          gatewayUrl: gatewayUrl!,
-          adminKey: adminKey!,
+          gatewayUrl: stack.gatewayUrl,
+          adminKey: stack.adminKey,
           dataset: withoutTopics(dataset, test),
           mode: 'static',
           seed: Number(values.seed),
@@ -108,7 +98,7 @@ async function main(): Promise<void> {
       setup: {
         node: process.version,
         cpus: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown'}`,
-        stack: stack ? 'started by the benchmark' : gatewayUrl,
+        stack: 'started by the benchmark',
         articles: dataset.articles.length,
         topics: 'none (imported without label-derived topics)',
         seed: values.split === 'dev' ? Number(values.seed) : null,
@@ -127,7 +117,7 @@ async function main(): Promise<void> {
     console.log(`titles (${result.titles.questions}): preview to their own article ${pct(result.titles.top1)}, answered ${pct(result.titles.answered)} at ${pct(result.titles.answeredPrecision)} precision`);
     console.log(`written to ${file}`);
   } finally {
-    await stack?.stop();
+    await stack.stop();
   }
 }
 
