@@ -1,6 +1,6 @@
 /**
  * The gateway process: config → static supergraph → Apollo Gateway with signed context forwarding →
- * authentication, depth/cost limits → server → ready.
+ * authentication, depth/cost/alias/directive/token limits, schema visibility by role, NUL refusal → server → ready.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
@@ -20,7 +20,12 @@ import { currentRequestId, newRequestId } from '../services/shared/request-conte
 import { runProcess } from '../services/shared/run-process';
 import { Authenticator } from './authenticator';
 import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
+import { refuseNulCharactersPlugin } from './refuse-nul-characters';
+import { schemaVisibilityPlugin } from './schema-visibility';
 import { GatewayContext, SignedContextDataSource } from './signed-context-data-source';
+
+/** One validation error is enough to refuse an operation; more would only echo an abusive query back (one per unknown directive). */
+const MAX_VALIDATION_ERRORS = 1;
 
 export async function startGateway(config: GatewayConfig, host?: string) {
   const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -30,29 +35,45 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET),
   });
+  // `__schema` is left out of depth and cost so that GraphiQL's and Sandbox's introspection query (depth 21)
+  // works for admins; schemaVisibilityPlugin refuses introspection to everyone else before it executes.
   const armor = new ApolloArmor({
-    maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: false },
-    costLimit: { maxCost: config.MAX_QUERY_COST },
-    maxAliases: { n: config.MAX_QUERY_ALIASES },
+    maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true },
+    costLimit: { maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true },
+    // armor's default allow-list skips `__typename`, which makes aliased `__typename` a free amplifier.
+    maxAliases: { n: config.MAX_QUERY_ALIASES, allowList: [] },
     maxTokens: { n: config.MAX_QUERY_TOKENS },
     maxDirectives: { n: 50 },
-    blockFieldSuggestion: { enabled: !config.GATEWAY_INTROSPECTION },
+    // Suggestions are hidden per caller by schemaVisibilityPlugin, not for everyone.
+    blockFieldSuggestion: { enabled: false },
   });
   const protections = armor.protect();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
-    introspection: config.GATEWAY_INTROSPECTION,
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: protections.validationRules,
-    plugins: [...protections.plugins, ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin(metrics, logger)],
+    validationOptions: { maxErrors: MAX_VALIDATION_ERRORS },
+    plugins: [
+      ...protections.plugins,
+      schemaVisibilityPlugin(config.GATEWAY_INTROSPECTION),
+      refuseNulCharactersPlugin(),
+      ApolloServerPluginInlineTraceDisabled(),
+      graphqlMetricsPlugin(metrics, logger),
+    ],
   });
   await apollo.start();
 
-  const authenticator = new Authenticator(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET), config.AUTH_CACHE_TTL_MS);
+  const authenticator = new Authenticator(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET), {
+    cacheTtlMs: config.AUTH_CACHE_TTL_MS,
+    leaseMs: config.AUTH_REVOCATION_LEASE_MS,
+    onEpochFailure: (error, failures) => logger.warn({ err: error, failures }, 'revocation epoch unreadable: verifying every request'),
+  });
   const shell = createHttpShell({
     logger,
     metrics,
+    metricsPort: config.METRICS_PORT,
     readiness: Object.entries(urls).map(([name, url]) => ({
       name,
       check: async () => {
@@ -80,11 +101,12 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     }),
   );
   const port = await shell.listen(config.PORT, host);
-  logger.info({ port }, 'gateway listening');
+  logger.info({ port, metricsPort: shell.metricsPort() }, 'gateway listening');
   return {
     port,
     async stop() {
       await shell.close();
+      await authenticator.stop();
       await apollo.stop();
     },
   };

@@ -4,10 +4,11 @@
  * agent's correction as a validated update and applies it (learn, tell the customer), then waits for the
  * conversation to be resolved or reopened and records the outcome. Deterministic: all I/O is in activities.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LoopdeskActivities } from './activities';
 import {
   CorrectionApplied,
+  CorrectionRequest,
   EscalationInput,
   EscalationState,
   MAX_CORRECTION_LENGTH,
@@ -26,6 +27,17 @@ const { learnFromCorrection, deliverCorrection, recordEscalationStep } = proxyAc
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
 });
+
+// A correction is applied while the agent waits on the update: an outage ends it after a few seconds (the turn
+// stays correctable), rather than leaving the agent's request hanging on retries. Five attempts still outlast a
+// worker crash (one attempt lost to its start-to-close timeout).
+const correctionActivities = proxyActivities<LoopdeskActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'] },
+});
+
+/** Workflows that started before this patch marked the turn corrected before applying the correction. */
+const CORRECTION_MARKED_AFTER_APPLY = 'correction-marked-after-apply';
 
 export async function escalation(input: EscalationInput): Promise<EscalationState> {
   const state: EscalationState = input.state ?? {
@@ -76,17 +88,36 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
     state.phase = 'in_progress';
   });
   setHandler(escalationStateQuery, () => state);
+  // Corrections being applied right now: a second update for the same turn is refused until the first ends.
+  const correcting = new Set<string>();
+  const apply = async (request: CorrectionRequest, activities: Pick<LoopdeskActivities, 'learnFromCorrection' | 'deliverCorrection'>): Promise<CorrectionApplied> => {
+    const learned = await activities.learnFromCorrection({ workspaceId: input.workspaceId, conversationId: input.conversationId, ...request });
+    const delivered = await activities.deliverCorrection({ workspaceId: input.workspaceId, ...request, learnedAnswerId: learned.knowledgeItemId });
+    return { agentMessageId: delivered.agentMessageId, learnedAnswerId: learned.knowledgeItemId, learning: learned.outcome };
+  };
+  const markCorrected = (request: CorrectionRequest) => {
+    state.correctedMessageIds.push(request.messageId);
+    responded();
+    if (state.phase === 'waiting_for_agent') state.phase = 'in_progress';
+    state.assignee ??= request.agent;
+  };
   setHandler(
     submitCorrectionUpdate,
     async (request) => {
-      // Record the correction as taken before the first await, so a second update for the same message is refused.
-      state.correctedMessageIds.push(request.messageId);
-      responded();
-      if (state.phase === 'waiting_for_agent') state.phase = 'in_progress';
-      state.assignee ??= request.agent;
-      const learned = await learnFromCorrection({ workspaceId: input.workspaceId, conversationId: input.conversationId, ...request });
-      const delivered = await deliverCorrection({ workspaceId: input.workspaceId, ...request, learnedAnswerId: learned.knowledgeItemId });
-      return { agentMessageId: delivered.agentMessageId, learnedAnswerId: learned.knowledgeItemId, learning: learned.outcome };
+      if (!patched(CORRECTION_MARKED_AFTER_APPLY)) {
+        markCorrected(request);
+        return apply(request, { learnFromCorrection, deliverCorrection });
+      }
+      // The turn counts as corrected (and the first-response SLA as met) only once knowledge learned it and the
+      // customer was told: a refused reference or an outage leaves the case exactly as it was, and correctable.
+      correcting.add(request.messageId);
+      try {
+        const applied = await apply(request, correctionActivities);
+        markCorrected(request);
+        return applied;
+      } finally {
+        correcting.delete(request.messageId);
+      }
     },
     {
       // Synchronous and free of I/O: a rejection here leaves no trace in history or in any database.
@@ -96,6 +127,7 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
         if (text.length > MAX_CORRECTION_LENGTH) throw ApplicationFailure.nonRetryable(`correctedText may be at most ${MAX_CORRECTION_LENGTH} characters`, 'BAD_USER_INPUT');
         if (!state.aiMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('Only an AI turn that was handed off in this conversation can be corrected', TURN_NOT_HANDED_OFF);
         if (state.correctedMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('This answer was already corrected', 'CONFLICT');
+        if (correcting.has(request.messageId)) throw ApplicationFailure.nonRetryable('This answer is being corrected right now', 'CONFLICT');
         if (state.phase === 'resolved') throw ApplicationFailure.nonRetryable('This case is closed; reopen the conversation first', 'CONFLICT');
       },
     },

@@ -3,7 +3,7 @@
  * that touches the world is an activity, imported here as a type.
  */
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from './activities';
 import { reportedIsoWeek } from './iso-week';
 
@@ -31,8 +31,20 @@ export interface WeeklyReportResult {
   workspaceId: string;
   isoWeek: string;
   reportId: string;
-  deliveries: WeeklyReportDelivery[];
+  /** The workflow posting the report to the webhooks (null: none configured); its result is the deliveries. */
+  deliveryWorkflowId?: string | null;
+  /** Runs started before delivery moved to its own workflow waited for it and returned the outcomes here. */
+  deliveries?: WeeklyReportDelivery[];
 }
+
+export interface WeeklyReportDeliveryInput {
+  workspaceId: string;
+  reportId: string;
+  webhookIds: string[];
+}
+
+/** Runs started before this patch posted to the webhooks themselves, and so finished only once every post had. */
+const DELIVER_IN_OWN_WORKFLOW = 'weekly-report-delivery-in-own-workflow';
 
 export interface WeeklyIntelligenceReportInput {
   workspaceId: string;
@@ -43,12 +55,32 @@ export interface WeeklyIntelligenceReportInput {
   isoWeek?: string;
 }
 
-/** Builds and stores the report in insights, then posts it to every webhook of the workspace, each on its own. */
+/**
+ * Builds and stores the report in insights, then hands posting it to the webhooks to a workflow of its own
+ * and returns: whoever waits for the report (generateWeeklyReport) does not wait on slow or failing webhooks.
+ */
 export async function weeklyIntelligenceReport(input: WeeklyIntelligenceReportInput): Promise<WeeklyReportResult> {
   const { workspaceId } = input;
   const isoWeek = input.isoWeek ?? reportedIsoWeek(scheduledOrStartTime());
   const { reportId, webhookIds } = await compileWeeklyReport({ workspaceId, isoWeek, runKey: workflowInfo().runId });
-  const deliveries = await Promise.all(
+  if (!patched(DELIVER_IN_OWN_WORKFLOW)) return { workspaceId, isoWeek, reportId, deliveries: await deliverToWebhooks({ workspaceId, reportId, webhookIds }) };
+  if (webhookIds.length === 0) return { workspaceId, isoWeek, reportId, deliveryWorkflowId: null };
+  const delivery = await startChild(weeklyReportDelivery, {
+    workflowId: `weekly-report-delivery-${reportId}-${workflowInfo().runId}`,
+    args: [{ workspaceId, reportId, webhookIds }],
+    // The report is stored: its posts carry on (with their retries) after this run has returned.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  return { workspaceId, isoWeek, reportId, deliveryWorkflowId: delivery.workflowId };
+}
+
+/** Posts a stored report to each webhook on its own, with its own retries; returns how each went. */
+export async function weeklyReportDelivery(input: WeeklyReportDeliveryInput): Promise<WeeklyReportDelivery[]> {
+  return deliverToWebhooks(input);
+}
+
+function deliverToWebhooks({ workspaceId, reportId, webhookIds }: WeeklyReportDeliveryInput): Promise<WeeklyReportDelivery[]> {
+  return Promise.all(
     webhookIds.map(async (webhookId): Promise<WeeklyReportDelivery> => {
       try {
         const { outcome } = await deliverWeeklyReport({ workspaceId, reportId, webhookId });
@@ -58,7 +90,6 @@ export async function weeklyIntelligenceReport(input: WeeklyIntelligenceReportIn
       }
     }),
   );
-  return { workspaceId, isoWeek, reportId, deliveries };
 }
 
 /** Set by the server on runs a Schedule starts. */

@@ -1,6 +1,6 @@
 /**
  * The worker process: runs Loopdesk's workflows and activities on TEMPORAL_TASK_QUEUE, and the shared HTTP
- * shell (/health, /ready = the worker is polling, /metrics) on PORT.
+ * shell (/health, /ready = the worker is polling) on PORT, /metrics on METRICS_PORT.
  *
  * Start-up: config → HTTP shell → Temporal connection (retried until the server answers) → worker → ready.
  * The shell comes first so that /health answers and /ready says why while Temporal is still starting
@@ -117,6 +117,7 @@ async function main(): Promise<void> {
   const shell = createHttpShell({
     logger,
     metrics,
+    metricsPort: config.METRICS_PORT,
     extraMetrics:
       config.WORKER_SDK_METRICS_PORT > 0
         ? async () => (await fetch(`http://127.0.0.1:${config.WORKER_SDK_METRICS_PORT}/metrics`, { signal: AbortSignal.timeout(2_000) })).text()
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     ],
   });
   const port = await shell.listen(config.PORT);
-  logger.info({ port }, 'worker HTTP shell listening');
+  logger.info({ port, metricsPort: shell.metricsPort() }, 'worker HTTP shell listening');
 
   const stopping = new AbortController();
   for (const signal of SHUTDOWN_SIGNALS) {

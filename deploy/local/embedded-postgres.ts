@@ -32,6 +32,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Server output, one line at a time (default: kept only for error messages). */
   onLog?: (line: string) => void;
+  /** Extra server settings (`-c name=value`), e.g. a throwaway test cluster that needs no durability. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface EmbeddedPostgres {
@@ -178,7 +180,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     initdbFlags: ['--encoding=UTF8'],
     // TCP on loopback only; no Unix socket, so nothing collides with a system Postgres's socket directory.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog,
     onError: onLog,
   });

@@ -38,9 +38,7 @@ if [[ -x "${cached}" ]]; then
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed, so the Temporal CLI cannot be built."
-  log "Install Go >= 1.23 and run this again, or set TEMPORAL_CLI_PATH to an existing temporal binary,"
-  log "or set TEMPORAL_ADDRESS to a running Temporal server."
+  log "Go is not installed, so the Temporal CLI cannot be built: install Go >= 1.23 and run this again, or set TEMPORAL_CLI_PATH to a temporal binary (or TEMPORAL_ADDRESS to a running server)."
   exit 1
 fi
 
@@ -49,7 +47,30 @@ log "building Temporal CLI ${TEMPORAL_CLI_VERSION} into ${tools_dir} with $(go v
 started=$(date +%s)
 # Pure Go (SQLite included), so no C toolchain is needed. Go's module and build caches keep their defaults
 # (~/go/pkg/mod, ~/.cache/go-build) so a rebuild after deleting .tools/ is quick.
-CGO_ENABLED=0 GOBIN="${tools_dir}" go install "github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}" >&2
+# Linking (and a build from a warm cache) prints nothing for a while: a heartbeat says the build goes on.
+( while sleep 20; do log "still building ($(( $(date +%s) - started ))s)"; done ) &
+heartbeat=$!
+trap 'kill "${heartbeat}" 2>/dev/null || true' EXIT
+# -v names each package as it is compiled: counted here into a progress line every 50 packages (the build
+# compiles about 1,100), so a cold build that takes minutes is never silent.
+CGO_ENABLED=0 GOBIN="${tools_dir}" go install -v "github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}" 2>&1 |
+  {
+    compiled=0
+    while IFS= read -r line; do
+      case "${line}" in
+        "go: downloading "*) ;;
+        *" "* | "#"*) printf '%s\n' "${line}" >&2 ;; # a package path has no spaces: anything else is a message
+        *)
+          compiled=$(( compiled + 1 ))
+          if (( compiled % 50 == 0 )); then
+            log "compiled ${compiled} packages in $(( $(date +%s) - started ))s"
+          fi
+          ;;
+      esac
+    done
+  }
+[[ "${PIPESTATUS[0]}" == "0" ]] || { log "go install failed"; exit 1; }
+kill "${heartbeat}" 2>/dev/null || true
 log "built in $(( $(date +%s) - started ))s"
 
 if [[ ! -x "${cached}" ]]; then

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_PORTS, ProcessName } from '../../services/shared/config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, ProcessName } from '../../services/shared/config';
 
 export type StackProcessName = ProcessName;
 
@@ -28,8 +28,12 @@ export interface StackOptions {
   /** chDB data directory (owned by the insights process) or a ClickHouse server. */
   warehouse: WarehouseOptions;
   hmacSecret: string;
+  /** SECRETS_ENCRYPTION_KEYS for account-context: `kid:base64key[,…]`, current first. */
+  secretsEncryptionKeys: string;
   /** Defaults to DEFAULT_PORTS; tests pass free ports. */
   ports?: Partial<Record<StackProcessName, number>>;
+  /** Where each process serves /metrics. Defaults to DEFAULT_METRICS_PORTS; tests pass free ports. */
+  metricsPorts?: Partial<Record<StackProcessName, number>>;
   logLevel?: string;
   /** Every line a child writes on stdout or stderr. Default: written to process.stdout, prefixed by the name. */
   onLog?: (processName: StackProcessName, line: string) => void;
@@ -45,6 +49,8 @@ export interface RunningStack {
   /** Each process's GraphQL endpoint; the worker serves none, so its entry is its HTTP base URL (/health, /ready). */
   urls: Record<StackProcessName, string>;
   ports: Record<StackProcessName, number>;
+  /** Each process's Prometheus endpoint, on its metrics port (never the API port). */
+  metricsUrls: Record<StackProcessName, string>;
   /** The live child of each process (the latest one, after a restart). */
   processes: Map<StackProcessName, ChildProcess>;
   /** SIGTERM, wait for the exit, SIGKILL after 10 s. A process that has already exited is fine. */
@@ -79,9 +85,11 @@ const HOST = '127.0.0.1';
  */
 const WIRING_VARIABLES = [
   'PORT',
+  'METRICS_PORT',
   'LOG_LEVEL',
   'INTERNAL_HMAC_SECRET',
   'INTERNAL_HMAC_SECRET_PREVIOUS',
+  'SECRETS_ENCRYPTION_KEYS',
   'DATABASE_URL',
   'CONVERSATION_URL',
   'KNOWLEDGE_URL',
@@ -106,11 +114,12 @@ const USES_WAREHOUSE = new Set<StackProcessName>(['insights']);
 
 const graphqlUrl = (port: number) => `http://${HOST}:${port}/graphql`;
 
-function childEnvironment(name: StackProcessName, options: StackOptions, ports: Record<StackProcessName, number>): NodeJS.ProcessEnv {
+function childEnvironment(name: StackProcessName, options: StackOptions, ports: Record<StackProcessName, number>, metricsPorts: Record<StackProcessName, number>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const variable of WIRING_VARIABLES) delete env[variable];
   const wiring: Record<string, string | undefined> = {
     PORT: String(ports[name]),
+    METRICS_PORT: String(metricsPorts[name]),
     LOG_LEVEL: options.logLevel ?? 'info',
     INTERNAL_HMAC_SECRET: options.hmacSecret,
     APOLLO_TELEMETRY_DISABLED: '1',
@@ -123,6 +132,7 @@ function childEnvironment(name: StackProcessName, options: StackOptions, ports: 
     TEMPORAL_TASK_QUEUE: options.temporalTaskQueue ?? 'loopdesk',
   };
   if (USES_DATABASE.has(name)) wiring.DATABASE_URL = options.databaseUrl;
+  if (name === 'account-context') wiring.SECRETS_ENCRYPTION_KEYS = options.secretsEncryptionKeys;
   if (USES_WAREHOUSE.has(name)) {
     if ('path' in options.warehouse) {
       wiring.WAREHOUSE_PATH = path.resolve(options.repoRoot, options.warehouse.path);
@@ -157,6 +167,10 @@ function defaultOnLog(name: StackProcessName, line: string): void {
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const ports = { ...DEFAULT_PORTS, ...options.ports } as Record<StackProcessName, number>;
+  const metricsPorts = { ...DEFAULT_METRICS_PORTS, ...options.metricsPorts } as Record<StackProcessName, number>;
+  const taken = [...Object.values(ports), ...Object.values(metricsPorts)].filter((port) => port > 0);
+  const shared = taken.filter((port, i) => taken.indexOf(port) !== i);
+  if (shared.length > 0) throw new Error(`Each process needs its own port and metrics port; given more than once: ${[...new Set(shared)].join(', ')}`);
   const onLog = options.onLog ?? defaultOnLog;
   const processes = new Map<StackProcessName, ChildProcess>();
   const recentLines = new Map<StackProcessName, string[]>();
@@ -169,7 +183,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw new Error(`Cannot start the stack, compiled entry points are missing (run \`npm run build\`):\n${list}`);
   }
 
-  await Promise.all(START_ORDER.flat().map((name) => assertPortFree(name, ports[name])));
+  await Promise.all(START_ORDER.flat().flatMap((name) => [assertPortFree(name, ports[name]), assertPortFree(name, metricsPorts[name])]));
 
   // Never leave children behind when this process exits without calling stop().
   const killOnExit = () => {
@@ -182,7 +196,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   function spawnProcess(name: StackProcessName): ChildProcess {
     const child = spawn(process.execPath, [entryPoint(name)], {
       cwd: options.repoRoot,
-      env: childEnvironment(name, options, ports),
+      env: childEnvironment(name, options, ports, metricsPorts),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
@@ -228,6 +242,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   async function startProcess(name: StackProcessName): Promise<void> {
     if (isRunning(processes.get(name))) throw new Error(`${name} is already running; stopProcess('${name}') first`);
     await assertPortFree(name, ports[name]);
+    await assertPortFree(name, metricsPorts[name]);
     // A sibling that failed while this one checked its port has already stopped the stack.
     if (stopped) throw new Error(`The stack is stopped; ${name} was not started`);
     await waitUntilReady(name, spawnProcess(name));
@@ -264,5 +279,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const urls = Object.fromEntries(
     (Object.keys(ENTRY_POINTS) as StackProcessName[]).map((name) => [name, name === 'worker' ? `http://${HOST}:${ports.worker}` : graphqlUrl(ports[name])]),
   ) as Record<StackProcessName, string>;
-  return { gatewayUrl: urls.gateway, urls, ports, processes, stopProcess, startProcess, stop };
+  const metricsUrls = Object.fromEntries(
+    (Object.keys(ENTRY_POINTS) as StackProcessName[]).map((name) => [name, `http://${HOST}:${metricsPorts[name]}/metrics`]),
+  ) as Record<StackProcessName, string>;
+  return { gatewayUrl: urls.gateway, urls, ports, metricsUrls, processes, stopProcess, startProcess, stop };
 }

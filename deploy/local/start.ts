@@ -3,7 +3,8 @@
  * TEMPORAL_ADDRESS, CLICKHOUSE_URL) and starts the embedded default for the rest, with all state under
  * DATA_DIR (default .data) so a second start finds everything where the first left it:
  *
- *   config → internal secret → Postgres → Temporal → stack (deploy/local/stack.ts) → first workspace → ready
+ *   config → internal secret, secrets encryption key → Postgres → Temporal → stack (deploy/local/stack.ts)
+ *   → first workspace → ready
  *
  * Ctrl-C or SIGTERM stops it in reverse. To keep that order, the supervisor runs in its own process group:
  * this file first re-launches itself detached and forwards signals, because a terminal's Ctrl-C goes to the
@@ -15,11 +16,13 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { commonEnv, databaseEnv, parseConfig, temporalEnv, warehouseEnv } from '../../services/shared/config';
+import { commonEnv, databaseEnv, parseConfig, secretsEnv, temporalEnv, warehouseEnv } from '../../services/shared/config';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { Logger, createLogger } from '../../services/shared/logger';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
+import { newKeyEncryptionKey, parseKeyEncryptionKeys } from '../../services/shared/secret-envelope';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { ensurePrivateDir } from './private-paths';
 import { WarehouseOptions, startStack } from './stack';
 import { resolveTemporalCli, startTemporalDevServer } from './temporal-cli';
 
@@ -43,6 +46,7 @@ const startEnv = {
   CLICKHOUSE_DATABASE: warehouseEnv.CLICKHOUSE_DATABASE,
   WAREHOUSE_PATH: z.string().min(1).optional(),
   INTERNAL_HMAC_SECRET: commonEnv.INTERNAL_HMAC_SECRET.optional(),
+  SECRETS_ENCRYPTION_KEYS: secretsEnv.SECRETS_ENCRYPTION_KEYS.optional(),
 };
 
 type StartConfig = Readonly<z.infer<z.ZodObject<typeof startEnv>>>;
@@ -125,6 +129,27 @@ async function internalSecret(config: StartConfig, dataDir: string): Promise<str
   const secret = randomBytes(32).toString('hex');
   await writePrivateFile(file, secret);
   return secret;
+}
+
+/**
+ * The key-encryption keys that seal stored secrets: from the environment, else generated once and kept
+ * (mode 0600). To rotate locally, put a new `kid:key` first in that file and restart.
+ */
+async function secretsEncryptionKeys(config: StartConfig, dataDir: string): Promise<string> {
+  if (config.SECRETS_ENCRYPTION_KEYS) return config.SECRETS_ENCRYPTION_KEYS;
+  const file = path.join(dataDir, 'secrets-encryption-keys');
+  if (existsSync(file)) {
+    const saved = (await readFile(file, 'utf8')).trim();
+    try {
+      parseKeyEncryptionKeys(saved);
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`);
+    }
+    return saved;
+  }
+  const keys = newKeyEncryptionKey('local1');
+  await writePrivateFile(file, keys);
+  return keys;
 }
 
 /** Finds the Temporal CLI or builds it once with Go (deploy/local/install-temporal-cli.sh). */
@@ -218,6 +243,7 @@ async function supervise(): Promise<void> {
     const dataDir = path.resolve(REPO_ROOT, config.DATA_DIR);
     await mkdir(dataDir, { recursive: true });
     const hmacSecret = await internalSecret(config, dataDir);
+    const encryptionKeys = await secretsEncryptionKeys(config, dataDir);
 
     // Postgres and Temporal do not need each other: start them side by side.
     const [database, temporal] = await Promise.allSettled([
@@ -236,6 +262,8 @@ async function supervise(): Promise<void> {
     const warehouse: WarehouseOptions = config.CLICKHOUSE_URL
       ? { url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE }
       : { path: path.resolve(REPO_ROOT, config.WAREHOUSE_PATH ?? path.join(dataDir, 'warehouse')) };
+    // The warehouse holds customers' questions: private like the secret files.
+    if ('path' in warehouse) await ensurePrivateDir(warehouse.path);
 
     const stack = await startStack({
       repoRoot: REPO_ROOT,
@@ -245,6 +273,7 @@ async function supervise(): Promise<void> {
       temporalTaskQueue: config.TEMPORAL_TASK_QUEUE,
       warehouse,
       hmacSecret,
+      secretsEncryptionKeys: encryptionKeys,
       logLevel: config.LOG_LEVEL,
       signal: shutdown.signal,
     });
@@ -262,6 +291,7 @@ async function supervise(): Promise<void> {
         '',
         `Loopdesk is ready (${elapsedMs} ms)`,
         `  GraphQL:      ${stack.gatewayUrl}`,
+        `  Metrics:      ${stack.metricsUrls.gateway} (each process on its own port, 9400-9405)`,
         `  ${temporalLine}`,
         `  Data:         ${dataDir}`,
         ...workspaceNote.map((line) => `  ${line}`),
@@ -304,6 +334,7 @@ async function bootstrapWorkspace(accountContextUrl: string, hmacSecret: string,
     `                          saved to ${adminKeyFile}; send it as "Authorization: Bearer <key>"`,
     `  Customer token secret:  ${bootstrapWorkspace.customerTokenSecret}`,
     `                          saved to ${tokenSecretFile}; signs end-customer tokens (HS256)`,
+    `  More workspaces:        npm run operator -- create-workspace <name> (or create-key, for createWorkspace)`,
   ];
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../../services/shared/logger';
+import { restrictExistingFiles, sqliteFiles } from './private-paths';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
@@ -82,7 +83,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.headless) args.push('--headless');
 
   const started = Date.now();
-  const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The SQLite file, its WAL and shared-memory files hold workflow inputs (customer text): created 0600 via
+  // the umask the server inherits (Node cannot set a child's umask, hence the shell), fixed if older.
+  await restrictExistingFiles(sqliteFiles(options.dbFile));
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', options.binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const recentOutput: string[] = [];
   let stopping = false;
   const forward = (line: string) => {

@@ -6,6 +6,7 @@ import { AccountEntity } from './customer/account.entity';
 import { CustomerEntity } from './customer/customer.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { AccountSignalsAndIntegrations1764200000000 } from './migrations/1764200000000-account-signals-and-integrations';
+import { KeysAndSecrets1764640000000 } from './migrations/1764640000000-keys-and-secrets';
 import { WebhookDeliveryEntity } from './webhook/webhook-delivery.entity';
 import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 import { ApiKeyEntity } from './workspace/api-key.entity';
@@ -18,6 +19,6 @@ export function openAccountContextDatabase(url: string) {
     url,
     schema: ACCOUNT_CONTEXT_SCHEMA,
     entities: [WorkspaceEntity, ApiKeyEntity, AccountEntity, CustomerEntity, BugEntity, WebhookSecretEntity, WebhookDeliveryEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, AccountSignalsAndIntegrations1764200000000],
+    migrations: [Initial1764100000000, AccountSignalsAndIntegrations1764200000000, KeysAndSecrets1764640000000],
   });
 }

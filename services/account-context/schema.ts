@@ -2,8 +2,10 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildFederatedSchema } from '../shared/federation';
+import type { SecretEnvelope } from '../shared/secret-envelope';
 import { BugResolver } from './bug/bug.resolver';
 import { BugService } from './bug/bug.service';
+import type { AccountContextConfig } from './config';
 import { AccountResolver, CustomerResolver, accountReference, customerReference } from './customer/customer.resolver';
 import { CustomerService } from './customer/customer.service';
 import { QuestionContextResolver } from './question-context/question-context.resolver';
@@ -14,6 +16,7 @@ import { WorkspaceResolver, workspaceReference } from './workspace/workspace.res
 import { WorkspaceService } from './workspace/workspace.service';
 
 export interface AccountContextServices {
+  envelope: SecretEnvelope;
   workspaces: WorkspaceService;
   customers: CustomerService;
   bugs: BugService;
@@ -21,15 +24,20 @@ export interface AccountContextServices {
   webhooks: WebhookService;
 }
 
-export function createAccountContextServices(db: DataSource): AccountContextServices {
+export function createAccountContextServices(db: DataSource, config: AccountContextConfig, envelope: SecretEnvelope): AccountContextServices {
   const customers = new CustomerService(db);
   const bugs = new BugService(db);
   return {
-    workspaces: new WorkspaceService(db),
+    envelope,
+    workspaces: new WorkspaceService(db, {
+      envelope,
+      customerTokens: { maxLifetimeSeconds: config.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS, clockSkewSeconds: config.CUSTOMER_TOKEN_CLOCK_SKEW_SECONDS },
+      revocationLeaseMs: config.AUTH_REVOCATION_LEASE_MS,
+    }),
     customers,
     bugs,
     questionContexts: new QuestionContextService(customers, bugs),
-    webhooks: new WebhookService(db, customers, bugs),
+    webhooks: new WebhookService(db, customers, bugs, envelope),
   };
 }
 

@@ -7,6 +7,7 @@ import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-loop';
 import { Escalations1764300000000 } from './migrations/1764300000000-escalations';
 import { ConversationChannel1764400000000 } from './migrations/1764400000000-conversation-channel';
+import { ConversationSecrets1764600000000 } from './migrations/1764600000000-conversation-secrets';
 
 export const CONVERSATION_SCHEMA = 'conversation';
 
@@ -15,6 +16,6 @@ export function openConversationDatabase(url: string) {
     url,
     schema: CONVERSATION_SCHEMA,
     entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000],
   });
 }

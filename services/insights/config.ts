@@ -1,4 +1,6 @@
 /** Insights' configuration, parsed once at start-up. */
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { commonEnv, databaseEnv, parseConfig, portEnv, temporalEnv, warehouseEnv } from '../shared/config';
 
@@ -13,7 +15,21 @@ export const insightsEnv = {
   RELAY_ENABLED: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /**
+   * Report webhooks go to public https targets only; these (comma-separated host names, addresses or CIDR
+   * ranges, e.g. "hooks.internal,10.20.0.0/16") may also be private and use http.
+   */
+  REPORT_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAllowListEntry), 'each entry must be a host name, an IP address or a CIDR range'),
 };
+
+function isAllowListEntry(entry: string): boolean {
+  if (entry.includes('/')) return ipaddr.isValidCIDR(entry);
+  return isIP(entry) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry);
+}
 
 export type InsightsConfig = ReturnType<typeof loadInsightsConfig>;
 

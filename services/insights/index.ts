@@ -17,6 +17,7 @@ import { runProcess } from '../shared/run-process';
 import { startSubgraph } from '../shared/subgraph-server';
 import { InsightsConfig, loadInsightsConfig } from './config';
 import { openInsightsDatabase } from './database';
+import { WebhookTargetPolicy } from './report/webhook-target-policy';
 import { buildInsightsSchema, createInsightsServices } from './schema';
 
 export async function startInsights(config: InsightsConfig, host?: string) {
@@ -28,7 +29,13 @@ export async function startInsights(config: InsightsConfig, host?: string) {
   const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'loopdesk-relay' });
   const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, registry: metrics.registry });
-  const schema = await buildInsightsSchema(createInsightsServices({ warehouse, db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
+  const schema = await buildInsightsSchema(createInsightsServices({
+      warehouse,
+      db,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      webhookTargets: new WebhookTargetPolicy(config.REPORT_WEBHOOK_ALLOWED_HOSTS),
+    }));
   const server = await startSubgraph(
     {
       name: 'insights',
@@ -36,6 +43,7 @@ export async function startInsights(config: InsightsConfig, host?: string) {
       secrets: hmacSecrets(config),
       logger,
       metrics,
+      metricsPort: config.METRICS_PORT,
       readiness: [
         { name: 'warehouse', check: () => warehouse.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json()) },
         { name: 'postgres', check: () => db.query('SELECT 1') },

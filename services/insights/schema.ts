@@ -14,6 +14,8 @@ import { WeeklyReportBuilder } from './report/weekly-report-builder';
 import { WeeklyReportFieldsResolver, WeeklyReportResolver } from './report/weekly-report.resolver';
 import { WeeklyReportRunner } from './report/weekly-report-runner';
 import { WeeklyReportService } from './report/weekly-report.service';
+import { WebhookPoster } from './report/webhook-poster';
+import { WebhookTargetPolicy } from './report/webhook-target-policy';
 import { TopicSpikesService } from './trends/topic-spikes.service';
 import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
@@ -35,9 +37,11 @@ export interface InsightsDependencies {
   db: DataSource;
   temporal: ReturnType<typeof lazyTemporalClient>;
   taskQueue: string;
+  /** Where report webhooks may point (REPORT_WEBHOOK_ALLOWED_HOSTS). */
+  webhookTargets: WebhookTargetPolicy;
 }
 
-export function createInsightsServices({ warehouse, db, temporal, taskQueue }: InsightsDependencies): InsightsServices {
+export function createInsightsServices({ warehouse, db, temporal, taskQueue, webhookTargets }: InsightsDependencies): InsightsServices {
   const sources = {
     supportMetrics: new SupportMetricsService(warehouse),
     learning: new LearningCurveService(warehouse),
@@ -48,8 +52,8 @@ export function createInsightsServices({ warehouse, db, temporal, taskQueue }: I
   return {
     ...sources,
     activity: new ActivityService(warehouse),
-    reports: new WeeklyReportService(db, new WeeklyReportBuilder(sources)),
-    webhooks: new ReportWebhookService(db),
+    reports: new WeeklyReportService(db, new WeeklyReportBuilder(sources), new WebhookPoster(webhookTargets)),
+    webhooks: new ReportWebhookService(db, webhookTargets),
     runner: new WeeklyReportRunner(temporal, taskQueue),
   };
 }

@@ -4,6 +4,7 @@
  * The README's configuration table lists every variable defined here.
  */
 import { z } from 'zod';
+import { parseKeyEncryptionKeys } from './secret-envelope';
 
 export const DEFAULT_PORTS = {
   gateway: 4000,
@@ -15,6 +16,16 @@ export const DEFAULT_PORTS = {
 } as const;
 
 export type ProcessName = keyof typeof DEFAULT_PORTS;
+
+/** Where each process serves /metrics: a port of its own, kept off the public one. */
+export const DEFAULT_METRICS_PORTS: Record<ProcessName, number> = {
+  gateway: 9400,
+  conversation: 9401,
+  knowledge: 9402,
+  'account-context': 9403,
+  insights: 9404,
+  worker: 9405,
+};
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const url = (fallback: string) => z.string().url().default(fallback);
@@ -51,7 +62,27 @@ export const warehouseEnv = {
   WAREHOUSE_PATH: z.string().default('.data/warehouse'),
 };
 
-export const portEnv = (name: ProcessName) => ({ PORT: port(DEFAULT_PORTS[name]) });
+/**
+ * How long a gateway may serve cached key verdicts without hearing the current revocation epoch; account-context
+ * holds each revocation this long before answering, so the gateway and account-context must agree on it.
+ */
+export const authRevocationEnv = {
+  AUTH_REVOCATION_LEASE_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+};
+
+/** Key-encryption keys for secrets stored in the database: `kid:base64key[,kid:base64key…]`, current first. */
+export const secretsEnv = {
+  SECRETS_ENCRYPTION_KEYS: z.string().superRefine((value, issue) => {
+    try {
+      parseKeyEncryptionKeys(value);
+    } catch (error) {
+      issue.addIssue({ code: 'custom', message: `SECRETS_ENCRYPTION_KEYS: ${(error as Error).message}` });
+    }
+  }),
+};
+
+/** PORT serves the API (and /health, /ready); METRICS_PORT serves /metrics alone, 0 turns it off. */
+export const portEnv = (name: ProcessName) => ({ PORT: port(DEFAULT_PORTS[name]), METRICS_PORT: port(DEFAULT_METRICS_PORTS[name]) });
 
 export function parseConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<z.ZodObject<S>>> {
   const result = z.object(shape).safeParse(env);

@@ -14,6 +14,7 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   RateLimited = 'RATE_LIMITED',
   Unavailable = 'UNAVAILABLE',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
 }
 
 export class DomainError extends Error {
@@ -52,11 +53,29 @@ export function httpStatusOf(code: ErrorCode): number {
       return 429;
     case ErrorCode.Unavailable:
       return 503;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
     default: {
       const unknownCode: never = code;
       throw new Error(`unmapped error code ${String(unknownCode)}`);
     }
   }
+}
+
+/**
+ * SQLSTATEs Postgres raises for text it cannot store (a NUL character, an unsupported \u escape in jsonb):
+ * the caller's input, not our fault. The edges refuse such text first; this catches whatever gets past them.
+ */
+const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
+
+/** A domain error as is; a Postgres refusal of unstorable text as BAD_USER_INPUT; anything else undefined. */
+export function asDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  const sqlState = (error as { driverError?: { code?: unknown } } | undefined)?.driverError?.code ?? (error as { code?: unknown } | undefined)?.code;
+  if (typeof sqlState === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(sqlState)) {
+    return badInput('The input contains a character that cannot be stored (such as a NUL character, U+0000); remove it and retry');
+  }
+  return undefined;
 }
 
 export function toGraphQLError(error: DomainError, withHttpStatus = false): GraphQLError {
@@ -84,8 +103,9 @@ const PASSTHROUGH_CODES = new Set<string>([
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrap(error);
-  if (original instanceof DomainError) {
-    return { ...formatted, message: original.message, extensions: { code: original.code, ...(original.details ? { details: original.details } : {}) } };
+  const domainError = asDomainError(original);
+  if (domainError) {
+    return { ...formatted, message: domainError.message, extensions: { code: domainError.code, ...(domainError.details ? { details: domainError.details } : {}) } };
   }
   if (original instanceof ArgumentValidationError) {
     const failures = flattenValidation(original.extensions.validationErrors ?? []);

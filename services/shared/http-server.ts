@@ -1,10 +1,12 @@
 /**
  * The HTTP shell every Loopdesk process shares: /health (the process is alive), /ready (its dependencies
- * answer), /metrics (Prometheus text), the correlation id middleware, and an optional GraphQL endpoint.
+ * answer), the correlation id middleware, JSON for every error, and an optional GraphQL endpoint. /metrics
+ * (Prometheus text) is served on a port of its own, so the public port never exposes it.
  */
 import express, { Express, RequestHandler } from 'express';
 import { Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jsonErrors, jsonNotFound } from './http-errors';
 import type { Logger } from './logger';
 import type { ProcessMetrics } from './metrics';
 import { REQUEST_ID_HEADER, correlation, newRequestId } from './request-context';
@@ -17,7 +19,10 @@ export interface ReadinessCheck {
 export interface HttpShell {
   app: Express;
   server: Server;
+  /** Starts the main server and the metrics server; resolves to the main server's port. Routes added after this are unreachable. */
   listen(port: number, host?: string): Promise<number>;
+  /** The metrics server's port once listening; undefined when metrics are off. */
+  metricsPort(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -25,6 +30,8 @@ export interface HttpShellOptions {
   logger: Logger;
   metrics: ProcessMetrics;
   readiness: ReadinessCheck[];
+  /** Port of the separate /metrics server (METRICS_PORT); 0 serves no metrics. */
+  metricsPort: number;
   /** More Prometheus text to serve on /metrics (e.g. an SDK's own exporter), appended to the process's. */
   extraMetrics?: () => Promise<string>;
 }
@@ -61,27 +68,47 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
     const ready = results.every((r) => r.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', dependencies: results });
   });
-  app.get('/metrics', async (_req, res) => {
+
+  const metricsApp = express();
+  metricsApp.disable('x-powered-by');
+  metricsApp.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', options.metrics.registry.contentType);
     const own = await options.metrics.registry.metrics();
     const extra = options.extraMetrics ? await options.extraMetrics().catch(() => '') : '';
     res.send(extra ? `${own}\n${extra}` : own);
   });
+  metricsApp.use(jsonNotFound);
+  metricsApp.use(jsonErrors(options.logger));
+  const metricsServer = options.metricsPort > 0 ? createServer(metricsApp) : undefined;
 
   return {
     app,
     server,
-    listen(port, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-      });
+    async listen(port, host = '127.0.0.1') {
+      // Last in the chain, after every route the process added.
+      app.use(jsonNotFound);
+      app.use(jsonErrors(options.logger));
+      const bound = await listenOn(server, port, host);
+      if (metricsServer) await listenOn(metricsServer, options.metricsPort, host);
+      return bound;
     },
-    close() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    metricsPort: () => (metricsServer?.listening ? (metricsServer.address() as AddressInfo).port : undefined),
+    async close() {
+      await Promise.all([closeServer(server), metricsServer?.listening ? closeServer(metricsServer) : undefined]);
     },
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

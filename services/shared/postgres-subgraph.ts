@@ -19,6 +19,7 @@ export interface PostgresSubgraphConfig {
   INTERNAL_HMAC_SECRET_PREVIOUS?: string;
   DATABASE_URL: string;
   PORT: number;
+  METRICS_PORT: number;
 }
 
 export interface PostgresSubgraphParts<S, C extends SubgraphContext> {
@@ -57,6 +58,7 @@ export async function startPostgresSubgraph<S, C extends SubgraphContext>(
       secrets: hmacSecrets(config),
       logger,
       metrics,
+      metricsPort: config.METRICS_PORT,
       readiness: [{ name: 'postgres', check: () => db.query('SELECT 1') }, ...(parts.readiness?.(services) ?? [])],
       context: (auth) => parts.createContext(db, auth, services),
       routes: parts.routes ? (app) => parts.routes!(app, services, logger) : undefined,

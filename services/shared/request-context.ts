@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { unauthenticated } from './errors';
 
-export const ROLES = ['widget', 'agent', 'analyst', 'admin', 'system'] as const;
+export const ROLES = ['widget', 'agent', 'analyst', 'admin', 'operator', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface RequestContext {
@@ -16,6 +16,8 @@ export interface RequestContext {
   subject: string;
   /** Verified end-customer external id, when a widget request carried a customer token. */
   customerId?: string;
+  /** Analysts only: their workspace lets analysts read personal data (see services/shared/personal-data.ts). */
+  personalData?: boolean;
   requestId: string;
   /** Milliseconds since the epoch; bounds how long a captured header can be replayed. */
   issuedAt: number;

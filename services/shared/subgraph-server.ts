@@ -22,6 +22,8 @@ export interface SubgraphOptions<C extends SubgraphContext> {
   logger: Logger;
   metrics: ProcessMetrics;
   readiness: ReadinessCheck[];
+  /** Port of the /metrics server (METRICS_PORT); 0 serves none. */
+  metricsPort: number;
   /** Extra HTTP routes outside GraphQL (e.g. signed webhooks), mounted before /graphql. */
   routes?: (app: import('express').Express) => void;
   /** Builds the per-request context (loaders, scoped repositories) once the caller is verified. */
@@ -35,7 +37,7 @@ export interface RunningSubgraph {
 }
 
 export async function startSubgraph<C extends SubgraphContext>(options: SubgraphOptions<C>, port: number, host?: string): Promise<RunningSubgraph> {
-  const shell = createHttpShell({ logger: options.logger, metrics: options.metrics, readiness: options.readiness });
+  const shell = createHttpShell({ logger: options.logger, metrics: options.metrics, readiness: options.readiness, metricsPort: options.metricsPort });
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     formatError,
@@ -62,7 +64,7 @@ export async function startSubgraph<C extends SubgraphContext>(options: Subgraph
     }),
   );
   const boundPort = await shell.listen(port, host);
-  options.logger.info({ port: boundPort }, `${options.name} subgraph listening`);
+  options.logger.info({ port: boundPort, metricsPort: shell.metricsPort() }, `${options.name} subgraph listening`);
   return {
     shell,
     port: boundPort,

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       summary(
         await runHarness({
           gatewayUrl: stack.gatewayUrl,
-          adminKey: stack.adminKey,
+          operatorKey: stack.operatorKey,
           dataset: withoutTopics(dataset, test),
           mode: 'static',
           seed: Number(values.seed),

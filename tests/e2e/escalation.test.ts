@@ -162,6 +162,82 @@ describe('validating a correction', () => {
   });
 });
 
+describe('a correction that fails leaves the turn correctable', () => {
+  const CORRECT = 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning message { author } } }';
+  const agentMessages = async (conversationId: string) =>
+    (await pool.query(`SELECT count(*)::int AS n FROM conversation.messages WHERE conversation_id = $1 AND author = 'agent'`, [conversationId])).rows[0].n as number;
+  const learningEvents = async (workspaceId: string) =>
+    (await pool.query(`SELECT count(*)::int AS n FROM knowledge.learning_events WHERE workspace_id = $1`, [workspaceId])).rows[0].n as number;
+
+  async function handedOff(ws: TestWorkspace, text: string) {
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text } })).ask;
+    expect(asked.decision).toBe('HANDED_OFF');
+    const conversationId: string = asked.conversation.id;
+    const before = await eventually(() => stateOf(conversationId).catch(() => null), (s) => s !== null && s.aiMessageIds.length === 1);
+    return { conversationId, messageId: asked.message.id as string, before: before! };
+  }
+
+  /** The failed attempt changed nothing: not corrected, first-response SLA still running, nothing written. */
+  async function expectUntouched(ws: TestWorkspace, conversationId: string, before: EscalationState) {
+    const after = await stateOf(conversationId);
+    expect(after).toMatchObject({ correctedMessageIds: [], firstResponseAt: null, phase: before.phase, assignee: before.assignee });
+    expect(await agentMessages(conversationId)).toBe(0);
+    expect(await learningEvents(ws.id)).toBe(0);
+  }
+
+  it('a reference to a knowledge item that does not exist is NOT_FOUND, and the retry without it is applied once', async () => {
+    const ws = await createTestWorkspace(env, 'Bad reference');
+    const { conversationId, messageId, before } = await handedOff(ws, 'Can I pause my subscription for a month?');
+    const input = { messageId, correctedText: 'Yes: Billing > Plan > Pause, for up to three months.' };
+
+    const refused = await ws.as('agent', CORRECT, { input: { ...input, knowledgeItemIds: ['00000000-0000-4000-8000-000000000001'] } });
+    expect(codeOf(refused)).toBe('NOT_FOUND');
+    await expectUntouched(ws, conversationId, before);
+
+    const applied = dataOf(await ws.as('agent', CORRECT, { input })).correctAnswer;
+    expect(applied).toEqual({ learning: 'CREATED', message: { author: 'AGENT' } });
+    expect(await stateOf(conversationId)).toMatchObject({ correctedMessageIds: [messageId], phase: 'in_progress' });
+    expect((await stateOf(conversationId)).firstResponseAt).not.toBeNull();
+    expect(await agentMessages(conversationId)).toBe(1);
+    expect(await learningEvents(ws.id)).toBe(1);
+    expect(codeOf(await ws.as('agent', CORRECT, { input }))).toBe('CONFLICT');
+  });
+
+  it('two corrections of the same turn at once: one is applied, the other is a CONFLICT', async () => {
+    const ws = await createTestWorkspace(env, 'Concurrent corrections');
+    const { conversationId, messageId } = await handedOff(ws, 'Can two people share one seat?');
+    const results = await Promise.all(
+      ['No: each person needs a seat of their own.', 'No, seats are per person.'].map((correctedText) => ws.as('agent', CORRECT, { input: { messageId, correctedText } })),
+    );
+    expect(results.map((result) => codeOf(result) ?? result.data?.correctAnswer.learning).sort()).toEqual(['CONFLICT', 'CREATED']);
+    expect(await agentMessages(conversationId)).toBe(1);
+    expect(await learningEvents(ws.id)).toBe(1);
+    expect((await stateOf(conversationId)).correctedMessageIds).toEqual([messageId]);
+  });
+
+  it('a knowledge outage during the correction is UNAVAILABLE; once knowledge is back the retry is applied once', async () => {
+    const ws = await createTestWorkspace(env, 'Knowledge outage');
+    const { conversationId, messageId, before } = await handedOff(ws, 'Can I move my account to another region?');
+    const input = { messageId, correctedText: 'Yes: Settings > Data residency > Request a move; it takes a day.' };
+
+    await env.stack.stopProcess('knowledge');
+    let refused;
+    try {
+      refused = await ws.as('agent', CORRECT, { input });
+    } finally {
+      await env.stack.startProcess('knowledge');
+    }
+    expect(codeOf(refused)).toBe('UNAVAILABLE');
+    await expectUntouched(ws, conversationId, before);
+
+    const applied = dataOf(await ws.as('agent', CORRECT, { input })).correctAnswer;
+    expect(applied).toEqual({ learning: 'CREATED', message: { author: 'AGENT' } });
+    expect((await stateOf(conversationId)).correctedMessageIds).toEqual([messageId]);
+    expect(await agentMessages(conversationId)).toBe(1);
+    expect(await learningEvents(ws.id)).toBe(1);
+  });
+});
+
 describe('service levels', () => {
   it('sends a reminder before the first-response SLA and re-assigns at the breach', async () => {
     const ws = await createTestWorkspace(env, 'SLA');
@@ -212,7 +288,7 @@ describe('product-change reviews', () => {
 describe('weekly report schedules', () => {
   it('every workspace gets its schedule, in its time zone, without duplicates', async () => {
     const created = dataOf(
-      await graphqlAsAdmin('mutation { createWorkspace(input: { name: "Scheduled", timeZone: "Asia/Tokyo" }) { workspace { id } } }'),
+      await graphql(env.gatewayUrl, 'mutation { createWorkspace(input: { name: "Scheduled", timeZone: "Asia/Tokyo" }) { workspace { id } } }', {}, { apiKey: env.operatorKey }),
     ).createWorkspace.workspace.id;
     const description = await eventually(
       () => temporal.schedule.getHandle(`weekly-report-${created}`).describe().catch(() => null),

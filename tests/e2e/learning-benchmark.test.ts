@@ -24,7 +24,7 @@ it('learning from a stream of banking77 questions beats the static knowledge bas
   const full = loadDataset(path.join(REPO_ROOT, '..', 'shared', 'datasets', 'banking77'));
   const labels = [...new Set(full.articles.map((a) => a.externalKey!))].slice(0, 10);
   const dataset = restrictToLabels(full, labels);
-  const common = { gatewayUrl: env.gatewayUrl, adminKey: env.adminKey, dataset, seed: 3, shots: 12, testLimit: 80, changedLabels: 0, concurrency: 4, timeToLearnEvery: 1_000, log: () => undefined };
+  const common = { gatewayUrl: env.gatewayUrl, operatorKey: env.operatorKey, dataset, seed: 3, shots: 12, testLimit: 80, changedLabels: 0, concurrency: 4, timeToLearnEvery: 1_000, log: () => undefined };
 
   const learning: HarnessResult = await runHarness({ ...common, mode: 'learning', checkpoints: [0, 0.5, 1] });
   const baseline: HarnessResult = await runHarness({ ...common, mode: 'static', checkpoints: [0, 0.5, 1] });

@@ -5,7 +5,7 @@ import { freePort } from '../../deploy/local/free-port';
 import { SDK_METRICS_IN_DASHBOARDS } from '../../workflows/worker-metrics';
 import { CONTEXT_HEADER, signContext } from '../../services/shared/request-context';
 import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { TestStack, startGatewayReplica, startTestStack } from '../helpers/stack';
 
 jest.setTimeout(180_000);
 
@@ -86,10 +86,11 @@ describe('one request through the gateway', () => {
         }
       }
     }`;
-    // The relay moves the ask's outbox events into the warehouse within moments; wait for them.
+    // The relay moves the ask's outbox events into the warehouse within moments; wait for them. An admin
+    // reads analytics and personal data both (an analyst gets no customer; see "analysts and personal data").
     let workspace: any;
     for (let attempt = 0; attempt < 50; attempt++) {
-      workspace = dataOf(await gw(query, {}, keys.analyst)).workspace;
+      workspace = dataOf(await gw(query, {}, env.adminKey)).workspace;
       if (workspace.activity.questions >= 1) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -133,24 +134,24 @@ describe('one request through the gateway', () => {
 });
 
 describe('operations endpoints', () => {
-  it('every process answers /health and /ready, and exports Prometheus metrics including answer decisions', async () => {
+  it('every process answers /health and /ready, and exports Prometheus metrics including answer decisions on its metrics port', async () => {
     for (const [name, url] of Object.entries(env.stack.urls)) {
       const base = new URL('/', url);
       expect({ name, health: (await fetch(new URL('/health', base))).status, ready: (await fetch(new URL('/ready', base))).status }).toEqual({ name, health: 200, ready: 200 });
     }
-    const metrics = await (await fetch(new URL('/metrics', env.stack.urls.conversation))).text();
+    const metrics = await (await fetch(env.stack.metricsUrls.conversation)).text();
     expect(metrics).toMatch(/loopdesk_answer_decisions_total\{decision="answered",reason="",service="conversation"\} [1-9]/);
     expect(metrics).toContain('loopdesk_ask_duration_seconds_bucket');
     expect(metrics).toMatch(/loopdesk_handoff_backlog\{service="conversation"\} [1-9]/);
     expect(metrics).toContain('loopdesk_escalation_commands_pending');
     expect(metrics).toContain('loopdesk_graphql_request_duration_seconds_bucket');
-    const insights = await (await fetch(new URL('/metrics', env.stack.urls.insights))).text();
+    const insights = await (await fetch(env.stack.metricsUrls.insights)).text();
     expect(insights).toContain('loopdesk_relay_lag_seconds');
     // The worker serves the Temporal SDK's own metrics (workflow-task latency and more) on the same endpoint.
     // The hand-off above started an escalation; its first workflow task shows up in the SDK's latency histogram.
     let worker = '';
     for (let attempt = 0; attempt < 50 && !worker.includes('temporal_workflow_task_execution_latency_bucket'); attempt++) {
-      worker = await (await fetch(new URL('/metrics', env.stack.urls.worker))).text();
+      worker = await (await fetch(env.stack.metricsUrls.worker)).text();
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(worker).toContain('process_resident_memory_bytes');
@@ -179,6 +180,36 @@ describe('authentication at the gateway', () => {
     expect(dataOf(await gw(query, {}, created.secret)).workspace.id).toBe(env.workspaceId);
     dataOf(await gw('mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }', { input: { id: created.apiKey.id } }, env.adminKey));
     expect(codeOf(await gw(query, {}, created.secret))).toBe('UNAUTHENTICATED');
+  });
+
+  it('a revoked key fails on the next request at every gateway replica, even with verdicts cached for 30 s', async () => {
+    const replicas = await Promise.all([startGatewayReplica(env, { AUTH_CACHE_TTL_MS: '30000' }), startGatewayReplica(env, { AUTH_CACHE_TTL_MS: '30000' })]);
+    try {
+      const created = dataOf(await gw('mutation { createApiKey(input: { role: AGENT, label: "cached" }) { secret apiKey { id } } }', {}, env.adminKey)).createApiKey;
+      for (const replica of replicas) {
+        for (let i = 0; i < 3; i++) expect(dataOf(await graphql(replica.url, query, {}, { apiKey: created.secret })).workspace.id).toBe(env.workspaceId);
+      }
+      dataOf(await graphql(replicas[0]!.url, 'mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }', { input: { id: created.apiKey.id } }, { apiKey: env.adminKey }));
+      for (const replica of replicas) expect(codeOf(await graphql(replica.url, query, {}, { apiKey: created.secret }))).toBe('UNAUTHENTICATED');
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+    }
+  });
+
+  it('refuses a customer token that lives longer than the maximum lifetime (24 h)', async () => {
+    const tenYears = await customerToken(env.customerTokenSecret, 'cust-1', '3650d');
+    const result = await gw(ASK, { input: { text: 'How do I reset my password?' } }, keys.widget, tenYears);
+    expect(codeOf(result)).toBe('UNAUTHENTICATED');
+    expect(result.errors?.[0]?.message).toMatch(/at most 86400 seconds/);
+  });
+
+  it('refuses to revoke the last admin key (CONFLICT), so a workspace cannot lock itself out', async () => {
+    const keysOf = dataOf(await gw('{ workspace { apiKeys { id role revokedAt } } }', {}, env.adminKey)).workspace.apiKeys;
+    const admins = keysOf.filter((k: any) => k.role === 'ADMIN' && k.revokedAt === null);
+    expect(admins).toHaveLength(1);
+    const result = await gw('mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }', { input: { id: admins[0].id } }, env.adminKey);
+    expect(codeOf(result)).toBe('CONFLICT');
+    expect(dataOf(await gw(query, {}, env.adminKey)).workspace.id).toBe(env.workspaceId);
   });
 
   it('refuses a customer token not signed with the workspace secret', async () => {
@@ -214,6 +245,55 @@ describe('roles', () => {
   it('an agent key cannot create API keys', async () => {
     const result = await gw('mutation { createApiKey(input: { role: ADMIN, label: "escalate" }) { secret } }', {}, keys.agent);
     expect(codeOf(result)).toBe('FORBIDDEN');
+  });
+
+  it('a workspace admin cannot create workspaces (FORBIDDEN); that takes an operator key', async () => {
+    const result = await gw('mutation { createWorkspace(input: { name: "Shadow" }) { adminKey } }', {}, env.adminKey);
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it('an operator key reads no workspace data', async () => {
+    expect(codeOf(await gw('{ workspace { id name } }', {}, env.operatorKey))).toBe('FORBIDDEN');
+    expect(codeOf(await gw('{ workspace { conversations { edges { node { id } } } } }', {}, env.operatorKey))).toBe('FORBIDDEN');
+  });
+});
+
+describe('analysts and personal data', () => {
+  const TRANSCRIPT = 'query($id: ID!) { conversation(id: $id) { id messages { author text } customer { id email } } }';
+  const grant = (analystsSeePersonalData: boolean) =>
+    gw('mutation($input: UpdateWorkspaceSettingsInput!) { updateWorkspaceSettings(input: $input) { analystsSeePersonalData } }', { input: { analystsSeePersonalData } }, env.adminKey);
+
+  afterAll(async () => {
+    await grant(false);
+  });
+
+  it("an analyst reads the customer's questions but not the replies, and not the customer", async () => {
+    const result = await gw(TRANSCRIPT, { id: answeredConversationId }, keys.analyst);
+    const conversation = result.data!.conversation;
+    expect(conversation.messages.length).toBeGreaterThan(0);
+    expect(new Set(conversation.messages.map((m: any) => m.author))).toEqual(new Set(['CUSTOMER']));
+    expect(conversation.messages[0].text).toBe('How do I reset my password?');
+    // The reference keeps only the opaque id; the customer's fields are refused.
+    expect(conversation.customer).toEqual({ id: expect.any(String), email: null });
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(result.errors?.[0]?.message).toMatch(/Customers are personal data/);
+    expect(JSON.stringify(result)).not.toContain('ana@acme.test');
+    expect(codeOf(await gw('{ workspace { conversations { edges { node { messages { author } } } } } }', {}, keys.analyst))).toBeUndefined();
+  });
+
+  it('an agent reads the whole transcript and the customer', async () => {
+    const conversation = dataOf(await gw(TRANSCRIPT, { id: answeredConversationId }, keys.agent)).conversation;
+    expect(conversation.messages.map((m: any) => m.author).slice(0, 2)).toEqual(['CUSTOMER', 'AI']);
+    expect(conversation.customer.email).toBe('ana@acme.test');
+  });
+
+  it('once the admin grants personal data, the analyst reads the whole transcript and the customer; an analyst cannot grant it', async () => {
+    expect(codeOf(await gw('mutation { updateWorkspaceSettings(input: { analystsSeePersonalData: true }) { id } }', {}, keys.analyst))).toBe('FORBIDDEN');
+    expect(dataOf(await grant(true)).updateWorkspaceSettings.analystsSeePersonalData).toBe(true);
+    const conversation = dataOf(await gw(TRANSCRIPT, { id: answeredConversationId }, keys.analyst)).conversation;
+    expect(conversation.messages.map((m: any) => m.author).slice(0, 2)).toEqual(['CUSTOMER', 'AI']);
+    expect(conversation.customer.email).toBe('ana@acme.test');
   });
 });
 
@@ -254,7 +334,7 @@ describe('workspace isolation', () => {
 
   beforeAll(async () => {
     const created = dataOf(
-      await gw('mutation { createWorkspace(input: { name: "Other Co", timeZone: "Europe/Paris" }) { workspace { id timeZone } adminKey } }', {}, env.adminKey),
+      await gw('mutation { createWorkspace(input: { name: "Other Co", timeZone: "Europe/Paris" }) { workspace { id timeZone } adminKey } }', {}, env.operatorKey),
     ).createWorkspace;
     expect(created.workspace.timeZone).toBe('Europe/Paris');
     otherAdmin = created.adminKey;
@@ -297,7 +377,7 @@ describe('bad input', () => {
   });
 
   it('an unknown time zone is BAD_USER_INPUT', async () => {
-    const result = await gw('mutation { createWorkspace(input: { name: "X", timeZone: "Mars/Olympus" }) { adminKey } }', {}, env.adminKey);
+    const result = await gw('mutation { createWorkspace(input: { name: "X", timeZone: "Mars/Olympus" }) { adminKey } }', {}, env.operatorKey);
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 
@@ -318,11 +398,17 @@ describe('bad input', () => {
   it('a query nested deeper than allowed is refused before it runs', async () => {
     const deepest = '{ workspace { conversations { edges { node { messages { citations { knowledgeItem { id } } } } } } } }';
     expect(dataOf(await gw(deepest, {}, keys.agent)).workspace).toBeDefined();
-    // Introspection types nest without end, so they can exceed any depth limit.
-    let selection = 'name';
-    for (let i = 0; i < 14; i++) selection = `ofType { ${selection} }`;
-    const result = await gw(`{ __schema { types { fields { type { ${selection} } } } } }`, {}, keys.agent);
+    // Inline fragments nest without end, so they can exceed any depth limit.
+    let selection = 'id';
+    for (let i = 0; i < 15; i++) selection = `... on Workspace { ${selection} }`;
+    const result = await gw(`{ workspace { ${selection} } }`, {}, keys.agent);
     expect(result.data ?? null).toBeNull();
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
+    // So do introspection types; only admins may introspect (tests/e2e/gateway-surface.test.ts), anyone else is refused.
+    let typeSelection = 'name';
+    for (let i = 0; i < 14; i++) typeSelection = `ofType { ${typeSelection} }`;
+    const introspection = await gw(`{ __schema { types { fields { type { ${typeSelection} } } } } }`, {}, keys.agent);
+    expect(introspection.data ?? null).toBeNull();
+    expect(codeOf(introspection)).toBe('FORBIDDEN');
   });
 });

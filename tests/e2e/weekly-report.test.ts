@@ -1,7 +1,8 @@
 /**
  * The weekly intelligence report end to end: events of last week in the services' outboxes → relay →
  * warehouse; the workspace's Schedule fires the workflow on the real Temporal dev server; the report is built,
- * stored, fetched over GraphQL and posted to a webhook that fails once. On-demand generation too.
+ * stored, fetched over GraphQL and posted to a webhook that fails once. On-demand generation too, which
+ * returns once the report is stored even while the webhook hangs. Webhooks to internal addresses are refused.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
@@ -25,9 +26,11 @@ let pool: Pool;
 let webhook: WebhookReceiver;
 
 const TIME_ZONE = 'Europe/Paris';
+/** The test receiver listens on its own loopback address, the only private target the stack allow-lists. */
+const RECEIVER_HOST = '127.0.0.2';
 
 beforeAll(async () => {
-  env = await startTestStack({ WEEKLY_REPORT_RECONCILE_MS: '1000' });
+  env = await startTestStack({ WEEKLY_REPORT_RECONCILE_MS: '1000', REPORT_WEBHOOK_ALLOWED_HOSTS: RECEIVER_HOST });
   connection = await Connection.connect({ address: env.temporalAddress });
   temporal = new Client({ connection });
   pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
@@ -54,23 +57,39 @@ interface WebhookReceiver {
   received: Received[];
   /** Answer the next `n` posts with HTTP 500. */
   failNext(n: number): void;
+  /** Leave the next post unanswered until the returned release() is called. */
+  holdNext(): { arrived: Promise<void>; release: () => void };
 }
 
 async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: Received[] = [];
   let failures = 0;
+  let hold: { arrived: () => void; released: Promise<void> } | null = null;
   const server = createServer((request, response) => {
     let raw = '';
     request.on('data', (chunk) => (raw += chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
+      const held = hold;
+      hold = null;
+      if (held) {
+        held.arrived();
+        await held.released;
+      }
       const status = failures > 0 ? 500 : 200;
       if (failures > 0) failures--;
       received.push({ headers: request.headers, body: JSON.parse(raw), status });
       response.writeHead(status).end(status === 200 ? 'ok' : 'try later');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/slack/T000/B000/secret`, received, failNext: (n) => (failures = n) };
+  await new Promise<void>((resolve) => server.listen(0, RECEIVER_HOST, resolve));
+  const holdNext = () => {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    hold = { arrived, released: new Promise<void>((resolve) => (release = resolve)) };
+    return { arrived: arrival, release };
+  };
+  return { server, url: `http://${RECEIVER_HOST}:${(server.address() as AddressInfo).port}/hooks/slack/T000/B000/secret`, received, failNext: (n) => (failures = n), holdNext };
 }
 
 /** Writes events straight into conversation's outbox, as if they had happened then; the relay takes them from there. */
@@ -179,8 +198,10 @@ describe('the weekly intelligence report', () => {
     await schedule.trigger();
     const workflowId = await eventually(async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId, (id) => id !== undefined);
     const result = (await temporal.workflow.getHandle(workflowId!).result()) as WeeklyReportResult;
-
-    expect(result).toMatchObject({ workspaceId: ws.id, isoWeek: lastWeek, deliveries: [{ webhookId: added.addReportWebhook.id, outcome: 'delivered' }] });
+    expect(result).toMatchObject({ workspaceId: ws.id, isoWeek: lastWeek, deliveryWorkflowId: expect.any(String) });
+    // Posting runs in its own workflow, after the report was stored.
+    const deliveries = await temporal.workflow.getHandle(result.deliveryWorkflowId!).result();
+    expect(deliveries).toEqual([{ webhookId: added.addReportWebhook.id, outcome: 'delivered' }]);
     const report = dataOf(await ws.as('analyst', REPORT, { week: lastWeek })).workspace.weeklyReport;
     expect(report).toMatchObject({ id: result.reportId, isoWeek: lastWeek, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() });
 
@@ -234,13 +255,54 @@ describe('the weekly intelligence report', () => {
     expect(listed.pageInfo.hasNextPage).toBe(false);
   });
 
-  it('is generated on demand by an admin, through the same workflow, and posted again', async () => {
+  it('is generated on demand by an admin and returned once stored, while the webhook still hangs; the post is recorded afterwards', async () => {
     const thisWeek = isoWeekOf(new Date());
     const postsBefore = webhook.received.length;
-    const generated = dataOf(await ws.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { isoWeek findings html deliveries { attempts deliveredAt } } }', { input: { isoWeek: thisWeek } }));
-    expect(generated.generateWeeklyReport).toMatchObject({ isoWeek: thisWeek, deliveries: [{ attempts: 1, deliveredAt: expect.any(String) }] });
+    const hanging = webhook.holdNext();
+    const generated = dataOf(
+      await ws.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { id isoWeek findings html deliveries { attempts deliveredAt } } }', { input: { isoWeek: thisWeek } }),
+    ).generateWeeklyReport;
+    // The mutation did not wait on the webhook, which has not answered (nor been told to).
+    expect(generated).toMatchObject({ isoWeek: thisWeek, html: expect.stringContaining('<svg') });
+    expect(generated.deliveries.filter((delivery: { deliveredAt: string | null }) => delivery.deliveredAt !== null)).toEqual([]);
+    expect(webhook.received.length).toBe(postsBefore);
+    const stored = dataOf(await ws.as('analyst', REPORT, { week: thisWeek })).workspace.weeklyReport;
+    expect(stored.id).toBe(generated.id);
+
+    await hanging.arrived;
+    hanging.release();
+    const delivered = await eventually(
+      async () => dataOf(await ws.as('analyst', REPORT, { week: thisWeek })).workspace.weeklyReport.deliveries,
+      (deliveries) => deliveries.length === 1 && deliveries[0].deliveredAt !== null,
+    );
+    expect(delivered).toEqual([{ webhookId: expect.any(String), attempts: expect.any(Number), lastStatus: 200, deliveredAt: expect.any(String) }]);
     expect(webhook.received.length).toBe(postsBefore + 1);
     expect(webhook.received.at(-1)!.body.text).toContain(thisWeek);
+  });
+
+  it('refuses webhooks that point at internal addresses, however they are spelled', async () => {
+    const addWebhook = (url: string) => ws.as('admin', 'mutation($input: AddReportWebhookInput!) { addReportWebhook(input: $input) { id } }', { input: { url, label: 'probe' } });
+    const internal = [
+      'http://127.0.0.1:4103/graphql',
+      'https://127.0.0.1:4103/graphql',
+      'localhost:8233',
+      'http://localhost:8233/',
+      'https://localhost:8233/',
+      'http://169.254.169.254/latest/meta-data/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://[::1]/hook',
+      'https://[::ffff:127.0.0.1]/hook',
+      'https://0x7f000001/hook',
+      'https://2130706433/hook',
+      'https://0177.0.0.1/hook',
+      'https://10.0.0.1/hook',
+      'https://100.64.0.1/hook',
+      `http://${RECEIVER_HOST.replace(/2$/, '3')}:${new URL(webhook.url).port}/hook`,
+    ];
+    const codes = await Promise.all(internal.map(async (url) => [url, codeOf(await addWebhook(url))]));
+    expect(codes).toEqual(internal.map((url) => [url, 'BAD_USER_INPUT']));
+    const configured = dataOf(await ws.as('admin', '{ workspace { reportWebhooks { destination } } }')).workspace.reportWebhooks;
+    expect(configured).toEqual([{ destination: `${new URL(webhook.url).origin}/…` }]);
   });
 
   it('refuses what makes no sense, with a code', async () => {

@@ -1,11 +1,10 @@
-/** Throwaway databases on the test Postgres server, one per test file. */
+/** Throwaway databases on the test Postgres server (test-postgres.ts), one per test file. */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { ensureTestPostgres } from './test-postgres';
 
-export const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
-export async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: `${await ensureTestPostgres()}/postgres` });
   await client.connect();
   try {
     return await fn(client);
@@ -23,7 +22,7 @@ export async function createThrowawayDatabase(prefix: string): Promise<Throwaway
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
   return {
-    url: `${TEST_POSTGRES}/${name}`,
+    url: `${await ensureTestPostgres()}/${name}`,
     drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

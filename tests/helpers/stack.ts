@@ -3,15 +3,19 @@
  * first), a fresh database on the machine's Postgres, a Temporal dev server, chDB in a temp directory, and
  * free ports. Uses deploy/local/stack.ts, the same code as `npm start`.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../deploy/local/free-port';
+import { freePort, freePorts } from '../../deploy/local/free-port';
 import { REPO_ROOT } from './repo-root';
 import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
+import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
 import { createThrowawayDatabase } from './database';
 import { TestTemporal, startTestTemporal } from './temporal';
 
@@ -25,6 +29,8 @@ export interface TestStack {
   temporal: TestTemporal;
   workspaceId: string;
   adminKey: string;
+  /** Creates workspaces (createTestWorkspace); minted like `npm run operator -- create-key` does. */
+  operatorKey: string;
   customerTokenSecret: string;
   logs: string[];
   stop(): Promise<void>;
@@ -38,7 +44,10 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   const hmacSecret = randomBytes(32).toString('hex');
   const logs: string[] = [];
   const names = ['gateway', 'conversation', 'knowledge', 'account-context', 'insights', 'worker'] as const;
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  // One call for all of them: separately drawn sets could share a port.
+  const free = await freePorts(names.length * 2);
+  const ports = Object.fromEntries(names.map((name, i) => [name, free[i]!]));
+  const metricsPorts = Object.fromEntries(names.map((name, i) => [name, free[names.length + i]!]));
   let stack: RunningStack | undefined;
   const cleanUp = async () => {
     await stack?.stop();
@@ -53,7 +62,9 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       temporalAddress: temporal.address,
       warehouse: { path: path.join(warehouseDir, 'warehouse') },
       hmacSecret,
+      secretsEncryptionKeys: newKeyEncryptionKey('e2e'),
       ports,
+      metricsPorts,
       logLevel: 'warn',
       onLog: (name, line) => {
         // Errors and warnings reach the test output, so a masked INTERNAL_SERVER_ERROR can be diagnosed.
@@ -70,6 +81,11 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       { workspaceId: SYSTEM_WORKSPACE, role: 'system', subject: 'test:e2e' },
     );
     if (!created.bootstrapWorkspace) throw new Error('a fresh database already had a workspace');
+    const operator = await accountContext.request<{ createOperatorKey: { secret: string } }>(
+      'mutation { createOperatorKey(label: "e2e operator") { secret } }',
+      {},
+      { workspaceId: SYSTEM_WORKSPACE, role: 'system', subject: 'test:e2e' },
+    );
     return {
       stack,
       gatewayUrl: stack.gatewayUrl,
@@ -79,6 +95,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       temporal,
       workspaceId: created.bootstrapWorkspace.workspace.id,
       adminKey: created.bootstrapWorkspace.adminKey,
+      operatorKey: operator.createOperatorKey.secret,
       customerTokenSecret: created.bootstrapWorkspace.customerTokenSecret,
       logs,
       stop: cleanUp,
@@ -86,5 +103,53 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   } catch (error) {
     await cleanUp().catch(() => undefined);
     throw error;
+  }
+}
+
+export interface GatewayReplica {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One more gateway process on the running stack, as a second replica behind a load balancer would be: same
+ * subgraphs and secret, its own port and its own verdict cache (extraEnv tunes it, e.g. AUTH_CACHE_TTL_MS).
+ */
+export async function startGatewayReplica(env: TestStack, extraEnv: Record<string, string> = {}): Promise<GatewayReplica> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'gateway', 'index.js')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      INTERNAL_HMAC_SECRET: env.hmacSecret,
+      CONVERSATION_URL: env.stack.urls.conversation,
+      KNOWLEDGE_URL: env.stack.urls.knowledge,
+      ACCOUNT_CONTEXT_URL: env.stack.urls['account-context'],
+      INSIGHTS_URL: env.stack.urls.insights,
+      SUPERGRAPH_PATH: path.join(REPO_ROOT, 'schema', 'supergraph.graphql'),
+      APOLLO_TELEMETRY_DISABLED: '1',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+    if (ready) return { url: `http://127.0.0.1:${port}/graphql`, stop };
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the gateway replica on port ${port} did not become ready`);
+    }
+    await sleep(150);
   }
 }

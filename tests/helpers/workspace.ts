@@ -1,4 +1,4 @@
-/** A fresh workspace with one key per role, made through the gateway like a real admin would. */
+/** A fresh workspace (created with the stack's operator key) with one key per role, made through the gateway. */
 import { GraphQLResult, dataOf, graphql } from './graphql';
 import type { TestStack } from './stack';
 
@@ -12,7 +12,7 @@ export interface TestWorkspace {
 
 export async function createTestWorkspace(env: TestStack, name: string, options: { timeZone?: string } = {}): Promise<TestWorkspace> {
   const created = dataOf(
-    await graphql(env.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey customerTokenSecret } }', { input: { name, ...options } }, { apiKey: env.adminKey }),
+    await graphql(env.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey customerTokenSecret } }', { input: { name, ...options } }, { apiKey: env.operatorKey }),
   ).createWorkspace;
   const keys = { admin: created.adminKey, agent: '', analyst: '', widget: '' };
   for (const role of ['agent', 'analyst', 'widget'] as const) {

@@ -10,6 +10,7 @@ import type { AccountContextServices } from '../../services/account-context/sche
 import { signWebhook } from '../../services/account-context/webhook/webhook-signature';
 import type { RunningService } from '../../services/shared/postgres-subgraph';
 import { CONTEXT_HEADER, Role, signContext } from '../../services/shared/request-context';
+import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
 import { createThrowawayDatabase } from '../helpers/database';
 import { GraphQLResult, graphql } from '../helpers/graphql';
 
@@ -34,11 +35,16 @@ export interface WebhookResponse {
 
 export interface AccountContextHarness {
   baseUrl: string;
+  databaseUrl: string;
+  hmacSecret: string;
+  /** SECRETS_ENCRYPTION_KEYS the service runs with. */
+  secretsEncryptionKeys: string;
   services: AccountContextServices;
   /** Reads for assertions, straight from the service's tables. */
   db: Pool;
   createWorkspace(name?: string): Promise<string>;
-  graphql<T = any>(workspaceId: string, role: Role, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** A request as the gateway would sign it; `personalData` is the analyst grant the gateway forwards. */
+  graphql<T = any>(workspaceId: string, role: Role, query: string, variables?: Record<string, unknown>, extra?: { personalData?: boolean }): Promise<GraphQLResult<T>>;
   createWebhookSecret(workspaceId: string, provider: 'BILLING' | 'CRM' | 'BUG_TRACKER'): Promise<string>;
   postWebhook(request: WebhookRequest): Promise<WebhookResponse>;
   /** Row counts of every table a webhook or an upsert can write, to prove that nothing was. */
@@ -46,10 +52,12 @@ export interface AccountContextHarness {
   stop(): Promise<void>;
 }
 
-export async function startAccountContextHarness(): Promise<AccountContextHarness> {
+/** env: extra account-context variables (AUTH_REVOCATION_LEASE_MS, CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS, …). */
+export async function startAccountContextHarness(env: Record<string, string> = {}): Promise<AccountContextHarness> {
   const database = await createThrowawayDatabase('loopdesk_it');
   const databaseUrl = database.url;
   const hmacSecret = randomBytes(32).toString('hex');
+  const secretsEncryptionKeys = newKeyEncryptionKey('it1');
   let running: RunningService<AccountContextServices> | undefined;
   let db: Pool | undefined;
   const cleanUp = async () => {
@@ -59,7 +67,16 @@ export async function startAccountContextHarness(): Promise<AccountContextHarnes
   };
   try {
     running = await startAccountContext(
-      loadAccountContextConfig({ INTERNAL_HMAC_SECRET: hmacSecret, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent' }),
+      loadAccountContextConfig({
+        INTERNAL_HMAC_SECRET: hmacSecret,
+        DATABASE_URL: databaseUrl,
+        SECRETS_ENCRYPTION_KEYS: secretsEncryptionKeys,
+        PORT: '0',
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'silent',
+        AUTH_REVOCATION_LEASE_MS: '100',
+        ...env,
+      }),
       '127.0.0.1',
     );
     db = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -71,13 +88,16 @@ export async function startAccountContextHarness(): Promise<AccountContextHarnes
 
     const harness: AccountContextHarness = {
       baseUrl,
+      databaseUrl,
+      hmacSecret,
+      secretsEncryptionKeys,
       services,
       db: pool,
       async createWorkspace(name = 'Integration test workspace') {
         return (await services.workspaces.createWorkspace(name)).workspace.id;
       },
-      graphql(workspaceId, role, query, variables = {}) {
-        const header = signContext({ workspaceId, role, subject: `test:${role}`, requestId: randomBytes(8).toString('hex') }, hmacSecret);
+      graphql(workspaceId, role, query, variables = {}, extra = {}) {
+        const header = signContext({ workspaceId, role, subject: `test:${role}`, requestId: randomBytes(8).toString('hex'), ...extra }, hmacSecret);
         return graphql(`${baseUrl}/graphql`, query, variables, { headers: { [CONTEXT_HEADER]: header } });
       },
       async createWebhookSecret(workspaceId, provider) {

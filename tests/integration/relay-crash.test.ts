@@ -36,6 +36,7 @@ function startInsights(): ChildProcess {
       DATABASE_URL: outbox.database.url,
       WAREHOUSE_PATH: warehousePath,
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'error',
       RELAY_BATCH_SIZE: '250',
       RELAY_INTERVAL_MS: '50',

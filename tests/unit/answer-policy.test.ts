@@ -1,4 +1,5 @@
 import { DEFAULT_THRESHOLD, HAND_OFF_ALL, MIN_SAMPLES, calibrateThreshold } from '../../services/knowledge/learning/answer-policy';
+import { VISITOR_POOL_CAP, poolVisitors } from '../../services/knowledge/learning/learning-trust';
 
 const outcomes = (spec: Array<[number, boolean]>) => spec.map(([confidence, correct]) => ({ confidence, correct }));
 
@@ -37,5 +38,23 @@ describe('learning the confidence a topic needs', () => {
     const sut = calibrateThreshold(outcomes(spec), 0.9);
     expect([0.5, 0.4]).toContain(sut.threshold);
     expect(sut.precision).not.toBeNull();
+  });
+});
+
+describe('weighed outcomes', () => {
+  it('samples are the sum of weights: eighty quarter-weight outcomes are twenty samples', () => {
+    const quarter = Array.from({ length: 79 }, () => ({ confidence: 0.4, correct: true, weight: 0.25 }));
+    expect(calibrateThreshold(quarter, 0.9)).toMatchObject({ threshold: DEFAULT_THRESHOLD, precision: null });
+    expect(calibrateThreshold([...quarter, { confidence: 0.4, correct: true, weight: 0.25 }], 0.9)).toMatchObject({ threshold: 0.4, samples: 20 });
+  });
+
+  it('every anonymous visitor together weighs at most the pool cap', () => {
+    const visitors = Array.from({ length: 100 }, () => ({ confidence: 0.3, correct: true, weight: 0.25, visitor: true }));
+    const agents = Array.from({ length: 5 }, () => ({ confidence: 0.5, correct: false, weight: 1, visitor: false }));
+    const pooled = poolVisitors([...visitors, ...agents]);
+    const weightOf = (outcomes: typeof pooled) => outcomes.reduce((sum, o) => sum + (o.weight ?? 1), 0);
+    expect(weightOf(pooled.slice(0, 100))).toBeCloseTo(VISITOR_POOL_CAP, 9);
+    expect(weightOf(pooled.slice(100))).toBe(5);
+    expect(poolVisitors(visitors.slice(0, 4)).map((o) => o.weight)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 });

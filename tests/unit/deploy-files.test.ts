@@ -15,7 +15,7 @@ import { conversationEnv } from '../../services/conversation/config';
 import { insightsEnv } from '../../services/insights/config';
 import { knowledgeEnv } from '../../services/knowledge/config';
 import * as shared from '../../services/shared/config';
-import { DEFAULT_PORTS, ProcessName } from '../../services/shared/config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, ProcessName } from '../../services/shared/config';
 import { gatewayEnv } from '../../gateway/config';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -111,6 +111,11 @@ function checkVariables(where: string, name: ProcessName, variables: string[]): 
 /** The port a process listens on: the PORT it is given, else the code's default. */
 function effectivePort(name: ProcessName, env: Record<string, unknown>): number {
   return env.PORT !== undefined ? Number(env.PORT) : DEFAULT_PORTS[name];
+}
+
+/** The port a process serves /metrics on: the METRICS_PORT it is given, else the code's default. */
+function effectiveMetricsPort(name: ProcessName, env: Record<string, unknown>): number {
+  return env.METRICS_PORT !== undefined ? Number(env.METRICS_PORT) : DEFAULT_METRICS_PORTS[name];
 }
 
 function yamlDocuments(file: string): unknown[] {
@@ -237,6 +242,15 @@ describe('deploy/compose.yaml', () => {
     expect(published('account-context')).toContain(effectivePort('account-context', environment(services['account-context'])));
     expect(published('gateway')).toContain(effectivePort('gateway', environment(services.gateway)));
   });
+
+  test.each(PROCESSES)('%s serves metrics on a port of its own that compose does not publish', (name) => {
+    const env = environment(services[name]);
+    const metricsPort = effectiveMetricsPort(name, env);
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(metricsPort).not.toBe(effectivePort(name, env));
+    const published = (services[name].ports ?? []).map((mapping: string) => Number(String(mapping).split(':').pop()));
+    expect(published).not.toContain(metricsPort);
+  });
 });
 
 describe('deploy/k8s', () => {
@@ -278,7 +292,15 @@ describe('deploy/k8s', () => {
     expect(c.ports.map((p: any) => p.containerPort)).toContain(port);
     expect(c.resources?.requests?.cpu).toBeDefined();
     expect(c.resources?.requests?.memory).toBeDefined();
-    expect(deployments.get(name).spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
+  });
+
+  test.each(PROCESSES)('%s is scraped on its metrics port, which is not its API port', (name) => {
+    const metricsPort = effectiveMetricsPort(name, literalEnv(name));
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(metricsPort).not.toBe(effectivePort(name, literalEnv(name)));
+    expect(container(name).ports.map((p: any) => p.containerPort)).toContain(metricsPort);
+    const annotations = deployments.get(name).spec.template.metadata.annotations;
+    expect({ port: annotations['prometheus.io/port'], path: annotations['prometheus.io/path'] }).toEqual({ port: String(metricsPort), path: '/metrics' });
   });
 
   test('Services forward to the port their process listens on', () => {

@@ -1,7 +1,9 @@
 /** Customer and account queries and upserts. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { notFound } from '../../shared/errors';
+import { forbidden, notFound } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
+import { mayReadPersonalData } from '../../shared/personal-data';
+import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextContext } from '../context';
 import type { AccountEntity } from './account.entity';
 import type { CustomerEntity } from './customer.entity';
@@ -58,6 +60,13 @@ const toCustomerFields = (input: UpsertCustomerInput): CustomerFields => ({
   attributes: input.attributes ?? undefined,
 });
 
+/** Customers are people: analysts reach them only when their workspace grants personal data. */
+function assertMayReadCustomers(auth: RequestContext): void {
+  if (!mayReadPersonalData(auth)) {
+    throw forbidden("Customers are personal data: analysts see them only when the workspace's admin sets analystsSeePersonalData");
+  }
+}
+
 @Resolver(() => Customer)
 export class CustomerResolver {
   constructor(private readonly customers: CustomerService) {}
@@ -65,6 +74,7 @@ export class CustomerResolver {
   @Authorized('agent', 'analyst')
   @Query(() => Customer)
   async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: AccountContextContext): Promise<Customer> {
+    assertMayReadCustomers(ctx.auth);
     const found = await ctx.customers.load(assertUuid(id, 'id'));
     if (!found) throw notFound('Customer', id);
     return toCustomer(found);
@@ -105,6 +115,7 @@ export class AccountResolver {
 
 export const customerReference = {
   async __resolveReference(reference: { id: string }, ctx: AccountContextContext): Promise<Customer | null> {
+    assertMayReadCustomers(ctx.auth);
     const found = await ctx.customers.load(reference.id);
     return found && toCustomer(found);
   },

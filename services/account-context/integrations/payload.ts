@@ -1,20 +1,26 @@
 /** Reading provider payloads with zod: one error shape for every mapper, and the value types they share. */
 import { z } from 'zod';
 import { badInput } from '../../shared/errors';
+import { pathToNulCharacter } from '../../shared/nul-characters';
 
 /**
  * The webhook body as JSON. A "__proto__" key is refused outright: once parsed objects are copied (as
- * validation does), it would turn into a prototype and smuggle unvalidated fields in.
+ * validation does), it would turn into a prototype and smuggle unvalidated fields in. So is a NUL character
+ * anywhere (an id, a name, a key), which Postgres cannot store.
  */
 export function parseJsonBody(body: Buffer): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(body.toString('utf8'), (key, value: unknown) => {
+    parsed = JSON.parse(body.toString('utf8'), (key, value: unknown) => {
       if (key === '__proto__') throw new SyntaxError('__proto__ key');
       return value;
     });
   } catch {
     throw badInput('The webhook body must be JSON, without "__proto__" keys');
   }
+  const withNul = pathToNulCharacter(parsed);
+  if (withNul !== undefined) throw badInput(`The webhook body's field "${withNul || '(body)'}" contains a NUL character (U+0000), which is not allowed`);
+  return parsed;
 }
 
 export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {

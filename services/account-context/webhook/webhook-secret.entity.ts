@@ -2,8 +2,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 import type { WebhookProvider } from './webhook-provider';
 
 /**
- * The shared secret a workspace's integration signs webhooks with. Kept in clear because verifying an HMAC
- * needs it. After a rotation the previous secret still verifies until previous_valid_until.
+ * The shared secret a workspace's integration signs webhooks with, sealed (services/shared/secret-envelope.ts):
+ * verifying an HMAC needs the secret itself, so it is encrypted rather than hashed. After a rotation the
+ * previous secret still verifies until previous_valid_until.
  */
 @Entity({ name: 'webhook_secrets' })
 @Index(['workspaceId', 'provider'], { unique: true })

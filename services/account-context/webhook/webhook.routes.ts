@@ -45,7 +45,7 @@ export function mountWebhookRoutes(app: Express, webhooks: WebhookService, logge
   // Body-parser failures (too large, bad encoding) happen before the handler; answer them in the same shape.
   const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error.type === 'entity.too.large') return sendError(res, 413, ErrorCode.BadUserInput, `The webhook body may be at most ${MAX_BODY}`);
+    if (error.type === 'entity.too.large') return sendError(res, httpStatusOf(ErrorCode.PayloadTooLarge), ErrorCode.PayloadTooLarge, `The webhook body may be at most ${MAX_BODY}`);
     if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) return sendError(res, 400, ErrorCode.BadUserInput, 'The webhook body could not be read');
     logger.error({ err: error }, 'webhook failed');
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error');

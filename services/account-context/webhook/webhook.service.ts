@@ -9,11 +9,13 @@ import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm
 import { DomainError, badInput, conflict, unauthenticated } from '../../shared/errors';
 import { isUuid } from '../../shared/ids';
 import { recordEvents } from '../../shared/outbox';
+import type { SecretEnvelope } from '../../shared/secret-envelope';
 import type { BugService } from '../bug/bug.service';
 import type { CustomerService } from '../customer/customer.service';
 import type { IntegrationCommand } from '../integrations/integration-command';
 import { parseJsonBody } from '../integrations/payload';
 import { WEBHOOK_MAPPERS } from '../integrations/webhook-mappers';
+import { webhookSecretPurpose } from '../secrets/stored-secrets';
 import { DeliveryOutcome, WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookProvider } from './webhook-provider';
 import { WebhookSecretEntity } from './webhook-secret.entity';
@@ -54,6 +56,7 @@ export class WebhookService {
     private readonly db: DataSource,
     private readonly customers: CustomerService,
     private readonly bugs: BugService,
+    private readonly envelope: SecretEnvelope,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.secrets = db.getRepository(WebhookSecretEntity);
@@ -63,16 +66,17 @@ export class WebhookService {
   /** A new secret for the provider; an existing one becomes the previous secret for the grace period. */
   async createSecret(workspaceId: string, provider: WebhookProvider): Promise<CreatedWebhookSecret> {
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const sealed = this.envelope.encrypt(secret, webhookSecretPurpose(workspaceId, provider));
     return this.db.transaction(async (tx) => {
       const repository = tx.getRepository(WebhookSecretEntity);
-      await repository.createQueryBuilder().insert().into(WebhookSecretEntity).values({ workspaceId, provider, secret }).orIgnore().execute();
+      await repository.createQueryBuilder().insert().into(WebhookSecretEntity).values({ workspaceId, provider, secret: sealed }).orIgnore().execute();
       const entity = await repository.findOneOrFail({ where: { workspaceId, provider }, lock: { mode: 'pessimistic_write' } });
-      const rotated = entity.secret !== secret;
+      const rotated = entity.secret !== sealed;
       if (rotated) {
         const now = this.now();
         entity.previousSecret = entity.secret;
         entity.previousValidUntil = new Date(now.getTime() + WEBHOOK_SECRET_GRACE_MS);
-        entity.secret = secret;
+        entity.secret = sealed;
         entity.rotatedAt = now;
         await repository.save(entity);
       }
@@ -151,8 +155,10 @@ export class WebhookService {
   private async validSecrets(workspaceId: string, provider: WebhookProvider): Promise<string[]> {
     const found = await this.secrets.findOneBy({ workspaceId, provider });
     if (!found) return [];
+    const purpose = webhookSecretPurpose(workspaceId, provider);
     const previousValid = found.previousSecret !== null && found.previousValidUntil !== null && found.previousValidUntil > this.now();
-    return previousValid ? [found.secret, found.previousSecret!] : [found.secret];
+    const sealed = previousValid ? [found.secret, found.previousSecret!] : [found.secret];
+    return sealed.map((value) => this.envelope.decrypt(value, purpose));
   }
 }
 

@@ -6,9 +6,10 @@ export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  /** Null for operator keys, which belong to no workspace. */
   @Index()
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
+  @Column({ name: 'workspace_id', type: 'uuid', nullable: true })
+  workspaceId!: string | null;
 
   @Column({ type: 'text' })
   role!: KeyRole;

@@ -11,9 +11,15 @@ export class WorkspaceEntity {
   @Column({ name: 'time_zone', type: 'text', default: 'UTC' })
   timeZone!: string;
 
-  /** HS256 secret the workspace signs end-customer tokens with; never returned after creation. */
+  /**
+   * HS256 secret the workspace signs end-customer tokens with, sealed (services/shared/secret-envelope.ts);
+   * never returned after creation.
+   */
   @Column({ name: 'customer_token_secret', type: 'text' })
   customerTokenSecret!: string;
+
+  @Column({ name: 'analysts_see_personal_data', type: 'boolean', default: false })
+  analystsSeePersonalData!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,6 +1,6 @@
 /** Workspace and API key operations. Thin: role checks, id checks, mapping. */
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { forbidden } from '../../shared/errors';
+import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, forbidden } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
 import type { AccountContextContext } from '../context';
 import type { ApiKeyEntity } from './api-key.entity';
@@ -13,8 +13,10 @@ import {
   CreateApiKeyInput,
   CreateWorkspaceInput,
   CreatedApiKey,
+  CreatedOperatorKey,
   CreatedWorkspace,
   RevokeApiKeyInput,
+  UpdateWorkspaceSettingsInput,
   Workspace,
 } from './workspace.types';
 
@@ -22,6 +24,7 @@ export const toWorkspace = (entity: WorkspaceEntity): Workspace => ({
   id: entity.id,
   name: entity.name,
   timeZone: entity.timeZone,
+  analystsSeePersonalData: entity.analystsSeePersonalData,
   createdAt: entity.createdAt,
 });
 
@@ -51,11 +54,17 @@ export class WorkspaceResolver {
     return (await this.workspaces.listKeys(workspace.id)).map(toApiKey);
   }
 
-  @Authorized('admin')
-  @Mutation(() => CreatedWorkspace, { description: 'Create a new workspace with its first admin key' })
+  @Authorized('operator', 'system')
+  @Mutation(() => CreatedWorkspace, { description: 'Create a new workspace with its first admin key. Needs an operator key (minted on the server: npm run operator -- create-key)' })
   async createWorkspace(@Arg('input') input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
     const created = await this.workspaces.createWorkspace(input.name, input.timeZone ?? 'UTC');
     return { workspace: toWorkspace(created.workspace), adminKey: created.adminKey, customerTokenSecret: created.customerTokenSecret };
+  }
+
+  @Authorized('admin')
+  @Mutation(() => Workspace, { description: "Change the caller's workspace settings; cached credentials pick the change up at once" })
+  async updateWorkspaceSettings(@Arg('input') input: UpdateWorkspaceSettingsInput, @Ctx() ctx: AccountContextContext): Promise<Workspace> {
+    return toWorkspace(await this.workspaces.updateSettings(ctx.auth.workspaceId, { analystsSeePersonalData: input.analystsSeePersonalData ?? undefined }));
   }
 
   @Authorized('admin')
@@ -66,7 +75,9 @@ export class WorkspaceResolver {
   }
 
   @Authorized('admin')
-  @Mutation(() => ApiKey, { description: 'Revoke an API key; requests with it fail from then on' })
+  @Mutation(() => ApiKey, {
+    description: "Revoke an API key; once this returns, every gateway refuses it. The workspace's last active admin key cannot be revoked (CONFLICT)",
+  })
   async revokeApiKey(@Arg('input') input: RevokeApiKeyInput, @Ctx() ctx: AccountContextContext): Promise<ApiKey> {
     return toApiKey(await this.workspaces.revokeApiKey(ctx.auth.workspaceId, assertUuid(input.id, 'id')));
   }
@@ -79,6 +90,30 @@ export class WorkspaceResolver {
     @Arg('customerToken', () => String, { nullable: true }) customerToken: string | null,
   ): Promise<Authentication> {
     return this.workspaces.authenticate(apiKey, customerToken ?? null);
+  }
+
+  @Authorized('system')
+  @Directive('@inaccessible')
+  @Query(() => String, { description: 'Internal: the revocation epoch gateways watch to drop cached verdicts' })
+  async authEpoch(): Promise<string> {
+    return this.workspaces.authEpoch();
+  }
+
+  @Authorized('system')
+  @Directive('@inaccessible')
+  @Mutation(() => CreatedOperatorKey, { description: 'Internal: mint an operator key (the server CLI)' })
+  async createOperatorKey(@Arg('label') label: string): Promise<CreatedOperatorKey> {
+    if (label.trim().length === 0 || label.length > 200) throw badInput('label must be 1 to 200 characters');
+    const { key, secret } = await this.workspaces.createOperatorKey(label);
+    return { id: key.id, secret };
+  }
+
+  @Authorized('system')
+  @Directive('@inaccessible')
+  @Mutation(() => Boolean, { description: 'Internal: revoke an operator key (the server CLI)' })
+  async revokeOperatorKey(@Arg('id', () => ID) id: string): Promise<boolean> {
+    await this.workspaces.revokeOperatorKey(assertUuid(id, 'id'));
+    return true;
   }
 
   @Authorized('system')

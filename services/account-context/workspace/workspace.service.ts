@@ -1,17 +1,24 @@
-/** Workspaces, their API keys and the verification of gateway credentials. */
-import { createHash, randomBytes } from 'node:crypto';
-import { jwtVerify } from 'jose';
-import { DataSource, IsNull, Repository } from 'typeorm';
-import { badInput, notFound, unauthenticated } from '../../shared/errors';
+/** Workspaces, their API keys, operator keys and the verification of gateway credentials. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { badInput, conflict, notFound, unauthenticated } from '../../shared/errors';
+import { SYSTEM_WORKSPACE } from '../../shared/request-context';
+import type { SecretEnvelope } from '../../shared/secret-envelope';
+import { customerTokenSecretPurpose } from '../secrets/stored-secrets';
 import { ApiKeyEntity } from './api-key.entity';
+import { bumpAuthEpoch, readAuthEpoch } from './auth-epoch.queries';
+import { CustomerTokenRules, verifyCustomerToken } from './customer-token';
 import { WorkspaceEntity } from './workspace.entity';
-import { KeyRole, isTimeZone } from './workspace.types';
+import { KeyRole, WorkspaceKeyRole, isTimeZone } from './workspace.types';
 
 export interface VerifiedCaller {
   workspaceId: string;
   role: KeyRole;
   subject: string;
   customerId: string | null;
+  /** Analysts only: the workspace lets its analysts read personal data. */
+  personalData: boolean;
 }
 
 export interface NewWorkspace {
@@ -20,25 +27,37 @@ export interface NewWorkspace {
   customerTokenSecret: string;
 }
 
+export interface WorkspaceSettings {
+  analystsSeePersonalData?: boolean;
+}
+
+export interface WorkspaceServiceOptions {
+  envelope: SecretEnvelope;
+  customerTokens: CustomerTokenRules;
+  /**
+   * How long a gateway may serve a cached verdict without reading the epoch (AUTH_REVOCATION_LEASE_MS). A
+   * revocation is held this long after it commits, so that when it returns no gateway still trusts the key.
+   */
+  revocationLeaseMs: number;
+}
+
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export class WorkspaceService {
   private readonly workspaces: Repository<WorkspaceEntity>;
   private readonly keys: Repository<ApiKeyEntity>;
 
-  constructor(private readonly db: DataSource) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly options: WorkspaceServiceOptions,
+  ) {
     this.workspaces = db.getRepository(WorkspaceEntity);
     this.keys = db.getRepository(ApiKeyEntity);
   }
 
   async createWorkspace(name: string, timeZone = 'UTC'): Promise<NewWorkspace> {
     if (!isTimeZone(timeZone)) throw badInput(`timeZone must be an IANA time zone such as "Europe/Paris"; got "${timeZone}"`);
-    const customerTokenSecret = randomBytes(32).toString('base64url');
-    return this.db.transaction(async (tx) => {
-      const workspace = await tx.getRepository(WorkspaceEntity).save({ name: name.trim(), timeZone, customerTokenSecret });
-      const { secret } = await this.insertKey(tx.getRepository(ApiKeyEntity), workspace.id, 'admin', 'first admin key');
-      return { workspace, adminKey: secret, customerTokenSecret };
-    });
+    return this.db.transaction((tx) => this.insertWorkspace(tx, name.trim(), timeZone, 'first admin key'));
   }
 
   /** Creates the local workspace on a fresh installation; does nothing once any workspace exists. */
@@ -46,10 +65,7 @@ export class WorkspaceService {
     return this.db.transaction('SERIALIZABLE', async (tx) => {
       const existing = await tx.getRepository(WorkspaceEntity).count();
       if (existing > 0) return null;
-      const customerTokenSecret = randomBytes(32).toString('base64url');
-      const workspace = await tx.getRepository(WorkspaceEntity).save({ name, timeZone: 'UTC', customerTokenSecret });
-      const { secret } = await this.insertKey(tx.getRepository(ApiKeyEntity), workspace.id, 'admin', 'bootstrap admin key');
-      return { workspace, adminKey: secret, customerTokenSecret };
+      return this.insertWorkspace(tx, name, 'UTC', 'bootstrap admin key');
     });
   }
 
@@ -63,46 +79,110 @@ export class WorkspaceService {
     return this.workspaces.find({ order: { createdAt: 'ASC' } });
   }
 
+  async updateSettings(workspaceId: string, settings: WorkspaceSettings): Promise<WorkspaceEntity> {
+    const workspace = await this.db.transaction(async (tx) => {
+      const found = await tx.getRepository(WorkspaceEntity).findOne({ where: { id: workspaceId }, lock: { mode: 'pessimistic_write' } });
+      if (!found) throw notFound('Workspace', workspaceId);
+      if (settings.analystsSeePersonalData !== undefined) found.analystsSeePersonalData = settings.analystsSeePersonalData;
+      await tx.getRepository(WorkspaceEntity).save(found);
+      // Analysts' verdicts carry the setting: cached ones must be re-read.
+      await bumpAuthEpoch(tx);
+      return found;
+    });
+    await this.holdForGatewayLease();
+    return workspace;
+  }
+
   async listKeys(workspaceId: string): Promise<ApiKeyEntity[]> {
     return this.keys.find({ where: { workspaceId }, order: { createdAt: 'ASC' } });
   }
 
-  async createApiKey(workspaceId: string, role: KeyRole, label: string): Promise<{ key: ApiKeyEntity; secret: string }> {
+  async createApiKey(workspaceId: string, role: WorkspaceKeyRole, label: string): Promise<{ key: ApiKeyEntity; secret: string }> {
     return this.insertKey(this.keys, workspaceId, role, label.trim());
   }
 
+  /** Operator keys create workspaces and belong to none; only the server CLI mints them (see operator-cli.ts). */
+  async createOperatorKey(label: string): Promise<{ key: ApiKeyEntity; secret: string }> {
+    return this.insertKey(this.keys, null, 'operator', label.trim());
+  }
+
+  /**
+   * Refuses to revoke a workspace's last active admin key (nobody could manage the workspace any more). The
+   * workspace row is locked first, so two revocations of its last two admin keys run one after the other and
+   * the second one sees that only one is left.
+   */
   async revokeApiKey(workspaceId: string, id: string): Promise<ApiKeyEntity> {
-    const key = await this.keys.findOneBy({ id, workspaceId });
-    if (!key) throw notFound('API key', id);
-    if (!key.revokedAt) {
-      key.revokedAt = new Date();
-      await this.keys.save(key);
-    }
+    const { key, changed } = await this.db.transaction(async (tx) => {
+      await tx.getRepository(WorkspaceEntity).findOne({ where: { id: workspaceId }, lock: { mode: 'pessimistic_write' } });
+      const keys = tx.getRepository(ApiKeyEntity);
+      const found = await keys.findOneBy({ id, workspaceId });
+      if (!found) throw notFound('API key', id);
+      if (found.revokedAt) return { key: found, changed: false };
+      if (found.role === 'admin' && (await keys.countBy({ workspaceId, role: 'admin', revokedAt: IsNull() })) <= 1) {
+        throw conflict('This is the last active admin key of the workspace; create another admin key before revoking this one');
+      }
+      return { key: await this.markRevoked(tx, found), changed: true };
+    });
+    if (changed) await this.holdForGatewayLease();
     return key;
+  }
+
+  async revokeOperatorKey(id: string): Promise<ApiKeyEntity> {
+    const { key, changed } = await this.db.transaction(async (tx) => {
+      const found = await tx.getRepository(ApiKeyEntity).findOneBy({ id, role: 'operator' });
+      if (!found) throw notFound('Operator key', id);
+      if (found.revokedAt) return { key: found, changed: false };
+      return { key: await this.markRevoked(tx, found), changed: true };
+    });
+    if (changed) await this.holdForGatewayLease();
+    return key;
+  }
+
+  authEpoch(): Promise<string> {
+    return readAuthEpoch(this.db);
   }
 
   /** Verifies an API key and, when given, an end-customer token signed with the workspace's secret. */
   async authenticate(apiKey: string, customerToken: string | null): Promise<VerifiedCaller> {
     const key = await this.keys.findOneBy({ keyHash: hashKey(apiKey), revokedAt: IsNull() });
     if (!key) throw unauthenticated('The API key is not valid or has been revoked');
+    if (key.workspaceId === null) {
+      if (customerToken) throw unauthenticated('An operator key acts for no customer; send it without a customer token');
+      return { workspaceId: SYSTEM_WORKSPACE, role: key.role, subject: `key:${key.id}`, customerId: null, personalData: false };
+    }
+    const workspace = customerToken || key.role === 'analyst' ? await this.getWorkspace(key.workspaceId) : null;
     let customerId: string | null = null;
-    if (customerToken) {
-      const workspace = await this.getWorkspace(key.workspaceId);
-      try {
-        const { payload } = await jwtVerify(customerToken, Buffer.from(workspace.customerTokenSecret), {
-          algorithms: ['HS256'],
-          requiredClaims: ['sub', 'exp'],
-        });
-        customerId = String(payload.sub);
-      } catch {
-        throw unauthenticated('The customer token does not verify: it must be an HS256 JWT with sub and exp, signed with the workspace secret');
-      }
+    if (customerToken && workspace) {
+      const secret = this.options.envelope.decrypt(workspace.customerTokenSecret, customerTokenSecretPurpose(workspace.id));
+      customerId = await verifyCustomerToken(customerToken, secret, this.options.customerTokens);
     }
     const subject = customerId ? `customer:${customerId}` : `key:${key.id}`;
-    return { workspaceId: key.workspaceId, role: key.role, subject, customerId };
+    const personalData = key.role === 'analyst' && workspace !== null && workspace.analystsSeePersonalData;
+    return { workspaceId: key.workspaceId, role: key.role, subject, customerId, personalData };
   }
 
-  private async insertKey(repository: Repository<ApiKeyEntity>, workspaceId: string, role: KeyRole, label: string) {
+  private async insertWorkspace(tx: EntityManager, name: string, timeZone: string, keyLabel: string): Promise<NewWorkspace> {
+    const id = randomUUID();
+    const customerTokenSecret = randomBytes(32).toString('base64url');
+    const sealed = this.options.envelope.encrypt(customerTokenSecret, customerTokenSecretPurpose(id));
+    await tx.getRepository(WorkspaceEntity).insert({ id, name, timeZone, customerTokenSecret: sealed });
+    const workspace = await tx.getRepository(WorkspaceEntity).findOneByOrFail({ id });
+    const { secret } = await this.insertKey(tx.getRepository(ApiKeyEntity), id, 'admin', keyLabel);
+    return { workspace, adminKey: secret, customerTokenSecret };
+  }
+
+  private async markRevoked(tx: EntityManager, key: ApiKeyEntity): Promise<ApiKeyEntity> {
+    key.revokedAt = new Date();
+    await tx.getRepository(ApiKeyEntity).save(key);
+    await bumpAuthEpoch(tx);
+    return key;
+  }
+
+  private holdForGatewayLease(): Promise<void> {
+    return sleep(this.options.revocationLeaseMs);
+  }
+
+  private async insertKey(repository: Repository<ApiKeyEntity>, workspaceId: string | null, role: KeyRole, label: string) {
     const secret = `ldk_${role}_${randomBytes(24).toString('base64url')}`;
     const key = await repository.save({ workspaceId, role, label, keyHash: hashKey(secret), keyPrefix: secret.slice(0, 14), revokedAt: null });
     return { key, secret };

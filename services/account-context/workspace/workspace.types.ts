@@ -1,7 +1,10 @@
-import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
-export type KeyRole = 'widget' | 'agent' | 'analyst' | 'admin';
+/** Roles a workspace's admin can give a key. */
+export type WorkspaceKeyRole = 'widget' | 'agent' | 'analyst' | 'admin';
+/** Operator keys create workspaces; they belong to no workspace and only the server CLI mints them. */
+export type KeyRole = WorkspaceKeyRole | 'operator';
 
 export enum ApiKeyRole {
   WIDGET = 'widget',
@@ -22,6 +25,9 @@ export class Workspace {
 
   @Field({ description: 'IANA time zone used for reports and day/week boundaries' })
   timeZone!: string;
+
+  @Field({ description: "Whether analysts may read personal data (customers' names, emails and attributes, whole transcripts); admins change it" })
+  analystsSeePersonalData!: boolean;
 
   @Field()
   createdAt!: Date;
@@ -83,6 +89,19 @@ export class Authentication {
 
   @Field(() => String, { nullable: true })
   customerId!: string | null;
+
+  @Field({ description: 'Analysts only: the workspace lets analysts read personal data' })
+  personalData!: boolean;
+}
+
+@Directive('@inaccessible')
+@ObjectType({ description: 'Internal: an operator key, minted by the server CLI. Shown once.' })
+export class CreatedOperatorKey {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  secret!: string;
 }
 
 export const isTimeZone = (value: string): boolean => {
@@ -124,4 +143,12 @@ export class CreateApiKeyInput {
 export class RevokeApiKeyInput {
   @Field(() => ID)
   id!: string;
+}
+
+@InputType()
+export class UpdateWorkspaceSettingsInput {
+  @Field({ nullable: true, description: 'Let analysts read personal data: customers, and whole transcripts instead of the questions only' })
+  @IsOptional()
+  @IsBoolean()
+  analystsSeePersonalData?: boolean;
 }

@@ -26,12 +26,20 @@ export interface Retrieval {
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
 
+/** Who gave an outcome signal; knowledge weighs customers' signals by it (see learning-trust.ts there). */
+export interface OutcomeSource {
+  kind: 'customer' | 'visitor' | 'agent';
+  /** The customer id, the anonymous visitor's conversation id, or the agent's key subject. */
+  id: string;
+}
+
 export interface Outcome {
   knowledgeItemId: string | null;
   topic: string;
   confidence: number;
   signal: OutcomeSignal;
   correct: boolean | null;
+  source: OutcomeSource;
   /** The question, when the signal confirms the answer (the item learns it as a phrasing it answers). */
   confirmedQuestion?: string | null;
 }
@@ -79,7 +87,16 @@ export class KnowledgeClient {
   }
 
   async recordOutcome(workspaceId: string, outcome: Outcome): Promise<void> {
-    await this.graphql.request(RECORD_OUTCOME, { input: { ...outcome, knowledgeItemId: outcome.knowledgeItemId ?? undefined, correct: outcome.correct ?? undefined, confirmedQuestion: outcome.confirmedQuestion ?? undefined } }, caller(workspaceId));
+    const { source, ...rest } = outcome;
+    const input = {
+      ...rest,
+      knowledgeItemId: outcome.knowledgeItemId ?? undefined,
+      correct: outcome.correct ?? undefined,
+      confirmedQuestion: outcome.confirmedQuestion ?? undefined,
+      source: source.kind,
+      sourceId: source.id,
+    };
+    await this.graphql.request(RECORD_OUTCOME, { input }, caller(workspaceId));
   }
 
   async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedAnswer> {

@@ -157,8 +157,8 @@ export class AgentActionsService {
       return { agentMessageId: message.id, first: true };
     });
     if (delivered.first) {
-      if (aiMessage.decision === 'answered') await this.outcomes.report(workspaceId, aiMessage, 'corrected');
-      else await this.outcomes.reportHandOffReviewed(workspaceId, aiMessage, [...request.knowledgeItemIds, request.learnedAnswerId]);
+      if (aiMessage.decision === 'answered') await this.outcomes.report(workspaceId, aiMessage, 'corrected', { kind: 'agent', id: request.agent });
+      else await this.outcomes.reportHandOffReviewed(workspaceId, aiMessage, [...request.knowledgeItemIds, request.learnedAnswerId], request.agent);
     }
     return { agentMessageId: delivered.agentMessageId };
   }

@@ -18,11 +18,14 @@ import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
 import { AnswerDecision, HandOffReason } from './conversation.types';
 import { CitationRecord, MessageEntity } from './message.entity';
-import type { OutcomeReporter } from './outcome-reporter';
+import { newConversationSecret } from './conversation-secret';
+import { type OutcomeReporter, voterOf } from './outcome-reporter';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 
 export interface AskCommand {
   conversationId?: string;
+  /** Required to continue an anonymous visitor's conversation. */
+  conversationSecret?: string;
   text: string;
   page?: string;
   channel?: string;
@@ -35,6 +38,8 @@ export interface AskResult {
   handOffReason: HandOffReason | null;
   confidence: number;
   latencyMs: number;
+  /** Only when this ask started an anonymous visitor's conversation: what continues it. Returned once. */
+  conversationSecret: string | null;
 }
 
 export interface Preview {
@@ -77,7 +82,7 @@ export class AskService {
     const started = performance.now();
     const text = this.validateQuestion(command.text);
     const page = command.page ?? null;
-    const existing = command.conversationId ? await this.conversations.getForCaller(caller, command.conversationId) : null;
+    const existing = command.conversationId ? await this.conversations.getForCaller(caller, command.conversationId, command.conversationSecret) : null;
     if (existing?.status === 'resolved') throw badInput('This conversation is resolved; reopen it or start a new one to ask again');
     const customerId = existing?.customerId ?? (caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null);
     const context = customerId ? await this.askerContext(caller.workspaceId, customerId, page) : null;
@@ -85,10 +90,11 @@ export class AskService {
     const verdict = decide(text, retrieval);
     const { written, citations } = await this.write(text, verdict, retrieval, context, page);
     const answered = verdict.decision === AnswerDecision.ANSWERED;
+    const secret = !existing && customerId === null ? newConversationSecret() : null;
 
     const result = await this.db.transaction(async (tx) => {
       const conversations = tx.getRepository(ConversationEntity);
-      const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open', channel: command.channel ?? null });
+      const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open', channel: command.channel ?? null, secretHash: secret?.hash ?? null });
       conversation.topic = verdict.topic;
       if (!answered && conversation.status !== 'handed_off') {
         conversation.status = 'handed_off';
@@ -141,11 +147,11 @@ export class AskService {
           },
         },
       ]);
-      return { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs };
+      return { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs, conversationSecret: secret?.secret ?? null };
     });
 
     this.metrics.record(result.decision, result.handOffReason, result.latencyMs);
-    if (answered) await this.outcomes.report(caller.workspaceId, result.message, 'shown');
+    if (answered) await this.outcomes.report(caller.workspaceId, result.message, 'shown', voterOf(result.conversation));
     if (!existing && customerId) await this.countRepeatContact(caller.workspaceId, customerId, result.conversation.id, text);
     return result;
   }
@@ -205,6 +211,6 @@ export class AskService {
         RETURNING answer.id, answer.citations, answer.topic, answer.confidence, answer.outcome, answer.candidate_item_id AS "candidateItemId"`,
       [workspaceId, customerId, conversationId, text, this.settings.repeatContactWindowHours],
     ));
-    for (const message of earlier) await this.outcomes.report(workspaceId, message, 'repeat_contact');
+    for (const message of earlier) await this.outcomes.report(workspaceId, message, 'repeat_contact', { kind: 'customer', id: customerId });
   }
 }

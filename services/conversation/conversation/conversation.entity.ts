@@ -41,6 +41,10 @@ export class ConversationEntity {
   @Column({ type: 'text', nullable: true })
   channel!: string | null;
 
+  /** SHA-256 of the secret an anonymous visitor's conversation was started with; null for a signed-in customer's. */
+  @Column({ name: 'secret_hash', type: 'bytea', nullable: true, select: false })
+  secretHash!: Buffer | null;
+
   /** agents, or backup once the resolution SLA was breached. */
   @Column({ name: 'escalation_level', type: 'text', default: 'agents' })
   escalationLevel!: string;

@@ -1,6 +1,7 @@
 /** Customer-facing operations (ask, signals) and conversation reads. Thin: roles, ids, mapping. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertUuid } from '../../shared/ids';
+import { mayReadPersonalData } from '../../shared/personal-data';
 import type { ConversationContext } from '../context';
 import { AskService } from './ask.service';
 import type { ConversationEntity } from './conversation.entity';
@@ -68,7 +69,13 @@ export class ConversationResolver {
   @Authorized('widget')
   @Mutation(() => AiTurn, { description: "Ask a question; the AI answers from the workspace's knowledge or hands off to an agent" })
   async ask(@Arg('input') input: AskInput, @Ctx() ctx: ConversationContext): Promise<AiTurn> {
-    const result = await this.asking.ask(ctx.auth, { conversationId: optionalId(input.conversationId, 'conversationId'), text: input.text, page: input.page, channel: input.channel });
+    const result = await this.asking.ask(ctx.auth, {
+      conversationId: optionalId(input.conversationId, 'conversationId'),
+      conversationSecret: input.conversationSecret,
+      text: input.text,
+      page: input.page,
+      channel: input.channel,
+    });
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
@@ -76,31 +83,37 @@ export class ConversationResolver {
       handOffReason: result.handOffReason,
       confidence: result.confidence,
       latencyMs: result.latencyMs,
+      conversationSecret: result.conversationSecret,
     };
   }
 
   @Authorized('widget')
   @Mutation(() => Message, { description: 'Rate an AI answer, once' })
   async rateAnswer(@Arg('input') input: RateAnswerInput, @Ctx() ctx: ConversationContext): Promise<Message> {
-    return toMessage(await this.signals.rate(ctx.auth, assertUuid(input.messageId, 'messageId'), input.rating));
+    return toMessage(await this.signals.rate(ctx.auth, assertUuid(input.messageId, 'messageId'), input.rating, input.conversationSecret));
   }
 
   @Authorized('widget')
   @Mutation(() => Conversation, { description: 'The customer says their question is answered' })
   async markResolved(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.signals.markResolved(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    return toConversation(await this.signals.markResolved(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.conversationSecret));
   }
 
   @Authorized('widget')
   @Mutation(() => Conversation, { description: 'The customer asks for a person' })
   async requestHuman(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.signals.requestHuman(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    return toConversation(await this.signals.requestHuman(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.conversationSecret));
   }
 
   @Authorized('widget', 'agent', 'analyst')
   @Query(() => Conversation)
-  async conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id')));
+  async conversation(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: ConversationContext,
+    @Arg('conversationSecret', () => String, { nullable: true, description: "For an anonymous visitor's conversation: the secret its first ask returned" })
+    conversationSecret?: string,
+  ): Promise<Conversation> {
+    return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id'), conversationSecret));
   }
 
   @Authorized('admin')
@@ -119,9 +132,13 @@ export class ConversationResolver {
     };
   }
 
-  @FieldResolver(() => [Message])
+  @FieldResolver(() => [Message], {
+    description: "The transcript, oldest first. Analysts get the customer's questions only, unless the workspace sets analystsSeePersonalData",
+  })
   async messages(@Root() conversation: Conversation, @Ctx() ctx: ConversationContext): Promise<Message[]> {
-    return (await this.conversations.messagesOf(ctx.auth.workspaceId, conversation.id)).map(toMessage);
+    // Replies from agents and the AI address the customer by name and quote their account: personal data.
+    const questionsOnly = ctx.auth.role === 'analyst' && !mayReadPersonalData(ctx.auth);
+    return (await this.conversations.messagesOf(ctx.auth.workspaceId, conversation.id, { questionsOnly })).map(toMessage);
   }
 }
 

@@ -1,8 +1,9 @@
 /** Conversation reads: one conversation for its caller, its messages, and lists (newest first, cursor paged). */
-import { DataSource, In, Repository } from 'typeorm';
-import { badInput, forbidden, notFound } from '../../shared/errors';
+import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { DomainError, ErrorCode, badInput, forbidden, notFound } from '../../shared/errors';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient } from '../clients/account-context';
+import { secretOpens } from './conversation-secret';
 import { ConversationEntity, ConversationStatusValue } from './conversation.entity';
 import { MessageEntity } from './message.entity';
 
@@ -30,25 +31,42 @@ export class ConversationService {
     this.messages = db.getRepository(MessageEntity);
   }
 
-  /** A widget caller sees only its own conversations; staff see every conversation of the workspace. */
-  async getForCaller(caller: RequestContext, id: string): Promise<ConversationEntity> {
-    const conversation = await this.conversations.findOneBy({ id, workspaceId: caller.workspaceId });
-    if (!conversation) throw notFound('Conversation', id);
-    if (caller.role === 'widget' && conversation.customerId !== null) {
-      const own = caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null;
-      if (own !== conversation.customerId) throw forbidden('A widget can only read the conversations of its own customer');
-    }
+  /**
+   * Staff see every conversation of the workspace. A widget caller sees a signed-in customer's conversation only
+   * as that customer, and an anonymous visitor's only with the secret it was started with. Anything else is
+   * NOT_FOUND, as for an id that does not exist, so a guessed or leaked id says nothing.
+   */
+  async getForCaller(caller: RequestContext, id: string, secret?: string | null): Promise<ConversationEntity> {
+    const conversation = await this.conversations
+      .createQueryBuilder('c')
+      .addSelect('c.secretHash')
+      .where('c.id = :id AND c.workspace_id = :workspaceId', { id, workspaceId: caller.workspaceId })
+      .getOne();
+    if (!conversation || (caller.role === 'widget' && !(await this.widgetMayUse(caller, conversation, secret)))) throw notFound('Conversation', id);
     return conversation;
   }
 
-  async messageForCaller(caller: RequestContext, messageId: string): Promise<{ message: MessageEntity; conversation: ConversationEntity }> {
+  async messageForCaller(caller: RequestContext, messageId: string, secret?: string | null): Promise<{ message: MessageEntity; conversation: ConversationEntity }> {
     const message = await this.messages.findOneBy({ id: messageId, workspaceId: caller.workspaceId });
     if (!message) throw notFound('Message', messageId);
-    return { message, conversation: await this.getForCaller(caller, message.conversationId) };
+    try {
+      return { message, conversation: await this.getForCaller(caller, message.conversationId, secret) };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.NotFound) throw notFound('Message', messageId);
+      throw error;
+    }
   }
 
-  async messagesOf(workspaceId: string, conversationId: string): Promise<MessageEntity[]> {
-    return this.messages.find({ where: { workspaceId, conversationId }, order: { seq: 'ASC' } });
+  private async widgetMayUse(caller: RequestContext, conversation: ConversationEntity, secret: string | null | undefined): Promise<boolean> {
+    if (conversation.customerId === null) return secretOpens(conversation.secretHash, secret);
+    const own = caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null;
+    return own === conversation.customerId;
+  }
+
+  /** questionsOnly: the customer's own messages, without the replies. */
+  async messagesOf(workspaceId: string, conversationId: string, options: { questionsOnly?: boolean } = {}): Promise<MessageEntity[]> {
+    const where: FindOptionsWhere<MessageEntity> = options.questionsOnly ? { workspaceId, conversationId, author: 'customer' } : { workspaceId, conversationId };
+    return this.messages.find({ where, order: { seq: 'ASC' } });
   }
 
   async list(workspaceId: string, first: number, after: string | undefined, filter: ConversationFilter = {}): Promise<ConversationPage> {

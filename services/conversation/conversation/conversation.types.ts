@@ -143,6 +143,9 @@ export class Conversation {
   updatedAt!: Date;
 }
 
+const SECRET_DESCRIPTION =
+  "An anonymous visitor's conversation: the conversationSecret the ask that started it returned. Without it (or with a wrong one) the conversation is NOT_FOUND. Not needed by signed-in customers or staff.";
+
 @ObjectType({ description: "The AI's turn in answer to a question" })
 export class AiTurn {
   @Field(() => Conversation)
@@ -162,6 +165,13 @@ export class AiTurn {
 
   @Field(() => Int)
   latencyMs!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Returned once, by the ask that starts an anonymous visitor's conversation: keep it to continue, read, rate, resolve or hand off that conversation. Null otherwise.",
+  })
+  conversationSecret!: string | null;
 }
 
 @ObjectType()
@@ -187,6 +197,12 @@ export class AskInput {
   @Field(() => ID, { nullable: true, description: 'Continue this conversation; omit to start a new one' })
   @IsOptional()
   conversationId?: string;
+
+  @Field({ nullable: true, description: SECRET_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  conversationSecret?: string;
 
   @Field()
   @IsString()
@@ -230,12 +246,24 @@ export class RateAnswerInput {
 
   @Field(() => Rating)
   rating!: Rating;
+
+  @Field({ nullable: true, description: SECRET_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  conversationSecret?: string;
 }
 
 @InputType()
 export class ConversationRef {
   @Field(() => ID)
   conversationId!: string;
+
+  @Field({ nullable: true, description: SECRET_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  conversationSecret?: string;
 }
 
 @InputType()

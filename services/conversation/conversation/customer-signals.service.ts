@@ -8,7 +8,7 @@ import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
 import { HandOffReason } from './conversation.types';
 import { MessageEntity } from './message.entity';
-import type { OutcomeReporter } from './outcome-reporter';
+import { type OutcomeReporter, voterOf } from './outcome-reporter';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 
 export class CustomerSignalsService {
@@ -18,8 +18,8 @@ export class CustomerSignalsService {
     private readonly outcomes: OutcomeReporter,
   ) {}
 
-  async rate(caller: RequestContext, messageId: string, rating: 'up' | 'down'): Promise<MessageEntity> {
-    const { message } = await this.conversations.messageForCaller(caller, messageId);
+  async rate(caller: RequestContext, messageId: string, rating: 'up' | 'down', secret?: string): Promise<MessageEntity> {
+    const { message, conversation } = await this.conversations.messageForCaller(caller, messageId, secret);
     if (message.author !== 'ai') throw badInput('Only answers from the AI can be rated');
     const rated = await this.db.transaction(async (tx) => {
       const result = await tx.query(`UPDATE conversation.messages SET rating = $2 WHERE id = $1 AND rating IS NULL RETURNING id`, [message.id, rating]);
@@ -33,12 +33,12 @@ export class CustomerSignalsService {
       ]);
       return { ...message, rating };
     });
-    if (message.citations.length > 0) await this.outcomes.report(caller.workspaceId, message, rating === 'up' ? 'rated_up' : 'rated_down');
+    if (message.citations.length > 0) await this.outcomes.report(caller.workspaceId, message, rating === 'up' ? 'rated_up' : 'rated_down', voterOf(conversation));
     return rated as MessageEntity;
   }
 
-  async markResolved(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
-    const conversation = await this.conversations.getForCaller(caller, conversationId);
+  async markResolved(caller: RequestContext, conversationId: string, secret?: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId, secret);
     if (conversation.status === 'resolved') throw conflict('This conversation is already resolved');
     const lastAnswer = await this.lastAnswer(conversation.id);
     const resolved = await this.db.transaction(async (tx) => {
@@ -56,12 +56,12 @@ export class CustomerSignalsService {
       return conversation;
     });
     // A customer resolving right after an AI answer, with no hand-off, is the answer working.
-    if (lastAnswer && resolved.handedOffAt === null) await this.outcomes.report(caller.workspaceId, lastAnswer, 'resolved');
+    if (lastAnswer && resolved.handedOffAt === null) await this.outcomes.report(caller.workspaceId, lastAnswer, 'resolved', voterOf(resolved));
     return resolved;
   }
 
-  async requestHuman(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
-    const conversation = await this.conversations.getForCaller(caller, conversationId);
+  async requestHuman(caller: RequestContext, conversationId: string, secret?: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.getForCaller(caller, conversationId, secret);
     if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
     if (conversation.status === 'handed_off') throw conflict('This conversation is already with the support team');
     const lastAnswer = await this.lastAnswer(conversation.id);
@@ -83,7 +83,7 @@ export class CustomerSignalsService {
         await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: lastTurn.id, reason: HandOffReason.CUSTOMER_ASKED } });
       }
     });
-    if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated');
+    if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated', voterOf(conversation));
     return conversation;
   }
 

@@ -1,13 +1,20 @@
 /**
- * Tells knowledge how an AI turn turned out. Statistics count every signal; the first signal that settles
- * whether the turn was right (a rating, a resolution, an escalation, a correction, a repeat contact) also
- * recalibrates the topic's threshold — once per turn, so one answer is never graded twice.
+ * Tells knowledge how an AI turn turned out, and who said so (a signed-in customer, an anonymous visitor, an
+ * agent): knowledge weighs the signal by that. The first signal that settles whether the turn was right (a
+ * rating, a resolution, an escalation, a correction, a repeat contact) is the turn's one verdict: only it
+ * recalibrates the topic's threshold or offers the question to be learned, so one answer is never graded twice.
  */
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
 import { rowsOf } from '../../shared/sql-rows';
-import type { KnowledgeClient, OutcomeSignal } from '../clients/knowledge';
+import type { KnowledgeClient, OutcomeSignal, OutcomeSource } from '../clients/knowledge';
+import type { ConversationEntity } from './conversation.entity';
 import type { MessageEntity } from './message.entity';
+
+/** Who gave a signal: the conversation's signed-in customer, else the anonymous visitor behind the conversation. */
+export function voterOf(conversation: Pick<ConversationEntity, 'id' | 'customerId'>): OutcomeSource {
+  return conversation.customerId ? { kind: 'customer', id: conversation.customerId } : { kind: 'visitor', id: conversation.id };
+}
 
 const VERDICT: Record<OutcomeSignal, boolean | null> = {
   shown: null,
@@ -29,7 +36,7 @@ export class OutcomeReporter {
     private readonly logger: Logger,
   ) {}
 
-  async report(workspaceId: string, turn: Turn, signal: OutcomeSignal): Promise<void> {
+  async report(workspaceId: string, turn: Turn, signal: OutcomeSignal, source: OutcomeSource): Promise<void> {
     const verdict = VERDICT[signal];
     const decisive = verdict !== null && (await this.claimVerdict(turn.id, signal));
     const knowledgeItemId = turn.citations[0]?.knowledgeItemId ?? null;
@@ -39,7 +46,8 @@ export class OutcomeReporter {
       confidence: Number(turn.confidence ?? 0),
       signal,
       correct: decisive ? verdict : null,
-      // A customer confirming an answer teaches what it answers as surely as an agent's correction does.
+      source,
+      // Offered, not taught: knowledge learns it only once other customers (or an agent) corroborate it.
       confirmedQuestion: decisive && verdict === true && knowledgeItemId ? await this.questionBefore(turn) : null,
     });
   }
@@ -56,7 +64,7 @@ export class OutcomeReporter {
    * A hand-off that an agent then answered grades the answer the AI would have given: right when the agent
    * pointed to the item the AI had found. This is how a topic earns the right to be answered alone.
    */
-  async reportHandOffReviewed(workspaceId: string, turn: Turn, rightItems: string[]): Promise<void> {
+  async reportHandOffReviewed(workspaceId: string, turn: Turn, rightItems: string[], agent: string): Promise<void> {
     if (!turn.candidateItemId || !(await this.claimVerdict(turn.id, 'handoff_reviewed'))) return;
     await this.send(workspaceId, {
       knowledgeItemId: null,
@@ -64,6 +72,7 @@ export class OutcomeReporter {
       confidence: Number(turn.confidence ?? 0),
       signal: 'handoff_reviewed',
       correct: rightItems.includes(turn.candidateItemId),
+      source: { kind: 'agent', id: agent },
     });
   }
 

@@ -48,9 +48,11 @@ export class EscalationClient {
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {
         // The validator's refusal is the cause; an activity's typed refusal is the cause of its ActivityFailure.
+        // A failed correction leaves the turn correctable (the workflow marks it only once applied).
         const refusal = typedFailure(error);
+        if (refusal instanceof DomainError && refusal.code === ErrorCode.Unavailable) throw unavailable('The correction could not be applied because a service it needs did not answer; nothing changed, try again shortly');
         if (refusal) throw refusal;
-        throw unavailable('The correction could not be applied; try again shortly');
+        throw unavailable('The correction could not be applied; nothing changed, try again shortly');
       }
       if (error instanceof WorkflowNotFoundError) throw error;
       throw unavailable('The escalation service did not take the correction; try again shortly');

@@ -59,9 +59,11 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.html`, report.html);
   console.log(`Weekly report for ${workspace.name}, ${report.isoWeek} (built in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   for (const finding of report.findings) console.log(`  • ${finding}`);
+  // Posting to the webhooks runs on after the report is stored: these are the attempts made so far.
   for (const delivery of report.deliveries) {
-    console.log(`  webhook ${delivery.webhookId}: ${delivery.deliveredAt ? `delivered (attempts: ${delivery.attempts})` : `not delivered after ${delivery.attempts} attempts (${delivery.lastError ?? 'no attempt'})`}`);
+    console.log(`  webhook ${delivery.webhookId}: ${delivery.deliveredAt ? `delivered (attempts: ${delivery.attempts})` : `not delivered yet after ${delivery.attempts} attempts (${delivery.lastError ?? 'no attempt'})`}`);
   }
+  console.log('  Webhook posts continue in the background; weeklyReport(isoWeek) { deliveries } shows how they went.');
   console.log(`Written to ${base}.md and ${base}.html`);
 }
 

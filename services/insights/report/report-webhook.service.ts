@@ -2,18 +2,22 @@
 import { DataSource, IsNull } from 'typeorm';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { ReportWebhookEntity } from './report-webhook.entity';
+import type { WebhookTargetPolicy } from './webhook-target-policy';
 
 export const MAX_REPORT_WEBHOOKS = 10;
 
 export class ReportWebhookService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly targets: WebhookTargetPolicy,
+  ) {}
 
   list(workspaceId: string): Promise<ReportWebhookEntity[]> {
     return this.db.getRepository(ReportWebhookEntity).find({ where: { workspaceId, removedAt: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
   async add(workspaceId: string, url: string, label: string, actor: string): Promise<ReportWebhookEntity> {
-    const target = parseWebhookUrl(url);
+    const target = await this.targets.check(url);
     const name = label.trim();
     if (name.length === 0 || name.length > 100) throw badInput('label must be 1 to 100 characters');
     const existing = await this.list(workspaceId);
@@ -30,19 +34,6 @@ export class ReportWebhookService {
     webhook.removedAt = new Date();
     return repository.save(webhook);
   }
-}
-
-function parseWebhookUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    throw badInput('url must be an absolute http(s) URL, e.g. https://hooks.slack.com/services/…');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badInput('url must use https (or http)');
-  if (parsed.username || parsed.password) throw badInput('url must not carry credentials; put the secret in the path as Slack does');
-  if (parsed.href.length > 2048) throw badInput('url must be at most 2048 characters');
-  return parsed.href;
 }
 
 /** Webhook URLs are secrets (Slack's carry the token in the path): show where they go, not how to post there. */

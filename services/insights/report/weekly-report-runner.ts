@@ -1,6 +1,7 @@
 /**
  * On-demand reports go through the same workflow as the scheduled ones (so they are built, stored and
- * delivered exactly the same way): start it on Temporal and wait for it.
+ * delivered exactly the same way): start it on Temporal and wait for it. The workflow returns once the report
+ * is stored; posting to the webhooks carries on in a workflow of its own, so a slow webhook never holds this up.
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { unavailable } from '../../shared/errors';

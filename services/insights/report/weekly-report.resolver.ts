@@ -60,7 +60,7 @@ export class WeeklyReportResolver {
   }
 
   @Authorized('admin')
-  @Mutation(() => WeeklyReport, { description: 'Build (or rebuild) the report for an ISO week now, store it and post it to the webhooks' })
+  @Mutation(() => WeeklyReport, { description: 'Build (or rebuild) the report for an ISO week now and store it; posting it to the webhooks follows in the background (see deliveries)' })
   async generateWeeklyReport(@Arg('input') input: GenerateWeeklyReportInput, @Ctx() ctx: SubgraphContext): Promise<WeeklyReport> {
     const monday = mondayOfIsoWeek(input.isoWeek);
     if (monday.getTime() > Date.now()) throw badInput(`${input.isoWeek} has not started yet`);

@@ -4,13 +4,14 @@
  * activity retries never build twice or post twice.
  */
 import { DataSource, IsNull } from 'typeorm';
-import { notFound, unavailable } from '../../shared/errors';
+import { badInput, notFound, unavailable } from '../../shared/errors';
 import { ReportDeliveryEntity } from './report-delivery.entity';
 import { ReportWebhookEntity } from './report-webhook.entity';
 import { slackMessage } from './slack-message';
 import { ReportedWorkspace, WeeklyReportBuilder } from './weekly-report-builder';
 import { WeeklyReportEntity } from './weekly-report.entity';
 import { renderHtml, renderMarkdown } from './weekly-report-rendering';
+import type { WebhookPoster } from './webhook-poster';
 
 export interface GeneratedReport {
   report: WeeklyReportEntity;
@@ -25,12 +26,11 @@ export interface ReportPage {
   hasNextPage: boolean;
 }
 
-const DELIVERY_TIMEOUT_MS = 10_000;
-
 export class WeeklyReportService {
   constructor(
     private readonly db: DataSource,
     private readonly builder: WeeklyReportBuilder,
+    private readonly poster: WebhookPoster,
   ) {}
 
   async generate(workspace: ReportedWorkspace, isoWeek: string, runKey: string): Promise<GeneratedReport> {
@@ -108,36 +108,21 @@ export class WeeklyReportService {
     if (delivery.deliveredAt) return { outcome: 'already_delivered', attempts: delivery.attempts };
     if (webhook.removedAt) return { outcome: 'webhook_removed', attempts: delivery.attempts };
 
-    const { status, error } = await this.post(webhook.url, report, webhookId);
-    const ok = status !== null && status >= 200 && status < 300;
+    const { status, error, refused } = await this.poster.post(webhook.url, slackMessage(report.content), {
+      // Receivers that see a retry of a post they did take can drop it by this id.
+      'x-loopdesk-delivery': `${report.id}:${webhookId}:${report.runKey}`,
+    });
+    const ok = error === null;
     await deliveries
       .createQueryBuilder()
       .update()
-      .set({ attempts: () => 'attempts + 1', lastAttemptAt: new Date(), lastStatus: status, lastError: ok ? null : error, deliveredAt: ok ? new Date() : null })
+      .set({ attempts: () => 'attempts + 1', lastAttemptAt: new Date(), lastStatus: status, lastError: error, deliveredAt: ok ? new Date() : null })
       .where('report_id = :reportId AND webhook_id = :webhookId', { reportId, webhookId })
       .execute();
+    // A target the policy refuses stays refused: BAD_USER_INPUT ends the activity's retries.
+    if (refused) throw badInput(`Webhook "${webhook.label}" was not posted to: ${error}`);
     if (!ok) throw unavailable(`Webhook "${webhook.label}" did not take the report: ${error}`);
     return { outcome: 'delivered', attempts: delivery.attempts + 1 };
-  }
-
-  private async post(url: string, report: WeeklyReportEntity, webhookId: string): Promise<{ status: number | null; error: string }> {
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          // Receivers that see a retry of a post they did take can drop it by this id.
-          'x-loopdesk-delivery': `${report.id}:${webhookId}:${report.runKey}`,
-        },
-        body: JSON.stringify(slackMessage(report.content)),
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-        redirect: 'error',
-      });
-      await response.body?.cancel();
-      return { status: response.status, error: `HTTP ${response.status}` };
-    } catch (error) {
-      return { status: null, error: (error as Error).name === 'TimeoutError' ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : `could not connect (${(error as Error).message})` };
-    }
   }
 
   private activeWebhooks(workspaceId: string): Promise<ReportWebhookEntity[]> {

@@ -3,10 +3,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { recordEvents } from '../../shared/outbox';
 import { DEFAULT_THRESHOLD, MIN_SAMPLES, WINDOW, calibrateThreshold } from './answer-policy';
 import { recordLearningEvent } from './learning-events';
+import { OutcomeSource, SOURCE_WEIGHT, poolVisitors, voterKey } from './learning-trust';
 import type { SettingsService } from './settings.service';
 
 /** A move smaller than this is noise, not a change worth recording. */
 const NOTABLE_MOVE = 0.05;
+/** Rows read to find the window's latest outcome per voter: a voter repeating themselves cannot push others out of it. */
+const SCANNED_PER_WINDOW = 10;
 
 export class AnswerPolicyService {
   constructor(
@@ -35,24 +38,35 @@ export class AnswerPolicyService {
     return Math.max(topicThreshold, sensitiveThreshold);
   }
 
-  /** Records a decisive outcome for a topic and recalibrates its threshold, in the caller's transaction. */
-  async recordOutcome(tx: EntityManager, workspaceId: string, topic: string, confidence: number, correct: boolean, signal: string): Promise<void> {
-    await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal) VALUES ($1, $2, $3, $4, $5)`, [
+  /**
+   * Records a decisive outcome for a topic and recalibrates its threshold, in the caller's transaction. A
+   * customer's or visitor's latest outcome in the topic is the only one of theirs that counts, and visitors
+   * together weigh at most VISITOR_POOL_CAP (learning-trust.ts); agents' and the system's each count.
+   */
+  async recordOutcome(tx: EntityManager, workspaceId: string, topic: string, confidence: number, correct: boolean, signal: string, source: OutcomeSource | null = null): Promise<void> {
+    await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal, voter, weight, visitor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       workspaceId,
       topic,
       confidence,
       correct,
       signal,
+      source ? voterKey(source) : null,
+      source ? SOURCE_WEIGHT[source.kind] : 1,
+      source?.kind === 'visitor',
     ]);
     // One recalibration at a time per topic: concurrent outcomes queue here instead of racing.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [workspaceId, topic]);
-    const outcomes: Array<{ confidence: number; correct: boolean }> = await tx.query(
-      `SELECT confidence, correct FROM knowledge.answer_outcomes WHERE workspace_id = $1 AND topic = $2 ORDER BY id DESC LIMIT $3`,
-      [workspaceId, topic, WINDOW],
+    const outcomes: Array<{ confidence: number; correct: boolean; weight: number; visitor: boolean }> = await tx.query(
+      `SELECT confidence, correct, weight, visitor FROM (
+         SELECT DISTINCT ON (coalesce(voter, id::text)) id, confidence, correct, weight, visitor
+           FROM (SELECT * FROM knowledge.answer_outcomes WHERE workspace_id = $1 AND topic = $2 ORDER BY id DESC LIMIT $4) recent
+          ORDER BY coalesce(voter, id::text), id DESC
+       ) latest ORDER BY id DESC LIMIT $3`,
+      [workspaceId, topic, WINDOW, WINDOW * SCANNED_PER_WINDOW],
     );
     const { targetPrecision } = await this.settings.get(workspaceId, tx);
     const next = calibrateThreshold(
-      outcomes.map((o) => ({ confidence: Number(o.confidence), correct: o.correct })),
+      poolVisitors(outcomes.map((o) => ({ confidence: Number(o.confidence), correct: o.correct, weight: Number(o.weight), visitor: o.visitor }))),
       targetPrecision,
     );
     const [current] = await tx.query(`SELECT threshold FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`, [workspaceId, topic]);
@@ -61,7 +75,7 @@ export class AnswerPolicyService {
       `INSERT INTO knowledge.topic_policies (workspace_id, topic, threshold, samples, precision_at_threshold, updated_at)
        VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (workspace_id, topic) DO UPDATE SET threshold = $3, samples = $4, precision_at_threshold = $5, updated_at = now()`,
-      [workspaceId, topic, next.threshold, next.samples, next.precision],
+      [workspaceId, topic, next.threshold, Math.round(next.samples), next.precision],
     );
     if (Math.abs(next.threshold - previous) >= NOTABLE_MOVE) {
       const direction = next.threshold > 1 ? 'now hands off every question' : next.threshold < previous ? 'answers more on its own' : 'hands off more';
@@ -69,13 +83,13 @@ export class AnswerPolicyService {
         workspaceId,
         kind: 'threshold_moved',
         topic,
-        summary: `Topic "${topic || '(none)'}" ${direction}: confidence needed ${previous.toFixed(2)} → ${next.threshold.toFixed(2)} over ${next.samples} outcomes`,
+        summary: `Topic "${topic || '(none)'}" ${direction}: confidence needed ${previous.toFixed(2)} → ${next.threshold.toFixed(2)} over ${Math.round(next.samples)} outcomes`,
         signal: signal,
         actor: 'system:answer-policy',
         before: { threshold: previous },
-        after: { threshold: next.threshold, samples: next.samples, precision: next.precision },
+        after: { threshold: next.threshold, samples: Math.round(next.samples), precision: next.precision },
       });
-      await recordEvents(tx, [{ workspaceId, type: 'threshold_moved', payload: { topic, before: previous, after: next.threshold, samples: next.samples } }]);
+      await recordEvents(tx, [{ workspaceId, type: 'threshold_moved', payload: { topic, before: previous, after: next.threshold, samples: Math.round(next.samples) } }]);
     }
   }
 

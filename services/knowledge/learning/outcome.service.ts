@@ -1,24 +1,30 @@
 /**
- * Outcome signals from conversations: they move an item's statistics (which ranking reads) and, when the
- * signal settles whether an answer was right, the topic's answer threshold. A confirmed answer (resolved or
- * rated up, first verdict of its turn) also teaches the item the customer's question as a phrasing it answers.
+ * Outcome signals from conversations: they count in an item's statistics, move the evidence ranking reads
+ * (weighed by who gave them: learning-trust.ts) and, when the signal settles whether an answer was right, the
+ * topic's answer threshold. A signed-in customer's confirmation (resolved or rated up, first verdict of its
+ * turn) offers the question to the item; it is learned as a phrasing once other customers corroborate it.
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { AnswerPolicyService } from './answer-policy.service';
+import { recordConfirmation } from './customer-confirmations';
+import { weighVerdict } from './item-evidence';
 import { recordLearningEvent } from './learning-events';
+import { CORROBORATING_CUSTOMERS, OutcomeSource } from './learning-trust';
+import type { SettingsService } from './settings.service';
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
 
-const STAT_COLUMN: Record<Exclude<OutcomeSignal, 'handoff_reviewed'>, string> = {
-  shown: 'shown',
-  resolved: 'resolved',
-  rated_up: 'rated_up',
-  rated_down: 'rated_down',
-  escalated: 'escalated_after',
-  corrected: 'corrected',
-  repeat_contact: 'repeat_contact_after',
+/** Per signal about an item: its statistics column, and what it says about the answer (good, bad or nothing), first verdict or not. */
+const ITEM_SIGNAL: Record<Exclude<OutcomeSignal, 'handoff_reviewed'>, { column: string; says: boolean | null }> = {
+  shown: { column: 'shown', says: null },
+  resolved: { column: 'resolved', says: true },
+  rated_up: { column: 'rated_up', says: true },
+  rated_down: { column: 'rated_down', says: false },
+  escalated: { column: 'escalated_after', says: false },
+  corrected: { column: 'corrected', says: false },
+  repeat_contact: { column: 'repeat_contact_after', says: false },
 };
 
 export interface OutcomeInput {
@@ -28,8 +34,10 @@ export interface OutcomeInput {
   signal: OutcomeSignal;
   /** Whether the answer (or, for a hand-off, the answer the AI would have given) was right; null when the signal says nothing about it. */
   correct: boolean | null;
-  /** The question behind a confirmed answer; learned as a variant of the item. */
+  /** The question behind a confirmed answer; learned as a variant of the item once corroborated. */
   confirmedQuestion?: string | null;
+  /** Who gave the signal; null for a trusted internal caller (weight 1, every signal counts). */
+  source?: OutcomeSource | null;
 }
 
 export interface LearnedVariant {
@@ -42,15 +50,17 @@ export class OutcomeService {
   constructor(
     private readonly db: DataSource,
     private readonly policy: AnswerPolicyService,
+    private readonly settings: SettingsService,
     /** Told of each question variant once it is committed. */
     private readonly onVariant?: (workspaceId: string, variant: LearnedVariant) => void,
   ) {}
 
   async record(workspaceId: string, input: OutcomeInput): Promise<void> {
     let learned: LearnedVariant | null = null;
+    const source = input.source ?? null;
     await this.db.transaction(async (tx) => {
       if (input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
-        const column = STAT_COLUMN[input.signal];
+        const { column, says } = ITEM_SIGNAL[input.signal];
         const updated = await tx.query(
           `INSERT INTO knowledge.item_stats (item_id, workspace_id, ${column})
            SELECT id, workspace_id, 1 FROM knowledge.knowledge_items WHERE id = $1 AND workspace_id = $2
@@ -59,12 +69,14 @@ export class OutcomeService {
           [input.knowledgeItemId, workspaceId],
         );
         if (updated.length === 0) return;
+        if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source);
       }
       if (input.correct !== null) {
-        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal);
+        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source);
       }
-      if (input.correct === true && input.knowledgeItemId && input.confirmedQuestion?.trim()) {
-        learned = await this.learnConfirmed(tx, workspaceId, input.knowledgeItemId, input.confirmedQuestion.trim(), input.signal);
+      const question = input.confirmedQuestion?.trim();
+      if (input.correct === true && input.knowledgeItemId && question && source?.kind === 'customer') {
+        learned = await this.learnConfirmed(tx, workspaceId, input.knowledgeItemId, question, source.id, input.signal);
       }
       await recordEvents(tx, [
         {
@@ -78,8 +90,16 @@ export class OutcomeService {
     if (variant) this.onVariant?.(workspaceId, variant);
   }
 
-  /** The question as a variant of the item, unless the item already knows it or may no longer be served. */
-  private async learnConfirmed(tx: EntityManager, workspaceId: string, itemId: string, question: string, signal: OutcomeSignal): Promise<LearnedVariant | null> {
+  /**
+   * A signed-in customer's confirmed question, learned as a variant of the item once CORROBORATING_CUSTOMERS
+   * distinct customers confirmed the item for questions like it; never in a review-required workspace (there,
+   * only an admin's approval publishes what the loop learns, and customers' suggestions have no queue yet).
+   * Nothing is learned when the item already knows the question or may no longer be served.
+   */
+  private async learnConfirmed(tx: EntityManager, workspaceId: string, itemId: string, question: string, customerId: string, signal: OutcomeSignal): Promise<LearnedVariant | null> {
+    const customers = await recordConfirmation(tx, workspaceId, itemId, customerId, question);
+    if (customers < CORROBORATING_CUSTOMERS) return null;
+    if ((await this.settings.get(workspaceId, tx)).learningMode === 'review_required') return null;
     const [item] = rowsOf<{ id: string; topic: string; title: string }>(await tx.query(
       `SELECT i.id, i.topic, i.title FROM knowledge.knowledge_items i
         WHERE i.id = $1 AND i.workspace_id = $2 AND i.status = 'published' AND NOT i.stale
@@ -98,10 +118,10 @@ export class OutcomeService {
       kind: 'question_variant_added',
       itemId: item.id,
       topic: item.topic,
-      summary: `Learned that "${question.slice(0, 120)}" is answered by "${item.title.slice(0, 80)}" (the customer ${signal === 'resolved' ? 'resolved the conversation' : 'rated the answer up'})`,
+      summary: `Learned that "${question.slice(0, 120)}" is answered by "${item.title.slice(0, 80)}" (${customers} customers confirmed it for questions like this one; the last ${signal === 'resolved' ? 'resolved the conversation' : 'rated the answer up'})`,
       signal: 'customer_confirmed',
       actor: 'customer',
-      after: { variantId: variant!.id, question },
+      after: { variantId: variant!.id, question, customers },
     });
     await recordEvents(tx, [{ workspaceId, type: 'question_variant_added', payload: { knowledgeItemId: item.id, topic: item.topic, conversationId: '' } }]);
     return { id: variant!.id, text: question, itemId: item.id };

@@ -3,8 +3,9 @@
  * by full-text index scans, scored with BM25 in ranking.ts from the term statistics returned here), and the
  * questions it is known to answer (question variants learned from corrections, matched by full-text rank and
  * trigram similarity). Only published items of the caller's workspace whose audience includes the asker's plan
- * are considered. Outcome statistics come along for ranking.
+ * are considered. Outcome evidence comes along for ranking.
  */
+import { EVIDENCE_COLUMNS_SQL } from '../learning/item-evidence';
 
 /**
  * The question's distinct lexemes (sorted: the term arrays below follow this order) with how many of the
@@ -109,9 +110,7 @@ export const RETRIEVE_CANDIDATES_SQL = `
          CASE WHEN i.kind = 'article' THEN public.similarity(i.title, $2) ELSE 0 END::float8 AS "titleSimilarity",
          ARRAY(SELECT df FROM terms ORDER BY lexeme) AS "termPassages",
          totals.passages AS "totalPassages", totals.lexemes AS "totalLength",
-         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",
-         coalesce(s.resolved, 0) + coalesce(s.rated_up, 0) AS good,
-         coalesce(s.rated_down, 0) + coalesce(s.escalated_after, 0) + coalesce(s.corrected, 0) + coalesce(s.repeat_contact_after, 0) AS bad
+         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM candidates c
     JOIN knowledge.knowledge_items i ON i.id = c.item_id
     CROSS JOIN totals
@@ -135,9 +134,7 @@ export const FIRST_PASSAGES_SQL = `
 export const INTENT_CANDIDATES_SQL = `
   SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
          p.id AS "passageId", p.text AS "passageText", 0::float8 AS "passageRelevance",
-         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",
-         coalesce(s.resolved, 0) + coalesce(s.rated_up, 0) AS good,
-         coalesce(s.rated_down, 0) + coalesce(s.escalated_after, 0) + coalesce(s.corrected, 0) + coalesce(s.repeat_contact_after, 0) AS bad
+         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM knowledge.knowledge_items i
     LEFT JOIN LATERAL (
       SELECT id, text FROM knowledge.passages

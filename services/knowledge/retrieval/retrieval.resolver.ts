@@ -31,6 +31,7 @@ export class RetrievalResolver {
       signal: input.signal,
       correct: input.correct ?? null,
       confirmedQuestion: input.confirmedQuestion ?? null,
+      source: input.source ? { kind: input.source, id: input.sourceId ?? '' } : null,
     });
     return true;
   }

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
 
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
@@ -117,4 +118,15 @@ export class RecordOutcomeInput {
   @IsString()
   @Length(1, 16384)
   confirmedQuestion?: string;
+
+  @Field(() => String, { nullable: true, description: `Who gave the signal: ${SOURCE_KINDS.join(', ')}; omitted, a trusted internal signal` })
+  @IsOptional()
+  @IsIn(SOURCE_KINDS)
+  source?: SourceKind;
+
+  @Field(() => String, { nullable: true, description: 'The customer id, the anonymous visitor\'s conversation id, or the agent' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  sourceId?: string;
 }

@@ -14,8 +14,8 @@ export type Mode = 'learning' | 'static';
 
 export interface HarnessOptions {
   gatewayUrl: string;
-  /** An admin key that may create workspaces (the benchmark makes one per mode). */
-  adminKey: string;
+  /** An operator key, which creates workspaces (the benchmark makes one per mode). */
+  operatorKey: string;
   dataset: Dataset;
   mode: Mode;
   seed: number;
@@ -93,7 +93,7 @@ export interface HarnessResult {
   durationSeconds: number;
 }
 
-const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision confidence conversation { id } message { id citations { knowledgeItem { id } } } } }`;
+const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision confidence conversationSecret conversation { id } message { id citations { knowledgeItem { id } } } } }`;
 const PREVIEW = `query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { decision confidence candidate { id } citations { knowledgeItem { id } } } }`;
 const CORRECT = `mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning learnedAnswer { id } } }`;
 const TIME_TO_LEARN_WAIT_MS = 3_000;
@@ -183,14 +183,14 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     }
     if (answered && grounding.isRight(cited, q.label)) {
       totals.answeredRight++;
-      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'UP' } });
-      await call(options, keys.widget, `mutation($input: ConversationRef!) { markResolved(input: $input) { status } }`, { input: { conversationId: turn.conversation.id } });
+      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'UP', conversationSecret: turn.conversationSecret } });
+      await call(options, keys.widget, `mutation($input: ConversationRef!) { markResolved(input: $input) { status } }`, { input: { conversationId: turn.conversation.id, conversationSecret: turn.conversationSecret } });
       return;
     }
     if (answered) {
       totals.answeredWrong++;
-      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'DOWN' } });
-      await call(options, keys.widget, `mutation($input: ConversationRef!) { requestHuman(input: $input) { status } }`, { input: { conversationId: turn.conversation.id } });
+      await call(options, keys.widget, `mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }`, { input: { messageId: turn.message.id, rating: 'DOWN', conversationSecret: turn.conversationSecret } });
+      await call(options, keys.widget, `mutation($input: ConversationRef!) { requestHuman(input: $input) { status } }`, { input: { conversationId: turn.conversation.id, conversationSecret: turn.conversationSecret } });
     } else {
       totals.handedOff++;
     }
@@ -255,7 +255,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
 async function createWorkspace(options: HarnessOptions): Promise<Keys & { workspaceId: string }> {
   const name = `bench ${options.dataset.name} ${options.mode} seed ${options.seed} ${new Date().toISOString()}`;
   const created = dataOf(
-    await graphql(options.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey } }', { input: { name } }, { apiKey: options.adminKey }),
+    await graphql(options.gatewayUrl, 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } adminKey } }', { input: { name } }, { apiKey: options.operatorKey }),
   ).createWorkspace;
   const key = async (role: string) =>
     dataOf(await graphql(options.gatewayUrl, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { role, label: `bench ${role.toLowerCase()}` } }, { apiKey: created.adminKey })).createApiKey

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:learning -- --dataset <folder> [--shots N] [--seed S] [--mode learning|static|both] [--out <dir>]
- *   [--test-limit N] [--labels N] [--changed-labels N] [--concurrency N] [--gateway URL --key ADMIN_KEY]`
+ *   [--test-limit N] [--labels N] [--changed-labels N] [--concurrency N] [--gateway URL --key OPERATOR_KEY]`
  *
  * Replays the folder's train.csv through the system as customers and agents would, scores test.csv at
  * checkpoints with the admin answer preview, and writes results.json, results.md and curves.svg to --out.
@@ -45,14 +45,14 @@ async function main(): Promise<void> {
 
   let stack: TestStack | undefined;
   let gatewayUrl = values.gateway;
-  let adminKey = values.key;
+  let operatorKey = values.key;
   if (!gatewayUrl) {
     console.log('starting the stack (processes from dist/, local Postgres, Temporal dev server, chDB)…');
     stack = await startTestStack();
     gatewayUrl = stack.gatewayUrl;
-    adminKey = stack.adminKey;
+    operatorKey = stack.operatorKey;
   }
-  if (!adminKey) throw new Error('--gateway needs --key (an admin key that may create workspaces)');
+  if (!operatorKey) throw new Error('--gateway needs --key (an operator key, which creates workspaces: npm run operator -- create-key <label>)');
   const startedAt = new Date().toISOString();
   try {
     const runs: HarnessResult[] = [];
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       runs.push(
         await runHarness({
           gatewayUrl,
-          adminKey,
+          operatorKey,
           dataset,
           mode,
           seed,
