@@ -3,6 +3,33 @@ import { z } from 'zod';
 import { authRevocationEnv, commonEnv, parseConfig, peerUrlsEnv, portEnv } from '../services/shared/config';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const perWindow = (fallback: number) => z.coerce.number().positive().max(1_000_000_000).default(fallback);
+const burst = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000_000).default(fallback);
+
+/**
+ * Token-bucket budgets for `ask` and the customer signals (see gateway/rate-limiter.ts). Each bucket holds up
+ * to its burst and refills at `<budget>` tokens per `RATE_LIMIT_WINDOW_MS`, continuously. Defaults suit one
+ * widget: a person asks a handful of questions a minute; a widget key serves a whole site.
+ */
+export const rateLimitEnv = {
+  RATE_LIMITS_ENABLED: bool.default(true),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  RATE_LIMIT_VISITOR_ASKS: perWindow(10),
+  RATE_LIMIT_VISITOR_ASKS_BURST: burst(5),
+  RATE_LIMIT_VISITOR_SIGNALS: perWindow(30),
+  RATE_LIMIT_VISITOR_SIGNALS_BURST: burst(10),
+  RATE_LIMIT_CUSTOMER_ASKS: perWindow(20),
+  RATE_LIMIT_CUSTOMER_ASKS_BURST: burst(10),
+  RATE_LIMIT_CUSTOMER_SIGNALS: perWindow(60),
+  RATE_LIMIT_CUSTOMER_SIGNALS_BURST: burst(20),
+  RATE_LIMIT_KEY_ASKS: perWindow(600),
+  RATE_LIMIT_KEY_ASKS_BURST: burst(100),
+  RATE_LIMIT_KEY_SIGNALS: perWindow(1_200),
+  RATE_LIMIT_KEY_SIGNALS_BURST: burst(200),
+  RATE_LIMIT_MAX_BUCKETS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  /** Proxies in front of the gateway that append to X-Forwarded-For; 0 trusts none and uses the socket address. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+};
 
 export const gatewayEnv = {
   ...commonEnv,
@@ -17,6 +44,7 @@ export const gatewayEnv = {
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(4_000),
   /** true: every caller may introspect and sees "Did you mean" hints (local development); false: admin keys only. */
   GATEWAY_INTROSPECTION: bool.default(false),
+  ...rateLimitEnv,
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

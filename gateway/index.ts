@@ -1,6 +1,7 @@
 /**
  * The gateway process: config → static supergraph → Apollo Gateway with signed context forwarding →
- * authentication, depth/cost/alias/directive/token limits, schema visibility by role, NUL refusal → server → ready.
+ * authentication, depth/cost/alias/directive/token limits, schema visibility by role, NUL refusal, rate limits
+ * on asks and signals → server → ready.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
@@ -20,9 +21,12 @@ import { currentRequestId, newRequestId } from '../services/shared/request-conte
 import { runProcess } from '../services/shared/run-process';
 import { Authenticator } from './authenticator';
 import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
+import { rateLimitPlugin } from './rate-limit-plugin';
+import { RateLimiter, rateLimitBudgets } from './rate-limiter';
 import { refuseNulCharactersPlugin } from './refuse-nul-characters';
 import { schemaVisibilityPlugin } from './schema-visibility';
 import { GatewayContext, SignedContextDataSource } from './signed-context-data-source';
+import { TokenBuckets } from './token-buckets';
 
 /** One validation error is enough to refuse an operation; more would only echo an abusive query back (one per unknown directive). */
 const MAX_VALIDATION_ERRORS = 1;
@@ -48,6 +52,9 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     blockFieldSuggestion: { enabled: false },
   });
   const protections = armor.protect();
+  const rateLimits = config.RATE_LIMITS_ENABLED
+    ? [rateLimitPlugin(new RateLimiter(rateLimitBudgets(config), new TokenBuckets(config.RATE_LIMIT_MAX_BUCKETS)), metrics)]
+    : [];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -61,6 +68,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       refuseNulCharactersPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       graphqlMetricsPlugin(metrics, logger),
+      ...rateLimits,
     ],
   });
   await apollo.start();
@@ -82,6 +90,8 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       },
     })),
   });
+  // Express resolves req.ip from X-Forwarded-For only through this many proxies; the rate limits key visitors by it.
+  shell.app.set('trust proxy', config.TRUSTED_PROXY_HOPS);
   shell.app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
@@ -92,7 +102,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
         const apiKey = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
         try {
           const caller = await authenticator.authenticate(apiKey, req.header('x-customer-token') ?? undefined, requestId);
-          return { caller, requestId };
+          return { caller, requestId, client: { apiKey: apiKey!, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' } };
         } catch (error) {
           if (error instanceof DomainError) throw toGraphQLError(error, true);
           throw error;

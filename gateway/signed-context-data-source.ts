@@ -2,9 +2,11 @@
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../services/shared/request-context';
 import type { Caller } from './authenticator';
+import type { ClientIdentity } from './rate-limiter';
 
 export interface GatewayContext {
   caller: Caller;
+  client: ClientIdentity;
   requestId: string;
 }
 

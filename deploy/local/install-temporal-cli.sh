@@ -52,7 +52,7 @@ started=$(date +%s)
 heartbeat=$!
 trap 'kill "${heartbeat}" 2>/dev/null || true' EXIT
 # -v names each package as it is compiled: counted here into a progress line every 50 packages (the build
-# compiles about 1,100), so a cold build that takes minutes is never silent.
+# compiles about 1,300), so a cold build that takes minutes is never silent.
 CGO_ENABLED=0 GOBIN="${tools_dir}" go install -v "github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}" 2>&1 |
   {
     compiled=0

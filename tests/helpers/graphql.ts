@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 
 export interface GraphQLResult<T = any> {
   status: number;
+  headers: Headers;
   data?: T | null;
   errors?: Array<{ message: string; extensions?: { code?: string; [key: string]: unknown } }>;
 }
@@ -25,7 +26,7 @@ export async function graphql<T = any>(url: string, query: string, variables: Re
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T | null; errors?: GraphQLResult['errors'] };
-  return { status: response.status, data: body.data, errors: body.errors };
+  return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
 }
 
 /** The first error's code, or undefined when the request succeeded. */

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, freePorts } from '../../deploy/local/free-port';
+import { rateLimitEnv } from '../../gateway/config';
 import { REPO_ROOT } from './repo-root';
 import { RunningStack, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
@@ -19,6 +20,16 @@ import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
 import { createThrowawayDatabase } from './database';
 import { TestTemporal, startTestTemporal } from './temporal';
 
+/**
+ * Tests and benchmarks send many asks from one key and one address: every rate-limit budget far above what
+ * they send, with the limiter still on, so its cost stays in every measurement. A test of the limits passes
+ * its own small budgets, which win.
+ */
+export const GENEROUS_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  Object.keys(rateLimitEnv)
+    .filter((name) => /^RATE_LIMIT_(KEY|CUSTOMER|VISITOR)_/.test(name))
+    .map((name) => [name, '1000000000']),
+);
 
 export interface TestStack {
   stack: RunningStack;
@@ -72,7 +83,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
         logs.push(line);
         if (logs.length > 2_000) logs.shift();
       },
-      extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...extraEnv },
+      extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...GENEROUS_RATE_LIMITS, ...extraEnv },
     });
     const accountContext = new InternalGraphQLClient(stack.urls['account-context'], hmacSecret);
     const created = await accountContext.request<{ bootstrapWorkspace: { workspace: { id: string }; adminKey: string; customerTokenSecret: string } | null }>(

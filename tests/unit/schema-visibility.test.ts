@@ -18,7 +18,7 @@ async function serverWith(openToEveryone: boolean) {
 }
 
 async function run(sut: ApolloServer<GatewayContext>, role: Role, query: string) {
-  const contextValue: GatewayContext = { caller: { workspaceId: 'w', role, subject: 's' }, requestId: 'r' };
+  const contextValue: GatewayContext = { caller: { workspaceId: 'w', role, subject: 's' }, client: { apiKey: 'k', address: '127.0.0.1' }, requestId: 'r' };
   const response = await sut.executeOperation({ query }, { contextValue });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { status: response.http.status ?? 200, ...response.body.singleResult };
