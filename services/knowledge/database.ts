@@ -9,6 +9,8 @@ import { ProductChangeReviews1764300000000 } from './migrations/1764300000000-pr
 import { LexemeStats1764400000000 } from './migrations/1764400000000-lexeme-stats';
 import { SupersededBy1764500000000 } from './migrations/1764500000000-superseded-by';
 import { LearningTrust1764600000001 } from './migrations/1764600000001-learning-trust';
+import { Bm25Ranking1764660000000 } from './migrations/1764660000000-bm25-ranking';
+import { SensitiveKnowledge1764660100000 } from './migrations/1764660100000-sensitive-knowledge';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -17,6 +19,15 @@ export function openKnowledgeDatabase(url: string) {
     url,
     schema: KNOWLEDGE_SCHEMA,
     entities: [KnowledgeItemEntity, PassageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, ProductChangeReviews1764300000000, LexemeStats1764400000000, SupersededBy1764500000000, LearningTrust1764600000001],
+    migrations: [
+      Initial1764100000000,
+      LearningLoop1764200000000,
+      ProductChangeReviews1764300000000,
+      LexemeStats1764400000000,
+      SupersededBy1764500000000,
+      LearningTrust1764600000001,
+      Bm25Ranking1764660000000,
+      SensitiveKnowledge1764660100000,
+    ],
   });
 }

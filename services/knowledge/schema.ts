@@ -12,6 +12,8 @@ import { OutcomeService } from './learning/outcome.service';
 import { SettingsService } from './learning/settings.service';
 import { ProductChangeResolver } from './product-change/product-change.resolver';
 import { ProductChangeService, ReviewPolicy } from './product-change/product-change.service';
+import { SensitivityResolver } from './sensitivity/sensitivity.resolver';
+import { SensitivityService } from './sensitivity/sensitivity.service';
 import { RetrievalResolver } from './retrieval/retrieval.resolver';
 import { RetrievalService } from './retrieval/retrieval.service';
 import { IntentModelBounds, IntentModels } from './intent/intent-models';
@@ -28,6 +30,7 @@ export interface KnowledgeServices {
   retrieval: RetrievalService;
   learned: LearnedAnswerService;
   productChanges: ProductChangeService;
+  sensitivity: SensitivityService;
   /** The workspaces' intent models (this process's). */
   intents: IntentModels;
 }
@@ -53,6 +56,7 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     retrieval: new RetrievalService(db, policy, intents),
     learned: new LearnedAnswerService(db, settings, policy, intents),
     productChanges: new ProductChangeService(db, options.reviews),
+    sensitivity: new SensitivityService(db),
     intents,
   };
 }
@@ -65,6 +69,7 @@ export function buildKnowledgeSchema(services: KnowledgeServices): Promise<Graph
       new RetrievalResolver(services.retrieval, services.outcomes),
       new LearningResolver(services.db, services.learned, services.settings, services.policy),
       new ProductChangeResolver(services.productChanges),
+      new SensitivityResolver(services.sensitivity),
     ],
     orphanedTypes: [Workspace],
     referenceResolvers: { KnowledgeItem: knowledgeItemReference, Workspace: workspaceStubReference },

@@ -100,29 +100,31 @@ describe('learning in seconds', () => {
 });
 
 describe('feedback changes ranking', () => {
-  it('after repeated down-ratings of one answer, the other candidate wins', async () => {
+  it('after repeated down-ratings of an item, the other candidate wins the question they both match', async () => {
     const ws = await createTestWorkspace(env, 'Ranking');
-    const a = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Monthly report export', body: 'Export your monthly report to a CSV file: open Reports, pick the monthly report and click Export.' } })).createArticle;
-    const b = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Report export', body: 'Export any report to a CSV file from Reports by clicking Export.' } })).createArticle;
+    const a = dataOf(
+      await ws.as('admin', ARTICLE, { input: { title: 'Monthly report export to a spreadsheet', body: 'Export your monthly report to a CSV file: open Reports, pick the monthly report and click Export.' } }),
+    ).createArticle;
+    const b = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Report export', body: 'Export any report, monthly or weekly, to a CSV file from Reports by clicking Export.' } })).createArticle;
     const question = 'How do I export my monthly report to a CSV file?';
-    const firstAnswer = await ask(ws, question);
-    expect(firstAnswer.decision).toBe('ANSWERED');
-    const loser = firstAnswer.message.citations[0].knowledgeItem.id;
-    const winner = loser === a.id ? b.id : a.id;
     const bestCandidate = async () =>
       dataOf(await ws.as('admin', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { candidate { id } } }', { input: { text: question } })).previewAnswer.candidate?.id;
-    // Each down-rating from a different signed-in customer: one customer's verdicts on an item count once.
-    let token = await customerToken(ws.customerTokenSecret, 'rater-0');
-    let current = await ask(ws, question, token);
-    for (let i = 0; i < 8 && (await bestCandidate()) === loser; i++) {
-      expect(current.message.citations[0]?.knowledgeItem.id).toBe(loser);
-      dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: current.message.id, rating: 'DOWN' } }, token));
-      token = await customerToken(ws.customerTokenSecret, `rater-${i + 1}`);
-      current = await ask(ws, question, token);
+    // The article that matches more of the question leads at first (too narrowly to answer it alone on day one).
+    expect(await bestCandidate()).toBe(a.id);
+    // What only it matches, it answers alone; every such answer is rated down, each by a different signed-in
+    // customer (one customer's verdicts on an item count once), and it loses the shared question.
+    let ratedDown = 0;
+    for (let i = 0; i < 8 && (await bestCandidate()) === a.id; i++) {
+      const token = await customerToken(ws.customerTokenSecret, `rater-${i}`);
+      const own = await ask(ws, 'spreadsheet', token);
+      expect(own.decision).toBe('ANSWERED');
+      expect(own.message.citations[0]?.knowledgeItem.id).toBe(a.id);
+      dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: own.message.id, rating: 'DOWN' } }, token));
+      ratedDown++;
     }
-    expect(await bestCandidate()).toBe(winner);
-    const stats = dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown ratedDown } } }', { id: loser })).knowledgeItem.stats;
-    expect(stats.ratedDown).toBeGreaterThanOrEqual(1);
+    expect(await bestCandidate()).toBe(b.id);
+    const stats = dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown ratedDown } } }', { id: a.id })).knowledgeItem.stats;
+    expect(stats.ratedDown).toBe(ratedDown);
     expect(stats.shown).toBeGreaterThanOrEqual(stats.ratedDown);
   });
 });

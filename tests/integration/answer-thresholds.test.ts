@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { openKnowledgeDatabase } from '../../services/knowledge/database';
-import { DEFAULT_THRESHOLD } from '../../services/knowledge/learning/answer-policy';
+import { DAY_ONE_THRESHOLD, DEFAULT_THRESHOLD, MIN_SAMPLES } from '../../services/knowledge/learning/answer-policy';
 import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
 import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
 import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
@@ -46,6 +46,14 @@ describe('a topic moving between handing off and answering', () => {
     expect(moved!.summary).toContain('now hands off every question');
     await sut.learned.revert(workspaceId, moved!.id, 'admin:test');
     expect(await sut.policy.thresholdFor(workspaceId, 'billing')).toBe(DEFAULT_THRESHOLD);
+  });
+
+  it("holds retrieval's cautious day-one bar until the topic has enough outcomes, then learns it down", async () => {
+    const workspaceId = randomUUID();
+    for (let i = 0; i < MIN_SAMPLES - 1; i++) await record(workspaceId, '', 0.3 + (i % 5) * 0.01, true);
+    expect(await sut.policy.thresholdFor(workspaceId, '', DAY_ONE_THRESHOLD)).toBe(DAY_ONE_THRESHOLD);
+    await record(workspaceId, '', 0.3, true);
+    expect(await sut.policy.thresholdFor(workspaceId, '', DAY_ONE_THRESHOLD)).toBeCloseTo(0.3, 5);
   });
 
   it('keeps topics and workspaces apart', async () => {

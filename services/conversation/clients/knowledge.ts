@@ -8,6 +8,7 @@ export interface RetrievalCandidate {
   topic: string;
   itemVersion: number;
   stale: boolean;
+  sensitive: boolean;
   passageId: string;
   passageText: string;
   matchedQuestion: string | null;
@@ -19,6 +20,8 @@ export interface Retrieval {
   topic: string;
   confidence: number;
   threshold: number;
+  /** The best item is sensitive: `threshold` is the workspace's sensitive bar. */
+  sensitive: boolean;
 }
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
@@ -61,8 +64,8 @@ export interface LearnedAnswer {
 
 const RETRIEVE = `query Retrieve($input: RetrieveForQuestionInput!) {
   retrieveForQuestion(input: $input) {
-    topic confidence threshold
-    candidates { knowledgeItemId kind title topic itemVersion stale passageId passageText matchedQuestion score }
+    topic confidence threshold sensitive
+    candidates { knowledgeItemId kind title topic itemVersion stale sensitive passageId passageText matchedQuestion score }
   }
 }`;
 

@@ -1,7 +1,8 @@
 /**
  * Decides whether the AI answers alone or hands off. Knowledge supplies the candidates, the confidence and the
- * topic's learned threshold; this adds what only the conversation knows (the customer asked for a person) and
- * refuses to answer confidently from knowledge flagged stale by a product change.
+ * bar it must clear (the topic's learned threshold, or the workspace's sensitive bar when the best item is marked
+ * sensitive); this adds what only the conversation knows (the customer asked for a person) and refuses to answer
+ * confidently from knowledge flagged stale by a product change.
  */
 import type { Retrieval, RetrievalCandidate } from '../clients/knowledge';
 import { AnswerDecision, HandOffReason } from './conversation.types';
@@ -26,6 +27,6 @@ export function decide(question: string, retrieval: Retrieval): Decision {
   if (best.stale) return handOff(HandOffReason.STALE_KNOWLEDGE);
   // A threshold above 1 is the learned policy "this topic is handed off", not a lack of confidence.
   if (retrieval.threshold > 1) return handOff(HandOffReason.POLICY);
-  if (retrieval.confidence < retrieval.threshold) return handOff(HandOffReason.LOW_CONFIDENCE);
+  if (retrieval.confidence < retrieval.threshold) return handOff(retrieval.sensitive ? HandOffReason.SENSITIVE_KNOWLEDGE : HandOffReason.LOW_CONFIDENCE);
   return { ...base, decision: AnswerDecision.ANSWERED, handOffReason: null };
 }

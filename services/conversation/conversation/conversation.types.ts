@@ -28,6 +28,8 @@ export enum HandOffReason {
   POLICY = 'policy',
   CUSTOMER_ASKED = 'customer_asked',
   NO_KNOWLEDGE = 'no_knowledge',
+  /** The best answer comes from knowledge marked sensitive and its confidence is under the sensitive bar. */
+  SENSITIVE_KNOWLEDGE = 'sensitive_knowledge',
 }
 registerEnumType(HandOffReason, { name: 'HandOffReason' });
 

@@ -55,6 +55,10 @@ export class KnowledgeItemEntity {
   @Column({ name: 'stale_reason', type: 'text', nullable: true })
   staleReason!: string | null;
 
+  /** Marked by an admin (security, fraud, account closure): answered alone only above the workspace's sensitive bar. */
+  @Column({ type: 'boolean', default: false })
+  sensitive!: boolean;
+
   /** A stale learned answer replaced by an agent's newer answer from the same sources: its questions teach that one. */
   @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
   supersededBy!: string | null;

@@ -39,6 +39,7 @@ export const toKnowledgeItem = (entity: KnowledgeItemEntity): KnowledgeItem => (
   audienceSegments: entity.audienceSegments,
   externalKey: entity.externalKey,
   stale: entity.stale,
+  sensitive: entity.sensitive,
   staleReason: entity.staleReason,
   supersededBy: entity.supersededBy,
   learnedFrom: learnedFromOf(entity),

@@ -35,8 +35,10 @@ async function countLexemes(tx: EntityManager, item: KnowledgeItemEntity, sign: 
     [item.id, item.workspaceId, sign],
   );
   await tx.query(
-    `INSERT INTO knowledge.passage_totals (workspace_id, passages) SELECT $2, $3 * count(*) FROM knowledge.passages WHERE item_id = $1
-     ON CONFLICT (workspace_id) DO UPDATE SET passages = knowledge.passage_totals.passages + EXCLUDED.passages`,
+    `INSERT INTO knowledge.passage_totals (workspace_id, passages, lexemes)
+     SELECT $2, $3 * count(*), $3 * coalesce(sum(length(search_vector)), 0) FROM knowledge.passages WHERE item_id = $1
+     ON CONFLICT (workspace_id) DO UPDATE
+       SET passages = knowledge.passage_totals.passages + EXCLUDED.passages, lexemes = knowledge.passage_totals.lexemes + EXCLUDED.lexemes`,
     [item.id, item.workspaceId, sign],
   );
 }

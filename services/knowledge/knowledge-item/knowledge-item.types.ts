@@ -121,6 +121,9 @@ export class KnowledgeItem {
   @Field({ description: 'Flagged by a product change and not yet reviewed' })
   stale!: boolean;
 
+  @Field({ description: "Marked sensitive by an admin: answered alone only above the workspace's sensitive threshold" })
+  sensitive!: boolean;
+
   @Field(() => String, { nullable: true })
   staleReason!: string | null;
 

@@ -1,7 +1,7 @@
 /** Per-topic answer thresholds: read on every question, recalibrated on every decisive outcome. */
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordEvents } from '../../shared/outbox';
-import { DEFAULT_THRESHOLD, WINDOW, calibrateThreshold } from './answer-policy';
+import { DEFAULT_THRESHOLD, MIN_SAMPLES, WINDOW, calibrateThreshold } from './answer-policy';
 import { recordLearningEvent } from './learning-events';
 import { OutcomeSource, SOURCE_WEIGHT, poolVisitors, voterKey } from './learning-trust';
 import type { SettingsService } from './settings.service';
@@ -17,12 +17,25 @@ export class AnswerPolicyService {
     private readonly settings: SettingsService,
   ) {}
 
-  async thresholdFor(workspaceId: string, topic: string): Promise<number> {
-    const rows: Array<{ threshold: number }> = await this.db.query(`SELECT threshold FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`, [
-      workspaceId,
-      topic,
-    ]);
-    return rows[0] ? Number(rows[0].threshold) : DEFAULT_THRESHOLD;
+  /**
+   * The topic's learned threshold once it has enough outcomes; until then `untaught`, the default for the
+   * confidence being judged (DEFAULT_THRESHOLD for the intent model's, DAY_ONE_THRESHOLD for retrieval's).
+   */
+  async thresholdFor(workspaceId: string, topic: string, untaught: number = DEFAULT_THRESHOLD): Promise<number> {
+    const rows: Array<{ threshold: number; samples: number }> = await this.db.query(
+      `SELECT threshold, samples FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`,
+      [workspaceId, topic],
+    );
+    return rows[0] && rows[0].samples >= MIN_SAMPLES ? Number(rows[0].threshold) : untaught;
+  }
+
+  /**
+   * The bar an answer from sensitive knowledge must clear: the workspace's sensitive threshold, or the topic's own
+   * if that is higher. Outcomes can take a topic's bar down, never a sensitive answer's below the workspace's.
+   */
+  async sensitiveThresholdFor(workspaceId: string, topicThreshold: number): Promise<number> {
+    const { sensitiveThreshold } = await this.settings.get(workspaceId);
+    return Math.max(topicThreshold, sensitiveThreshold);
   }
 
   /**

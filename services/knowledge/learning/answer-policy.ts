@@ -1,11 +1,22 @@
 /**
  * Learns, per topic, the confidence the AI needs to answer alone: the lowest threshold at which the answers it
  * would have given were right often enough to hold the workspace's target precision. Until a topic has enough
- * evidence it uses the default. A topic whose answers are never precise enough gets a threshold above 1:
- * everything is handed off until the evidence changes. Outcomes carry a weight (1 unless said otherwise; an
- * anonymous visitor's counts less, see learning-trust.ts): samples and precision are sums of weights.
+ * evidence it uses a default that depends on whose confidence it judges. A topic whose answers are never precise
+ * enough gets a threshold above 1: everything is handed off until the evidence changes. Outcomes carry a weight
+ * (1 unless said otherwise; an anonymous visitor's counts less, see learning-trust.ts): samples and precision are
+ * sums of weights.
  */
+/** Until a topic has MIN_SAMPLES outcomes: the bar for the intent model's confidence (its own scale). */
 export const DEFAULT_THRESHOLD = 0.2;
+/**
+ * Until then, the bar for retrieval's confidence (day one: nobody has taught anything yet, articles answer alone).
+ * Dev-chosen (`npm run bench:day-one`, dev splits of train.csv): the lowest round value at which the answers
+ * given held 90% precision on both banking77 (77 articles) and bitext (27). It answers few questions; a hand-off
+ * is cheap, a confident wrong answer is not, and the topic's own outcomes take the bar down from there.
+ */
+export const DAY_ONE_THRESHOLD = 0.85;
+/** The bar for items an admin marked sensitive (or items in a sensitive topic), unless the workspace sets its own. */
+export const DEFAULT_SENSITIVE_THRESHOLD = 0.95;
 export const MIN_SAMPLES = 20;
 export const WINDOW = 500;
 export const HAND_OFF_ALL = 1.01;

@@ -110,14 +110,18 @@ export class LearningResolver {
   @Query(() => LearningSettings)
   async learningSettings(@Ctx() ctx: KnowledgeContext): Promise<LearningSettings> {
     const settings = await this.settings.get(ctx.auth.workspaceId);
-    return { learningMode: settings.learningMode as LearningMode, targetPrecision: settings.targetPrecision };
+    return { learningMode: settings.learningMode as LearningMode, targetPrecision: settings.targetPrecision, sensitiveThreshold: settings.sensitiveThreshold };
   }
 
   @Authorized('admin')
   @Mutation(() => LearningSettings)
   async updateLearningSettings(@Arg('input') input: UpdateLearningSettingsInput, @Ctx() ctx: KnowledgeContext): Promise<LearningSettings> {
-    const settings = await this.settings.update(ctx.auth.workspaceId, { learningMode: input.learningMode, targetPrecision: input.targetPrecision });
-    return { learningMode: settings.learningMode as LearningMode, targetPrecision: settings.targetPrecision };
+    const settings = await this.settings.update(ctx.auth.workspaceId, {
+      learningMode: input.learningMode,
+      targetPrecision: input.targetPrecision,
+      sensitiveThreshold: input.sensitiveThreshold,
+    });
+    return { learningMode: settings.learningMode as LearningMode, targetPrecision: settings.targetPrecision, sensitiveThreshold: settings.sensitiveThreshold };
   }
 
   @Authorized('analyst', 'agent')

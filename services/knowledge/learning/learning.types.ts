@@ -147,6 +147,9 @@ export class LearningSettings {
 
   @Field(() => Float, { description: 'Share of answers given alone that must be right; thresholds are learned to hold it' })
   targetPrecision!: number;
+
+  @Field(() => Float, { description: 'Confidence an answer from sensitive knowledge (a sensitive item or topic) needs, whatever its topic learned' })
+  sensitiveThreshold!: number;
 }
 
 @InputType()
@@ -162,6 +165,13 @@ export class UpdateLearningSettingsInput {
   @Min(0.51)
   @Max(0.99)
   targetPrecision?: number;
+
+  @Field(() => Float, { nullable: true, description: 'Between 0.5 and 1; 1 hands off every question answered from sensitive knowledge' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.5)
+  @Max(1)
+  sensitiveThreshold?: number;
 }
 
 @ObjectType({ description: 'The confidence a topic needs before the AI answers alone, learned from outcomes' })

@@ -1,8 +1,67 @@
 /**
- * Ranking and confidence, as pure functions. An item's relevance is the better of its passage match and its
- * learned-question match; outcome evidence scales it (items that keep failing sink, items that keep resolving
- * rise); stale items are discounted. Confidence is the winner's score shrunk by how close the runner-up is.
+ * Ranking and confidence, as pure functions. A passage's relevance is BM25 over the question's terms with the
+ * article's title as a second, boosted field (BM25F: the title's term frequencies are added, weighted, before
+ * saturation), plus the title's trigram similarity to the question, as a share of the most the question could
+ * score. An item's relevance is the better of its passage match and its learned-question match; outcome evidence
+ * scales it (items that keep failing sink, items that keep resolving rise); stale items are discounted.
+ * Confidence grows with the winner's lead over the runner-up.
  */
+
+/**
+ * BM25F constants, chosen on the dev splits of banking77 and bitext (`npm run bench:day-one`, never test.csv):
+ * a high k1 (term frequency saturates late: short help articles repeat their key terms), the usual b, and a
+ * title worth five body occurrences of a term. The title's trigram similarity (up to 1) counts like a term
+ * worth `titleSimilarity` idf-weighted points, which catches "top-up" against "top up" and plurals the stemmer
+ * leaves apart.
+ */
+export const BM25 = { k1: 5, b: 0.75, titleWeight: 5, titleSimilarity: 5 } as const;
+
+export interface PassageTerms {
+  /** Occurrences of each question term (in the query's term order) in the passage. */
+  passageTf: readonly number[];
+  /** The same for the item's title (zeros for items that have no title field: learned answers). */
+  titleTf: readonly number[];
+  /** Distinct lexemes in the passage. */
+  passageLength: number;
+  /** pg_trgm similarity of the title to the question, 0..1. */
+  titleSimilarity: number;
+}
+
+export interface CorpusTerms {
+  /** Passages of the workspace holding each question term (same order). */
+  termPassages: readonly number[];
+  totalPassages: number;
+  /** Summed passage lengths (distinct lexemes each). */
+  totalLength: number;
+}
+
+export function inverseDocumentFrequency(passagesWithTerm: number, totalPassages: number): number {
+  return Math.log(1 + (totalPassages - passagesWithTerm + 0.5) / (passagesWithTerm + 0.5));
+}
+
+/**
+ * BM25F relevance of a passage as a share (0..1) of the most this question could score: the same question
+ * then means the same thing in a workspace of 20 articles and one of 20,000, and scores compare with the
+ * learned-question match, which is also 0..1.
+ */
+export function passageRelevance(passage: PassageTerms, corpus: CorpusTerms): number {
+  const { k1, b, titleWeight, titleSimilarity } = BM25;
+  const averageLength = corpus.totalPassages > 0 ? Math.max(1, corpus.totalLength / corpus.totalPassages) : Math.max(1, passage.passageLength);
+  const lengthNorm = 1 - b + (b * passage.passageLength) / averageLength;
+  let score = 0;
+  let most = 0;
+  corpus.termPassages.forEach((df, t) => {
+    const idf = inverseDocumentFrequency(Math.min(df, corpus.totalPassages), corpus.totalPassages);
+    most += idf * (k1 + 1);
+    const tf = (passage.passageTf[t] ?? 0) / lengthNorm + titleWeight * (passage.titleTf[t] ?? 0);
+    if (tf > 0) score += (idf * tf * (k1 + 1)) / (tf + k1);
+  });
+  if (most === 0) return 0;
+  score += titleSimilarity * passage.titleSimilarity;
+  most += titleSimilarity;
+  return Math.min(1, score / most);
+}
+
 export interface CandidateEvidence {
   passageRelevance: number;
   variantRelevance: number;
@@ -24,10 +83,17 @@ export function itemScore(candidate: CandidateEvidence): number {
   return Math.min(1, score);
 }
 
+/**
+ * How far the winner leads, in shares of the question's full evidence, mapped to 0..1 the way the intent model's
+ * margin is: 1 − e^(−scale × lead). The lead, not the score, because a question worded like several articles
+ * matches them all well; and a share of the question, not raw BM25, so it means the same across workspaces of
+ * any size. The scale is dev-chosen, with DAY_ONE_THRESHOLD (answer-policy.ts) as the bar it pairs with.
+ */
+export const LEAD_SCALE = 10;
+
 export function confidenceOf(best: number, runnerUp: number): number {
   if (best <= 0) return 0;
-  const margin = Math.max(0, best - runnerUp) / best;
-  return Math.min(1, best * (0.6 + 0.4 * margin));
+  return 1 - Math.exp(-LEAD_SCALE * Math.max(0, best - runnerUp));
 }
 
 /**

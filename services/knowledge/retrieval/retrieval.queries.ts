@@ -1,80 +1,119 @@
 /**
- * Retrieval SQL. Two kinds of evidence find an item for a question: its passages (full-text rank over an OR of
- * the question's lexemes, plus trigram similarity), and the questions it is known to answer (question variants
- * learned from corrections, matched the same way). Only published items of the caller's workspace whose
- * audience includes the asker's plan are considered. Outcome evidence comes along for ranking.
+ * Retrieval SQL. Two kinds of evidence find an item for a question: its passages and its article's title (found
+ * by full-text index scans, scored with BM25 in ranking.ts from the term statistics returned here), and the
+ * questions it is known to answer (question variants learned from corrections, matched by full-text rank and
+ * trigram similarity). Only published items of the caller's workspace whose audience includes the asker's plan
+ * are considered. Outcome evidence comes along for ranking.
  */
 import { EVIDENCE_COLUMNS_SQL } from '../learning/item-evidence';
 
 /**
- * The question's terms, without those in more than 5% of the workspace's passages (but always keeping its two
- * rarest), as an OR query. Common terms match nearly everything, cost the most to rank and tell least.
+ * The question's distinct lexemes (sorted: the term arrays below follow this order) with how many of the
+ * workspace's passages hold each, and the workspace's passage count and summed passage length: what BM25 needs.
  */
-const QUESTION_QUERY = `
-  q AS (
-    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query
-      FROM (
-        -- Only terms some passage contains compete for "rarest": a word no passage has would match nothing.
-        SELECT t.lexeme, s.passages AS df, row_number() OVER (ORDER BY s.passages, t.lexeme) AS rarity
-          FROM (SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme) t
-          JOIN knowledge.lexeme_stats s ON s.workspace_id = $1 AND s.lexeme = t.lexeme AND s.passages > 0
-      ) terms
-      LEFT JOIN knowledge.passage_totals total ON total.workspace_id = $1
-     WHERE terms.df <= greatest(50, coalesce(total.passages, 0) * 0.05) OR terms.rarity <= 2
+const QUESTION_TERMS = `
+  terms AS (
+    SELECT t.lexeme, coalesce(s.passages, 0) AS df
+      FROM (SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme) t
+      LEFT JOIN knowledge.lexeme_stats s ON s.workspace_id = $1 AND s.lexeme = t.lexeme
   ),
-  -- Learned questions are short and few next to passages: every term of the question counts for them.
+  totals AS (
+    SELECT coalesce(max(passages), 0) AS passages, coalesce(max(lexemes), 0) AS lexemes FROM knowledge.passage_totals WHERE workspace_id = $1
+  ),
+  -- Passages are found by the question's terms except those in more than 5% of them (always keeping its two
+  -- rarest): common terms match nearly everything, cost the most to rank and tell least.
+  q AS (
+    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(r.lexeme), ' | '), '')), ''::tsquery) AS query
+      FROM (SELECT lexeme, df, row_number() OVER (ORDER BY df, lexeme) AS rarity FROM terms WHERE df > 0) r CROSS JOIN totals
+     WHERE r.df <= greatest(50, totals.passages * 0.05) OR r.rarity <= 2
+  ),
+  -- Titles and learned questions are short: every term of the question counts for them.
   q_all AS (
-    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query
-      FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme
+    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query FROM terms
   )`;
 
-/** Passages ranked are capped: a question of only common terms ranks a sample, never the whole corpus. */
-const MAX_PASSAGES_RANKED = 3000;
+/** An item is sensitive when an admin marked it, or its topic. */
+const SENSITIVE = `(i.sensitive OR (i.topic <> '' AND EXISTS (
+    SELECT 1 FROM knowledge.sensitive_topics st WHERE st.workspace_id = i.workspace_id AND st.topic = i.topic))) AS sensitive`;
 
-/** $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments. */
+/** Passages matched are capped before ranking: a question of only common terms ranks a sample, never the corpus. */
+const MAX_PASSAGES_MATCHED = 3000;
+/** Passages scored exactly (BM25, in ranking.ts): the best of the matched by Postgres's cover density rank. */
+const MAX_PASSAGES_SCORED = 200;
+const MAX_VARIANTS_MATCHED = 1000;
+
+/**
+ * Candidates for a question, one row per passage scored, with what BM25 needs: the term frequencies of the
+ * question's terms (in `terms` order) in the passage and in its article's title, the passage length, the terms'
+ * passage counts and the workspace's totals; and per item the best learned-question match. Three index scans,
+ * each with its own limit: passages by their terms, article titles by theirs, learned questions by their terms
+ * and, separately, by trigram similarity.
+ * $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments.
+ */
 export const RETRIEVE_CANDIDATES_SQL = `
-  WITH ${QUESTION_QUERY},
+  WITH ${QUESTION_TERMS},
   matching_passages AS (
-    SELECT p.item_id, p.id, p.text, p.search_vector
+    SELECT p.id, p.item_id, p.search_vector
       FROM knowledge.passages p CROSS JOIN q
      WHERE p.workspace_id = $1 AND p.search_vector @@ q.query
-     LIMIT ${MAX_PASSAGES_RANKED}
+     LIMIT ${MAX_PASSAGES_MATCHED}
   ),
   ranked_passages AS (
-    -- Rare terms choose the passages; every term of the question ranks them, so scores keep their scale.
-    SELECT m.item_id, m.id AS passage_id, m.text, ts_rank_cd(m.search_vector, q_all.query, 1 | 32) AS text_rank
-      FROM matching_passages m CROSS JOIN q_all
-     ORDER BY text_rank DESC
+    SELECT m.id FROM matching_passages m CROSS JOIN q_all
+     ORDER BY ts_rank_cd(m.search_vector, q_all.query, 1 | 32) DESC
+     LIMIT ${MAX_PASSAGES_SCORED}
+  ),
+  title_matches AS (
+    SELECT i.id FROM knowledge.knowledge_items i CROSS JOIN q_all
+     WHERE i.workspace_id = $1 AND i.kind = 'article' AND i.title_vector @@ q_all.query
+     ORDER BY ts_rank(i.title_vector, q_all.query) DESC
      LIMIT $4
   ),
-  passage_hits AS (
-    -- Trigram similarity is worth computing only for the few passages that made the cut.
-    SELECT item_id, passage_id, text, (0.7 * text_rank * 2 + 0.3 * public.similarity(text, $2))::float8 AS relevance FROM ranked_passages
+  scored_passages AS (
+    SELECT id FROM ranked_passages
+    UNION
+    SELECT p.id FROM title_matches t JOIN knowledge.passages p ON p.item_id = t.id
+  ),
+  variant_matches AS (
+    (SELECT v.id FROM knowledge.question_variants v CROSS JOIN q_all
+      WHERE v.workspace_id = $1 AND v.search_vector @@ q_all.query
+      LIMIT ${MAX_VARIANTS_MATCHED})
+    UNION
+    (SELECT v.id FROM knowledge.question_variants v
+      WHERE v.workspace_id = $1 AND v.text OPERATOR(public.%) $2
+      LIMIT ${MAX_VARIANTS_MATCHED})
   ),
   variant_hits AS (
     SELECT v.item_id, v.text,
            (0.5 * ts_rank_cd(v.search_vector, q_all.query, 1 | 32) * 2 + 0.5 * public.similarity(v.text, $2))::float8 AS relevance
-      FROM knowledge.question_variants v CROSS JOIN q_all
-     WHERE v.workspace_id = $1
-       AND (v.search_vector @@ q_all.query OR v.text OPERATOR(public.%) $2)
+      FROM variant_matches m JOIN knowledge.question_variants v ON v.id = m.id CROSS JOIN q_all
      ORDER BY relevance DESC
      LIMIT $4
   ),
   best_variant AS (
     SELECT DISTINCT ON (item_id) item_id, text, relevance FROM variant_hits ORDER BY item_id, relevance DESC
   ),
-  best_passage AS (
-    SELECT DISTINCT ON (item_id) item_id, passage_id, text, relevance FROM passage_hits ORDER BY item_id, relevance DESC
-  ),
-  items AS (
-    SELECT item_id FROM best_passage UNION SELECT item_id FROM best_variant
+  candidates AS (
+    SELECT p.item_id, p.id AS passage_id, p.text, p.search_vector FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id
+    UNION ALL
+    -- Items found only through a learned question: no passage scored (their first passage is fetched to cite).
+    SELECT b.item_id, NULL, NULL, NULL FROM best_variant b
+     WHERE NOT EXISTS (SELECT 1 FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id WHERE p.item_id = b.item_id)
   )
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
-         bp.passage_id AS "passageId", bp.text AS "passageText", coalesce(bp.relevance, 0) AS "passageRelevance",
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
+         c.passage_id AS "passageId", c.text AS "passageText",
+         coalesce(length(c.search_vector), 0) AS "passageLength",
+         ARRAY(SELECT coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END)
+                 FROM terms t LEFT JOIN unnest(c.search_vector) u ON u.lexeme = t.lexeme ORDER BY t.lexeme) AS "passageTf",
+         ARRAY(SELECT CASE WHEN i.kind <> 'article' THEN 0 ELSE coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END) END
+                 FROM terms t LEFT JOIN unnest(i.title_vector) u ON u.lexeme = t.lexeme ORDER BY t.lexeme) AS "titleTf",
+         CASE WHEN i.kind = 'article' THEN public.similarity(i.title, $2) ELSE 0 END::float8 AS "titleSimilarity",
+         ARRAY(SELECT df FROM terms ORDER BY lexeme) AS "termPassages",
+         totals.passages AS "totalPassages", totals.lexemes AS "totalLength",
          bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
-    FROM items
-    JOIN knowledge.knowledge_items i ON i.id = items.item_id
-    LEFT JOIN best_passage bp ON bp.item_id = i.id
+    FROM candidates c
+    JOIN knowledge.knowledge_items i ON i.id = c.item_id
+    CROSS JOIN totals
     LEFT JOIN best_variant bv ON bv.item_id = i.id
     LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
    WHERE i.workspace_id = $1
@@ -93,7 +132,7 @@ export const FIRST_PASSAGES_SQL = `
  * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question.
  */
 export const INTENT_CANDIDATES_SQL = `
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body,
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
          p.id AS "passageId", p.text AS "passageText", 0::float8 AS "passageRelevance",
          NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM knowledge.knowledge_items i

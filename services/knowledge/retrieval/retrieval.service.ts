@@ -1,8 +1,9 @@
 /** Finds the knowledge that may answer a question, ranks it with outcome evidence, and says how sure it is. */
 import type { DataSource } from 'typeorm';
 import type { IntentModels } from '../intent/intent-models';
+import { DAY_ONE_THRESHOLD, DEFAULT_THRESHOLD } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
-import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore } from './ranking';
+import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
 import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
@@ -12,6 +13,8 @@ export interface Candidate {
   topic: string;
   itemVersion: number;
   stale: boolean;
+  /** Marked sensitive (the item or its topic). */
+  sensitive: boolean;
   passageId: string;
   passageText: string;
   matchedQuestion: string | null;
@@ -22,7 +25,10 @@ export interface Retrieval {
   candidates: Candidate[];
   topic: string;
   confidence: number;
+  /** The bar the confidence must clear: the topic's, or the workspace's sensitive bar when the best item is sensitive. */
   threshold: number;
+  /** The best item is sensitive: its threshold is the sensitive bar. */
+  sensitive: boolean;
 }
 
 interface Row {
@@ -32,6 +38,7 @@ interface Row {
   topic: string;
   itemVersion: number;
   stale: boolean;
+  sensitive: boolean;
   body: string;
   passageId: string | null;
   passageText: string | null;
@@ -40,6 +47,35 @@ interface Row {
   variantRelevance: number;
   good: number;
   bad: number;
+}
+
+/** A passage scored by RETRIEVE_CANDIDATES_SQL: the term statistics BM25 needs. */
+interface ScoredPassageRow extends Omit<Row, 'passageRelevance'> {
+  passageLength: number;
+  passageTf: number[];
+  titleTf: number[];
+  titleSimilarity: number;
+  termPassages: number[];
+  totalPassages: string | number;
+  totalLength: string | number;
+}
+
+/** One row per item: its best-scoring passage (BM25F), with its learned-question match. */
+function bestPassagePerItem(rows: readonly ScoredPassageRow[]): Row[] {
+  const best = new Map<string, Row>();
+  for (const row of rows) {
+    const relevance = row.passageId
+      ? passageRelevance(
+          { passageTf: row.passageTf, titleTf: row.titleTf, passageLength: Number(row.passageLength), titleSimilarity: Number(row.titleSimilarity) },
+          { termPassages: row.termPassages, totalPassages: Number(row.totalPassages), totalLength: Number(row.totalLength) },
+        )
+      : 0;
+    const current = best.get(row.knowledgeItemId);
+    if (current && current.passageRelevance >= relevance) continue;
+    const { passageLength: _l, passageTf: _p, titleTf: _t, titleSimilarity: _s, termPassages: _d, totalPassages: _n, totalLength: _a, ...item } = row;
+    best.set(row.knowledgeItemId, { ...item, passageRelevance: relevance });
+  }
+  return [...best.values()];
 }
 
 const CANDIDATES_PER_KIND = 30;
@@ -54,10 +90,11 @@ export class RetrievalService {
   ) {}
 
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = []): Promise<Retrieval> {
-    const [rows, verdict] = await Promise.all([
-      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]) as Promise<Row[]>,
+    const [scored, verdict] = await Promise.all([
+      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]) as Promise<ScoredPassageRow[]>,
       this.intents?.rank(workspaceId, question) ?? null,
     ]);
+    const rows = bestPassagePerItem(scored);
     // Once agents have taught it questions, the intent model chooses; before that (or while it loads) retrieval does.
     if (verdict && verdict.variants > 0 && verdict.ranked.length > 0) {
       const intentRows: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId), plan, segments, question]);
@@ -71,7 +108,7 @@ export class RetrievalService {
         const best = eligible.get(ranked[0]!.itemId)!;
         const topic = best.topic;
         const confidence = intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(best.good), Number(best.bad)) * (best.stale ? STALE_DISCOUNT : 1);
-        return { candidates, topic, confidence, threshold: await this.policy.thresholdFor(workspaceId, topic) };
+        return { candidates, topic, confidence, ...(await this.bar(workspaceId, topic, DEFAULT_THRESHOLD, best.sensitive)) };
       }
     }
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
@@ -88,8 +125,12 @@ export class RetrievalService {
     const best = candidates[0];
     const topic = best?.topic ?? '';
     const confidence = best ? confidenceOf(best.score, candidates[1]?.score ?? 0) : 0;
-    const threshold = await this.policy.thresholdFor(workspaceId, topic);
-    return { candidates, topic, confidence, threshold };
+    return { candidates, topic, confidence, ...(await this.bar(workspaceId, topic, DAY_ONE_THRESHOLD, best?.sensitive ?? false)) };
+  }
+
+  private async bar(workspaceId: string, topic: string, untaught: number, sensitive: boolean): Promise<{ threshold: number; sensitive: boolean }> {
+    const threshold = await this.policy.thresholdFor(workspaceId, topic, untaught);
+    return sensitive ? { threshold: await this.policy.sensitiveThresholdFor(workspaceId, threshold), sensitive } : { threshold, sensitive };
   }
 }
 
@@ -102,6 +143,7 @@ function toCandidate(row: Row, firstPassage: { passageId: string; text: string }
     topic: row.topic,
     itemVersion: row.itemVersion,
     stale: row.stale,
+    sensitive: row.sensitive,
     passageId: passage?.passageId ?? '',
     passageText: passage?.text ?? row.body,
     matchedQuestion: row.matchedQuestion,

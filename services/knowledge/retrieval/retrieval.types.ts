@@ -23,6 +23,9 @@ export class RetrievalCandidate {
   @Field()
   stale!: boolean;
 
+  @Field({ description: 'Marked sensitive (the item or its topic)' })
+  sensitive!: boolean;
+
   @Field(() => ID)
   passageId!: string;
 
@@ -48,8 +51,11 @@ export class RetrievalResult {
   @Field(() => Float)
   confidence!: number;
 
-  @Field(() => Float, { description: "The topic's learned confidence threshold" })
+  @Field(() => Float, { description: "The confidence needed to answer: the topic's learned threshold, or the sensitive bar when the best item is sensitive" })
   threshold!: number;
+
+  @Field({ description: 'The best item is sensitive' })
+  sensitive!: boolean;
 }
 
 @Directive('@inaccessible')

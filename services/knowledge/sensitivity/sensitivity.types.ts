@@ -1,0 +1,24 @@
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType()
+export class MarkKnowledgeItemSensitiveInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'true: answered alone only above the workspace sensitive threshold; false: the usual bar' })
+  @IsBoolean()
+  sensitive!: boolean;
+}
+
+@InputType()
+export class MarkTopicSensitiveInput {
+  @Field({ description: 'A topic as items carry it (1 to 100 characters)' })
+  @IsString()
+  @MaxLength(200)
+  topic!: string;
+
+  @Field({ description: 'true: every item of the topic needs the workspace sensitive threshold; false: the usual bar' })
+  @IsBoolean()
+  sensitive!: boolean;
+}

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:day-one -- --dataset <folder> [--split dev|test] [--seed S] [--concurrency N]`
+ *
+ * Day-one answering, before anyone has corrected anything: imports the folder's kb.jsonl into a fresh
+ * workspace through the real import path, without topics (a real help centre's topics are not the data set's
+ * labels), and previews questions with the admin `previewAnswer` (answers as `ask` would, records nothing).
+ * Reports top-1, the share answered at the default thresholds and the precision of those answers, then the
+ * same for every article's own title (which must preview to that article).
+ *
+ * `--split dev` (the default) scores a dev split carved from train.csv with a fixed seed: the split that chose
+ * retrieval's constants. `--split test` scores test.csv, for reporting only; nothing is tuned on it.
+ * Writes JSON to tests/benchmarks/results/day-one-<data set>-<split>.json. Reuses the learning benchmark's
+ * harness in its static mode (import once, score, learn nothing).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startTestStack } from '../helpers/stack';
+import { Dataset, LabelledQuestion, loadDataset, shuffled } from './learning/dataset';
+import { HarnessResult, runHarness } from './learning/harness';
+
+/** The dev split's seed: fixed, so every run and every constant chosen on it sees the same questions. */
+export const DEV_SEED = 20261203;
+
+/** A seeded sample of train.csv (20%, at most 1,000 questions): where day-one constants are chosen. */
+export function devSplit(train: readonly LabelledQuestion[], seed = DEV_SEED): LabelledQuestion[] {
+  return shuffled(train, seed).slice(0, Math.min(1000, Math.ceil(train.length * 0.2)));
+}
+
+/** The data set as a help centre would import it: the same articles, no label-derived topics. */
+function withoutTopics(dataset: Dataset, questions: LabelledQuestion[]): Dataset {
+  return { ...dataset, train: [], test: questions, articles: dataset.articles.map(({ topic: _topic, ...article }) => article) };
+}
+
+interface Scored {
+  questions: number;
+  top1: number;
+  answered: number;
+  answeredPrecision: number | null;
+  automationAt95: number;
+  confidenceCutAt95: number | null;
+  seconds: number;
+}
+
+function summary(result: HarnessResult): Scored {
+  const score = result.checkpoints[0]!;
+  return {
+    questions: result.testQuestions,
+    top1: score.top1,
+    answered: 1 - score.handOffRate,
+    answeredPrecision: score.answeredPrecision,
+    automationAt95: score.automationAtPrecision,
+    confidenceCutAt95: score.confidenceCut,
+    seconds: Math.round(result.durationSeconds * 10) / 10,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dataset: { type: 'string' },
+      split: { type: 'string', default: 'dev' },
+      seed: { type: 'string', default: String(DEV_SEED) },
+      concurrency: { type: 'string', default: '4' },
+    },
+  });
+  if (!values.dataset) throw new Error('Usage: npm run bench:day-one -- --dataset <folder> [--split dev|test] [--seed S]');
+  if (values.split !== 'dev' && values.split !== 'test') throw new Error('--split is dev or test');
+  const dataset = loadDataset(values.dataset);
+  const questions = values.split === 'dev' ? devSplit(dataset.train, Number(values.seed)) : dataset.test;
+  const titles = dataset.articles.map((a) => ({ text: a.title, label: a.externalKey! }));
+
+  console.log('starting the stack (processes from dist/, local Postgres, Temporal dev server, chDB)…');
+  const stack = await startTestStack();
+  const startedAt = new Date().toISOString();
+  try {
+    const score = async (test: LabelledQuestion[]) =>
+      summary(
+        await runHarness({
+          gatewayUrl: stack.gatewayUrl,
+          operatorKey: stack.operatorKey,
+          dataset: withoutTopics(dataset, test),
+          mode: 'static',
+          seed: Number(values.seed),
+          checkpoints: [0],
+          changedLabels: 0,
+          concurrency: Number(values.concurrency),
+          timeToLearnEvery: Number.MAX_SAFE_INTEGER,
+          log: (line) => console.log(line),
+        }),
+      );
+    const result = {
+      dataset: dataset.name,
+      split: values.split,
+      command: `npm run bench:day-one -- ${process.argv.slice(2).join(' ')}`,
+      startedAt,
+      setup: {
+        node: process.version,
+        cpus: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown'}`,
+        stack: 'started by the benchmark',
+        articles: dataset.articles.length,
+        topics: 'none (imported without label-derived topics)',
+        seed: values.split === 'dev' ? Number(values.seed) : null,
+      },
+      questions: await score(questions),
+      titles: await score(titles),
+    };
+    const out = path.join('tests', 'benchmarks', 'results');
+    mkdirSync(out, { recursive: true });
+    const file = path.join(out, `day-one-${dataset.name}-${values.split}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+    console.log(
+      `\n${dataset.name} ${values.split} (${result.questions.questions} questions): top-1 ${pct(result.questions.top1)}, answered ${pct(result.questions.answered)} at ${pct(result.questions.answeredPrecision)} precision, automation at 95% precision ${pct(result.questions.automationAt95)}`,
+    );
+    console.log(`titles (${result.titles.questions}): preview to their own article ${pct(result.titles.top1)}, answered ${pct(result.titles.answered)} at ${pct(result.titles.answeredPrecision)} precision`);
+    console.log(`written to ${file}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+// Run as a script; imported (for devSplit), do nothing.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

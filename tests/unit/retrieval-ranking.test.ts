@@ -1,0 +1,58 @@
+import { AnswerDecision, HandOffReason } from '../../services/conversation/conversation/conversation.types';
+import { decide } from '../../services/conversation/conversation/answer-policy';
+import type { Retrieval } from '../../services/conversation/clients/knowledge';
+import { CorpusTerms, PassageTerms, confidenceOf, passageRelevance } from '../../services/knowledge/retrieval/ranking';
+
+// Two question terms: a rare one (2 of 100 passages hold it) and a common one (60 of 100).
+const corpus: CorpusTerms = { termPassages: [2, 60], totalPassages: 100, totalLength: 3000 };
+const passage = (overrides: Partial<PassageTerms>): PassageTerms => ({ passageTf: [0, 0], titleTf: [0, 0], passageLength: 30, titleSimilarity: 0, ...overrides });
+
+describe('BM25F passage relevance', () => {
+  it('a rare term of the question counts for more than a common one', () => {
+    expect(passageRelevance(passage({ passageTf: [1, 0] }), corpus)).toBeGreaterThan(passageRelevance(passage({ passageTf: [0, 1] }), corpus));
+  });
+
+  it('the same terms in the title count for more than in the body', () => {
+    expect(passageRelevance(passage({ titleTf: [1, 1] }), corpus)).toBeGreaterThan(passageRelevance(passage({ passageTf: [1, 1] }), corpus));
+  });
+
+  it('a long passage needs more occurrences than a short one for the same relevance', () => {
+    expect(passageRelevance(passage({ passageTf: [1, 1], passageLength: 10 }), corpus)).toBeGreaterThan(passageRelevance(passage({ passageTf: [1, 1], passageLength: 90 }), corpus));
+  });
+
+  it('is a share of what the question could score: between 0 and 1, and 0 for a passage without its terms', () => {
+    const best = passageRelevance(passage({ passageTf: [50, 50], titleTf: [3, 3], titleSimilarity: 1, passageLength: 5 }), corpus);
+    expect(best).toBeGreaterThan(0.8);
+    expect(best).toBeLessThanOrEqual(1);
+    expect(passageRelevance(passage({}), corpus)).toBe(0);
+    expect(passageRelevance(passage({ passageTf: [1] }), { termPassages: [], totalPassages: 0, totalLength: 0 })).toBe(0);
+  });
+
+  it('a similar title lifts a passage that shares no stemmed term (a "top-up" title for a "topping up" question)', () => {
+    expect(passageRelevance(passage({ passageTf: [1, 0], titleSimilarity: 0.6 }), corpus)).toBeGreaterThan(passageRelevance(passage({ passageTf: [1, 0] }), corpus));
+  });
+});
+
+describe('retrieval confidence', () => {
+  it("grows with the winner's lead, not with its score alone", () => {
+    expect(confidenceOf(0.9, 0.85)).toBeLessThan(confidenceOf(0.5, 0.1));
+    expect(confidenceOf(0.5, 0.1)).toBeLessThan(confidenceOf(0.6, 0.1));
+    expect(confidenceOf(0.5, 0.5)).toBe(0);
+    expect(confidenceOf(0, 0)).toBe(0);
+    expect(confidenceOf(1, 0)).toBeLessThan(1);
+  });
+});
+
+describe('the answer decision on sensitive knowledge', () => {
+  const candidate = { knowledgeItemId: 'a', kind: 'article', title: 'Card fraud', topic: 'fraud', itemVersion: 1, stale: false, sensitive: true, passageId: 'p', passageText: 'Freeze the card.', matchedQuestion: null, score: 0.8 };
+  const retrieval = (overrides: Partial<Retrieval>): Retrieval => ({ candidates: [candidate], topic: 'fraud', confidence: 0.9, threshold: 0.95, sensitive: true, ...overrides });
+
+  it('hands off with SENSITIVE_KNOWLEDGE when the confidence is under the sensitive bar', () => {
+    expect(decide('my card was used by someone else', retrieval({}))).toMatchObject({ decision: AnswerDecision.HANDED_OFF, handOffReason: HandOffReason.SENSITIVE_KNOWLEDGE, threshold: 0.95 });
+  });
+
+  it('answers at or above the bar, and says LOW_CONFIDENCE for knowledge that is not sensitive', () => {
+    expect(decide('my card was used by someone else', retrieval({ confidence: 0.96 }))).toMatchObject({ decision: AnswerDecision.ANSWERED, handOffReason: null });
+    expect(decide('my card was used by someone else', retrieval({ sensitive: false, threshold: 0.92 }))).toMatchObject({ handOffReason: HandOffReason.LOW_CONFIDENCE });
+  });
+});
