@@ -8,6 +8,7 @@ import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-l
 import { ProductChangeReviews1764300000000 } from './migrations/1764300000000-product-change-reviews';
 import { LexemeStats1764400000000 } from './migrations/1764400000000-lexeme-stats';
 import { SupersededBy1764500000000 } from './migrations/1764500000000-superseded-by';
+import { LearningFreeze1764670000000 } from './migrations/1764670000000-learning-freeze';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -16,6 +17,6 @@ export function openKnowledgeDatabase(url: string) {
     url,
     schema: KNOWLEDGE_SCHEMA,
     entities: [KnowledgeItemEntity, PassageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, ProductChangeReviews1764300000000, LexemeStats1764400000000, SupersededBy1764500000000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, ProductChangeReviews1764300000000, LexemeStats1764400000000, SupersededBy1764500000000, LearningFreeze1764670000000],
   });
 }

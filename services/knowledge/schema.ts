@@ -47,7 +47,7 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     knowledge: new KnowledgeItemService(db),
     settings,
     policy,
-    outcomes: new OutcomeService(db, policy, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
+    outcomes: new OutcomeService(db, policy, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId), settings),
     retrieval: new RetrievalService(db, policy, intents),
     learned: new LearnedAnswerService(db, settings, policy, intents),
     productChanges: new ProductChangeService(db, options.reviews),

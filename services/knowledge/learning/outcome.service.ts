@@ -8,6 +8,7 @@ import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { AnswerPolicyService } from './answer-policy.service';
 import { recordLearningEvent } from './learning-events';
+import type { SettingsService } from './settings.service';
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
 
@@ -44,12 +45,16 @@ export class OutcomeService {
     private readonly policy: AnswerPolicyService,
     /** Told of each question variant once it is committed. */
     private readonly onVariant?: (workspaceId: string, variant: LearnedVariant) => void,
+    /** Knows whether a workspace's learning is frozen. */
+    private readonly settings?: SettingsService,
   ) {}
 
   async record(workspaceId: string, input: OutcomeInput): Promise<void> {
+    // A frozen workspace still records the outcome as an event, but it moves no statistic, threshold or phrasing.
+    const learns = !(await this.settings?.isFrozen(workspaceId));
     let learned: LearnedVariant | null = null;
     await this.db.transaction(async (tx) => {
-      if (input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
+      if (learns && input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
         const column = STAT_COLUMN[input.signal];
         const updated = await tx.query(
           `INSERT INTO knowledge.item_stats (item_id, workspace_id, ${column})
@@ -60,10 +65,10 @@ export class OutcomeService {
         );
         if (updated.length === 0) return;
       }
-      if (input.correct !== null) {
+      if (learns && input.correct !== null) {
         await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal);
       }
-      if (input.correct === true && input.knowledgeItemId && input.confirmedQuestion?.trim()) {
+      if (learns && input.correct === true && input.knowledgeItemId && input.confirmedQuestion?.trim()) {
         learned = await this.learnConfirmed(tx, workspaceId, input.knowledgeItemId, input.confirmedQuestion.trim(), input.signal);
       }
       await recordEvents(tx, [

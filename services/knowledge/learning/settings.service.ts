@@ -1,4 +1,15 @@
-/** A workspace's learning settings: whether corrections publish at once or wait for review, and the target precision. */
+/**
+ * A workspace's learning settings: whether corrections publish at once or wait for review, the target precision,
+ * and whether learning is frozen.
+ *
+ * Frozen means the workspace learns nothing from its traffic: a correction is still delivered to the customer
+ * and recorded in the conversation, but makes no learned answer and no question variant; outcomes (ratings,
+ * resolutions, escalations, corrections, repeat contacts) are still recorded as events but move neither item
+ * statistics nor topic thresholds, and confirmations teach no phrasing; so the intent model gets no update.
+ * What admins do by hand still applies (articles, product changes flagging stale content, approvals, reverts):
+ * that is the workspace's content changing, not learning from traffic. Unfreezing resumes learning from the
+ * next signal; what arrived while frozen is not replayed.
+ */
 import type { DataSource, EntityManager } from 'typeorm';
 
 export type LearningMode = 'auto_publish' | 'review_required';
@@ -6,32 +17,52 @@ export type LearningMode = 'auto_publish' | 'review_required';
 export interface LearningSettings {
   learningMode: LearningMode;
   targetPrecision: number;
+  /** When learning was frozen; null while it is on. */
+  learningFrozenAt: Date | null;
 }
 
-export const DEFAULT_SETTINGS: LearningSettings = { learningMode: 'auto_publish', targetPrecision: 0.9 };
+export interface LearningSettingsChanges {
+  learningMode?: LearningMode;
+  targetPrecision?: number;
+  learningFrozen?: boolean;
+}
+
+export const DEFAULT_SETTINGS: LearningSettings = { learningMode: 'auto_publish', targetPrecision: 0.9, learningFrozenAt: null };
 
 export class SettingsService {
   constructor(private readonly db: DataSource) {}
 
   async get(workspaceId: string, tx: EntityManager = this.db.manager): Promise<LearningSettings> {
-    const rows: Array<{ learningMode: LearningMode; targetPrecision: number }> = await tx.query(
-      `SELECT learning_mode AS "learningMode", target_precision AS "targetPrecision" FROM knowledge.workspace_settings WHERE workspace_id = $1`,
+    const rows: Array<{ learningMode: LearningMode; targetPrecision: number; learningFrozenAt: Date | null }> = await tx.query(
+      `SELECT learning_mode AS "learningMode", target_precision AS "targetPrecision", learning_frozen_at AS "learningFrozenAt"
+         FROM knowledge.workspace_settings WHERE workspace_id = $1`,
       [workspaceId],
     );
-    return rows[0] ? { learningMode: rows[0].learningMode, targetPrecision: Number(rows[0].targetPrecision) } : DEFAULT_SETTINGS;
+    return rows[0] ? { learningMode: rows[0].learningMode, targetPrecision: Number(rows[0].targetPrecision), learningFrozenAt: rows[0].learningFrozenAt } : DEFAULT_SETTINGS;
   }
 
-  async update(workspaceId: string, changes: Partial<LearningSettings>): Promise<LearningSettings> {
-    const current = await this.get(workspaceId);
-    const next: LearningSettings = {
-      learningMode: changes.learningMode ?? current.learningMode,
-      targetPrecision: changes.targetPrecision ?? current.targetPrecision,
-    };
-    await this.db.query(
-      `INSERT INTO knowledge.workspace_settings (workspace_id, learning_mode, target_precision, updated_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (workspace_id) DO UPDATE SET learning_mode = $2, target_precision = $3, updated_at = now()`,
-      [workspaceId, next.learningMode, next.targetPrecision],
+  /** Whether the workspace learns nothing from its traffic right now. */
+  async isFrozen(workspaceId: string, tx: EntityManager = this.db.manager): Promise<boolean> {
+    return (await this.get(workspaceId, tx)).learningFrozenAt !== null;
+  }
+
+  async update(workspaceId: string, changes: LearningSettingsChanges): Promise<LearningSettings> {
+    // Freezing twice keeps the first time; unfreezing clears it. One statement, so concurrent updates cannot interleave.
+    const freeze = changes.learningFrozen === undefined ? null : changes.learningFrozen ? 'freeze' : 'thaw';
+    const [row] = await this.db.query(
+      `INSERT INTO knowledge.workspace_settings (workspace_id, learning_mode, target_precision, learning_frozen_at, updated_at)
+       VALUES ($1, coalesce($2, $5), coalesce($3::real, $6::real), CASE WHEN $4::text = 'freeze' THEN now() END, now())
+       ON CONFLICT (workspace_id) DO UPDATE SET
+         learning_mode = coalesce($2, knowledge.workspace_settings.learning_mode),
+         target_precision = coalesce($3::real, knowledge.workspace_settings.target_precision),
+         learning_frozen_at = CASE $4::text
+           WHEN 'freeze' THEN coalesce(knowledge.workspace_settings.learning_frozen_at, now())
+           WHEN 'thaw' THEN NULL
+           ELSE knowledge.workspace_settings.learning_frozen_at END,
+         updated_at = now()
+       RETURNING learning_mode AS "learningMode", target_precision AS "targetPrecision", learning_frozen_at AS "learningFrozenAt"`,
+      [workspaceId, changes.learningMode ?? null, changes.targetPrecision ?? null, freeze, DEFAULT_SETTINGS.learningMode, DEFAULT_SETTINGS.targetPrecision],
     );
-    return next;
+    return { learningMode: row.learningMode, targetPrecision: Number(row.targetPrecision), learningFrozenAt: row.learningFrozenAt };
   }
 }
