@@ -61,6 +61,8 @@ export interface CheckpointResult {
    */
   oracleAutomationAt95: number;
   oracleConfidenceCut: number | null;
+  /** Questions whose preview failed three times (a loaded machine times some out): scored as handed off and wrong. */
+  previewErrors: number;
 }
 
 export interface StreamTotals {
@@ -73,6 +75,8 @@ export interface StreamTotals {
   variantsAdded: number;
   /** Corrections a frozen workspace delivered without learning. */
   notLearned: number;
+  /** Stream questions whose flow failed part-way (a timed-out request); they are not retried. */
+  failed: number;
 }
 
 export interface ChangedLabel {
@@ -205,7 +209,7 @@ const itemOf = (preview: Preview): string | undefined => preview.candidate?.id ?
 /** One workspace fed the stream: its keys, what the harness knows of its knowledge, and what it has seen. */
 class BenchWorkspace {
   readonly grounding = new Grounding();
-  readonly totals: StreamTotals = { asked: 0, answeredRight: 0, answeredWrong: 0, handedOff: 0, corrections: 0, learnedAnswersCreated: 0, variantsAdded: 0, notLearned: 0 };
+  readonly totals: StreamTotals = { asked: 0, answeredRight: 0, answeredWrong: 0, handedOff: 0, corrections: 0, learnedAnswersCreated: 0, variantsAdded: 0, notLearned: 0, failed: 0 };
   readonly changed = new Map<string, ChangedLabel>();
   readonly checkpoints: CheckpointResult[] = [];
   frozenAfter: number | null = null;
@@ -222,11 +226,26 @@ class BenchWorkspace {
     return workspace;
   }
 
-  preview = async (text: string): Promise<Preview> => dataOf(await graphql(this.options.gatewayUrl, PREVIEW, { input: { text } }, { apiKey: this.keys.admin })).previewAnswer;
+  /** The admin preview; it records nothing, so a timed-out one is safely asked again (three tries). */
+  preview = async (text: string): Promise<Preview> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return dataOf(await graphql(this.options.gatewayUrl, PREVIEW, { input: { text } }, { apiKey: this.keys.admin })).previewAnswer;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  };
 
   async score(fraction: number, seen: number, questions: readonly LabelledQuestion[]): Promise<void> {
+    let previewErrors = 0;
     const answers = await mapConcurrent(questions, this.options.concurrency, async (q): Promise<ScoredAnswer> => {
-      const preview = await this.preview(q.text);
+      const preview = await this.preview(q.text).catch(() => null);
+      if (!preview) {
+        previewErrors++;
+        return { correct: false, confidence: 0, answered: false };
+      }
       return { correct: this.grounding.isRight(itemOf(preview), q.label), confidence: preview.confidence, answered: preview.decision === 'ANSWERED' };
     });
     const score = scoreCheckpoint(answers);
@@ -239,6 +258,7 @@ class BenchWorkspace {
       top1: score.top1,
       oracleAutomationAt95: score.automationAtPrecision,
       oracleConfidenceCut: score.confidenceCut,
+      previewErrors,
     };
     this.checkpoints.push(result);
     this.options.log(
@@ -413,7 +433,10 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
 
   const askIn = (workspace: BenchWorkspace) => async (index: number) => {
     const q = stream[index]!;
-    const taught = await workspace.ask(q, changeAt >= 0 && index >= changeAt);
+    const taught = await workspace.ask(q, changeAt >= 0 && index >= changeAt).catch((error: unknown) => {
+      if (workspace.totals.failed++ < 5) log(`${workspace.role}: question ${index} failed part-way (${String(error).slice(0, 200)})`);
+      return null;
+    });
     const returnedAt = performance.now();
     if (taught && workspace === learning && workspace.totals.corrections % options.timeToLearnEvery === 0) await probes.sample(q, taught, returnedAt, index);
   };

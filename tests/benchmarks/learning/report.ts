@@ -75,7 +75,8 @@ export function markdownReport(run: BenchmarkRun): string {
 
 function totalsLine(w: WorkspaceRun): string {
   const t = w.totals;
-  return `Stream (${w.role}): ${t.asked} questions; answered right ${t.answeredRight}, answered wrong ${t.answeredWrong}, handed off ${t.handedOff}; ${t.corrections} corrections (${t.learnedAnswersCreated} new learned answers, ${t.variantsAdded} new phrasings${t.notLearned ? `, ${t.notLearned} not learned while frozen` : ''}).`;
+  const previewErrors = w.checkpoints.reduce((sum, c) => sum + c.previewErrors, 0);
+  return `Stream (${w.role}): ${t.asked} questions; answered right ${t.answeredRight}, answered wrong ${t.answeredWrong}, handed off ${t.handedOff}; ${t.corrections} corrections (${t.learnedAnswersCreated} new learned answers, ${t.variantsAdded} new phrasings${t.notLearned ? `, ${t.notLearned} not learned while frozen` : ''}); ${t.failed} questions failed part-way; ${previewErrors} scoring previews failed three times (scored as wrong hand-offs).`;
 }
 
 const METRICS = [
