@@ -168,7 +168,7 @@ class SyntheticKnowledge {
     const label = this.pick(this.labels);
     const product = this.pick(this.products);
     const body = Array.from({ length: paragraphs }, () => this.paragraph(label)).join('\n\n');
-    return { title: `${product}: ${this.pick(this.titles)}`, body, topic: label, externalKey: `bench-${index}` };
+    return { title: `${product}: ${this.pick(this.titles)}`, body, topic: '', externalKey: `bench-${index}` };
   }
 
   /** 600-750 characters: half the sentences from the article's own topic, half from anywhere, plus product talk. */
