@@ -502,8 +502,10 @@ async function teach(bench: BenchWorkspace, questions: Question[], articleOf: Ma
       const turn = await askOnce(bench, question, index);
       if (turn.error || !turn.messageId) throw new Error(`ask: ${turn.error}`);
       if (turn.decision === 'ANSWERED' && turn.citedId && bench.labelOf.get(turn.citedId) === question.label) {
-        dataOf(await bench.ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: turn.messageId, rating: 'UP' } }));
-        dataOf(await bench.ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: turn.conversationId } }));
+        // The customer who asked rates and resolves: a widget acts only on its own customer's conversations.
+        const token = bench.tokens[index % bench.tokens.length];
+        dataOf(await bench.ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: turn.messageId, rating: 'UP' } }, token));
+        dataOf(await bench.ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: turn.conversationId } }, token));
         counts.confirmations++;
         return;
       }
