@@ -48,8 +48,9 @@ export interface CorrectionRequest {
 
 export interface CorrectionApplied {
   agentMessageId: string;
-  learnedAnswerId: string;
-  learning: 'created' | 'variant_added';
+  /** Null when nothing was learned (learning is frozen in the workspace). */
+  learnedAnswerId: string | null;
+  learning: 'created' | 'variant_added' | 'not_learned';
 }
 
 export type EscalationPhase = 'waiting_for_agent' | 'in_progress' | 'resolved';

@@ -11,6 +11,7 @@ import { SupersededBy1764500000000 } from './migrations/1764500000000-superseded
 import { LearningTrust1764600000001 } from './migrations/1764600000001-learning-trust';
 import { Bm25Ranking1764660000000 } from './migrations/1764660000000-bm25-ranking';
 import { SensitiveKnowledge1764660100000 } from './migrations/1764660100000-sensitive-knowledge';
+import { LearningFreeze1764670000000 } from './migrations/1764670000000-learning-freeze';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -28,6 +29,7 @@ export function openKnowledgeDatabase(url: string) {
       LearningTrust1764600000001,
       Bm25Ranking1764660000000,
       SensitiveKnowledge1764660100000,
+      LearningFreeze1764670000000,
     ],
   });
 }

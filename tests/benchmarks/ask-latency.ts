@@ -1,10 +1,14 @@
 /**
- * Ask latency at knowledge-base scale: starts the real stack, loads N passages through `importArticles`,
- * then times `ask` through the gateway for BANKING77 test questions, one at a time and then four at once.
+ * Ask latency at knowledge-base scale: starts the real stack, makes two workspaces with the same N passages
+ * (loaded through `importArticles`) and the same customers and accounts, teaches one of them `--taught` train
+ * questions the way agents and customers do (a correction for a wrong answer or a hand-off, a rating up and a
+ * resolution for a right one), then times `ask` through the gateway for BANKING77 test questions in both, at each
+ * concurrency. Every ask carries a customer token, as a real front-end sends, so the account-context lookup runs;
+ * in the taught workspace the intent model chooses the answer, in the other retrieval alone does.
  * Numbers, not pass/fail.
  *
- *   npm run bench:ask -- --passages 10000 [--questions 300] [--warmup 20] [--concurrency 4]
- *                        [--seed 77] [--out summary.json] [--explain 5] [--hold]
+ *   npm run bench:ask -- --passages 10000 [--taught 300] [--questions 300] [--warmup 20] [--concurrency 1,4,16]
+ *                        [--customers 50] [--seed 77] [--out tests/benchmarks/results/ask.json] [--explain 5] [--hold]
  *
  * --explain K runs EXPLAIN (ANALYZE, BUFFERS) of the retrieval query for K of the questions against the
  * benchmark database before the stack stops; --hold keeps the stack (and its database) up until Ctrl-C.
@@ -17,13 +21,14 @@
  */
 import { Distribution, distribution, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
-import { dataOf, graphql } from '../helpers/graphql';
+import { customerToken, dataOf } from '../helpers/graphql';
+import { readLabelledCsv, shuffled } from './learning/dataset';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -50,11 +55,13 @@ function throwIfInterrupted(): void {
 
 interface Options {
   passages: number;
+  taught: number;
+  customers: number;
   questions: number;
   warmup: number;
-  concurrency: number;
+  concurrency: number[];
   seed: number;
-  out?: string;
+  out: string;
   explain: number;
   hold: boolean;
 }
@@ -63,11 +70,13 @@ function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       passages: { type: 'string', default: '10000' },
+      taught: { type: 'string', default: '300' },
+      customers: { type: 'string', default: '50' },
       questions: { type: 'string', default: '300' },
       warmup: { type: 'string', default: '20' },
-      concurrency: { type: 'string', default: '4' },
+      concurrency: { type: 'string', default: '1,4,16' },
       seed: { type: 'string', default: '77' },
-      out: { type: 'string' },
+      out: { type: 'string', default: path.join('tests', 'benchmarks', 'results', 'ask.json') },
       explain: { type: 'string', default: '0' },
       hold: { type: 'boolean', default: false },
     },
@@ -79,11 +88,13 @@ function readOptions(): Options {
   };
   return {
     passages: int('passages', values.passages, 1),
+    taught: int('taught', values.taught, 1),
+    customers: int('customers', values.customers, 1),
     questions: int('questions', values.questions, 1),
     warmup: int('warmup', values.warmup, 0),
-    concurrency: int('concurrency', values.concurrency, 1),
+    concurrency: values.concurrency!.split(',').map((c) => int('concurrency', c, 1)),
     seed: int('seed', values.seed, 0),
-    out: values.out,
+    out: values.out!,
     explain: int('explain', values.explain, 0),
     hold: values.hold ?? false,
   };
@@ -110,50 +121,8 @@ function readKb(): KbArticle[] {
     .map((line) => JSON.parse(line) as KbArticle);
 }
 
-/** test.csv is `text,label` with RFC 4180 quoting (quoted fields, doubled quotes). */
-function readQuestions(): Question[] {
-  const rows = parseCsv(readFileSync(path.join(DATASET_DIR, 'test.csv'), 'utf8'));
-  const [header, ...body] = rows;
-  if (header?.[0] !== 'text' || header?.[1] !== 'label') throw new Error(`Unexpected test.csv header: ${header}`);
-  return body.filter((r) => r.length >= 2 && r[0]).map(([text, label]) => ({ text: text!, label: label! }));
-}
-
-function parseCsv(source: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (quoted) {
-      if (c === '"' && source[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && source[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field || row.length) rows.push([...row, field]);
-  return rows;
-}
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
+function readQuestions(file: 'train.csv' | 'test.csv'): Question[] {
+  return readLabelledCsv(path.join(DATASET_DIR, file));
 }
 
 interface ArticleInput {
@@ -199,7 +168,7 @@ class SyntheticKnowledge {
     const label = this.pick(this.labels);
     const product = this.pick(this.products);
     const body = Array.from({ length: paragraphs }, () => this.paragraph(label)).join('\n\n');
-    return { title: `${product}: ${this.pick(this.titles)}`, body, topic: label, externalKey: `bench-${index}` };
+    return { title: `${product}: ${this.pick(this.titles)}`, body, topic: '', externalKey: `bench-${index}` };
   }
 
   /** 600-750 characters: half the sentences from the article's own topic, half from anywhere, plus product talk. */
@@ -322,52 +291,73 @@ interface AskSample {
   serverMs: number | null;
   decision: string | null;
   handOffReason: string | null;
+  citedId: string | null;
   citedKey: string | null;
   label: string;
   error: string | null;
 }
 
-async function askOnce(ws: TestWorkspace, question: Question): Promise<AskSample> {
+/**
+ * One benchmark workspace: its keys, a customer token per customer (a real front-end sends one on every ask), and
+ * the benchmark's own map from knowledge ids to labels (the real articles, and what corrections taught).
+ */
+interface BenchWorkspace {
+  name: 'retrieval-only' | 'taught';
+  ws: TestWorkspace;
+  tokens: string[];
+  labelOf: Map<string, string>;
+}
+
+async function askOnce(bench: BenchWorkspace, question: Question, index: number): Promise<AskSample & { messageId: string | null; conversationId: string | null }> {
   const started = performance.now();
+  const failed = { serverMs: null, decision: null, handOffReason: null, citedId: null, citedKey: null, label: question.label, messageId: null, conversationId: null };
   try {
-    const result = await ws.as('widget', ASK, { input: { text: question.text } });
+    const result = await bench.ws.as('widget', ASK, { input: { text: question.text } }, bench.tokens[index % bench.tokens.length]);
     const clientMs = performance.now() - started;
     const ask = result.data?.ask;
-    if (result.errors?.length || !ask) {
-      return { clientMs, serverMs: null, decision: null, handOffReason: null, citedKey: null, label: question.label, error: result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message ?? `HTTP ${result.status}` };
-    }
+    if (result.errors?.length || !ask) return { ...failed, clientMs, error: result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message ?? `HTTP ${result.status}` };
     return {
       clientMs,
       serverMs: ask.latencyMs,
       decision: ask.decision,
       handOffReason: ask.handOffReason,
+      citedId: ask.message.citations[0]?.knowledgeItem?.id ?? null,
       citedKey: ask.message.citations[0]?.knowledgeItem?.externalKey ?? null,
       label: question.label,
+      messageId: ask.message.id,
+      conversationId: ask.conversation.id,
       error: null,
     };
   } catch (error) {
-    return { clientMs: performance.now() - started, serverMs: null, decision: null, handOffReason: null, citedKey: null, label: question.label, error: String(error) };
+    return { ...failed, clientMs: performance.now() - started, error: String(error) };
   }
 }
 
-async function askAll(ws: TestWorkspace, questions: Question[], concurrency: number): Promise<{ samples: AskSample[]; wallMs: number }> {
-  const samples: AskSample[] = new Array(questions.length);
+async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const started = performance.now();
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, questions.length) }, async () => {
-      while (next < questions.length && !interrupted.signal.aborted) {
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length && !interrupted.signal.aborted) {
         const index = next++;
-        samples[index] = await askOnce(ws, questions[index]!);
+        await fn(items[index]!, index);
       }
     }),
   );
+}
+
+async function askAll(bench: BenchWorkspace, questions: Question[], concurrency: number): Promise<{ samples: AskSample[]; wallMs: number }> {
+  const samples: AskSample[] = new Array(questions.length);
+  const started = performance.now();
+  await inParallel(questions, concurrency, async (question, index) => {
+    samples[index] = await askOnce(bench, question, index);
+  });
   const wallMs = performance.now() - started;
   throwIfInterrupted();
   return { samples, wallMs };
 }
 
 interface RunSummary {
+  workspace: BenchWorkspace['name'];
   name: string;
   concurrency: number;
   questions: number;
@@ -378,8 +368,8 @@ interface RunSummary {
   answered: number;
   handedOff: number;
   handOffReasons: Record<string, number>;
-  /** Answered with the question's own real article as the first citation. */
-  answeredFromRightArticle: number;
+  /** Answered with knowledge of the question's own label as the first citation (its real article, or an answer taught for it). */
+  answeredRight: number;
   /** Answered with a synthetic article as the first citation. */
   answeredFromSynthetic: number;
   errors: number;
@@ -388,12 +378,14 @@ interface RunSummary {
   loadAverage: { before: number; after: number };
 }
 
-function summarise(name: string, concurrency: number, samples: AskSample[], wallMs: number, loadBefore: number): RunSummary {
+function summarise(bench: BenchWorkspace, concurrency: number, samples: AskSample[], wallMs: number, loadBefore: number): RunSummary {
+  const name = `${bench.name}, concurrency ${concurrency}`;
   const ok = samples.filter((s) => !s.error);
   const reasons: Record<string, number> = {};
   for (const s of ok) if (s.decision === 'HANDED_OFF') reasons[s.handOffReason ?? 'UNKNOWN'] = (reasons[s.handOffReason ?? 'UNKNOWN'] ?? 0) + 1;
   const answered = ok.filter((s) => s.decision === 'ANSWERED');
   return {
+    workspace: bench.name,
     name,
     concurrency,
     questions: samples.length,
@@ -404,7 +396,7 @@ function summarise(name: string, concurrency: number, samples: AskSample[], wall
     answered: answered.length,
     handedOff: ok.length - answered.length,
     handOffReasons: reasons,
-    answeredFromRightArticle: answered.filter((s) => s.citedKey === s.label).length,
+    answeredRight: answered.filter((s) => s.citedId !== null && bench.labelOf.get(s.citedId) === s.label).length,
     answeredFromSynthetic: answered.filter((s) => s.citedKey?.startsWith('bench-')).length,
     errors: samples.length - ok.length,
     errorSamples: [...new Set(samples.filter((s) => s.error).map((s) => s.error!))].slice(0, 5),
@@ -415,12 +407,12 @@ function summarise(name: string, concurrency: number, samples: AskSample[], wall
 function printRun(run: RunSummary): void {
   const row = (label: string, d: Distribution) =>
     `  ${label.padEnd(22)} p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  p99 ${fmt(d.p99)}  max ${fmt(d.max)}  mean ${fmt(d.mean)}  (n=${d.n})`;
-  console.log(`\n== ask, ${run.name} (concurrency ${run.concurrency}, ${run.questions} questions, ${run.wallSeconds} s, ${run.throughputPerSecond} asks/s)`);
+  console.log(`\n== ask, ${run.name} (${run.questions} questions, ${run.wallSeconds} s, ${run.throughputPerSecond} asks/s)`);
   console.log(row('client wall time (ms)', run.clientMs));
   console.log(row('server latencyMs', run.serverMs));
   const pct = (n: number) => `${((100 * n) / run.questions).toFixed(1)}%`;
   console.log(`  answered ${run.answered} (${pct(run.answered)}), handed off ${run.handedOff} (${pct(run.handedOff)}) ${JSON.stringify(run.handOffReasons)}, errors ${run.errors}`);
-  console.log(`  answered from the question's own article: ${run.answeredFromRightArticle} (${pct(run.answeredFromRightArticle)}); from a synthetic article: ${run.answeredFromSynthetic}`);
+  console.log(`  answered from knowledge of the question's own label: ${run.answeredRight} (${pct(run.answeredRight)}); from a synthetic article: ${run.answeredFromSynthetic}`);
   if (run.errorSamples.length) console.log(`  errors: ${run.errorSamples.join(' | ')}`);
   console.log(`  load average (1 min) ${run.loadAverage.before} before, ${run.loadAverage.after} after`);
 }
@@ -465,15 +457,88 @@ async function explainRetrieval(db: Client, workspaceId: string, questions: Ques
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Customers and teaching
+
+const PLANS = ['free', 'team', 'business', 'enterprise'];
+const BILLING = ['ACTIVE', 'TRIALING', 'PAST_DUE'];
+
+/** Accounts on every plan, a customer in each, and a token per customer signed with the workspace's secret. */
+async function createCustomers(ws: TestWorkspace, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const account = `bench-account-${i % Math.max(1, Math.ceil(count / 3))}`;
+    dataOf(
+      await ws.as('admin', 'mutation($input: UpsertAccountInput!) { upsertAccount(input: $input) { id } }', {
+        input: { externalId: account, name: account, plan: PLANS[i % PLANS.length], billingState: BILLING[i % BILLING.length], seats: 5 + i },
+      }),
+    );
+    dataOf(await ws.as('admin', 'mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }', { input: { externalId: `bench-customer-${i}`, accountExternalId: account } }));
+    tokens.push(await customerToken(ws.customerTokenSecret, `bench-customer-${i}`, '4h'));
+  }
+  return tokens;
+}
+
+interface Teaching {
+  taught: number;
+  corrections: number;
+  confirmations: number;
+  /** Questions whose ask, rating or correction failed (a loaded machine times some out); they taught nothing. */
+  failed: number;
+  failures: string[];
+  seconds: number;
+}
+
+/**
+ * Teaches the workspace train questions as its customers and agents would: a right answer is rated up and
+ * resolved (a confirmation, which teaches the question as a phrasing of the item), anything else is corrected
+ * by an agent with the label's article (a learned answer or a new phrasing of one).
+ */
+async function teach(bench: BenchWorkspace, questions: Question[], articleOf: Map<string, { id: string; body: string }>, concurrency: number): Promise<Teaching> {
+  const started = performance.now();
+  const counts = { corrections: 0, confirmations: 0, failed: 0 };
+  const failures = new Set<string>();
+  await inParallel(questions, concurrency, async (question, index) => {
+    try {
+      const turn = await askOnce(bench, question, index);
+      if (turn.error || !turn.messageId) throw new Error(`ask: ${turn.error}`);
+      if (turn.decision === 'ANSWERED' && turn.citedId && bench.labelOf.get(turn.citedId) === question.label) {
+        // The customer who asked rates and resolves: a widget acts only on its own customer's conversations.
+        const token = bench.tokens[index % bench.tokens.length];
+        dataOf(await bench.ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: turn.messageId, rating: 'UP' } }, token));
+        dataOf(await bench.ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: turn.conversationId } }, token));
+        counts.confirmations++;
+        return;
+      }
+      const article = articleOf.get(question.label)!;
+      const corrected = dataOf(
+        await bench.ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learnedAnswer { id } } }', {
+          input: { messageId: turn.messageId, correctedText: article.body, knowledgeItemIds: [article.id] },
+        }),
+      ).correctAnswer;
+      if (corrected.learnedAnswer) bench.labelOf.set(corrected.learnedAnswer.id, question.label);
+      counts.corrections++;
+    } catch (error) {
+      counts.failed++;
+      failures.add(String(error).slice(0, 200));
+    }
+  });
+  throwIfInterrupted();
+  return { taught: questions.length, ...counts, failures: [...failures].slice(0, 5), seconds: Math.round((performance.now() - started) / 100) / 10 };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Main
+
+const IMPORT_WITH_IDS = 'mutation($input: ImportArticlesInput!) { importArticles(input: $input) { items { id externalKey body } } }';
 
 async function main(): Promise<void> {
   const options = readOptions();
   const kb = readKb();
-  const allQuestions = shuffled(readQuestions(), prng(options.seed));
+  const allQuestions = shuffled(readQuestions('test.csv'), options.seed);
   if (allQuestions.length < options.questions + options.warmup) throw new Error(`test.csv has ${allQuestions.length} questions; need ${options.questions + options.warmup}`);
   const warmupQuestions = allQuestions.slice(0, options.warmup);
   const questions = allQuestions.slice(options.warmup, options.warmup + options.questions);
+  const trainQuestions = shuffled(readQuestions('train.csv'), options.seed).slice(0, options.taught);
   // The production default, not the e2e helper's 0, so every ask is not also an authentication round trip.
   const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500' };
 
@@ -494,7 +559,6 @@ async function main(): Promise<void> {
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     const postgresVersion = (await db.query<{ version: string }>('SELECT version()')).rows[0]!.version;
-    const ws = await createTestWorkspace(env, 'Ask latency benchmark');
 
     const cpus = os.cpus();
     console.log('== setup');
@@ -505,75 +569,77 @@ async function main(): Promise<void> {
     console.log(`  database           ${env.databaseUrl}`);
     console.log(`  stack              real processes from dist/, LOG_LEVEL=warn, ${JSON.stringify(stackEnv)}, started in ${stackSeconds.toFixed(1)} s`);
     console.log(`  answer writer      ${process.env.OPENAI_API_KEY ? `model ${process.env.OPENAI_MODEL ?? 'gpt-4o-mini'}` : 'extractive (no OPENAI_API_KEY)'}`);
-    console.log(`  target passages    ${options.passages}`);
+    console.log(`  target passages    ${options.passages} in each of two workspaces`);
+    console.log(`  customers          ${options.customers} per workspace, each ask with one's token`);
+    console.log(`  taught             ${trainQuestions.length} banking77 train.csv questions, in the "taught" workspace only`);
     console.log(`  questions          ${questions.length} from banking77 test.csv (seed ${options.seed}), warm-up ${warmupQuestions.length}`);
-    console.log(`  concurrency        1, then ${options.concurrency}`);
+    console.log(`  concurrency        ${options.concurrency.join(', ')}`);
 
-    // Load: the 77 real articles first, then as many synthetic ones as it takes to reach the passage target.
-    const loadStarted = performance.now();
-    const real: ArticleInput[] = kb.map((a) => ({ title: a.title, body: a.body, topic: a.label, externalKey: a.label }));
-    let requests = await importAll(ws, real, () => undefined);
-    throwIfInterrupted();
-    const realPassages = await countPassages(db, ws.id);
-    const remaining = Math.max(0, options.passages - realPassages);
-    const generator = new SyntheticKnowledge(kb, options.seed);
-    const synthetic: ArticleInput[] = [];
-    for (let i = 0; i * PARAGRAPHS_PER_ARTICLE < remaining; i++) synthetic.push(generator.article(i, Math.min(PARAGRAPHS_PER_ARTICLE, remaining - i * PARAGRAPHS_PER_ARTICLE)));
-    const generatedSeconds = (performance.now() - loadStarted) / 1000;
-    let lastReported = 0;
-    requests += await importAll(ws, synthetic, (done) => {
-      if (done - lastReported >= Math.max(1000, synthetic.length / 10) || done === synthetic.length) {
-        lastReported = done;
-        const seconds = (performance.now() - loadStarted) / 1000;
-        console.log(`  loaded ${String(done).padStart(6)} / ${synthetic.length} synthetic articles, ${seconds.toFixed(0)} s`);
-      }
-    });
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const passages = await countPassages(db, ws.id);
-    const articles = real.length + synthetic.length;
+    // Load: the 77 real articles first, then as many synthetic ones as it takes to reach the passage target; the
+    // same corpus in both workspaces.
+    const real: ArticleInput[] = kb.map((a) => ({ title: a.title, body: a.body, topic: '', externalKey: a.label }));
+    const loads: Record<string, unknown> = {};
+    const benches: BenchWorkspace[] = [];
+    const articleOf = new Map<string, { id: string; body: string }>();
+    for (const name of ['retrieval-only', 'taught'] as const) {
+      const ws = await createTestWorkspace(env, `Ask latency benchmark, ${name}`);
+      const loadStarted = performance.now();
+      const { items } = dataOf(await ws.as('admin', IMPORT_WITH_IDS, { input: { articles: real } })).importArticles;
+      const labelOf = new Map<string, string>(items.map((item: { id: string; externalKey: string }) => [item.id, item.externalKey]));
+      if (name === 'taught') for (const item of items as Array<{ id: string; externalKey: string; body: string }>) articleOf.set(item.externalKey, { id: item.id, body: item.body });
+      throwIfInterrupted();
+      const realPassages = await countPassages(db, ws.id);
+      const remaining = Math.max(0, options.passages - realPassages);
+      const generator = new SyntheticKnowledge(kb, options.seed);
+      const synthetic: ArticleInput[] = [];
+      for (let i = 0; i * PARAGRAPHS_PER_ARTICLE < remaining; i++) synthetic.push(generator.article(i, Math.min(PARAGRAPHS_PER_ARTICLE, remaining - i * PARAGRAPHS_PER_ARTICLE)));
+      let lastReported = 0;
+      const requests =
+        1 +
+        (await importAll(ws, synthetic, (done) => {
+          if (done - lastReported >= Math.max(1000, synthetic.length / 10) || done === synthetic.length) {
+            lastReported = done;
+            console.log(`  ${name}: loaded ${String(done).padStart(6)} / ${synthetic.length} synthetic articles, ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`);
+          }
+        }));
+      const loadSeconds = (performance.now() - loadStarted) / 1000;
+      const passages = await countPassages(db, ws.id);
+      if (passages !== options.passages) throw new Error(`Expected ${options.passages} passages, found ${passages}`);
+      const articles = real.length + synthetic.length;
+      loads[name] = { articles, realArticles: real.length, syntheticArticles: synthetic.length, passages, requests, seconds: Math.round(loadSeconds * 10) / 10, passagesPerSecond: Math.round(passages / loadSeconds) };
+      console.log(`  ${name}: ${passages} passages (${realPassages} from the real articles), ${articles} articles in ${requests} importArticles calls, ${loadSeconds.toFixed(1)} s`);
+      benches.push({ name, ws, tokens: await createCustomers(ws, options.customers), labelOf });
+    }
     const { rows: sizeRows } = await db.query<{ table: string; indexes: string }>(
       `SELECT pg_size_pretty(pg_table_size('knowledge.passages')) AS table, pg_size_pretty(pg_indexes_size('knowledge.passages')) AS indexes`,
     );
+    console.log(`  knowledge.passages ${sizeRows[0]!.table} table, ${sizeRows[0]!.indexes} indexes (both workspaces)`);
+
+    const taughtBench = benches.find((b) => b.name === 'taught')!;
+    console.log(`\n== teaching ${trainQuestions.length} train questions to the taught workspace (4 at a time)`);
+    const teaching = await teach(taughtBench, trainQuestions, articleOf, 4);
+    console.log(`  ${teaching.corrections} corrections, ${teaching.confirmations} confirmations, ${teaching.failed} failed in ${teaching.seconds} s${teaching.failures.length ? `: ${teaching.failures.join(' | ')}` : ''}`);
     // Measure the settled state autovacuum reaches sooner or later: right after a bulk import the planner has no
     // statistics for the new rows and can pick plans that scan every item of the workspace.
     await db.query('ANALYZE');
-    const load = {
-      articles,
-      realArticles: real.length,
-      syntheticArticles: synthetic.length,
-      passages,
-      targetPassages: options.passages,
-      requests,
-      seconds: Math.round(loadSeconds * 10) / 10,
-      articlesPerSecond: Math.round(articles / loadSeconds),
-      passagesPerSecond: Math.round(passages / loadSeconds),
-      passagesTableSize: sizeRows[0]!.table,
-      passagesIndexSize: sizeRows[0]!.indexes,
-    };
-    console.log('\n== load');
-    console.log(`  passages           ${passages} (target ${options.passages}${passages === options.passages ? ', reached' : ', NOT REACHED'}; ${realPassages} from the real articles)`);
-    console.log(`  articles           ${articles} (${real.length} real + ${synthetic.length} synthetic) in ${requests} importArticles calls`);
-    console.log(`  time               ${load.seconds} s (${generatedSeconds.toFixed(1)} s generating) = ${load.articlesPerSecond} articles/s, ${load.passagesPerSecond} passages/s`);
-    console.log(`  knowledge.passages ${load.passagesTableSize} table, ${load.passagesIndexSize} indexes; then ANALYZE (planner statistics)`);
-    if (passages !== options.passages) throw new Error(`Expected ${options.passages} passages, found ${passages}`);
 
-    const warmup = await askAll(ws, warmupQuestions, 1);
-    const warmupErrors = warmup.samples.filter((s) => s.error);
-    console.log(`\n== warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
-    if (warmupErrors.length === warmupQuestions.length && warmupQuestions.length > 0) throw new Error(`Every warm-up ask failed: ${warmupErrors[0]!.error}`);
-
-    let loadBefore = loadAverage();
-    const sequential = await askAll(ws, questions, 1);
-    const runs = [summarise('sequential', 1, sequential.samples, sequential.wallMs, loadBefore)];
-    printRun(runs[0]!);
-    loadBefore = loadAverage();
-    const concurrent = await askAll(ws, questions, options.concurrency);
-    runs.push(summarise('concurrent', options.concurrency, concurrent.samples, concurrent.wallMs, loadBefore));
-    printRun(runs[1]!);
+    const runs: RunSummary[] = [];
+    for (const bench of benches) {
+      const warmup = await askAll(bench, warmupQuestions, 1);
+      const warmupErrors = warmup.samples.filter((s) => s.error);
+      console.log(`\n== ${bench.name} warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
+      if (warmupErrors.length === warmupQuestions.length && warmupQuestions.length > 0) throw new Error(`Every warm-up ask failed: ${warmupErrors[0]!.error}`);
+      for (const concurrency of options.concurrency) {
+        const loadBefore = loadAverage();
+        const measured = await askAll(bench, questions, concurrency);
+        runs.push(summarise(bench, concurrency, measured.samples, measured.wallMs, loadBefore));
+        printRun(runs.at(-1)!);
+      }
+    }
 
     let explain: ExplainSummary[] = [];
     if (options.explain > 0) {
-      explain = await explainRetrieval(db, ws.id, questions.slice(0, options.explain));
+      explain = await explainRetrieval(db, benches[0]!.ws.id, questions.slice(0, options.explain));
       console.log(`\n== EXPLAIN (ANALYZE, BUFFERS) of RETRIEVE_CANDIDATES_SQL, ${explain.length} questions`);
       for (const e of explain) console.log(`  ${e.executionMs.toFixed(1).padStart(8)} ms execution, ${e.planningMs.toFixed(1)} ms planning: ${e.question}`);
       console.log(`\n-- plan for: ${explain[0]!.question}\n${explain[0]!.plan}`);
@@ -591,20 +657,26 @@ async function main(): Promise<void> {
         stackEnv,
         answerWriter: process.env.OPENAI_API_KEY ? 'model' : 'extractive',
         seed: options.seed,
+        passages: options.passages,
+        customers: options.customers,
+        customerToken: 'on every ask',
         questions: questions.length,
         warmup: warmupQuestions.length,
-        concurrency: [1, options.concurrency],
+        concurrency: options.concurrency,
       },
-      load,
+      load: loads,
+      teaching,
       runs,
       explain: explain.map(({ question, executionMs, planningMs }) => ({ question, executionMs, planningMs })),
     };
     console.log('\n== summary (JSON)');
     console.log(JSON.stringify(summary, null, 2));
-    if (options.out) writeFileSync(path.resolve(options.out), `${JSON.stringify(summary, null, 2)}\n`);
+    mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+    writeFileSync(path.resolve(options.out), `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`written to ${options.out}`);
 
     if (options.hold) {
-      console.log(`\n== holding the stack: gateway ${env.gatewayUrl}, database ${env.databaseUrl}, workspace ${ws.id}, widget key ${ws.keys.widget}. Ctrl-C stops it.`);
+      console.log(`\n== holding the stack: gateway ${env.gatewayUrl}, database ${env.databaseUrl}. Ctrl-C stops it.`);
       await new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
     }
   } finally {

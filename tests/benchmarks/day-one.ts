@@ -44,14 +44,14 @@ interface Scored {
 }
 
 function summary(result: HarnessResult): Scored {
-  const score = result.checkpoints[0]!;
+  const score = result.learning.checkpoints[0]!;
   return {
-    questions: result.testQuestions,
+    questions: result.evaluationQuestions,
     top1: score.top1,
-    answered: 1 - score.handOffRate,
+    answered: score.answeredShare,
     answeredPrecision: score.answeredPrecision,
-    automationAt95: score.automationAtPrecision,
-    confidenceCutAt95: score.confidenceCut,
+    automationAt95: score.oracleAutomationAt95,
+    confidenceCutAt95: score.oracleConfidenceCut,
     seconds: Math.round(result.durationSeconds * 10) / 10,
   };
 }
@@ -81,9 +81,11 @@ async function main(): Promise<void> {
           gatewayUrl: stack.gatewayUrl,
           operatorKey: stack.operatorKey,
           dataset: withoutTopics(dataset, test),
-          mode: 'static',
           seed: Number(values.seed),
           checkpoints: [0],
+          freezeAt: null,
+          evaluateOn: 'test',
+          probesPerLabel: 0,
           changedLabels: 0,
           concurrency: Number(values.concurrency),
           timeToLearnEvery: Number.MAX_SAFE_INTEGER,

@@ -1,35 +1,18 @@
 /**
  * How well knowledge-gap clustering recovers real intents: `npm run bench:gaps [-- --labels 20 --thresholds 0.1,0.15,0.2,0.3]`.
- * Takes the test questions of the first N labels of each labelled data set (../shared/datasets/<name>/test.csv),
- * clusters them as one week of hand-offs, and scores the clusters against the labels:
+ * Takes the dev-split questions (a fixed-seed tenth of each label of train.csv, tests/benchmarks/learning/dataset.ts)
+ * of the first N labels of each labelled data set, clusters them as one week of hand-offs, and scores the clusters
+ * against the labels. The threshold is chosen here, so test.csv is never read:
  *   purity          share of questions that belong to their cluster's majority label (1 = no cluster mixes intents)
  *   inverse purity  share of questions found in their label's largest cluster (1 = no intent is split)
  *   F               their harmonic mean.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { clusterQuestions } from '../../services/insights/gaps/question-clustering';
 import { REPO_ROOT } from '../helpers/repo-root';
-
-interface Labelled {
-  text: string;
-  label: string;
-}
-
-/** test.csv: text,label with RFC 4180 quoting of the text. */
-function readLabelled(file: string): Labelled[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const comma = line.lastIndexOf(',');
-      const raw = line.slice(0, comma);
-      const text = raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw;
-      return { text, label: line.slice(comma + 1).trim() };
-    });
-}
+import { DEV_SPLIT, LabelledQuestion as Labelled, devSplit, readLabelledCsv } from './learning/dataset';
 
 function score(data: Labelled[], threshold: number) {
   const labelOf = new Map(data.map((d) => [d.text.toLowerCase().trim(), d.label]));
@@ -64,12 +47,12 @@ function main(): void {
   const { values } = parseArgs({ options: { labels: { type: 'string', default: '20' }, thresholds: { type: 'string', default: '0.1,0.15,0.2,0.25,0.3' }, datasets: { type: 'string', default: 'banking77,bitext' } } });
   const labels = Number(values.labels);
   const thresholds = values.thresholds.split(',').map(Number);
-  console.log(`gap clustering vs labelled intents; node ${process.version}; first ${labels} labels of each data set's test.csv`);
+  console.log(`gap clustering vs labelled intents; node ${process.version}; first ${labels} labels of each data set's dev split (${DEV_SPLIT.fraction * 100}% of train.csv, seed ${DEV_SPLIT.seed})`);
   console.log('dataset    threshold  questions  clusters  >=5 q  purity  inv.purity  F      ms');
   for (const name of values.datasets.split(',')) {
-    const file = path.join(REPO_ROOT, '..', 'shared', 'datasets', name, 'test.csv');
+    const file = path.join(REPO_ROOT, '..', 'shared', 'datasets', name, 'train.csv');
     if (!existsSync(file)) throw new Error(`${file} not found (../shared/datasets beside the repo)`);
-    const all = readLabelled(file);
+    const all = devSplit(readLabelledCsv(file)).dev;
     const chosen = new Set([...new Set(all.map((d) => d.label))].slice(0, labels));
     const data = all.filter((d) => chosen.has(d.label));
     for (const threshold of thresholds) {

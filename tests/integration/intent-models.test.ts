@@ -41,8 +41,8 @@ async function workspaceWithKnowledge() {
   const workspaceId = randomUUID();
   const articles = [];
   for (const fields of ARTICLES) articles.push(await sut.knowledge.createArticle(workspaceId, fields, 'admin:test'));
-  const teach = (question: string, itemId: string) =>
-    sut.learned.learnFromCorrection(workspaceId, {
+  const teach = async (question: string, itemId: string) => {
+    const result = await sut.learned.learnFromCorrection(workspaceId, {
       conversationId: randomUUID(),
       messageId: randomUUID(),
       question,
@@ -51,6 +51,10 @@ async function workspaceWithKnowledge() {
       agent: 'agent:test',
       idempotencyKey: randomUUID(),
     });
+    // These workspaces never freeze learning, so every correction teaches.
+    if (result.item === null) throw new Error(`the correction taught nothing (${result.outcome})`);
+    return { ...result, item: result.item };
+  };
   return { workspaceId, articles, teach };
 }
 

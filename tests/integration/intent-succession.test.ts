@@ -37,8 +37,8 @@ async function setUp() {
   const workspaceId = randomUUID();
   const article = await sut.knowledge.createArticle(workspaceId, { title: 'Card delivery', body: 'Cards are posted within one working day of the order.' }, 'admin:test');
   await sut.intents.ready(workspaceId);
-  const correct = (question: string, correctedText: string) =>
-    sut.learned.learnFromCorrection(workspaceId, {
+  const correct = async (question: string, correctedText: string) => {
+    const learned = await sut.learned.learnFromCorrection(workspaceId, {
       conversationId: randomUUID(),
       messageId: randomUUID(),
       question,
@@ -47,6 +47,9 @@ async function setUp() {
       agent: 'agent:test',
       idempotencyKey: randomUUID(),
     });
+    if (!learned.item) throw new Error('learning is not frozen in this workspace, so a correction must teach');
+    return { ...learned, item: learned.item };
+  };
   const top = async (models: IntentModels, question: string) => (await models.rank(workspaceId, question))?.ranked[0]?.itemId ?? null;
   const item = async (id: string) => (await db.query(`SELECT stale, superseded_by AS "supersededBy" FROM knowledge.knowledge_items WHERE id = $1`, [id]))[0];
   return { workspaceId, article, correct, top, item };

@@ -31,7 +31,7 @@ export interface DeliverRequest {
   messageId: string;
   correctedText: string;
   knowledgeItemIds: string[];
-  learnedAnswerId: string;
+  learnedAnswerId: string | null;
   agent: string;
 }
 

@@ -11,7 +11,7 @@ export interface DeliveryRequest {
   messageId: string;
   correctedText: string;
   knowledgeItemIds: string[];
-  learnedAnswerId: string;
+  learnedAnswerId: string | null;
   agent: string;
 }
 

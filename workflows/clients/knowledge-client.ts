@@ -32,13 +32,13 @@ export class KnowledgeClient {
     await this.graphql.request(CLOSE_REVIEW, { input }, caller(workspaceId));
   }
 
-  async learnFromCorrection(lesson: CorrectionLesson): Promise<{ knowledgeItemId: string; outcome: 'created' | 'variant_added' }> {
+  async learnFromCorrection(lesson: CorrectionLesson): Promise<{ knowledgeItemId: string | null; outcome: 'created' | 'variant_added' | 'not_learned' }> {
     const { workspaceId, ...input } = lesson;
-    const data = await this.graphql.request<{ learnFromCorrection: { outcome: 'created' | 'variant_added'; knowledgeItem: { id: string } } }>(
+    const data = await this.graphql.request<{ learnFromCorrection: { outcome: 'created' | 'variant_added' | 'not_learned'; knowledgeItem: { id: string } | null } }>(
       LEARN,
       { input },
       caller(workspaceId),
     );
-    return { knowledgeItemId: data.learnFromCorrection.knowledgeItem.id, outcome: data.learnFromCorrection.outcome };
+    return { knowledgeItemId: data.learnFromCorrection.knowledgeItem?.id ?? null, outcome: data.learnFromCorrection.outcome };
   }
 }

@@ -57,9 +57,10 @@ export interface CorrectionToLearn {
 }
 
 export interface LearnedAnswer {
-  knowledgeItem: { id: string; title: string; status: string };
-  outcome: 'created' | 'variant_added';
-  learningEventId: string;
+  /** Null when nothing was learned (learning is frozen in the workspace). */
+  knowledgeItem: { id: string; title: string; status: string } | null;
+  outcome: 'created' | 'variant_added' | 'not_learned';
+  learningEventId: string | null;
 }
 
 const RETRIEVE = `query Retrieve($input: RetrieveForQuestionInput!) {

@@ -25,8 +25,11 @@ export interface CorrectionCommand {
 export interface CorrectionResult {
   conversation: ConversationEntity;
   message: MessageEntity;
-  /** The learned answer now serving similar questions, and whether the correction made it or added a phrasing to it. */
-  learned: { knowledgeItemId: string; outcome: LearnedAnswer['outcome'] };
+  /**
+   * The learned answer now serving similar questions, and whether the correction made it or added a phrasing to
+   * it; no item when the workspace's learning is frozen.
+   */
+  learned: { knowledgeItemId: string | null; outcome: LearnedAnswer['outcome'] };
 }
 
 export class AgentActionsService {
@@ -106,9 +109,10 @@ export class AgentActionsService {
       idempotencyKey: `correction:${aiMessage.id}`,
       correctedItemIds,
     });
-    const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId: learned.knowledgeItem.id });
+    const learnedAnswerId = learned.knowledgeItem?.id ?? null;
+    const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId });
     const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: agentMessageId });
-    return { conversation, message, learned: { knowledgeItemId: learned.knowledgeItem.id, outcome: learned.outcome } };
+    return { conversation, message, learned: { knowledgeItemId: learnedAnswerId, outcome: learned.outcome } };
   }
 
   /**
@@ -117,7 +121,7 @@ export class AgentActionsService {
    */
   async deliver(
     workspaceId: string,
-    request: { messageId: string; correctedText: string; knowledgeItemIds: string[]; learnedAnswerId: string; agent: string },
+    request: { messageId: string; correctedText: string; knowledgeItemIds: string[]; learnedAnswerId?: string | null; agent: string },
   ): Promise<{ agentMessageId: string }> {
     const aiMessage = await this.db.getRepository(MessageEntity).findOneBy({ id: request.messageId, workspaceId });
     if (!aiMessage) throw notFound('Message', request.messageId);
@@ -133,7 +137,7 @@ export class AgentActionsService {
           author: 'agent',
           authorId: request.agent,
           text: request.correctedText.trim(),
-          citations: [{ knowledgeItemId: request.learnedAnswerId, itemVersion: 1, passageId: '', passage: request.correctedText.trim() }],
+          citations: request.learnedAnswerId ? [{ knowledgeItemId: request.learnedAnswerId, itemVersion: 1, passageId: '', passage: request.correctedText.trim() }] : [],
           topic: aiMessage.topic,
           correctsMessageId: aiMessage.id,
         }),
@@ -149,7 +153,7 @@ export class AgentActionsService {
             correctedMessageId: aiMessage.id,
             agent: request.agent,
             topic: aiMessage.topic,
-            knowledgeItemId: request.learnedAnswerId,
+            knowledgeItemId: request.learnedAnswerId ?? '',
             confidence: Number(aiMessage.confidence ?? 0),
           },
         },
@@ -158,7 +162,7 @@ export class AgentActionsService {
     });
     if (delivered.first) {
       if (aiMessage.decision === 'answered') await this.outcomes.report(workspaceId, aiMessage, 'corrected', { kind: 'agent', id: request.agent });
-      else await this.outcomes.reportHandOffReviewed(workspaceId, aiMessage, [...request.knowledgeItemIds, request.learnedAnswerId], request.agent);
+      else await this.outcomes.reportHandOffReviewed(workspaceId, aiMessage, [...request.knowledgeItemIds, ...(request.learnedAnswerId ? [request.learnedAnswerId] : [])], request.agent);
     }
     return { agentMessageId: delivered.agentMessageId };
   }

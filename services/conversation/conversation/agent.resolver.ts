@@ -61,8 +61,8 @@ export class AgentResolver {
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
-      learnedAnswer: { id: result.learned.knowledgeItemId },
-      learning: result.learned.outcome === 'created' ? 'CREATED' : 'VARIANT_ADDED',
+      learnedAnswer: result.learned.knowledgeItemId ? { id: result.learned.knowledgeItemId } : null,
+      learning: result.learned.outcome.toUpperCase(),
     };
   }
 

@@ -301,10 +301,10 @@ export class CorrectionResult {
   @Field(() => Message)
   message!: Message;
 
-  @Field(() => KnowledgeItem, { description: 'The learned answer now serving similar questions' })
-  learnedAnswer!: KnowledgeItem;
+  @Field(() => KnowledgeItem, { nullable: true, description: 'The learned answer now serving similar questions; null when learning is frozen in the workspace' })
+  learnedAnswer!: KnowledgeItem | null;
 
-  @Field({ description: 'CREATED (a new learned answer) or VARIANT_ADDED (a known answer learned a new phrasing)' })
+  @Field({ description: 'CREATED (a new learned answer), VARIANT_ADDED (a known answer learned a new phrasing) or NOT_LEARNED (learning is frozen: the customer got the answer, the AI learned nothing)' })
   learning!: string;
 }
 

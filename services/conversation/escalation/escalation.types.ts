@@ -81,9 +81,10 @@ export class DeliverCorrectionInput {
   @IsUUID('all', { each: true })
   knowledgeItemIds!: string[];
 
-  @Field(() => ID)
+  @Field(() => ID, { nullable: true, description: 'The learned answer the correction made or taught; absent when learning is frozen' })
+  @IsOptional()
   @IsUUID()
-  learnedAnswerId!: string;
+  learnedAnswerId?: string | null;
 
   @Field()
   @IsString()

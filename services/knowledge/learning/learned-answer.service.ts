@@ -29,12 +29,17 @@ export interface Correction {
   correctedItemIds?: string[];
 }
 
-export interface LearnedResult {
-  item: KnowledgeItemEntity;
-  /** created: a new learned answer; variant_added: an existing one learned another phrasing. */
-  outcome: 'created' | 'variant_added';
-  learningEventId: string;
-}
+export type LearnedResult =
+  | {
+      item: KnowledgeItemEntity;
+      /** created: a new learned answer; variant_added: an existing one learned another phrasing. */
+      outcome: 'created' | 'variant_added';
+      learningEventId: string;
+    }
+  /** Learning is frozen in the workspace: nothing was written. */
+  | { item: null; outcome: 'not_learned'; learningEventId: null };
+
+const NOT_LEARNED: LearnedResult = { item: null, outcome: 'not_learned', learningEventId: null };
 
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
@@ -70,6 +75,7 @@ export class LearnedAnswerService {
         const item = await tx.getRepository(KnowledgeItemEntity).findOneByOrFail({ id: replay.itemId });
         return { item, outcome: replay.kind === 'learned_answer_created' ? 'created' : 'variant_added', learningEventId: replay.id };
       }
+      if (await this.settings.isFrozen(workspaceId, tx)) return NOT_LEARNED;
       const references = [...new Set(correction.references)].sort();
       const referenced = references.length ? await tx.getRepository(KnowledgeItemEntity).findBy({ id: In(references), workspaceId }) : [];
       const missing = references.filter((id) => !referenced.some((item) => item.id === id));

@@ -24,7 +24,7 @@ import {
   TopicPolicy,
   UpdateLearningSettingsInput,
 } from './learning.types';
-import type { SettingsService } from './settings.service';
+import type { LearningSettings as Settings, SettingsService } from './settings.service';
 import type { DataSource } from 'typeorm';
 
 const toLearningEvent = (row: LearningEventRow): LearningEvent => ({
@@ -43,6 +43,14 @@ const toLearningEvent = (row: LearningEventRow): LearningEvent => ({
   createdAt: row.createdAt,
   seq: row.seq,
   itemId: row.itemId,
+});
+
+const toLearningSettings = (settings: Settings): LearningSettings => ({
+  learningMode: settings.learningMode as LearningMode,
+  targetPrecision: settings.targetPrecision,
+  sensitiveThreshold: settings.sensitiveThreshold,
+  learningFrozen: settings.learningFrozenAt !== null,
+  learningFrozenAt: settings.learningFrozenAt,
 });
 
 @Resolver(() => LearningEvent)
@@ -109,19 +117,20 @@ export class LearningResolver {
   @Authorized('admin')
   @Query(() => LearningSettings)
   async learningSettings(@Ctx() ctx: KnowledgeContext): Promise<LearningSettings> {
-    const settings = await this.settings.get(ctx.auth.workspaceId);
-    return { learningMode: settings.learningMode as LearningMode, targetPrecision: settings.targetPrecision, sensitiveThreshold: settings.sensitiveThreshold };
+    return toLearningSettings(await this.settings.get(ctx.auth.workspaceId));
   }
 
   @Authorized('admin')
-  @Mutation(() => LearningSettings)
+  @Mutation(() => LearningSettings, { description: 'Change how the workspace learns: review or auto-publish, target precision, freeze or resume learning' })
   async updateLearningSettings(@Arg('input') input: UpdateLearningSettingsInput, @Ctx() ctx: KnowledgeContext): Promise<LearningSettings> {
-    const settings = await this.settings.update(ctx.auth.workspaceId, {
-      learningMode: input.learningMode,
-      targetPrecision: input.targetPrecision,
-      sensitiveThreshold: input.sensitiveThreshold,
-    });
-    return { learningMode: settings.learningMode as LearningMode, targetPrecision: settings.targetPrecision, sensitiveThreshold: settings.sensitiveThreshold };
+    return toLearningSettings(
+      await this.settings.update(ctx.auth.workspaceId, {
+        learningMode: input.learningMode,
+        targetPrecision: input.targetPrecision,
+        sensitiveThreshold: input.sensitiveThreshold,
+        learningFrozen: input.learningFrozen,
+      }),
+    );
   }
 
   @Authorized('analyst', 'agent')
@@ -135,6 +144,6 @@ export class LearningResolver {
   @Mutation(() => LearnedAnswerResult, { description: 'Internal: learn from an agent correction (idempotent on idempotencyKey)' })
   async learnFromCorrection(@Arg('input') input: LearnFromCorrectionInput, @Ctx() ctx: KnowledgeContext): Promise<LearnedAnswerResult> {
     const result = await this.learned.learnFromCorrection(ctx.auth.workspaceId, input);
-    return { knowledgeItem: toKnowledgeItem(result.item), outcome: result.outcome, learningEventId: result.learningEventId };
+    return { knowledgeItem: result.item && toKnowledgeItem(result.item), outcome: result.outcome, learningEventId: result.learningEventId };
   }
 }

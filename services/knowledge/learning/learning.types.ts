@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
@@ -150,6 +150,15 @@ export class LearningSettings {
 
   @Field(() => Float, { description: 'Confidence an answer from sensitive knowledge (a sensitive item or topic) needs, whatever its topic learned' })
   sensitiveThreshold!: number;
+
+  @Field({
+    description:
+      'Whether learning is frozen: corrections still reach the customer but teach nothing, and outcomes move neither statistics nor thresholds. Product changes still flag stale content.',
+  })
+  learningFrozen!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When learning was frozen; null while it is on' })
+  learningFrozenAt!: Date | null;
 }
 
 @InputType()
@@ -172,6 +181,11 @@ export class UpdateLearningSettingsInput {
   @Min(0.5)
   @Max(1)
   sensitiveThreshold?: number;
+
+  @Field({ nullable: true, description: 'true freezes learning (the workspace keeps answering but learns nothing from its traffic); false resumes it' })
+  @IsOptional()
+  @IsBoolean()
+  learningFrozen?: boolean;
 }
 
 @ObjectType({ description: 'The confidence a topic needs before the AI answers alone, learned from outcomes' })
@@ -235,12 +249,12 @@ export class LearnFromCorrectionInput {
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: what a correction taught' })
 export class LearnedAnswerResult {
-  @Field(() => KnowledgeItem)
-  knowledgeItem!: KnowledgeItem;
+  @Field(() => KnowledgeItem, { nullable: true, description: 'The learned answer; null when nothing was learned' })
+  knowledgeItem!: KnowledgeItem | null;
 
-  @Field({ description: 'created or variant_added' })
+  @Field({ description: 'created, variant_added, or not_learned (learning is frozen in the workspace)' })
   outcome!: string;
 
-  @Field(() => ID)
-  learningEventId!: string;
+  @Field(() => ID, { nullable: true })
+  learningEventId!: string | null;
 }

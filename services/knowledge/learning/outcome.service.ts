@@ -56,10 +56,12 @@ export class OutcomeService {
   ) {}
 
   async record(workspaceId: string, input: OutcomeInput): Promise<void> {
+    // A frozen workspace still records the outcome as an event, but it moves no statistic, threshold or phrasing.
+    const learns = !(await this.settings.isFrozen(workspaceId));
     let learned: LearnedVariant | null = null;
     const source = input.source ?? null;
     await this.db.transaction(async (tx) => {
-      if (input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
+      if (learns && input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
         const { column, says } = ITEM_SIGNAL[input.signal];
         const updated = await tx.query(
           `INSERT INTO knowledge.item_stats (item_id, workspace_id, ${column})
@@ -71,11 +73,11 @@ export class OutcomeService {
         if (updated.length === 0) return;
         if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source);
       }
-      if (input.correct !== null) {
+      if (learns && input.correct !== null) {
         await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source);
       }
       const question = input.confirmedQuestion?.trim();
-      if (input.correct === true && input.knowledgeItemId && question && source?.kind === 'customer') {
+      if (learns && input.correct === true && input.knowledgeItemId && question && source?.kind === 'customer') {
         learned = await this.learnConfirmed(tx, workspaceId, input.knowledgeItemId, question, source.id, input.signal);
       }
       await recordEvents(tx, [

@@ -1,9 +1,10 @@
 /**
- * `npm run bench:learning -- --dataset <folder> [--shots N] [--seed S] [--mode learning|static|both] [--out <dir>]
- *   [--test-limit N] [--labels N] [--changed-labels N] [--concurrency N] [--gateway URL --key OPERATOR_KEY]`
+ * `npm run bench:learning -- --dataset <folder> [--shots N] [--seed S] [--freeze-at 0.1|none] [--eval test|dev]
+ *   [--out <dir>] [--test-limit N] [--labels N] [--changed-labels N] [--concurrency N] [--gateway URL --key OPERATOR_KEY]`
  *
- * Replays the folder's train.csv through the system as customers and agents would, scores test.csv at
- * checkpoints with the admin answer preview, and writes results.json, results.md and curves.svg to --out.
+ * Replays the folder's train.csv (less its dev split and the held-out probes) through the system as customers and
+ * agents would, into a learning workspace and a frozen baseline, scores test.csv (or, for tuning, the dev split)
+ * at checkpoints with the admin answer preview, and writes results.json, results.md and curves.svg to --out.
  * Without --gateway it starts the whole stack itself (as the tests do: processes from dist/, the local Postgres,
  * a Temporal dev server, chDB in a temp folder) and talks to it through the gateway only.
  */
@@ -13,8 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TestStack, startTestStack } from '../../helpers/stack';
 import { loadDataset, restrictToLabels } from './dataset';
-import { HarnessResult, Mode, runHarness } from './harness';
-import { BenchmarkRun, curveChart, markdownReport } from './report';
+import { runHarness } from './harness';
+import { benchmarkRun, curveChart, markdownReport } from './report';
 
 export const DEFAULT_CHECKPOINTS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1];
 
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
       dataset: { type: 'string' },
       shots: { type: 'string' },
       seed: { type: 'string', default: '1' },
-      mode: { type: 'string', default: 'both' },
+      'freeze-at': { type: 'string', default: '0.1' },
+      eval: { type: 'string', default: 'test' },
       out: { type: 'string' },
       'test-limit': { type: 'string' },
       labels: { type: 'string' },
@@ -34,14 +36,16 @@ async function main(): Promise<void> {
       key: { type: 'string' },
     },
   });
-  if (!values.dataset) throw new Error('Usage: npm run bench:learning -- --dataset <folder> [--shots N] [--seed S] [--mode learning|static|both] [--out <dir>]');
-  const modes: Mode[] = values.mode === 'both' ? ['learning', 'static'] : values.mode === 'learning' || values.mode === 'static' ? [values.mode] : [];
-  if (modes.length === 0) throw new Error('--mode is learning, static or both');
+  if (!values.dataset) throw new Error('Usage: npm run bench:learning -- --dataset <folder> [--shots N] [--seed S] [--freeze-at 0.1|none] [--eval test|dev] [--out <dir>]');
+  const freezeAt = values['freeze-at'] === 'none' ? null : Number(values['freeze-at']);
+  if (freezeAt !== null && !(freezeAt >= 0 && freezeAt <= 1)) throw new Error('--freeze-at is a share of the stream between 0 and 1, or none');
+  if (values.eval !== 'test' && values.eval !== 'dev') throw new Error('--eval is test (results) or dev (tuning)');
+  const evaluateOn = values.eval;
   let dataset = loadDataset(values.dataset);
   if (values.labels) dataset = restrictToLabels(dataset, [...new Set(dataset.articles.map((a) => a.externalKey!))].slice(0, Number(values.labels)));
   const seed = Number(values.seed);
   // Results live beside the harness, one folder per data set and shot count; the README quotes them.
-  const out = values.out ?? path.join('tests', 'benchmarks', 'learning', 'results', `${dataset.name}${values.shots ? `-${values.shots}-shot` : ''}`);
+  const out = values.out ?? path.join('tests', 'benchmarks', 'learning', 'results', `${dataset.name}${values.shots ? `-${values.shots}-shot` : ''}${evaluateOn === 'dev' ? '-dev' : ''}`);
 
   let stack: TestStack | undefined;
   let gatewayUrl = values.gateway;
@@ -52,29 +56,26 @@ async function main(): Promise<void> {
     gatewayUrl = stack.gatewayUrl;
     operatorKey = stack.operatorKey;
   }
-  if (!operatorKey) throw new Error('--gateway needs --key (an operator key, which creates workspaces: npm run operator -- create-key <label>)');
+  if (!operatorKey) throw new Error('--gateway needs --key (an operator key, which creates workspaces: npm run operator -- create-key)');
   const startedAt = new Date().toISOString();
   try {
-    const runs: HarnessResult[] = [];
-    for (const mode of modes) {
-      runs.push(
-        await runHarness({
-          gatewayUrl,
-          operatorKey,
-          dataset,
-          mode,
-          seed,
-          shots: values.shots ? Number(values.shots) : undefined,
-          checkpoints: DEFAULT_CHECKPOINTS,
-          testLimit: values['test-limit'] ? Number(values['test-limit']) : undefined,
-          changedLabels: Number(values['changed-labels']),
-          concurrency: Number(values.concurrency),
-          timeToLearnEvery: 10,
-          log: (line) => console.log(line),
-        }),
-      );
-    }
-    const run: BenchmarkRun = {
+    const result = await runHarness({
+      gatewayUrl,
+      operatorKey,
+      dataset,
+      seed,
+      shots: values.shots ? Number(values.shots) : undefined,
+      checkpoints: DEFAULT_CHECKPOINTS,
+      freezeAt,
+      evaluateOn,
+      testLimit: values['test-limit'] ? Number(values['test-limit']) : undefined,
+      changedLabels: Number(values['changed-labels']),
+      concurrency: Number(values.concurrency),
+      timeToLearnEvery: 10,
+      probesPerLabel: 3,
+      log: (line) => console.log(line),
+    });
+    const run = benchmarkRun({
       dataset: dataset.name,
       command: `npm run bench:learning -- ${process.argv.slice(2).join(' ')}`,
       startedAt,
@@ -87,9 +88,10 @@ async function main(): Promise<void> {
         train: dataset.train.length,
         test: dataset.test.length,
         labels: dataset.articles.length,
+        topics: 'none (articles imported without a topic)',
       },
-      runs,
-    };
+      result,
+    });
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
     writeFileSync(path.join(out, 'results.md'), markdownReport(run));
