@@ -18,7 +18,7 @@ afterAll(async () => {
   await env?.stop();
 });
 
-const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision conversation { id } message { id citations { knowledgeItem { id } } } } }`;
+const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision conversationSecret conversation { id } message { id citations { knowledgeItem { id } } } } }`;
 const CORRECT = `mutation($input: CorrectAnswerInput!) {
   correctAnswer(input: $input) { learning learnedAnswer { id } message { author text correctsMessageId citations { knowledgeItem { id } } } }
 }`;
@@ -84,8 +84,8 @@ describe('freezing learning', () => {
     const answered = await ask(ws, 'How do I export my monthly report to a CSV file?');
     expect(answered.decision).toBe('ANSWERED');
     expect(answered.message.citations[0].knowledgeItem.id).toBe(article.id);
-    dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: answered.message.id, rating: 'UP' } }));
-    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: answered.conversation.id } }));
+    dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: answered.message.id, rating: 'UP', conversationSecret: answered.conversationSecret } }));
+    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: answered.conversation.id, conversationSecret: answered.conversationSecret } }));
 
     const ITEM = 'query($id: ID!) { knowledgeItem(id: $id) { stale stats { shown resolved ratedUp } } }';
     expect(dataOf(await ws.as('admin', ITEM, { id: article.id })).knowledgeItem).toEqual({ stale: false, stats: { shown: 0, resolved: 0, ratedUp: 0 } });

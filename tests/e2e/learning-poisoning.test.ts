@@ -96,10 +96,11 @@ describe("an anonymous visitor's conversation is theirs only", () => {
     const turn = await ask(ws, 'How do I change my email address?');
     const op = operations(turn);
     const secret = turn.conversationSecret;
+    const before = await asAgent(turn);
     expect(await codes([() => op.read(secret, other), () => op.followUp(secret, other), () => op.rate(secret, other), () => op.resolve(secret, other), () => op.requestHuman(secret, other)])).toEqual(
       Array(5).fill('NOT_FOUND'),
     );
-    expect((await asAgent(turn)).status).toBe('OPEN');
+    expect(await asAgent(turn)).toEqual(before);
   });
 
   it("a signed-in customer's conversation is NOT_FOUND for another customer and for an anonymous visitor, and theirs without a secret", async () => {
@@ -121,14 +122,15 @@ describe("an anonymous visitor's conversation is theirs only", () => {
 });
 
 /**
- * A fraud question ("a card payment I didn't make") that the knowledge base answers wrongly, from the article
- * about a card that does not work, just over the default threshold of 0.2: the situation of the issue, where
- * hostile confirmations took such an answer from 0.20 to 0.79 and a paraphrase to 0.69.
+ * A question about a failing card payment that the knowledge base answers confidently and wrongly on day one, from
+ * the article about a card that does not work (found by previewing banking77's train questions for these eight
+ * articles: one of two wrong answers over the day-one bar among 1,116). It stands for the issue's situation, where
+ * hostile confirmations took such an answer from 0.20 to 0.79 and a paraphrase of it to 0.69.
  */
 describe('hostile confirmations of a wrong answer', () => {
   const LABELS = ['compromised_card', 'card_payment_not_recognised', 'lost_or_stolen_card', 'cash_withdrawal_not_recognised', 'direct_debit_payment_not_recognised', 'declined_card_payment', 'transaction_charged_twice', 'card_not_working'];
-  const QUESTION = "I have a card payment I didn't make";
-  const PARAPHRASES = ['i dont recognize a charge on my card', "There's a payment that isn't mine on my app"];
+  const QUESTION = "If my card payment isn't working what do I do?";
+  const PARAPHRASES = ['my card payment is not going through, what should I do', 'what do I do when a payment with my card fails'];
   let ws: TestWorkspace;
   let wrong: string;
 
@@ -141,12 +143,11 @@ describe('hostile confirmations of a wrong answer', () => {
     dataOf(await ws.as('widget', RESOLVE, { input: { conversationId: turn.conversation.id, conversationSecret } }, token));
   };
   const learnedQuestions = async () => dataOf(await ws.as('analyst', '{ learningEvents(filter: { kind: QUESTION_VARIANT_ADDED }) { events { id } } }')).learningEvents.events;
-  /** The paraphrases are not answered from the wrong item: its confidence for them stays under the threshold. */
-  const expectParaphrasesHandedOff = async () => {
+  /** The paraphrases are not answered from the wrong item. */
+  const expectParaphrasesNotAnsweredFromIt = async () => {
     for (const text of PARAPHRASES) {
       const p = await preview(text);
-      expect({ text, decision: p.decision }).toEqual({ text, decision: 'HANDED_OFF' });
-      expect(p.confidence).toBeLessThan(p.threshold);
+      expect({ text, answeredFromWrongItem: p.decision === 'ANSWERED' && p.candidate?.id === wrong }).toEqual({ text, answeredFromWrongItem: false });
     }
   };
 
@@ -156,19 +157,19 @@ describe('hostile confirmations of a wrong answer', () => {
     const items = dataOf(await ws.as('admin', 'mutation($input: ImportArticlesInput!) { importArticles(input: $input) { items { id externalKey } } }', { input: { articles } })).importArticles.items;
     wrong = items.find((i: { externalKey: string }) => i.externalKey === 'card_not_working').id;
     const before = await preview(QUESTION);
-    expect(before).toMatchObject({ decision: 'ANSWERED', candidate: { id: wrong }, threshold: 0.2 });
-    await expectParaphrasesHandedOff();
+    expect(before).toMatchObject({ decision: 'ANSWERED', candidate: { id: wrong } });
+    await expectParaphrasesNotAnsweredFromIt();
   });
 
-  /** The attack leaves the wrong answer's confidence and threshold as they were, teaches nothing, and answers no paraphrase from it. */
+  /** The attack makes the wrong answer no surer and the bar no lower, teaches nothing, and answers no paraphrase from it. */
   async function expectUnmoved(attack: () => Promise<void>) {
     const before = await preview(QUESTION);
     await attack();
     const after = await preview(QUESTION);
     expect(after.candidate.id).toBe(wrong);
-    expect(after.confidence).toBeCloseTo(before.confidence, 6);
-    expect(after.threshold).toBe(before.threshold);
-    await expectParaphrasesHandedOff();
+    expect(after.confidence).toBeLessThanOrEqual(before.confidence + 1e-6);
+    expect(after.threshold).toBeGreaterThanOrEqual(before.threshold);
+    await expectParaphrasesNotAnsweredFromIt();
     expect(await learnedQuestions()).toEqual([]);
   }
 
