@@ -18,8 +18,6 @@ export interface ProductChangeReviewResult {
   pendingItemIds: string[];
 }
 
-export const productChangeReviewWorkflowId = (productChangeId: string) => `product-change-review-${productChangeId}`;
-
 const { productChangeReviewStatus, closeProductChangeReview } = proxyActivities<LoopdeskActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
