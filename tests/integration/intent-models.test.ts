@@ -7,26 +7,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
-import { openKnowledgeDatabase } from '../../services/knowledge/database';
 import { IntentModels } from '../../services/knowledge/intent/intent-models';
-import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+import { useKnowledgeServices } from '../helpers/knowledge-services';
 
-let database: ThrowawayDatabase;
-let db: DataSource;
-let sut: KnowledgeServices;
-
-beforeAll(async () => {
-  database = await createThrowawayDatabase('loopdesk_it_intent_models');
-  db = await openKnowledgeDatabase(database.url);
-  sut = createKnowledgeServices(db);
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const knowledge = useKnowledgeServices('loopdesk_it_intent_models');
 
 /** Longer than the models' catch-up interval. */
 const CATCH_UP_WAIT_MS = 1_200;
@@ -40,9 +24,9 @@ const ARTICLES = [
 async function workspaceWithKnowledge() {
   const workspaceId = randomUUID();
   const articles = [];
-  for (const fields of ARTICLES) articles.push(await sut.knowledge.createArticle(workspaceId, fields, 'admin:test'));
+  for (const fields of ARTICLES) articles.push(await knowledge.sut.knowledge.createArticle(workspaceId, fields, 'admin:test'));
   const teach = async (question: string, itemId: string) => {
-    const result = await sut.learned.learnFromCorrection(workspaceId, {
+    const result = await knowledge.sut.learned.learnFromCorrection(workspaceId, {
       conversationId: randomUUID(),
       messageId: randomUUID(),
       question,
@@ -66,14 +50,14 @@ describe('an edited article', () => {
     const { workspaceId, articles } = await workspaceWithKnowledge();
     const [delivery] = articles;
     const question = 'freeze it in the security tab';
-    await sut.intents.ready(workspaceId);
-    const replica = new IntentModels(db);
+    await knowledge.sut.intents.ready(workspaceId);
+    const replica = new IntentModels(knowledge.db);
     await replica.ready(workspaceId);
-    expect(await top(sut.intents, workspaceId, question)).not.toBe(delivery!.id);
+    expect(await top(knowledge.sut.intents, workspaceId, question)).not.toBe(delivery!.id);
 
-    await sut.knowledge.updateArticle(workspaceId, delivery!.id, { body: `${ARTICLES[0]!.body}\nYou can freeze your card at any time from the Security tab.` }, 'admin:test');
+    await knowledge.sut.knowledge.updateArticle(workspaceId, delivery!.id, { body: `${ARTICLES[0]!.body}\nYou can freeze your card at any time from the Security tab.` }, 'admin:test');
 
-    expect(await top(sut.intents, workspaceId, question)).toBe(delivery!.id);
+    expect(await top(knowledge.sut.intents, workspaceId, question)).toBe(delivery!.id);
     await sleep(CATCH_UP_WAIT_MS);
     expect(await top(replica, workspaceId, question)).toBe(delivery!.id);
   });
@@ -82,11 +66,11 @@ describe('an edited article', () => {
     const { workspaceId, articles } = await workspaceWithKnowledge();
     const [, topUp] = articles;
     // A question customers confirmed this article answers (what a rated-up answer records).
-    await db.query(`INSERT INTO knowledge.question_variants (workspace_id, item_id, text) VALUES ($1, $2, $3)`, [workspaceId, topUp!.id, 'why is my money not in my account yet']);
-    await sut.intents.ready(workspaceId);
-    expect(await top(sut.intents, workspaceId, 'why is my money not in my account yet')).toBe(topUp!.id);
-    await sut.knowledge.updateArticle(workspaceId, topUp!.id, { body: 'Top up by card or bank transfer. Card top-ups arrive at once.' }, 'admin:test');
-    expect(await top(sut.intents, workspaceId, 'why is my money not in my account yet')).toBe(topUp!.id);
+    await knowledge.db.query(`INSERT INTO knowledge.question_variants (workspace_id, item_id, text) VALUES ($1, $2, $3)`, [workspaceId, topUp!.id, 'why is my money not in my account yet']);
+    await knowledge.sut.intents.ready(workspaceId);
+    expect(await top(knowledge.sut.intents, workspaceId, 'why is my money not in my account yet')).toBe(topUp!.id);
+    await knowledge.sut.knowledge.updateArticle(workspaceId, topUp!.id, { body: 'Top up by card or bank transfer. Card top-ups arrive at once.' }, 'admin:test');
+    expect(await top(knowledge.sut.intents, workspaceId, 'why is my money not in my account yet')).toBe(topUp!.id);
   });
 });
 
@@ -96,17 +80,17 @@ describe('an archived item', () => {
     const [, , rates] = articles;
     const question = 'what rate do you use to convert my payment abroad';
     const { item: learned } = await teach(question, rates!.id);
-    await sut.intents.ready(workspaceId);
-    const replica = new IntentModels(db);
+    await knowledge.sut.intents.ready(workspaceId);
+    const replica = new IntentModels(knowledge.db);
     await replica.ready(workspaceId);
-    expect(await top(sut.intents, workspaceId, question)).toBe(learned.id);
+    expect(await top(knowledge.sut.intents, workspaceId, question)).toBe(learned.id);
 
-    await sut.knowledge.archive(workspaceId, learned.id, 'admin:test');
+    await knowledge.sut.knowledge.archive(workspaceId, learned.id, 'admin:test');
 
-    expect(await ranked(sut.intents, workspaceId, question)).not.toContain(learned.id);
+    expect(await ranked(knowledge.sut.intents, workspaceId, question)).not.toContain(learned.id);
     await sleep(CATCH_UP_WAIT_MS);
     expect(await ranked(replica, workspaceId, question)).not.toContain(learned.id);
-    const rebuilt = new IntentModels(db);
+    const rebuilt = new IntentModels(knowledge.db);
     await rebuilt.ready(workspaceId);
     expect(await ranked(rebuilt, workspaceId, question)).toEqual(expect.arrayContaining([rates!.id]));
     expect(await ranked(rebuilt, workspaceId, question)).not.toContain(learned.id);
@@ -123,11 +107,11 @@ describe('the models a process holds', () => {
       await workspace.teach(`transfer to top up my account (${i})`, workspace.articles[1]!.id);
       workspaces.push(workspace);
     }
-    const probe = new IntentModels(db);
+    const probe = new IntentModels(knowledge.db);
     await probe.ready(workspaces[0]!.workspaceId);
     const oneModel = probe.bytes;
     const maxBytes = Math.floor(oneModel * 2.5);
-    const models = new IntentModels(db, undefined, { maxModels: 100, maxBytes });
+    const models = new IntentModels(knowledge.db, undefined, { maxModels: 100, maxBytes });
 
     const first = workspaces[0]!.workspaceId;
     await models.ready(first);
@@ -153,7 +137,7 @@ describe('the models a process holds', () => {
 
   it('keeps the most recently used models when evicting', async () => {
     const [a, b, c] = [await workspaceWithKnowledge(), await workspaceWithKnowledge(), await workspaceWithKnowledge()];
-    const models = new IntentModels(db, undefined, { maxModels: 2, maxBytes: Number.MAX_SAFE_INTEGER });
+    const models = new IntentModels(knowledge.db, undefined, { maxModels: 2, maxBytes: Number.MAX_SAFE_INTEGER });
     await models.ready(a.workspaceId);
     await models.ready(b.workspaceId);
     await models.rank(a.workspaceId, 'card delivery');
@@ -163,9 +147,9 @@ describe('the models a process holds', () => {
 
   it('evict another model when one grows past the byte bound by learning new items', async () => {
     const [a, b] = [await workspaceWithKnowledge(), await workspaceWithKnowledge()];
-    const probe = new IntentModels(db);
+    const probe = new IntentModels(knowledge.db);
     await probe.ready(a.workspaceId);
-    const models = new IntentModels(db, undefined, { maxModels: 100, maxBytes: Math.floor(probe.bytes * 2.5) });
+    const models = new IntentModels(knowledge.db, undefined, { maxModels: 100, maxBytes: Math.floor(probe.bytes * 2.5) });
     await models.ready(a.workspaceId);
     await models.ready(b.workspaceId);
     expect(models.held()).toHaveLength(2);

@@ -6,27 +6,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
-import { openKnowledgeDatabase } from '../../services/knowledge/database';
 import { IntentModels } from '../../services/knowledge/intent/intent-models';
 import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
-import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+import { useKnowledgeServices } from '../helpers/knowledge-services';
 
-let database: ThrowawayDatabase;
-let db: DataSource;
-let sut: KnowledgeServices;
-
-beforeAll(async () => {
-  database = await createThrowawayDatabase('loopdesk_it_succession');
-  db = await openKnowledgeDatabase(database.url);
-  sut = createKnowledgeServices(db);
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const knowledge = useKnowledgeServices('loopdesk_it_succession');
 
 /** Longer than the models' catch-up interval. */
 const CATCH_UP_WAIT_MS = 1_200;
@@ -35,10 +19,10 @@ const NEW_TEXT = 'Since March a replacement card arrives within 2 working days, 
 
 async function setUp() {
   const workspaceId = randomUUID();
-  const article = await sut.knowledge.createArticle(workspaceId, { title: 'Card delivery', body: 'Cards are posted within one working day of the order.' }, 'admin:test');
-  await sut.intents.ready(workspaceId);
+  const article = await knowledge.sut.knowledge.createArticle(workspaceId, { title: 'Card delivery', body: 'Cards are posted within one working day of the order.' }, 'admin:test');
+  await knowledge.sut.intents.ready(workspaceId);
   const correct = async (question: string, correctedText: string) => {
-    const learned = await sut.learned.learnFromCorrection(workspaceId, {
+    const learned = await knowledge.sut.learned.learnFromCorrection(workspaceId, {
       conversationId: randomUUID(),
       messageId: randomUUID(),
       question,
@@ -51,7 +35,7 @@ async function setUp() {
     return { ...learned, item: learned.item };
   };
   const top = async (models: IntentModels, question: string) => (await models.rank(workspaceId, question))?.ranked[0]?.itemId ?? null;
-  const item = async (id: string) => (await db.query(`SELECT stale, superseded_by AS "supersededBy" FROM knowledge.knowledge_items WHERE id = $1`, [id]))[0];
+  const item = async (id: string) => (await knowledge.db.query(`SELECT stale, superseded_by AS "supersededBy" FROM knowledge.knowledge_items WHERE id = $1`, [id]))[0];
   return { workspaceId, article, correct, top, item };
 }
 
@@ -60,31 +44,31 @@ describe('a stale learned answer answered anew from the same sources', () => {
     const { workspaceId, article, correct, top, item } = await setUp();
     const old = await correct('How long does a replacement card take to reach me?', OLD_TEXT);
     await correct('when will my new card get here', OLD_TEXT);
-    const replica = new IntentModels(db);
+    const replica = new IntentModels(knowledge.db);
     await replica.ready(workspaceId);
-    await sut.productChanges.record(workspaceId, { kind: 'release_note', title: 'Faster cards', description: 'Cards ship faster now.', productAreas: [], knowledgeItemIds: [article.id] }, 'admin:test');
+    await knowledge.sut.productChanges.record(workspaceId, { kind: 'release_note', title: 'Faster cards', description: 'Cards ship faster now.', productAreas: [], knowledgeItemIds: [article.id] }, 'admin:test');
     expect(await item(old.item.id)).toEqual({ stale: true, supersededBy: null });
-    expect(await top(sut.intents, 'when will my new card get here')).toBe(old.item.id);
+    expect(await top(knowledge.sut.intents, 'when will my new card get here')).toBe(old.item.id);
 
     const fresh = await correct('my replacement card has still not arrived, how long does delivery take?', NEW_TEXT);
     expect(fresh.outcome).toBe('created');
     expect(await item(old.item.id)).toEqual({ stale: true, supersededBy: fresh.item.id });
     // A question only the old answer was taught now goes to the new one, here at once...
-    expect(await top(sut.intents, 'when will my new card get here')).toBe(fresh.item.id);
+    expect(await top(knowledge.sut.intents, 'when will my new card get here')).toBe(fresh.item.id);
     // ...on another replica after its catch-up...
     await sleep(CATCH_UP_WAIT_MS);
     expect(await top(replica, 'when will my new card get here')).toBe(fresh.item.id);
     // ...and in a model built from Postgres alone.
-    const rebuilt = new IntentModels(db);
+    const rebuilt = new IntentModels(knowledge.db);
     await rebuilt.ready(workspaceId);
     expect(await top(rebuilt, 'when will my new card get here')).toBe(fresh.item.id);
 
-    const [created] = (await listLearningEvents(db.manager, workspaceId, { kind: 'learned_answer_created' }, 10)).filter((e) => e.itemId === fresh.item.id);
+    const [created] = (await listLearningEvents(knowledge.db.manager, workspaceId, { kind: 'learned_answer_created' }, 10)).filter((e) => e.itemId === fresh.item.id);
     expect(created!.after).toMatchObject({ superseded: [old.item.id] });
-    await sut.learned.revert(workspaceId, created!.id, 'admin:test');
+    await knowledge.sut.learned.revert(workspaceId, created!.id, 'admin:test');
     expect(await item(old.item.id)).toEqual({ stale: true, supersededBy: null });
-    await sut.intents.ready(workspaceId);
-    expect(await top(sut.intents, 'when will my new card get here')).toBe(old.item.id);
+    await knowledge.sut.intents.ready(workspaceId);
+    expect(await top(knowledge.sut.intents, 'when will my new card get here')).toBe(old.item.id);
     // The other replica notices the succession was taken back and rebuilds.
     await sleep(CATCH_UP_WAIT_MS);
     expect(await replica.rank(workspaceId, 'when will my new card get here')).toBeNull();
@@ -98,6 +82,6 @@ describe('a stale learned answer answered anew from the same sources', () => {
     const other = await correct('how long does a replacement card take to arrive abroad?', 'Abroad, a replacement card takes up to 10 working days.');
     expect(other.outcome).toBe('created');
     expect(await item(old.item.id)).toEqual({ stale: false, supersededBy: null });
-    expect(await top(sut.intents, 'How long does a replacement card take to reach me?')).toBe(old.item.id);
+    expect(await top(knowledge.sut.intents, 'How long does a replacement card take to reach me?')).toBe(old.item.id);
   });
 });

@@ -5,39 +5,23 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { openKnowledgeDatabase } from '../../services/knowledge/database';
 import { EVIDENCE_COLUMNS_SQL } from '../../services/knowledge/learning/item-evidence';
 import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
 import { CORROBORATING_CUSTOMERS, OutcomeSource, UNCORROBORATED_PRAISE, VISITOR_POOL_CAP } from '../../services/knowledge/learning/learning-trust';
 import type { OutcomeSignal } from '../../services/knowledge/learning/outcome.service';
-import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+import { useKnowledgeServices } from '../helpers/knowledge-services';
 
-let database: ThrowawayDatabase;
-let db: DataSource;
-let sut: KnowledgeServices;
-
-beforeAll(async () => {
-  database = await createThrowawayDatabase('loopdesk_it_learning_trust');
-  db = await openKnowledgeDatabase(database.url);
-  sut = createKnowledgeServices(db);
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const knowledge = useKnowledgeServices('loopdesk_it_learning_trust');
 
 const customer = (id: string): OutcomeSource => ({ kind: 'customer', id });
 const visitor = (): OutcomeSource => ({ kind: 'visitor', id: randomUUID() });
 
 async function setUp() {
   const workspaceId = randomUUID();
-  const item = await sut.knowledge.createArticle(workspaceId, { title: 'Changing your email address', body: 'Change your email address from Profile > Account > Email.', topic: 'account' }, 'admin:test');
+  const item = await knowledge.sut.knowledge.createArticle(workspaceId, { title: 'Changing your email address', body: 'Change your email address from Profile > Account > Email.', topic: 'account' }, 'admin:test');
   /** A customer's or visitor's signal as the conversation service sends it; `confirms` makes it the turn's first verdict, with its question. */
   const signal = (source: OutcomeSource | null, signal: OutcomeSignal, options: { correct?: boolean | null; question?: string; confidence?: number } = {}) =>
-    sut.outcomes.record(workspaceId, {
+    knowledge.sut.outcomes.record(workspaceId, {
       knowledgeItemId: item.id,
       topic: 'account',
       confidence: options.confidence ?? 0.4,
@@ -49,10 +33,10 @@ async function setUp() {
   const confirm = (source: OutcomeSource, question: string) => signal(source, 'rated_up', { correct: true, question });
   /** Good and bad as ranking reads them, the customers' good evidence before corroboration, and a raw counter. */
   const evidence = async () => {
-    const [row] = await db.query(`SELECT ${EVIDENCE_COLUMNS_SQL}, s.evidence_good AS "customersGood", s.rated_up AS "ratedUp" FROM knowledge.item_stats s WHERE s.item_id = $1`, [item.id]);
+    const [row] = await knowledge.db.query(`SELECT ${EVIDENCE_COLUMNS_SQL}, s.evidence_good AS "customersGood", s.rated_up AS "ratedUp" FROM knowledge.item_stats s WHERE s.item_id = $1`, [item.id]);
     return { good: Number(row.good), bad: Number(row.bad), customersGood: Number(row.customersGood), ratedUp: Number(row.ratedUp) };
   };
-  const variants = async () => (await db.query(`SELECT text FROM knowledge.question_variants WHERE item_id = $1 ORDER BY created_at`, [item.id])).map((r: { text: string }) => r.text);
+  const variants = async () => (await knowledge.db.query(`SELECT text FROM knowledge.question_variants WHERE item_id = $1 ORDER BY created_at`, [item.id])).map((r: { text: string }) => r.text);
   return { workspaceId, item, signal, confirm, evidence, variants };
 }
 
@@ -109,7 +93,7 @@ describe('a question is learned from customers only after corroboration', () => 
     const { confirm, variants, workspaceId } = await setUp();
     for (let i = 0; i < 100; i++) await confirm(visitor(), 'How can I change the email address on my profile?');
     expect(await variants()).toEqual([]);
-    expect(await listLearningEvents(db.manager, workspaceId, { kind: 'question_variant_added' }, 10)).toEqual([]);
+    expect(await listLearningEvents(knowledge.db.manager, workspaceId, { kind: 'question_variant_added' }, 10)).toEqual([]);
   });
 
   it('one signed-in customer confirming twenty times teaches nothing', async () => {
@@ -125,7 +109,7 @@ describe('a question is learned from customers only after corroboration', () => 
     expect(await variants()).toEqual([]);
     await confirm(customer('c-3'), 'How can I change the email address on my account profile?');
     expect(await variants()).toEqual(['How can I change the email address on my account profile?']);
-    const [event] = await listLearningEvents(db.manager, workspaceId, { kind: 'question_variant_added' }, 10);
+    const [event] = await listLearningEvents(knowledge.db.manager, workspaceId, { kind: 'question_variant_added' }, 10);
     expect(event).toMatchObject({ itemId: item.id, signal: 'customer_confirmed', actor: 'customer', after: { customers: 3 } });
   });
 
@@ -139,7 +123,7 @@ describe('a question is learned from customers only after corroboration', () => 
 
   it('a review-required workspace learns no question from customers, corroborated or not', async () => {
     const { confirm, variants, workspaceId } = await setUp();
-    await sut.settings.update(workspaceId, { learningMode: 'review_required' });
+    await knowledge.sut.settings.update(workspaceId, { learningMode: 'review_required' });
     for (const id of ['c-1', 'c-2', 'c-3', 'c-4']) await confirm(customer(id), 'How can I change the email address on my profile?');
     expect(await variants()).toEqual([]);
   });
@@ -151,7 +135,7 @@ describe("a topic's threshold weighs who gave each verdict", () => {
     const context = await setUp();
     for (let i = 0; i < 20; i++) await context.signal(null, 'resolved', { correct: true, confidence: 0.5 });
     for (let i = 0; i < 5; i++) await context.signal(null, 'corrected', { correct: false, confidence: 0.3 });
-    expect(await sut.policy.thresholdFor(context.workspaceId, 'account')).toBeCloseTo(0.5, 5);
+    expect(await knowledge.sut.policy.thresholdFor(context.workspaceId, 'account')).toBeCloseTo(0.5, 5);
     return context;
   }
 
@@ -159,18 +143,18 @@ describe("a topic's threshold weighs who gave each verdict", () => {
     const { signal, workspaceId } = await calibratedTopic();
     // Counted as customers, 50 more right answers at 0.3 would open the topic down to 0.3 (70 of 76 right).
     for (let i = 0; i < 200; i++) await signal(visitor(), 'rated_up', { correct: true, confidence: 0.3 });
-    expect(await sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.5, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.5, 5);
   });
 
   it('one customer confirming fifty low-confidence answers counts once and does not lower it', async () => {
     const { signal, workspaceId } = await calibratedTopic();
     for (let i = 0; i < 50; i++) await signal(customer('c-1'), 'rated_up', { correct: true, confidence: 0.3 });
-    expect(await sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.5, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.5, 5);
   });
 
   it('distinct signed-in customers do move it: the rule weighs evidence, it does not ignore it', async () => {
     const { signal, workspaceId } = await calibratedTopic();
     for (let i = 0; i < 50; i++) await signal(customer(`c-${i}`), 'rated_up', { correct: true, confidence: 0.3 });
-    expect(await sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.3, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.3, 5);
   });
 });
