@@ -35,6 +35,12 @@ export interface AgentSignal {
   agent: string;
 }
 
+export interface ReassignSignal extends AgentSignal {
+  /** The new holder (agent:<id>), or '' when it went to a group or back to the queue. */
+  to: string;
+  group: string;
+}
+
 export interface CorrectionRequest {
   messageId: string;
   /** The customer question the corrected turn answered: what the learned answer is learned for. */
@@ -73,6 +79,8 @@ export const claimSignal = defineSignal<[AgentSignal]>('claim');
 export const replySignal = defineSignal<[AgentSignal]>('reply');
 export const resolvedSignal = defineSignal<[AgentSignal]>('resolved');
 export const reopenedSignal = defineSignal<[AgentSignal]>('reopened');
+export const unclaimSignal = defineSignal<[AgentSignal]>('unclaim');
+export const reassignSignal = defineSignal<[ReassignSignal]>('reassign');
 export const submitCorrectionUpdate = defineUpdate<CorrectionApplied, [CorrectionRequest]>('submitCorrection');
 export const escalationStateQuery = defineQuery<EscalationState>('state');
 

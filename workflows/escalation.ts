@@ -16,13 +16,15 @@ import {
   claimSignal,
   escalationStateQuery,
   handOffSignal,
+  reassignSignal,
   reopenedSignal,
   replySignal,
   resolvedSignal,
   submitCorrectionUpdate,
+  unclaimSignal,
 } from './escalation-contract';
 
-const { learnFromCorrection, deliverCorrection, recordEscalationStep } = proxyActivities<LoopdeskActivities>({
+const { learnFromCorrection, deliverCorrection, recordEscalationStep, releaseClaimAfterBreach } = proxyActivities<LoopdeskActivities>({
   // Calls to internal services: a worker that dies mid-call is noticed within this and the call retried.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
@@ -35,6 +37,13 @@ const correctionActivities = proxyActivities<LoopdeskActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'] },
 });
+
+/**
+ * Workflows that started before this patch re-assigned at a first-response breach only by recording the step
+ * (whose side effect cleared any claim); now the silent agent's claim is released through the desk's unclaim
+ * first, which leaves a claim someone else took meanwhile alone.
+ */
+const SLA_RELEASE_THROUGH_DESK = 'sla-release-through-desk';
 
 /** Workflows that started before this patch marked the turn corrected before applying the correction. */
 const CORRECTION_MARKED_AFTER_APPLY = 'correction-marked-after-apply';
@@ -72,6 +81,15 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
     if (!firstTime(signal.commandId)) return;
     state.assignee = signal.agent;
     if (state.phase === 'waiting_for_agent') state.phase = 'in_progress';
+  });
+  setHandler(unclaimSignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    state.assignee = null;
+  });
+  setHandler(reassignSignal, (signal) => {
+    if (!firstTime(signal.commandId)) return;
+    state.assignee = signal.to || null;
+    if (state.assignee && state.phase === 'waiting_for_agent') state.phase = 'in_progress';
   });
   setHandler(replySignal, (signal) => {
     if (!firstTime(signal.commandId)) return;
@@ -153,7 +171,13 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
         await step('reminded', { sla: 'first_response', assignee: state.assignee });
         state.remindersSent += 1;
         if (!(await condition(() => state.firstResponseAt !== null || state.phase === 'resolved', input.sla.reminderBeforeMs))) {
-          await step('reassigned', { sla: 'first_response', from: state.assignee });
+          const from = state.assignee;
+          if (patched(SLA_RELEASE_THROUGH_DESK)) {
+            if (from) await releaseClaimAfterBreach({ workspaceId: input.workspaceId, conversationId: input.conversationId, from });
+            await step('reassigned', { sla: 'first_response', from, via: 'unclaim' });
+          } else {
+            await step('reassigned', { sla: 'first_response', from });
+          }
           state.reassignments += 1;
           state.assignee = null;
         }

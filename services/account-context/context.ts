@@ -4,12 +4,14 @@ import { DataSource, In } from 'typeorm';
 import { loaderById } from '../shared/loaders';
 import type { RequestContext } from '../shared/request-context';
 import type { SubgraphContext } from '../shared/subgraph-context';
+import { AgentEntity } from './agent/agent.entity';
 import { AccountEntity } from './customer/account.entity';
 import { CustomerEntity } from './customer/customer.entity';
 
 export interface AccountContextContext extends SubgraphContext {
   customers: DataLoader<string, CustomerEntity | null>;
   accounts: DataLoader<string, AccountEntity | null>;
+  agents: DataLoader<string, AgentEntity | null>;
   /** Bugs name accounts by the workspace's external ids. */
   accountsByExternalId: DataLoader<string, AccountEntity | null>;
 }
@@ -20,6 +22,7 @@ export function createRequestContext(db: DataSource, auth: RequestContext): Acco
     auth,
     customers: loaderById((ids) => db.getRepository(CustomerEntity).findBy({ id: In(ids), workspaceId: auth.workspaceId })),
     accounts: loaderById((ids) => db.getRepository(AccountEntity).findBy({ id: In(ids), workspaceId: auth.workspaceId })),
+    agents: loaderById((ids) => db.getRepository(AgentEntity).findBy({ id: In(ids), workspaceId: auth.workspaceId })),
     accountsByExternalId: new DataLoader<string, AccountEntity | null>(async (externalIds) => {
       const rows = await db.getRepository(AccountEntity).findBy({ externalId: In([...externalIds]), workspaceId: auth.workspaceId });
       const found = new Map(rows.map((row) => [row.externalId, row]));

@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildFederatedSchema } from '../shared/federation';
 import type { SecretEnvelope } from '../shared/secret-envelope';
+import { AgentResolver, agentReference } from './agent/agent.resolver';
+import { AgentService } from './agent/agent.service';
 import { BugResolver } from './bug/bug.resolver';
 import { BugService } from './bug/bug.service';
 import type { AccountContextConfig } from './config';
@@ -18,6 +20,7 @@ import { WorkspaceService } from './workspace/workspace.service';
 export interface AccountContextServices {
   envelope: SecretEnvelope;
   workspaces: WorkspaceService;
+  agents: AgentService;
   customers: CustomerService;
   bugs: BugService;
   questionContexts: QuestionContextService;
@@ -27,13 +30,15 @@ export interface AccountContextServices {
 export function createAccountContextServices(db: DataSource, config: AccountContextConfig, envelope: SecretEnvelope): AccountContextServices {
   const customers = new CustomerService(db);
   const bugs = new BugService(db);
+  const workspaces = new WorkspaceService(db, {
+    envelope,
+    customerTokens: { maxLifetimeSeconds: config.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS, clockSkewSeconds: config.CUSTOMER_TOKEN_CLOCK_SKEW_SECONDS },
+    revocationLeaseMs: config.AUTH_REVOCATION_LEASE_MS,
+  });
   return {
     envelope,
-    workspaces: new WorkspaceService(db, {
-      envelope,
-      customerTokens: { maxLifetimeSeconds: config.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS, clockSkewSeconds: config.CUSTOMER_TOKEN_CLOCK_SKEW_SECONDS },
-      revocationLeaseMs: config.AUTH_REVOCATION_LEASE_MS,
-    }),
+    workspaces,
+    agents: new AgentService(db, workspaces),
     customers,
     bugs,
     questionContexts: new QuestionContextService(customers, bugs),
@@ -45,6 +50,7 @@ export function buildAccountContextSchema(services: AccountContextServices): Pro
   return buildFederatedSchema({
     resolvers: [
       new WorkspaceResolver(services.workspaces),
+      new AgentResolver(services.agents),
       new CustomerResolver(services.customers),
       new AccountResolver(services.customers),
       new BugResolver(services.bugs),
@@ -55,6 +61,7 @@ export function buildAccountContextSchema(services: AccountContextServices): Pro
       Workspace: workspaceReference(services.workspaces),
       Customer: customerReference,
       Account: accountReference,
+      Agent: agentReference,
     },
   });
 }

@@ -13,6 +13,9 @@ import { KnowledgeClient } from './clients/knowledge';
 import type { ConversationConfig } from './config';
 import { AgentActionsService } from './conversation/agent-actions.service';
 import { AgentResolver } from './conversation/agent.resolver';
+import { AssignmentResolver } from './conversation/assignment.resolver';
+import { AssignmentService } from './conversation/assignment.service';
+import { ClaimGuard } from './conversation/claim-guard';
 import { AskService } from './conversation/ask.service';
 import { ConversationResolver, conversationReference } from './conversation/conversation.resolver';
 import { ConversationService } from './conversation/conversation.service';
@@ -33,6 +36,7 @@ export interface ConversationServices {
   asking: AskService;
   signals: CustomerSignalsService;
   agentActions: AgentActionsService;
+  assignments: AssignmentService;
   escalationSettings: EscalationSettingsService;
   escalationSteps: EscalationStepsService;
   /** Null when escalations are disabled. */
@@ -44,6 +48,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   const knowledge = new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET));
   const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET));
   const conversations = new ConversationService(db, accountContext);
+  const claims = new ClaimGuard(accountContext);
   if (registry) registerBacklogMetrics(db, registry);
   const outcomes = new OutcomeReporter(db, knowledge, logger);
   const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
@@ -63,7 +68,8 @@ export function createConversationServices(db: DataSource, config: ConversationC
     conversations,
     asking,
     signals: new CustomerSignalsService(db, conversations, outcomes),
-    agentActions: new AgentActionsService(db, conversations, knowledge, outcomes, escalations),
+    agentActions: new AgentActionsService(db, conversations, knowledge, outcomes, escalations, claims),
+    assignments: new AssignmentService(db, conversations, accountContext, claims),
     escalationSettings,
     escalationSteps: new EscalationStepsService(db),
     dispatcher,
@@ -76,6 +82,7 @@ export function buildConversationSchema(services: ConversationServices): Promise
     resolvers: [
       new ConversationResolver(services.conversations, services.asking, services.signals),
       new AgentResolver(services.conversations, services.agentActions),
+      new AssignmentResolver(services.assignments),
       new WorkspaceConversationsResolver(services.conversations),
       new EscalationResolver(services.escalationSettings, services.escalationSteps, services.agentActions),
     ],

@@ -75,6 +75,11 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
       await typed(() => deps.conversation.recordEscalationStep(step));
     },
 
+    /** Idempotent: releases only the named holder's claim, so a retry (or a claim taken meanwhile) changes nothing. */
+    async releaseClaimAfterBreach(request: { workspaceId: string; conversationId: string; from: string }): Promise<boolean> {
+      return typed(() => deps.conversation.releaseClaimAfterBreach(request));
+    },
+
     async productChangeReviewStatus(request: { workspaceId: string; productChangeId: string }): Promise<{ pendingItemIds: string[] }> {
       return typed(() => deps.knowledge.productChangeReviewStatus(request.workspaceId, request.productChangeId));
     },

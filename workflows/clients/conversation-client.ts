@@ -4,6 +4,8 @@ import type { InternalGraphQLClient } from '../../services/shared/internal-clien
 const DELIVER = `mutation Deliver($input: DeliverCorrectionInput!) { deliverCorrection(input: $input) { agentMessageId } }`;
 const STEP = `mutation Step($input: RecordEscalationStepInput!) { recordEscalationStep(input: $input) }`;
 
+const RELEASE = `mutation Release($input: ReleaseClaimInput!) { releaseClaimAfterBreach(input: $input) }`;
+
 const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:worker' });
 
 export interface DeliveryRequest {
@@ -36,6 +38,11 @@ export class ConversationClient {
     };
     const data = await this.graphql.request<{ deliverCorrection: { agentMessageId: string } }>(DELIVER, { input }, caller(request.workspaceId));
     return data.deliverCorrection;
+  }
+
+  async releaseClaimAfterBreach(request: { workspaceId: string; conversationId: string; from: string }): Promise<boolean> {
+    const data = await this.graphql.request<{ releaseClaimAfterBreach: boolean }>(RELEASE, { input: { conversationId: request.conversationId, from: request.from } }, caller(request.workspaceId));
+    return data.releaseClaimAfterBreach;
   }
 
   async recordEscalationStep(step: EscalationStep): Promise<void> {

@@ -28,13 +28,14 @@ export const toWorkspace = (entity: WorkspaceEntity): Workspace => ({
   createdAt: entity.createdAt,
 });
 
-const toApiKey = (entity: ApiKeyEntity): ApiKey => ({
+export const toApiKey = (entity: ApiKeyEntity): ApiKey => ({
   id: entity.id,
   role: entity.role as ApiKeyRole,
   label: entity.label,
   prefix: entity.keyPrefix,
   createdAt: entity.createdAt,
   revokedAt: entity.revokedAt,
+  agentId: entity.agentId ?? null,
 });
 
 @Resolver(() => Workspace)

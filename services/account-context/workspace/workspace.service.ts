@@ -5,6 +5,8 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { badInput, conflict, notFound, unauthenticated } from '../../shared/errors';
 import { SYSTEM_WORKSPACE } from '../../shared/request-context';
 import type { SecretEnvelope } from '../../shared/secret-envelope';
+import { AgentEntity } from '../agent/agent.entity';
+import { agentSubject } from '../../shared/agent-subject';
 import { customerTokenSecretPurpose } from '../secrets/stored-secrets';
 import { ApiKeyEntity } from './api-key.entity';
 import { bumpAuthEpoch, readAuthEpoch } from './auth-epoch.queries';
@@ -156,9 +158,18 @@ export class WorkspaceService {
       const secret = this.options.envelope.decrypt(workspace.customerTokenSecret, customerTokenSecretPurpose(workspace.id));
       customerId = await verifyCustomerToken(customerToken, secret, this.options.customerTokens);
     }
-    const subject = customerId ? `customer:${customerId}` : `key:${key.id}`;
-    const personalData = key.role === 'analyst' && workspace !== null && workspace.analystsSeePersonalData;
-    return { workspaceId: key.workspaceId, role: key.role, subject, customerId, personalData };
+    let role = key.role;
+    let actor = `key:${key.id}`;
+    if (key.agentId) {
+      // A personal key acts as its person, with the person's current role.
+      const agent = await this.db.getRepository(AgentEntity).findOneBy({ id: key.agentId, workspaceId: key.workspaceId });
+      if (!agent || agent.deactivatedAt) throw unauthenticated('The API key is not valid or has been revoked');
+      role = agent.role;
+      actor = agentSubject(agent.id);
+    }
+    const subject = customerId ? `customer:${customerId}` : actor;
+    const personalData = role === 'analyst' && workspace !== null && workspace.analystsSeePersonalData;
+    return { workspaceId: key.workspaceId, role, subject, customerId, personalData };
   }
 
   private async insertWorkspace(tx: EntityManager, name: string, timeZone: string, keyLabel: string): Promise<NewWorkspace> {
@@ -182,9 +193,24 @@ export class WorkspaceService {
     return sleep(this.options.revocationLeaseMs);
   }
 
-  private async insertKey(repository: Repository<ApiKeyEntity>, workspaceId: string | null, role: KeyRole, label: string) {
+  /** A personal key of an agent, written in the caller's transaction (the agent's creation, or a new key). */
+  createAgentKey(tx: EntityManager, workspaceId: string, agentId: string, role: WorkspaceKeyRole, label: string): Promise<{ key: ApiKeyEntity; secret: string }> {
+    return this.insertKey(tx.getRepository(ApiKeyEntity), workspaceId, role, label.trim(), agentId);
+  }
+
+  /** Cached verdicts carry roles and who acts: after a person's role changes or they leave, every gateway re-verifies. */
+  async invalidateVerdicts(tx: EntityManager): Promise<void> {
+    await bumpAuthEpoch(tx);
+  }
+
+  /** Waits one lease after an epoch bump committed, so no gateway serves a verdict from before it. */
+  holdForLease(): Promise<void> {
+    return this.holdForGatewayLease();
+  }
+
+  private async insertKey(repository: Repository<ApiKeyEntity>, workspaceId: string | null, role: KeyRole, label: string, agentId: string | null = null) {
     const secret = `ldk_${role}_${randomBytes(24).toString('base64url')}`;
-    const key = await repository.save({ workspaceId, role, label, keyHash: hashKey(secret), keyPrefix: secret.slice(0, 14), revokedAt: null });
+    const key = await repository.save({ workspaceId, role, label, keyHash: hashKey(secret), keyPrefix: secret.slice(0, 14), revokedAt: null, agentId });
     return { key, secret };
   }
 }

@@ -52,6 +52,9 @@ export class ApiKey {
 
   @Field(() => Date, { nullable: true })
   revokedAt!: Date | null;
+
+  @Field(() => ID, { nullable: true, description: "The agent a personal key belongs to; null for a shared workspace key" })
+  agentId!: string | null;
 }
 
 @ObjectType()

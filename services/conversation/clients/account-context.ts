@@ -14,6 +14,15 @@ const QUESTION_CONTEXT = `query QuestionContext($input: QuestionContextInput!) {
   questionContext(input: $input) { account { plan billingState segments } openBugs { title productAreas } }
 }`;
 
+const AGENT = `query Agent($id: ID!) { agent(id: $id) { id name active } }`;
+const GROUP_MEMBERS = `query GroupMembers($group: String!) { agents(filter: { group: $group }) { id } }`;
+
+export interface AgentSummary {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
 const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:conversation' });
 
 export class AccountContextClient {
@@ -23,6 +32,18 @@ export class AccountContextClient {
   async ensureCustomer(workspaceId: string, externalId: string): Promise<string> {
     const data = await this.graphql.request<{ upsertCustomer: { id: string } }>(UPSERT_CUSTOMER, { input: { externalId } }, caller(workspaceId));
     return data.upsertCustomer.id;
+  }
+
+  /** An agent of the workspace; NOT_FOUND (a DomainError) for an id of no agent there. */
+  async agent(workspaceId: string, agentId: string): Promise<AgentSummary> {
+    const data = await this.graphql.request<{ agent: AgentSummary }>(AGENT, { id: agentId }, caller(workspaceId));
+    return data.agent;
+  }
+
+  /** How many active agents are in a group. */
+  async groupSize(workspaceId: string, group: string): Promise<number> {
+    const data = await this.graphql.request<{ agents: Array<{ id: string }> }>(GROUP_MEMBERS, { group }, caller(workspaceId));
+    return data.agents.length;
   }
 
   /** What the answerer should know about the asker: plan, billing state, open bugs that affect them. */

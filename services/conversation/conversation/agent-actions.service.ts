@@ -12,6 +12,7 @@ import type { KnowledgeClient, LearnedAnswer } from '../clients/knowledge';
 import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
 import { MessageEntity } from './message.entity';
+import type { ClaimGuard } from './claim-guard';
 import type { OutcomeReporter } from './outcome-reporter';
 import type { EscalationClient } from '../escalation/escalation-client';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
@@ -39,12 +40,13 @@ export class AgentActionsService {
     private readonly knowledge: KnowledgeClient,
     private readonly outcomes: OutcomeReporter,
     private readonly escalations: EscalationClient | null,
+    private readonly claims: ClaimGuard,
   ) {}
 
   async claim(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
     if (conversation.status === 'resolved') throw conflict('A resolved conversation cannot be claimed; reopen it first');
-    if (conversation.claimedBy && conversation.claimedBy !== caller.subject) throw conflict(`This conversation is already claimed by ${conversation.claimedBy}`);
+    if (conversation.claimedBy && conversation.claimedBy !== caller.subject) throw await this.claims.heldBy(caller.workspaceId, conversation.claimedBy, 'claim');
     if (conversation.claimedBy === caller.subject) return conversation;
     return this.db.transaction(async (tx) => {
       const result = await tx.query(
@@ -63,7 +65,9 @@ export class AgentActionsService {
     if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it to reply');
     const body = text.trim();
     if (!body) throw badInput('text must not be empty');
+    await this.claims.assertMayAct(caller, conversation, 'reply to');
     return this.db.transaction(async (tx) => {
+      await this.claims.assertMayActLocked(tx, caller, conversationId, 'reply to');
       const message = await tx.getRepository(MessageEntity).save(
         tx.getRepository(MessageEntity).create({
           workspaceId: caller.workspaceId,
@@ -86,6 +90,7 @@ export class AgentActionsService {
     const { message: aiMessage, conversation } = await this.conversations.messageForCaller(caller, command.messageId);
     if (aiMessage.author !== 'ai') throw badInput('Only an answer from the AI can be corrected; this message is from the ' + aiMessage.author);
     if (aiMessage.correctedAt) throw conflict('This answer was already corrected');
+    await this.claims.assertMayAct(caller, conversation, 'correct');
     const correctedText = command.correctedText.trim();
     if (!correctedText) throw badInput('correctedText must not be empty');
     const questionText = await this.questionBefore(aiMessage);
@@ -179,7 +184,9 @@ export class AgentActionsService {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
     if (to === 'resolved' && conversation.status === 'resolved') throw conflict('This conversation is already resolved');
     if (to === 'reopened' && conversation.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');
+    if (to === 'resolved') await this.claims.assertMayAct(caller, conversation, 'resolve');
     return this.db.transaction(async (tx) => {
+      if (to === 'resolved') await this.claims.assertMayActLocked(tx, caller, conversationId, 'resolve');
       if (to === 'resolved') {
         conversation.status = 'resolved';
         conversation.resolvedAt = new Date();

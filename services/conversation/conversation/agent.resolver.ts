@@ -33,6 +33,7 @@ export class AgentResolver {
       topic: filter?.topic,
       claimedBy: filter?.mine ? ctx.auth.subject : undefined,
       unclaimedOnly: filter?.unclaimed ?? false,
+      group: filter?.group ?? undefined,
     });
     const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
     return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -23,12 +23,16 @@ export class ConversationEntity {
   @Column({ name: 'handed_off_at', type: 'timestamptz', nullable: true })
   handedOffAt!: Date | null;
 
-  /** The agent (API key subject) working on the hand-off. */
+  /** Who is working on the hand-off: agent:<id> for a person's key, key:<id> for a shared workspace key. */
   @Column({ name: 'claimed_by', type: 'text', nullable: true })
   claimedBy!: string | null;
 
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
   claimedAt!: Date | null;
+
+  /** The group (of agents) the conversation waits for, when it was re-assigned to one rather than a person. */
+  @Column({ name: 'assigned_group', type: 'text', nullable: true })
+  assignedGroup!: string | null;
 
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
   resolvedAt!: Date | null;

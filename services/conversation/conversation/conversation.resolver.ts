@@ -1,5 +1,6 @@
 /** Customer-facing operations (ask, signals) and conversation reads. Thin: roles, ids, mapping. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { agentIdOf } from '../../shared/agent-subject';
 import { assertUuid } from '../../shared/ids';
 import { mayReadPersonalData } from '../../shared/personal-data';
 import type { ConversationContext } from '../context';
@@ -24,6 +25,11 @@ import {
 import { CustomerSignalsService } from './customer-signals.service';
 import type { CitationRecord, MessageEntity } from './message.entity';
 
+const agentOf = (subject: string | null | undefined) => {
+  const id = agentIdOf(subject);
+  return id ? { id } : null;
+};
+
 export const toConversation = (entity: ConversationEntity): Conversation => ({
   id: entity.id,
   status: entity.status as ConversationStatus,
@@ -33,6 +39,8 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
   handedOffAt: entity.handedOffAt,
   claimedBy: entity.claimedBy,
+  claimant: agentOf(entity.claimedBy),
+  assignedGroup: entity.assignedGroup ?? null,
   resolvedAt: entity.resolvedAt,
   createdAt: entity.createdAt,
   updatedAt: entity.updatedAt,
@@ -52,6 +60,8 @@ export const toMessage = (entity: MessageEntity): Message => ({
   rating: (entity.rating as Rating | null) ?? null,
   corrected: entity.correctedAt !== null && entity.correctedAt !== undefined,
   correctsMessageId: entity.correctsMessageId ?? null,
+  agent: entity.author === 'agent' ? agentOf(entity.authorId) : null,
+  writtenBy: entity.author === 'agent' ? (entity.authorId ?? null) : null,
   createdAt: entity.createdAt,
   citations: toCitations(entity.citations),
 });

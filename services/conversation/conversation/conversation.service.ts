@@ -17,6 +17,7 @@ export interface ConversationFilter {
   topic?: string;
   claimedBy?: string | null;
   unclaimedOnly?: boolean;
+  group?: string;
 }
 
 export class ConversationService {
@@ -80,6 +81,7 @@ export class ConversationService {
     if (filter.topic !== undefined) query.andWhere('c.topic = :topic', { topic: filter.topic });
     if (filter.claimedBy) query.andWhere('c.claimed_by = :claimedBy', { claimedBy: filter.claimedBy });
     if (filter.unclaimedOnly) query.andWhere('c.claimed_by IS NULL');
+    if (filter.group) query.andWhere('c.assigned_group = :group', { group: filter.group });
     if (after) query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', decodeCursor(after));
     const rows = await query.getMany();
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };

@@ -47,6 +47,14 @@ export class Customer {
   id!: string;
 }
 
+/** Owned by account-context; conversation names agents by id (claims, messages). */
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType()
+export class Agent {
+  @Field(() => ID)
+  id!: string;
+}
+
 /** Owned by knowledge; conversation only references it. */
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType()
@@ -93,6 +101,12 @@ export class Message {
   @Field(() => Rating, { nullable: true, description: "The customer's rating of an AI answer" })
   rating!: Rating | null;
 
+  @Field(() => Agent, { nullable: true, description: 'For agent messages written with a personal agent key: the person' })
+  agent!: Agent | null;
+
+  @Field(() => String, { nullable: true, description: 'For agent messages: who wrote it, agent:<id> (a person) or key:<id> (a shared workspace key)' })
+  writtenBy!: string | null;
+
   @Field(() => Boolean, { description: 'An agent corrected this AI answer' })
   corrected!: boolean;
 
@@ -130,8 +144,14 @@ export class Conversation {
   @Field(() => Date, { nullable: true })
   handedOffAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'The agent working on it' })
+  @Field(() => String, { nullable: true, description: 'Who is working on it: agent:<id> (a person) or key:<id> (a shared workspace key)' })
   claimedBy!: string | null;
+
+  @Field(() => Agent, { nullable: true, description: 'The person working on it, when claimed with a personal agent key' })
+  claimant!: Agent | null;
+
+  @Field(() => String, { nullable: true, description: 'The group it waits for, when it was re-assigned to a group' })
+  assignedGroup!: string | null;
 
   @Field(() => Date, { nullable: true })
   resolvedAt!: Date | null;
@@ -277,6 +297,24 @@ export class ReplyInput {
   text!: string;
 }
 
+/** Agent groups are lowercase routing labels (account-context checks the same pattern). */
+export const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+@InputType({ description: 'Give a conversation to a person (agentId) or to a group (group): exactly one of the two' })
+export class ReassignConversationInput {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The agent who takes it over; it becomes claimed by them' })
+  @IsOptional()
+  agentId?: string;
+
+  @Field({ nullable: true, description: 'The group it waits for; it becomes unclaimed, and shows in inbox(filter: { group })' })
+  @IsOptional()
+  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  group?: string;
+}
+
 @InputType()
 export class CorrectAnswerInput {
   @Field(() => ID, { description: 'The AI answer (or hand-off) being corrected' })
@@ -327,6 +365,11 @@ export class InboxFilter {
   @Field({ nullable: true, description: 'Only conversations nobody has claimed' })
   @IsOptional()
   unclaimed?: boolean;
+
+  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
+  @IsOptional()
+  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  group?: string;
 
   @Field(() => Int, { nullable: true })
   @IsOptional()

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from 'typeorm';
 
-export type EscalationCommandKind = 'hand_off' | 'claim' | 'reply' | 'resolved' | 'reopened';
+export type EscalationCommandKind = 'hand_off' | 'claim' | 'reply' | 'resolved' | 'reopened' | 'unclaim' | 'reassign';
 
 export async function queueEscalationCommand(
   tx: EntityManager,

@@ -8,7 +8,18 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { ESCALATION_WORKFLOW, EscalationInput, claimSignal, escalationWorkflowId, handOffSignal, reopenedSignal, replySignal, resolvedSignal } from '../../../workflows/escalation-contract';
+import {
+  ESCALATION_WORKFLOW,
+  EscalationInput,
+  claimSignal,
+  escalationWorkflowId,
+  handOffSignal,
+  reassignSignal,
+  reopenedSignal,
+  replySignal,
+  resolvedSignal,
+  unclaimSignal,
+} from '../../../workflows/escalation-contract';
 import type { Logger } from '../../shared/logger';
 import { PollingLoop } from '../../shared/polling-loop';
 import type { EscalationCommandKind } from './escalation-commands';
@@ -108,9 +119,11 @@ export class EscalationDispatcher {
       });
       return;
     }
-    const signal = { claim: claimSignal, reply: replySignal, resolved: resolvedSignal, reopened: reopenedSignal }[row.kind];
+    const agent = row.payload.agent ?? '';
     try {
-      await client.workflow.getHandle(workflowId).signal(signal, { commandId, agent: row.payload.agent ?? '' });
+      const handle = client.workflow.getHandle(workflowId);
+      if (row.kind === 'reassign') await handle.signal(reassignSignal, { commandId, agent, to: row.payload.to ?? '', group: row.payload.group ?? '' });
+      else await handle.signal({ claim: claimSignal, reply: replySignal, resolved: resolvedSignal, reopened: reopenedSignal, unclaim: unclaimSignal }[row.kind], { commandId, agent });
     } catch (error) {
       // The case is closed (or never escalated): nothing is waiting for this signal.
       if (error instanceof WorkflowNotFoundError) return;

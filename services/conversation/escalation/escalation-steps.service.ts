@@ -25,7 +25,8 @@ export class EscalationStepsService {
         ),
       );
       if (inserted.length === 0) return false;
-      if (step.kind === 'reassigned') await tx.query(`UPDATE conversation.conversations SET claimed_by = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [step.conversationId]);
+      // Workflows before the desk's release (no `via`) cleared any claim here; newer ones released it themselves.
+      if (step.kind === 'reassigned' && step.detail.via === undefined) await tx.query(`UPDATE conversation.conversations SET claimed_by = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [step.conversationId]);
       if (step.kind === 'escalated_to_backup') await tx.query(`UPDATE conversation.conversations SET escalation_level = 'backup', updated_at = now() WHERE id = $1`, [step.conversationId]);
       await recordEvents(tx, [{ workspaceId, type: `escalation_${step.kind}`, payload: { conversationId: step.conversationId, topic: conversation.topic, ...step.detail } }]);
       return true;

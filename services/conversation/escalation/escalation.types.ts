@@ -118,3 +118,16 @@ export class RecordEscalationStepInput {
   @Field(() => GraphQLJSONObject)
   detail!: Record<string, unknown>;
 }
+
+@Directive('@inaccessible')
+@InputType({ description: 'Internal: release the claim of the agent who breached the first-response SLA' })
+export class ReleaseClaimInput {
+  @Field(() => ID)
+  @IsUUID()
+  conversationId!: string;
+
+  @Field({ description: 'The claim to release (agent:<id> or key:<id>); another holder keeps theirs' })
+  @IsString()
+  @Length(1, 200)
+  from!: string;
+}

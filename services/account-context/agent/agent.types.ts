@@ -1,0 +1,163 @@
+import { ArrayMaxSize, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ApiKey } from '../workspace/workspace.types';
+
+export enum AgentRole {
+  AGENT = 'agent',
+  ADMIN = 'admin',
+}
+registerEnumType(AgentRole, { name: 'AgentRole', description: "What the person's keys may do: AGENT (conversations, knowledge reads) or ADMIN (everything in the workspace)" });
+
+export enum AgentAvailability {
+  AVAILABLE = 'available',
+  AWAY = 'away',
+  OFFLINE = 'offline',
+}
+registerEnumType(AgentAvailability, { name: 'AgentAvailability' });
+
+/** Group names are routing labels: lowercase, so "Billing" and "billing" are one group. */
+export const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const GROUP_MESSAGE = 'groups must be lowercase letters, digits, _ or -, 1-64 characters, starting with a letter or digit';
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A person who works conversations: everything they do is recorded under them' })
+export class Agent {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field()
+  email!: string;
+
+  @Field(() => AgentRole)
+  role!: AgentRole;
+
+  @Field(() => [String], { description: 'Groups or skills conversations can be routed to' })
+  groups!: string[];
+
+  @Field(() => AgentAvailability)
+  availability!: AgentAvailability;
+
+  @Field({ description: 'How the agent appears in claims, learning events and messages: agent:<id>' })
+  subject!: string;
+
+  @Field(() => Boolean)
+  active!: boolean;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType()
+export class CreatedAgentKey {
+  @Field(() => Agent)
+  agent!: Agent;
+
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+
+  @Field({ description: 'The personal key. Shown once: only its hash is stored.' })
+  secret!: string;
+}
+
+@InputType()
+export class CreateAgentInput {
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @Field()
+  @IsEmail()
+  @Length(3, 320)
+  email!: string;
+
+  @Field(() => AgentRole, { nullable: true, description: 'Default AGENT' })
+  @IsOptional()
+  @IsIn(Object.values(AgentRole))
+  role?: AgentRole;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @Matches(GROUP_PATTERN, { each: true, message: GROUP_MESSAGE })
+  groups?: string[];
+}
+
+@InputType()
+export class UpdateAgentInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 320)
+  email?: string;
+
+  @Field(() => AgentRole, { nullable: true, description: 'Takes effect on their keys at once' })
+  @IsOptional()
+  @IsIn(Object.values(AgentRole))
+  role?: AgentRole;
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the list' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @Matches(GROUP_PATTERN, { each: true, message: GROUP_MESSAGE })
+  groups?: string[];
+
+  @Field(() => AgentAvailability, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(AgentAvailability))
+  availability?: AgentAvailability;
+}
+
+@InputType()
+export class AgentRef {
+  @Field(() => ID)
+  id!: string;
+}
+
+@InputType()
+export class CreateAgentKeyInput {
+  @Field(() => ID)
+  agentId!: string;
+
+  @Field({ nullable: true, description: 'Default "personal key"' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  label?: string;
+}
+
+@InputType()
+export class SetMyAvailabilityInput {
+  @Field(() => AgentAvailability)
+  @IsIn(Object.values(AgentAvailability))
+  availability!: AgentAvailability;
+}
+
+@InputType()
+export class AgentsFilter {
+  @Field({ nullable: true, description: 'Only agents in this group' })
+  @IsOptional()
+  @Matches(GROUP_PATTERN, { message: GROUP_MESSAGE })
+  group?: string;
+
+  @Field(() => AgentAvailability, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(AgentAvailability))
+  availability?: AgentAvailability;
+
+  @Field({ nullable: true, description: 'Include people who were deactivated (default false)' })
+  @IsOptional()
+  includeInactive?: boolean;
+}
