@@ -28,8 +28,13 @@ import { EscalationResolver } from './escalation/escalation.resolver';
 import { EscalationSettingsService } from './escalation/escalation-settings.service';
 import { EscalationStepsService } from './escalation/escalation-steps.service';
 import { lazyTemporalClient } from '../shared/temporal-connection';
+import { DeskResolver } from './desk/desk.resolver';
+import { HandOffViewService } from './desk/hand-off-view.service';
+import { InboxSearchService } from './desk/inbox-search.service';
+import { AccountHistoryResolver, CustomerHistoryResolver, accountStubReference, customerStubReference } from './history/customer-history.resolver';
 import { WorkspaceConversationsResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
+import { Account } from './conversation/conversation.types';
 
 export interface ConversationServices {
   conversations: ConversationService;
@@ -37,6 +42,8 @@ export interface ConversationServices {
   signals: CustomerSignalsService;
   agentActions: AgentActionsService;
   assignments: AssignmentService;
+  inboxSearch: InboxSearchService;
+  handOffViews: HandOffViewService;
   escalationSettings: EscalationSettingsService;
   escalationSteps: EscalationStepsService;
   /** Null when escalations are disabled. */
@@ -70,6 +77,8 @@ export function createConversationServices(db: DataSource, config: ConversationC
     signals: new CustomerSignalsService(db, conversations, outcomes),
     agentActions: new AgentActionsService(db, conversations, knowledge, outcomes, escalations, claims),
     assignments: new AssignmentService(db, conversations, accountContext, claims),
+    inboxSearch: new InboxSearchService(db, escalationSettings),
+    handOffViews: new HandOffViewService(db),
     escalationSettings,
     escalationSteps: new EscalationStepsService(db),
     dispatcher,
@@ -84,9 +93,17 @@ export function buildConversationSchema(services: ConversationServices): Promise
       new AgentResolver(services.conversations, services.agentActions),
       new AssignmentResolver(services.assignments),
       new WorkspaceConversationsResolver(services.conversations),
+      new CustomerHistoryResolver(services.conversations),
+      new AccountHistoryResolver(services.conversations),
+      new DeskResolver(services.conversations, services.inboxSearch, services.handOffViews),
       new EscalationResolver(services.escalationSettings, services.escalationSteps, services.agentActions),
     ],
-    orphanedTypes: [Workspace],
-    referenceResolvers: { Conversation: conversationReference(services.conversations), Workspace: workspaceStubReference },
+    orphanedTypes: [Workspace, Account],
+    referenceResolvers: {
+      Conversation: conversationReference(services.conversations),
+      Workspace: workspaceStubReference,
+      Customer: customerStubReference,
+      Account: accountStubReference,
+    },
   });
 }

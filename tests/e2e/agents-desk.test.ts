@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { EscalationState, escalationStateQuery, escalationWorkflowId } from '../../workflows/escalation-contract';
-import { GraphQLResult, codeOf, dataOf, graphql } from '../helpers/graphql';
+import { GraphQLResult, codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -321,5 +321,190 @@ describe('claims mean something', () => {
     // Back to the queue of its group, with nobody holding it.
     expect(breached).toMatchObject({ claimedBy: null, claimant: null, assignedGroup: 'billing' });
     expect(await stateOf(conversationId)).toMatchObject({ assignee: null, reassignments: 1 });
+  });
+});
+
+const UPSERT_ACCOUNT = 'mutation($input: UpsertAccountInput!) { upsertAccount(input: $input) { id } }';
+const UPSERT_CUSTOMER = 'mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }';
+const HISTORY = 'query($id: ID!, $first: Int, $after: String) { customer(id: $id) { conversations(first: $first, after: $after) { edges { cursor node { id outcome } } pageInfo { hasNextPage endCursor } } } }';
+const ACCOUNT_HISTORY = 'query($id: ID!, $first: Int, $after: String) { account(id: $id) { conversations(first: $first, after: $after) { edges { node { id outcome customer { id } } } pageInfo { hasNextPage endCursor } } } }';
+
+/** A customer of an account, signed in through the widget with their own token. */
+async function customerOf(ws: TestWorkspace, externalId: string, accountExternalId: string) {
+  const id = dataOf(await ws.as('admin', UPSERT_CUSTOMER, { input: { externalId, name: externalId, accountExternalId } })).upsertCustomer.id as string;
+  const token = await customerToken(ws.customerTokenSecret, externalId);
+  const ask = async (text: string) => dataOf(await ws.as('widget', ASK, { input: { text } }, token)).ask as { decision: string; conversation: { id: string }; message: { id: string } };
+  return { id, token, ask };
+}
+
+describe('customer history', () => {
+  it("a customer's and an account's earlier conversations, newest first, with outcomes, paged", async () => {
+    const ws = await createTestWorkspace(env, 'History');
+    const other = await createTestWorkspace(env, 'History elsewhere');
+    const account = dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'acme', name: 'Acme', plan: 'business' } })).upsertAccount.id as string;
+    const carol = await customerOf(ws, 'carol', 'acme');
+    const dave = await customerOf(ws, 'dave', 'acme');
+
+    // Taught once, the paraphrase is answered by the AI and Carol resolves it herself.
+    const first = await carol.ask('Can I export my invoices as a single PDF?');
+    expect(first.decision).toBe('HANDED_OFF');
+    dataOf(await ws.as('agent', CORRECT, { input: { messageId: first.message.id, correctedText: 'Yes: in Billing > Invoices select the invoices and choose Download as one PDF.' } }));
+    dataOf(await ws.as('agent', RESOLVE, { input: { conversationId: first.conversation.id } }));
+    const second = await carol.ask('can I export all my invoices as one PDF?');
+    expect(second.decision).toBe('ANSWERED');
+    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: second.conversation.id } }, carol.token));
+    const third = await carol.ask('Why is my card declined?');
+    dataOf(await ws.as('agent', CLAIM, { input: { conversationId: third.conversation.id } }));
+    const fourth = await carol.ask('Where do I change my password?');
+    const daves = await dave.ask('How do I add a teammate?');
+
+    const page1 = dataOf(await ws.as('agent', HISTORY, { id: carol.id, first: 3 })).customer.conversations;
+    expect(page1.edges.map((e: any) => e.node)).toEqual([
+      { id: fourth.conversation.id, outcome: 'WAITING_FOR_AGENT' },
+      { id: third.conversation.id, outcome: 'WITH_AGENT' },
+      { id: second.conversation.id, outcome: 'RESOLVED_BY_AI' },
+    ]);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = dataOf(await ws.as('agent', HISTORY, { id: carol.id, first: 3, after: page1.pageInfo.endCursor })).customer.conversations;
+    expect(page2.edges.map((e: any) => e.node)).toEqual([{ id: first.conversation.id, outcome: 'RESOLVED_BY_AGENT' }]);
+    expect(page2.pageInfo).toEqual({ hasNextPage: false, endCursor: page2.edges[0].cursor });
+
+    // The account: both customers' conversations; from a conversation, the customer's history too.
+    const accountPage = dataOf(await ws.as('admin', ACCOUNT_HISTORY, { id: account, first: 10 })).account.conversations;
+    expect(accountPage.edges.map((e: any) => e.node.id)).toEqual([daves.conversation.id, fourth.conversation.id, third.conversation.id, second.conversation.id, first.conversation.id]);
+    expect(accountPage.edges[0].node.customer.id).toBe(dave.id);
+    const viaConversation = dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { customer { name conversations(first: 1) { edges { node { id } } } } } }', { id: daves.conversation.id })).conversation;
+    expect(viaConversation.customer).toEqual({ name: 'dave', conversations: { edges: [{ node: { id: daves.conversation.id } }] } });
+    const emptyAccount = dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'empty', name: 'Empty' } })).upsertAccount.id;
+    expect(dataOf(await ws.as('agent', ACCOUNT_HISTORY, { id: emptyAccount })).account.conversations).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+
+    // Roles: histories are for agents; analysts and widgets are refused.
+    for (const role of ['analyst', 'widget'] as const) {
+      expect(codeOf(await ws.as(role, ACCOUNT_HISTORY, { id: account }))).toBe('FORBIDDEN');
+      expect(codeOf(await ws.as(role, 'query($id: ID!) { conversation(id: $id) { customer { conversations { edges { node { id } } } } } }', { id: daves.conversation.id }, role === 'widget' ? await customerToken(ws.customerTokenSecret, 'dave') : undefined))).toBe('FORBIDDEN');
+    }
+    // Another workspace cannot reach them.
+    expect(codeOf(await other.as('agent', HISTORY, { id: carol.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await other.as('agent', ACCOUNT_HISTORY, { id: account }))).toBe('NOT_FOUND');
+    // Bad paging input.
+    expect(codeOf(await ws.as('agent', HISTORY, { id: carol.id, first: 0 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('agent', HISTORY, { id: carol.id, first: 101 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('agent', HISTORY, { id: carol.id, after: 'not-a-cursor' }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+const SEARCH = `query($input: SearchInboxInput!) { searchInbox(input: $input) { edges { cursor node { id sla { dueAt state } } } pageInfo { hasNextPage endCursor } } }`;
+
+describe('inbox search', () => {
+  it('finds conversations by their words and filters, sorted by when their SLA falls due', async () => {
+    const ws = await createTestWorkspace(env, 'Search');
+    const other = await createTestWorkspace(env, 'Search elsewhere');
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'bigco', name: 'BigCo', plan: 'enterprise' } }));
+    const erin = await customerOf(ws, 'erin', 'bigco');
+    const ada = await person(ws, 'Ada Search');
+    const search = async (input: Record<string, unknown>, key = ada.key) => dataOf(await as(key, SEARCH, { input })).searchInbox;
+    const ids = (page: any) => page.edges.map((e: any) => e.node.id);
+
+    const a = (await erin.ask('I was charged twice for my subscription and want a refund')).conversation.id;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const b = (await handedOff(ws, 'Single sign-on login is broken for our team')).conversationId;
+    dataOf(await other.as('widget', ASK, { input: { text: 'I want a refund for the double charge' } }));
+
+    // Words from the question (stemmed: "charge" finds "charged"), and from agents' replies.
+    expect(ids(await search({ text: 'refund charge' }))).toEqual([a]);
+    expect(ids(await search({ text: 'login' }))).toEqual([b]);
+    dataOf(await as(ada.key, CLAIM, { input: { conversationId: b } }));
+    dataOf(await as(ada.key, REPLY, { input: { conversationId: b, text: 'We are resetting your identity provider certificate.' } }));
+    expect(ids(await search({ text: 'certificate' }))).toEqual([b]);
+    expect(ids(await search({ text: 'nothing-like-this' }))).toEqual([]);
+
+    // Filters: claimed by me, by anyone, by nobody; plan; waiting since; status.
+    expect(ids(await search({ claimedBy: 'ME' }))).toEqual([b]);
+    expect(ids(await search({ claimedBy: 'ME' }, (await person(ws, 'Bob Search')).key))).toEqual([]);
+    expect(ids(await search({ claimedBy: 'ANYONE' }))).toEqual([b]);
+    expect(ids(await search({ claimedBy: 'NOBODY' }))).toEqual([a]);
+    expect(ids(await search({ plan: 'enterprise' }))).toEqual([a]);
+    expect(ids(await search({ waitingSinceBefore: between }))).toEqual([a]);
+    expect(ids(await search({ waitingSinceAfter: between }))).toEqual([b]);
+    expect(ids(await search({ statuses: ['RESOLVED'] }))).toEqual([]);
+
+    // SLA: b got its first response, so its next due is the resolution SLA; a's first response comes first.
+    const sorted = await search({});
+    expect(ids(sorted)).toEqual([a, b]);
+    expect(sorted.edges.map((e: any) => e.node.sla.state)).toEqual(['ON_TRACK', 'ON_TRACK']);
+    // With a one-second first-response SLA a is breached, b (answered) is not; with a reminder lead of an hour, b is due soon.
+    dataOf(await ws.as('admin', 'mutation { updateEscalationSettings(input: { firstResponseMs: 1000, resolutionMs: 3000000, reminderBeforeMs: 3600000 }) { firstResponseMs } }'));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(ids(await search({ slaStates: ['BREACHED'] }))).toEqual([a]);
+    expect(ids(await search({ slaStates: ['DUE_SOON'] }))).toEqual([b]);
+    expect(dataOf(await as(ada.key, 'query($id: ID!) { conversation(id: $id) { sla { state dueAt } } }', { id: a })).conversation.sla.state).toBe('BREACHED');
+
+    // Paging keeps the order.
+    const one = await search({ first: 1 });
+    expect(ids(one)).toEqual([a]);
+    expect(one.pageInfo.hasNextPage).toBe(true);
+    const two = await search({ first: 1, after: one.pageInfo.endCursor });
+    expect(ids(two)).toEqual([b]);
+    expect(two.pageInfo.hasNextPage).toBe(false);
+
+    // Roles, workspaces, bad input.
+    for (const role of ['analyst', 'widget'] as const) {
+      expect(codeOf(await ws.as(role, SEARCH, { input: {} }))).toBe('FORBIDDEN');
+    }
+    expect(codeOf(await ws.as('analyst', 'query($id: ID!) { conversation(id: $id) { sla { state } } }', { id: b }))).toBe('FORBIDDEN');
+    {
+    }
+    expect(ids(dataOf(await other.as('agent', SEARCH, { input: { text: 'refund' } })).searchInbox)).toHaveLength(1);
+    expect(ids(dataOf(await other.as('agent', SEARCH, { input: { text: 'login' } })).searchInbox)).toEqual([]);
+    for (const bad of [{ text: '   ' }, { first: 0 }, { after: 'garbage' }, { group: 'Not A Group' }, { waitingSinceBefore: between, waitingSinceAfter: new Date().toISOString() }, { text: 'x'.repeat(201) }]) {
+      expect(codeOf(await as(ada.key, SEARCH, { input: bad }))).toBe('BAD_USER_INPUT');
+    }
+  });
+});
+
+const HAND_OFF = `query($id: ID!) { conversation(id: $id) { handOff { reason explanation confidence threshold candidate { id } page message { id } askerContext { plan billingState segments openBugs { title } } } } }`;
+
+describe('the conversation view', () => {
+  it('shows the account context the AI used, the candidate it almost chose and why it handed off', async () => {
+    const ws = await createTestWorkspace(env, 'View');
+    const other = await createTestWorkspace(env, 'View elsewhere');
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'late', name: 'Late Payers', plan: 'team', billingState: 'PAST_DUE', segments: ['smb'] } }));
+    const frank = await customerOf(ws, 'frank', 'late');
+    const article = dataOf(await ws.as('admin', 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', {
+      input: { title: 'Updating your payment card', body: 'Open Billing > Payment method and enter the new card. Past-due invoices are retried within a day.' },
+    })).createArticle.id;
+
+    const text = 'my payment card expired and the invoice failed, what now?';
+    const asked = dataOf(await ws.as('widget', `mutation($input: AskInput!) { ask(input: $input) { decision handOffReason confidence conversation { id } message { id } } }`, { input: { text, page: '/billing/invoices' } }, frank.token)).ask;
+    expect(asked.decision).toBe('HANDED_OFF');
+    const view = dataOf(await ws.as('agent', HAND_OFF, { id: asked.conversation.id })).conversation.handOff;
+    expect(view).toMatchObject({
+      reason: asked.handOffReason,
+      message: { id: asked.message.id },
+      page: '/billing/invoices',
+      askerContext: { plan: 'team', billingState: 'PAST_DUE', segments: ['smb'], openBugs: [] },
+    });
+    expect(view.confidence).toBeCloseTo(asked.confidence, 5);
+    expect(view.candidate).toEqual({ id: article });
+    expect(typeof view.threshold).toBe('number');
+    if (asked.handOffReason === 'LOW_CONFIDENCE') expect(view.explanation).toContain(`threshold ${view.threshold.toFixed(2)}`);
+    expect(view.explanation.length).toBeGreaterThan(10);
+
+    // A visitor's question nothing matches: no candidate, no account context, and the reason in words.
+    const anonymous = dataOf(await ws.as('widget', ASK, { input: { text: 'qwerty zxcvb plugh' } })).ask;
+    const bare = dataOf(await ws.as('agent', HAND_OFF, { id: anonymous.conversation.id })).conversation.handOff;
+    expect(bare).toMatchObject({ reason: 'NO_KNOWLEDGE', explanation: 'No knowledge the asker may see matched the question', candidate: null, askerContext: null });
+
+    // The customer asked for a person after an answer-less turn: the reason is theirs.
+    const asks = dataOf(await ws.as('widget', ASK, { input: { text: 'I want to talk to a human please' } }, frank.token)).ask;
+    expect(dataOf(await ws.as('agent', HAND_OFF, { id: asks.conversation.id })).conversation.handOff).toMatchObject({ reason: 'CUSTOMER_ASKED', explanation: 'The customer asked for a person' });
+
+    // Roles and workspaces.
+    expect(codeOf(await ws.as('analyst', HAND_OFF, { id: asked.conversation.id }))).toBe('FORBIDDEN');
+    expect(codeOf(await ws.as('widget', HAND_OFF, { id: asked.conversation.id }, frank.token))).toBe('FORBIDDEN');
+    expect(codeOf(await other.as('agent', HAND_OFF, { id: asked.conversation.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await ws.as('agent', HAND_OFF, { id: 'nope' }))).toBe('BAD_USER_INPUT');
   });
 });

@@ -106,6 +106,11 @@ export class AccountResolver {
     return toAccount(found);
   }
 
+  @FieldResolver(() => [ID])
+  async customerIds(@Root() account: Account, @Ctx() ctx: AccountContextContext): Promise<string[]> {
+    return this.customers.customerIdsOfAccount(ctx.auth.workspaceId, account.id);
+  }
+
   @Authorized('admin', 'system')
   @Mutation(() => Account, { description: 'Create or update an account by its external id' })
   async upsertAccount(@Arg('input') input: UpsertAccountInput, @Ctx() ctx: AccountContextContext): Promise<Account> {

@@ -142,6 +142,12 @@ export class CustomerService {
     return this.customers.findOneBy({ workspaceId, id });
   }
 
+  /** At most 10,000: an account's history is for agents to read, not an export. */
+  async customerIdsOfAccount(workspaceId: string, accountId: string): Promise<string[]> {
+    const rows = await this.db.getRepository(CustomerEntity).find({ select: { id: true }, where: { workspaceId, accountId }, order: { createdAt: 'ASC' }, take: 10_000 });
+    return rows.map((row) => row.id);
+  }
+
   async accountById(workspaceId: string, id: string): Promise<AccountEntity | null> {
     return this.accounts.findOneBy({ workspaceId, id });
   }

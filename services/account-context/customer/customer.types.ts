@@ -49,6 +49,11 @@ export class Account {
 
   @Field(() => GraphQLJSONObject, { description: "Custom attributes from the workspace's systems: key → string, number or boolean" })
   attributes!: Attributes;
+
+  /** Internal (a field resolver): the account's customers, which conversation's Account.conversations @requires. */
+  @Directive('@inaccessible')
+  @Field(() => [ID], { description: "Internal: the ids of the account's customers (for Account.conversations)" })
+  customerIds?: string[];
 }
 
 @Directive('@key(fields: "id")')

@@ -120,6 +120,8 @@ export class AskService {
           topic: verdict.topic,
           candidateItemId: verdict.best?.knowledgeItemId ?? null,
           writer: written?.writer ?? null,
+          askerContext: context,
+          threshold: verdict.threshold,
         }),
       );
       if (!answered) {

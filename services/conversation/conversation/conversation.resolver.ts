@@ -14,6 +14,7 @@ import {
   AskInput,
   Conversation,
   ConversationRef,
+  ConversationOutcome,
   ConversationStatus,
   HandOffReason,
   Message,
@@ -30,11 +31,18 @@ const agentOf = (subject: string | null | undefined) => {
   return id ? { id } : null;
 };
 
+export function outcomeOf(entity: Pick<ConversationEntity, 'status' | 'handedOffAt' | 'claimedBy'>): ConversationOutcome {
+  if (entity.status === 'resolved') return entity.handedOffAt ? ConversationOutcome.RESOLVED_BY_AGENT : ConversationOutcome.RESOLVED_BY_AI;
+  if (entity.status === 'handed_off') return entity.claimedBy ? ConversationOutcome.WITH_AGENT : ConversationOutcome.WAITING_FOR_AGENT;
+  return ConversationOutcome.OPEN;
+}
+
 export const toConversation = (entity: ConversationEntity): Conversation => ({
   id: entity.id,
   status: entity.status as ConversationStatus,
   customer: entity.customerId ? { id: entity.customerId } : null,
   topic: entity.topic,
+  outcome: outcomeOf(entity),
   channel: entity.channel ?? null,
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
   handedOffAt: entity.handedOffAt,

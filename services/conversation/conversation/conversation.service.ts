@@ -18,6 +18,8 @@ export interface ConversationFilter {
   claimedBy?: string | null;
   unclaimedOnly?: boolean;
   group?: string;
+  /** Only these customers' conversations (an empty list matches none). */
+  customerIds?: string[];
 }
 
 export class ConversationService {
@@ -77,6 +79,10 @@ export class ConversationService {
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'DESC')
       .limit(first + 1);
+    if (filter.customerIds !== undefined) {
+      if (filter.customerIds.length === 0) return { rows: [], hasNextPage: false };
+      query.andWhere('c.customer_id IN (:...customerIds)', { customerIds: filter.customerIds });
+    }
     if (filter.statuses?.length) query.andWhere('c.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.topic !== undefined) query.andWhere('c.topic = :topic', { topic: filter.topic });
     if (filter.claimedBy) query.andWhere('c.claimed_by = :claimedBy', { claimedBy: filter.claimedBy });

@@ -40,12 +40,39 @@ export enum Rating {
 }
 registerEnumType(Rating, { name: 'Rating' });
 
-@Directive('@key(fields: "id", resolvable: false)')
+/** Owned by account-context; conversation adds the customer's conversation history. */
+@Directive('@key(fields: "id")')
 @ObjectType()
 export class Customer {
   @Field(() => ID)
   id!: string;
 }
+
+/** Owned by account-context; conversation adds the history of every customer of the account. */
+@Directive('@key(fields: "id")')
+@ObjectType()
+export class Account {
+  @Field(() => ID)
+  id!: string;
+
+  /** Owned by account-context (inaccessible); the gateway fetches it for Account.conversations. */
+  @Directive('@external')
+  @Field(() => [ID])
+  customerIds?: string[];
+}
+
+export enum ConversationOutcome {
+  /** The AI is answering; nobody has resolved it or asked for a person. */
+  OPEN = 'open',
+  WAITING_FOR_AGENT = 'waiting_for_agent',
+  WITH_AGENT = 'with_agent',
+  RESOLVED_BY_AI = 'resolved_by_ai',
+  RESOLVED_BY_AGENT = 'resolved_by_agent',
+}
+registerEnumType(ConversationOutcome, {
+  name: 'ConversationOutcome',
+  description: 'Where a conversation ended up: still with the AI, waiting for or with an agent, or resolved by the AI alone or after a hand-off',
+});
 
 /** Owned by account-context; conversation names agents by id (claims, messages). */
 @Directive('@key(fields: "id", resolvable: false)')
@@ -134,6 +161,9 @@ export class Conversation {
 
   @Field({ description: 'Topic of the latest question' })
   topic!: string;
+
+  @Field(() => ConversationOutcome)
+  outcome!: ConversationOutcome;
 
   @Field(() => String, { nullable: true, description: 'Where the conversation started (widget, email, in_app, …), as the front-end named it' })
   channel!: string | null;

@@ -9,6 +9,13 @@ export interface CitationRecord {
   passage: string;
 }
 
+export interface AskerContextRecord {
+  plan: string | null;
+  billingState: string | null;
+  segments: string[];
+  openBugs: Array<{ title: string; productAreas: string[] }>;
+}
+
 @Entity({ name: 'messages' })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -71,6 +78,14 @@ export class MessageEntity {
 
   @Column({ name: 'repeat_counted', type: 'boolean', default: false })
   repeatCounted!: boolean;
+
+  /** For AI turns: the account context it answered with (plan, billing state, segments, open bugs); null when none. */
+  @Column({ name: 'asker_context', type: 'jsonb', nullable: true })
+  askerContext!: AskerContextRecord | null;
+
+  /** For AI turns: the topic's threshold the confidence was held to. */
+  @Column({ type: 'real', nullable: true })
+  threshold!: number | null;
 
   /** model or extractive, for AI answers. */
   @Column({ type: 'text', nullable: true })

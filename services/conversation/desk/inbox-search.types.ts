@@ -1,0 +1,94 @@
+import { ArrayMaxSize, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConversationStatus, GROUP_PATTERN } from '../conversation/conversation.types';
+
+export enum SlaState {
+  NONE = 'none',
+  ON_TRACK = 'on_track',
+  DUE_SOON = 'due_soon',
+  BREACHED = 'breached',
+}
+registerEnumType(SlaState, {
+  name: 'SlaState',
+  description: 'The next SLA of a handed-off conversation: ON_TRACK, DUE_SOON (within the reminder lead time), BREACHED; NONE when no SLA runs (not handed off, or resolved)',
+});
+
+export enum ClaimedByFilter {
+  ME = 'me',
+  ANYONE = 'anyone',
+  NOBODY = 'nobody',
+}
+registerEnumType(ClaimedByFilter, { name: 'ClaimedByFilter' });
+
+@ObjectType({ description: 'The next SLA of a conversation: first response until an agent answers, then resolution' })
+export class ConversationSla {
+  @Field(() => Date, { nullable: true })
+  dueAt!: Date | null;
+
+  @Field(() => SlaState)
+  state!: SlaState;
+}
+
+@InputType()
+export class SearchInboxInput {
+  @Field({ nullable: true, description: 'Words to find in the questions and replies (web-search syntax: "quoted phrase", -excluded, or)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  text?: string;
+
+  @Field(() => [ConversationStatus], { nullable: true, description: 'Default: HANDED_OFF' })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  statuses?: ConversationStatus[];
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  topic?: string;
+
+  @Field({ nullable: true, description: "The asker's plan, as the AI saw it on the latest turn" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  plan?: string;
+
+  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
+  @IsOptional()
+  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  group?: string;
+
+  @Field(() => ClaimedByFilter, { nullable: true, description: 'ME (claimed by the caller), ANYONE (claimed at all) or NOBODY' })
+  @IsOptional()
+  @IsIn(Object.values(ClaimedByFilter))
+  claimedBy?: ClaimedByFilter;
+
+  @Field(() => [SlaState], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(4)
+  slaStates?: SlaState[];
+
+  @Field(() => Date, { nullable: true, description: 'Only conversations waiting since before this time (handed off earlier)' })
+  @IsOptional()
+  @IsDate()
+  waitingSinceBefore?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Only conversations waiting since this time or later' })
+  @IsOptional()
+  @IsDate()
+  waitingSinceAfter?: Date;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  after?: string;
+}

@@ -1,0 +1,77 @@
+/**
+ * Customer history for agents: every earlier conversation of a customer, or of every customer of an account,
+ * newest first with its outcome, cursor paged. Customers and accounts are account-context's; conversation adds
+ * these fields to them. Agents only: a history is personal data, and analysts do not read customers.
+ */
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { badInput } from '../../shared/errors';
+import type { ConversationContext } from '../context';
+import { toConversation } from '../conversation/conversation.resolver';
+import { ConversationService, encodeCursor } from '../conversation/conversation.service';
+import { Account, ConversationConnection, Customer } from '../conversation/conversation.types';
+
+const DESCRIPTION = 'Earlier conversations, newest first, each with its outcome. first: 1 to 100 (default 20); after: a cursor from pageInfo.endCursor';
+
+function pageOf(first: number | undefined | null, after: string | undefined | null): { first: number; after: string | undefined } {
+  const size = first ?? 20;
+  if (!Number.isInteger(size) || size < 1 || size > 100) throw badInput(`first must be between 1 and 100; got ${size}`);
+  if (after !== undefined && after !== null && (after.length === 0 || after.length > 200)) throw badInput('after must be a cursor returned by this API');
+  return { first: size, after: after ?? undefined };
+}
+
+async function connection(conversations: ConversationService, workspaceId: string, customerIds: string[], first: number, after: string | undefined): Promise<ConversationConnection> {
+  const { rows, hasNextPage } = await conversations.list(workspaceId, first, after, { customerIds });
+  const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+@Resolver(() => Customer)
+export class CustomerHistoryResolver {
+  constructor(private readonly history: ConversationService) {}
+
+  @Authorized('agent')
+  @FieldResolver(() => ConversationConnection, { description: DESCRIPTION })
+  async conversations(
+    @Root() customer: Customer,
+    @Ctx() ctx: ConversationContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<ConversationConnection> {
+    const page = pageOf(first, after);
+    return connection(this.history, ctx.auth.workspaceId, [customer.id], page.first, page.after);
+  }
+}
+
+@Resolver(() => Account)
+export class AccountHistoryResolver {
+  constructor(private readonly history: ConversationService) {}
+
+  @Authorized('agent')
+  @Directive('@requires(fields: "customerIds")')
+  @FieldResolver(() => ConversationConnection, { description: `Every customer of the account: ${DESCRIPTION}` })
+  async conversations(
+    @Root() account: Account,
+    @Ctx() ctx: ConversationContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<ConversationConnection> {
+    const page = pageOf(first, after);
+    return connection(this.history, ctx.auth.workspaceId, account.customerIds ?? [], page.first, page.after);
+  }
+}
+
+/**
+ * Conversation cannot tell whether an id names a customer or account of the caller's workspace; the histories
+ * are scoped to the workspace, so a foreign id simply has none (and account-context already refuses it).
+ */
+export const customerStubReference = {
+  __resolveReference(reference: { id: string }): { id: string } {
+    return { id: reference.id };
+  },
+};
+
+export const accountStubReference = {
+  __resolveReference(reference: { id: string; customerIds?: string[] }): { id: string; customerIds: string[] } {
+    return { id: reference.id, customerIds: reference.customerIds ?? [] };
+  },
+};
