@@ -180,8 +180,11 @@ describe('agents are people', () => {
       expect(codeOf(await ws.as(role, 'mutation($input: UpdateAgentInput!) { updateAgent(input: $input) { id } }', { input: { id: p.id, name: 'x' } }))).toBe('FORBIDDEN');
       expect(codeOf(await ws.as(role, 'mutation($input: AgentRef!) { deactivateAgent(input: $input) { id } }', { input: { id: p.id } }))).toBe('FORBIDDEN');
       expect(codeOf(await ws.as(role, 'mutation($input: CreateAgentKeyInput!) { createAgentKey(input: $input) { secret } }', { input: { agentId: p.id } }))).toBe('FORBIDDEN');
+      expect(codeOf(await ws.as(role, 'mutation($input: AgentRef!) { reactivateAgent(input: $input) { id } }', { input: { id: p.id } }))).toBe('FORBIDDEN');
     }
     for (const role of ['analyst', 'widget'] as const) {
+      expect(codeOf(await ws.as(role, '{ me { id } }'))).toBe('FORBIDDEN');
+      expect(codeOf(await ws.as(role, 'mutation { setMyAvailability(input: { availability: AWAY }) { id } }'))).toBe('FORBIDDEN');
       expect(codeOf(await ws.as(role, '{ agents { id } }'))).toBe('FORBIDDEN');
       expect(codeOf(await ws.as(role, 'query($id: ID!) { agent(id: $id) { id } }', { id: p.id }))).toBe('FORBIDDEN');
     }
@@ -193,6 +196,7 @@ describe('agents are people', () => {
     expect(codeOf(await other.as('admin', 'mutation($input: UpdateAgentInput!) { updateAgent(input: $input) { id } }', { input: { id: p.id, name: 'Stolen' } }))).toBe('NOT_FOUND');
     expect(codeOf(await other.as('admin', 'mutation($input: AgentRef!) { deactivateAgent(input: $input) { id } }', { input: { id: p.id } }))).toBe('NOT_FOUND');
     expect(codeOf(await other.as('admin', 'mutation($input: CreateAgentKeyInput!) { createAgentKey(input: $input) { secret } }', { input: { agentId: p.id } }))).toBe('NOT_FOUND');
+    expect(codeOf(await other.as('admin', 'mutation($input: AgentRef!) { reactivateAgent(input: $input) { id } }', { input: { id: p.id } }))).toBe('NOT_FOUND');
     expect(dataOf(await other.as('admin', '{ agents { id } }')).agents).toEqual([]);
     // The same email is free in another workspace, taken in this one.
     expect(dataOf(await other.as('admin', CREATE_AGENT, { input: { name: 'K', email: `katherine.johnson@${ws.id.slice(0, 8)}.example` } })).createAgent.agent.name).toBe('K');
