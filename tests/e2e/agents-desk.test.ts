@@ -505,6 +505,13 @@ describe('the conversation view', () => {
     const asks = dataOf(await ws.as('widget', ASK, { input: { text: 'I want to talk to a human please' } }, frank.token)).ask;
     expect(dataOf(await ws.as('agent', HAND_OFF, { id: asks.conversation.id })).conversation.handOff).toMatchObject({ reason: 'CUSTOMER_ASKED', explanation: 'The customer asked for a person' });
 
+    // The customer sees who helps them, by name only.
+    const grace = await person(ws, 'Grace View');
+    dataOf(await as(grace.key, CLAIM, { input: { conversationId: asked.conversation.id } }));
+    const claimantQuery = (fields: string) => ws.as('widget', `query($id: ID!) { conversation(id: $id) { claimant { ${fields} } } }`, { id: asked.conversation.id }, frank.token);
+    expect(dataOf(await claimantQuery('name')).conversation.claimant).toEqual({ name: 'Grace View' });
+    expect(codeOf(await claimantQuery('name email'))).toBe('FORBIDDEN');
+
     // Roles and workspaces.
     expect(codeOf(await ws.as('analyst', HAND_OFF, { id: asked.conversation.id }))).toBe('FORBIDDEN');
     expect(codeOf(await ws.as('widget', HAND_OFF, { id: asked.conversation.id }, frank.token))).toBe('FORBIDDEN');

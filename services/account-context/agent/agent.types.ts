@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ApiKey } from '../workspace/workspace.types';
 
 export enum AgentRole {
@@ -28,6 +28,8 @@ export class Agent {
   @Field()
   name!: string;
 
+  /** Staff only: a customer may see who helps them (name), not their address. */
+  @Authorized('agent', 'analyst', 'system')
   @Field()
   email!: string;
 
