@@ -116,8 +116,8 @@ export class ConversationResolver {
     return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id'), conversationSecret));
   }
 
-  @Authorized('admin')
-  @Query(() => AnswerPreview, { description: 'What the AI would answer now; records nothing and learns nothing' })
+  @Authorized('agent')
+  @Query(() => AnswerPreview, { description: 'What the AI would answer now (agents check it before correcting); records nothing and learns nothing' })
   async previewAnswer(@Arg('input') input: PreviewAnswerInput, @Ctx() ctx: ConversationContext): Promise<AnswerPreview> {
     const { decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
     return {
