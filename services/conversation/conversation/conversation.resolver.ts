@@ -30,6 +30,7 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   customer: entity.customerId ? { id: entity.customerId } : null,
   topic: entity.topic,
   channel: entity.channel ?? null,
+  language: entity.language ?? null,
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
   handedOffAt: entity.handedOffAt,
   claimedBy: entity.claimedBy,
@@ -39,13 +40,14 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
 });
 
 export const toCitations = (citations: CitationRecord[]) =>
-  citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage }));
+  citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage, translatedFrom: c.translatedFrom ?? null }));
 
 export const toMessage = (entity: MessageEntity): Message => ({
   id: entity.id,
   author: entity.author as MessageAuthor,
   text: entity.text,
   page: entity.page,
+  language: entity.language ?? null,
   confidence: entity.confidence,
   decision: (entity.decision as AnswerDecision | null) ?? null,
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
@@ -119,8 +121,9 @@ export class ConversationResolver {
   @Authorized('agent')
   @Query(() => AnswerPreview, { description: 'What the AI would answer now (agents check it before correcting); records nothing and learns nothing' })
   async previewAnswer(@Arg('input') input: PreviewAnswerInput, @Ctx() ctx: ConversationContext): Promise<AnswerPreview> {
-    const { decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
+    const { language, decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
     return {
+      language,
       decision: decision.decision,
       handOffReason: decision.handOffReason,
       confidence: decision.confidence,
