@@ -68,6 +68,18 @@ describe('the language of a question', () => {
     expect(turn.conversation.language).toBe('es');
   });
 
+  it("an agent's correction of a Spanish question is learned as Spanish knowledge", async () => {
+    const turn = dataOf(await ws.as('widget', 'mutation($input: AskInput!) { ask(input: $input) { decision conversation { id } message { id } } }', { input: { text: '¿Puedo cambiar la moneda de mi cuenta?' } })).ask;
+    expect(turn.decision).toBe('HANDED_OFF');
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId: turn.conversation.id } }));
+    const corrected = dataOf(
+      await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learnedAnswer { id locale } } }', {
+        input: { messageId: turn.message.id, correctedText: 'No, la moneda de la cuenta no se puede cambiar; puedes abrir una cuenta nueva en otra moneda.' },
+      }),
+    ).correctAnswer;
+    expect(corrected.learnedAnswer.locale).toBe('es');
+  });
+
   it.each([
     ['German', 'de', 'Wie lange dauert eine Rückerstattung auf meine Karte?', 'Auf Deutsch kann ich noch nicht antworten'],
     ['French', 'fr', 'Combien de temps prend un remboursement sur ma carte ?', 'Je ne peux pas encore répondre en français'],
@@ -101,16 +113,16 @@ describe('language in insights', () => {
   const range = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
 
   it('filters the support figures by the language of the questions', async () => {
-    // Every ask above is in the warehouse once all 7 questions are (the relay moves them within moments).
+    // Every ask above is in the warehouse once all 8 questions are (the relay moves them within moments).
     let all: any;
     for (let attempt = 0; attempt < 100; attempt++) {
       all = dataOf(await ws.as('analyst', SUPPORT, { input: range() })).workspace.support;
-      if (all.totals.questions >= 7) break;
+      if (all.totals.questions >= 8) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(all.totals.questions).toBe(7);
+    expect(all.totals.questions).toBe(8);
     const byLanguage = async (language: string) => dataOf(await ws.as('analyst', SUPPORT, { input: { ...range(), language } })).workspace.support;
-    expect((await byLanguage('es')).totals).toEqual({ questions: 2, handedOff: 1 });
+    expect((await byLanguage('es')).totals).toEqual({ questions: 3, handedOff: 2 });
     expect((await byLanguage('en')).totals.questions).toBe(2);
     const german = await byLanguage('de');
     expect(german.totals).toEqual({ questions: 1, handedOff: 1 });

@@ -56,6 +56,8 @@ export interface CorrectionToLearn {
   idempotencyKey: string;
   /** The items the corrected AI turn cited. */
   correctedItemIds: string[];
+  /** The question's language: the learned answer's locale. */
+  locale?: string;
 }
 
 export interface LearnedAnswer {
