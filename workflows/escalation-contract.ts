@@ -50,6 +50,8 @@ export interface CorrectionRequest {
   agent: string;
   /** The items the corrected AI turn cited (a learned answer among them may be contradicted by the correction). */
   correctedItemIds?: string[];
+  /** The question's language (ISO 639): the learned answer is written in it. Absent in updates sent before languages. */
+  locale?: string;
 }
 
 export interface CorrectionApplied {

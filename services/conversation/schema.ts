@@ -7,7 +7,9 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger';
 import { AnswerMetrics } from './conversation/answer-metrics';
 import { workspaceStubReference } from '../shared/workspace-reference';
-import { createAnswerer } from './answering/create-answerer';
+import { createAnswerer, createTranslator } from './answering/create-answerer';
+import { LanguageDetector } from './language/language-detector';
+import { QuestionLanguage } from './language/question-language';
 import { AccountContextClient } from './clients/account-context';
 import { KnowledgeClient } from './clients/knowledge';
 import type { ConversationConfig } from './config';
@@ -58,10 +60,14 @@ export function createConversationServices(db: DataSource, config: ConversationC
   const claims = new ClaimGuard(accountContext);
   if (registry) registerBacklogMetrics(db, registry);
   const outcomes = new OutcomeReporter(db, knowledge, logger);
+  const detector = new LanguageDetector();
+  // Loaded now so that the first question does not wait for the language model; a failure shows on that question.
+  detector.load().catch((error: unknown) => logger.error({ err: error }, 'language detection model failed to load'));
+  const languages = new QuestionLanguage(detector, knowledge, createTranslator(config, logger));
   const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
     maxQuestionBytes: config.MAX_QUESTION_BYTES,
     repeatContactWindowHours: config.REPEAT_CONTACT_WINDOW_HOURS,
-  }, logger, new AnswerMetrics(registry));
+  }, logger, new AnswerMetrics(registry), languages);
   const escalationSettings = new EscalationSettingsService(db, {
     firstResponseMs: config.ESCALATION_FIRST_RESPONSE_MS,
     resolutionMs: config.ESCALATION_RESOLUTION_MS,

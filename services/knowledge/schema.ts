@@ -15,6 +15,8 @@ import { ProductChangeService, ReviewPolicy } from './product-change/product-cha
 import { SensitivityResolver } from './sensitivity/sensitivity.resolver';
 import { SensitivityService } from './sensitivity/sensitivity.service';
 import { RetrievalResolver } from './retrieval/retrieval.resolver';
+import { KnowledgeSearchResolver } from './search/knowledge-search.resolver';
+import { KnowledgeSearchService } from './search/knowledge-search.service';
 import { RetrievalService } from './retrieval/retrieval.service';
 import { IntentModelBounds, IntentModels } from './intent/intent-models';
 import type { Logger } from '../shared/logger';
@@ -31,6 +33,7 @@ export interface KnowledgeServices {
   learned: LearnedAnswerService;
   productChanges: ProductChangeService;
   sensitivity: SensitivityService;
+  search: KnowledgeSearchService;
   /** The workspaces' intent models (this process's). */
   intents: IntentModels;
 }
@@ -57,6 +60,7 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     learned: new LearnedAnswerService(db, settings, policy, intents),
     productChanges: new ProductChangeService(db, options.reviews),
     sensitivity: new SensitivityService(db),
+    search: new KnowledgeSearchService(db),
     intents,
   };
 }
@@ -70,6 +74,7 @@ export function buildKnowledgeSchema(services: KnowledgeServices): Promise<Graph
       new LearningResolver(services.db, services.learned, services.settings, services.policy),
       new ProductChangeResolver(services.productChanges),
       new SensitivityResolver(services.sensitivity),
+      new KnowledgeSearchResolver(services.search),
     ],
     orphanedTypes: [Workspace],
     referenceResolvers: { KnowledgeItem: knowledgeItemReference, Workspace: workspaceStubReference },

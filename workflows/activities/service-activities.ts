@@ -24,6 +24,7 @@ export interface LearnRequest {
   knowledgeItemIds: string[];
   agent: string;
   correctedItemIds?: string[];
+  locale?: string;
 }
 
 export interface DeliverRequest {
@@ -62,6 +63,7 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
           agent: request.agent,
           idempotencyKey: `correction:${request.messageId}`,
           correctedItemIds: request.correctedItemIds ?? [],
+          ...(request.locale ? { locale: request.locale } : {}),
         }),
       );
     },

@@ -18,6 +18,8 @@ export interface CorrectionLesson {
   agent: string;
   idempotencyKey: string;
   correctedItemIds: string[];
+  /** The question's language: the learned answer's locale. */
+  locale?: string;
 }
 
 export class KnowledgeClient {

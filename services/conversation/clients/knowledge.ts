@@ -22,6 +22,8 @@ export interface Retrieval {
   threshold: number;
   /** The best item is sensitive: `threshold` is the workspace's sensitive bar. */
   sensitive: boolean;
+  /** The locales the workspace has published knowledge in, most items first (absent: not asked for). */
+  locales?: string[];
 }
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
@@ -54,6 +56,8 @@ export interface CorrectionToLearn {
   idempotencyKey: string;
   /** The items the corrected AI turn cited. */
   correctedItemIds: string[];
+  /** The question's language: the learned answer's locale. */
+  locale?: string;
 }
 
 export interface LearnedAnswer {
@@ -65,7 +69,7 @@ export interface LearnedAnswer {
 
 const RETRIEVE = `query Retrieve($input: RetrieveForQuestionInput!) {
   retrieveForQuestion(input: $input) {
-    topic confidence threshold sensitive
+    topic confidence threshold sensitive locales
     candidates { knowledgeItemId kind title topic itemVersion stale sensitive passageId passageText matchedQuestion score }
   }
 }`;
@@ -81,8 +85,9 @@ const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const,
 export class KnowledgeClient {
   constructor(private readonly graphql: InternalGraphQLClient) {}
 
-  async retrieve(workspaceId: string, text: string, audience: { plan: string | null; segments: string[] }, limit: number): Promise<Retrieval> {
-    const input = { text, plan: audience.plan ?? undefined, segments: audience.segments, limit };
+  /** `locale`: only knowledge written in that language; omitted, any. */
+  async retrieve(workspaceId: string, text: string, audience: { plan: string | null; segments: string[] }, limit: number, locale?: string): Promise<Retrieval> {
+    const input = { text, plan: audience.plan ?? undefined, segments: audience.segments, limit, locale };
     const data = await this.graphql.request<{ retrieveForQuestion: Retrieval }>(RETRIEVE, { input }, caller(workspaceId));
     return data.retrieveForQuestion;
   }

@@ -96,7 +96,8 @@ export class AgentActionsService {
     const questionText = await this.questionBefore(aiMessage);
     if (!questionText) throw badInput('The corrected answer has no customer question to learn from');
     const correctedItemIds = [...new Set(aiMessage.citations.map((c) => c.knowledgeItemId))];
-    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds };
+    const locale = conversation.language ?? undefined;
+    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale };
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
       const applied = await this.escalations.submitCorrection(conversation.id, request);
@@ -113,6 +114,7 @@ export class AgentActionsService {
       agent: caller.subject,
       idempotencyKey: `correction:${aiMessage.id}`,
       correctedItemIds,
+      locale,
     });
     const learnedAnswerId = learned.knowledgeItem?.id ?? null;
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId });

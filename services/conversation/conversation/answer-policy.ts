@@ -30,3 +30,8 @@ export function decide(question: string, retrieval: Retrieval): Decision {
   if (retrieval.confidence < retrieval.threshold) return handOff(retrieval.sensitive ? HandOffReason.SENSITIVE_KNOWLEDGE : HandOffReason.LOW_CONFIDENCE);
   return { ...base, decision: AnswerDecision.ANSWERED, handOffReason: null };
 }
+
+/** The workspace has no knowledge in the question's language (and no model to translate it): a person answers. */
+export function handOffUnsupportedLanguage(retrieval: Retrieval): Decision {
+  return { confidence: 0, threshold: retrieval.threshold, topic: retrieval.topic, best: null, decision: AnswerDecision.HANDED_OFF, handOffReason: HandOffReason.UNSUPPORTED_LANGUAGE };
+}

@@ -10,10 +10,10 @@ import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient, AskerContext } from '../clients/account-context';
-import type { KnowledgeClient, Retrieval } from '../clients/knowledge';
+import type { KnowledgeClient } from '../clients/knowledge';
 import type { Answerer, WrittenAnswer } from '../answering/answerer';
 import type { AnswerMetrics } from './answer-metrics';
-import { Decision, decide } from './answer-policy';
+import { Decision, decide, handOffUnsupportedLanguage } from './answer-policy';
 import { ConversationEntity } from './conversation.entity';
 import type { ConversationService } from './conversation.service';
 import { AnswerDecision, HandOffReason } from './conversation.types';
@@ -21,6 +21,8 @@ import { CitationRecord, MessageEntity } from './message.entity';
 import { newConversationSecret } from './conversation-secret';
 import { type OutcomeReporter, voterOf } from './outcome-reporter';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
+import type { LanguageRoute, QuestionLanguage } from '../language/question-language';
+import { systemMessage } from '../language/system-messages';
 
 export interface AskCommand {
   conversationId?: string;
@@ -43,6 +45,8 @@ export interface AskResult {
 }
 
 export interface Preview {
+  /** The question's language, as detected. */
+  language: string;
   decision: Decision;
   written: WrittenAnswer | null;
   citations: CitationRecord[];
@@ -53,7 +57,6 @@ export interface AskSettings {
   repeatContactWindowHours: number;
 }
 
-const HANDED_OFF_TEXT = "I'm not sure about this one, so I've passed your question to our support team. Someone will reply here shortly.";
 const CANDIDATES_FOR_ANSWER = 3;
 const REPEAT_SIMILARITY = 0.45;
 
@@ -68,6 +71,7 @@ export class AskService {
     private readonly settings: AskSettings,
     private readonly logger: Logger,
     private readonly metrics: AnswerMetrics,
+    private readonly languages: QuestionLanguage,
   ) {}
 
   validateQuestion(text: string): string {
@@ -86,9 +90,10 @@ export class AskService {
     if (existing?.status === 'resolved') throw badInput('This conversation is resolved; reopen it or start a new one to ask again');
     const customerId = existing?.customerId ?? (caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null);
     const context = customerId ? await this.askerContext(caller.workspaceId, customerId, page) : null;
-    const retrieval = await this.knowledge.retrieve(caller.workspaceId, text, { plan: context?.plan ?? null, segments: context?.segments ?? [] }, 5);
-    const verdict = decide(text, retrieval);
-    const { written, citations } = await this.write(text, verdict, retrieval, context, page);
+    const route = await this.languages.route(caller.workspaceId, text, { plan: context?.plan ?? null, segments: context?.segments ?? [] }, existing?.language ?? null);
+    const { language } = route;
+    const verdict = decideFor(text, route);
+    const { written, citations } = await this.write(text, verdict, route, context, page);
     const answered = verdict.decision === AnswerDecision.ANSWERED;
     const secret = !existing && customerId === null ? newConversationSecret() : null;
 
@@ -96,6 +101,7 @@ export class AskService {
       const conversations = tx.getRepository(ConversationEntity);
       const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open', channel: command.channel ?? null, secretHash: secret?.hash ?? null });
       conversation.topic = verdict.topic;
+      conversation.language = language;
       if (!answered && conversation.status !== 'handed_off') {
         conversation.status = 'handed_off';
         conversation.handOffReason = verdict.handOffReason;
@@ -104,14 +110,14 @@ export class AskService {
       await conversations.save(conversation);
       const messages = tx.getRepository(MessageEntity);
       const question = await messages.save(
-        messages.create({ workspaceId: caller.workspaceId, conversationId: conversation.id, author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic }),
+        messages.create({ workspaceId: caller.workspaceId, conversationId: conversation.id, author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic, language }),
       );
       const message = await messages.save(
         messages.create({
           workspaceId: caller.workspaceId,
           conversationId: conversation.id,
           author: 'ai',
-          text: written?.text ?? HANDED_OFF_TEXT,
+          text: written?.text ?? systemMessage(verdict.handOffReason === HandOffReason.UNSUPPORTED_LANGUAGE ? 'unsupportedLanguage' : 'handedOff', language),
           page,
           confidence: verdict.confidence,
           decision: verdict.decision,
@@ -128,7 +134,7 @@ export class AskService {
         await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId: conversation.id, kind: 'hand_off', payload: { aiMessageId: message.id, reason: verdict.handOffReason ?? '' } });
       }
       const latencyMs = Math.round(performance.now() - started);
-      const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', channel: conversation.channel ?? '', topic: verdict.topic, plan: context?.plan ?? '' };
+      const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', channel: conversation.channel ?? '', topic: verdict.topic, plan: context?.plan ?? '', language };
       await recordEvents(tx, [
         { workspaceId: caller.workspaceId, type: 'question_asked', payload: { ...common, messageId: question.id, text, followUp: existing !== null } },
         {
@@ -160,13 +166,13 @@ export class AskService {
 
   async preview(workspaceId: string, text: string, plan: string | null): Promise<Preview> {
     const question = this.validateQuestion(text);
-    const retrieval = await this.knowledge.retrieve(workspaceId, question, { plan, segments: [] }, 5);
-    const decision = decide(question, retrieval);
-    const { written, citations } = await this.write(question, decision, retrieval, plan ? { plan, billingState: null, segments: [], openBugs: [] } : null, null);
-    return { decision, written, citations };
+    const route = await this.languages.route(workspaceId, question, { plan, segments: [] }, null);
+    const decision = decideFor(question, route);
+    const { written, citations } = await this.write(question, decision, route, plan ? { plan, billingState: null, segments: [], openBugs: [] } : null, null);
+    return { language: route.language, decision, written, citations };
   }
 
-  private async write(question: string, verdict: Decision, retrieval: Retrieval, context: AskerContext | null, page: string | null) {
+  private async write(question: string, verdict: Decision, { retrieval, translatedTo }: LanguageRoute, context: AskerContext | null, page: string | null) {
     if (verdict.decision !== AnswerDecision.ANSWERED) return { written: null, citations: [] as CitationRecord[] };
     const passages = retrieval.candidates.slice(0, CANDIDATES_FOR_ANSWER).map((c) => ({
       passageId: c.passageId,
@@ -182,7 +188,9 @@ export class AskService {
     });
     const citations = written.citedPassageIds.flatMap((id) => {
       const passage = passages.find((p) => p.passageId === id);
-      return passage ? [{ knowledgeItemId: passage.knowledgeItemId, itemVersion: passage.itemVersion, passageId: passage.passageId, passage: passage.text }] : [];
+      if (!passage) return [];
+      // An answer written in the customer's language from knowledge in another one says so in its citations.
+      return [{ knowledgeItemId: passage.knowledgeItemId, itemVersion: passage.itemVersion, passageId: passage.passageId, passage: passage.text, ...(translatedTo ? { translatedFrom: translatedTo } : {}) }];
     });
     return { written, citations };
   }
@@ -215,4 +223,8 @@ export class AskService {
     ));
     for (const message of earlier) await this.outcomes.report(workspaceId, message, 'repeat_contact', { kind: 'customer', id: customerId });
   }
+}
+
+function decideFor(question: string, route: LanguageRoute): Decision {
+  return route.unsupported ? handOffUnsupportedLanguage(route.retrieval) : decide(question, route.retrieval);
 }

@@ -45,6 +45,10 @@ export class ConversationEntity {
   @Column({ type: 'text', nullable: true })
   channel!: string | null;
 
+  /** The language of the latest question (ISO 639), as detected. */
+  @Column({ type: 'text', nullable: true })
+  language!: string | null;
+
   /** SHA-256 of the secret an anonymous visitor's conversation was started with; null for a signed-in customer's. */
   @Column({ name: 'secret_hash', type: 'bytea', nullable: true, select: false })
   secretHash!: Buffer | null;

@@ -44,6 +44,7 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   topic: entity.topic,
   outcome: outcomeOf(entity),
   channel: entity.channel ?? null,
+  language: entity.language ?? null,
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
   handedOffAt: entity.handedOffAt,
   claimedBy: entity.claimedBy,
@@ -55,13 +56,14 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
 });
 
 export const toCitations = (citations: CitationRecord[]) =>
-  citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage }));
+  citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage, translatedFrom: c.translatedFrom ?? null }));
 
 export const toMessage = (entity: MessageEntity): Message => ({
   id: entity.id,
   author: entity.author as MessageAuthor,
   text: entity.text,
   page: entity.page,
+  language: entity.language ?? null,
   confidence: entity.confidence,
   decision: (entity.decision as AnswerDecision | null) ?? null,
   handOffReason: (entity.handOffReason as HandOffReason | null) ?? null,
@@ -134,11 +136,12 @@ export class ConversationResolver {
     return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id'), conversationSecret));
   }
 
-  @Authorized('admin')
-  @Query(() => AnswerPreview, { description: 'What the AI would answer now; records nothing and learns nothing' })
+  @Authorized('agent')
+  @Query(() => AnswerPreview, { description: 'What the AI would answer now (agents check it before correcting); records nothing and learns nothing' })
   async previewAnswer(@Arg('input') input: PreviewAnswerInput, @Ctx() ctx: ConversationContext): Promise<AnswerPreview> {
-    const { decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
+    const { language, decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
     return {
+      language,
       decision: decision.decision,
       handOffReason: decision.handOffReason,
       confidence: decision.confidence,

@@ -30,6 +30,8 @@ export enum HandOffReason {
   NO_KNOWLEDGE = 'no_knowledge',
   /** The best answer comes from knowledge marked sensitive and its confidence is under the sensitive bar. */
   SENSITIVE_KNOWLEDGE = 'sensitive_knowledge',
+  /** The question is in a language the workspace has no knowledge in (and no answer model to translate). */
+  UNSUPPORTED_LANGUAGE = 'unsupported_language',
 }
 registerEnumType(HandOffReason, { name: 'HandOffReason' });
 
@@ -100,6 +102,9 @@ export class Citation {
 
   @Field()
   passage!: string;
+
+  @Field(() => String, { nullable: true, description: "The language the cited item is written in, when the answer was written in the customer's language from it (a translation); null otherwise" })
+  translatedFrom!: string | null;
 }
 
 @ObjectType()
@@ -115,6 +120,9 @@ export class Message {
 
   @Field(() => String, { nullable: true })
   page!: string | null;
+
+  @Field(() => String, { nullable: true, description: "For a customer's question: its language (ISO 639 code), as detected" })
+  language!: string | null;
 
   @Field(() => Float, { nullable: true })
   confidence!: number | null;
@@ -167,6 +175,9 @@ export class Conversation {
 
   @Field(() => String, { nullable: true, description: 'Where the conversation started (widget, email, in_app, …), as the front-end named it' })
   channel!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The language of the latest question (ISO 639 code), as detected' })
+  language!: string | null;
 
   @Field(() => HandOffReason, { nullable: true })
   handOffReason!: HandOffReason | null;
@@ -430,6 +441,9 @@ export class PreviewAnswerInput {
 
 @ObjectType({ description: 'What the AI would answer now; nothing is recorded or learned' })
 export class AnswerPreview {
+  @Field({ description: "The question's language (ISO 639 code), as detected" })
+  language!: string;
+
   @Field(() => AnswerDecision)
   decision!: AnswerDecision;
 

@@ -7,6 +7,8 @@ export interface CitationRecord {
   itemVersion: number;
   passageId: string;
   passage: string;
+  /** The cited item's locale when the answer was written in another language (a translation of it). */
+  translatedFrom?: string;
 }
 
 export interface AskerContextRecord {
@@ -58,6 +60,10 @@ export class MessageEntity {
 
   @Column({ type: 'text', default: '' })
   topic!: string;
+
+  /** For customer questions: their language (ISO 639), as detected. */
+  @Column({ type: 'text', nullable: true })
+  language!: string | null;
 
   /** For AI turns: the item the AI would cite, also when it handed off (so a correction can grade it). */
   @Column({ name: 'candidate_item_id', type: 'uuid', nullable: true })

@@ -27,6 +27,8 @@ export function explain(reason: HandOffReason, turn: Pick<MessageEntity, 'confid
       return `The workspace's policy hands ${topic} off to a person`;
     case HandOffReason.SENSITIVE_KNOWLEDGE:
       return `The best match is marked sensitive and the confidence ${pct(turn?.confidence ?? null)} was under the sensitive bar`;
+    case HandOffReason.UNSUPPORTED_LANGUAGE:
+      return "No knowledge is written in the customer's language, and no answer model is configured to translate";
     default: {
       const unknown: never = reason;
       return String(unknown);

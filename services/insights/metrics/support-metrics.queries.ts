@@ -1,7 +1,8 @@
 /**
  * Support figures per time bucket, in the workspace's time zone. Exact counts use uniqExact(event_id): the relay
  * delivers at least once. Filters use '' for "any". Event-level filters apply to the events that carry the field
- * (plan and page are on questions, answers and hand-offs; topic on nearly everything).
+ * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
+ * in the event's payload (conversation records it since languages are detected), not a column of its own.
  */
 import { BUCKET_SQL } from '../time-range';
 
@@ -11,7 +12,8 @@ const FILTERS = `
   AND ({topic:String} = '' OR topic = {topic:String})
   AND ({plan:String} = '' OR plan = {plan:String})
   AND ({page:String} = '' OR page = {page:String})
-  AND ({channel:String} = '' OR channel = {channel:String})`;
+  AND ({channel:String} = '' OR channel = {channel:String})
+  AND ({language:String} = '' OR JSONExtractString(payload, 'language') = {language:String})`;
 
 export const SUPPORT_METRICS_SQL = `
   SELECT
@@ -69,6 +71,7 @@ export const RESPONSE_TIMES_SQL = `
         argMinIf(plan, occurred_at, event_type = 'question_asked') AS firstPlan,
         argMinIf(page, occurred_at, event_type = 'question_asked') AS firstPage,
         argMinIf(channel, occurred_at, event_type = 'question_asked') AS firstChannel,
+        argMinIf(JSONExtractString(payload, 'language'), occurred_at, event_type = 'question_asked') AS firstLanguage,
         minIf(occurred_at, event_type IN ('handed_off', 'escalated')) AS handedOffAt,
         countIf(event_type IN ('handed_off', 'escalated')) AS handOffs,
         minIf(occurred_at, event_type IN ('agent_replied', 'answer_corrected')) AS repliedAt,
@@ -88,6 +91,7 @@ export const RESPONSE_TIMES_SQL = `
         AND ({plan:String} = '' OR firstPlan = {plan:String})
         AND ({page:String} = '' OR firstPage = {page:String})
         AND ({channel:String} = '' OR firstChannel = {channel:String})
+        AND ({language:String} = '' OR firstLanguage = {language:String})
     )
   )
   GROUP BY bucket

@@ -14,6 +14,7 @@ export interface MetricsQuery {
   plan?: string;
   page?: string;
   channel?: string;
+  language?: string;
 }
 
 export interface Bucket {
@@ -88,6 +89,7 @@ export class SupportMetricsService {
       plan: query.plan ?? '',
       page: query.page ?? '',
       channel: query.channel ?? '',
+      language: query.language ?? '',
     };
     const timesOf = (total: number) =>
       this.warehouse.client

@@ -1,4 +1,4 @@
-import { IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum Granularity {
@@ -124,4 +124,9 @@ export class SupportMetricsInput {
   @IsString()
   @MaxLength(100)
   channel?: string;
+
+  @Field({ nullable: true, description: "The customers' language (ISO 639 code, e.g. es), as detected on their questions" })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  language?: string;
 }

@@ -31,6 +31,10 @@ export class KnowledgeItemEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   tags!: string[];
 
+  /** The language the item is written in ('en', 'es', ...): retrieval prefers the asker's. */
+  @Column({ type: 'text', default: 'en' })
+  locale!: string;
+
   /** Every edit is a new version; answers cite the version they used. */
   @Column({ type: 'integer', default: 1 })
   version!: number;

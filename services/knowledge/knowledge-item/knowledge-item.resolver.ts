@@ -34,6 +34,7 @@ export const toKnowledgeItem = (entity: KnowledgeItemEntity): KnowledgeItem => (
   body: entity.body,
   topic: entity.topic,
   tags: entity.tags,
+  locale: entity.locale,
   version: entity.version,
   audiencePlans: entity.audiencePlans,
   audienceSegments: entity.audienceSegments,

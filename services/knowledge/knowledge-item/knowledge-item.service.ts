@@ -4,6 +4,7 @@ import { badInput, conflict, notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { KnowledgeItemEntity } from './knowledge-item.entity';
 import { PassageEntity } from './passage.entity';
+import { DEFAULT_LOCALE } from './locale';
 import { splitIntoPassages } from './passage-splitter';
 
 export interface ArticleFields {
@@ -11,6 +12,7 @@ export interface ArticleFields {
   body: string;
   topic?: string;
   tags?: string[];
+  locale?: string;
   audiencePlans?: string[];
   audienceSegments?: string[];
   externalKey?: string;
@@ -119,7 +121,7 @@ export class KnowledgeItemService {
         if (!existing) {
           summary.items.push(await this.insertArticle(tx, workspaceId, article, author));
           summary.created++;
-        } else if (existing.title === article.title.trim() && existing.body === article.body && existing.status === 'published') {
+        } else if (existing.title === article.title.trim() && existing.body === article.body && existing.status === 'published' && (article.locale === undefined || article.locale === existing.locale)) {
           summary.items.push(existing);
           summary.unchanged++;
         } else {
@@ -165,6 +167,7 @@ export class KnowledgeItemService {
         body: fields.body,
         topic: fields.topic?.trim() ?? '',
         tags: fields.tags ?? [],
+        locale: fields.locale ?? DEFAULT_LOCALE,
         audiencePlans: fields.audiencePlans ?? [],
         audienceSegments: fields.audienceSegments ?? [],
         externalKey: fields.externalKey ?? null,
@@ -185,6 +188,7 @@ export class KnowledgeItemService {
     if (fields.body !== undefined) item.body = fields.body;
     if (fields.topic !== undefined) item.topic = fields.topic.trim();
     if (fields.tags !== undefined) item.tags = fields.tags;
+    if (fields.locale !== undefined) item.locale = fields.locale;
     if (fields.audiencePlans !== undefined) item.audiencePlans = fields.audiencePlans;
     if (fields.audienceSegments !== undefined) item.audienceSegments = fields.audienceSegments;
     if (republish) item.status = 'published';

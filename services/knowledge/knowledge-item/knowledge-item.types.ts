@@ -1,5 +1,15 @@
-import { ArrayMaxSize, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LOCALE_PATTERN } from './locale';
+
+/** An optional locale argument: an ISO 639 code in lower case. */
+export function LocaleField(description: string): PropertyDecorator {
+  return (target, property) => {
+    Field(() => String, { nullable: true, description })(target, property);
+    IsOptional()(target, property);
+    Matches(LOCALE_PATTERN, { message: `$property must be an ISO 639 language code in lower case, such as "en" or "es"` })(target, property);
+  };
+}
 
 /** An optional list of short labels (tags, plans, segments): at most 50, each 1–100 characters. */
 function LabelList(description?: string): PropertyDecorator {
@@ -106,6 +116,9 @@ export class KnowledgeItem {
   @Field(() => [String])
   tags!: string[];
 
+  @Field({ description: "The language it is written in, an ISO 639 code ('en', 'es', ...); answers prefer the asker's" })
+  locale!: string;
+
   @Field(() => Int)
   version!: number;
 
@@ -163,6 +176,9 @@ export class CreateArticleInput {
   @LabelList()
   tags?: string[];
 
+  @LocaleField("The language it is written in, an ISO 639 code; default 'en'")
+  locale?: string;
+
   @LabelList('Plans the article is for; omit or empty for every plan')
   audiencePlans?: string[];
 
@@ -201,6 +217,9 @@ export class UpdateArticleInput {
 
   @LabelList()
   tags?: string[];
+
+  @LocaleField('The language it is written in, an ISO 639 code')
+  locale?: string;
 
   @LabelList()
   audiencePlans?: string[];

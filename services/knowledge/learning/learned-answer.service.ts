@@ -4,6 +4,7 @@
  * references) adds a variant to it instead of a copy. Publication is immediate or waits for review, as the
  * workspace chooses. Every call is idempotent on its key, so a retried activity never learns twice.
  */
+import { DEFAULT_LOCALE } from '../knowledge-item/locale';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
@@ -27,6 +28,8 @@ export interface Correction {
   idempotencyKey: string;
   /** The items the corrected AI answer cited. */
   correctedItemIds?: string[];
+  /** The question's language: the learned answer's locale (default 'en'). */
+  locale?: string;
 }
 
 export type LearnedResult =
@@ -117,6 +120,7 @@ export class LearnedAnswerService {
           body: correction.correctedText,
           topic: first?.topic ?? '',
           tags: [...new Set(referenced.flatMap((r) => r.tags))],
+          locale: correction.locale ?? DEFAULT_LOCALE,
           audiencePlans: sharedAudience(referenced),
           audienceSegments: [],
           externalKey: null,

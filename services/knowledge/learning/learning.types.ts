@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { KnowledgeItem, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
+import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
 
 export enum LearningMode {
   AUTO_PUBLISH = 'auto_publish',
@@ -244,6 +244,9 @@ export class LearnFromCorrectionInput {
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
   correctedItemIds?: string[];
+
+  @LocaleField("The question's language (ISO 639): the learned answer is written in it; default 'en'")
+  locale?: string;
 }
 
 @Directive('@inaccessible')

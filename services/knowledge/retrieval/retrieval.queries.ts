@@ -48,7 +48,8 @@ const MAX_VARIANTS_MATCHED = 1000;
  * passage counts and the workspace's totals; and per item the best learned-question match. Three index scans,
  * each with its own limit: passages by their terms, article titles by theirs, learned questions by their terms
  * and, separately, by trigram similarity.
- * $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments.
+ * $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments,
+ * $6 the asker's locale (NULL = any).
  */
 export const RETRIEVE_CANDIDATES_SQL = `
   WITH ${QUESTION_TERMS},
@@ -119,7 +120,8 @@ export const RETRIEVE_CANDIDATES_SQL = `
    WHERE i.workspace_id = $1
      AND i.status = 'published'
      AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
-     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $5::text[])`;
+     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $5::text[])
+     AND ($6::text IS NULL OR i.locale = $6)`;
 
 /** The first passage of an item, for items found only through a question variant. $1 item ids. */
 export const FIRST_PASSAGES_SQL = `
@@ -129,7 +131,7 @@ export const FIRST_PASSAGES_SQL = `
 /**
  * The items the intent model ranked, with the same columns as RETRIEVE_CANDIDATES_SQL: only published items the
  * asker may see; the passage shown is the item's passage closest to the question (trigram), else its first.
- * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question.
+ * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question, $6 locale (NULL = any).
  */
 export const INTENT_CANDIDATES_SQL = `
   SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
@@ -147,4 +149,9 @@ export const INTENT_CANDIDATES_SQL = `
      AND i.id = ANY($2::uuid[])
      AND i.status = 'published'
      AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
-     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $4::text[])`;
+     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $4::text[])
+     AND ($6::text IS NULL OR i.locale = $6)`;
+
+/** The locales a workspace has published knowledge in, most items first. $1 workspace. */
+export const PUBLISHED_LOCALES_SQL = `
+  SELECT locale FROM knowledge.knowledge_items WHERE workspace_id = $1 AND status = 'published' GROUP BY locale ORDER BY count(*) DESC, locale`;

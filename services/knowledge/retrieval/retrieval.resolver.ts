@@ -17,7 +17,7 @@ export class RetrievalResolver {
   @Directive('@inaccessible')
   @Query(() => RetrievalResult, { description: 'Internal: candidates, confidence and threshold for a question' })
   async retrieveForQuestion(@Arg('input') input: RetrieveForQuestionInput, @Ctx() ctx: KnowledgeContext): Promise<RetrievalResult> {
-    return this.retrieval.retrieve(ctx.auth.workspaceId, input.text, input.plan ?? '', input.limit ?? 5, input.segments ?? []);
+    return this.retrieval.retrieve(ctx.auth.workspaceId, input.text, input.plan ?? '', input.limit ?? 5, input.segments ?? [], input.locale ?? null);
   }
 
   @Authorized('system')

@@ -4,7 +4,7 @@ import type { IntentModels } from '../intent/intent-models';
 import { DAY_ONE_THRESHOLD, DEFAULT_THRESHOLD } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
-import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
+import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, PUBLISHED_LOCALES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
   knowledgeItemId: string;
@@ -29,6 +29,8 @@ export interface Retrieval {
   threshold: number;
   /** The best item is sensitive: its threshold is the sensitive bar. */
   sensitive: boolean;
+  /** The locales the workspace has published knowledge in, most items first. */
+  locales: string[];
 }
 
 interface Row {
@@ -89,15 +91,17 @@ export class RetrievalService {
     private readonly intents?: IntentModels,
   ) {}
 
-  async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = []): Promise<Retrieval> {
-    const [scored, verdict] = await Promise.all([
-      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments]) as Promise<ScoredPassageRow[]>,
+  /** `locale`: only knowledge written in it (the asker's language); null for any. */
+  async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = [], locale: string | null = null): Promise<Retrieval> {
+    const [scored, verdict, locales] = await Promise.all([
+      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale]) as Promise<ScoredPassageRow[]>,
       this.intents?.rank(workspaceId, question) ?? null,
+      this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale)),
     ]);
     const rows = bestPassagePerItem(scored);
     // Once agents have taught it questions, the intent model chooses; before that (or while it loads) retrieval does.
     if (verdict && verdict.variants > 0 && verdict.ranked.length > 0) {
-      const intentRows: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId), plan, segments, question]);
+      const intentRows: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId), plan, segments, question, locale]);
       // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
       const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
       const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
@@ -108,7 +112,7 @@ export class RetrievalService {
         const best = eligible.get(ranked[0]!.itemId)!;
         const topic = best.topic;
         const confidence = intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(best.good), Number(best.bad)) * (best.stale ? STALE_DISCOUNT : 1);
-        return { candidates, topic, confidence, ...(await this.bar(workspaceId, topic, DEFAULT_THRESHOLD, best.sensitive)) };
+        return { candidates, topic, confidence, locales, ...(await this.bar(workspaceId, topic, DEFAULT_THRESHOLD, best.sensitive)) };
       }
     }
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
@@ -125,7 +129,7 @@ export class RetrievalService {
     const best = candidates[0];
     const topic = best?.topic ?? '';
     const confidence = best ? confidenceOf(best.score, candidates[1]?.score ?? 0) : 0;
-    return { candidates, topic, confidence, ...(await this.bar(workspaceId, topic, DAY_ONE_THRESHOLD, best?.sensitive ?? false)) };
+    return { candidates, topic, confidence, locales, ...(await this.bar(workspaceId, topic, DAY_ONE_THRESHOLD, best?.sensitive ?? false)) };
   }
 
   private async bar(workspaceId: string, topic: string, untaught: number, sensitive: boolean): Promise<{ threshold: number; sensitive: boolean }> {

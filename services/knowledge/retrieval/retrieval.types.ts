@@ -1,6 +1,7 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
+import { LocaleField } from '../knowledge-item/knowledge-item.types';
 
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
@@ -56,6 +57,9 @@ export class RetrievalResult {
 
   @Field({ description: 'The best item is sensitive' })
   sensitive!: boolean;
+
+  @Field(() => [String], { description: 'The locales the workspace has published knowledge in, most items first' })
+  locales!: string[];
 }
 
 @Directive('@inaccessible')
@@ -83,6 +87,9 @@ export class RetrieveForQuestionInput {
   @IsOptional()
   @IsString({ each: true })
   segments?: string[];
+
+  @LocaleField("Only knowledge in the asker's language (an ISO 639 code)")
+  locale?: string;
 }
 
 export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'handoff_reviewed'] as const;

@@ -1,0 +1,72 @@
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../../shared/page-info';
+import { KnowledgeItem, KnowledgeItemKind, KnowledgeItemStatus, LocaleField } from '../knowledge-item/knowledge-item.types';
+
+@InputType({ description: 'What to find: words to search for, filters, and the page' })
+export class KnowledgeSearchInput {
+  @Field({ nullable: true, description: "Words to search titles, bodies and the questions items are known to answer for (every word counts); omit to list, newest change first" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  query?: string;
+
+  @Field(() => KnowledgeItemKind, { nullable: true })
+  @IsOptional()
+  kind?: KnowledgeItemKind;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  topic?: string;
+
+  @Field(() => KnowledgeItemStatus, { nullable: true, description: 'Omit for every status' })
+  @IsOptional()
+  status?: KnowledgeItemStatus;
+
+  @Field({ nullable: true, description: 'true: only items flagged stale by a product change; false: only items not flagged' })
+  @IsOptional()
+  @IsBoolean()
+  stale?: boolean;
+
+  @LocaleField('Only items written in this language (an ISO 639 code)')
+  locale?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field({ nullable: true, description: 'The endCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  after?: string;
+}
+
+@ObjectType()
+export class KnowledgeSearchEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => KnowledgeItem)
+  node!: KnowledgeItem;
+
+  @Field(() => Float, { nullable: true, description: 'How well the item matches the query (higher is better); null when listing' })
+  score!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The learned question of the item that best matched the query, if one did' })
+  matchedQuestion!: string | null;
+}
+
+@ObjectType({ description: 'Knowledge items, best match (or newest change) first' })
+export class KnowledgeSearchConnection {
+  @Field(() => [KnowledgeSearchEdge])
+  edges!: KnowledgeSearchEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
