@@ -1,7 +1,7 @@
 /**
  * The gateway process: config → static supergraph → Apollo Gateway with signed context forwarding →
  * authentication, depth/cost/alias/directive/token limits, schema visibility by role, NUL refusal, rate limits
- * on asks and signals → server → ready.
+ * on asks and signals, outages as UNAVAILABLE (HTTP 503 + Retry-After) → server → ready.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ import { refuseNulCharactersPlugin } from './refuse-nul-characters';
 import { schemaVisibilityPlugin } from './schema-visibility';
 import { GatewayContext, SignedContextDataSource } from './signed-context-data-source';
 import { TokenBuckets } from './token-buckets';
+import { unavailablePlugin } from './unavailable-plugin';
 
 /** One validation error is enough to refuse an operation; more would only echo an abusive query back (one per unknown directive). */
 const MAX_VALIDATION_ERRORS = 1;
@@ -37,7 +38,9 @@ export async function startGateway(config: GatewayConfig, host?: string) {
   const urls = subgraphUrls(config);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET),
+    buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET, name, config.SUBGRAPH_TIMEOUT_MS, (service, cause) =>
+        logger.warn({ service, err: cause }, 'subgraph unavailable'),
+      ),
   });
   // `__schema` is left out of depth and cost so that GraphiQL's and Sandbox's introspection query (depth 21)
   // works for admins; schemaVisibilityPlugin refuses introspection to everyone else before it executes.
@@ -68,6 +71,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       refuseNulCharactersPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       graphqlMetricsPlugin(metrics, logger),
+      unavailablePlugin(config.UNAVAILABLE_RETRY_AFTER_SECONDS),
       ...rateLimits,
     ],
   });
