@@ -1,5 +1,6 @@
 import { PageInfo } from '../../shared/page-info';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotency-keys';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum ConversationStatus {
@@ -143,6 +144,9 @@ export class Conversation {
   updatedAt!: Date;
 }
 
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Makes a retry safe: the same key with the same input returns the first result and writes nothing new (for 24 h, per API key or customer). ' +
+  'Send a new random UUID per write, and the same one when retrying it; the same key with different input is BAD_USER_INPUT.';
 const SECRET_DESCRIPTION =
   "An anonymous visitor's conversation: the conversationSecret the ask that started it returned. Without it (or with a wrong one) the conversation is NOT_FOUND. Not needed by signed-in customers or staff.";
 
@@ -221,6 +225,11 @@ export class AskInput {
   @IsOptional()
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel must be 1-32 lowercase letters, digits, _ or -, starting with a letter' })
   channel?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -252,6 +261,11 @@ export class RateAnswerInput {
   @IsString()
   @MaxLength(128)
   conversationSecret?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -264,6 +278,11 @@ export class ConversationRef {
   @IsString()
   @MaxLength(128)
   conversationSecret?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -275,6 +294,11 @@ export class ReplyInput {
   @IsString()
   @Length(1, 20_000)
   text!: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -291,6 +315,11 @@ export class CorrectAnswerInput {
   @IsOptional()
   @ArrayMaxSize(20)
   knowledgeItemIds?: string[];
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @ObjectType({ description: 'A correction: the agent message the customer sees and what the AI learned' })
