@@ -11,7 +11,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { DomainError, formatError, toGraphQLError } from '../services/shared/errors';
+import { DomainError, ErrorCode, formatError, toGraphQLError } from '../services/shared/errors';
 import { graphqlMetricsPlugin } from '../services/shared/graphql-metrics-plugin';
 import { createHttpShell } from '../services/shared/http-server';
 import { InternalGraphQLClient } from '../services/shared/internal-client';
@@ -108,7 +108,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
           const caller = await authenticator.authenticate(apiKey, req.header('x-customer-token') ?? undefined, requestId);
           return { caller, requestId, client: { apiKey: apiKey!, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' } };
         } catch (error) {
-          if (error instanceof DomainError) throw toGraphQLError(error, true);
+          if (error instanceof DomainError) throw authenticationRefusal(error, config.UNAVAILABLE_RETRY_AFTER_SECONDS);
           throw error;
         }
       },
@@ -124,6 +124,17 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       await apollo.stop();
     },
   };
+}
+
+/**
+ * A refusal before execution, with its HTTP status; when the key could not be checked at all (account-context
+ * is away), UNAVAILABLE with the same Retry-After hint as any other outage.
+ */
+function authenticationRefusal(error: DomainError, retryAfterSeconds: number) {
+  if (error.code !== ErrorCode.Unavailable) return toGraphQLError(error, true);
+  const refusal = toGraphQLError(new DomainError(error.code, error.message, { ...error.details, retryAfterSeconds }), true);
+  (refusal.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
+  return refusal;
 }
 
 if (require.main === module) runProcess('gateway', () => startGateway(loadGatewayConfig()));
