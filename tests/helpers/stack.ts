@@ -48,7 +48,7 @@ export interface TestStack {
 }
 
 /** What a test may set on the stack itself: its restart policy and what happens when it gives up. */
-export type TestStackOptions = Pick<StackOptions, 'restart' | 'onGiveUp'> & {
+export type TestStackOptions = Pick<StackOptions, 'restart' | 'onGiveUp' | 'readyTimeoutMs'> & {
   /** A server URL (no database name) to create the stack's database on instead of the run's shared one. */
   postgresServerUrl?: string;
 };
