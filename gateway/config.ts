@@ -44,6 +44,10 @@ export const gatewayEnv = {
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(4_000),
   /** true: every caller may introspect and sees "Did you mean" hints (local development); false: admin keys only. */
   GATEWAY_INTROSPECTION: bool.default(false),
+  /** A subgraph that has not answered within this is UNAVAILABLE (an ask with a language model takes seconds). */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** What UNAVAILABLE tells clients to wait before retrying (a crashed process is back within a few seconds). */
+  UNAVAILABLE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(2),
   ...rateLimitEnv,
 };
 

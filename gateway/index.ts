@@ -1,7 +1,7 @@
 /**
  * The gateway process: config → static supergraph → Apollo Gateway with signed context forwarding →
  * authentication, depth/cost/alias/directive/token limits, schema visibility by role, NUL refusal, rate limits
- * on asks and signals → server → ready.
+ * on asks and signals, outages as UNAVAILABLE (HTTP 503 + Retry-After) → server → ready.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { DomainError, formatError, toGraphQLError } from '../services/shared/errors';
+import { DomainError, ErrorCode, formatError, toGraphQLError } from '../services/shared/errors';
 import { graphqlMetricsPlugin } from '../services/shared/graphql-metrics-plugin';
 import { createHttpShell } from '../services/shared/http-server';
 import { InternalGraphQLClient } from '../services/shared/internal-client';
@@ -27,6 +27,7 @@ import { refuseNulCharactersPlugin } from './refuse-nul-characters';
 import { schemaVisibilityPlugin } from './schema-visibility';
 import { GatewayContext, SignedContextDataSource } from './signed-context-data-source';
 import { TokenBuckets } from './token-buckets';
+import { unavailablePlugin } from './unavailable-plugin';
 
 /** One validation error is enough to refuse an operation; more would only echo an abusive query back (one per unknown directive). */
 const MAX_VALIDATION_ERRORS = 1;
@@ -37,7 +38,9 @@ export async function startGateway(config: GatewayConfig, host?: string) {
   const urls = subgraphUrls(config);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET),
+    buildService: ({ name, url }) => new SignedContextDataSource(urls[name] ?? url ?? '', config.INTERNAL_HMAC_SECRET, name, config.SUBGRAPH_TIMEOUT_MS, (service, cause) =>
+        logger.warn({ service, err: cause }, 'subgraph unavailable'),
+      ),
   });
   // `__schema` is left out of depth and cost so that GraphiQL's and Sandbox's introspection query (depth 21)
   // works for admins; schemaVisibilityPlugin refuses introspection to everyone else before it executes.
@@ -68,6 +71,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       refuseNulCharactersPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       graphqlMetricsPlugin(metrics, logger),
+      unavailablePlugin(config.UNAVAILABLE_RETRY_AFTER_SECONDS),
       ...rateLimits,
     ],
   });
@@ -104,7 +108,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
           const caller = await authenticator.authenticate(apiKey, req.header('x-customer-token') ?? undefined, requestId);
           return { caller, requestId, client: { apiKey: apiKey!, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' } };
         } catch (error) {
-          if (error instanceof DomainError) throw toGraphQLError(error, true);
+          if (error instanceof DomainError) throw authenticationRefusal(error, config.UNAVAILABLE_RETRY_AFTER_SECONDS);
           throw error;
         }
       },
@@ -120,6 +124,17 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       await apollo.stop();
     },
   };
+}
+
+/**
+ * A refusal before execution, with its HTTP status; when the key could not be checked at all (account-context
+ * is away), UNAVAILABLE with the same Retry-After hint as any other outage.
+ */
+function authenticationRefusal(error: DomainError, retryAfterSeconds: number) {
+  if (error.code !== ErrorCode.Unavailable) return toGraphQLError(error, true);
+  const refusal = toGraphQLError(new DomainError(error.code, error.message, { ...error.details, retryAfterSeconds }), true);
+  (refusal.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
+  return refusal;
 }
 
 if (require.main === module) runProcess('gateway', () => startGateway(loadGatewayConfig()));

@@ -1,5 +1,12 @@
-/** Sends each subgraph request with the caller's context, signed with the internal HMAC secret. */
+/**
+ * Sends each subgraph request with the caller's context, signed with the internal HMAC secret, within a
+ * timeout. A subgraph that cannot be reached, does not answer in time or answers without a GraphQL body is
+ * reported as UNAVAILABLE (what a front-end retries), never as an internal error.
+ */
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../services/shared/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../services/shared/request-context';
 import type { Caller } from './authenticator';
 import type { ClientIdentity } from './rate-limiter';
@@ -11,8 +18,17 @@ export interface GatewayContext {
 }
 
 export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string) {
+  constructor(
+    url: string,
+    private readonly secret: string,
+    private readonly serviceName: string,
+    timeoutMs: number,
+    private readonly onUnavailable: (serviceName: string, cause: Error) => void = () => undefined,
+  ) {
     super({ url });
+    const send: Fetcher = this.fetcher;
+    // make-fetch-happen (the gateway's own fetcher, with its socket pool) ends a request after `timeout` ms.
+    this.fetcher = (input: string, init?: FetcherRequestInit) => send(input, { ...init, timeout: timeoutMs } as FetcherRequestInit);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -21,4 +37,22 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     request.http?.headers.set(CONTEXT_HEADER, signContext({ ...context.caller, requestId: context.requestId }, this.secret));
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
+
+  override didEncounterError(error: Error): void {
+    const status = (error as GraphQLError).extensions?.response as { status?: number } | undefined;
+    // A subgraph's 401/403 is its verdict on the signed context, not an outage.
+    if (status?.status === 401 || status?.status === 403) throw error;
+    this.onUnavailable(this.serviceName, error);
+    throw subgraphUnavailable(this.serviceName);
+  }
+}
+
+/**
+ * The error a client sees for a subgraph it cannot get an answer from. `details.service` names the part of the
+ * operation that is missing; the cause goes to the gateway's log (onUnavailable), not to the client.
+ */
+export function subgraphUnavailable(serviceName: string): GraphQLError {
+  return new GraphQLError(`The ${serviceName} service is unavailable right now; retry in a moment`, {
+    extensions: { code: ErrorCode.Unavailable, details: { service: serviceName } },
+  });
 }

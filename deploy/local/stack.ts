@@ -5,6 +5,11 @@
  *
  * Order: account-context + knowledge → conversation + insights → worker → gateway, each step once every
  * process in it answers 200 on /ready. Stopping runs the steps backwards.
+ *
+ * Once the stack is up, a child that dies on its own (a crash, an OOM kill, kill -9) is started again after a
+ * backoff and waited on until its /ready answers, as at start-up. A process that keeps dying (more than
+ * `maxRestarts` within `windowMs`) is left down and reported through onGiveUp: restarting it again would only
+ * hide the cause. Kubernetes does the same in production (restartPolicy + CrashLoopBackOff).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,7 +46,24 @@ export interface StackOptions {
   extraEnv?: Record<string, string>;
   /** Aborting stops whatever has started and makes startStack reject. */
   signal?: AbortSignal;
+  /** How long each process may take to answer /ready (default 60 s). */
+  readyTimeoutMs?: number;
+  /** How crashed children are restarted once the stack is up; `false` leaves them down. */
+  restart?: Partial<RestartPolicy> | false;
+  /** A child crashed too often within the window and is left down; `message` says which, how often and its last lines. */
+  onGiveUp?: (processName: StackProcessName, message: string) => void;
 }
+
+export interface RestartPolicy {
+  /** Restarts allowed within `windowMs`; one more crash in the window gives up. */
+  maxRestarts: number;
+  windowMs: number;
+  /** Wait before the first restart; doubled for each further crash within the window, up to maxBackoffMs. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 60_000, initialBackoffMs: 250, maxBackoffMs: 8_000 };
 
 export interface RunningStack {
   /** The gateway's GraphQL endpoint. */
@@ -55,8 +77,10 @@ export interface RunningStack {
   processes: Map<StackProcessName, ChildProcess>;
   /** SIGTERM, wait for the exit, SIGKILL after 10 s. A process that has already exited is fine. */
   stopProcess(name: StackProcessName): Promise<void>;
-  /** Starts a process that is not running (stopped or died) and waits for its /ready. */
+  /** Starts a process that is not running (stopped or died) and waits for its /ready; joins an automatic restart under way. */
   startProcess(name: StackProcessName): Promise<void>;
+  /** Automatic restarts so far, per process. */
+  restarts: Record<StackProcessName, number>;
   /** Stops every process, in reverse start order. */
   stop(): Promise<void>;
 }
@@ -210,7 +234,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     createInterface({ input: child.stderr! }).on('line', forward);
     child.on('error', (error) => forward(`[stack] could not run ${name}: ${error.message}`));
     child.on('exit', (code, signal) => {
-      if (!stopping.has(child)) onLog(name, `[stack] ${name} exited unexpectedly (code ${code}, signal ${signal})`);
+      if (stopping.has(child)) return;
+      onLog(name, `[stack] ${name} exited unexpectedly (code ${code}, signal ${signal})`);
+      if (up && !stopped && processes.get(name) === child) scheduleRestart(name);
     });
     processes.set(name, child);
     return child;
@@ -218,10 +244,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   async function waitUntilReady(name: StackProcessName, child: ChildProcess): Promise<void> {
     const readyUrl = `http://${HOST}:${ports[name]}/ready`;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    const deadline = Date.now() + readyTimeoutMs;
     let lastAnswer = 'no answer yet';
     for (;;) {
-      if (options.signal?.aborted) throw new Error(`Start of ${name} aborted`);
+      if (options.signal?.aborted || halt.signal.aborted) throw new Error(`Start of ${name} aborted`);
       if (!isRunning(child)) {
         throw new Error(`${name} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready. Its last lines:\n${recent(name)}`);
       }
@@ -233,13 +260,63 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         lastAnswer = (error as Error).message;
       }
       if (Date.now() > deadline) {
-        throw new Error(`${name} was not ready within ${READY_TIMEOUT_MS / 1000} s (${readyUrl}: ${lastAnswer}). Its last lines:\n${recent(name)}`);
+        throw new Error(`${name} was not ready within ${readyTimeoutMs / 1000} s (${readyUrl}: ${lastAnswer}). Its last lines:\n${recent(name)}`);
       }
       await sleep(READY_POLL_MS);
     }
   }
 
+  const policy: RestartPolicy | undefined = options.restart === false ? undefined : { ...DEFAULT_RESTART_POLICY, ...options.restart };
+  const restarting = new Map<StackProcessName, Promise<void>>();
+  // Aborted by stop(): a restart waiting out its backoff gives up at once.
+  const halt = new AbortController();
+  const crashes = new Map<StackProcessName, number[]>();
+  const restarts = Object.fromEntries(START_ORDER.flat().map((name) => [name, 0])) as Record<StackProcessName, number>;
+  // Restarts begin once the whole stack has started; a crash during start-up fails the start instead.
+  let up = false;
+
+  function scheduleRestart(name: StackProcessName): void {
+    if (!policy) return;
+    const now = Date.now();
+    const recentCrashes = [...(crashes.get(name) ?? []).filter((at) => now - at < policy.windowMs), now];
+    crashes.set(name, recentCrashes);
+    if (recentCrashes.length > policy.maxRestarts) {
+      const message =
+        `${name} crashed ${recentCrashes.length} times within ${Math.round(policy.windowMs / 1000)} s; it is left down. ` +
+        `Fix the cause (its last lines are below) and start Loopdesk again.\n${recent(name)}`;
+      onLog(name, `[stack] ${message}`);
+      options.onGiveUp?.(name, message);
+      return;
+    }
+    const backoffMs = Math.min(policy.initialBackoffMs * 2 ** (recentCrashes.length - 1), policy.maxBackoffMs);
+    onLog(name, `[stack] restarting ${name} in ${backoffMs} ms (crash ${recentCrashes.length} of at most ${policy.maxRestarts + 1} within ${Math.round(policy.windowMs / 1000)} s)`);
+    // A crash while an earlier restart still waits for /ready: that restart fails, and this one follows it.
+    const previous = restarting.get(name) ?? Promise.resolve();
+    const restart: Promise<void> = previous.then(async () => {
+      const waited = await sleep(backoffMs, true, { signal: halt.signal }).catch(() => false);
+      if (!waited || stopped) return;
+      const child = spawnProcess(name);
+      restarts[name] += 1;
+      try {
+        await waitUntilReady(name, child);
+        onLog(name, `[stack] ${name} is back and ready`);
+      } catch (error) {
+        // Not ready in time: end it, so that its exit counts as one more crash and is retried (or given up).
+        onLog(name, `[stack] ${(error as Error).message.split('\n')[0]}`);
+        if (isRunning(child)) child.kill('SIGKILL');
+      }
+    }).finally(() => {
+      if (restarting.get(name) === restart) restarting.delete(name);
+    });
+    restarting.set(name, restart);
+  }
+
   async function startProcess(name: StackProcessName): Promise<void> {
+    const underWay = restarting.get(name);
+    if (underWay) {
+      await underWay;
+      if (isRunning(processes.get(name))) return;
+    }
     if (isRunning(processes.get(name))) throw new Error(`${name} is already running; stopProcess('${name}') first`);
     await assertPortFree(name, ports[name]);
     await assertPortFree(name, metricsPorts[name]);
@@ -249,6 +326,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 
   async function stopProcess(name: StackProcessName): Promise<void> {
+    // A restart under way finishes first, so that the child it starts is the one stopped.
+    await restarting.get(name);
     const child = processes.get(name);
     if (!child) return;
     stopping.add(child);
@@ -265,6 +344,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      halt.abort();
       for (const step of [...START_ORDER].reverse()) await Promise.all(step.map(stopProcess));
       process.removeListener('exit', killOnExit);
     })());
@@ -275,6 +355,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
+  up = true;
 
   const urls = Object.fromEntries(
     (Object.keys(ENTRY_POINTS) as StackProcessName[]).map((name) => [name, name === 'worker' ? `http://${HOST}:${ports.worker}` : graphqlUrl(ports[name])]),
@@ -282,5 +363,5 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const metricsUrls = Object.fromEntries(
     (Object.keys(ENTRY_POINTS) as StackProcessName[]).map((name) => [name, `http://${HOST}:${metricsPorts[name]}/metrics`]),
   ) as Record<StackProcessName, string>;
-  return { gatewayUrl: urls.gateway, urls, ports, metricsUrls, processes, stopProcess, startProcess, stop };
+  return { gatewayUrl: urls.gateway, urls, ports, metricsUrls, processes, stopProcess, startProcess, restarts, stop };
 }

@@ -6,6 +6,9 @@
  *   config → internal secret, secrets encryption key → Postgres → Temporal → stack (deploy/local/stack.ts)
  *   → first workspace → ready
  *
+ * A service, the worker or the gateway that crashes is restarted by the stack with backoff; one that keeps
+ * crashing stops everything with a message saying which and why.
+ *
  * Ctrl-C or SIGTERM stops it in reverse. To keep that order, the supervisor runs in its own process group:
  * this file first re-launches itself detached and forwards signals, because a terminal's Ctrl-C goes to the
  * whole foreground group and would otherwise hit Postgres and Temporal while the services still use them.
@@ -276,6 +279,14 @@ async function supervise(): Promise<void> {
       secretsEncryptionKeys: encryptionKeys,
       logLevel: config.LOG_LEVEL,
       signal: shutdown.signal,
+      // A crashed process is restarted with backoff (deploy/local/stack.ts); one that keeps crashing stops Loopdesk
+      // with its last lines, rather than leaving a stack that answers some requests and not others.
+      onGiveUp: (name, message) => {
+        if (shutdown.requested) return;
+        logger.fatal({ process: name }, 'a process keeps crashing: stopping Loopdesk');
+        process.stderr.write(`\nLoopdesk is stopping: ${message}\n\n`);
+        void stopAndExit(1);
+      },
     });
     shutdown.onShutdown('Loopdesk processes', stack.stop);
     shutdown.checkpoint();

@@ -12,6 +12,8 @@ export const conversationEnv = {
   ...answeringEnv,
   MAX_QUESTION_BYTES: z.coerce.number().int().min(16).max(1_000_000).default(4096),
   REPEAT_CONTACT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+  /** How long a client's idempotency key is remembered (see idempotency/idempotency-keys.ts). */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   ...temporalEnv,
   /** false: no escalation workflows (hand-offs still land in the inbox; corrections apply directly). */
   ESCALATIONS_ENABLED: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),

@@ -1,11 +1,14 @@
 /** Conversation subgraph process. */
 import 'reflect-metadata';
+import { PollingLoop } from '../shared/polling-loop';
 import { startPostgresSubgraph } from '../shared/postgres-subgraph';
 import { runProcess } from '../shared/run-process';
 import { ConversationConfig, loadConversationConfig } from './config';
 import { createRequestContext } from './context';
 import { openConversationDatabase } from './database';
 import { buildConversationSchema, createConversationServices } from './schema';
+
+const IDEMPOTENCY_PRUNE_INTERVAL_MS = 15 * 60_000;
 
 export function startConversation(config: ConversationConfig, host?: string) {
   return startPostgresSubgraph(
@@ -15,10 +18,17 @@ export function startConversation(config: ConversationConfig, host?: string) {
       createServices: (db, logger, metrics) => createConversationServices(db, config, logger, metrics.registry),
       buildSchema: buildConversationSchema,
       createContext: createRequestContext,
-      startBackground: (services) => {
+      startBackground: (services, logger) => {
         services.dispatcher?.start();
+        const pruning = new PollingLoop(() => services.idempotencyKeys.prune(), {
+          intervalMs: IDEMPOTENCY_PRUNE_INTERVAL_MS,
+          maxDelayMs: IDEMPOTENCY_PRUNE_INTERVAL_MS,
+          onFailure: (error) => logger.warn({ err: error }, 'pruning expired idempotency keys failed'),
+        });
+        pruning.start();
         return {
           async stop() {
+            await pruning.stop();
             await services.dispatcher?.stop();
             await services.temporal?.close();
           },

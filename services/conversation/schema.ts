@@ -34,6 +34,8 @@ import { DeskResolver } from './desk/desk.resolver';
 import { HandOffViewService } from './desk/hand-off-view.service';
 import { InboxSearchService } from './desk/inbox-search.service';
 import { AccountHistoryResolver, CustomerHistoryResolver, accountStubReference, customerStubReference } from './history/customer-history.resolver';
+import { IdempotencyKeys } from './idempotency/idempotency-keys';
+import { IdempotentWrites } from './idempotency/idempotent-writes';
 import { WorkspaceConversationsResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
 import { Account } from './conversation/conversation.types';
@@ -51,6 +53,8 @@ export interface ConversationServices {
   /** Null when escalations are disabled. */
   dispatcher: EscalationDispatcher | null;
   temporal: { close(): Promise<void> } | null;
+  idempotencyKeys: IdempotencyKeys;
+  idempotentWrites: IdempotentWrites;
 }
 
 export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger, registry?: Registry): ConversationServices {
@@ -77,6 +81,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   const temporal = config.ESCALATIONS_ENABLED ? lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE) : null;
   const dispatcher = temporal ? new EscalationDispatcher(db, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, escalationSettings, logger) : null;
   const escalations = temporal && dispatcher ? new EscalationClient(() => temporal.get(), dispatcher) : null;
+  const idempotencyKeys = new IdempotencyKeys(db, config.IDEMPOTENCY_KEY_TTL_HOURS);
   return {
     conversations,
     asking,
@@ -89,14 +94,16 @@ export function createConversationServices(db: DataSource, config: ConversationC
     escalationSteps: new EscalationStepsService(db),
     dispatcher,
     temporal,
+    idempotencyKeys,
+    idempotentWrites: new IdempotentWrites(idempotencyKeys, db),
   };
 }
 
 export function buildConversationSchema(services: ConversationServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
-      new ConversationResolver(services.conversations, services.asking, services.signals),
-      new AgentResolver(services.conversations, services.agentActions),
+      new ConversationResolver(services.conversations, services.asking, services.signals, services.idempotentWrites),
+      new AgentResolver(services.conversations, services.agentActions, services.idempotentWrites),
       new AssignmentResolver(services.assignments),
       new WorkspaceConversationsResolver(services.conversations),
       new CustomerHistoryResolver(services.conversations),

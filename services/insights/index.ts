@@ -28,6 +28,9 @@ export async function startInsights(config: InsightsConfig, host?: string) {
   const db = await openInsightsDatabase(config.DATABASE_URL);
   const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'loopdesk-relay' });
+  // An idle connection that Postgres drops (a restart, a failover) is an 'error' on the pool: without a listener
+  // it would end the process. The pool discards that connection and opens a new one on the next pass.
+  pool.on('error', (error) => logger.warn({ err: error }, 'relay lost an idle Postgres connection'));
   const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, registry: metrics.registry });
   const schema = await buildInsightsSchema(createInsightsServices({
       warehouse,

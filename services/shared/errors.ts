@@ -68,13 +68,36 @@ export function httpStatusOf(code: ErrorCode): number {
  */
 const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
 
-/** A domain error as is; a Postgres refusal of unstorable text as BAD_USER_INPUT; anything else undefined. */
+/**
+ * The database is out of reach, not the request at fault: SQLSTATE class 08 (connection exception), 57P01-57P03
+ * (the server is shutting down or starting), and the socket errors and pool messages of node-postgres.
+ */
+const OUTAGE_SQLSTATES = /^(08...|57P0[123])$/;
+const OUTAGE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+const OUTAGE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly|the database system is (starting up|shutting down|in recovery mode)/i;
+
+export function isDatabaseOutage(error: unknown): boolean {
+  const candidates = [error, (error as { driverError?: unknown } | undefined)?.driverError, (error as { cause?: unknown } | undefined)?.cause];
+  return candidates.some((candidate) => {
+    if (!candidate || typeof candidate !== 'object') return false;
+    const code = (candidate as { code?: unknown }).code;
+    if (typeof code === 'string' && (OUTAGE_SQLSTATES.test(code) || OUTAGE_SOCKET_CODES.has(code))) return true;
+    const message = (candidate as { message?: unknown }).message;
+    return typeof message === 'string' && OUTAGE_MESSAGES.test(message);
+  });
+}
+
+/**
+ * A domain error as is; a Postgres refusal of unstorable text as BAD_USER_INPUT; a lost database connection as
+ * UNAVAILABLE (retry it); anything else undefined.
+ */
 export function asDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
   const sqlState = (error as { driverError?: { code?: unknown } } | undefined)?.driverError?.code ?? (error as { code?: unknown } | undefined)?.code;
   if (typeof sqlState === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(sqlState)) {
     return badInput('The input contains a character that cannot be stored (such as a NUL character, U+0000); remove it and retry');
   }
+  if (isDatabaseOutage(error)) return unavailable('The service cannot reach its database right now; retry in a moment');
   return undefined;
 }
 

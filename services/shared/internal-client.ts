@@ -1,7 +1,10 @@
 /**
  * A small GraphQL client for service-to-service calls over a peer's internal endpoint. It signs the request
  * context it acts under and forwards the correlation id; a peer's typed error comes back as a DomainError.
+ * Every call has a timeout; an idempotent call whose peer cannot be reached is retried with jitter, and what
+ * still fails is UNAVAILABLE.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, ErrorCode, unavailable } from './errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, RequestContext, currentRequestId, newRequestId, signContext } from './request-context';
 
@@ -14,6 +17,21 @@ interface GraphQLResponse<T> {
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
+export interface RequestOptions {
+  /**
+   * Safe to send twice: a query, or a mutation the peer deduplicates (an upsert, an idempotency key). Only these are
+   * retried when the peer cannot be reached. Default: true for a query, false for a mutation.
+   */
+  idempotent?: boolean;
+}
+
+/** Retries of an idempotent call whose peer could not be reached, with full jitter: a wait in [0, BASE * 2^n). */
+const RETRIES = 2;
+const RETRY_BASE_MS = 150;
+
+/** The peer never got (or never finished) the request: safe to send an idempotent one again. */
+class Unreached extends Error {}
+
 export class InternalGraphQLClient {
   constructor(
     private readonly url: string,
@@ -21,8 +39,21 @@ export class InternalGraphQLClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async request<T>(query: string, variables: Record<string, unknown>, caller: CallerContext): Promise<T> {
+  async request<T>(query: string, variables: Record<string, unknown>, caller: CallerContext, options: RequestOptions = {}): Promise<T> {
     const requestId = caller.requestId ?? currentRequestId() ?? newRequestId();
+    const idempotent = options.idempotent ?? /^\s*(query\b|\{)/.test(query);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.send<T>(query, variables, caller, requestId);
+      } catch (error) {
+        if (!(error instanceof Unreached)) throw error;
+        if (!idempotent || attempt >= RETRIES) throw unavailable(error.message);
+        await sleep(Math.random() * RETRY_BASE_MS * 2 ** attempt);
+      }
+    }
+  }
+
+  private async send<T>(query: string, variables: Record<string, unknown>, caller: CallerContext, requestId: string): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.url, {
@@ -36,13 +67,16 @@ export class InternalGraphQLClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw unavailable(`A peer service did not answer (${(error as Error).name})`);
+      const name = (error as Error).name;
+      // A timeout has spent the caller's budget already: reported, not retried.
+      if (name === 'TimeoutError' || name === 'AbortError') throw unavailable(`A peer service did not answer within ${this.timeoutMs} ms`);
+      throw new Unreached(`A peer service did not answer (${name})`);
     }
     let body: GraphQLResponse<T>;
     try {
       body = (await response.json()) as GraphQLResponse<T>;
     } catch {
-      throw unavailable(`A peer service answered with HTTP ${response.status} and no GraphQL body`);
+      throw new Unreached(`A peer service answered with HTTP ${response.status} and no GraphQL body`);
     }
     const first = body.errors?.[0];
     if (first) {

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ensureTestPostgres } from './test-postgres';
 
-async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${await ensureTestPostgres()}/postgres` });
+async function withAdminClient<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: `${serverUrl}/postgres` });
   await client.connect();
   try {
     return await fn(client);
@@ -18,11 +18,13 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-export async function createThrowawayDatabase(prefix: string): Promise<ThrowawayDatabase> {
+/** On the run's test server, or on `serverUrl` (a server URL without a database name) when given. */
+export async function createThrowawayDatabase(prefix: string, serverUrl?: string): Promise<ThrowawayDatabase> {
+  const server = serverUrl ?? (await ensureTestPostgres());
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+  await withAdminClient(server, (client) => client.query(`CREATE DATABASE ${name}`));
   return {
-    url: `${await ensureTestPostgres()}/${name}`,
-    drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    url: `${server}/${name}`,
+    drop: () => withAdminClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { freePort, freePorts } from '../../deploy/local/free-port';
 import { rateLimitEnv } from '../../gateway/config';
 import { REPO_ROOT } from './repo-root';
-import { RunningStack, startStack } from '../../deploy/local/stack';
+import { RunningStack, StackOptions, startStack } from '../../deploy/local/stack';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
 import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
@@ -47,8 +47,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
-  const database = await createThrowawayDatabase('loopdesk_e2e');
+/** What a test may set on the stack itself: its restart policy and what happens when it gives up. */
+export type TestStackOptions = Pick<StackOptions, 'restart' | 'onGiveUp' | 'readyTimeoutMs'> & {
+  /** A server URL (no database name) to create the stack's database on instead of the run's shared one. */
+  postgresServerUrl?: string;
+};
+
+export async function startTestStack(extraEnv: Record<string, string> = {}, stackOptions: TestStackOptions = {}): Promise<TestStack> {
+  const { postgresServerUrl, ...supervision } = stackOptions;
+  const database = await createThrowawayDatabase('loopdesk_e2e', postgresServerUrl);
   const databaseUrl = database.url;
   const temporal = await startTestTemporal();
   const warehouseDir = mkdtempSync(path.join(tmpdir(), 'loopdesk-e2e-warehouse-'));
@@ -84,6 +91,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
         if (logs.length > 2_000) logs.shift();
       },
       extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...GENEROUS_RATE_LIMITS, ...extraEnv },
+      ...supervision,
     });
     const accountContext = new InternalGraphQLClient(stack.urls['account-context'], hmacSecret);
     const created = await accountContext.request<{ bootstrapWorkspace: { workspace: { id: string }; adminKey: string; customerTokenSecret: string } | null }>(

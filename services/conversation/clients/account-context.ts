@@ -30,7 +30,7 @@ export class AccountContextClient {
 
   /** The account-context id of a verified end-customer, creating the record on first contact. */
   async ensureCustomer(workspaceId: string, externalId: string): Promise<string> {
-    const data = await this.graphql.request<{ upsertCustomer: { id: string } }>(UPSERT_CUSTOMER, { input: { externalId } }, caller(workspaceId));
+    const data = await this.graphql.request<{ upsertCustomer: { id: string } }>(UPSERT_CUSTOMER, { input: { externalId } }, caller(workspaceId), { idempotent: true });
     return data.upsertCustomer.id;
   }
 

@@ -106,7 +106,7 @@ export class KnowledgeClient {
   }
 
   async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedAnswer> {
-    const data = await this.graphql.request<{ learnFromCorrection: LearnedAnswer }>(LEARN, { input: correction }, caller(workspaceId));
+    const data = await this.graphql.request<{ learnFromCorrection: LearnedAnswer }>(LEARN, { input: correction }, caller(workspaceId), { idempotent: true });
     return data.learnFromCorrection;
   }
 }

@@ -3,7 +3,7 @@
  * teaches knowledge first (idempotent on the corrected message), then records the agent's answer here, so a
  * retry after a failure in between neither loses the lesson nor learns it twice.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
@@ -33,6 +33,9 @@ export interface CorrectionResult {
   learned: { knowledgeItemId: string | null; outcome: LearnedAnswer['outcome'] };
 }
 
+/** Runs last inside an action's transaction: records its idempotency key with the result. */
+type Remembered<T> = (tx: EntityManager, result: T) => Promise<void>;
+
 export class AgentActionsService {
   constructor(
     private readonly db: DataSource,
@@ -43,7 +46,8 @@ export class AgentActionsService {
     private readonly claims: ClaimGuard,
   ) {}
 
-  async claim(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
+  /** The writes take an optional `remember`, run last inside their transaction (an idempotency key). */
+  async claim(caller: RequestContext, conversationId: string, remember?: Remembered<ConversationEntity>): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
     if (conversation.status === 'resolved') throw conflict('A resolved conversation cannot be claimed; reopen it first');
     if (conversation.claimedBy && conversation.claimedBy !== caller.subject) throw await this.claims.heldBy(caller.workspaceId, conversation.claimedBy, 'claim');
@@ -56,11 +60,13 @@ export class AgentActionsService {
       if (rowsOf(result).length === 0) throw conflict('Another agent claimed this conversation first');
       await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'claimed', payload: { conversationId, agent: caller.subject, topic: conversation.topic } }]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'claim', payload: { agent: caller.subject } });
-      return tx.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
+      const claimed = await tx.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
+      await remember?.(tx, claimed);
+      return claimed;
     });
   }
 
-  async reply(caller: RequestContext, conversationId: string, text: string): Promise<MessageEntity> {
+  async reply(caller: RequestContext, conversationId: string, text: string, remember?: Remembered<MessageEntity>): Promise<MessageEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
     if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it to reply');
     const body = text.trim();
@@ -82,6 +88,7 @@ export class AgentActionsService {
       await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [conversationId]);
       await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'agent_replied', payload: { conversationId, messageId: message.id, agent: caller.subject, topic: conversation.topic } }]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'reply', payload: { agent: caller.subject } });
+      await remember?.(tx, message);
       return message;
     });
   }
@@ -174,15 +181,15 @@ export class AgentActionsService {
     return { agentMessageId: delivered.agentMessageId };
   }
 
-  async resolve(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
-    return this.transition(caller, conversationId, 'resolved');
+  async resolve(caller: RequestContext, conversationId: string, remember?: Remembered<ConversationEntity>): Promise<ConversationEntity> {
+    return this.transition(caller, conversationId, 'resolved', remember);
   }
 
-  async reopen(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
-    return this.transition(caller, conversationId, 'reopened');
+  async reopen(caller: RequestContext, conversationId: string, remember?: Remembered<ConversationEntity>): Promise<ConversationEntity> {
+    return this.transition(caller, conversationId, 'reopened', remember);
   }
 
-  private async transition(caller: RequestContext, conversationId: string, to: 'resolved' | 'reopened'): Promise<ConversationEntity> {
+  private async transition(caller: RequestContext, conversationId: string, to: 'resolved' | 'reopened', remember?: Remembered<ConversationEntity>): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
     if (to === 'resolved' && conversation.status === 'resolved') throw conflict('This conversation is already resolved');
     if (to === 'reopened' && conversation.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');
@@ -201,6 +208,7 @@ export class AgentActionsService {
         { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject } },
       ]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: to, payload: { agent: caller.subject } });
+      await remember?.(tx, conversation);
       return conversation;
     });
   }

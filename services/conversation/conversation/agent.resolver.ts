@@ -2,6 +2,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
+import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import { AgentActionsService } from './agent-actions.service';
 import type { ConversationStatusValue } from './conversation.entity';
 import { toConversation, toMessage } from './conversation.resolver';
@@ -22,6 +23,7 @@ export class AgentResolver {
   constructor(
     private readonly conversations: ConversationService,
     private readonly actions: AgentActionsService,
+    private readonly writes: IdempotentWrites,
   ) {}
 
   @Authorized('agent')
@@ -42,23 +44,37 @@ export class AgentResolver {
   @Authorized('agent')
   @Mutation(() => Conversation, { description: 'Take a conversation; other agents see it is yours' })
   async claimConversation(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.actions.claim(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    const conversationId = assertUuid(input.conversationId, 'conversationId');
+    return toConversation(await this.writes.conversationWrite(ctx.auth, 'claimConversation', input, (remember) => this.actions.claim(ctx.auth, conversationId, remember)));
   }
 
   @Authorized('agent')
   @Mutation(() => Message, { description: 'Reply to the customer' })
   async replyToConversation(@Arg('input') input: ReplyInput, @Ctx() ctx: ConversationContext): Promise<Message> {
-    return toMessage(await this.actions.reply(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.text));
+    const conversationId = assertUuid(input.conversationId, 'conversationId');
+    return toMessage(await this.writes.messageWrite(ctx.auth, 'replyToConversation', input, (remember) => this.actions.reply(ctx.auth, conversationId, input.text, remember)));
   }
 
   @Authorized('agent')
   @Mutation(() => CorrectionResult, { description: 'Correct an AI answer or hand-off: the customer gets the right answer and the AI learns it at once' })
   async correctAnswer(@Arg('input') input: CorrectAnswerInput, @Ctx() ctx: ConversationContext): Promise<CorrectionResult> {
-    const result = await this.actions.correct(ctx.auth, {
+    const command = {
       messageId: assertUuid(input.messageId, 'messageId'),
       correctedText: input.correctedText,
       knowledgeItemIds: (input.knowledgeItemIds ?? []).map((id) => assertUuid(id, 'knowledgeItemIds')),
-    });
+    };
+    const result = await this.writes.afterwards(
+      ctx.auth,
+      'correctAnswer',
+      input,
+      () => this.actions.correct(ctx.auth, command),
+      (done) => ({ conversationId: done.conversation.id, messageId: done.message.id, learned: done.learned }),
+      async (stored) => ({
+        conversation: await this.writes.conversation(ctx.auth.workspaceId, stored.conversationId),
+        message: await this.writes.message(ctx.auth.workspaceId, stored.messageId),
+        learned: stored.learned,
+      }),
+    );
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
@@ -70,12 +86,14 @@ export class AgentResolver {
   @Authorized('agent')
   @Mutation(() => Conversation)
   async resolveConversation(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.actions.resolve(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    const conversationId = assertUuid(input.conversationId, 'conversationId');
+    return toConversation(await this.writes.conversationWrite(ctx.auth, 'resolveConversation', input, (remember) => this.actions.resolve(ctx.auth, conversationId, remember)));
   }
 
   @Authorized('agent')
   @Mutation(() => Conversation)
   async reopenConversation(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.actions.reopen(ctx.auth, assertUuid(input.conversationId, 'conversationId')));
+    const conversationId = assertUuid(input.conversationId, 'conversationId');
+    return toConversation(await this.writes.conversationWrite(ctx.auth, 'reopenConversation', input, (remember) => this.actions.reopen(ctx.auth, conversationId, remember)));
   }
 }

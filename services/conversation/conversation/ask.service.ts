@@ -3,7 +3,7 @@
  * record the turn and its events in one transaction → tell knowledge what was shown. Also the admin preview:
  * the same path without recording or learning anything.
  */
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { recordEvents } from '../../shared/outbox';
@@ -82,7 +82,8 @@ export class AskService {
     return trimmed;
   }
 
-  async ask(caller: RequestContext, command: AskCommand): Promise<AskResult> {
+  /** `remember` runs last inside the turn's transaction (an idempotency key, see idempotency/idempotency-keys.ts). */
+  async ask(caller: RequestContext, command: AskCommand, remember?: (tx: EntityManager, result: AskResult) => Promise<void>): Promise<AskResult> {
     const started = performance.now();
     const text = this.validateQuestion(command.text);
     const page = command.page ?? null;
@@ -155,7 +156,9 @@ export class AskService {
           },
         },
       ]);
-      return { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs, conversationSecret: secret?.secret ?? null };
+      const turn = { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs, conversationSecret: secret?.secret ?? null };
+      await remember?.(tx, turn);
+      return turn;
     });
 
     this.metrics.record(result.decision, result.handOffReason, result.latencyMs);

@@ -24,6 +24,7 @@ import {
   Rating,
 } from './conversation.types';
 import { CustomerSignalsService } from './customer-signals.service';
+import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import type { CitationRecord, MessageEntity } from './message.entity';
 
 const agentOf = (subject: string | null | undefined) => {
@@ -84,18 +85,20 @@ export class ConversationResolver {
     private readonly conversations: ConversationService,
     private readonly asking: AskService,
     private readonly signals: CustomerSignalsService,
+    private readonly writes: IdempotentWrites,
   ) {}
 
   @Authorized('widget')
   @Mutation(() => AiTurn, { description: "Ask a question; the AI answers from the workspace's knowledge or hands off to an agent" })
   async ask(@Arg('input') input: AskInput, @Ctx() ctx: ConversationContext): Promise<AiTurn> {
-    const result = await this.asking.ask(ctx.auth, {
+    const command = {
       conversationId: optionalId(input.conversationId, 'conversationId'),
       conversationSecret: input.conversationSecret,
       text: input.text,
       page: input.page,
       channel: input.channel,
-    });
+    };
+    const result = await this.writes.ask(ctx.auth, input, (remember) => this.asking.ask(ctx.auth, command, remember));
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),
@@ -110,19 +113,22 @@ export class ConversationResolver {
   @Authorized('widget')
   @Mutation(() => Message, { description: 'Rate an AI answer, once' })
   async rateAnswer(@Arg('input') input: RateAnswerInput, @Ctx() ctx: ConversationContext): Promise<Message> {
-    return toMessage(await this.signals.rate(ctx.auth, assertUuid(input.messageId, 'messageId'), input.rating, input.conversationSecret));
+    const messageId = assertUuid(input.messageId, 'messageId');
+    return toMessage(await this.writes.messageWrite(ctx.auth, 'rateAnswer', input, (remember) => this.signals.rate(ctx.auth, messageId, input.rating, input.conversationSecret, remember)));
   }
 
   @Authorized('widget')
   @Mutation(() => Conversation, { description: 'The customer says their question is answered' })
   async markResolved(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.signals.markResolved(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.conversationSecret));
+    const conversationId = assertUuid(input.conversationId, 'conversationId');
+    return toConversation(await this.writes.conversationWrite(ctx.auth, 'markResolved', input, (remember) => this.signals.markResolved(ctx.auth, conversationId, input.conversationSecret, remember)));
   }
 
   @Authorized('widget')
   @Mutation(() => Conversation, { description: 'The customer asks for a person' })
   async requestHuman(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    return toConversation(await this.signals.requestHuman(ctx.auth, assertUuid(input.conversationId, 'conversationId'), input.conversationSecret));
+    const conversationId = assertUuid(input.conversationId, 'conversationId');
+    return toConversation(await this.writes.conversationWrite(ctx.auth, 'requestHuman', input, (remember) => this.signals.requestHuman(ctx.auth, conversationId, input.conversationSecret, remember)));
   }
 
   @Authorized('widget', 'agent', 'analyst')

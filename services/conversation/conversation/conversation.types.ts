@@ -1,5 +1,6 @@
 import { PageInfo } from '../../shared/page-info';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotency-keys';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum ConversationStatus {
@@ -204,6 +205,9 @@ export class Conversation {
   updatedAt!: Date;
 }
 
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Makes a retry safe: the same key with the same input returns the first result and writes nothing new (for 24 h, per API key or customer). ' +
+  'Send a new random UUID per write, and the same one when retrying it; the same key with different input is BAD_USER_INPUT.';
 const SECRET_DESCRIPTION =
   "An anonymous visitor's conversation: the conversationSecret the ask that started it returned. Without it (or with a wrong one) the conversation is NOT_FOUND. Not needed by signed-in customers or staff.";
 
@@ -282,6 +286,11 @@ export class AskInput {
   @IsOptional()
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel must be 1-32 lowercase letters, digits, _ or -, starting with a letter' })
   channel?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -313,6 +322,11 @@ export class RateAnswerInput {
   @IsString()
   @MaxLength(128)
   conversationSecret?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -325,6 +339,11 @@ export class ConversationRef {
   @IsString()
   @MaxLength(128)
   conversationSecret?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @InputType()
@@ -336,6 +355,11 @@ export class ReplyInput {
   @IsString()
   @Length(1, 20_000)
   text!: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 /** Agent groups are lowercase routing labels (account-context checks the same pattern). */
@@ -370,6 +394,11 @@ export class CorrectAnswerInput {
   @IsOptional()
   @ArrayMaxSize(20)
   knowledgeItemIds?: string[];
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
 }
 
 @ObjectType({ description: 'A correction: the agent message the customer sees and what the AI learned' })

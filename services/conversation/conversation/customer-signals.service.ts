@@ -1,5 +1,5 @@
 /** What customers tell us about answers: ratings, resolution, asking for a person. */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, conflict } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
@@ -18,7 +18,8 @@ export class CustomerSignalsService {
     private readonly outcomes: OutcomeReporter,
   ) {}
 
-  async rate(caller: RequestContext, messageId: string, rating: 'up' | 'down', secret?: string): Promise<MessageEntity> {
+  /** Each write takes an optional `remember`, run last inside its transaction (an idempotency key). */
+  async rate(caller: RequestContext, messageId: string, rating: 'up' | 'down', secret?: string, remember?: (tx: EntityManager, rated: MessageEntity) => Promise<void>): Promise<MessageEntity> {
     const { message, conversation } = await this.conversations.messageForCaller(caller, messageId, secret);
     if (message.author !== 'ai') throw badInput('Only answers from the AI can be rated');
     const rated = await this.db.transaction(async (tx) => {
@@ -31,13 +32,15 @@ export class CustomerSignalsService {
           payload: { conversationId: message.conversationId, messageId: message.id, rating: rating === 'up' ? 1 : -1, topic: message.topic, knowledgeItemId: message.citations[0]?.knowledgeItemId ?? '' },
         },
       ]);
-      return { ...message, rating };
+      const rated = { ...message, rating } as MessageEntity;
+      await remember?.(tx, rated);
+      return rated;
     });
     if (message.citations.length > 0) await this.outcomes.report(caller.workspaceId, message, rating === 'up' ? 'rated_up' : 'rated_down', voterOf(conversation));
     return rated as MessageEntity;
   }
 
-  async markResolved(caller: RequestContext, conversationId: string, secret?: string): Promise<ConversationEntity> {
+  async markResolved(caller: RequestContext, conversationId: string, secret?: string, remember?: (tx: EntityManager, resolved: ConversationEntity) => Promise<void>): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId, secret);
     if (conversation.status === 'resolved') throw conflict('This conversation is already resolved');
     const lastAnswer = await this.lastAnswer(conversation.id);
@@ -53,6 +56,7 @@ export class CustomerSignalsService {
         },
       ]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'resolved', payload: { agent: caller.subject } });
+      await remember?.(tx, conversation);
       return conversation;
     });
     // A customer resolving right after an AI answer, with no hand-off, is the answer working.
@@ -60,7 +64,7 @@ export class CustomerSignalsService {
     return resolved;
   }
 
-  async requestHuman(caller: RequestContext, conversationId: string, secret?: string): Promise<ConversationEntity> {
+  async requestHuman(caller: RequestContext, conversationId: string, secret?: string, remember?: (tx: EntityManager, handedOff: ConversationEntity) => Promise<void>): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId, secret);
     if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
     if (conversation.status === 'handed_off') throw conflict('This conversation is already with the support team');
@@ -82,6 +86,7 @@ export class CustomerSignalsService {
       if (lastTurn) {
         await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: lastTurn.id, reason: HandOffReason.CUSTOMER_ASKED } });
       }
+      await remember?.(tx, conversation);
     });
     if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated', voterOf(conversation));
     return conversation;
