@@ -1,16 +1,32 @@
 /**
  * What the AI learned per time bucket, from the knowledge and conversation events the relay delivers:
  * corrections absorbed, learned answers published, new phrasings learned, topics that moved towards answering
- * alone (their threshold went down) or towards handing off.
+ * alone (their threshold went down) or towards handing off. A learned answer counts in the bucket it was
+ * published in only while it is still served: one reverted or archived since is not an answer the AI serves.
  */
 import { BUCKET_SQL } from '../time-range';
 
 export const LEARNING_CURVE_SQL = `
+  WITH still_served AS (
+    -- Learned answers whose latest state change put them in front of customers: a later revert of their
+    -- creation or approval, or an archive, takes them back out, whenever it happened.
+    SELECT knowledge_item_id
+      FROM {database:Identifier}.interaction_events
+     WHERE workspace_id = {workspaceId:UUID}
+       AND event_type IN ('learned_answer_created', 'learned_answer_published', 'knowledge_archived', 'learning_reverted')
+       AND knowledge_item_id != ''
+       AND (event_type != 'learning_reverted' OR JSONExtractString(payload, 'kind') IN ('learned_answer_created', 'learned_answer_approved'))
+     GROUP BY knowledge_item_id
+    HAVING argMax(event_type = 'learned_answer_published'
+                  OR (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published'),
+                  (occurred_at, event_type = 'learned_answer_published')) = 1
+  )
   SELECT
     ${BUCKET_SQL} AS bucket,
     uniqExactIf(event_id, event_type = 'answer_corrected') AS correctionsAbsorbed,
-    uniqExactIf(event_id, (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published')
-                          OR event_type = 'learned_answer_published') AS learnedAnswersPublished,
+    uniqExactIf(knowledge_item_id, (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published'
+                                    OR event_type = 'learned_answer_published')
+                                   AND knowledge_item_id IN (SELECT knowledge_item_id FROM still_served)) AS learnedAnswersPublished,
     uniqExactIf(event_id, event_type = 'question_variant_added') AS phrasingsLearned,
     uniqExactIf(event_id, event_type = 'threshold_moved' AND JSONExtractFloat(payload, 'after') < JSONExtractFloat(payload, 'before')) AS topicsOpened,
     uniqExactIf(event_id, event_type = 'threshold_moved' AND JSONExtractFloat(payload, 'after') > JSONExtractFloat(payload, 'before')) AS topicsClosed,

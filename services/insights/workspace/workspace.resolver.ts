@@ -64,7 +64,9 @@ export class WorkspaceInsightsResolver {
     ]);
     return {
       stillServed: stillServed.map(({ knowledgeItemId, ...row }) => ({ ...row, knowledgeItem: { id: knowledgeItemId } })),
-      uncited: uncited.map(({ knowledgeItemId, ...row }) => ({ ...row, knowledgeItem: { id: knowledgeItemId } })),
+      uncited: uncited.items.map(({ knowledgeItemId, ...row }) => ({ ...row, knowledgeItem: { id: knowledgeItemId } })),
+      uncitedCount: uncited.uncitedCount,
+      publishedCount: uncited.publishedCount,
     };
   }
 
