@@ -1,7 +1,7 @@
 /**
- * Writes interaction events to {database}.interaction_events (migration 001) in JSONEachRow chunks.
- * Sending an event again is safe: rows share event_id and collapse (see the migration for how reads
- * stay exact before they do).
+ * Writes interaction events in JSONEachRow chunks to {database}.interaction_events_ingest, from where a
+ * view forwards to interaction_events (migration 001) only the events it does not hold yet (migration 003),
+ * so the rollups fed from interaction_events count each event once. Sending an event again is safe.
  */
 import type { Warehouse } from './warehouse-client';
 
@@ -70,7 +70,7 @@ export async function insertEvents(
   events: readonly InteractionEvent[],
   chunkSize = EVENT_INSERT_CHUNK_SIZE,
 ): Promise<number> {
-  const table = `${warehouse.database}.interaction_events`;
+  const table = `${warehouse.database}.interaction_events_ingest`;
   for (let start = 0; start < events.length; start += chunkSize) {
     const values = events.slice(start, start + chunkSize).map(toRow);
     await warehouse.client.insert({ table, values, format: 'JSONEachRow' });
