@@ -36,6 +36,8 @@ export interface TestStack {
   gatewayUrl: string;
   hmacSecret: string;
   databaseUrl: string;
+  /** The chDB directory the insights process owns (open it here only while that process is stopped). */
+  warehousePath: string;
   temporalAddress: string;
   temporal: TestTemporal;
   workspaceId: string;
@@ -47,7 +49,7 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(extraEnv: Record<string, string> = {}, options: { readyTimeoutMs?: number } = {}): Promise<TestStack> {
   const database = await createThrowawayDatabase('loopdesk_e2e');
   const databaseUrl = database.url;
   const temporal = await startTestTemporal();
@@ -84,6 +86,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
         if (logs.length > 2_000) logs.shift();
       },
       extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...GENEROUS_RATE_LIMITS, ...extraEnv },
+      readyTimeoutMs: options.readyTimeoutMs,
     });
     const accountContext = new InternalGraphQLClient(stack.urls['account-context'], hmacSecret);
     const created = await accountContext.request<{ bootstrapWorkspace: { workspace: { id: string }; adminKey: string; customerTokenSecret: string } | null }>(
@@ -102,6 +105,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
       gatewayUrl: stack.gatewayUrl,
       hmacSecret,
       databaseUrl,
+      warehousePath: path.join(warehouseDir, 'warehouse'),
       temporalAddress: temporal.address,
       temporal,
       workspaceId: created.bootstrapWorkspace.workspace.id,
