@@ -38,7 +38,7 @@ export interface InteractionEvent {
 }
 
 /** Column names of interaction_events, as sent. ingested_at is left to its DEFAULT now64(3). */
-interface InteractionEventRow {
+export interface InteractionEventRow {
   event_id: string;
   workspace_id: string;
   event_type: string;
@@ -72,13 +72,14 @@ export async function insertEvents(
 ): Promise<number> {
   const table = `${warehouse.database}.interaction_events_ingest`;
   for (let start = 0; start < events.length; start += chunkSize) {
-    const values = events.slice(start, start + chunkSize).map(toRow);
+    const values = events.slice(start, start + chunkSize).map(toEventRow);
     await warehouse.client.insert({ table, values, format: 'JSONEachRow' });
   }
   return events.length;
 }
 
-function toRow(event: InteractionEvent): InteractionEventRow {
+/** The row sent for an event (exported for the ingest-format benchmark). */
+export function toEventRow(event: InteractionEvent): InteractionEventRow {
   return {
     event_id: event.eventId,
     workspace_id: event.workspaceId,
