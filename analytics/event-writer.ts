@@ -1,5 +1,5 @@
 /**
- * Writes interaction events in JSONEachRow chunks to {database}.interaction_events_ingest, from where a
+ * Writes interaction events in JSONCompactEachRow chunks to {database}.interaction_events_ingest, from where a
  * view forwards to interaction_events (migration 001) only the events it does not hold yet (migration 003),
  * so the rollups fed from interaction_events count each event once. Sending an event again is safe.
  */
@@ -62,7 +62,18 @@ export interface InteractionEventRow {
   correlation_id: string;
 }
 
-export const EVENT_INSERT_CHUNK_SIZE = 5_000;
+/**
+ * JSONCompactEachRow (arrays, the column names once) in 50,000-row chunks: in chDB it beat JSONEachRow objects in
+ * 5,000-row chunks in both runs of npm run bench:warehouse-ingest (1.4 and 2.5 times, on a loaded machine). The
+ * relay's batches are smaller than a chunk.
+ */
+export const EVENT_INSERT_CHUNK_SIZE = 50_000;
+
+const COLUMNS = [
+  'event_id', 'workspace_id', 'event_type', 'occurred_at', 'conversation_id', 'message_id', 'customer_id', 'account_id',
+  'knowledge_item_id', 'topic', 'page', 'plan', 'channel', 'decision', 'handoff_reason', 'confidence', 'latency_ms',
+  'rating', 'text', 'payload', 'correlation_id',
+] as const satisfies ReadonlyArray<keyof InteractionEventRow>;
 
 /** Inserts every event, `chunkSize` rows per request; returns how many rows were sent. */
 export async function insertEvents(
@@ -72,8 +83,11 @@ export async function insertEvents(
 ): Promise<number> {
   const table = `${warehouse.database}.interaction_events_ingest`;
   for (let start = 0; start < events.length; start += chunkSize) {
-    const values = events.slice(start, start + chunkSize).map(toEventRow);
-    await warehouse.client.insert({ table, values, format: 'JSONEachRow' });
+    const values = events.slice(start, start + chunkSize).map((event) => {
+      const row = toEventRow(event);
+      return COLUMNS.map((column) => row[column]);
+    });
+    await warehouse.client.insert({ table, columns: [...COLUMNS], values, format: 'JSONCompactEachRow' });
   }
   return events.length;
 }

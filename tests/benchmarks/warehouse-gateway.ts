@@ -237,7 +237,7 @@ async function main(): Promise<void> {
       queriesThroughGateway: timings,
       weeklyReport: { isoWeek: reportWeek, ms: report },
       ingest: {
-        insertPath: { ...ingest, note: 'analytics/event-writer insertEvents, JSONEachRow, 5,000-row chunks, through the dedup and rollup views' },
+        insertPath: { ...ingest, note: 'analytics/event-writer insertEvents (JSONCompactEachRow, 50,000-row chunks since this commit; JSONEachRow 5,000 before), through the dedup and rollup views' },
         generatedInClickHouse: { events: EVENTS - INGEST_EVENTS, seconds: generatedSeconds, eventsPerSecond: Math.round((EVENTS - INGEST_EVENTS) / generatedSeconds) },
       },
       relay: { events: RELAY_EVENTS, seconds: relay.seconds, eventsPerSecond: Math.round(RELAY_EVENTS / relay.seconds), batchSize: 1_000 },
