@@ -17,7 +17,13 @@ import { WeeklyReportService } from './report/weekly-report.service';
 import { WebhookPoster } from './report/webhook-poster';
 import { WebhookTargetPolicy } from './report/webhook-target-policy';
 import { TopicSpikesService } from './trends/topic-spikes.service';
-import { WorkspaceInsightsResolver, insightsWorkspaceReference } from './workspace/workspace.resolver';
+import { insightsWorkspaceReference } from './workspace/workspace.resolver';
+import { ActivityResolver } from './activity/activity.resolver';
+import { StaleContentResolver } from './content/stale-content.resolver';
+import { KnowledgeGapsResolver } from './gaps/knowledge-gaps.resolver';
+import { LearningCurveResolver } from './learning/learning-curve.resolver';
+import { SupportMetricsResolver } from './metrics/support-metrics.resolver';
+import { TopicSpikesResolver } from './trends/topic-spikes.resolver';
 import { Workspace } from './workspace/workspace.types';
 
 export interface InsightsServices {
@@ -61,7 +67,13 @@ export function createInsightsServices({ warehouse, db, temporal, taskQueue, web
 export function buildInsightsSchema(services: InsightsServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
-      new WorkspaceInsightsResolver(services.activity, services.supportMetrics, services.learning, services.content, services.trends, services.gaps),
+      // One resolver per domain, each adding its fields to Workspace.
+      new KnowledgeGapsResolver(services.gaps),
+      new TopicSpikesResolver(services.trends),
+      new StaleContentResolver(services.content),
+      new LearningCurveResolver(services.learning),
+      new SupportMetricsResolver(services.supportMetrics),
+      new ActivityResolver(services.activity),
       new WeeklyReportResolver(services.reports, services.webhooks, services.runner),
       new WeeklyReportFieldsResolver(services.reports),
     ],

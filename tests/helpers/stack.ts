@@ -36,6 +36,8 @@ export interface TestStack {
   gatewayUrl: string;
   hmacSecret: string;
   databaseUrl: string;
+  /** The chDB directory the insights process owns (open it here only while that process is stopped). */
+  warehousePath: string;
   temporalAddress: string;
   temporal: TestTemporal;
   workspaceId: string;
@@ -110,6 +112,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
       gatewayUrl: stack.gatewayUrl,
       hmacSecret,
       databaseUrl,
+      warehousePath: path.join(warehouseDir, 'warehouse'),
       temporalAddress: temporal.address,
       temporal,
       workspaceId: created.bootstrapWorkspace.workspace.id,

@@ -20,6 +20,7 @@ let sut: SupportMetricsService;
 
 const at = (iso: string) => new Date(iso);
 const [A, B, C, D] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+const [learnedLogin, learnedBilling] = [randomUUID(), randomUUID()];
 const event = (eventType: string, occurredAt: string, fields: Partial<InteractionEvent> = {}): InteractionEvent => ({
   eventId: randomUUID(),
   workspaceId,
@@ -50,12 +51,12 @@ const fixture: InteractionEvent[] = [
   // review, one new phrasing, one topic opened; week of 9 March — one topic closed, one approval.
   event('answer_corrected', '2026-03-03T11:00:00Z', { conversationId: B, topic: 'login' }),
   event('answer_corrected', '2026-03-03T11:10:00Z', { conversationId: C, topic: 'billing' }),
-  event('learned_answer_created', '2026-03-03T11:00:01Z', { topic: 'login', payload: { status: 'published' } }),
-  event('learned_answer_created', '2026-03-03T11:10:01Z', { topic: 'billing', payload: { status: 'pending_review' } }),
+  event('learned_answer_created', '2026-03-03T11:00:01Z', { topic: 'login', knowledgeItemId: learnedLogin, payload: { status: 'published' } }),
+  event('learned_answer_created', '2026-03-03T11:10:01Z', { topic: 'billing', knowledgeItemId: learnedBilling, payload: { status: 'pending_review' } }),
   event('question_variant_added', '2026-03-04T12:00:00Z', { topic: 'login' }),
   event('threshold_moved', '2026-03-05T12:00:00Z', { topic: 'login', payload: { topic: 'login', before: 0.2, after: 0.12 } }),
   event('threshold_moved', '2026-03-10T12:00:00Z', { topic: 'billing', payload: { topic: 'billing', before: 0.2, after: 1.01 } }),
-  event('learned_answer_published', '2026-03-10T13:00:00Z', { topic: 'billing' }),
+  event('learned_answer_published', '2026-03-10T13:00:00Z', { topic: 'billing', knowledgeItemId: learnedBilling }),
   event('outcome_repeat_contact', '2026-03-04T09:00:00Z', { topic: 'billing' }),
   // Another workspace, same days: never counted.
   { ...event('question_asked', '2026-03-03T09:00:00Z', { conversationId: randomUUID() }), workspaceId: randomUUID() },

@@ -4,12 +4,12 @@
  * whole run and every test works in its own workspace inside it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { insertEvents, type InteractionEvent } from '../../analytics/event-writer';
-import { migrateWarehouse } from '../../analytics/migrate';
+import { loadMigrations, migrateWarehouse } from '../../analytics/migrate';
 import { createWarehouse, type Warehouse } from '../../analytics/warehouse-client';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-warehouse-'));
@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -53,6 +53,7 @@ describe('warehouse migrations', () => {
     expect(recorded).toEqual([
       { version: 1, name: '001-interaction-events.sql' },
       { version: 2, name: '002-daily-topic-stats.sql' },
+      { version: 3, name: '003-ingest-dedup-and-rollups.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -60,7 +61,15 @@ describe('warehouse migrations', () => {
     expect(tables.map((table) => table.name)).toEqual([
       'daily_topic_stats',
       'daily_topic_stats_mv',
+      'hourly_contacts',
+      'hourly_contacts_mv',
+      'hourly_conversation_timeline',
+      'hourly_conversation_timeline_mv',
+      'hourly_events',
+      'hourly_events_mv',
       'interaction_events',
+      'interaction_events_dedup_mv',
+      'interaction_events_ingest',
       'schema_migrations',
     ]);
   });
@@ -86,6 +95,47 @@ describe('warehouse migrations', () => {
       expect(tables.map((t) => t.name)).toEqual(['a', 'b', 'c', 'd', 'schema_migrations']);
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('backfill the rollups from events stored before them, each event once, and a rerun adds nothing', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'loopdesk-migrations-'));
+    const earlier: Warehouse = { client: warehouse.client, database: 'loopdesk_test_backfill', close: async () => undefined };
+    await warehouse.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${earlier.database}` });
+    const source = path.resolve(__dirname, '../../analytics/migrations');
+    const copy = (name: string) => writeFileSync(path.join(directory, name), readFileSync(path.join(source, name)));
+    try {
+      copy('001-interaction-events.sql');
+      copy('002-daily-topic-stats.sql');
+      await migrateWarehouse(earlier, undefined, directory);
+      // Before migration 003 events went straight into interaction_events, copies and all.
+      const workspaceId = randomUUID();
+      const stored = [
+        event(workspaceId, { eventType: 'question_asked', occurredAt: new Date('2024-03-01T09:00:00Z'), conversationId: 'c1', topic: 'billing' }),
+        event(workspaceId, { eventType: 'handed_off', occurredAt: new Date('2024-03-01T09:00:01Z'), conversationId: 'c1', topic: 'billing' }),
+        event(workspaceId, { eventType: 'question_asked', occurredAt: new Date('2024-03-01T10:30:00Z'), conversationId: 'c2', topic: 'login' }),
+      ];
+      const table = `${earlier.database}.interaction_events`;
+      const toRow = (e: InteractionEvent) => ({ event_id: e.eventId, workspace_id: e.workspaceId, event_type: e.eventType, occurred_at: e.occurredAt.toISOString().replace('T', ' ').replace('Z', ''), conversation_id: e.conversationId, topic: e.topic });
+      for (let copyNumber = 0; copyNumber < 2; copyNumber++) await warehouse.client.insert({ table, values: stored.map(toRow), format: 'JSONEachRow' });
+
+      copy('003-ingest-dedup-and-rollups.sql');
+      await expect(migrateWarehouse(earlier, undefined, directory)).resolves.toEqual(['003-ingest-dedup-and-rollups.sql']);
+      // A run that failed after the backfills would run the whole file again.
+      for (const migration of await loadMigrations(directory, earlier.database)) {
+        if (migration.version === 3) for (const statement of migration.statements) await warehouse.client.command({ query: statement });
+      }
+
+      const counted = await rows<{ events: number; contacts: number; questions: number }>(
+        `SELECT (SELECT sum(events) FROM {backfill:Identifier}.hourly_events) AS events,
+                (SELECT uniqExactMerge(contacts) FROM {backfill:Identifier}.hourly_contacts) AS contacts,
+                (SELECT sum(questions) FROM {backfill:Identifier}.hourly_conversation_timeline) AS questions`,
+        { backfill: earlier.database },
+      );
+      expect(counted).toEqual([{ events: 3, contacts: 2, questions: 2 }]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+      await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${earlier.database}` });
     }
   });
 

@@ -57,7 +57,7 @@ describe('findings', () => {
     expect(sut).toHaveLength(5);
     expect(sut[0]).toBe('The AI answered 85.0% of questions on its own, up 7.0 points from the week before.');
     expect(sut[1]).toBe('Customers asked 150 questions, 50% more than the week before.');
-    expect(sut[2]).toBe('Questions about "exports" jumped to 40 from about 5.3 a week, shortly after the product change "New CSV exporter".');
+    expect(sut[2]).toBe('Conversations about "exports" jumped to 40 from about 5.3 a week, shortly after the product change "New CSV exporter".');
     expect(sut[3]).toContain('The largest knowledge gap (csv / timeout) sent 14 questions to people such as "CSV export times out"');
     expect(sut[4]).toBe("Agents' 12 corrections taught the AI 9 new answers it now serves on its own.");
   });
@@ -65,7 +65,7 @@ describe('findings', () => {
   it('calls a topic with no baseline new rather than rising from 0.0', () => {
     const week = quietWeek();
     week.risingTopics = [{ topic: 'sso', volume: 12, baseline: 0, pValue: 1e-6, productChanges: [] }];
-    expect(deriveFindings(week)).toContain('Questions about "sso" jumped to 12 from none in the weeks before.');
+    expect(deriveFindings(week)).toContain('Conversations about "sso" jumped to 12 from none in the weeks before.');
   });
 
   it('reports slower first responses, and stale content still served', () => {

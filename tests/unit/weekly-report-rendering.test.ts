@@ -53,6 +53,7 @@ function weeklyReport(overrides: Partial<WeeklyReportContent> = {}): WeeklyRepor
     ],
     staleStillServed: [{ knowledgeItemId: 'ki_1', title: 'Legacy pricing page', topic: 'pricing', timesServed: 17 }],
     uncited: [{ knowledgeItemId: 'ki_2', title: 'Fax support', topic: 'contact', timesServed: 0 }],
+    uncitedSummary: { days: 90, uncited: 7, published: 40 },
     findings: [
       'Automation reached 80.0%, 5.0 points above last week.',
       'Questions about CSV export tripled after the new export dialog shipped.',
@@ -63,7 +64,7 @@ function weeklyReport(overrides: Partial<WeeklyReportContent> = {}): WeeklyRepor
 }
 
 const EMPTY_SECTIONS: Partial<WeeklyReportContent> = {
-  risingTopics: [], knowledgeGaps: [], frictionPoints: [], staleStillServed: [], uncited: [],
+  risingTopics: [], knowledgeGaps: [], frictionPoints: [], staleStillServed: [], uncited: [], uncitedSummary: { days: 90, uncited: 0, published: 12 },
 };
 
 function parseHtml(html: string) {
@@ -201,7 +202,7 @@ describe('weekly report rendering', () => {
       expect(sut).toContain('No knowledge gap stood out this week.');
       expect(sut).toContain('No friction point stood out this week.');
       expect(sut).toContain('No content flagged as stale was served this week.');
-      expect(sut).toContain('Every knowledge item was cited by at least one answer.');
+      expect(sut).toContain('All 12 published knowledge items were cited by at least one answer in the 90 days to the end of the week.');
     });
   });
 
@@ -225,10 +226,31 @@ describe('weekly report rendering', () => {
       expect(sut).toContain('| Mon 23 Nov | 120 | 30 |');
     });
 
+    it('says how many items no answer cited, out of how many, when it lists only the oldest', () => {
+      const sut = renderMarkdown(weeklyReport());
+
+      expect(sut).toContain('7 of 40 published knowledge items were cited by no answer in the 90 days to the end of the week. The oldest 1:');
+      expect(sut).toContain('| Fax support | contact |');
+    });
+
+    it('writes one of a thing in the singular', () => {
+      const sut = renderMarkdown(weeklyReport({
+        risingTopics: [{ topic: 'SSO', volume: 1, baseline: 0, pValue: 0.2, productChanges: [] }],
+        knowledgeGaps: [{ label: 'fax', volume: 1, previousVolume: 0, examples: [] }],
+        uncited: [{ knowledgeItemId: 'ki_2', title: 'Fax support', topic: 'contact', timesServed: 0 }],
+        uncitedSummary: { days: 1, uncited: 1, published: 1 },
+      }));
+
+      expect(sut).toContain('**SSO** — 1 conversation this week');
+      expect(sut).toContain('**fax** — 1 question handed off or escalated this week');
+      expect(sut).toContain('1 of 1 published knowledge item was cited by no answer in the 1 day to the end of the week.');
+      expect(sut).not.toMatch(/\b1 (questions|conversations|items|days)\b/);
+    });
+
     it('links product changes to the rising topic they may explain', () => {
       const sut = renderMarkdown(weeklyReport());
 
-      expect(sut).toContain('- **CSV export** — 42 questions this week against a weekly baseline of 11.5 (3.7× baseline, p < 0.001)');
+      expect(sut).toContain('- **CSV export** — 42 conversations this week against a weekly baseline of 11.5 (3.7× baseline, p < 0.001)');
       expect(sut).toContain('  - Product change “New export dialog”, recorded 20 Nov 2026');
     });
 

@@ -27,7 +27,7 @@ export class StaleItemStillServed {
   lastServedAt!: string;
 }
 
-@ObjectType({ description: 'A published item no answer has cited in the window' })
+@ObjectType({ description: 'A published item no answer has cited in the window (including one published during it)' })
 export class UncitedItem {
   @Field(() => KnowledgeItem)
   knowledgeItem!: KnowledgeItem;
@@ -44,8 +44,14 @@ export class StaleContentReport {
   @Field(() => [StaleItemStillServed])
   stillServed!: StaleItemStillServed[];
 
-  @Field(() => [UncitedItem])
+  @Field(() => [UncitedItem], { description: 'Oldest first, at most `first`' })
   uncited!: UncitedItem[];
+
+  @Field(() => Int, { description: 'Items no answer cited in the window, all of them (the list stops at `first`)' })
+  uncitedCount!: number;
+
+  @Field(() => Int, { description: 'Items published and not archived or reverted at the end of the window, cited or not' })
+  publishedCount!: number;
 }
 
 @InputType()

@@ -1,16 +1,37 @@
 /**
  * What the AI learned per time bucket, from the knowledge and conversation events the relay delivers:
  * corrections absorbed, learned answers published, new phrasings learned, topics that moved towards answering
- * alone (their threshold went down) or towards handing off.
+ * alone (their threshold went down) or towards handing off. A learned answer counts in the bucket it was
+ * published in only while it is still served: one reverted or archived since is not an answer the AI serves.
  */
+import { hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
+/**
+ * Learned answers whose latest state change put them in front of customers: a later revert of their creation or
+ * approval, or an archive, takes them back out, whenever it happened.
+ */
+const STILL_SERVED = `
+    SELECT knowledge_item_id
+      FROM {database:Identifier}.interaction_events
+     WHERE workspace_id = {workspaceId:UUID}
+       AND event_type IN ('learned_answer_created', 'learned_answer_published', 'knowledge_archived', 'learning_reverted')
+       AND knowledge_item_id != ''
+       AND (event_type != 'learning_reverted' OR JSONExtractString(payload, 'kind') IN ('learned_answer_created', 'learned_answer_approved'))
+     GROUP BY knowledge_item_id
+    HAVING argMax(event_type = 'learned_answer_published'
+                  OR (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published'),
+                  (occurred_at, event_type = 'learned_answer_published')) = 1
+  `;
+
 export const LEARNING_CURVE_SQL = `
+  WITH still_served AS (${STILL_SERVED})
   SELECT
     ${BUCKET_SQL} AS bucket,
     uniqExactIf(event_id, event_type = 'answer_corrected') AS correctionsAbsorbed,
-    uniqExactIf(event_id, (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published')
-                          OR event_type = 'learned_answer_published') AS learnedAnswersPublished,
+    uniqExactIf(knowledge_item_id, (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published'
+                                    OR event_type = 'learned_answer_published')
+                                   AND knowledge_item_id IN (SELECT knowledge_item_id FROM still_served)) AS learnedAnswersPublished,
     uniqExactIf(event_id, event_type = 'question_variant_added') AS phrasingsLearned,
     uniqExactIf(event_id, event_type = 'threshold_moved' AND JSONExtractFloat(payload, 'after') < JSONExtractFloat(payload, 'before')) AS topicsOpened,
     uniqExactIf(event_id, event_type = 'threshold_moved' AND JSONExtractFloat(payload, 'after') > JSONExtractFloat(payload, 'before')) AS topicsClosed,
@@ -52,3 +73,34 @@ export const FRICTION_SQL = `
   HAVING friction > 0
   ORDER BY friction DESC, topic, plan, page
   LIMIT {limit:UInt32}`;
+
+/**
+ * LEARNING_CURVE_SQL's counts from the hourly rollup (`range` = [from, to)); learned answers come from
+ * LEARNED_ANSWERS_SQL. Every event type is read, so a bucket with any event is listed, as in the raw query.
+ */
+export const LEARNING_COUNTS_ROLLUP_SQL = `
+  SELECT
+    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
+    sumIf(events, event_type = 'answer_corrected') AS correctionsAbsorbed,
+    sumIf(events, event_type = 'question_variant_added') AS phrasingsLearned,
+    sumIf(events, event_type = 'threshold_moved' AND direction < 0) AS topicsOpened,
+    sumIf(events, event_type = 'threshold_moved' AND direction > 0) AS topicsClosed,
+    sumIf(events, event_type = 'answer_shown') AS answered,
+    sumIf(events, event_type = 'handed_off') AS handedOff
+  FROM ${hourlyEvents('range')}
+  GROUP BY bucket
+  ORDER BY bucket`;
+
+/** Learned answers published per bucket and still served: rare events, read raw. */
+export const LEARNED_ANSWERS_SQL = `
+  WITH still_served AS (${STILL_SERVED})
+  SELECT
+    ${BUCKET_SQL} AS bucket,
+    uniqExact(knowledge_item_id) AS learnedAnswersPublished
+  FROM {database:Identifier}.interaction_events
+  WHERE workspace_id = {workspaceId:UUID}
+    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    AND (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published' OR event_type = 'learned_answer_published')
+    AND knowledge_item_id IN (SELECT knowledge_item_id FROM still_served)
+  GROUP BY bucket
+  ORDER BY bucket`;

@@ -1,8 +1,9 @@
 /** The learning curve and the friction points, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
+import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
 import type { Granularity } from '../metrics/support-metrics.service';
-import { FRICTION_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
+import { FRICTION_SQL, LEARNED_ANSWERS_SQL, LEARNING_COUNTS_ROLLUP_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
 
 export interface LearningBucket {
   start: string;
@@ -32,23 +33,32 @@ export interface RangeQuery {
 
 
 export class LearningCurveService {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly readFrom: ReadFrom = 'rollups',
+  ) {}
 
   async curve(workspaceId: string, query: RangeQuery): Promise<LearningBucket[]> {
     checkRange(query.from, query.to);
-    const result = await this.warehouse.client.query({
-      query: LEARNING_CURVE_SQL,
-      query_params: {
-        database: this.warehouse.database,
-        workspaceId,
-        from: toClickHouseTime(query.from),
-        to: toClickHouseTime(query.to),
-        granularity: query.granularity,
-        timeZone: query.timeZone,
-      },
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<Record<string, string | number>>();
+    const params = {
+      database: this.warehouse.database,
+      workspaceId,
+      from: toClickHouseTime(query.from),
+      to: toClickHouseTime(query.to),
+      granularity: query.granularity,
+      timeZone: query.timeZone,
+      ...rollupRange('range', query.from, query.to),
+    };
+    const read = (sql: string) =>
+      this.warehouse.client.query({ query: sql, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Record<string, string | number>>());
+    let rows: Array<Record<string, string | number>>;
+    if (this.readFrom === 'rollups' && cutsOnHours(query.timeZone, query.from, query.to)) {
+      const [counts, learned] = await Promise.all([read(LEARNING_COUNTS_ROLLUP_SQL), read(LEARNED_ANSWERS_SQL)]);
+      const learnedIn = new Map(learned.map((row) => [String(row.bucket), row.learnedAnswersPublished]));
+      rows = counts.map((row) => ({ ...row, learnedAnswersPublished: learnedIn.get(String(row.bucket)) ?? 0 }));
+    } else {
+      rows = await read(LEARNING_CURVE_SQL);
+    }
     return rows.map((row) => {
       const answered = Number(row.answered);
       const decided = answered + Number(row.handedOff);

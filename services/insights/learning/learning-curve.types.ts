@@ -10,7 +10,7 @@ export class LearningCurveBucket {
   @Field(() => Int, { description: 'Agent corrections taken in' })
   correctionsAbsorbed!: number;
 
-  @Field(() => Int, { description: 'Learned answers that started being served' })
+  @Field(() => Int, { description: 'Learned answers published in the bucket that are still served (one reverted or archived since is not counted)' })
   learnedAnswersPublished!: number;
 
   @Field(() => Int, { description: 'New phrasings of known answers' })

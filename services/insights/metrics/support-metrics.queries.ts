@@ -4,7 +4,15 @@
  * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
  * in the event's payload (conversation records it since languages are detected), not a column of its own.
  */
+import { hourlyContacts, hourlyConversationTimeline, hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
+
+/** The API's filters, on any row that has these columns (raw events, hourly_events, hourly_contacts). */
+const DIMENSION_FILTERS = `
+      ({topic:String} = '' OR topic = {topic:String})
+  AND ({plan:String} = '' OR plan = {plan:String})
+  AND ({page:String} = '' OR page = {page:String})
+  AND ({channel:String} = '' OR channel = {channel:String})`;
 
 const FILTERS = `
       workspace_id = {workspaceId:UUID}
@@ -25,7 +33,7 @@ export const SUPPORT_METRICS_SQL = `
     uniqExactIf(event_id, event_type = 'resolved') AS resolved,
     uniqExactIf(event_id, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
     uniqExactIf(event_id, event_type = 'answer_rated' AND rating < 0) AS ratedDown,
-    uniqExactIf(conversation_id, event_type = 'question_asked') AS conversations
+    uniqExactIf(if(conversation_id != '', conversation_id, toString(event_id)), event_type = 'question_asked') AS conversations
   FROM {database:Identifier}.interaction_events
   WHERE event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated') AND ${FILTERS}
   GROUP BY bucket
@@ -92,6 +100,81 @@ export const RESPONSE_TIMES_SQL = `
         AND ({page:String} = '' OR firstPage = {page:String})
         AND ({channel:String} = '' OR firstChannel = {channel:String})
         AND ({language:String} = '' OR firstLanguage = {language:String})
+    )
+  )
+  GROUP BY bucket
+  ORDER BY bucket`;
+
+// ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
+// A conversation is its id, or for a question outside any conversation the question itself, in both forms.
+
+/** SUPPORT_METRICS_SQL without `conversations`, which CONVERSATIONS_ROLLUP_SQL gives. */
+export const SUPPORT_COUNTS_ROLLUP_SQL = `
+  SELECT
+    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
+    sumIf(events, event_type = 'question_asked') AS questions,
+    sumIf(events, event_type = 'answer_shown') AS answered,
+    sumIf(events, event_type = 'handed_off') AS handedOff,
+    sumIf(events, event_type = 'escalated') AS escalatedByCustomer,
+    sumIf(events, event_type = 'resolved') AS resolved,
+    sumIf(events, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
+    sumIf(events, event_type = 'answer_rated' AND rating < 0) AS ratedDown
+  FROM ${hourlyEvents('range', `event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated') AND ${DIMENSION_FILTERS}`)}
+  GROUP BY bucket
+  ORDER BY bucket`;
+
+export const CONVERSATIONS_ROLLUP_SQL = `
+  SELECT ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket, uniqExactMerge(contacts) AS conversations
+  FROM ${hourlyContacts('range', DIMENSION_FILTERS)}
+  GROUP BY bucket
+  ORDER BY bucket`;
+
+export const HAND_OFF_REASONS_ROLLUP_SQL = `
+  SELECT handoff_reason AS reason, sum(events) AS count
+  FROM ${hourlyEvents('range', `event_type = 'handed_off' AND ${DIMENSION_FILTERS}`)}
+  GROUP BY reason
+  ORDER BY count DESC, reason`;
+
+/** RESPONSE_TIMES_SQL over the conversations' hourly timelines; `window` = [from, to + followUpDays). */
+export const RESPONSE_TIMES_ROLLUP_SQL = `
+  SELECT
+    if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
+    quantileExactInclusiveIf(0.5)(firstResponseMs, responded) / 1000 AS medianFirstResponseSeconds,
+    quantileExactInclusiveIf(0.9)(firstResponseMs, responded) / 1000 AS p90FirstResponseSeconds,
+    quantileExactInclusiveIf(0.5)(resolutionMs, resolvedAfter) / 1000 AS medianResolutionSeconds,
+    quantileExactInclusiveIf(0.9)(resolutionMs, resolvedAfter) / 1000 AS p90ResolutionSeconds,
+    countIf(responded) AS firstResponses,
+    countIf(resolvedAfter) AS resolutions
+  FROM (
+    SELECT
+      started AS occurred_at,
+      handOffs > 0 AND replies > 0 AND repliedAt >= handedOffAt AS responded,
+      dateDiff('millisecond', handedOffAt, repliedAt) AS firstResponseMs,
+      resolutions > 0 AND resolvedAt >= started AS resolvedAfter,
+      dateDiff('millisecond', started, resolvedAt) AS resolutionMs
+    FROM (
+      SELECT
+        conversation_id,
+        minIfMerge(started) AS started,
+        sum(questions) AS questions,
+        argMinIfMerge(first_topic) AS firstTopic,
+        argMinIfMerge(first_plan) AS firstPlan,
+        argMinIfMerge(first_page) AS firstPage,
+        argMinIfMerge(first_channel) AS firstChannel,
+        minIfMerge(handed_off_at) AS handedOffAt,
+        sum(hand_offs) AS handOffs,
+        minIfMerge(replied_at) AS repliedAt,
+        sum(replies) AS replies,
+        minIfMerge(resolved_at) AS resolvedAt,
+        sum(resolutions) AS resolutions
+      FROM ${hourlyConversationTimeline('window')}
+      GROUP BY conversation_id
+      HAVING questions > 0
+        AND started >= {from:DateTime64(3, 'UTC')} AND started < {to:DateTime64(3, 'UTC')}
+        AND ({topic:String} = '' OR firstTopic = {topic:String})
+        AND ({plan:String} = '' OR firstPlan = {plan:String})
+        AND ({page:String} = '' OR firstPage = {page:String})
+        AND ({channel:String} = '' OR firstChannel = {channel:String})
     )
   )
   GROUP BY bucket

@@ -1,7 +1,11 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
+import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
-import { HAND_OFF_REASONS_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL } from './support-metrics.queries';
+import {
+  CONVERSATIONS_ROLLUP_SQL, HAND_OFF_REASONS_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL,
+  SUPPORT_COUNTS_ROLLUP_SQL, SUPPORT_METRICS_SQL,
+} from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
 
@@ -73,8 +77,13 @@ function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): B
   };
 }
 
+const DAY_MS = 86_400_000;
+
 export class SupportMetricsService {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly readFrom: ReadFrom = 'rollups',
+  ) {}
 
   async metrics(workspaceId: string, query: MetricsQuery): Promise<SupportMetrics> {
     checkRange(query.from, query.to);
@@ -90,19 +99,35 @@ export class SupportMetricsService {
       page: query.page ?? '',
       channel: query.channel ?? '',
       language: query.language ?? '',
+      ...rollupRange('range', query.from, query.to),
+      ...rollupRange('window', query.from, new Date(query.to.getTime() + FOLLOW_UP_DAYS * DAY_MS)),
     };
-    const timesOf = (total: number) =>
-      this.warehouse.client
-        .query({ query: RESPONSE_TIMES_SQL, query_params: { ...params, total, followUpDays: FOLLOW_UP_DAYS }, format: 'JSONEachRow' })
-        .then((r) => r.json<TimesRow>());
-    const [rows, reasons, times, totalTimes] = await Promise.all([
-      this.warehouse.client.query({ query: SUPPORT_METRICS_SQL, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Counts & { bucket: string }>()),
-      this.warehouse.client.query({ query: HAND_OFF_REASONS_SQL, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<{ reason: string; count: number }>()),
+    const rows = <T>(sql: string, extra: Record<string, unknown> = {}) =>
+      this.warehouse.client.query({ query: sql, query_params: { ...params, ...extra }, format: 'JSONEachRow' }).then((r) => r.json<T>());
+    // Counts are bucketed by the hour they happened in: rollups only where the zone cuts days on UTC hours.
+    // Times are bucketed by each conversation's exact start, so their rollup serves every zone.
+    // The language is in the events' payload, not in the rollups' grain: a language filter reads raw events.
+    const rollups = this.readFrom === 'rollups' && !query.language;
+    const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
+    const timesSql = rollups ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL;
+    const timesOf = (total: number) => rows<TimesRow>(timesSql, { total, followUpDays: FOLLOW_UP_DAYS });
+    const counts = countsFromRollups
+      ? Promise.all([rows<Omit<Counts, 'conversations'> & { bucket: string }>(SUPPORT_COUNTS_ROLLUP_SQL), rows<{ bucket: string; conversations: number }>(CONVERSATIONS_ROLLUP_SQL)]).then(
+          ([byBucket, conversations]) => {
+            const conversationsOf = new Map(conversations.map((row) => [row.bucket, row.conversations]));
+            return byBucket.map((row) => ({ ...row, conversations: conversationsOf.get(row.bucket) ?? 0 }));
+          },
+        )
+      : rows<Counts & { bucket: string }>(SUPPORT_METRICS_SQL);
+    const [countRows, reasons, times, totalTimes] = await Promise.all([
+      counts,
+      // Reasons are not bucketed: any zone.
+      rows<{ reason: string; count: number }>(rollups ? HAND_OFF_REASONS_ROLLUP_SQL : HAND_OFF_REASONS_SQL),
       timesOf(0),
       timesOf(1),
     ]);
     const timesByBucket = new Map(times.map((row) => [row.bucket, responseTimes(row)]));
-    const buckets = rows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts), timesByBucket.get(bucket)));
+    const buckets = countRows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts), timesByBucket.get(bucket)));
     const sum = buckets.reduce<Counts>(
       (acc, b) => ({
         questions: acc.questions + b.questions,

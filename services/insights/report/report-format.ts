@@ -15,6 +15,9 @@ const decimalFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1,
 
 export const formatCount = (value: number | null): string => (value === null ? NONE : countFormat.format(value));
 
+/** A count and its noun, agreeing: "1 question", "2 questions", "1,204 questions". */
+export const formatQuantity = (value: number, one: string, many = `${one}s`): string => `${countFormat.format(value)} ${value === 1 ? one : many}`;
+
 /** One decimal, for means such as a weekly baseline. */
 export const formatDecimal = (value: number): string => decimalFormat.format(value);
 

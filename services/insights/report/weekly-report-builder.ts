@@ -71,7 +71,8 @@ export class WeeklyReportBuilder {
       knowledgeGaps: knowledgeGaps.map(({ label, volume, previousVolume, examples }) => ({ label, volume, previousVolume, examples })),
       frictionPoints: friction,
       staleStillServed: stale.map((s) => ({ knowledgeItemId: s.knowledgeItemId, title: s.title, topic: s.topic, timesServed: s.timesServed })),
-      uncited: uncited.map((u) => ({ knowledgeItemId: u.knowledgeItemId, title: u.title, topic: u.topic, timesServed: 0 })),
+      uncited: uncited.items.map((u) => ({ knowledgeItemId: u.knowledgeItemId, title: u.title, topic: u.topic, timesServed: 0 })),
+      uncitedSummary: { days: UNCITED_DAYS, uncited: uncited.uncitedCount, published: uncited.publishedCount },
     };
     return { ...withoutFindings, findings: deriveFindings(withoutFindings) };
   }

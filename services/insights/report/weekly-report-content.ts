@@ -91,6 +91,15 @@ export interface StaleItemSummary {
   timesServed: number;
 }
 
+export interface UncitedSummary {
+  /** The window, in days up to the end of the week. */
+  days: number;
+  /** Items no answer cited in the window, all of them. */
+  uncited: number;
+  /** Items live at the end of the week (published, not archived or reverted). */
+  published: number;
+}
+
 export interface WeeklyReportContent {
   workspaceId: string;
   workspaceName: string;
@@ -109,7 +118,10 @@ export interface WeeklyReportContent {
   knowledgeGaps: KnowledgeGapSummary[];
   frictionPoints: FrictionSummary[];
   staleStillServed: StaleItemSummary[];
+  /** The oldest items no answer cited in the `uncitedSummary.days` to the end of the week (a few of them). */
   uncited: StaleItemSummary[];
+  /** Absent from reports made before it existed. */
+  uncitedSummary?: UncitedSummary;
   /** Three to five plain-language sentences derived from the figures above. */
   findings: string[];
 }

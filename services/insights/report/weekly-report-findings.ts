@@ -3,6 +3,7 @@
  * Each rule looks at one part of the report and says something only when there is something to say; the
  * report keeps the first five that apply and, in a quiet week, falls back to plain statements of the numbers.
  */
+import { formatQuantity } from './report-format';
 import type { HeadlineFigure, WeeklyReportContent } from './weekly-report-content';
 
 export type FindingInput = Omit<WeeklyReportContent, 'findings'>;
@@ -14,14 +15,18 @@ const STEADY_POINTS = 2;
 
 const pct = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 const points = (delta: number) => `${Math.abs(delta * 100).toFixed(1)} points`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = formatQuantity;
 
 export function deriveFindings(report: FindingInput): string[] {
   const rules = [automation, volume, risingTopic, knowledgeGap, learning, staleContent, friction, firstResponse];
-  const findings = rules.map((rule) => rule(report)).filter((finding): finding is string => finding !== null);
-  for (const fallback of [automationPlain(report), questionsPlain(report), gapsPlain(report)]) {
+  const fired = rules.map((rule) => rule(report));
+  const findings = fired.filter((finding): finding is string => finding !== null);
+  // A plain statement of a figure a finding already gave (with its change) would say the same thing twice.
+  const said = (rule: (typeof rules)[number]) => fired[rules.indexOf(rule)] !== null;
+  const fallbacks = [said(automation) ? null : automationPlain(report), said(volume) ? null : questionsPlain(report), said(knowledgeGap) ? null : gapsPlain(report)];
+  for (const fallback of fallbacks) {
     if (findings.length >= MIN_FINDINGS) break;
-    if (!findings.includes(fallback)) findings.push(fallback);
+    if (fallback !== null && !findings.includes(fallback)) findings.push(fallback);
   }
   return findings.slice(0, MAX_FINDINGS);
 }
@@ -45,7 +50,7 @@ function risingTopic({ risingTopics }: FindingInput): string | null {
   if (!top) return null;
   const cause = top.productChanges[0] ? `, shortly after the product change "${top.productChanges[0].title}"` : '';
   const from = top.baseline === 0 ? 'none in the weeks before' : `about ${top.baseline.toFixed(1)} a week`;
-  return `Questions about "${top.topic}" jumped to ${top.volume} from ${from}${cause}.`;
+  return `Conversations about "${top.topic}" jumped to ${top.volume.toLocaleString('en-US')} from ${from}${cause}.`;
 }
 
 function knowledgeGap({ knowledgeGaps }: FindingInput): string | null {

@@ -7,7 +7,7 @@
 import type { HeadlineFigure, WeeklyReportContent } from './weekly-report-content';
 import { dailyVolumeChart, learningCurveChart, risingTopicsChart } from './report-charts';
 import {
-  escapeHtml, formatCount, formatDay, formatDecimal, formatDuration, formatDurationChange, formatInstant,
+  escapeHtml, formatCount, formatQuantity, formatDay, formatDecimal, formatDuration, formatDurationChange, formatInstant,
   formatInstantDay, formatPercent, formatPeriod, formatPointChange, formatPValue, formatRelativeChange,
   formatWeekday, markdownText,
 } from './report-format';
@@ -126,7 +126,7 @@ function risingTopicsSection({ risingTopics, timeZone }: WeeklyReportContent, ta
   const items = risingTopics.map((topic): ListItem => ({
     line: [
       strong(topic.topic),
-      plain(` — ${formatCount(topic.volume)} questions this week against a weekly baseline of ${formatDecimal(topic.baseline)}`
+      plain(` — ${formatQuantity(topic.volume, 'conversation')} this week against a weekly baseline of ${formatDecimal(topic.baseline)}`
         + ` (${risingFactor(topic.volume, topic.baseline)}, ${formatPValue(topic.pValue)})`),
     ],
     details: topic.productChanges.map((change) => [
@@ -145,7 +145,7 @@ function knowledgeGapsSection({ knowledgeGaps }: WeeklyReportContent): Section {
   const items = knowledgeGaps.map((gap): ListItem => ({
     line: [
       strong(gap.label),
-      plain(` — ${formatCount(gap.volume)} questions handed off or escalated this week (${formatCount(gap.previousVolume)} the week before)`),
+      plain(` — ${formatQuantity(gap.volume, 'question')} handed off or escalated this week (${formatCount(gap.previousVolume)} the week before)`),
     ],
     details: gap.examples.map((example) => [quote(example)]),
   }));
@@ -162,7 +162,7 @@ function frictionSection({ frictionPoints }: WeeklyReportContent): Section {
   return { ...section, blocks: [{ kind: 'table', columns, rows }] };
 }
 
-function staleContentSection({ staleStillServed, uncited }: WeeklyReportContent): Section {
+function staleContentSection({ staleStillServed, uncited, uncitedSummary }: WeeklyReportContent): Section {
   const stillServed: Block = staleStillServed.length === 0
     ? sentence('No content flagged as stale was served this week.')
     : {
@@ -170,17 +170,28 @@ function staleContentSection({ staleStillServed, uncited }: WeeklyReportContent)
       columns: [{ label: 'Title' }, { label: 'Topic' }, numeric('Answers citing it since flagged')],
       rows: staleStillServed.map((item) => [item.title, item.topic, formatCount(item.timesServed)]),
     };
-  const neverCited: Block = uncited.length === 0
-    ? sentence('Every knowledge item was cited by at least one answer.')
-    : { kind: 'table', columns: [{ label: 'Title' }, { label: 'Topic' }], rows: uncited.map((item) => [item.title, item.topic]) };
+  const table: Block = { kind: 'table', columns: [{ label: 'Title' }, { label: 'Topic' }], rows: uncited.map((item) => [item.title, item.topic]) };
+  const neverCited: Block[] = uncitedSummary ? uncitedBlocks(uncitedSummary, table) : uncited.length === 0 ? [] : [table];
   return {
     id: 'stale-content',
     heading: 'Stale content',
     blocks: [
       { kind: 'subheading', text: 'Flagged as stale, still served' }, stillServed,
-      { kind: 'subheading', text: 'Cited by no answer' }, neverCited,
+      { kind: 'subheading', text: 'Cited by no answer' }, ...neverCited,
     ],
   };
+}
+
+/** Says how many items went uncited out of how many, so an empty list is never read as "all cited" by mistake. */
+function uncitedBlocks({ days, uncited, published }: NonNullable<WeeklyReportContent['uncitedSummary']>, table: Block): Block[] {
+  const window = `in the ${formatQuantity(days, 'day')} to the end of the week`;
+  if (published === 0) return [sentence('No knowledge item was published yet.')];
+  if (uncited === 0) {
+    return [sentence(published === 1 ? `The one published knowledge item was cited by an answer ${window}.` : `All ${formatCount(published)} published knowledge items were cited by at least one answer ${window}.`)];
+  }
+  const shown = table.kind === 'table' ? table.rows.length : 0;
+  const list = shown < uncited ? ` The oldest ${formatCount(shown)}:` : '';
+  return [sentence(`${formatCount(uncited)} of ${formatQuantity(published, 'published knowledge item')} ${uncited === 1 ? 'was' : 'were'} cited by no answer ${window}.${list}`), table];
 }
 
 const numeric = (label: string): Column => ({ label, numeric: true });

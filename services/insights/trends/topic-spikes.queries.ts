@@ -4,6 +4,7 @@
  * conversation is the same contact, not a new arrival, so it does not count again. Counts are exact distinct
  * counts: the relay delivers at least once.
  */
+import { hourlyContacts } from '../rollup-window';
 
 export const TOPIC_VOLUME_SQL = `
   SELECT
@@ -17,6 +18,19 @@ export const TOPIC_VOLUME_SQL = `
       AND event_type = 'question_asked'
       AND topic != ''
       AND occurred_at >= {baselineFrom:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+  )
+  GROUP BY topic`;
+
+/**
+ * TOPIC_VOLUME_SQL from the hourly contacts (`spike` = [baselineFrom, to)). The window's start must be a whole
+ * hour: it splits hours into window and baseline. A contact asking in both counts in both, as above.
+ */
+export const TOPIC_VOLUME_ROLLUP_SQL = `
+  SELECT topic, sumIf(contacts, inWindow) AS volume, sumIf(contacts, NOT inWindow) AS baselineVolume
+  FROM (
+    SELECT topic, hour >= {from:DateTime64(3, 'UTC')} AS inWindow, uniqExactMerge(contacts) AS contacts
+    FROM ${hourlyContacts('spike', "topic != ''")}
+    GROUP BY topic, inWindow
   )
   GROUP BY topic`;
 

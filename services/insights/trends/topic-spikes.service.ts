@@ -12,9 +12,10 @@
  * flagged an item of that topic or name the topic among their product areas.
  */
 import type { Warehouse } from '../../../analytics/warehouse-client';
+import { ReadFrom, isWholeHour, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
 import { poissonUpperTail } from './poisson';
-import { FLAGGED_TOPICS_SQL, PRODUCT_CHANGES_SQL, TOPIC_VOLUME_SQL } from './topic-spikes.queries';
+import { FLAGGED_TOPICS_SQL, PRODUCT_CHANGES_SQL, TOPIC_VOLUME_ROLLUP_SQL, TOPIC_VOLUME_SQL } from './topic-spikes.queries';
 
 export interface SpikeQuery {
   from: Date;
@@ -54,7 +55,10 @@ interface ChangeRow {
 }
 
 export class TopicSpikesService {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly readFrom: ReadFrom = 'rollups',
+  ) {}
 
   async spikes(workspaceId: string, query: SpikeQuery): Promise<{ spikes: TopicSpike[]; topicsTested: number; baselineQuestions: number }> {
     checkRange(query.from, query.to);
@@ -69,8 +73,10 @@ export class TopicSpikesService {
       to: toClickHouseTime(query.to),
       baselineFrom: toClickHouseTime(baselineFrom),
       linkFrom: toClickHouseTime(linkFrom),
+      ...rollupRange('spike', baselineFrom, query.to),
     };
-    const rows = await this.rows<{ topic: string; volume: string; baselineVolume: string }>(TOPIC_VOLUME_SQL, params);
+    const fromRollups = this.readFrom === 'rollups' && isWholeHour(query.from);
+    const rows = await this.rows<{ topic: string; volume: string; baselineVolume: string }>(fromRollups ? TOPIC_VOLUME_ROLLUP_SQL : TOPIC_VOLUME_SQL, params);
     const tested = rows.filter((row) => Number(row.volume) > 0);
     const baselineQuestions = rows.reduce((sum, row) => sum + Number(row.baselineVolume), 0);
     // A workspace with no history has no baseline: every topic would look new. Say nothing rather than noise.

@@ -1,0 +1,28 @@
+/** Workspace.learningCurve and Workspace.frictionPoints. */
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { SubgraphContext } from '../../shared/subgraph-context';
+import { Granularity } from '../metrics/support-metrics.types';
+import { ownWorkspace } from '../workspace/workspace.resolver';
+import { Workspace } from '../workspace/workspace.types';
+import { LearningCurveService } from './learning-curve.service';
+import { FrictionPoint, InsightRangeInput, LearningCurveBucket } from './learning-curve.types';
+
+@Resolver(() => Workspace)
+export class LearningCurveResolver {
+  constructor(private readonly learning: LearningCurveService) {}
+
+  @Authorized('analyst')
+  @Directive('@requires(fields: "timeZone")')
+  @FieldResolver(() => [LearningCurveBucket], { description: 'Corrections absorbed, answers learned, topics opened, automation, per bucket' })
+  async learningCurve(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => InsightRangeInput) input: InsightRangeInput): Promise<LearningCurveBucket[]> {
+    ownWorkspace(workspace, ctx);
+    return this.learning.curve(workspace.id, { from: input.from, to: input.to, granularity: input.granularity ?? Granularity.WEEK, timeZone: workspace.timeZone || 'UTC' });
+  }
+
+  @Authorized('analyst')
+  @FieldResolver(() => [FrictionPoint], { description: 'Topics by plan and page with the most repeat contacts, down-ratings and hand-offs' })
+  async frictionPoints(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => InsightRangeInput) input: InsightRangeInput): Promise<FrictionPoint[]> {
+    ownWorkspace(workspace, ctx);
+    return this.learning.friction(workspace.id, input.from, input.to, input.first ?? 20);
+  }
+}

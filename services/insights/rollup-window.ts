@@ -1,0 +1,121 @@
+/**
+ * When and how a query reads the hourly rollups (analytics migration 003) instead of raw events.
+ *
+ * A range [from, to) splits into whole UTC hours, read from a rollup, and at most two partial hours at its ends,
+ * read from raw events and aggregated to the same shape, so any instant cuts exactly. Buckets in a time zone are
+ * unions of UTC hours only where the zone's offset is a whole number of hours; elsewhere (India, Nepal, parts
+ * of Australia) a bucketed query reads raw events. Each SQL fragment here yields the rows of one rollup for a
+ * range whose bounds are bound as `{<name>From}`, `{<name>To}`, `{<name>BodyFrom}`, `{<name>BodyTo}`.
+ */
+import { toClickHouseTime } from './time-range';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Where a service reads from: the rollups wherever they can answer (the default), or raw events only (the
+ * reference the rollups are tested against, and a way to rule them out when something looks wrong).
+ */
+export type ReadFrom = 'rollups' | 'raw';
+
+/** Bound parameters for one range, named after it. */
+export function rollupRange(name: string, from: Date, to: Date): Record<string, string> {
+  let bodyFrom = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  let bodyTo = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+  // A range inside one hour has no whole hour: all of it is read raw.
+  if (bodyFrom >= bodyTo) bodyFrom = bodyTo = to.getTime();
+  const second = (ms: number) => toClickHouseTime(new Date(ms)).slice(0, 19);
+  return {
+    [`${name}From`]: toClickHouseTime(from),
+    [`${name}To`]: toClickHouseTime(to),
+    [`${name}BodyFrom`]: second(bodyFrom),
+    [`${name}BodyTo`]: second(bodyTo),
+  };
+}
+
+export const isWholeHour = (date: Date) => date.getTime() % HOUR_MS === 0;
+
+/**
+ * Whether every day, week and month boundary of the zone between `from` and `to` falls on a UTC hour: its
+ * offset is a whole number of hours at the ends and at each solstice between (offset changes in use today move
+ * by whole hours, except Lord Howe Island's half hour, which the solstices catch).
+ */
+export function cutsOnHours(timeZone: string, from: Date, to: Date): boolean {
+  const instants = [from, to];
+  for (let year = from.getUTCFullYear(); year <= to.getUTCFullYear(); year++) {
+    instants.push(new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year, 5, 21)), new Date(Date.UTC(year, 11, 21)));
+  }
+  return instants.every((instant) => offsetMinutes(timeZone, instant) % 60 === 0);
+}
+
+function offsetMinutes(timeZone: string, instant: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+    .formatToParts(instant)
+    .reduce<Record<string, number>>((acc, part) => (part.type === 'literal' ? acc : { ...acc, [part.type]: Number(part.value) }), {});
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  return Math.round((local - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** The raw-event part of a range: its partial hours at both ends. */
+const rawEdges = (name: string) => `workspace_id = {workspaceId:UUID}
+       AND ((occurred_at >= {${name}From:DateTime64(3, 'UTC')} AND occurred_at < {${name}BodyFrom:DateTime('UTC')})
+         OR (occurred_at >= {${name}BodyTo:DateTime('UTC')} AND occurred_at < {${name}To:DateTime64(3, 'UTC')}))`;
+
+const rollupBody = (name: string) => `workspace_id = {workspaceId:UUID}
+       AND hour >= {${name}BodyFrom:DateTime('UTC')} AND hour < {${name}BodyTo:DateTime('UTC')}`;
+
+const hourOf = `toDateTime(toStartOfHour(occurred_at), 'UTC')`;
+
+/** Rows of hourly_events: (hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction, events). */
+export const hourlyEvents = (name: string, where = '1') => `(
+    SELECT hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction, events
+      FROM {database:Identifier}.hourly_events
+     WHERE ${rollupBody(name)} AND ${where}
+    UNION ALL
+    SELECT ${hourOf} AS hour, event_type, topic, plan, page, channel, handoff_reason,
+           toInt8(sign(rating)) AS rating,
+           toInt8(if(event_type = 'threshold_moved', sign(JSONExtractFloat(payload, 'after') - JSONExtractFloat(payload, 'before')), 0)) AS direction,
+           toUInt64(uniqExact(event_id)) AS events
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND ${where}
+     GROUP BY hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction
+  )`;
+
+/** Rows of hourly_contacts: (hour, topic, plan, page, channel, contacts uniqExact state). */
+export const hourlyContacts = (name: string, where = '1') => `(
+    SELECT hour, topic, plan, page, channel, contacts
+      FROM {database:Identifier}.hourly_contacts
+     WHERE ${rollupBody(name)} AND ${where}
+    UNION ALL
+    SELECT ${hourOf} AS hour, topic, plan, page, channel,
+           uniqExactState(if(conversation_id != '', conversation_id, toString(event_id))) AS contacts
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND event_type = 'question_asked' AND ${where}
+     GROUP BY hour, topic, plan, page, channel
+  )`;
+
+/** Rows of hourly_conversation_timeline (states per conversation and hour). */
+export const hourlyConversationTimeline = (name: string) => `(
+    SELECT hour, conversation_id, started, questions, first_topic, first_plan, first_page, first_channel,
+           handed_off_at, hand_offs, replied_at, replies, resolved_at, resolutions
+      FROM {database:Identifier}.hourly_conversation_timeline
+     WHERE ${rollupBody(name)}
+    UNION ALL
+    SELECT ${hourOf} AS hour, conversation_id,
+           minIfState(occurred_at, event_type = 'question_asked') AS started,
+           toUInt64(countIf(event_type = 'question_asked')) AS questions,
+           argMinIfState(toString(topic), occurred_at, event_type = 'question_asked') AS first_topic,
+           argMinIfState(toString(plan), occurred_at, event_type = 'question_asked') AS first_plan,
+           argMinIfState(page, occurred_at, event_type = 'question_asked') AS first_page,
+           argMinIfState(toString(channel), occurred_at, event_type = 'question_asked') AS first_channel,
+           minIfState(occurred_at, event_type IN ('handed_off', 'escalated')) AS handed_off_at,
+           toUInt64(countIf(event_type IN ('handed_off', 'escalated'))) AS hand_offs,
+           minIfState(occurred_at, event_type IN ('agent_replied', 'answer_corrected')) AS replied_at,
+           toUInt64(countIf(event_type IN ('agent_replied', 'answer_corrected'))) AS replies,
+           minIfState(occurred_at, event_type = 'resolved') AS resolved_at,
+           toUInt64(countIf(event_type = 'resolved')) AS resolutions
+      FROM (SELECT * FROM {database:Identifier}.interaction_events
+             WHERE ${rawEdges(name)} AND conversation_id != ''
+               AND event_type IN ('question_asked', 'handed_off', 'escalated', 'agent_replied', 'answer_corrected', 'resolved')
+             LIMIT 1 BY event_id)
+     GROUP BY hour, conversation_id
+  )`;

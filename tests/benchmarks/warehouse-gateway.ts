@@ -1,0 +1,352 @@
+/**
+ * The warehouse at scale, measured the way an analyst meets it: every insights query through the gateway with an
+ * analyst key (the real resolvers, services and rollups), on N events in chDB. Numbers, not pass/fail.
+ *
+ *   npm run bench:warehouse [-- --events 10000000] [--ingest-events 2000000] [--repeat 20] [--relay-events 200000]
+ *                              [--json tests/benchmarks/results/warehouse-10m.json]
+ *
+ * 1. The stack starts (the real processes, as `npm start`), 20 workspaces are created through the gateway, the
+ *    largest (Europe/Paris) to hold 25% of the events.
+ * 2. The insights process stops; this process opens its chDB directory and loads the events:
+ *    - the first --ingest-events through the project's insert path (analytics/event-writer insertEvents:
+ *      JSONEachRow chunks into interaction_events_ingest, the dedup view, the rollup views), timed;
+ *    - the rest with INSERT … SELECT over numbers() (the same generator SQL, in ClickHouse), block by block in
+ *      time order through the same ingest table and views.
+ *    Knowledge and learning events (items, stale flags, learned answers, threshold moves, product changes) follow.
+ * 3. The insights process starts again on that directory. Each query runs once to warm up, then --repeat times,
+ *    for the largest workspace over its default range (the last 30 days) and over 26 weeks. The weekly report
+ *    is generated through the gateway (generateWeeklyReport: Temporal, build, render, store).
+ * 4. Relay: --relay-events rows are put in conversation's outbox at once; the time until the insights process's
+ *    relay has published them all is the relay rate (Postgres outbox → warehouse, at least once, deduplicated).
+ * 5. Disk (compressed bytes per event, from system.parts) and the insights process's peak RSS (VmHWM).
+ *
+ * Distributions (simplified from the services' events, see GENERATED_EVENTS): conversations of four events —
+ * a question; an answer (70%) or a hand-off; then a rating, an escalation or a follow-up (answered) or an agent
+ * reply, a correction or a repeat contact (handed off); then a resolution (60%) or a follow-up question. 40
+ * topics (skewed), 3 plans, 12 pages, 3 channels, uniform over the 26 weeks.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
+import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { isoWeekOf } from '../../workflows/iso-week';
+import { dataOf } from '../helpers/graphql';
+import { REPO_ROOT } from '../helpers/repo-root';
+import { TestStack, startTestStack } from '../helpers/stack';
+import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+import { Distribution, distribution } from './bench-support';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+const WEEKS = 26;
+const WORKSPACES = 20;
+const ITEMS_PER_WORKSPACE = 2_000;
+const GENERATION_BLOCK = 5_000_000;
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000000' },
+    'ingest-events': { type: 'string' },
+    repeat: { type: 'string', default: '20' },
+    'relay-events': { type: 'string', default: '200000' },
+    json: { type: 'string' },
+  },
+});
+const EVENTS = Number(args.events);
+const INGEST_EVENTS = Math.min(EVENTS, Number(args['ingest-events'] ?? Math.min(EVENTS, 2_000_000)));
+const REPEAT = Number(args.repeat);
+const RELAY_EVENTS = Number(args['relay-events']);
+
+/**
+ * One row of interaction_events per number in [start, start + count): event i is slot i % 4 of conversation
+ * i / 4; conversations are spread evenly, in order, over the 26 weeks, so each block covers a slice of time.
+ * Binds {workspaces:Array(String)}, {t0:Int64} (ms), {spanMs:Int64}, {conversations:UInt64}, {start}, {count}.
+ */
+const GENERATED_EVENTS = `
+  WITH
+    intDiv(number, 4) AS c,
+    number % 4 AS slot,
+    cityHash64(c, 7) AS h,
+    cityHash64(number, 11) AS h2,
+    if(h % 100 < 25, 1, 2 + (intDiv(h, 100) % ${WORKSPACES - 1})) AS ws,
+    {t0:Int64} + toInt64(c * {spanMs:Int64} / {conversations:UInt64}) + toInt64(h % 60000) AS startMs,
+    (intDiv(h, 7) % 100) < 70 AS answered,
+    h2 % 100 AS r,
+    ['billing', 'login', 'exports', 'invoices', 'sso', 'api', 'webhooks', 'refunds', 'cards', 'notifications',
+     'reports', 'dashboards', 'permissions', 'teams', 'billing-address', 'taxes', 'integrations', 'slack', 'email',
+     'mobile', 'search', 'imports', 'csv', 'pdf', 'calendar', 'timezones', 'security', '2fa', 'passwords', 'audit',
+     'retention', 'gdpr', 'storage', 'limits', 'pricing', 'trial', 'upgrade', 'downgrade', 'cancel', 'onboarding'] AS topics,
+    topics[1 + toUInt32(pow((intDiv(h, 1000) % 1000) / 1000, 2.5) * 40)] AS topic,
+    ['free', 'pro', 'enterprise'][1 + intDiv(h, 100000) % 3] AS plan,
+    ['/dashboard', '/billing', '/settings', '/settings/sso', '/reports', '/exports', '/integrations', '/team',
+     '/api-keys', '/invoices', '/onboarding', '/search'][1 + intDiv(h, 300000) % 12] AS page,
+    ['in_app', 'email', 'chat'][1 + intDiv(h, 3600000) % 3] AS channel,
+    multiIf(
+      slot = 0, 'question_asked',
+      slot = 1, if(answered, 'answer_shown', 'handed_off'),
+      slot = 2, if(answered, multiIf(r < 30, 'answer_rated', r < 35, 'escalated', 'question_asked'),
+                             multiIf(r < 60, 'agent_replied', r < 80, 'answer_corrected', 'outcome_repeat_contact')),
+      r < 60, 'resolved', 'question_asked') AS type,
+    multiIf(slot = 0, 0, slot = 1, 2000, slot = 2, 30000 + toInt64(h2 % 3600000), 3600000 + toInt64(h2 % 86400000)) AS delayMs,
+    concat(['How do I', 'Why can I not', 'Where do I', 'Is it possible to', 'Help:'][1 + h % 5], ' ',
+           ['change', 'export', 'cancel', 'activate', 'find', 'reset', 'download', 'connect'][1 + intDiv(h, 5) % 8], ' ',
+           ['my card', 'the invoice', 'my password', 'the report', 'SSO', 'the API key', 'my plan', 'a teammate'][1 + intDiv(h, 40) % 8]) AS question
+  SELECT
+    generateUUIDv4(number) AS event_id,
+    toUUID({workspaces:Array(String)}[ws]) AS workspace_id,
+    type AS event_type,
+    fromUnixTimestamp64Milli(startMs + delayMs, 'UTC') AS occurred_at,
+    toString(reinterpretAsUUID(reverse(unhex(lpad(hex(cityHash64(c, 3)), 32, '0'))))) AS conversation_id,
+    '' AS message_id,
+    '' AS customer_id,
+    '' AS account_id,
+    if(type = 'answer_shown', concat('item-', toString(ws), '-', toString(toUInt32(pow((h2 % 1000) / 1000, 3) * ${ITEMS_PER_WORKSPACE}))), '') AS knowledge_item_id,
+    topic, page, plan, channel,
+    multiIf(type = 'answer_shown', 'answered', type = 'handed_off', 'handed_off', '') AS decision,
+    if(type = 'handed_off', ['low_confidence', 'no_knowledge', 'stale_knowledge', 'policy'][1 + h2 % 4], '') AS handoff_reason,
+    if(type IN ('answer_shown', 'handed_off'), (h2 % 1000) / 1000, 0) AS confidence,
+    if(type IN ('answer_shown', 'handed_off'), 200 + h2 % 1500, 0) AS latency_ms,
+    if(type = 'answer_rated', if(r < 22, 1, -1), 0) AS rating,
+    if(type IN ('question_asked', 'handed_off', 'escalated'), question, '') AS text,
+    '{}' AS payload,
+    '' AS correlation_id
+  FROM numbers({start:UInt64}, {count:UInt64})`;
+
+/** Knowledge and learning events: items published before the window, then flags, learned answers, threshold moves, changes. */
+const KNOWLEDGE_EVENTS = `
+  WITH intDiv(number, ${ITEMS_PER_WORKSPACE}) + 1 AS ws, number % ${ITEMS_PER_WORKSPACE} AS k, cityHash64(number, 5) AS h
+  SELECT generateUUIDv4(number * 10 + e.1) AS event_id, toUUID({workspaces:Array(String)}[ws]) AS workspace_id, e.2 AS event_type,
+         fromUnixTimestamp64Milli({t0:Int64} + e.3, 'UTC') AS occurred_at,
+         concat('item-', toString(ws), '-', toString(k)) AS knowledge_item_id,
+         ['billing', 'login', 'exports', 'invoices', 'sso', 'api', 'webhooks', 'refunds'][1 + h % 8] AS topic,
+         e.4 AS payload
+  FROM numbers(${WORKSPACES * ITEMS_PER_WORKSPACE})
+  ARRAY JOIN arrayFilter(x -> x.1 >= 0, [
+    (0, 'knowledge_published', toInt64(-DAY_MS), concat('{"title":"Article ', toString(k), '"}')),
+    (if(k % 40 = 0, 1, -1), 'knowledge_flagged_stale', toInt64(h % {spanMs:Int64}), concat('{"productChangeId":"pc-', toString(ws), '-', toString(k % 7), '"}')),
+    (if(k % 5 = 0, 2, -1), 'learned_answer_created', toInt64((h * 7) % {spanMs:Int64}), '{"status":"published"}'),
+    (if(k % 25 = 0, 3, -1), 'threshold_moved', toInt64((h * 13) % {spanMs:Int64}), if(h % 2 = 0, '{"before":0.5,"after":0.4}', '{"before":0.4,"after":0.5}')),
+    (if(k % 100 = 0, 4, -1), 'product_change_recorded', toInt64((h * 17) % {spanMs:Int64}), concat('{"productChangeId":"pc-', toString(ws), '-', toString(k % 7), '","title":"Change ', toString(k), '","productAreas":["billing"]}'))
+  ]) AS e`.replace('DAY_MS', String(DAY));
+
+const COLUMNS = 'event_id, workspace_id, event_type, occurred_at, conversation_id, message_id, customer_id, account_id, knowledge_item_id, topic, page, plan, channel, decision, handoff_reason, confidence, latency_ms, rating, text, payload, correlation_id';
+
+interface Timing {
+  query: string;
+  range: string;
+  ms: Distribution;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  const t0 = end - WEEKS * WEEK;
+  const log = (message: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
+  let env: TestStack | undefined;
+  try {
+    env = await startTestStack({ RELAY_INTERVAL_MS: '100' }, { readyTimeoutMs: 600_000 });
+    log('stack up');
+    const workspaces: TestWorkspace[] = [];
+    for (let i = 0; i < WORKSPACES; i++) workspaces.push(await createTestWorkspace(env, `Warehouse benchmark ${i + 1}`, { timeZone: i === 0 ? 'Europe/Paris' : 'UTC' }));
+    const largest = workspaces[0]!;
+    log(`${WORKSPACES} workspaces`);
+
+    // ---- Load -------------------------------------------------------------------------------------------
+    const warehousePath = env.warehousePath;
+    await env.stack.stopProcess('insights');
+    const warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: warehousePath }));
+    const params = { workspaces: workspaces.map((w) => w.id), t0, spanMs: WEEKS * WEEK, conversations: Math.ceil(EVENTS / 4) };
+    const ingest = await ingestThroughWriter(warehouse, params, INGEST_EVENTS, log);
+    const generatedStart = Date.now();
+    for (let start = INGEST_EVENTS; start < EVENTS; start += GENERATION_BLOCK) {
+      const n = Math.min(GENERATION_BLOCK, EVENTS - start);
+      await warehouse.client.command({
+        query: `INSERT INTO {database:Identifier}.interaction_events_ingest (${COLUMNS}) ${GENERATED_EVENTS}`,
+        query_params: { ...params, database: warehouse.database, start, count: n },
+      });
+      log(`generated ${count(start + n)} / ${count(EVENTS)}`);
+    }
+    const generatedSeconds = (Date.now() - generatedStart) / 1000;
+    await warehouse.client.command({
+      query: `INSERT INTO {database:Identifier}.interaction_events_ingest (event_id, workspace_id, event_type, occurred_at, knowledge_item_id, topic, payload) ${KNOWLEDGE_EVENTS}`,
+      query_params: { ...params, database: warehouse.database },
+    });
+    const stored = await one<{ rows: number; bytes: number; uncompressed: number }>(
+      warehouse,
+      `SELECT sum(rows) AS rows, sum(bytes_on_disk) AS bytes, sum(data_uncompressed_bytes) AS uncompressed FROM system.parts WHERE active AND database = {database:String} AND table = 'interaction_events'`,
+    );
+    const rollupBytes = await one<{ bytes: number }>(
+      warehouse,
+      `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = {database:String} AND table LIKE 'hourly_%'`,
+    );
+    const largestEvents = await one<{ n: number }>(warehouse, `SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {ws:UUID}`, { ws: largest.id });
+    await warehouse.close();
+    log(`loaded: ${count(stored.rows)} rows, ${(stored.bytes / stored.rows).toFixed(1)} bytes/event on disk`);
+
+    // ---- Queries through the gateway ---------------------------------------------------------------------
+    await env.stack.startProcess('insights');
+    log('insights up again');
+    const ranges = { 'default (30 days)': { from: new Date(end - 30 * DAY), to: new Date(end) }, '26 weeks': { from: new Date(t0), to: new Date(end) } };
+    const timings: Timing[] = [];
+    for (const [range, { from, to }] of Object.entries(ranges)) {
+      for (const [name, query, variables] of queries(from, to)) {
+        timings.push({ query: name, range, ms: await timeQuery(largest, query, variables) });
+        log(`${name}, ${range}: p50 ${timings.at(-1)!.ms.p50} ms, p99 ${timings.at(-1)!.ms.p99} ms`);
+      }
+    }
+    const reportWeek = isoWeekOf(new Date(end - 7 * DAY));
+    const reportMs: number[] = [];
+    for (let i = 0; i < Math.max(3, Math.min(REPEAT, 5)); i++) {
+      const t = performance.now();
+      dataOf(await largest.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { isoWeek findings } }', { input: { isoWeek: reportWeek } }));
+      reportMs.push(performance.now() - t);
+    }
+    const report = distribution(reportMs);
+    log(`weekly report ${reportWeek}: p50 ${report.p50} ms`);
+
+    // ---- Relay -------------------------------------------------------------------------------------------
+    const relay = await measureRelay(env, largest.id, RELAY_EVENTS);
+    log(`relay: ${count(RELAY_EVENTS)} events in ${relay.seconds.toFixed(1)} s`);
+
+    const insightsPid = env.stack.processes.get('insights')?.pid;
+    const status = insightsPid ? readFileSync(`/proc/${insightsPid}/status`, 'utf8') : '';
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+
+    const result = {
+      benchmark: 'warehouse-gateway',
+      measuredAt: new Date().toISOString(),
+      setup: {
+        machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`,
+        shared: 'The machine was shared by 7 engineers running builds, tests and benchmarks at the same time',
+        loadAverageAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+        warehouse: 'chDB embedded in the insights process',
+        events: EVENTS,
+        workspaces: WORKSPACES,
+        weeks: WEEKS,
+        largestWorkspace: { events: largestEvents.n, timeZone: 'Europe/Paris' },
+        repeat: REPEAT,
+        command: `npm run bench:warehouse -- --events ${EVENTS} --ingest-events ${INGEST_EVENTS} --repeat ${REPEAT} --relay-events ${RELAY_EVENTS}`,
+      },
+      queriesThroughGateway: timings,
+      weeklyReport: { isoWeek: reportWeek, ms: report },
+      ingest: {
+        insertPath: { ...ingest, note: 'analytics/event-writer insertEvents (JSONCompactEachRow, 50,000-row chunks since this commit; JSONEachRow 5,000 before), through the dedup and rollup views' },
+        generatedInClickHouse: { events: EVENTS - INGEST_EVENTS, seconds: generatedSeconds, eventsPerSecond: Math.round((EVENTS - INGEST_EVENTS) / generatedSeconds) },
+      },
+      relay: { events: RELAY_EVENTS, seconds: relay.seconds, eventsPerSecond: Math.round(RELAY_EVENTS / relay.seconds), batchSize: 1_000 },
+      disk: {
+        rawEventBytes: stored.bytes,
+        bytesPerEvent: Number((stored.bytes / stored.rows).toFixed(2)),
+        uncompressedBytesPerEvent: Number((stored.uncompressed / stored.rows).toFixed(2)),
+        rollupBytes: rollupBytes.bytes,
+      },
+      insightsProcess: { peakRssMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) },
+      totalSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    const file = args.json ?? path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', `warehouse-${EVENTS >= 1e8 ? '100m' : `${Math.round(EVENTS / 1e6)}m`}.json`);
+    require('node:fs').writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${file}`);
+    console.table(timings.map((t) => ({ query: t.query, range: t.range, p50: t.ms.p50, p99: t.ms.p99 })));
+  } finally {
+    await env?.stop();
+  }
+}
+
+/** The insights queries an analyst's dashboard sends, each with its variables. */
+function queries(from: Date, to: Date): Array<[string, string, Record<string, unknown>]> {
+  const range = { from: from.toISOString(), to: to.toISOString() };
+  return [
+    ['support by day', 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions automationRate medianFirstResponseSeconds } buckets { start questions } handOffReasons { reason count } } } }', { input: { ...range, granularity: 'DAY' } }],
+    ['support by week, plan filter', 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions conversations medianResolutionSeconds } } } }', { input: { ...range, granularity: 'WEEK', plan: 'pro' } }],
+    ['activity', 'query($range: TimeRangeInput) { workspace { activity(range: $range) { questions answered handedOff } } }', { range }],
+    ['learning curve', 'query($input: InsightRangeInput!) { workspace { learningCurve(input: $input) { start correctionsAbsorbed learnedAnswersPublished } } }', { input: { ...range, granularity: 'WEEK' } }],
+    ['friction points', 'query($input: InsightRangeInput!) { workspace { frictionPoints(input: $input) { topic plan page handOffs } } }', { input: range }],
+    ['topic spikes', 'query($input: TopicSpikesInput!) { workspace { topicSpikes(input: $input) { topicsTested spikes { topic volume } } } }', { input: { from: new Date(to.getTime() - WEEK).toISOString(), to: range.to } }],
+    ['knowledge gaps', 'query($input: KnowledgeGapsInput!) { workspace { knowledgeGaps(input: $input) { label volume } } }', { input: { ...range, first: 10 } }],
+    ['stale content', '{ workspace { staleContent(input: { uncitedDays: 30 }) { uncitedCount publishedCount stillServed { timesServed } } } }', {}],
+  ];
+}
+
+async function timeQuery(workspace: TestWorkspace, query: string, variables: Record<string, unknown>): Promise<Distribution> {
+  dataOf(await workspace.as('analyst', query, variables));
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const t = performance.now();
+    dataOf(await workspace.as('analyst', query, variables));
+    times.push(performance.now() - t);
+  }
+  return distribution(times);
+}
+
+/** The first events through insertEvents, as the relay sends them; generation and parsing are not timed. */
+async function ingestThroughWriter(warehouse: Warehouse, params: Record<string, unknown>, events: number, log: (m: string) => void) {
+  let insertMs = 0;
+  const batch = 250_000;
+  for (let start = 0; start < events; start += batch) {
+    const n = Math.min(batch, events - start);
+    const rows = await (
+      await warehouse.client.query({ query: GENERATED_EVENTS, query_params: { ...params, start, count: n }, format: 'JSONEachRow' })
+    ).json<Record<string, string | number>>();
+    const interactionEvents: InteractionEvent[] = rows.map((row) => ({
+      eventId: String(row.event_id),
+      workspaceId: String(row.workspace_id),
+      eventType: String(row.event_type),
+      occurredAt: new Date(`${String(row.occurred_at).replace(' ', 'T')}Z`),
+      conversationId: String(row.conversation_id),
+      knowledgeItemId: String(row.knowledge_item_id),
+      topic: String(row.topic),
+      page: String(row.page),
+      plan: String(row.plan),
+      channel: String(row.channel),
+      decision: String(row.decision),
+      handoffReason: String(row.handoff_reason),
+      confidence: Number(row.confidence),
+      latencyMs: Number(row.latency_ms),
+      rating: Number(row.rating),
+      text: String(row.text),
+    }));
+    const t = performance.now();
+    await insertEvents(warehouse, interactionEvents);
+    insertMs += performance.now() - t;
+    log(`inserted ${count(start + n)} / ${count(events)} through insertEvents`);
+  }
+  return { events, seconds: Number((insertMs / 1000).toFixed(1)), eventsPerSecond: Math.round(events / (insertMs / 1000)) };
+}
+
+async function measureRelay(env: TestStack, workspaceId: string, events: number): Promise<{ seconds: number }> {
+  const pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
+  try {
+    await pool.query(
+      `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
+       SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'relay', 'conversationId', gen_random_uuid()::text)
+         FROM generate_series(1, $2) AS n`,
+      [workspaceId, events],
+    );
+    const t = performance.now();
+    for (;;) {
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE published_at IS NULL`);
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return { seconds: (performance.now() - t) / 1000 };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function one<T>(warehouse: Warehouse, query: string, params: Record<string, unknown> = {}): Promise<T> {
+  const rows = await (await warehouse.client.query({ query, query_params: { database: warehouse.database, ...params }, format: 'JSONEachRow' })).json<T>();
+  return rows[0]!;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,210 @@
+/**
+ * The rollups answer exactly what raw events answer: every insights query that reads a rollup is run both ways
+ * (services built with readFrom 'rollups' and 'raw') over the same data, for every filter combination the API
+ * offers, each granularity, time zones on and off whole hours, and ranges that do and do not start on an hour.
+ * The data: a small hand-made fixture (re-delivered in part, within one insert and across inserts) and a seeded
+ * random sample shaped like the services' events. Also: re-delivered events reach the rollups once.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
+import { migrateWarehouse } from '../../analytics/migrate';
+import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { ActivityService } from '../../services/insights/activity/activity.service';
+import { LearningCurveService } from '../../services/insights/learning/learning-curve.service';
+import { MetricsQuery, SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
+import type { ReadFrom } from '../../services/insights/rollup-window';
+import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
+import { parseConfig, warehouseEnv } from '../../services/shared/config';
+
+const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-rollups-'));
+const workspaceId = randomUUID();
+const otherWorkspace = randomUUID();
+let warehouse: Warehouse;
+
+const TOPICS = ['billing', 'login', 'exports'];
+const PLANS = ['free', 'pro', ''];
+const PAGES = ['/billing', '/settings', ''];
+const CHANNELS = ['in_app', 'email'];
+const START = Date.parse('2026-03-01T00:00:00Z');
+const DAYS = 21;
+
+/** mulberry32: a small seeded generator, so the sample is the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function sample(count: number, seed: number): InteractionEvent[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const events: InteractionEvent[] = [];
+  while (events.length < count) {
+    const conversationId = random() < 0.03 ? '' : randomUUID();
+    const dims = { topic: pick(TOPICS), plan: pick(PLANS), page: pick(PAGES), channel: pick(CHANNELS) };
+    let at = START + Math.floor(random() * DAYS * 86_400_000);
+    const next = (maxMs: number) => new Date((at += 1 + Math.floor(random() * maxMs)));
+    const add = (eventType: string, fields: Partial<InteractionEvent> = {}) => events.push({ eventId: randomUUID(), workspaceId, eventType, occurredAt: next(3 * 3_600_000), conversationId, ...fields });
+    add('question_asked', { ...dims, text: 'q' });
+    // A follow-up sometimes comes with other dimensions: filters then see the conversation differently.
+    if (random() < 0.3) add('question_asked', { ...dims, topic: pick(TOPICS), page: pick(PAGES) });
+    if (random() < 0.7) {
+      add('answer_shown', dims);
+      if (random() < 0.3) add('answer_rated', { topic: dims.topic, rating: random() < 0.6 ? 1 : -1 });
+      if (random() < 0.1) add('escalated', { topic: dims.topic });
+    } else {
+      add('handed_off', { ...dims, handoffReason: pick(['low_confidence', 'no_knowledge', 'policy']) });
+      if (random() < 0.8) add(random() < 0.7 ? 'agent_replied' : 'answer_corrected', { topic: dims.topic });
+    }
+    if (random() < 0.6) add('resolved', { topic: dims.topic });
+    if (random() < 0.05) add('threshold_moved', { topic: dims.topic, payload: { before: 0.5, after: random() < 0.5 ? 0.4 : 0.6 } });
+    if (random() < 0.05) add('question_variant_added', { topic: dims.topic });
+  }
+  return events;
+}
+
+const fixed = (eventType: string, iso: string, fields: Partial<InteractionEvent> = {}): InteractionEvent => ({
+  eventId: randomUUID(),
+  workspaceId,
+  eventType,
+  occurredAt: new Date(iso),
+  ...fields,
+});
+const [A, B, C] = [randomUUID(), randomUUID(), randomUUID()];
+/** Hand-made: events on both sides of hour and day boundaries, and of the ranges below. */
+const handMade: InteractionEvent[] = [
+  fixed('question_asked', '2026-03-02T09:59:59.999Z', { conversationId: A, topic: 'billing', plan: 'pro', page: '/billing', channel: 'in_app' }),
+  fixed('answer_shown', '2026-03-02T10:00:00.000Z', { conversationId: A, topic: 'billing', plan: 'pro', page: '/billing', channel: 'in_app' }),
+  fixed('question_asked', '2026-03-02T10:17:23.456Z', { conversationId: A, topic: 'login', plan: 'pro', page: '/settings', channel: 'in_app' }),
+  fixed('question_asked', '2026-03-02T23:30:00Z', { conversationId: B, topic: 'login', plan: 'free', channel: 'email' }),
+  fixed('handed_off', '2026-03-02T23:30:01Z', { conversationId: B, topic: 'login', plan: 'free', channel: 'email', handoffReason: 'no_knowledge' }),
+  fixed('agent_replied', '2026-03-03T00:10:00Z', { conversationId: B, topic: 'login' }),
+  fixed('resolved', '2026-03-03T01:00:00Z', { conversationId: B, topic: 'login' }),
+  fixed('question_asked', '2026-03-08T22:59:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app' }),
+  fixed('handed_off', '2026-03-08T23:01:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app', handoffReason: 'policy' }),
+  fixed('answer_corrected', '2026-04-02T10:00:00Z', { conversationId: C, topic: 'exports' }),
+];
+const randomSample = sample(4_000, 17);
+const all = [...handMade, ...randomSample];
+/** Re-delivered: copies inside one insert, and copies of events stored earlier. */
+const redelivered = [handMade[0]!, handMade[4]!, ...randomSample.filter((_, i) => i % 50 === 0)];
+
+let rollups: { support: SupportMetricsService; learning: LearningCurveService; activity: ActivityService; trends: TopicSpikesService };
+let raw: typeof rollups;
+const servicesReading = (readFrom: ReadFrom) => ({
+  support: new SupportMetricsService(warehouse, readFrom),
+  learning: new LearningCurveService(warehouse, readFrom),
+  activity: new ActivityService(warehouse, readFrom),
+  trends: new TopicSpikesService(warehouse, readFrom),
+});
+
+beforeAll(async () => {
+  warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: dataPath }));
+  await migrateWarehouse(warehouse);
+  await insertEvents(warehouse, [...all.slice(0, 2_000), handMade[1]!, handMade[1]!], 700);
+  await insertEvents(warehouse, all.slice(2_000), 900);
+  await insertEvents(warehouse, redelivered);
+  await insertEvents(warehouse, sample(300, 99).map((event) => ({ ...event, workspaceId: otherWorkspace })));
+  rollups = servicesReading('rollups');
+  raw = servicesReading('raw');
+});
+
+afterAll(async () => {
+  await warehouse?.close();
+  rmSync(dataPath, { recursive: true, force: true });
+});
+
+const scalar = async (sql: string) =>
+  (await (await warehouse.client.query({ query: sql, query_params: { database: warehouse.database, workspaceId }, format: 'JSONEachRow' })).json<{ n: number }>())[0]!.n;
+
+describe('re-delivered events', () => {
+  it('are stored once and counted once by every rollup', async () => {
+    const distinct = new Set(all.map((event) => event.eventId)).size;
+    expect(await scalar('SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
+    expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_events WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
+    const contacts = new Set(all.filter((e) => e.eventType === 'question_asked').map((e) => e.conversationId || e.eventId)).size;
+    expect(await scalar('SELECT uniqExactMerge(contacts) AS n FROM {database:Identifier}.hourly_contacts WHERE workspace_id = {workspaceId:UUID}')).toBe(contacts);
+    const questions = all.filter((e) => e.eventType === 'question_asked' && e.conversationId).length;
+    expect(await scalar('SELECT sum(questions) AS n FROM {database:Identifier}.hourly_conversation_timeline WHERE workspace_id = {workspaceId:UUID}')).toBe(questions);
+  });
+});
+
+// Hundreds of queries: minutes on a loaded machine.
+jest.setTimeout(600_000);
+
+const RANGES = {
+  'whole weeks': { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-16T00:00:00Z') },
+  'off the hour': { from: new Date('2026-03-02T10:17:23.456Z'), to: new Date('2026-03-09T23:00:00.001Z') },
+  'inside one hour': { from: new Date('2026-03-02T10:05:00Z'), to: new Date('2026-03-02T10:50:00Z') },
+  'the whole sample': { from: new Date('2026-02-20T00:00:00Z'), to: new Date('2026-04-10T00:00:00Z') },
+};
+const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'];
+const GRANULARITIES = ['day', 'week', 'month'] as const;
+const FILTERS = { topic: 'login', plan: 'pro', page: '/billing', channel: 'in_app' } as const;
+const filterSets = Array.from({ length: 16 }, (_, mask) =>
+  Object.fromEntries(Object.entries(FILTERS).filter((_, bit) => mask & (1 << bit))) as Partial<Pick<MetricsQuery, 'topic' | 'plan' | 'page' | 'channel'>>,
+);
+
+describe('rollups answer what raw events answer', () => {
+  it('support figures, for every filter combination', async () => {
+    for (const filters of filterSets) {
+      const query: MetricsQuery = { ...RANGES['off the hour'], granularity: 'day', timeZone: 'Europe/Paris', ...filters };
+      expect([filters, await rollups.support.metrics(workspaceId, query)]).toEqual([filters, await raw.support.metrics(workspaceId, query)]);
+    }
+    // A value nobody used: nothing, both ways.
+    const none: MetricsQuery = { ...RANGES['whole weeks'], granularity: 'week', timeZone: 'UTC', plan: 'enterprise' };
+    expect(await rollups.support.metrics(workspaceId, none)).toEqual(await raw.support.metrics(workspaceId, none));
+  });
+
+  it('support figures and the learning curve, for every range and zone, each granularity', async () => {
+    let nonEmpty = 0;
+    let combination = 0;
+    for (const [name, range] of Object.entries(RANGES)) {
+      for (const timeZone of ZONES) {
+        // Each granularity meets every range and most zones; all of them meet every filter above.
+        const granularity = GRANULARITIES[combination++ % GRANULARITIES.length]!;
+        const query: MetricsQuery = { ...range, granularity, timeZone };
+        const fromRollups = await rollups.support.metrics(workspaceId, query);
+        expect([name, timeZone, granularity, fromRollups]).toEqual([name, timeZone, granularity, await raw.support.metrics(workspaceId, query)]);
+        if (fromRollups.totals.questions > 0) nonEmpty++;
+        expect([name, timeZone, granularity, await rollups.learning.curve(workspaceId, query)]).toEqual([name, timeZone, granularity, await raw.learning.curve(workspaceId, query)]);
+      }
+    }
+    // The comparison is not between two empty answers.
+    expect(nonEmpty).toBe(Object.keys(RANGES).length * ZONES.length);
+  });
+
+  it('activity, over any instants', async () => {
+    for (const range of Object.values(RANGES)) {
+      const fromRollups = await rollups.activity.summary(workspaceId, range.from, range.to);
+      expect(fromRollups).toEqual(await raw.activity.summary(workspaceId, range.from, range.to));
+    }
+    expect((await rollups.activity.summary(workspaceId, RANGES['the whole sample'].from, RANGES['the whole sample'].to)).questions).toBe(
+      all.filter((e) => e.eventType === 'question_asked').length,
+    );
+  });
+
+  it('topic volumes for spikes, windows on and off the hour', async () => {
+    const windows = [
+      { from: new Date('2026-03-15T00:00:00Z'), to: new Date('2026-03-22T00:00:00Z') },
+      { from: new Date('2026-03-16T06:00:00Z'), to: new Date('2026-03-17T06:00:00Z') },
+      { from: new Date('2026-03-16T06:30:00Z'), to: new Date('2026-03-17T06:00:00.500Z') },
+    ];
+    for (const window of windows) {
+      for (const minVolume of [1]) {
+        const query = { ...SPIKE_DEFAULTS, ...window, minVolume, significance: 0.5 };
+        const fromRollups = await rollups.trends.spikes(workspaceId, query);
+        expect(fromRollups).toEqual(await raw.trends.spikes(workspaceId, query));
+        expect(fromRollups.baselineQuestions).toBeGreaterThan(0);
+      }
+    }
+  });
+});
