@@ -32,7 +32,12 @@ describe('reading a folder of starting knowledge', () => {
 
   it('says what is wrong with a bad kb.jsonl line', () => {
     writeFileSync(path.join(dir, 'kb.jsonl'), '{"label":"a","title":"A","body":"x"}\n{"label":"b"}\n');
-    expect(() => readKnowledgeFolder(dir)).toThrow(new KnowledgeFolderError(`${path.join(dir, 'kb.jsonl')}:2 needs string fields label, title and body`));
+    expect(() => readKnowledgeFolder(dir)).toThrow(new KnowledgeFolderError(`${path.join(dir, 'kb.jsonl')}:2 needs string fields label, title and body (and locale, if given, an ISO 639 code such as "es")`));
+  });
+
+  it('says a bad locale is wrong', () => {
+    writeFileSync(path.join(dir, 'kb.jsonl'), '{"label":"a","title":"A","body":"x","locale":"Spanish"}\n');
+    expect(() => readKnowledgeFolder(dir)).toThrow(/kb\.jsonl:1 needs .*ISO 639 code/);
   });
 
   it('refuses a folder with nothing to import', () => {
