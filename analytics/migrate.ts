@@ -87,7 +87,7 @@ export async function migrateWarehouse(warehouse: Warehouse, logger?: Logger, di
 }
 
 /** Reads and parses every migration file, sorted by version; exported for tests and tooling. */
-export async function loadMigrations(directory: string, database: string): Promise<WarehouseMigration[]> {
+async function loadMigrations(directory: string, database: string): Promise<WarehouseMigration[]> {
   const files = (await readdir(directory)).filter((file) => file.endsWith('.sql')).sort();
   const migrations: WarehouseMigration[] = [];
   for (const name of files) {

@@ -176,7 +176,8 @@ async function temporalCli(logger: Logger, shutdown: Shutdown): Promise<string> 
     throw new Error(
       'The embedded workflow engine needs the Temporal CLI, and it could not be built (see the lines above). ' +
         'Install Go >= 1.23 and run `npm start` again (it builds the CLI once into .tools/), ' +
-        'or set TEMPORAL_CLI_PATH to a temporal binary, or set TEMPORAL_ADDRESS to a running Temporal server.',
+        'or set TEMPORAL_CLI_PATH to a temporal binary, or set TEMPORAL_ADDRESS to a running Temporal server; ' +
+        'with internet, `npm run tools:temporal -- --download` fetches the Temporal SDK\'s own build of the CLI.',
     );
   }
   return binary;

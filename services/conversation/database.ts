@@ -9,7 +9,7 @@ import { Escalations1764300000000 } from './migrations/1764300000000-escalations
 import { ConversationChannel1764400000000 } from './migrations/1764400000000-conversation-channel';
 import { ConversationSecrets1764600000000 } from './migrations/1764600000000-conversation-secrets';
 
-export const CONVERSATION_SCHEMA = 'conversation';
+const CONVERSATION_SCHEMA = 'conversation';
 
 export function openConversationDatabase(url: string) {
   return openServiceDatabase({

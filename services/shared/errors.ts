@@ -69,7 +69,7 @@ export function httpStatusOf(code: ErrorCode): number {
 const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
 
 /** A domain error as is; a Postgres refusal of unstorable text as BAD_USER_INPUT; anything else undefined. */
-export function asDomainError(error: unknown): DomainError | undefined {
+function asDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
   const sqlState = (error as { driverError?: { code?: unknown } } | undefined)?.driverError?.code ?? (error as { code?: unknown } | undefined)?.code;
   if (typeof sqlState === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(sqlState)) {

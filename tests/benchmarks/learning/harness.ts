@@ -146,7 +146,7 @@ export interface HarnessResult {
 }
 
 /** The corrected question as a customer might send it again: same words, different surface. */
-export function reword(question: string): string {
+function reword(question: string): string {
   return `hi, ${question.toLowerCase().replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim()}`;
 }
 
