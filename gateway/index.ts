@@ -11,7 +11,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { DomainError, formatError, toGraphQLError } from '../services/shared/errors';
+import { DomainError, toGraphQLError } from '../services/shared/errors';
 import { graphqlMetricsPlugin } from '../services/shared/graphql-metrics-plugin';
 import { createHttpShell } from '../services/shared/http-server';
 import { InternalGraphQLClient } from '../services/shared/internal-client';
@@ -21,6 +21,7 @@ import { currentRequestId, newRequestId } from '../services/shared/request-conte
 import { runProcess } from '../services/shared/run-process';
 import { Authenticator } from './authenticator';
 import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
+import { formatGatewayError } from './planner-errors';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { RateLimiter, rateLimitBudgets } from './rate-limiter';
 import { refuseNulCharactersPlugin } from './refuse-nul-characters';
@@ -57,7 +58,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     : [];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: formatGatewayError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: protections.validationRules,
