@@ -12,7 +12,7 @@ import { InteractionEvent, insertEvents } from './event-writer';
 import type { Warehouse } from './warehouse-client';
 
 /** Postgres schemas whose outbox the relay drains. */
-export const OUTBOX_SCHEMAS = ['conversation', 'knowledge', 'account_context'] as const;
+const OUTBOX_SCHEMAS = ['conversation', 'knowledge', 'account_context'] as const;
 
 export interface RelayOptions {
   pool: Pool;

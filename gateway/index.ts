@@ -21,6 +21,7 @@ import { currentRequestId, newRequestId } from '../services/shared/request-conte
 import { runProcess } from '../services/shared/run-process';
 import { Authenticator } from './authenticator';
 import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
+import { formatGatewayError } from './planner-errors';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { RateLimiter, rateLimitBudgets } from './rate-limiter';
 import { refuseNulCharactersPlugin } from './refuse-nul-characters';
@@ -60,7 +61,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     : [];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: formatGatewayError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: protections.validationRules,

@@ -7,7 +7,7 @@ import { DocumentNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, Se
 
 export type LimitedKind = 'asks' | 'signals';
 
-export const LIMITED_FIELDS: Readonly<Record<string, LimitedKind>> = {
+const LIMITED_FIELDS: Readonly<Record<string, LimitedKind>> = {
   ask: 'asks',
   rateAnswer: 'signals',
   markResolved: 'signals',

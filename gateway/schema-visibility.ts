@@ -13,7 +13,7 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 // graphql-js appends its hints as a last sentence: ' Did you mean "a", "b", or "c"?', ' Did you mean the enum value "X"?'.
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
-export function usesIntrospection(document: DocumentNode): boolean {
+function usesIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

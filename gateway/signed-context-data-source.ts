@@ -51,7 +51,7 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
  * The error a client sees for a subgraph it cannot get an answer from. `details.service` names the part of the
  * operation that is missing; the cause goes to the gateway's log (onUnavailable), not to the client.
  */
-export function subgraphUnavailable(serviceName: string): GraphQLError {
+function subgraphUnavailable(serviceName: string): GraphQLError {
   return new GraphQLError(`The ${serviceName} service is unavailable right now; retry in a moment`, {
     extensions: { code: ErrorCode.Unavailable, details: { service: serviceName } },
   });

@@ -12,7 +12,7 @@ export interface WeeklyReportScheduleOptions {
   timeZone: string;
 }
 
-export function weeklyReportScheduleId(workspaceId: string): string {
+function weeklyReportScheduleId(workspaceId: string): string {
   return `weekly-report-${workspaceId}`;
 }
 

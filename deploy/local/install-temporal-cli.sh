@@ -4,6 +4,8 @@
 #   TEMPORAL_CLI_PATH="$(bash deploy/local/install-temporal-cli.sh)"
 # Order: $TEMPORAL_CLI_PATH, `temporal` on PATH, <repo>/.tools/temporal, else build it into <repo>/.tools.
 # Idempotent: the build (~2.5 min with an empty Go module cache, ~250 MB binary) runs at most once.
+# `--download` (a machine with internet and no Go): instead of building, let the Temporal SDK download its own
+# CLI (deploy/local/download-temporal-cli.ts; needs `npm run build` first).
 set -euo pipefail
 
 # Pinned to v1.5.1 (embeds Temporal server 1.29.1): from v1.6.0 on, the CLI's go.mod carries a `replace`
@@ -37,8 +39,16 @@ if [[ -x "${cached}" ]]; then
   exit 0
 fi
 
+if [[ "${1:-}" == "--download" ]]; then
+  if [[ ! -f "${repo_root}/dist/deploy/local/download-temporal-cli.js" ]]; then
+    log "run \`npm run build\` first: the download goes through the Temporal SDK"
+    exit 1
+  fi
+  exec node "${repo_root}/dist/deploy/local/download-temporal-cli.js" "${tools_dir}"
+fi
+
 if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed, so the Temporal CLI cannot be built: install Go >= 1.23 and run this again, or set TEMPORAL_CLI_PATH to a temporal binary (or TEMPORAL_ADDRESS to a running server)."
+  log "Go is not installed, so the Temporal CLI cannot be built: install Go >= 1.23 and run this again, or set TEMPORAL_CLI_PATH to a temporal binary (or TEMPORAL_ADDRESS to a running server); with internet, \`npm run tools:temporal -- --download\` fetches the Temporal SDK's own build instead."
   exit 1
 fi
 

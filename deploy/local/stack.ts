@@ -63,7 +63,7 @@ export interface RestartPolicy {
   maxBackoffMs: number;
 }
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 60_000, initialBackoffMs: 250, maxBackoffMs: 8_000 };
+const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 60_000, initialBackoffMs: 250, maxBackoffMs: 8_000 };
 
 export interface RunningStack {
   /** The gateway's GraphQL endpoint. */

@@ -16,7 +16,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { commonEnv, databaseEnv, parseConfig, secretsEnv, temporalEnv, warehouseEnv } from '../../services/shared/config';
@@ -25,12 +25,15 @@ import { Logger, createLogger } from '../../services/shared/logger';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
 import { newKeyEncryptionKey, parseKeyEncryptionKeys } from '../../services/shared/secret-envelope';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { ensurePrivateDir } from './private-paths';
+import { ensurePrivateDir, writePrivateFile } from './private-paths';
+import { describeDemo, seedDemo } from './demo/seed-demo';
 import { WarehouseOptions, startStack } from './stack';
 import { resolveTemporalCli, startTemporalDevServer } from './temporal-cli';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const SUPERVISOR_FLAG = '--supervisor';
+/** `npm start -- --demo`: also seed the demo workspace and print curl commands (deploy/local/demo/seed-demo.ts). */
+const DEMO_FLAG = '--demo';
 const EMBEDDED_POSTGRES_PORT = 5488;
 const TEMPORAL_PORT = 7233;
 const TEMPORAL_UI_PORT = 8233;
@@ -115,11 +118,6 @@ class ShutdownRequested extends Error {
   }
 }
 
-async function writePrivateFile(file: string, content: string): Promise<void> {
-  await writeFile(file, `${content}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-}
-
 /** The secret the processes sign internal requests with: from the environment, else generated once and kept. */
 async function internalSecret(config: StartConfig, dataDir: string): Promise<string> {
   if (config.INTERNAL_HMAC_SECRET) return config.INTERNAL_HMAC_SECRET;
@@ -179,7 +177,8 @@ async function temporalCli(logger: Logger, shutdown: Shutdown): Promise<string> 
     throw new Error(
       'The embedded workflow engine needs the Temporal CLI, and it could not be built (see the lines above). ' +
         'Install Go >= 1.23 and run `npm start` again (it builds the CLI once into .tools/), ' +
-        'or set TEMPORAL_CLI_PATH to a temporal binary, or set TEMPORAL_ADDRESS to a running Temporal server.',
+        'or set TEMPORAL_CLI_PATH to a temporal binary, or set TEMPORAL_ADDRESS to a running Temporal server; ' +
+        'with internet, `npm run tools:temporal -- --download` fetches the Temporal SDK\'s own build of the CLI.',
     );
   }
   return binary;
@@ -293,6 +292,20 @@ async function supervise(): Promise<void> {
 
     const workspaceNote = await bootstrapWorkspace(stack.urls['account-context'], hmacSecret, dataDir);
     shutdown.checkpoint();
+    const demoNote = process.argv.includes(DEMO_FLAG)
+      ? describeDemo(
+          await seedDemo({
+            gatewayUrl: stack.gatewayUrl,
+            accountContextUrl: stack.urls['account-context'],
+            hmacSecret,
+            dataDir,
+            repoRoot: REPO_ROOT,
+            log: (line) => logger.info(line),
+          }),
+          dataDir,
+        )
+      : [];
+    shutdown.checkpoint();
     started = true;
 
     const elapsedMs = Math.round(process.uptime() * 1000);
@@ -308,6 +321,7 @@ async function supervise(): Promise<void> {
         ...workspaceNote.map((line) => `  ${line}`),
         '  Ctrl-C stops everything; the data stays for the next start.',
         '',
+        ...demoNote,
       ].join('\n') + '\n',
     );
   } catch (error) {
@@ -351,7 +365,13 @@ async function bootstrapWorkspace(accountContextUrl: string, hmacSecret: string,
 
 /** Runs the supervisor in its own process group and forwards the signals meant for it. */
 function launch(): void {
-  const supervisor: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename, SUPERVISOR_FLAG], {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== DEMO_FLAG);
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown argument ${unknown.join(' ')}. Usage: npm start [-- ${DEMO_FLAG}]\n`);
+    process.exit(2);
+  }
+  const supervisor: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename, SUPERVISOR_FLAG, ...args], {
     cwd: process.cwd(),
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

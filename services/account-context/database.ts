@@ -14,7 +14,7 @@ import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 import { ApiKeyEntity } from './workspace/api-key.entity';
 import { WorkspaceEntity } from './workspace/workspace.entity';
 
-export const ACCOUNT_CONTEXT_SCHEMA = 'account_context';
+const ACCOUNT_CONTEXT_SCHEMA = 'account_context';
 
 export function openAccountContextDatabase(url: string) {
   return openServiceDatabase({

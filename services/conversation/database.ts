@@ -13,7 +13,7 @@ import { AgentDesk1764720000001 } from './migrations/1764720000001-agent-desk';
 import { DeskSearchAndView1764720000002 } from './migrations/1764720000002-desk-search-and-view';
 import { ConversationLanguage1764730000001 } from './migrations/1764730000001-conversation-language';
 
-export const CONVERSATION_SCHEMA = 'conversation';
+const CONVERSATION_SCHEMA = 'conversation';
 
 export function openConversationDatabase(url: string) {
   return openServiceDatabase({

@@ -5,7 +5,7 @@ import { ReportDeliveryEntity } from './report/report-delivery.entity';
 import { ReportWebhookEntity } from './report/report-webhook.entity';
 import { WeeklyReportEntity } from './report/weekly-report.entity';
 
-export const INSIGHTS_SCHEMA = 'insights';
+const INSIGHTS_SCHEMA = 'insights';
 
 export function openInsightsDatabase(url: string) {
   return openServiceDatabase({

@@ -2,7 +2,7 @@
 import { badInput } from '../shared/errors';
 
 /** Longest range any insights query accepts. */
-export const MAX_RANGE_DAYS = 731;
+const MAX_RANGE_DAYS = 731;
 
 /** ClickHouse's DateTime64 text form, in UTC. */
 export const toClickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');

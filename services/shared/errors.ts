@@ -91,7 +91,7 @@ export function isDatabaseOutage(error: unknown): boolean {
  * A domain error as is; a Postgres refusal of unstorable text as BAD_USER_INPUT; a lost database connection as
  * UNAVAILABLE (retry it); anything else undefined.
  */
-export function asDomainError(error: unknown): DomainError | undefined {
+function asDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
   const sqlState = (error as { driverError?: { code?: unknown } } | undefined)?.driverError?.code ?? (error as { code?: unknown } | undefined)?.code;
   if (typeof sqlState === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(sqlState)) {

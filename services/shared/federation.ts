@@ -17,7 +17,7 @@ const FEDERATION_LINK =
 export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any) => unknown }>;
 
 /** admin may do what agent and analyst may; system is only ever allowed where it is named. */
-export const authChecker: AuthChecker<SubgraphContext, Role> = ({ context }, roles) => {
+const authChecker: AuthChecker<SubgraphContext, Role> = ({ context }, roles) => {
   const role = context.auth.role;
   if (roles.length === 0 || roles.includes(role)) return true;
   if (role === 'admin' && (roles.includes('agent') || roles.includes('analyst'))) return true;

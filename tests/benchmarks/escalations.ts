@@ -636,7 +636,7 @@ async function main(): Promise<void> {
   };
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping the stack`);
-    stop().finally(() => process.exit(130));
+    void stop().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -40,6 +40,7 @@ import type { WeeklyReportContent } from '../../services/insights/report/weekly-
 import { renderHtml, renderMarkdown } from '../../services/insights/report/weekly-report-rendering';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { Progress } from '../../services/shared/progress';
 import { isoWeekOf } from '../../workflows/iso-week';
 import { Distribution, distribution, prng } from './bench-support';
 
@@ -719,8 +720,8 @@ async function ingest(warehouse: Warehouse, generation: GenerationPlan, options:
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let generateMs = 0;
-  let done = 0;
-  let lastReport = started;
+  // The generator aims at options.events; the count it reaches differs a little, so the estimate is close, not exact.
+  const progress = new Progress('  … ingest', { unit: 'events', total: options.events, everyMs: 30_000, write: (line) => console.log(line) });
   for (let batchNumber = 0; ; batchNumber++) {
     throwIfInterrupted();
     const generating = performance.now();
@@ -740,14 +741,10 @@ async function ingest(warehouse: Warehouse, generation: GenerationPlan, options:
     mode.ms += performance.now() - inserting;
     mode.events += batch.length;
     mode.inserts += Math.ceil(batch.length / (mode.chunkSize ?? EVENT_INSERT_CHUNK_SIZE));
-    done += batch.length;
-    if (performance.now() - lastReport > 30_000) {
-      lastReport = performance.now();
-      const seconds = (lastReport - started) / 1000;
-      console.log(`  … ${done.toLocaleString('en-US')} events in ${seconds.toFixed(0)} s (${Math.round(done / seconds).toLocaleString('en-US')}/s), rss ${mb(process.memoryUsage().rss)} MB`);
-    }
+    progress.advance(batch.length);
     if (batch.length < batchSize) break;
   }
+  progress.finish();
   const cpu = process.cpuUsage(cpuBefore);
   return {
     modes,

@@ -60,6 +60,29 @@ describe('introspection', () => {
     expect(types).toEqual(expect.arrayContaining(['Query', 'Mutation', 'Workspace', 'AskInput']));
   });
 
+  it('passes for an admin key with the options GraphiQL and Apollo Sandbox turn on (deprecated arguments, repeatable directives, descriptions)', async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const result = await gw(query, {}, keys.admin);
+    expect(result.errors).toBeUndefined();
+    const ask = (result.data as any).__schema.types.find((type: { name: string }) => type.name === 'AskInput');
+    expect(ask.kind).toBe('INPUT_OBJECT');
+    expect(ask.inputFields.map((field: { name: string }) => field.name)).toContain('text');
+  });
+
+  it('answers an introspection query asking for isOneOf, which federation does not support, as a validation failure naming it', async () => {
+    const result = await gw(getIntrospectionQuery({ oneOf: true }), {}, keys.admin);
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('isOneOf'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+  });
+
+  it('serves Apollo Sandbox to a browser at the GraphQL URL, pointed at that URL', async () => {
+    const response = await fetch(env.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('EmbeddedSandbox');
+    expect(page).toContain('initialEndpoint');
+  });
+
   it('still lets every caller ask for __typename', async () => {
     expect(dataOf(await gw('{ __typename }', {}, keys.widget, token))).toEqual({ __typename: 'Query' });
   });

@@ -3,6 +3,7 @@
  * action at once.
  */
 import path from 'node:path';
+import { Pool } from 'pg';
 import { readKnowledgeFolder } from '../../services/knowledge/import/knowledge-folder';
 import { codeOf, customerToken, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
@@ -386,12 +387,31 @@ describe('customer signals and agent actions refuse what makes no sense', () => 
   });
 
   it('the admin preview answers without recording anything', async () => {
-    const before = dataOf(await ws.as('agent', '{ workspace { conversations { edges { node { id } } } } }')).workspace.conversations.edges.length;
-    const preview = dataOf(await ws.as('admin', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { decision text citations { knowledgeItem { id } } } }', { input: { text: 'How do I change my email address?' } })).previewAnswer;
-    expect(preview.decision).toBe('ANSWERED');
-    expect(preview.text).toContain('Profile > Email');
-    const after = dataOf(await ws.as('agent', '{ workspace { conversations { edges { node { id } } } } }')).workspace.conversations.edges.length;
-    expect(after).toBe(before);
+    // Raw rows of everything an ask records (conversations, messages, question variants, outcomes, learning
+    // events, outbox events) and the items' counters, read from Postgres rather than through an API that could filter.
+    const db = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    const tables = ['conversation.conversations', 'conversation.messages', 'conversation.outbox_events', 'knowledge.question_variants', 'knowledge.answer_outcomes', 'knowledge.learning_events', 'knowledge.outbox_events'];
+    const recorded = async (): Promise<Record<string, number>> => {
+      const rows: Record<string, number> = {};
+      for (const table of tables) rows[table] = Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE workspace_id = $1`, [ws.id])).rows[0].n);
+      const stats = await db.query(`SELECT coalesce(sum(shown + resolved + rated_up + rated_down + escalated_after + corrected + repeat_contact_after), 0) AS n FROM knowledge.item_stats WHERE workspace_id = $1`, [ws.id]);
+      return { ...rows, 'knowledge.item_stats counters': Number(stats.rows[0].n) };
+    };
+    try {
+      const before = await recorded();
+      expect(before['conversation.conversations']).toBeGreaterThan(0);
+      const preview = dataOf(await ws.as('admin', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { decision text citations { knowledgeItem { id } } } }', { input: { text: 'How do I change my email address?' } })).previewAnswer;
+      expect(preview.decision).toBe('ANSWERED');
+      expect(preview.text).toContain('Profile > Email');
+      expect(await recorded()).toEqual(before);
+      // The same question asked does record: the counts above would have seen it.
+      await ask(ws, 'How do I change my email address?');
+      const afterAsk = await recorded();
+      expect(afterAsk['conversation.messages']).toBeGreaterThan(before['conversation.messages']!);
+      expect(afterAsk['knowledge.item_stats counters']).toBeGreaterThan(before['knowledge.item_stats counters']!);
+    } finally {
+      await db.end();
+    }
   });
 });
 

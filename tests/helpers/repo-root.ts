@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export function findRepoRoot(from = __dirname): string {
+function findRepoRoot(from = __dirname): string {
   let dir = from;
   while (!existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);

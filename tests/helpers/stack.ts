@@ -25,7 +25,7 @@ import { TestTemporal, startTestTemporal } from './temporal';
  * they send, with the limiter still on, so its cost stays in every measurement. A test of the limits passes
  * its own small budgets, which win.
  */
-export const GENEROUS_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+const GENEROUS_RATE_LIMITS: Record<string, string> = Object.fromEntries(
   Object.keys(rateLimitEnv)
     .filter((name) => /^RATE_LIMIT_(KEY|CUSTOMER|VISITOR)_/.test(name))
     .map((name) => [name, '1000000000']),

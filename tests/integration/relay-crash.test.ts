@@ -15,6 +15,7 @@ import { OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
 jest.setTimeout(120_000);
 
 const EVENTS = 20_000;
+const RELAY_BATCH_SIZE = 250;
 const workspaceId = randomUUID();
 const warehousePath = mkdtempSync(path.join(tmpdir(), 'loopdesk-relay-crash-'));
 let outbox: OutboxFixture;
@@ -38,7 +39,7 @@ function startInsights(): ChildProcess {
       PORT: '0',
       METRICS_PORT: '0',
       LOG_LEVEL: 'error',
-      RELAY_BATCH_SIZE: '250',
+      RELAY_BATCH_SIZE: String(RELAY_BATCH_SIZE),
       RELAY_INTERVAL_MS: '50',
     },
     stdio: 'ignore',
@@ -55,7 +56,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, pollMs = 
 
 const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
 
-it('after a SIGKILL mid-drain and a restart, every event is in the warehouse exactly once', async () => {
+it('after a SIGKILL mid-drain and a restart, every event is in the warehouse, and none but the interrupted batch twice', async () => {
   const first = startInsights();
   await until(async () => (await outbox.published()) >= 1_000, 60_000);
   first.kill('SIGKILL');
@@ -70,14 +71,20 @@ it('after a SIGKILL mid-drain and a restart, every event is in the warehouse exa
 
   const warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: warehousePath }));
   try {
+    // Raw rows, without FINAL or uniqExact, which would hide a re-sent event. The one batch the kill interrupted
+    // may have reached the warehouse before its outbox rows were marked: the relay sends it again by design
+    // (interaction_events dedups on event_id), so at most RELAY_BATCH_SIZE rows may be there twice; any other
+    // re-send fails this.
     const result = await warehouse.client.query({
-      query: `SELECT uniqExact(event_id) AS distinctEvents, (SELECT count() FROM {database:Identifier}.interaction_events FINAL WHERE workspace_id = {workspaceId:UUID}) AS afterDedup
+      query: `SELECT count() AS rawRows, uniqExact(event_id) AS distinctEvents
                 FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}`,
       query_params: { database: warehouse.database, workspaceId },
       format: 'JSONEachRow',
     });
-    const [counts] = await result.json<{ distinctEvents: number; afterDedup: number }>();
-    expect(counts).toEqual({ distinctEvents: EVENTS, afterDedup: EVENTS });
+    const [counts] = await result.json<{ rawRows: string | number; distinctEvents: string | number }>();
+    expect(Number(counts!.distinctEvents)).toBe(EVENTS);
+    expect(Number(counts!.rawRows)).toBeGreaterThanOrEqual(EVENTS);
+    expect(Number(counts!.rawRows)).toBeLessThanOrEqual(EVENTS + RELAY_BATCH_SIZE);
   } finally {
     await warehouse.close();
   }

@@ -14,9 +14,9 @@ import { accountContextEnv } from '../../services/account-context/config';
 import { conversationEnv } from '../../services/conversation/config';
 import { insightsEnv } from '../../services/insights/config';
 import { knowledgeEnv } from '../../services/knowledge/config';
-import * as shared from '../../services/shared/config';
 import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, ProcessName } from '../../services/shared/config';
 import { gatewayEnv } from '../../gateway/config';
+import { workerEnv } from '../../workflows/config';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEPLOY = path.join(ROOT, 'deploy');
@@ -51,53 +51,13 @@ function fromShape(shape: Shape): ProcessEnv {
   };
 }
 
-/**
- * The worker parses its environment inline in workflows/worker.ts: read the object given to parseConfig
- * there. Spread fragments (`...commonEnv`, `...portEnv('worker')`) and references (`peerUrlsEnv.X`) resolve to
- * the shared shapes; an inline zod expression is required unless it has a default or is optional.
- */
-function workerEnv(): ProcessEnv {
-  const source = read('workflows/worker.ts');
-  const start = source.indexOf('parseConfig({');
-  expect(start).toBeGreaterThan(-1);
-  const end = source.indexOf('\n  });', start);
-  expect(end).toBeGreaterThan(start);
-  const body = source.slice(start + 'parseConfig({'.length, end);
-  const fragments = shared as unknown as Record<string, Shape | ((name: ProcessName) => Shape)>;
-  const shape: Shape = {};
-  const inline: Record<string, string> = {};
-  for (const rawLine of body.split('\n')) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('//') || line.startsWith('/*') || line.startsWith('*')) continue;
-    const spread = /^\.\.\.(\w+)(?:\('([\w-]+)'\))?,?$/.exec(line);
-    if (spread) {
-      const fragment = fragments[spread[1]];
-      expect(fragment).toBeDefined();
-      Object.assign(shape, typeof fragment === 'function' ? fragment(spread[2] as ProcessName) : fragment);
-      continue;
-    }
-    const field = /^([A-Z][A-Z0-9_]*):\s*(.+?),?$/.exec(line);
-    if (!field) throw new Error(`workflows/worker.ts: cannot read this line of the worker's config: ${line}`);
-    const reference = /^(\w+)\.([A-Z][A-Z0-9_]*)$/.exec(field[2]);
-    const fragment = reference ? fragments[reference[1]] : undefined;
-    if (reference && fragment && typeof fragment !== 'function' && fragment[reference[2]]) shape[field[1]] = fragment[reference[2]];
-    else inline[field[1]] = field[2];
-  }
-  const parsed = fromShape(shape);
-  for (const [name, expression] of Object.entries(inline)) {
-    parsed.known.add(name);
-    if (!/\.default\(|\.optional\(/.test(expression)) parsed.required.add(name);
-  }
-  return parsed;
-}
-
 const PROCESS_ENV: Record<ProcessName, ProcessEnv> = {
   gateway: fromShape(gatewayEnv),
   conversation: fromShape(conversationEnv),
   knowledge: fromShape(knowledgeEnv),
   'account-context': fromShape(accountContextEnv),
   insights: fromShape(insightsEnv),
-  worker: workerEnv(),
+  worker: fromShape(workerEnv),
 };
 
 function checkVariables(where: string, name: ProcessName, variables: string[]): void {
@@ -154,16 +114,6 @@ describe('deploy files parse', () => {
 
   test.each(jsonFiles.map((file) => [path.relative(ROOT, file), file]))('%s is valid JSON', (_relative, file) => {
     expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
-  });
-});
-
-describe('the worker config reader', () => {
-  test('finds the worker variables, including its inline ones', () => {
-    const { known, required } = PROCESS_ENV.worker;
-    for (const variable of ['INTERNAL_HMAC_SECRET', 'PORT', 'TEMPORAL_ADDRESS', 'ACCOUNT_CONTEXT_URL', 'WEEKLY_REPORT_RECONCILE_MS']) {
-      expect(known).toContain(variable);
-    }
-    expect([...required]).toEqual(['INTERNAL_HMAC_SECRET']);
   });
 });
 

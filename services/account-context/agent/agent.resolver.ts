@@ -21,7 +21,7 @@ import {
   UpdateAgentInput,
 } from './agent.types';
 
-export const toAgent = (entity: AgentEntity): Agent => ({
+const toAgent = (entity: AgentEntity): Agent => ({
   id: entity.id,
   name: entity.name,
   email: entity.email,

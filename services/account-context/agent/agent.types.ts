@@ -16,7 +16,7 @@ export enum AgentAvailability {
 registerEnumType(AgentAvailability, { name: 'AgentAvailability' });
 
 /** Group names are routing labels: lowercase, so "Billing" and "billing" are one group. */
-export const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const GROUP_MESSAGE = 'groups must be lowercase letters, digits, _ or -, 1-64 characters, starting with a letter or digit';
 
 @Directive('@key(fields: "id")')

@@ -96,7 +96,7 @@ export function patchCustomer(current: CustomerProfile, patch: CustomerPatch): P
   return { next, changed: changedFields(current, next) };
 }
 
-export function mergeAttributes(current: Attributes, patch: AttributesPatch): Attributes {
+function mergeAttributes(current: Attributes, patch: AttributesPatch): Attributes {
   const merged: Attributes = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key];

@@ -12,7 +12,7 @@ import { productAreasOfLabels } from '../bug/product-areas';
 import type { IntegrationCommand } from './integration-command';
 import { eventTypeOf, externalId, isoDate, parsePayload } from './payload';
 
-export const BUG_TRACKER_SOURCE = 'bug_tracker';
+const BUG_TRACKER_SOURCE = 'bug_tracker';
 
 const ACTIONS = ['create', 'update', 'close', 'remove'] as const;
 const CLOSED_STATES = new Set(['completed', 'canceled', 'cancelled', 'done', 'closed']);

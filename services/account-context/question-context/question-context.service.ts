@@ -12,7 +12,7 @@ import type { CustomerEntity } from '../customer/customer.entity';
 import type { CustomerService } from '../customer/customer.service';
 
 /** Enough for an answer to mention; an agent who needs every bug uses openBugs. */
-export const QUESTION_CONTEXT_BUG_LIMIT = 10;
+const QUESTION_CONTEXT_BUG_LIMIT = 10;
 
 export interface QuestionContextResult {
   customer: CustomerEntity;

@@ -22,7 +22,7 @@ import { WebhookSecretEntity } from './webhook-secret.entity';
 import { DELIVERY_HEADER, WORKSPACE_HEADER, verifyWebhookSignature } from './webhook-signature';
 
 /** How long the previous secret still verifies after a rotation, so senders can switch without losing deliveries. */
-export const WEBHOOK_SECRET_GRACE_MS = 24 * 60 * 60_000;
+const WEBHOOK_SECRET_GRACE_MS = 24 * 60 * 60_000;
 
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 const UNIQUE_VIOLATION = '23505';

@@ -20,7 +20,7 @@ import {
   Workspace,
 } from './workspace.types';
 
-export const toWorkspace = (entity: WorkspaceEntity): Workspace => ({
+const toWorkspace = (entity: WorkspaceEntity): Workspace => ({
   id: entity.id,
   name: entity.name,
   timeZone: entity.timeZone,

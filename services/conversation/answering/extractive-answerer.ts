@@ -31,7 +31,7 @@ function proseOf(passage: AnswerPassage): string {
 }
 
 /** The whole prose when it fits; otherwise the best-matching sentences within the budget, in original order. */
-export function extractRelevant(prose: string, question: string, budget: number): string {
+function extractRelevant(prose: string, question: string, budget: number): string {
   if (prose.length <= budget) return prose;
   const sentences = splitSentences(prose);
   const terms = new Set(termsOf(question));
@@ -87,7 +87,7 @@ const STOP_WORDS = new Set(
 );
 
 /** Lower-cased words without stop words, crudely stemmed so "refunds" meets "refund" and "cancelling" meets "cancel". */
-export function termsOf(text: string): string[] {
+function termsOf(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !STOP_WORDS.has(word)).map(stem).filter((word) => word.length > 1);
 }
 

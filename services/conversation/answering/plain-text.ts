@@ -1,7 +1,7 @@
 /** Markdown to readable prose, and prose to sentences: what the extractive answerer quotes from. */
 
 /** Strips Markdown syntax and returns prose blocks (paragraphs, list items, table rows); headings are marked so callers can skip them. */
-export function markdownBlocks(markdown: string): Array<{ text: string; heading: boolean }> {
+function markdownBlocks(markdown: string): Array<{ text: string; heading: boolean }> {
   const blocks: Array<{ text: string; heading: boolean }> = [];
   let paragraph: string[] = [];
   let inFence = false;

@@ -56,7 +56,7 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   updatedAt: entity.updatedAt,
 });
 
-export const toCitations = (citations: CitationRecord[]) =>
+const toCitations = (citations: CitationRecord[]) =>
   citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage, translatedFrom: c.translatedFrom ?? null }));
 
 export const toMessage = (entity: MessageEntity): Message => ({

@@ -41,7 +41,7 @@ const MESSAGES: Record<string, Record<SystemMessage, string>> = {
 };
 
 /** Languages with every system message translated. */
-export const SYSTEM_MESSAGE_LANGUAGES = Object.keys(MESSAGES);
+const SYSTEM_MESSAGE_LANGUAGES = Object.keys(MESSAGES);
 
 /** The message in `language`, or in English when it has no translation. */
 export function systemMessage(message: SystemMessage, language: string): string {

@@ -7,7 +7,6 @@ interface TinyLd {
   detectAll(text: string): Array<{ lang: string; accuracy: number }>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const tinyld = require('tinyld/heavy') as TinyLd;
 
 export const detectAll = (text: string) => tinyld.detectAll(text);

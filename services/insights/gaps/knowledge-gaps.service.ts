@@ -8,7 +8,7 @@ import { GAP_QUESTIONS_SQL } from './knowledge-gaps.queries';
 import { QuestionCluster, clusterQuestions } from './question-clustering';
 
 /** Distinct questions clustered per request: the most frequent ones, so a huge week stays quick. */
-export const MAX_GAP_QUESTIONS = 2_000;
+const MAX_GAP_QUESTIONS = 2_000;
 
 export interface GapQuery {
   from: Date;

@@ -53,7 +53,7 @@ export type ResponseTimes = Pick<Bucket, 'medianFirstResponseSeconds' | 'p90Firs
 const NO_TIMES: ResponseTimes = { medianFirstResponseSeconds: null, p90FirstResponseSeconds: null, medianResolutionSeconds: null, p90ResolutionSeconds: null };
 
 /** How long after a range a reply or resolution still counts for a conversation that started in it. */
-export const FOLLOW_UP_DAYS = 30;
+const FOLLOW_UP_DAYS = 30;
 
 export interface SupportMetrics {
   buckets: Bucket[];

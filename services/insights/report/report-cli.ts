@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { whileWaiting } from '../../shared/progress';
 
 const USAGE = 'Usage: npm run report -- --workspace <id> --week <yyyy-Www> [--out <dir>] [--gateway <url>] [--key <admin key>]';
 const WHOAMI = `{ workspace { id name } }`;
@@ -49,9 +50,10 @@ async function main(): Promise<void> {
   if (workspace.id !== values.workspace) throw new Error(`This key belongs to workspace ${workspace.id} (${workspace.name}), not ${values.workspace}; pass that workspace's admin key with --key`);
 
   const started = Date.now();
-  const { generateWeeklyReport: report } = await call<{
+  // One call that runs the report workflow (a week of events): a heartbeat says it goes on.
+  const { generateWeeklyReport: report } = await whileWaiting(`report ${values.week}`, call<{
     generateWeeklyReport: { isoWeek: string; generatedAt: string; findings: string[]; markdown: string; html: string; deliveries: Array<{ webhookId: string; attempts: number; deliveredAt: string | null; lastError: string | null }> };
-  }>(values.gateway, key, GENERATE, { input: { isoWeek: values.week } });
+  }>(values.gateway, key, GENERATE, { input: { isoWeek: values.week } }));
 
   mkdirSync(values.out, { recursive: true });
   const base = path.join(values.out, `${workspace.id}-${report.isoWeek}`);

@@ -5,7 +5,7 @@
  */
 
 /** Shown for a figure that does not exist (nothing to divide by, no previous week). */
-export const NONE = '—';
+const NONE = '—';
 
 // A true minus sign: a hyphen reads as a dash next to "pp" and "%".
 const MINUS = '\u2212';

@@ -34,7 +34,7 @@ export function reportPeriod(isoWeek: string, timeZone: string): ReportPeriod {
 }
 
 /** The instant a calendar date (given as its UTC midnight) starts in `timeZone`. */
-export function localMidnight(date: Date, timeZone: string): Date {
+function localMidnight(date: Date, timeZone: string): Date {
   // Guess with the offset at UTC midnight, then correct once with the offset at the guess (DST boundaries).
   let instant = date.getTime() - offsetMs(date, timeZone);
   instant = date.getTime() - offsetMs(new Date(instant), timeZone);

@@ -4,7 +4,7 @@ import { badInput, conflict, notFound } from '../../shared/errors';
 import { ReportWebhookEntity } from './report-webhook.entity';
 import type { WebhookTargetPolicy } from './webhook-target-policy';
 
-export const MAX_REPORT_WEBHOOKS = 10;
+const MAX_REPORT_WEBHOOKS = 10;
 
 export class ReportWebhookService {
   constructor(

@@ -13,7 +13,7 @@ import type { DailyVolume, HeadlineFigure, LearningWeek, WeeklyHeadline, WeeklyR
 import { deriveFindings } from './weekly-report-findings';
 
 /** Weeks of learning curve shown, the reported one included. */
-export const LEARNING_WEEKS = 8;
+const LEARNING_WEEKS = 8;
 const LIST_LENGTH = 5;
 const UNCITED_DAYS = 90;
 const DAY = 86_400_000;

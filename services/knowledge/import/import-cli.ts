@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { Progress } from '../../shared/progress';
 import { readKnowledgeFolder } from './knowledge-folder';
 
 const IMPORT = `mutation Import($input: ImportArticlesInput!) { importArticles(input: $input) { created updated unchanged } }`;
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   if (!key) throw new Error('Pass --key, set LOOPDESK_ADMIN_KEY, or start the stack once with `npm start` (it saves .data/admin-key)');
   const articles = readKnowledgeFolder(values.folder);
   const totals = { created: 0, updated: 0, unchanged: 0 };
+  const progress = new Progress('import', { unit: 'articles', total: articles.length });
   for (let start = 0; start < articles.length; start += BATCH) {
     const response = await fetch(values.gateway, {
       method: 'POST',
@@ -29,7 +31,9 @@ async function main(): Promise<void> {
     const body = (await response.json()) as { data?: { importArticles: typeof totals }; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     if (body.errors?.length || !body.data) throw new Error(`Import failed: ${body.errors?.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ')}`);
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += body.data.importArticles[k];
+    progress.advance(Math.min(BATCH, articles.length - start));
   }
+  progress.finish();
   console.log(`Imported ${articles.length} articles from ${values.folder}: ${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged`);
 }
 

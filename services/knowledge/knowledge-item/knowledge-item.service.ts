@@ -25,7 +25,7 @@ export interface ImportSummary {
   items: KnowledgeItemEntity[];
 }
 
-export const MAX_IMPORT = 1_000;
+const MAX_IMPORT = 1_000;
 
 /** Term statistics follow the passages they count; lexemes are locked in order so concurrent writers cannot deadlock. */
 async function countLexemes(tx: EntityManager, item: KnowledgeItemEntity, sign: 1 | -1): Promise<void> {

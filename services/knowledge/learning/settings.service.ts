@@ -30,7 +30,7 @@ export interface LearningSettingsChanges {
   learningFrozen?: boolean;
 }
 
-export const DEFAULT_SETTINGS: LearningSettings = {
+const DEFAULT_SETTINGS: LearningSettings = {
   learningMode: 'auto_publish',
   targetPrecision: 0.9,
   sensitiveThreshold: DEFAULT_SENSITIVE_THRESHOLD,

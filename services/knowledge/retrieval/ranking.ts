@@ -14,7 +14,7 @@
  * worth `titleSimilarity` idf-weighted points, which catches "top-up" against "top up" and plurals the stemmer
  * leaves apart.
  */
-export const BM25 = { k1: 5, b: 0.75, titleWeight: 5, titleSimilarity: 5 } as const;
+const BM25 = { k1: 5, b: 0.75, titleWeight: 5, titleSimilarity: 5 } as const;
 
 export interface PassageTerms {
   /** Occurrences of each question term (in the query's term order) in the passage. */
@@ -35,7 +35,7 @@ export interface CorpusTerms {
   totalLength: number;
 }
 
-export function inverseDocumentFrequency(passagesWithTerm: number, totalPassages: number): number {
+function inverseDocumentFrequency(passagesWithTerm: number, totalPassages: number): number {
   return Math.log(1 + (totalPassages - passagesWithTerm + 0.5) / (passagesWithTerm + 0.5));
 }
 
@@ -71,7 +71,7 @@ export interface CandidateEvidence {
 }
 
 /** Beta(1,1) posterior mean of "this item helps", mapped to a factor in [0.5, 1.5]. */
-export function evidenceFactor(good: number, bad: number): number {
+function evidenceFactor(good: number, bad: number): number {
   return 0.5 + (good + 1) / (good + bad + 2);
 }
 
@@ -89,7 +89,7 @@ export function itemScore(candidate: CandidateEvidence): number {
  * matches them all well; and a share of the question, not raw BM25, so it means the same across workspaces of
  * any size. The scale is dev-chosen, with DAY_ONE_THRESHOLD (answer-policy.ts) as the bar it pairs with.
  */
-export const LEAD_SCALE = 10;
+const LEAD_SCALE = 10;
 
 export function confidenceOf(best: number, runnerUp: number): number {
   if (best <= 0) return 0;

@@ -7,7 +7,7 @@ import { badInput, notFound } from '../../shared/errors';
 import { KnowledgeItemEntity } from '../knowledge-item/knowledge-item.entity';
 import { recordEvents } from '../../shared/outbox';
 
-export const MAX_TOPIC_LENGTH = 100;
+const MAX_TOPIC_LENGTH = 100;
 
 export class SensitivityService {
   constructor(private readonly db: DataSource) {}

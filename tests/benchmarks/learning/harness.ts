@@ -10,6 +10,7 @@
  * checkpoint.
  */
 import { performance } from 'node:perf_hooks';
+import { Progress } from '../../../services/shared/progress';
 import { dataOf, graphql } from '../../helpers/graphql';
 import { Dataset, DEV_SPLIT, LabelledQuestion, devSplit, shuffled, takePerLabel, takeShots } from './dataset';
 import { ScoredAnswer, scoreCheckpoint } from './scoring';
@@ -146,7 +147,7 @@ export interface HarnessResult {
 }
 
 /** The corrected question as a customer might send it again: same words, different surface. */
-export function reword(question: string): string {
+function reword(question: string): string {
   return `hi, ${question.toLowerCase().replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim()}`;
 }
 
@@ -240,14 +241,17 @@ class BenchWorkspace {
 
   async score(fraction: number, seen: number, questions: readonly LabelledQuestion[]): Promise<void> {
     let previewErrors = 0;
+    const progress = new Progress(`${this.role} scoring`, { unit: 'questions', total: questions.length, write: this.options.log });
     const answers = await mapConcurrent(questions, this.options.concurrency, async (q): Promise<ScoredAnswer> => {
       const preview = await this.preview(q.text).catch(() => null);
+      progress.advance();
       if (!preview) {
         previewErrors++;
         return { correct: false, confidence: 0, answered: false };
       }
       return { correct: this.grounding.isRight(itemOf(preview), q.label), confidence: preview.confidence, answered: preview.decision === 'ANSWERED' };
     });
+    progress.finish();
     const score = scoreCheckpoint(answers);
     const result: CheckpointResult = {
       fraction,
@@ -431,6 +435,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   const scoreMarks = new Set(options.checkpoints.map((f) => Math.round(f * stream.length)));
   const boundaries = [...new Set([...scoreMarks, ...(changeAt >= 0 ? [changeAt] : []), ...(freezeMark >= 0 ? [freezeMark] : [])])].sort((a, b) => a - b);
 
+  // Every workspace asks the whole stream: one count over all of them, so the estimate holds across the turns they take.
+  const streaming = new Progress('stream', { unit: 'questions asked', total: stream.length * workspaces.length, write: log });
   const askIn = (workspace: BenchWorkspace) => async (index: number) => {
     const q = stream[index]!;
     const taught = await workspace.ask(q, changeAt >= 0 && index >= changeAt).catch((error: unknown) => {
@@ -438,6 +444,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       return null;
     });
     const returnedAt = performance.now();
+    streaming.advance();
     if (taught && workspace === learning && workspace.totals.corrections % options.timeToLearnEvery === 0) await probes.sample(q, taught, returnedAt, index);
   };
 
@@ -452,6 +459,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     if (scoreMarks.has(mark)) for (const workspace of workspaces) await workspace.score(mark / stream.length, mark, evaluation);
   }
 
+  streaming.finish();
   return {
     split: { tuning: 'dev-split', devSeed: DEV_SPLIT.seed, devFraction: DEV_SPLIT.fraction, dev: split.dev.length, probes: held.taken.length, streamPool: held.rest.length },
     evaluatedOn: options.evaluateOn,
