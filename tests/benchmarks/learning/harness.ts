@@ -11,7 +11,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { dataOf, graphql } from '../../helpers/graphql';
-import { Dataset, DEV_SPLIT, LabelledQuestion, devSplit, shuffled, takePerLabel, takeShots } from './dataset';
+import { Dataset, LabelledQuestion, shuffled, takePerLabel, takeShots } from './dataset';
+import { DEV_SPLIT, devSplit } from './dev-split';
 import { ScoredAnswer, scoreCheckpoint } from './scoring';
 
 export type WorkspaceRole = 'learning' | 'frozen';
