@@ -28,8 +28,23 @@ describe('learning the confidence a topic needs', () => {
     expect(sut.precision).toBeCloseTo(21 / 22, 5);
   });
 
+  it('keeps the untaught bar while the evidence above it does not prove it wrong', () => {
+    // 19 right and 1 wrong at the top: not proven good (19 / 21 < 0.95), not proven bad either (20 / 21).
+    const spec: Array<[number, boolean]> = [...Array.from({ length: 19 }, (_, i) => [0.71 + i * 0.01, true] as [number, boolean]), [0.95, false], [0.3, false], [0.2, true]];
+    expect(calibrateThreshold(outcomes(spec), 0.95, 0.7)).toMatchObject({ threshold: 0.7 });
+  });
+
+  it('a few confident mistakes raise the bar only as far as they reach', () => {
+    // Untaught bar 0.7; two wrong answers at 0.72 and 0.74 prove it bad, the right ones above 0.74 do not.
+    const spec: Array<[number, boolean]> = [[0.72, false], [0.74, false], [0.8, true], [0.85, true], [0.9, true], ...Array.from({ length: 20 }, () => [0.1, false] as [number, boolean])];
+    const sut = calibrateThreshold(outcomes(spec), 0.95, 0.7);
+    expect(sut.threshold).toBeGreaterThan(0.74);
+    expect(sut.threshold).toBeLessThan(0.75);
+    expect(sut.precision).toBe(1);
+  });
+
   it('hands a topic off entirely when no threshold reaches the target', () => {
-    const spec: Array<[number, boolean]> = Array.from({ length: 25 }, (_, i) => [0.5 + i * 0.01, i % 3 === 0]);
+    const spec: Array<[number, boolean]> = Array.from({ length: 25 }, (_, i) => [0.5 + i * 0.01, i % 3 === 1]);
     expect(calibrateThreshold(outcomes(spec), 0.9)).toEqual({ threshold: HAND_OFF_ALL, samples: 25, precision: null });
   });
 

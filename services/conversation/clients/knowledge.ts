@@ -22,6 +22,8 @@ export interface Retrieval {
   threshold: number;
   /** The best item is sensitive: `threshold` is the workspace's sensitive bar. */
   sensitive: boolean;
+  /** Whose confidence it is (retrieval, intent): an outcome of the turn calibrates that scale's threshold. */
+  scale: string;
 }
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
@@ -42,6 +44,8 @@ export interface Outcome {
   source: OutcomeSource;
   /** The question, when the signal confirms the answer (the item learns it as a phrasing it answers). */
   confirmedQuestion?: string | null;
+  /** The turn's confidence scale, as retrieval said (null for turns from before scales were recorded). */
+  scale?: string | null;
 }
 
 export interface CorrectionToLearn {
@@ -65,7 +69,7 @@ export interface LearnedAnswer {
 
 const RETRIEVE = `query Retrieve($input: RetrieveForQuestionInput!) {
   retrieveForQuestion(input: $input) {
-    topic confidence threshold sensitive
+    topic confidence threshold sensitive scale
     candidates { knowledgeItemId kind title topic itemVersion stale sensitive passageId passageText matchedQuestion score }
   }
 }`;
@@ -94,6 +98,7 @@ export class KnowledgeClient {
       knowledgeItemId: outcome.knowledgeItemId ?? undefined,
       correct: outcome.correct ?? undefined,
       confirmedQuestion: outcome.confirmedQuestion ?? undefined,
+      scale: outcome.scale ?? undefined,
       source: source.kind,
       sourceId: source.id,
     };

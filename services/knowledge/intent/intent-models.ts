@@ -56,6 +56,8 @@ export interface IntentVerdict {
   ranked: IntentPrediction[];
   /** Learned question variants behind the model. */
   variants: number;
+  /** Questions the model was taught for an item (0: it knows the item only from its article's text). */
+  taught: (itemId: string) => number;
 }
 
 export class IntentModels {
@@ -84,7 +86,7 @@ export class IntentModels {
       this.startBuilding(workspaceId);
       return null;
     }
-    return { ranked: state.model.rank(question), variants: state.variants };
+    return { ranked: state.model.rank(question), variants: state.variants, taught: (itemId) => state.model.taught(itemId) };
   }
 
   /** A variant this process just learned (after its transaction committed). */

@@ -36,6 +36,8 @@ export class ReplayingModel {
   private seen = 0;
   /** Characters of the remembered examples' text. */
   private characters = 0;
+  /** Questions taught per item (article text not counted): the items the model has evidence for. */
+  private readonly questions = new Map<string, number>();
 
   constructor(
     private readonly random: () => number,
@@ -70,9 +72,15 @@ export class ReplayingModel {
     return this.model.rank(questionFeatures(text, this.features));
   }
 
+  /** Questions taught for an item (corrections, confirmed phrasings), as opposed to its article's own text. */
+  taught(itemId: string): number {
+    return this.questions.get(itemId) ?? 0;
+  }
+
   /** Learns one example; `replay` false for article text, which seeds the model without revisiting. */
   learn(text: string, itemId: string, replay = true): void {
     this.model.learn(questionFeatures(text, this.features), itemId);
+    if (replay) this.questions.set(itemId, this.taught(itemId) + 1);
     if (replay) {
       for (let r = 0; r < this.replay && this.examples.length > 0; r++) {
         const earlier = this.examples[Math.floor(this.random() * this.examples.length)]!;
@@ -85,6 +93,10 @@ export class ReplayingModel {
   /** Every example of `itemId` becomes an example of `successorId` and is taught to it; `itemId` is forgotten. */
   relabel(itemId: string, successorId: string): void {
     this.model.merge(itemId, successorId);
+    if (itemId !== successorId && this.questions.has(itemId)) {
+      this.questions.set(successorId, this.taught(successorId) + this.taught(itemId));
+      this.questions.delete(itemId);
+    }
     for (const example of this.examples) {
       if (example.itemId !== itemId) continue;
       example.itemId = successorId;
@@ -95,6 +107,7 @@ export class ReplayingModel {
   /** Forgets an item and its remembered examples (archived, or edited before being learned anew). */
   forget(itemId: string): void {
     this.model.forget(itemId);
+    this.questions.delete(itemId);
     for (let i = this.examples.length - 1; i >= 0; i--) {
       if (this.examples[i]!.itemId !== itemId) continue;
       this.characters -= this.examples[i]!.text.length;

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
 
 @Directive('@inaccessible')
@@ -56,6 +57,9 @@ export class RetrievalResult {
 
   @Field({ description: 'The best item is sensitive' })
   sensitive!: boolean;
+
+  @Field(() => String, { description: `Whose confidence this is (${CONFIDENCE_SCALES.join(', ')}): an outcome of the answer calibrates that scale's threshold` })
+  scale!: ConfidenceScale;
 }
 
 @Directive('@inaccessible')
@@ -108,6 +112,11 @@ export class RecordOutcomeInput {
   @Field(() => String, { description: OUTCOME_SIGNALS.join(', ') })
   @IsIn(OUTCOME_SIGNALS)
   signal!: (typeof OUTCOME_SIGNALS)[number];
+
+  @Field(() => String, { nullable: true, description: `Whose confidence \`confidence\` is (${CONFIDENCE_SCALES.join(', ')}), as retrieval said; omitted: retrieval` })
+  @IsOptional()
+  @IsIn(CONFIDENCE_SCALES)
+  scale?: ConfidenceScale;
 
   @Field(() => Boolean, { nullable: true })
   @IsOptional()

@@ -14,10 +14,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TestStack, startTestStack } from '../../helpers/stack';
 import { loadDataset, restrictToLabels } from './dataset';
+import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { runHarness } from './harness';
 import { benchmarkRun, curveChart, markdownReport } from './report';
 
-export const DEFAULT_CHECKPOINTS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
