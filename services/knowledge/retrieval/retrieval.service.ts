@@ -113,7 +113,8 @@ export class RetrievalService {
       const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
       const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
       const first = ranked[0] && eligible.get(ranked[0].itemId)!;
-      const confidence = first ? intentConfidence(ranked[0]!.score, ranked[1]?.score ?? 0, Number(first.good), Number(first.bad)) * (first.stale ? STALE_DISCOUNT : 1) : 0;
+      const rival = first && ranked.find((p) => !sameAnswer(eligible.get(p.itemId)!, first));
+      const confidence = first ? intentConfidence(ranked[0]!.score, rival?.score ?? 0, Number(first.good), Number(first.bad)) * (first.stale ? STALE_DISCOUNT : 1) : 0;
       if (first && verdict.taught(first.knowledgeItemId) > 0 && confidence >= INTENT_TAKES_OVER) {
         const chosen = ranked.slice(0, limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
         const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
@@ -127,14 +128,18 @@ export class RetrievalService {
       const found: Array<{ itemId: string; passageId: string; text: string }> = await this.db.query(FIRST_PASSAGES_SQL, [missing]);
       for (const p of found) firstPassages.set(p.itemId, p);
     }
-    const candidates = rows
-      .map((row) => toCandidate(row, firstPassages.get(row.knowledgeItemId)))
+    // Learned questions are the intent model's evidence: once it has spoken (even to pass), retrieval chooses from
+    // the knowledge's own text, so one learned question cannot pull other needs' questions to its item alone.
+    const learnedQuestions = verdict === null;
+    const all = rows
+      .map((row) => toCandidate(learnedQuestions ? row : { ...row, variantRelevance: 0, matchedQuestion: null }, firstPassages.get(row.knowledgeItemId)))
       .filter((c) => c.passageId !== '')
-      .sort((a, b) => b.score - a.score || a.knowledgeItemId.localeCompare(b.knowledgeItemId))
-      .slice(0, limit);
+      .sort((a, b) => b.score - a.score || a.knowledgeItemId.localeCompare(b.knowledgeItemId));
+    const candidates = all.slice(0, limit);
     const best = candidates[0];
     const topic = best?.topic ?? '';
-    const confidence = best ? confidenceOf(best.score, candidates[1]?.score ?? 0) : 0;
+    const rival = best && all.find((c) => !sameAnswer(c, best));
+    const confidence = best ? confidenceOf(best.score, rival?.score ?? 0) : 0;
     return { candidates, topic, confidence, scale: 'retrieval', ...(await this.bar(workspaceId, topic, 'retrieval', best?.sensitive ?? false)) };
   }
 
@@ -142,6 +147,15 @@ export class RetrievalService {
     const threshold = await this.policy.thresholdFor(workspaceId, topic, scale);
     return sensitive ? { threshold: await this.policy.sensitiveThresholdFor(workspaceId, threshold), sensitive } : { threshold, sensitive };
   }
+}
+
+/**
+ * Two items that would cite the same passage text give the customer the same answer (a learned answer made from
+ * an article's text and the article): the runner-up a confidence is measured against is the best item that would
+ * say something else, or a correction would halve the confidence of every question it taught.
+ */
+function sameAnswer(a: { passageText: string | null }, b: { passageText: string | null }): boolean {
+  return a.passageText !== null && a.passageText === b.passageText;
 }
 
 function toCandidate(row: Row, firstPassage: { passageId: string; text: string } | undefined): Candidate {

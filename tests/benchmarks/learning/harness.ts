@@ -42,6 +42,8 @@ export interface HarnessOptions {
   /** Train questions of each label held out of the stream, to probe how far one correction reaches. */
   probesPerLabel: number;
   log: (line: string) => void;
+  /** Told the result so far after every checkpoint (a run stopped part-way still leaves its figures). */
+  onCheckpoint?: (partial: HarnessResult) => void;
 }
 
 /** One checkpoint of one workspace, over the evaluation questions. */
@@ -136,6 +138,8 @@ export interface SplitRecord {
 }
 
 export interface HarnessResult {
+  /** Set while the run is still going (or was stopped): the checkpoints so far. */
+  partial?: { checkpointsDone: number; checkpointsPlanned: number };
   split: SplitRecord;
   evaluatedOn: 'test' | 'dev';
   streamLength: number;
@@ -450,10 +454,15 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     done = Math.max(done, mark);
     if (frozen && mark === freezeMark) await frozen.freeze(mark);
     if (mark === changeAt) for (const workspace of workspaces) await workspace.changeAnswers(changedLabels);
-    if (scoreMarks.has(mark)) for (const workspace of workspaces) await workspace.score(mark / stream.length, mark, evaluation);
+    if (scoreMarks.has(mark)) {
+      for (const workspace of workspaces) await workspace.score(mark / stream.length, mark, evaluation);
+      options.onCheckpoint?.({ ...result(), partial: { checkpointsDone: learning.result().checkpoints.length, checkpointsPlanned: scoreMarks.size } });
+    }
   }
+  return result();
 
-  return {
+  function result(): HarnessResult {
+    return {
     split: { tuning: 'dev-split', devSeed: DEV_SPLIT.seed, devFraction: DEV_SPLIT.fraction, dev: split.dev.length, probes: held.taken.length, streamPool: held.rest.length },
     evaluatedOn: options.evaluateOn,
     streamLength: stream.length,
@@ -462,7 +471,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     frozen: frozen?.result() ?? null,
     timeToLearn: probes.result(),
     durationSeconds: (performance.now() - started) / 1000,
-  };
+    };
+  }
 }
 
 async function createWorkspace(options: HarnessOptions, role: WorkspaceRole): Promise<Keys> {

@@ -2,7 +2,7 @@
  * The intent model alone, without the stack:
  *   npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S]
  *                           [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]
- *                           [--word-weights 1] [--char-grams 3-5]
+ *                           [--word-weights 1] [--char-grams 3-5] [--article-updates false,true]
  * Seeds a model with the articles of kb.jsonl as a workspace's model is seeded and teaches it a shuffled stream
  * of train.csv questions once each (as if each were corrected or confirmed, in order, with the same replay).
  *
@@ -28,7 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { INTENT_MODEL_DEFAULTS, IntentModel, IntentPrediction } from '../../../services/knowledge/intent/intent-model';
 import { FEATURE_DEFAULTS, questionFeatures } from '../../../services/knowledge/intent/question-features';
-import { REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import { ARTICLE_UPDATES, REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { REPO_ROOT } from '../../helpers/repo-root';
 import { prng } from '../bench-support';
@@ -130,6 +130,7 @@ function main(): void {
       replay: { type: 'string' },
       'word-weights': { type: 'string' },
       'char-grams': { type: 'string' },
+      'article-updates': { type: 'string' },
     },
   });
   if (!values.dataset || (values.split !== 'dev' && values.split !== 'test')) {
@@ -157,7 +158,8 @@ function main(): void {
           for (const replay of list(values.replay, REPLAY))
             for (const wordWeight of list(values['word-weights'], FEATURE_DEFAULTS.wordWeight))
               for (const [charMin, charMax] of (values['char-grams'] ?? `${FEATURE_DEFAULTS.charMin}-${FEATURE_DEFAULTS.charMax}`).split(',').map((range) => range.split('-').map(Number)))
-                variants.push({ rows, bayesWeight, centroidWeight, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! } });
+                for (const articleUpdates of (values['article-updates'] ?? String(ARTICLE_UPDATES)).split(',').map((v) => v === 'true'))
+                  variants.push({ rows, bayesWeight, centroidWeight, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! }, articleUpdates });
 
   const labels = [...new Set(dataset.train.map((q) => q.label))];
   const chosen = new Set(shuffled(labels, seed + 7).slice(0, Number(values.change)));
@@ -190,7 +192,7 @@ function main(): void {
       };
     }
     const line = [
-      `rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
+      `article updates ${options.articleUpdates}, rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
       `dev top-1 ${pct(dev_.top1)}, automation at 95% precision ${pct(dev_.automationAtPrecision)} (cut ${dev_.confidenceCut?.toFixed(3) ?? 'none'})`,
       untouched !== undefined ? `| ${changed.size ? 'after' : 'without'} a change to ${chosen.size} labels: dev top-1 ${pct(untouched)} on the others, ${pct(touched!)} on the changed ones` : '',
       test ? `| test top-1 ${pct(test.top1)}, answered at the dev cut ${pct(test.answeredAtDevCut)} with precision ${test.precisionAtDevCut === null ? '-' : pct(test.precisionAtDevCut)}` : '',
