@@ -67,14 +67,29 @@ export function byRecency<T extends Outcome>(newestFirst: readonly T[], halfLife
   });
 }
 
+/** One-sided 95% (z = 1.645): how sure a bound on a cut's precision must be. Not tuned: the textbook level. */
+export const BOUND_Z = 1.645;
+
+/** Wilson score interval bounds of a precision of `correct` right in `answered` (weighted counts). */
+export function wilsonBounds(correct: number, answered: number, z = BOUND_Z): { lower: number; upper: number } {
+  if (answered <= 0) return { lower: 0, upper: 1 };
+  const p = Math.min(1, Math.max(0, correct / answered));
+  const z2 = z * z;
+  const centre = p + z2 / (2 * answered);
+  const spread = z * Math.sqrt((p * (1 - p)) / answered + z2 / (4 * answered * answered));
+  const denominator = 1 + z2 / answered;
+  return { lower: (centre - spread) / denominator, upper: (centre + spread) / denominator };
+}
+
 /**
- * The threshold the outcomes support, read two ways at each cut c (the answers at confidence ≥ c):
- * - proven good: right often enough counted with one imagined wrong answer, correct / (answered + 1) ≥ target
- *   (a lower bound that needs evidence, not luck). The lowest such cut at or below the untaught bar is the
- *   threshold: outcomes take the bar down.
- * - proven bad: wrong too often even counted with one imagined right answer, (correct + 1) / (answered + 1) <
- *   target. Without a proven-good cut the untaught bar holds unless it is proven bad; then the threshold rises
- *   to the lowest cut above it that is not, or above 1 (everything handed off) when every cut is.
+ * The threshold the outcomes support, looking at each cut c (the answers at confidence ≥ c):
+ * - down: the lowest cut at or below the untaught bar whose precision is proven, its Wilson lower bound
+ *   (one-sided 95%) holding the target. Picking the lowest of many cuts favours a lucky one, so a point estimate
+ *   (or one imagined miss) let the bar fall further than the precision it then delivered; a bound needs
+ *   evidence, not luck (20 right answers in a row prove about 88%).
+ * - hold: otherwise the untaught bar, as long as the answers at or above it are right often enough (or there
+ *   are none).
+ * - up: otherwise the lowest cut above which they are, or above 1 (everything handed off) when none is.
  * So a few early confident mistakes raise the bar only as far as they reach, instead of closing the topic
  * until they age out. `untaught` until the outcomes weigh MIN_SAMPLES.
  */
@@ -98,17 +113,17 @@ export function calibrateThreshold(outcomes: readonly Outcome[], targetPrecision
   const precisionOf = (cut: { answered: number; correct: number }) => (cut.answered > 0 ? cut.correct / cut.answered : null);
   // Lowest proven-good cut (cuts run from the top down, so the last one found is the lowest).
   let proven: (typeof cuts)[number] | undefined;
-  for (const cut of cuts) if (cut.correct / (cut.answered + 1) >= targetPrecision) proven = cut;
+  for (const cut of cuts) if (wilsonBounds(cut.correct, cut.answered).lower >= targetPrecision) proven = cut;
   if (proven && proven.confidence <= untaught) return { threshold: proven.confidence, samples, precision: precisionOf(proven) };
-  const provenBad = (cut: { answered: number; correct: number }) => (cut.correct + 1) / (cut.answered + 1) < targetPrecision;
+  const holds = (cut: { answered: number; correct: number }) => cut.answered === 0 || cut.correct / cut.answered >= targetPrecision;
   const atBar = at(cuts.filter((cut) => cut.confidence >= untaught).pop());
-  if (!provenBad(atBar)) return { threshold: untaught, samples, precision: precisionOf(atBar) };
-  // The bar is proven bad: the lowest cut above it that is not (answering strictly above that cut's confidence).
+  if (holds(atBar)) return { threshold: untaught, samples, precision: precisionOf(atBar) };
+  // Mistakes at or above the bar: the lowest cut above which the answers hold (answering strictly above it).
   for (let k = cuts.length - 1; k >= 0; k--) {
     const cut = cuts[k]!;
     if (cut.confidence < untaught) continue;
     const above = at(cuts[k - 1]);
-    if (!provenBad(above)) return { threshold: k > 0 ? nextAbove(cut.confidence) : HAND_OFF_ALL, samples, precision: precisionOf(above) };
+    if (holds(above)) return { threshold: k > 0 ? nextAbove(cut.confidence) : HAND_OFF_ALL, samples, precision: precisionOf(above) };
   }
   return { threshold: HAND_OFF_ALL, samples, precision: null };
 }
