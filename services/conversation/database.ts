@@ -8,6 +8,7 @@ import { LearningLoop1764200000000 } from './migrations/1764200000000-learning-l
 import { Escalations1764300000000 } from './migrations/1764300000000-escalations';
 import { ConversationChannel1764400000000 } from './migrations/1764400000000-conversation-channel';
 import { ConversationSecrets1764600000000 } from './migrations/1764600000000-conversation-secrets';
+import { ConfidenceScale1764700000000 } from './migrations/1764700000000-confidence-scale';
 import { IdempotencyKeys1764710000000 } from './migrations/1764710000000-idempotency-keys';
 import { AgentDesk1764720000001 } from './migrations/1764720000001-agent-desk';
 import { DeskSearchAndView1764720000002 } from './migrations/1764720000002-desk-search-and-view';
@@ -20,6 +21,6 @@ export function openConversationDatabase(url: string) {
     url,
     schema: CONVERSATION_SCHEMA,
     entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000, IdempotencyKeys1764710000000, AgentDesk1764720000001, DeskSearchAndView1764720000002, ConversationLanguage1764730000001],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000, ConfidenceScale1764700000000, IdempotencyKeys1764710000000, AgentDesk1764720000001, DeskSearchAndView1764720000002, ConversationLanguage1764730000001],
   });
 }

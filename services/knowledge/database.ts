@@ -12,6 +12,7 @@ import { LearningTrust1764600000001 } from './migrations/1764600000001-learning-
 import { Bm25Ranking1764660000000 } from './migrations/1764660000000-bm25-ranking';
 import { SensitiveKnowledge1764660100000 } from './migrations/1764660100000-sensitive-knowledge';
 import { LearningFreeze1764670000000 } from './migrations/1764670000000-learning-freeze';
+import { ConfidenceScales1764700000000 } from './migrations/1764700000000-confidence-scales';
 import { KnowledgeLocale1764730000000 } from './migrations/1764730000000-knowledge-locale';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
@@ -31,6 +32,7 @@ export function openKnowledgeDatabase(url: string) {
       Bm25Ranking1764660000000,
       SensitiveKnowledge1764660100000,
       LearningFreeze1764670000000,
+      ConfidenceScales1764700000000,
       KnowledgeLocale1764730000000,
     ],
   });

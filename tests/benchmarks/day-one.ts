@@ -7,7 +7,7 @@
  * Reports top-1, the share answered at the default thresholds and the precision of those answers, then the
  * same for every article's own title (which must preview to that article).
  *
- * `--split dev` (the default) scores a dev split carved from train.csv with a fixed seed: the split that chose
+ * `--split dev` (the default) scores the dev split of train.csv (learning/dev-split.ts, shared by every benchmark): the split that chose
  * retrieval's constants. `--split test` scores test.csv, for reporting only; nothing is tuned on it.
  * Writes JSON to tests/benchmarks/results/day-one-<data set>-<split>.json. Reuses the learning benchmark's
  * harness in its static mode (import once, score, learn nothing).
@@ -17,16 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestStack } from '../helpers/stack';
-import { Dataset, LabelledQuestion, loadDataset, shuffled } from './learning/dataset';
+import { Dataset, LabelledQuestion, loadDataset } from './learning/dataset';
+import { DEV_SPLIT, devSplit } from './learning/dev-split';
 import { HarnessResult, runHarness } from './learning/harness';
-
-/** The dev split's seed: fixed, so every run and every constant chosen on it sees the same questions. */
-export const DEV_SEED = 20261203;
-
-/** A seeded sample of train.csv (20%, at most 1,000 questions): where day-one constants are chosen. */
-export function devSplit(train: readonly LabelledQuestion[], seed = DEV_SEED): LabelledQuestion[] {
-  return shuffled(train, seed).slice(0, Math.min(1000, Math.ceil(train.length * 0.2)));
-}
 
 /** The data set as a help centre would import it: the same articles, no label-derived topics. */
 function withoutTopics(dataset: Dataset, questions: LabelledQuestion[]): Dataset {
@@ -61,14 +54,14 @@ async function main(): Promise<void> {
     options: {
       dataset: { type: 'string' },
       split: { type: 'string', default: 'dev' },
-      seed: { type: 'string', default: String(DEV_SEED) },
+      seed: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '4' },
     },
   });
   if (!values.dataset) throw new Error('Usage: npm run bench:day-one -- --dataset <folder> [--split dev|test] [--seed S]');
   if (values.split !== 'dev' && values.split !== 'test') throw new Error('--split is dev or test');
   const dataset = loadDataset(values.dataset);
-  const questions = values.split === 'dev' ? devSplit(dataset.train, Number(values.seed)) : dataset.test;
+  const questions = values.split === 'dev' ? devSplit(dataset.train).dev : dataset.test;
   const titles = dataset.articles.map((a) => ({ text: a.title, label: a.externalKey! }));
 
   console.log('starting the stack (processes from dist/, local Postgres, Temporal dev server, chDB)…');
@@ -103,7 +96,7 @@ async function main(): Promise<void> {
         stack: 'started by the benchmark',
         articles: dataset.articles.length,
         topics: 'none (imported without label-derived topics)',
-        seed: values.split === 'dev' ? Number(values.seed) : null,
+        devSplit: values.split === 'dev' ? { ...DEV_SPLIT, tuning: 'dev-split' } : null,
       },
       questions: await score(questions),
       titles: await score(titles),
@@ -123,7 +116,7 @@ async function main(): Promise<void> {
   }
 }
 
-// Run as a script; imported (for devSplit), do nothing.
+// Run as a script; imported, do nothing.
 if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(error);

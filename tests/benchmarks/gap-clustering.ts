@@ -1,6 +1,6 @@
 /**
  * How well knowledge-gap clustering recovers real intents: `npm run bench:gaps [-- --labels 20 --thresholds 0.1,0.15,0.2,0.3]`.
- * Takes the dev-split questions (a fixed-seed tenth of each label of train.csv, tests/benchmarks/learning/dataset.ts)
+ * Takes the dev-split questions (a fixed-seed tenth of each label of train.csv, tests/benchmarks/learning/dev-split.ts)
  * of the first N labels of each labelled data set, clusters them as one week of hand-offs, and scores the clusters
  * against the labels. The threshold is chosen here, so test.csv is never read:
  *   purity          share of questions that belong to their cluster's majority label (1 = no cluster mixes intents)
@@ -12,7 +12,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { clusterQuestions } from '../../services/insights/gaps/question-clustering';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { DEV_SPLIT, LabelledQuestion as Labelled, devSplit, readLabelledCsv } from './learning/dataset';
+import { LabelledQuestion as Labelled, readLabelledCsv } from './learning/dataset';
+import { DEV_SPLIT, devSplit } from './learning/dev-split';
 
 function score(data: Labelled[], threshold: number) {
   const labelOf = new Map(data.map((d) => [d.text.toLowerCase().trim(), d.label]));

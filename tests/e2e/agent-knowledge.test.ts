@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { readKbJsonl } from '../../services/knowledge/import/knowledge-folder';
-import { devSplit, readLabelledCsv } from '../benchmarks/learning/dataset';
+import { readLabelledCsv } from '../benchmarks/learning/dataset';
+import { devSplit } from '../benchmarks/learning/dev-split';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';

@@ -4,7 +4,8 @@
  * the results carry the figures the README reports.
  */
 import path from 'node:path';
-import { DEV_SPLIT, loadDataset, restrictToLabels } from '../benchmarks/learning/dataset';
+import { loadDataset, restrictToLabels } from '../benchmarks/learning/dataset';
+import { DEV_SPLIT } from '../benchmarks/learning/dev-split';
 import { runHarness } from '../benchmarks/learning/harness';
 import { benchmarkRun, markdownReport } from '../benchmarks/learning/report';
 import { REPO_ROOT } from '../helpers/repo-root';

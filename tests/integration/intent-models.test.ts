@@ -62,6 +62,24 @@ describe('an edited article', () => {
     expect(await top(replica, workspaceId, question)).toBe(delivery!.id);
   });
 
+  it('flags the learned answers drawn from it stale: they say what it said before', async () => {
+    const { workspaceId, articles, teach } = await workspaceWithKnowledge();
+    const [delivery, topUp] = articles;
+    const fromDelivery = await teach('when will my card arrive', delivery!.id);
+    const fromTopUp = await teach('how do i add money by transfer', topUp!.id);
+    await knowledge.sut.knowledge.updateArticle(workspaceId, delivery!.id, { body: 'New cards are posted the same day. Delivery takes two working days.' }, 'admin:test');
+    const stale = await knowledge.db.query(`SELECT id, stale, stale_reason AS reason FROM knowledge.knowledge_items WHERE id = ANY($1::uuid[]) ORDER BY stale DESC`, [[fromDelivery.item.id, fromTopUp.item.id]]);
+    expect(stale).toEqual([
+      { id: fromDelivery.item.id, stale: true, reason: 'its source article "Card delivery" was edited' },
+      { id: fromTopUp.item.id, stale: false, reason: null },
+    ]);
+    const queue = await knowledge.db.query(`SELECT item_id AS "itemId", reason FROM knowledge.review_requests WHERE workspace_id = $1 AND resolved_at IS NULL`, [workspaceId]);
+    expect(queue).toEqual([{ itemId: fromDelivery.item.id, reason: 'stale' }]);
+    // A change of topic or tags alone says nothing new: nothing more is flagged.
+    await knowledge.sut.knowledge.updateArticle(workspaceId, topUp!.id, { tags: ['money'] }, 'admin:test');
+    expect((await knowledge.db.query(`SELECT stale FROM knowledge.knowledge_items WHERE id = $1`, [fromTopUp.item.id]))[0].stale).toBe(false);
+  });
+
   it('keeps the questions it was taught after the edit', async () => {
     const { workspaceId, articles } = await workspaceWithKnowledge();
     const [, topUp] = articles;

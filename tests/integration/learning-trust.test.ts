@@ -135,7 +135,7 @@ describe("a topic's threshold weighs who gave each verdict", () => {
     const context = await setUp();
     for (let i = 0; i < 20; i++) await context.signal(null, 'resolved', { correct: true, confidence: 0.5 });
     for (let i = 0; i < 5; i++) await context.signal(null, 'corrected', { correct: false, confidence: 0.3 });
-    expect(await knowledge.sut.policy.thresholdFor(context.workspaceId, 'account')).toBeCloseTo(0.5, 5);
+    expect(await knowledge.sut.policy.thresholdFor(context.workspaceId, 'account', 'retrieval')).toBeCloseTo(0.5, 5);
     return context;
   }
 
@@ -143,18 +143,18 @@ describe("a topic's threshold weighs who gave each verdict", () => {
     const { signal, workspaceId } = await calibratedTopic();
     // Counted as customers, 50 more right answers at 0.3 would open the topic down to 0.3 (70 of 76 right).
     for (let i = 0; i < 200; i++) await signal(visitor(), 'rated_up', { correct: true, confidence: 0.3 });
-    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.5, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account', 'retrieval')).toBeCloseTo(0.5, 5);
   });
 
   it('one customer confirming fifty low-confidence answers counts once and does not lower it', async () => {
     const { signal, workspaceId } = await calibratedTopic();
     for (let i = 0; i < 50; i++) await signal(customer('c-1'), 'rated_up', { correct: true, confidence: 0.3 });
-    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.5, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account', 'retrieval')).toBeCloseTo(0.5, 5);
   });
 
   it('distinct signed-in customers do move it: the rule weighs evidence, it does not ignore it', async () => {
     const { signal, workspaceId } = await calibratedTopic();
     for (let i = 0; i < 50; i++) await signal(customer(`c-${i}`), 'rated_up', { correct: true, confidence: 0.3 });
-    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account')).toBeCloseTo(0.3, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account', 'retrieval')).toBeCloseTo(0.3, 5);
   });
 });

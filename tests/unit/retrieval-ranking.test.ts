@@ -45,7 +45,7 @@ describe('retrieval confidence', () => {
 
 describe('the answer decision on sensitive knowledge', () => {
   const candidate = { knowledgeItemId: 'a', kind: 'article', title: 'Card fraud', topic: 'fraud', itemVersion: 1, stale: false, sensitive: true, passageId: 'p', passageText: 'Freeze the card.', matchedQuestion: null, score: 0.8 };
-  const retrieval = (overrides: Partial<Retrieval>): Retrieval => ({ candidates: [candidate], topic: 'fraud', confidence: 0.9, threshold: 0.95, sensitive: true, ...overrides });
+  const retrieval = (overrides: Partial<Retrieval>): Retrieval => ({ candidates: [candidate], topic: 'fraud', confidence: 0.9, threshold: 0.95, sensitive: true, scale: 'retrieval', ...overrides });
 
   it('hands off with SENSITIVE_KNOWLEDGE when the confidence is under the sensitive bar', () => {
     expect(decide('my card was used by someone else', retrieval({}))).toMatchObject({ decision: AnswerDecision.HANDED_OFF, handOffReason: HandOffReason.SENSITIVE_KNOWLEDGE, threshold: 0.95 });

@@ -24,6 +24,8 @@ export interface Retrieval {
   sensitive: boolean;
   /** The locales the workspace has published knowledge in, most items first (absent: not asked for). */
   locales?: string[];
+  /** Whose confidence it is (retrieval, intent): an outcome of the turn calibrates that scale's threshold. */
+  scale: string;
 }
 
 export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
@@ -44,6 +46,8 @@ export interface Outcome {
   source: OutcomeSource;
   /** The question, when the signal confirms the answer (the item learns it as a phrasing it answers). */
   confirmedQuestion?: string | null;
+  /** The turn's confidence scale, as retrieval said (null for turns from before scales were recorded). */
+  scale?: string | null;
 }
 
 export interface CorrectionToLearn {
@@ -69,7 +73,7 @@ export interface LearnedAnswer {
 
 const RETRIEVE = `query Retrieve($input: RetrieveForQuestionInput!) {
   retrieveForQuestion(input: $input) {
-    topic confidence threshold sensitive locales
+    topic confidence threshold sensitive locales scale
     candidates { knowledgeItemId kind title topic itemVersion stale sensitive passageId passageText matchedQuestion score }
   }
 }`;
@@ -99,6 +103,7 @@ export class KnowledgeClient {
       knowledgeItemId: outcome.knowledgeItemId ?? undefined,
       correct: outcome.correct ?? undefined,
       confirmedQuestion: outcome.confirmedQuestion ?? undefined,
+      scale: outcome.scale ?? undefined,
       source: source.kind,
       sourceId: source.id,
     };

@@ -121,6 +121,7 @@ export class AskService {
           text: written?.text ?? systemMessage(verdict.handOffReason === HandOffReason.UNSUPPORTED_LANGUAGE ? 'unsupportedLanguage' : 'handedOff', language),
           page,
           confidence: verdict.confidence,
+          confidenceScale: route.retrieval.scale ?? null,
           decision: verdict.decision,
           handOffReason: verdict.handOffReason,
           citations,
@@ -221,7 +222,7 @@ export class AskService {
           AND answer.conversation_id = c.id AND answer.author = 'ai' AND answer.decision = 'answered' AND NOT answer.repeat_counted
           AND question.conversation_id = c.id AND question.author = 'customer' AND question.seq = answer.seq - 1
           AND public.similarity(question.text, $4) >= ${REPEAT_SIMILARITY}
-        RETURNING answer.id, answer.citations, answer.topic, answer.confidence, answer.outcome, answer.candidate_item_id AS "candidateItemId"`,
+        RETURNING answer.id, answer.citations, answer.topic, answer.confidence, answer.confidence_scale AS "confidenceScale", answer.outcome, answer.candidate_item_id AS "candidateItemId"`,
       [workspaceId, customerId, conversationId, text, this.settings.repeatContactWindowHours],
     ));
     for (const message of earlier) await this.outcomes.report(workspaceId, message, 'repeat_contact', { kind: 'customer', id: customerId });

@@ -45,6 +45,10 @@ export class MessageEntity {
   @Column({ type: 'real', nullable: true })
   confidence!: number | null;
 
+  /** Knowledge's confidence scale for `confidence` (retrieval, intent): the threshold an outcome of the turn calibrates. */
+  @Column({ name: 'confidence_scale', type: 'text', nullable: true })
+  confidenceScale!: string | null;
+
   @Column({ type: 'text', nullable: true })
   decision!: string | null;
 

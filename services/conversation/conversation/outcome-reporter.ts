@@ -27,7 +27,7 @@ const VERDICT: Record<OutcomeSignal, boolean | null> = {
   handoff_reviewed: null,
 };
 
-type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId' | 'conversationId' | 'seq'>;
+type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId' | 'conversationId' | 'seq'> & Partial<Pick<MessageEntity, 'confidenceScale'>>;
 
 export class OutcomeReporter {
   constructor(
@@ -44,6 +44,7 @@ export class OutcomeReporter {
       knowledgeItemId,
       topic: turn.topic,
       confidence: Number(turn.confidence ?? 0),
+      scale: turn.confidenceScale ?? null,
       signal,
       correct: decisive ? verdict : null,
       source,
@@ -70,6 +71,7 @@ export class OutcomeReporter {
       knowledgeItemId: null,
       topic: turn.topic,
       confidence: Number(turn.confidence ?? 0),
+      scale: turn.confidenceScale ?? null,
       signal: 'handoff_reviewed',
       correct: rightItems.includes(turn.candidateItemId),
       source: { kind: 'agent', id: agent },

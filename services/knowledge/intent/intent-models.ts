@@ -22,6 +22,8 @@ const CATCH_UP_MS = 1_000;
 const OVERLAP_MS = 5_000;
 /** A variant learned here that no catch-up has seen yet is remembered at most this long (it normally shows up within a second). */
 const UNSEEN_VARIANT_MS = 10 * 60_000;
+/** Articles seeded between two yields to the event loop during a catch-up. */
+const YIELD_EVERY_ARTICLES = 100;
 /** Rough bytes of bookkeeping per remembered id (a uuid string and its map entry). */
 const BYTES_PER_ID = 120;
 
@@ -56,6 +58,8 @@ export interface IntentVerdict {
   ranked: IntentPrediction[];
   /** Learned question variants behind the model. */
   variants: number;
+  /** Questions the model was taught for an item (0: it knows the item only from its article's text). */
+  taught: (itemId: string) => number;
 }
 
 export class IntentModels {
@@ -84,7 +88,7 @@ export class IntentModels {
       this.startBuilding(workspaceId);
       return null;
     }
-    return { ranked: state.model.rank(question), variants: state.variants };
+    return { ranked: state.model.rank(question), variants: state.variants, taught: (itemId) => state.model.taught(itemId) };
   }
 
   /** A variant this process just learned (after its transaction committed). */
@@ -221,9 +225,13 @@ export class IntentModels {
       state.model.forget(item.id);
     }
     const articles: Array<{ id: string; version: number; title: string; body: string; at: Date }> = await this.db.query(ARTICLES_SQL, [workspaceId, since, OVERLAP_MS]);
+    state.model.reserve(state.model.classes + articles.filter((a) => !state.articles.has(a.id)).length);
+    let seeded = 0;
     for (const article of articles) {
       const learned = state.articles.get(article.id);
       if (learned === article.version) continue;
+      // A large import is seeded in slices, so the questions this process serves meanwhile are not held up.
+      if (++seeded % YIELD_EVERY_ARTICLES === 0) await new Promise((resolve) => setImmediate(resolve));
       if (learned !== undefined) state.model.forget(article.id);
       state.articles.set(article.id, article.version);
       for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(text, article.id, false);

@@ -12,6 +12,8 @@ import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-f
 export const REPLAY = 5;
 /** Examples kept for replay; chosen on the banking77 dev split (README). */
 export const REPLAY_MEMORY = 4_096;
+/** Whether article text takes linear updates: see README (*The answering loop*) for the dev-split comparison. */
+export const ARTICLE_UPDATES = false;
 /** Sentences shorter than this say too little to learn from. */
 const MIN_SENTENCE = 12;
 
@@ -19,6 +21,8 @@ export interface ReplayingModelOptions extends IntentModelOptions {
   replay: number;
   memory: number;
   features: FeatureOptions;
+  /** Article text takes a linear update too (true), or only joins the item's sums (false). */
+  articleUpdates: boolean;
 }
 
 interface Example {
@@ -32,10 +36,13 @@ export class ReplayingModel {
   private readonly replay: number;
   private readonly memory: number;
   private readonly features: FeatureOptions;
+  private readonly articleUpdates: boolean;
   /** Examples offered to the reservoir so far. */
   private seen = 0;
   /** Characters of the remembered examples' text. */
   private characters = 0;
+  /** Questions taught per item (article text not counted): the items the model has evidence for. */
+  private readonly questions = new Map<string, number>();
 
   constructor(
     private readonly random: () => number,
@@ -45,6 +52,7 @@ export class ReplayingModel {
     this.replay = options.replay ?? REPLAY;
     this.memory = options.memory ?? REPLAY_MEMORY;
     this.features = options.features ?? FEATURE_DEFAULTS;
+    this.articleUpdates = options.articleUpdates ?? ARTICLE_UPDATES;
   }
 
   /** Examples taught, including those no longer in the replay memory. */
@@ -70,9 +78,24 @@ export class ReplayingModel {
     return this.model.rank(questionFeatures(text, this.features));
   }
 
-  /** Learns one example; `replay` false for article text, which seeds the model without revisiting. */
+  /** Makes room for `items` items in all at once (see IntentModel.reserve). */
+  reserve(items: number): void {
+    this.model.reserve(items);
+  }
+
+  /** Questions taught for an item (corrections, confirmed phrasings), as opposed to its article's own text. */
+  taught(itemId: string): number {
+    return this.questions.get(itemId) ?? 0;
+  }
+
+  /**
+   * Learns one example; `replay` false for article text, which seeds the model: ARTICLE_SEEDING says whether it
+   * also takes a linear update (costly with many items) or only joins the item's sums.
+   */
   learn(text: string, itemId: string, replay = true): void {
-    this.model.learn(questionFeatures(text, this.features), itemId);
+    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId);
+    else this.model.seed(questionFeatures(text, this.features), itemId);
+    if (replay) this.questions.set(itemId, this.taught(itemId) + 1);
     if (replay) {
       for (let r = 0; r < this.replay && this.examples.length > 0; r++) {
         const earlier = this.examples[Math.floor(this.random() * this.examples.length)]!;
@@ -85,6 +108,10 @@ export class ReplayingModel {
   /** Every example of `itemId` becomes an example of `successorId` and is taught to it; `itemId` is forgotten. */
   relabel(itemId: string, successorId: string): void {
     this.model.merge(itemId, successorId);
+    if (itemId !== successorId && this.questions.has(itemId)) {
+      this.questions.set(successorId, this.taught(successorId) + this.taught(itemId));
+      this.questions.delete(itemId);
+    }
     for (const example of this.examples) {
       if (example.itemId !== itemId) continue;
       example.itemId = successorId;
@@ -95,6 +122,7 @@ export class ReplayingModel {
   /** Forgets an item and its remembered examples (archived, or edited before being learned anew). */
   forget(itemId: string): void {
     this.model.forget(itemId);
+    this.questions.delete(itemId);
     for (let i = this.examples.length - 1; i >= 0; i--) {
       if (this.examples[i]!.itemId !== itemId) continue;
       this.characters -= this.examples[i]!.text.length;

@@ -6,6 +6,7 @@ import { KnowledgeItemEntity } from './knowledge-item.entity';
 import { PassageEntity } from './passage.entity';
 import { DEFAULT_LOCALE } from './locale';
 import { splitIntoPassages } from './passage-splitter';
+import { flagLearnedAnswersOf } from './stale-learned-answers';
 
 export interface ArticleFields {
   title: string;
@@ -184,6 +185,7 @@ export class KnowledgeItemService {
 
   private async applyEdit(tx: EntityManager, item: KnowledgeItemEntity, fields: Partial<ArticleFields>, author: string, republish = false): Promise<KnowledgeItemEntity> {
     const contentChanged = (fields.title !== undefined && fields.title.trim() !== item.title) || (fields.body !== undefined && fields.body !== item.body);
+    const bodyChanged = fields.body !== undefined && fields.body !== item.body;
     if (fields.title !== undefined) item.title = fields.title.trim();
     if (fields.body !== undefined) item.body = fields.body;
     if (fields.topic !== undefined) item.topic = fields.topic.trim();
@@ -203,6 +205,7 @@ export class KnowledgeItemService {
       await recordVersion(tx, item, author);
       await writePassages(tx, item);
     }
+    if (bodyChanged && item.kind === 'article') await flagLearnedAnswersOf(tx, item.workspaceId, item, author);
     if (wasStale) {
       await tx.query(
         `UPDATE knowledge.review_requests SET resolved_at = now(), resolution = 'updated', resolved_by = $2 WHERE item_id = $1 AND reason = 'stale' AND resolved_at IS NULL`,

@@ -1,7 +1,7 @@
-/** Per-topic answer thresholds: read on every question, recalibrated on every decisive outcome. */
+/** Per-(topic, confidence scale) answer thresholds: read on every question, recalibrated on every decisive outcome. */
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordEvents } from '../../shared/outbox';
-import { DEFAULT_THRESHOLD, MIN_SAMPLES, WINDOW, calibrateThreshold } from './answer-policy';
+import { ConfidenceScale, MIN_SAMPLES, UNTAUGHT_THRESHOLD, WINDOW, byRecency, calibrateThreshold } from './answer-policy';
 import { recordLearningEvent } from './learning-events';
 import { OutcomeSource, SOURCE_WEIGHT, poolVisitors, voterKey } from './learning-trust';
 import type { SettingsService } from './settings.service';
@@ -18,15 +18,15 @@ export class AnswerPolicyService {
   ) {}
 
   /**
-   * The topic's learned threshold once it has enough outcomes; until then `untaught`, the default for the
-   * confidence being judged (DEFAULT_THRESHOLD for the intent model's, DAY_ONE_THRESHOLD for retrieval's).
+   * The threshold learned for the topic on this confidence scale once it has enough outcomes; until then the
+   * scale's untaught bar (UNTAUGHT_THRESHOLD). A frozen workspace keeps what it had learned when it froze.
    */
-  async thresholdFor(workspaceId: string, topic: string, untaught: number = DEFAULT_THRESHOLD): Promise<number> {
+  async thresholdFor(workspaceId: string, topic: string, scale: ConfidenceScale): Promise<number> {
     const rows: Array<{ threshold: number; samples: number }> = await this.db.query(
-      `SELECT threshold, samples FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`,
-      [workspaceId, topic],
+      `SELECT threshold, samples FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2 AND scale = $3`,
+      [workspaceId, topic, scale],
     );
-    return rows[0] && rows[0].samples >= MIN_SAMPLES ? Number(rows[0].threshold) : untaught;
+    return rows[0] && rows[0].samples >= MIN_SAMPLES ? Number(rows[0].threshold) : UNTAUGHT_THRESHOLD[scale];
   }
 
   /**
@@ -43,8 +43,17 @@ export class AnswerPolicyService {
    * customer's or visitor's latest outcome in the topic is the only one of theirs that counts, and visitors
    * together weigh at most VISITOR_POOL_CAP (learning-trust.ts); agents' and the system's each count.
    */
-  async recordOutcome(tx: EntityManager, workspaceId: string, topic: string, confidence: number, correct: boolean, signal: string, source: OutcomeSource | null = null): Promise<void> {
-    await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal, voter, weight, visitor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+  async recordOutcome(
+    tx: EntityManager,
+    workspaceId: string,
+    topic: string,
+    confidence: number,
+    correct: boolean,
+    signal: string,
+    source: OutcomeSource | null = null,
+    scale: ConfidenceScale = 'retrieval',
+  ): Promise<void> {
+    await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal, voter, weight, visitor, scale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
       workspaceId,
       topic,
       confidence,
@@ -53,29 +62,32 @@ export class AnswerPolicyService {
       source ? voterKey(source) : null,
       source ? SOURCE_WEIGHT[source.kind] : 1,
       source?.kind === 'visitor',
+      scale,
     ]);
-    // One recalibration at a time per topic: concurrent outcomes queue here instead of racing.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [workspaceId, topic]);
+    // One recalibration at a time per topic and scale: concurrent outcomes queue here instead of racing.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2 || '/' || $3))`, [workspaceId, topic, scale]);
     const outcomes: Array<{ confidence: number; correct: boolean; weight: number; visitor: boolean }> = await tx.query(
       `SELECT confidence, correct, weight, visitor FROM (
          SELECT DISTINCT ON (coalesce(voter, id::text)) id, confidence, correct, weight, visitor
-           FROM (SELECT * FROM knowledge.answer_outcomes WHERE workspace_id = $1 AND topic = $2 ORDER BY id DESC LIMIT $4) recent
+           FROM (SELECT * FROM knowledge.answer_outcomes WHERE workspace_id = $1 AND topic = $2 AND scale = $5 ORDER BY id DESC LIMIT $4) recent
           ORDER BY coalesce(voter, id::text), id DESC
        ) latest ORDER BY id DESC LIMIT $3`,
-      [workspaceId, topic, WINDOW, WINDOW * SCANNED_PER_WINDOW],
+      [workspaceId, topic, WINDOW, WINDOW * SCANNED_PER_WINDOW, scale],
     );
     const { targetPrecision } = await this.settings.get(workspaceId, tx);
+    const untaught = UNTAUGHT_THRESHOLD[scale];
     const next = calibrateThreshold(
-      poolVisitors(outcomes.map((o) => ({ confidence: Number(o.confidence), correct: o.correct, weight: Number(o.weight), visitor: o.visitor }))),
+      byRecency(poolVisitors(outcomes.map((o) => ({ confidence: Number(o.confidence), correct: o.correct, weight: Number(o.weight), visitor: o.visitor })))),
       targetPrecision,
+      untaught,
     );
-    const [current] = await tx.query(`SELECT threshold FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2`, [workspaceId, topic]);
-    const previous = current ? Number(current.threshold) : DEFAULT_THRESHOLD;
+    const [current] = await tx.query(`SELECT threshold, samples FROM knowledge.topic_policies WHERE workspace_id = $1 AND topic = $2 AND scale = $3`, [workspaceId, topic, scale]);
+    const previous = current && Number(current.samples) >= MIN_SAMPLES ? Number(current.threshold) : untaught;
     await tx.query(
-      `INSERT INTO knowledge.topic_policies (workspace_id, topic, threshold, samples, precision_at_threshold, updated_at)
-       VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (workspace_id, topic) DO UPDATE SET threshold = $3, samples = $4, precision_at_threshold = $5, updated_at = now()`,
-      [workspaceId, topic, next.threshold, Math.round(next.samples), next.precision],
+      `INSERT INTO knowledge.topic_policies (workspace_id, topic, scale, threshold, samples, precision_at_threshold, updated_at)
+       VALUES ($1, $2, $6, $3, $4, $5, now())
+       ON CONFLICT (workspace_id, topic, scale) DO UPDATE SET threshold = $3, samples = $4, precision_at_threshold = $5, updated_at = now()`,
+      [workspaceId, topic, next.threshold, Math.round(next.samples), next.precision, scale],
     );
     if (Math.abs(next.threshold - previous) >= NOTABLE_MOVE) {
       const direction = next.threshold > 1 ? 'now hands off every question' : next.threshold < previous ? 'answers more on its own' : 'hands off more';
@@ -83,27 +95,27 @@ export class AnswerPolicyService {
         workspaceId,
         kind: 'threshold_moved',
         topic,
-        summary: `Topic "${topic || '(none)'}" ${direction}: confidence needed ${previous.toFixed(2)} → ${next.threshold.toFixed(2)} over ${Math.round(next.samples)} outcomes`,
+        summary: `Topic "${topic || '(none)'}" ${direction}: ${scale === 'intent' ? 'the intent model' : 'retrieval'}'s confidence needed ${previous.toFixed(2)} → ${next.threshold.toFixed(2)} over ${Math.round(next.samples)} outcomes`,
         signal: signal,
         actor: 'system:answer-policy',
-        before: { threshold: previous },
-        after: { threshold: next.threshold, samples: Math.round(next.samples), precision: next.precision },
+        before: { threshold: previous, scale },
+        after: { threshold: next.threshold, samples: Math.round(next.samples), precision: next.precision, scale },
       });
-      await recordEvents(tx, [{ workspaceId, type: 'threshold_moved', payload: { topic, before: previous, after: next.threshold, samples: Math.round(next.samples) } }]);
+      await recordEvents(tx, [{ workspaceId, type: 'threshold_moved', payload: { topic, scale, before: previous, after: next.threshold, samples: Math.round(next.samples) } }]);
     }
   }
 
-  async setThreshold(tx: EntityManager, workspaceId: string, topic: string, threshold: number): Promise<void> {
+  async setThreshold(tx: EntityManager, workspaceId: string, topic: string, threshold: number, scale: ConfidenceScale = 'retrieval'): Promise<void> {
     await tx.query(
-      `INSERT INTO knowledge.topic_policies (workspace_id, topic, threshold, updated_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (workspace_id, topic) DO UPDATE SET threshold = $3, updated_at = now()`,
-      [workspaceId, topic, threshold],
+      `INSERT INTO knowledge.topic_policies (workspace_id, topic, scale, threshold, updated_at) VALUES ($1, $2, $4, $3, now())
+       ON CONFLICT (workspace_id, topic, scale) DO UPDATE SET threshold = $3, updated_at = now()`,
+      [workspaceId, topic, threshold, scale],
     );
   }
 
-  async listPolicies(workspaceId: string): Promise<Array<{ topic: string; threshold: number; samples: number; precision: number | null }>> {
-    const rows: Array<{ topic: string; threshold: number; samples: number; precision: number | null }> = await this.db.query(
-      `SELECT topic, threshold, samples, precision_at_threshold AS precision FROM knowledge.topic_policies WHERE workspace_id = $1 ORDER BY topic`,
+  async listPolicies(workspaceId: string): Promise<Array<{ topic: string; scale: ConfidenceScale; threshold: number; samples: number; precision: number | null }>> {
+    const rows: Array<{ topic: string; scale: ConfidenceScale; threshold: number; samples: number; precision: number | null }> = await this.db.query(
+      `SELECT topic, scale, threshold, samples, precision_at_threshold AS precision FROM knowledge.topic_policies WHERE workspace_id = $1 ORDER BY topic, scale`,
       [workspaceId],
     );
     return rows.map((r) => ({ ...r, threshold: Number(r.threshold), precision: r.precision === null ? null : Number(r.precision) }));

@@ -242,7 +242,7 @@ export class LearnedAnswerService {
           await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'learned_answer')`, [workspaceId, event.itemId]);
           break;
         case 'threshold_moved':
-          await this.policy.setThreshold(tx, workspaceId, event.topic ?? '', Number(event.before?.threshold));
+          await this.policy.setThreshold(tx, workspaceId, event.topic ?? '', Number(event.before?.threshold), event.before?.scale === 'intent' ? 'intent' : 'retrieval');
           break;
         case 'stale_flagged':
           await tx.query(`UPDATE knowledge.knowledge_items SET stale = false, stale_since = NULL, stale_reason = NULL, superseded_by = NULL, updated_at = now() WHERE id = $1 AND workspace_id = $2`, [

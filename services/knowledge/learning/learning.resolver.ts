@@ -134,7 +134,7 @@ export class LearningResolver {
   }
 
   @Authorized('analyst', 'agent')
-  @Query(() => [TopicPolicy], { description: 'Learned answer thresholds per topic' })
+  @Query(() => [TopicPolicy], { description: 'Learned answer thresholds per topic and confidence scale' })
   async answerPolicies(@Ctx() ctx: KnowledgeContext): Promise<TopicPolicy[]> {
     return this.policy.listPolicies(ctx.auth.workspaceId);
   }

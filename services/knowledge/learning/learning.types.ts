@@ -193,6 +193,9 @@ export class TopicPolicy {
   @Field()
   topic!: string;
 
+  @Field(() => String, { description: "Whose confidence the threshold judges: retrieval's (articles matched to the question) or the intent model's (learned from corrections)" })
+  scale!: string;
+
   @Field(() => Float, { description: 'Above 1 means every question on the topic is handed off' })
   threshold!: number;
 

@@ -7,6 +7,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
+import type { ConfidenceScale } from './answer-policy';
 import type { AnswerPolicyService } from './answer-policy.service';
 import { recordConfirmation } from './customer-confirmations';
 import { weighVerdict } from './item-evidence';
@@ -38,6 +39,8 @@ export interface OutcomeInput {
   confirmedQuestion?: string | null;
   /** Who gave the signal; null for a trusted internal caller (weight 1, every signal counts). */
   source?: OutcomeSource | null;
+  /** Whose confidence `confidence` is (the scale that decided the turn); retrieval's when not said. */
+  scale?: ConfidenceScale;
 }
 
 export interface LearnedVariant {
@@ -74,7 +77,7 @@ export class OutcomeService {
         if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source);
       }
       if (learns && input.correct !== null) {
-        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source);
+        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source, input.scale ?? 'retrieval');
       }
       const question = input.confirmedQuestion?.trim();
       if (learns && input.correct === true && input.knowledgeItemId && question && source?.kind === 'customer') {

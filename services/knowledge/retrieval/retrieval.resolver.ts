@@ -32,6 +32,7 @@ export class RetrievalResolver {
       correct: input.correct ?? null,
       confirmedQuestion: input.confirmedQuestion ?? null,
       source: input.source ? { kind: input.source, id: input.sourceId ?? '' } : null,
+      scale: input.scale ?? 'retrieval',
     });
     return true;
   }

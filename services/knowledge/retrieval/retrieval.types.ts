@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
 import { LocaleField } from '../knowledge-item/knowledge-item.types';
 
@@ -60,6 +61,9 @@ export class RetrievalResult {
 
   @Field(() => [String], { description: 'The locales the workspace has published knowledge in, most items first' })
   locales!: string[];
+
+  @Field(() => String, { description: `Whose confidence this is (${CONFIDENCE_SCALES.join(', ')}): an outcome of the answer calibrates that scale's threshold` })
+  scale!: ConfidenceScale;
 }
 
 @Directive('@inaccessible')
@@ -115,6 +119,11 @@ export class RecordOutcomeInput {
   @Field(() => String, { description: OUTCOME_SIGNALS.join(', ') })
   @IsIn(OUTCOME_SIGNALS)
   signal!: (typeof OUTCOME_SIGNALS)[number];
+
+  @Field(() => String, { nullable: true, description: `Whose confidence \`confidence\` is (${CONFIDENCE_SCALES.join(', ')}), as retrieval said; omitted: retrieval` })
+  @IsOptional()
+  @IsIn(CONFIDENCE_SCALES)
+  scale?: ConfidenceScale;
 
   @Field(() => Boolean, { nullable: true })
   @IsOptional()

@@ -79,24 +79,6 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-/**
- * The tuning split: a tenth of each label's train questions, chosen with a fixed seed that no run changes. Every
- * constant chosen by looking at results is chosen on it (never on test.csv), and the learning benchmark leaves it
- * out of the stream, so the system never learns from the questions its constants were tuned on.
- */
-export const DEV_SPLIT = { seed: 20_261_203, fraction: 0.1 } as const;
-
-export interface TrainSplit {
-  dev: LabelledQuestion[];
-  /** train.csv without the dev questions, in file order. */
-  rest: LabelledQuestion[];
-}
-
-export function devSplit(train: readonly LabelledQuestion[], split: { seed: number; fraction: number } = DEV_SPLIT): TrainSplit {
-  const { taken, rest } = takePerLabel(train, (n) => (n < 2 ? 0 : Math.max(1, Math.round(n * split.fraction))), split.seed);
-  return { dev: taken, rest };
-}
-
 /** `count(n)` questions of each label of n, chosen with the seed; the rest keep their order. */
 export function takePerLabel(questions: readonly LabelledQuestion[], count: (n: number) => number, seed: number): { taken: LabelledQuestion[]; rest: LabelledQuestion[] } {
   const sizes = new Map<string, number>();

@@ -12,7 +12,8 @@
 import { performance } from 'node:perf_hooks';
 import { Progress } from '../../../services/shared/progress';
 import { dataOf, graphql } from '../../helpers/graphql';
-import { Dataset, DEV_SPLIT, LabelledQuestion, devSplit, shuffled, takePerLabel, takeShots } from './dataset';
+import { Dataset, LabelledQuestion, shuffled, takePerLabel, takeShots } from './dataset';
+import { DEV_SPLIT, devSplit } from './dev-split';
 import { ScoredAnswer, scoreCheckpoint } from './scoring';
 
 export type WorkspaceRole = 'learning' | 'frozen';
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   /** Train questions of each label held out of the stream, to probe how far one correction reaches. */
   probesPerLabel: number;
   log: (line: string) => void;
+  /** Told the result so far after every checkpoint (a run stopped part-way still leaves its figures). */
+  onCheckpoint?: (partial: HarnessResult) => void;
 }
 
 /** One checkpoint of one workspace, over the evaluation questions. */
@@ -136,6 +139,8 @@ export interface SplitRecord {
 }
 
 export interface HarnessResult {
+  /** Set while the run is still going (or was stopped): the checkpoints so far. */
+  partial?: { checkpointsDone: number; checkpointsPlanned: number };
   split: SplitRecord;
   evaluatedOn: 'test' | 'dev';
   streamLength: number;
@@ -456,11 +461,16 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     done = Math.max(done, mark);
     if (frozen && mark === freezeMark) await frozen.freeze(mark);
     if (mark === changeAt) for (const workspace of workspaces) await workspace.changeAnswers(changedLabels);
-    if (scoreMarks.has(mark)) for (const workspace of workspaces) await workspace.score(mark / stream.length, mark, evaluation);
+    if (scoreMarks.has(mark)) {
+      for (const workspace of workspaces) await workspace.score(mark / stream.length, mark, evaluation);
+      options.onCheckpoint?.({ ...result(), partial: { checkpointsDone: learning.result().checkpoints.length, checkpointsPlanned: scoreMarks.size } });
+    }
   }
-
   streaming.finish();
-  return {
+  return result();
+
+  function result(): HarnessResult {
+    return {
     split: { tuning: 'dev-split', devSeed: DEV_SPLIT.seed, devFraction: DEV_SPLIT.fraction, dev: split.dev.length, probes: held.taken.length, streamPool: held.rest.length },
     evaluatedOn: options.evaluateOn,
     streamLength: stream.length,
@@ -469,7 +479,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     frozen: frozen?.result() ?? null,
     timeToLearn: probes.result(),
     durationSeconds: (performance.now() - started) / 1000,
-  };
+    };
+  }
 }
 
 async function createWorkspace(options: HarnessOptions, role: WorkspaceRole): Promise<Keys> {

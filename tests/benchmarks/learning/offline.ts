@@ -2,11 +2,11 @@
  * The intent model alone, without the stack:
  *   npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S]
  *                           [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]
- *                           [--word-weights 1] [--char-grams 3-5]
+ *                           [--word-weights 1] [--char-grams 3-5] [--article-updates false,true]
  * Seeds a model with the articles of kb.jsonl as a workspace's model is seeded and teaches it a shuffled stream
  * of train.csv questions once each (as if each were corrected or confirmed, in order, with the same replay).
  *
- * `--split dev` (the default, and the only split any constant is chosen on): a fixed-seed 15% of train.csv,
+ * `--split dev` (the default, and the only split any constant is chosen on): a fixed-seed 10% of train.csv,
  * stratified by label (dev-split.ts), is held out and scored; the stream is the rest. `--split test` (final
  * reporting only): the same model is scored on the dev split to choose the confidence threshold that holds 95%
  * precision there, then taught the dev questions too (unless --shots) and scored on test.csv, reporting top-1 and
@@ -28,12 +28,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { INTENT_MODEL_DEFAULTS, IntentModel, IntentPrediction } from '../../../services/knowledge/intent/intent-model';
 import { FEATURE_DEFAULTS, questionFeatures } from '../../../services/knowledge/intent/question-features';
-import { REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import { ARTICLE_UPDATES, REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { REPO_ROOT } from '../../helpers/repo-root';
 import { prng } from '../bench-support';
 import { Dataset, LabelledQuestion, loadDataset, restrictToLabels, shuffled, takeShots } from './dataset';
-import { DEV_SEED, DEV_SHARE, devSplit } from './dev-split';
+import { DEV_SPLIT, devSplit } from './dev-split';
 import { ScoredAnswer, scoreCheckpoint } from './scoring';
 
 const PRECISION_TARGET = 0.95;
@@ -130,6 +130,7 @@ function main(): void {
       replay: { type: 'string' },
       'word-weights': { type: 'string' },
       'char-grams': { type: 'string' },
+      'article-updates': { type: 'string' },
     },
   });
   if (!values.dataset || (values.split !== 'dev' && values.split !== 'test')) {
@@ -141,12 +142,12 @@ function main(): void {
   const dataset = values.labels ? restrictToLabels(full, shuffled([...new Set(full.train.map((q) => q.label))], Number(values.seed) + 11).slice(0, Number(values.labels))) : full;
   const seed = Number(values.seed);
   const shots = values.shots ? Number(values.shots) : undefined;
-  const { stream: rest, dev } = devSplit(dataset.train);
+  const { rest, dev } = devSplit(dataset.train);
   let stream = shuffled(rest, seed);
   if (shots) stream = takeShots(stream, shots);
   const label = split === 'dev' ? 'dev split (tuning)' : 'TEST SET (final reporting; nothing is chosen here)';
   console.log(
-    `${dataset.name}: ${stream.length} questions taught${shots ? ` (${shots} per label)` : ''}, scored on the ${label}; dev ${dev.length} questions (${DEV_SHARE * 100}% of train.csv per label, seed ${DEV_SEED}), test ${dataset.test.length}, stream seed ${seed}; node ${process.version}`,
+    `${dataset.name}: ${stream.length} questions taught${shots ? ` (${shots} per label)` : ''}, scored on the ${label}; dev ${dev.length} questions (${DEV_SPLIT.fraction * 100}% of train.csv per label, seed ${DEV_SPLIT.seed}), test ${dataset.test.length}, stream seed ${seed}; node ${process.version}`,
   );
 
   const variants: ReplayingModelOptions[] = [];
@@ -157,7 +158,8 @@ function main(): void {
           for (const replay of list(values.replay, REPLAY))
             for (const wordWeight of list(values['word-weights'], FEATURE_DEFAULTS.wordWeight))
               for (const [charMin, charMax] of (values['char-grams'] ?? `${FEATURE_DEFAULTS.charMin}-${FEATURE_DEFAULTS.charMax}`).split(',').map((range) => range.split('-').map(Number)))
-                variants.push({ rows, bayesWeight, centroidWeight, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! } });
+                for (const articleUpdates of (values['article-updates'] ?? String(ARTICLE_UPDATES)).split(',').map((v) => v === 'true'))
+                  variants.push({ rows, bayesWeight, centroidWeight, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! }, articleUpdates });
 
   const labels = [...new Set(dataset.train.map((q) => q.label))];
   const chosen = new Set(shuffled(labels, seed + 7).slice(0, Number(values.change)));
@@ -190,7 +192,7 @@ function main(): void {
       };
     }
     const line = [
-      `rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
+      `article updates ${options.articleUpdates}, rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
       `dev top-1 ${pct(dev_.top1)}, automation at 95% precision ${pct(dev_.automationAtPrecision)} (cut ${dev_.confidenceCut?.toFixed(3) ?? 'none'})`,
       untouched !== undefined ? `| ${changed.size ? 'after' : 'without'} a change to ${chosen.size} labels: dev top-1 ${pct(untouched)} on the others, ${pct(touched!)} on the changed ones` : '',
       test ? `| test top-1 ${pct(test.top1)}, answered at the dev cut ${pct(test.answeredAtDevCut)} with precision ${test.precisionAtDevCut === null ? '-' : pct(test.precisionAtDevCut)}` : '',
@@ -210,7 +212,7 @@ function main(): void {
   }
   const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', `intent-${dataset.name}${values.labels ? `-${values.labels}-labels` : ''}${shots ? `-${shots}-shot` : ''}${chosen.size ? `-change-${chosen.size}${changed.size ? '' : '-baseline'}` : ''}-${split}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
-  const setup = { dataset: dataset.name, split, tuning: 'dev-split', devShare: DEV_SHARE, devSeed: DEV_SEED, streamSeed: seed, shots: shots ?? null, taught: stream.length, dev: dev.length, test: dataset.test.length, node: process.version, cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', at: new Date().toISOString() };
+  const setup = { dataset: dataset.name, split, tuning: 'dev-split', devFraction: DEV_SPLIT.fraction, devSeed: DEV_SPLIT.seed, streamSeed: seed, shots: shots ?? null, taught: stream.length, dev: dev.length, test: dataset.test.length, node: process.version, cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', at: new Date().toISOString() };
   writeFileSync(out, `${JSON.stringify({ setup, results, batch }, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }

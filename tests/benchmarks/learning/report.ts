@@ -28,6 +28,7 @@ export function markdownReport(run: BenchmarkRun): string {
     '',
     `\`${run.command}\` (${run.startedAt}; ${Object.entries(run.setup).map(([k, v]) => `${k}: ${v}`).join(', ')})`,
     '',
+    ...(result.partial ? [`**Partial run**: ${result.partial.checkpointsDone} of ${result.partial.checkpointsPlanned} checkpoints measured before it was stopped.`, ''] : []),
     `Split: dev ${split.dev} train questions (${split.devFraction * 100}% of each label, seed ${split.devSeed}; tuning: ${split.tuning}, never streamed), ${split.probes} held out as unseen paraphrases, stream ${result.streamLength}; scored on ${result.evaluatedOn === 'test' ? 'test.csv' : 'the dev split'} (${result.evaluationQuestions} questions).`,
     '',
     '| stream seen | questions asked | corrections | answered at own thresholds (learning) | precision of those answers (learning) | top-1 (learning) | answered at own thresholds (frozen) | precision of those answers (frozen) | top-1 (frozen) | oracle: automation @95% (learning) | oracle: automation @95% (frozen) |',

@@ -14,10 +14,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TestStack, startTestStack } from '../../helpers/stack';
 import { loadDataset, restrictToLabels } from './dataset';
-import { runHarness } from './harness';
+import { DEFAULT_CHECKPOINTS } from './checkpoints';
+import { HarnessResult, runHarness } from './harness';
 import { benchmarkRun, curveChart, markdownReport } from './report';
 
-export const DEFAULT_CHECKPOINTS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -58,6 +58,27 @@ async function main(): Promise<void> {
   }
   if (!operatorKey) throw new Error('--gateway needs --key (an operator key, which creates workspaces: npm run operator -- create-key)');
   const startedAt = new Date().toISOString();
+  const setup = (): Record<string, string | number> => ({
+    node: process.version,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown'}`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    load: os.loadavg().map((l) => l.toFixed(1)).join(' / '),
+    stack: stack ? 'started by the benchmark' : gatewayUrl!,
+    answerer: 'extractive (no language model)',
+    train: dataset.train.length,
+    test: dataset.test.length,
+    scored: values['test-limit'] ? `a seeded sample of ${values['test-limit']} ${evaluateOn === 'dev' ? 'dev' : 'test.csv'} questions` : `every ${evaluateOn === 'dev' ? 'dev' : 'test.csv'} question`,
+    labels: dataset.articles.length,
+    topics: 'none (articles imported without a topic)',
+  });
+  const write = (result: HarnessResult) => {
+    const run = benchmarkRun({ dataset: dataset.name, command: `npm run bench:learning -- ${process.argv.slice(2).join(' ')}`, startedAt, setup: setup(), result });
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
+    writeFileSync(path.join(out, 'results.md'), markdownReport(run));
+    writeFileSync(path.join(out, 'curves.svg'), curveChart(run));
+    return run;
+  };
   try {
     const result = await runHarness({
       gatewayUrl,
@@ -74,28 +95,10 @@ async function main(): Promise<void> {
       timeToLearnEvery: 10,
       probesPerLabel: 3,
       log: (line) => console.log(line),
+      // Written after every checkpoint, so a run stopped part-way leaves what it measured (marked partial).
+      onCheckpoint: (partial) => write(partial),
     });
-    const run = benchmarkRun({
-      dataset: dataset.name,
-      command: `npm run bench:learning -- ${process.argv.slice(2).join(' ')}`,
-      startedAt,
-      setup: {
-        node: process.version,
-        cpus: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown'}`,
-        memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-        stack: stack ? 'started by the benchmark' : gatewayUrl,
-        answerer: 'extractive (no language model)',
-        train: dataset.train.length,
-        test: dataset.test.length,
-        labels: dataset.articles.length,
-        topics: 'none (articles imported without a topic)',
-      },
-      result,
-    });
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
-    writeFileSync(path.join(out, 'results.md'), markdownReport(run));
-    writeFileSync(path.join(out, 'curves.svg'), curveChart(run));
+    const run = write(result);
     console.log(`\n${markdownReport(run)}\nwritten to ${out}/results.json, results.md, curves.svg`);
   } finally {
     await stack?.stop();
