@@ -68,7 +68,7 @@ export function byRecency<T extends Outcome>(newestFirst: readonly T[], halfLife
 }
 
 /** One-sided 95% (z = 1.645): how sure a bound on a cut's precision must be. Not tuned: the textbook level. */
-export const BOUND_Z = 1.645;
+const BOUND_Z = 1.645;
 
 /** Wilson score interval bounds of a precision of `correct` right in `answered` (weighted counts). */
 export function wilsonBounds(correct: number, answered: number, z = BOUND_Z): { lower: number; upper: number } {

@@ -91,7 +91,7 @@ const INTENT_CANDIDATES = 8;
  * model's choices were right at least 3 times in 4 at every checkpoint of banking77 and bitext, full stream and
  * few-shot; retrieval's day-one top-1 on the same dev split is 53–54%. Below it, retrieval's choice stands.
  */
-export const INTENT_TAKES_OVER = 0.5;
+const INTENT_TAKES_OVER = 0.5;
 
 export class RetrievalService {
   constructor(
