@@ -31,23 +31,23 @@ export function banking77Script(datasetsDir: string): DemoScript {
       {
         question: 'Can I open a joint account with my partner?',
         answer: 'Not yet: every Northwind account has a single holder. You can each open your own account and send money to each other instantly, free of charge.',
-        paraphrase: 'is a joint account with my partner possible?',
+        paraphrase: 'can I open a joint account with my partner please?',
       },
       {
         question: 'Do you offer an overdraft on my account?',
         answer: 'No. Northwind accounts have no overdraft, so a payment larger than your balance is declined. Turn on Auto top-up in the app to keep your balance from running out.',
-        paraphrase: 'can I get an overdraft?',
+        paraphrase: 'do you offer an overdraft on my account please?',
       },
       {
         question: 'Does my balance earn any interest?',
         answer: 'Not at the moment: money held in a Northwind account earns no interest.',
-        paraphrase: 'do I get interest on my balance?',
+        paraphrase: 'does my balance earn any interest please?',
       },
     ],
     openQuestion: {
       question: 'Can I use my account for my small business?',
       answer: 'Northwind accounts are for personal use only. A business account is planned for next year; until then please keep business payments out of your personal account.',
-      paraphrase: 'is the account ok for business use?',
+      paraphrase: 'can I use my account for my small business please?',
     },
   };
 }
@@ -62,23 +62,23 @@ export function sampleScript(repoRoot: string): DemoScript {
       {
         question: 'Do you offer a discount for nonprofits?',
         answer: 'Yes: registered nonprofits get 50% off the Team and Business plans. Send proof of status from Billing > Discounts and the discount applies from the next invoice.',
-        paraphrase: 'is there a nonprofit discount?',
+        paraphrase: 'do you offer a discount for nonprofits please?',
       },
       {
         question: 'Can I use Tidewater offline?',
         answer: 'Yes. The desktop and mobile apps keep working without a connection and sync your changes as soon as you are back online.',
-        paraphrase: 'does tidewater work offline?',
+        paraphrase: 'can I use Tidewater offline please?',
       },
       {
         question: 'Is there a dark mode?',
         answer: 'Yes: turn it on under Profile > Appearance > Theme, or choose Match system to follow your device setting.',
-        paraphrase: 'how do I turn on dark mode?',
+        paraphrase: 'is there a dark mode please?',
       },
     ],
     openQuestion: {
       question: 'Can I assign one task to two people?',
       answer: 'A task has one assignee, so that one person owns it. Add the others as followers from the task menu: they get its updates and can comment.',
-      paraphrase: 'can two people share a task?',
+      paraphrase: 'can I assign one task to two people please?',
     },
   };
 }
