@@ -14,7 +14,8 @@ describe('a topic moving between handing off and answering', () => {
   it('opens a topic whose handed-off questions the AI would have got right', async () => {
     const workspaceId = randomUUID();
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent')).toBe(DEFAULT_THRESHOLD);
-    for (let i = 0; i < 25; i++) await record(workspaceId, 'exports', 0.1 + (i % 5) * 0.01, true);
+    // 60 right in a row prove 95% (the Wilson lower bound); 25 would not.
+    for (let i = 0; i < 60; i++) await record(workspaceId, 'exports', 0.1 + (i % 5) * 0.01, true);
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent')).toBeCloseTo(0.1, 5);
     const events = await listLearningEvents(knowledge.db.manager, workspaceId, { kind: 'threshold_moved' }, 10);
     expect(events).toHaveLength(1);
@@ -46,25 +47,29 @@ describe('a topic moving between handing off and answering', () => {
     const workspaceId = randomUUID();
     for (let i = 0; i < MIN_SAMPLES - 1; i++) await record(workspaceId, '', 0.3 + (i % 5) * 0.01, true, 'retrieval');
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, '', 'retrieval')).toBe(DAY_ONE_THRESHOLD);
+    // Enough samples, but 20 right answers prove only about 88%: the bar holds until the evidence proves 95%.
     await record(workspaceId, '', 0.3, true, 'retrieval');
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, '', 'retrieval')).toBe(DAY_ONE_THRESHOLD);
+    for (let i = MIN_SAMPLES; i < 60; i++) await record(workspaceId, '', 0.3, true, 'retrieval');
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, '', 'retrieval')).toBeCloseTo(0.3, 5);
   });
 
   it("keeps each confidence scale's outcomes and threshold apart within a topic", async () => {
     const workspaceId = randomUUID();
-    for (let i = 0; i < 25; i++) await record(workspaceId, '', 0.2, true, 'retrieval');
+    for (let i = 0; i < 60; i++) await record(workspaceId, '', 0.2, true, 'retrieval');
     for (let i = 0; i < 25; i++) await record(workspaceId, '', 0.8, i % 2 === 0, 'intent');
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, '', 'retrieval')).toBeCloseTo(0.2, 5);
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, '', 'intent')).toBeGreaterThan(1);
     expect((await knowledge.sut.policy.listPolicies(workspaceId)).map((p) => [p.scale, p.samples])).toEqual([
       ['intent', 25],
-      ['retrieval', 25],
+      ['retrieval', 60],
     ]);
   });
 
   it('keeps topics and workspaces apart', async () => {
     const workspaceId = randomUUID();
-    for (let i = 0; i < 25; i++) await record(workspaceId, 'a', 0.05, true);
+    for (let i = 0; i < 60; i++) await record(workspaceId, 'a', 0.05, true);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'a', 'intent')).toBeCloseTo(0.05, 5);
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'b', 'intent')).toBe(DEFAULT_THRESHOLD);
     expect(await knowledge.sut.policy.thresholdFor(randomUUID(), 'a', 'intent')).toBe(DEFAULT_THRESHOLD);
   });

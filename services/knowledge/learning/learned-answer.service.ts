@@ -54,6 +54,8 @@ export interface IntentLearner {
   superseded(workspaceId: string, itemId: string, successorId: string): void;
   /** A revert took back what the workspace had learned (the model rebuilds from Postgres). */
   forget(workspaceId: string): void;
+  /** Knowledge changed in a way only a catch-up applies (an answer published on approval): the next question catches up first. */
+  changed(workspaceId: string): void;
   /** The items the model would choose for a question now, best first. */
   choice(workspaceId: string, question: string): Promise<string[]>;
 }
@@ -162,7 +164,7 @@ export class LearnedAnswerService {
   }
 
   async approve(workspaceId: string, itemId: string, admin: string, edits: { title?: string; body?: string }): Promise<KnowledgeItemEntity> {
-    return this.db.transaction(async (tx) => {
+    const approved = await this.db.transaction(async (tx) => {
       const item = await this.pendingItem(tx, workspaceId, itemId);
       const edited = (edits.title !== undefined && edits.title.trim() !== item.title) || (edits.body !== undefined && edits.body !== item.body);
       if (edits.title !== undefined) item.title = edits.title.trim();
@@ -192,6 +194,9 @@ export class LearnedAnswerService {
       await recordEvents(tx, [{ workspaceId, type: 'learned_answer_published', payload: { knowledgeItemId: item.id, topic: item.topic, title: item.title } }]);
       return item;
     });
+    // Its question and the answers it supersedes reach the model through a catch-up: the next question waits for one.
+    this.intents?.changed(workspaceId);
+    return approved;
   }
 
   async reject(workspaceId: string, itemId: string, admin: string): Promise<KnowledgeItemEntity> {

@@ -155,3 +155,22 @@ export const INTENT_CANDIDATES_SQL = `
 /** The locales a workspace has published knowledge in, most items first. $1 workspace. */
 export const PUBLISHED_LOCALES_SQL = `
   SELECT locale FROM knowledge.knowledge_items WHERE workspace_id = $1 AND status = 'published' GROUP BY locale ORDER BY count(*) DESC, locale`;
+
+/**
+ * The items whose taught questions (learned from corrections and corroborated customers) come nearest a question,
+ * by trigram similarity, credited to the answer that superseded theirs if any; only questions of published items,
+ * or of items a published answer superseded. Nearest first, two items: the nearest and its rival.
+ * $1 workspace, $2 question.
+ */
+export const NEAREST_TAUGHT_SQL = `
+  SELECT "itemId", text, similarity FROM (
+    SELECT DISTINCT ON (coalesce(s.id, v.item_id)) coalesce(s.id, v.item_id) AS "itemId", v.text, public.similarity(v.text, $2)::float8 AS similarity
+      FROM (SELECT id FROM knowledge.question_variants WHERE workspace_id = $1 AND text OPERATOR(public.%) $2 LIMIT ${MAX_VARIANTS_MATCHED}) m
+      JOIN knowledge.question_variants v ON v.id = m.id
+      JOIN knowledge.knowledge_items i ON i.id = v.item_id
+      LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
+     WHERE i.status = 'published' OR s.id IS NOT NULL
+     ORDER BY coalesce(s.id, v.item_id), similarity DESC
+  ) nearest
+  ORDER BY similarity DESC, "itemId"
+  LIMIT 2`;

@@ -4,7 +4,7 @@ import type { IntentModels } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
-import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, PUBLISHED_LOCALES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
+import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, NEAREST_TAUGHT_SQL, PUBLISHED_LOCALES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
   knowledgeItemId: string;
@@ -31,8 +31,14 @@ export interface Retrieval {
   sensitive: boolean;
   /** The locales the workspace has published knowledge in, most items first. */
   locales: string[];
-  /** Whose confidence it is: the intent model's (it chose) or retrieval's. */
+  /** Whose confidence it is: the intent model's (it chose), a taught question's (one this near was taught), or retrieval's. */
   scale: ConfidenceScale;
+}
+
+interface NearestTaught {
+  itemId: string;
+  text: string;
+  similarity: number;
 }
 
 interface Row {
@@ -102,11 +108,56 @@ export class RetrievalService {
 
   /** `locale`: only knowledge written in it (the asker's language); null for any. */
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = [], locale: string | null = null): Promise<Retrieval> {
-    const [scored, verdict, locales] = await Promise.all([
+    const [scored, verdict, locales, nearest] = await Promise.all([
       this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale]) as Promise<ScoredPassageRow[]>,
       this.intents?.rank(workspaceId, question) ?? null,
       this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale)),
+      this.db.query(NEAREST_TAUGHT_SQL, [workspaceId, question]) as Promise<NearestTaught[]>,
     ]);
+    const chosen = await this.choose(workspaceId, question, plan, limit, segments, locale, scored, verdict, locales);
+    if (chosen.confidence >= chosen.threshold) return chosen;
+    // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from what they taught.
+    return (await this.fromTaught(workspaceId, question, plan, limit, segments, locale, nearest, chosen)) ?? chosen;
+  }
+
+  /**
+   * The taught-question decision: the item whose taught question is nearest the question (Postgres trigram
+   * similarity), when no other item's taught question is as near, on its own scale and bar. Null when no
+   * question was taught near enough to clear the bar, or the item is not one the asker may be answered from.
+   */
+  private async fromTaught(
+    workspaceId: string,
+    question: string,
+    plan: string,
+    limit: number,
+    segments: string[],
+    locale: string | null,
+    nearest: NearestTaught[],
+    fallback: Retrieval,
+  ): Promise<Retrieval | null> {
+    const [first, rival] = nearest;
+    if (!first || (rival && rival.similarity >= first.similarity)) return null;
+    const [row]: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, [first.itemId], plan, segments, question, locale]);
+    if (!row?.passageId) return null;
+    const bar = await this.bar(workspaceId, row.topic, 'taught', row.sensitive);
+    const confidence = first.similarity * (row.stale ? STALE_DISCOUNT : 1);
+    if (confidence < bar.threshold) return null;
+    const taught = { ...toCandidate({ ...row, variantRelevance: first.similarity, matchedQuestion: first.text }, undefined), score: first.similarity };
+    const candidates = [taught, ...fallback.candidates.filter((c) => c.knowledgeItemId !== taught.knowledgeItemId)].slice(0, limit);
+    return { candidates, topic: row.topic, confidence, scale: 'taught', locales: fallback.locales, ...bar };
+  }
+
+  private async choose(
+    workspaceId: string,
+    question: string,
+    plan: string,
+    limit: number,
+    segments: string[],
+    locale: string | null,
+    scored: ScoredPassageRow[],
+    verdict: Awaited<ReturnType<IntentModels['rank']>> | null,
+    locales: string[],
+  ): Promise<Retrieval> {
     const rows = bestPassagePerItem(scored);
     // The intent model chooses when its best item is one it was taught questions for (corrections, confirmed
     // phrasings) and it is at least INTENT_TAKES_OVER sure; where it knows the item only from its article's

@@ -8,7 +8,10 @@
  * are ranked; the model decides only when its best item is one it was taught questions for (else retrieval
  * does: retrieval.service.ts), and each such decision is right when its item is the label's article or learned
  * answer. For every candidate bar it prints the share of dev questions the model would answer and their
- * precision, at every checkpoint. No stack, no test.csv.
+ * precision, at every checkpoint. It then does the same for the taught-question scale (TAUGHT_THRESHOLD): the
+ * trigram similarity of each dev question to the nearest question taught so far (as Postgres's pg_trgm scores it),
+ * for every candidate bar, with the precision of the answers it would add beyond the model's at its untaught bar,
+ * and the share of the stream's reworded probes (the learning benchmark's) it would serve. No stack, no test.csv.
  */
 import { parseArgs } from 'node:util';
 import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
@@ -17,8 +20,14 @@ import { prng } from '../bench-support';
 import { loadDataset, shuffled, takePerLabel, takeShots } from './dataset';
 import { devSplit } from './dev-split';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
+import { trigramSimilarity, trigrams } from './trigrams';
+import { DEFAULT_THRESHOLD } from '../../../services/knowledge/learning/answer-policy';
 
 const BARS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+/** Candidate bars for the taught-question scale (trigram similarity to the nearest question agents taught). */
+const TAUGHT_BARS = [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+/** Candidate leads of the nearest taught question over the nearest taught for another answer. */
+const TAUGHT_LEADS = [0, 0.1, 0.2];
 const learnedOf = (label: string) => `${label}#learned`;
 
 
@@ -37,9 +46,39 @@ function main(): void {
   console.log(`checkpoint | model decides | ${BARS.map((b) => `bar ${b}: answered / precision`).join(' | ')}`);
   let taught = 0;
   const worst = new Map<number, number>(BARS.map((b) => [b, 1]));
+  const taughtQuestions: Array<{ label: string; grams: Set<string> }> = [];
+  const devGrams = dev.map((q) => trigrams(q.text));
+  const taughtWorst = new Map<string, number>();
+  const taughtLast = new Map<string, string>();
   for (const fraction of DEFAULT_CHECKPOINTS) {
     const mark = Math.round(fraction * stream.length);
-    for (; taught < mark; taught++) model.learn(stream[taught]!.text, learnedOf(stream[taught]!.label));
+    for (; taught < mark; taught++) {
+      model.learn(stream[taught]!.text, learnedOf(stream[taught]!.label));
+      taughtQuestions.push({ label: stream[taught]!.label, grams: trigrams(stream[taught]!.text) });
+    }
+    const intentAnswers = (text: string) => {
+      const ranked = model.rank(text);
+      const first = ranked[0];
+      if (!first || model.taught(first.itemId) === 0) return false;
+      const answerOf = (itemId: string) => itemId.replace(/#learned$/, '');
+      const second = ranked.find((p) => answerOf(p.itemId) !== answerOf(first.itemId));
+      return intentConfidence(first.score, second?.score ?? 0, 0, 0) >= DEFAULT_THRESHOLD;
+    };
+    // The taught-question scale: the nearest question agents taught (trigram similarity, as Postgres scores it),
+    // its lead over the nearest taught for another answer, and whether the model already answers at its bar.
+    const nearest = devGrams.map((grams, i) => ({ ...nearestTaught(grams, taughtQuestions, dev[i]!.label), modelAnswers: intentAnswers(dev[i]!.text) }));
+    for (const bar of TAUGHT_BARS) {
+      for (const lead of TAUGHT_LEADS) {
+        const key = `${bar}/${lead}`;
+        const answered = nearest.filter((n) => n.similarity >= bar && n.lead >= lead);
+        const extra = answered.filter((n) => !n.modelAnswers);
+        const precision = answered.length ? answered.filter((n) => n.correct).length / answered.length : null;
+        if (precision !== null && answered.length >= dev.length / 100) taughtWorst.set(key, Math.min(taughtWorst.get(key) ?? 1, precision));
+        const extraPrecision = extra.length ? extra.filter((n) => n.correct).length / extra.length : null;
+        if (extraPrecision !== null && extra.length >= dev.length / 100) taughtWorst.set(`${key} extra`, Math.min(taughtWorst.get(`${key} extra`) ?? 1, extraPrecision));
+        taughtLast.set(key, `${pct(answered.length / dev.length)} @ ${precision === null ? '—' : pct(precision)}; beyond the model: ${pct(extra.length / dev.length)} @ ${extraPrecision === null ? '—' : pct(extraPrecision)}`);
+      }
+    }
     const decisions = dev.flatMap((q) => {
       const ranked = model.rank(q.text);
       const first = ranked[0];
@@ -61,7 +100,34 @@ function main(): void {
     console.log(`${pct(fraction).padStart(6)} | ${pct(decisions.length / dev.length)} | ${cells.join(' | ')}`);
   }
   console.log(`worst precision over the checkpoints: ${BARS.map((b) => `${b}: ${pct(worst.get(b)!)}`).join(', ')}`);
+  // The reworded probe of the learning benchmark, for every question of the stream against what was taught.
+  const probes = stream.slice(0, 2000).map((q) => nearestTaught(trigrams(rewordedProbe(q.text)), taughtQuestions, q.label));
+  console.log('taught-question scale (similarity bar / lead): at the end of the stream, dev answered @ precision; worst precision over the checkpoints (all / beyond the model); reworded probes served');
+  for (const bar of TAUGHT_BARS) {
+    for (const lead of TAUGHT_LEADS) {
+      const key = `${bar}/${lead}`;
+      const served = probes.filter((n) => n.similarity >= bar && n.lead >= lead);
+      const worstOf = (k: string) => (taughtWorst.has(k) ? pct(taughtWorst.get(k)!) : '—');
+      console.log(`  ${key}: ${taughtLast.get(key)}; worst ${worstOf(key)} / ${worstOf(`${key} extra`)}; probes ${pct(served.length / probes.length)} @ ${pct(served.filter((n) => n.correct).length / Math.max(1, served.length))}`);
+    }
+  }
 }
+
+/** The nearest taught question's similarity, its lead over the nearest taught for another label, and whether its label is right. */
+function nearestTaught(grams: Set<string>, taught: ReadonlyArray<{ label: string; grams: Set<string> }>, label: string): { similarity: number; lead: number; correct: boolean } {
+  const best = new Map<string, number>();
+  for (const t of taught) {
+    const similarity = trigramSimilarity(grams, t.grams);
+    if (similarity > (best.get(t.label) ?? 0)) best.set(t.label, similarity);
+  }
+  const ranked = [...best].sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  if (!first) return { similarity: 0, lead: 0, correct: false };
+  return { similarity: first[1], lead: first[1] - (second?.[1] ?? 0), correct: first[0] === label };
+}
+
+/** The learning benchmark's reworded probe (harness.ts): lower case, no punctuation, a greeting in front. */
+const rewordedProbe = (question: string) => `hi, ${question.toLowerCase().replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim()}`;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
