@@ -21,7 +21,7 @@ import { loadDataset, shuffled, takePerLabel, takeShots } from './dataset';
 import { devSplit } from './dev-split';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { trigramSimilarity, trigrams } from './trigrams';
-import { DEFAULT_THRESHOLD } from '../../../services/knowledge/learning/answer-policy';
+import { DEFAULT_THRESHOLD, TAUGHT_THRESHOLD } from '../../../services/knowledge/learning/answer-policy';
 
 const BARS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
 /** Candidate bars for the taught-question scale (trigram similarity to the nearest question agents taught). */
@@ -102,7 +102,7 @@ function main(): void {
   console.log(`worst precision over the checkpoints: ${BARS.map((b) => `${b}: ${pct(worst.get(b)!)}`).join(', ')}`);
   // The reworded probe of the learning benchmark, for every question of the stream against what was taught.
   const probes = stream.slice(0, 2000).map((q) => nearestTaught(trigrams(rewordedProbe(q.text)), taughtQuestions, q.label));
-  console.log('taught-question scale (similarity bar / lead): at the end of the stream, dev answered @ precision; worst precision over the checkpoints (all / beyond the model); reworded probes served');
+  console.log(`taught-question scale (similarity bar / lead; the system's untaught bar is ${TAUGHT_THRESHOLD}): at the end of the stream, dev answered @ precision; worst precision over the checkpoints (all / beyond the model); reworded probes served`);
   for (const bar of TAUGHT_BARS) {
     for (const lead of TAUGHT_LEADS) {
       const key = `${bar}/${lead}`;
