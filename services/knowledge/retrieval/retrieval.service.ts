@@ -1,6 +1,6 @@
 /** Finds the knowledge that may answer a question, ranks it with outcome evidence, and says how sure it is. */
 import type { DataSource } from 'typeorm';
-import type { IntentModels } from '../intent/intent-models';
+import type { IntentModels, IntentVerdict } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
@@ -33,6 +33,16 @@ export interface Retrieval {
   locales: string[];
   /** Whose confidence it is: the intent model's (it chose), a taught question's (one this near was taught), or retrieval's. */
   scale: ConfidenceScale;
+}
+
+/** One question put to retrieval: whose, by which plan and segments, in which locale, and how many candidates it wants. */
+interface Ask {
+  workspaceId: string;
+  question: string;
+  plan: string;
+  limit: number;
+  segments: string[];
+  locale: string | null;
 }
 
 interface NearestTaught {
@@ -108,16 +118,22 @@ export class RetrievalService {
 
   /** `locale`: only knowledge written in it (the asker's language); null for any. */
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = [], locale: string | null = null): Promise<Retrieval> {
+    const ask: Ask = { workspaceId, question, plan, limit, segments, locale };
     const [scored, verdict, locales, nearest] = await Promise.all([
       this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale]) as Promise<ScoredPassageRow[]>,
       this.intents?.rank(workspaceId, question) ?? null,
       this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale)),
       this.db.query(NEAREST_TAUGHT_SQL, [workspaceId, question]) as Promise<NearestTaught[]>,
     ]);
-    const chosen = await this.choose(workspaceId, question, plan, limit, segments, locale, scored, verdict, locales);
+    const chosen = await this.choose(ask, scored, verdict, locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from what they taught.
-    return (await this.fromTaught(workspaceId, question, plan, limit, segments, locale, nearest, chosen)) ?? chosen;
+    return (await this.fromTaught(ask, nearest, chosen)) ?? chosen;
+  }
+
+  /** The items of `ids` the asker may be answered from, each with its passage nearest the question. */
+  private eligible(ask: Ask, ids: string[]): Promise<Row[]> {
+    return this.db.query(INTENT_CANDIDATES_SQL, [ask.workspaceId, ids, ask.plan, ask.segments, ask.question, ask.locale]);
   }
 
   /**
@@ -125,45 +141,28 @@ export class RetrievalService {
    * similarity), when no other item's taught question is as near, on its own scale and bar. Null when no
    * question was taught near enough to clear the bar, or the item is not one the asker may be answered from.
    */
-  private async fromTaught(
-    workspaceId: string,
-    question: string,
-    plan: string,
-    limit: number,
-    segments: string[],
-    locale: string | null,
-    nearest: NearestTaught[],
-    fallback: Retrieval,
-  ): Promise<Retrieval | null> {
+  private async fromTaught(ask: Ask, nearest: NearestTaught[], fallback: Retrieval): Promise<Retrieval | null> {
     const [first, rival] = nearest;
     if (!first || (rival && rival.similarity >= first.similarity)) return null;
-    const [row]: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, [first.itemId], plan, segments, question, locale]);
+    const [row] = await this.eligible(ask, [first.itemId]);
     if (!row?.passageId) return null;
-    const bar = await this.bar(workspaceId, row.topic, 'taught', row.sensitive);
+    const bar = await this.bar(ask.workspaceId, row.topic, 'taught', row.sensitive);
     const confidence = first.similarity * (row.stale ? STALE_DISCOUNT : 1);
     if (confidence < bar.threshold) return null;
     const taught = { ...toCandidate({ ...row, variantRelevance: first.similarity, matchedQuestion: first.text }, undefined), score: first.similarity };
-    const candidates = [taught, ...fallback.candidates.filter((c) => c.knowledgeItemId !== taught.knowledgeItemId)].slice(0, limit);
+    const candidates = [taught, ...fallback.candidates.filter((c) => c.knowledgeItemId !== taught.knowledgeItemId)].slice(0, ask.limit);
     return { candidates, topic: row.topic, confidence, scale: 'taught', locales: fallback.locales, ...bar };
   }
 
-  private async choose(
-    workspaceId: string,
-    question: string,
-    plan: string,
-    limit: number,
-    segments: string[],
-    locale: string | null,
-    scored: ScoredPassageRow[],
-    verdict: Awaited<ReturnType<IntentModels['rank']>> | null,
-    locales: string[],
-  ): Promise<Retrieval> {
+  /** The intent model's choice when it is sure enough of an item it was taught, else retrieval's. */
+  private async choose(ask: Ask, scored: ScoredPassageRow[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
+    const { workspaceId, limit } = ask;
     const rows = bestPassagePerItem(scored);
     // The intent model chooses when its best item is one it was taught questions for (corrections, confirmed
     // phrasings) and it is at least INTENT_TAKES_OVER sure; where it knows the item only from its article's
     // text, where it is less sure, or while it loads, retrieval does (on its own confidence scale and bar).
     if (verdict && verdict.variants > 0 && verdict.ranked.length > 0) {
-      const intentRows: Row[] = await this.db.query(INTENT_CANDIDATES_SQL, [workspaceId, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId), plan, segments, question, locale]);
+      const intentRows = await this.eligible(ask, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId));
       // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
       const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
       const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
