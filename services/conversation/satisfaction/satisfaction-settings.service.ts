@@ -11,8 +11,8 @@ export interface SatisfactionSettingsValue {
   dropOffWindowMs: number;
 }
 
-export const DEFAULT_CSAT_QUESTION = 'How satisfied are you with the help you received?';
-export const DEFAULT_CSAT_LABELS = ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'];
+const DEFAULT_CSAT_QUESTION = 'How satisfied are you with the help you received?';
+const DEFAULT_CSAT_LABELS = ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'];
 
 export class SatisfactionSettingsService {
   constructor(
