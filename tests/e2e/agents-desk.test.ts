@@ -472,6 +472,25 @@ describe('inbox search', () => {
   });
 });
 
+describe('inbox search by language', () => {
+  it("filters hand-offs by the customer's language as detected", async () => {
+    const ws = await createTestWorkspace(env, 'Inbox languages');
+    const other = await createTestWorkspace(env, 'Inbox languages elsewhere');
+    const spanish = (await handedOff(ws, 'Me cobraron dos veces la suscripción y quiero un reembolso')).conversationId;
+    const german = (await handedOff(ws, 'Wie lange dauert eine Rückerstattung auf meine Karte?')).conversationId;
+    const english = (await handedOff(ws, 'I was charged twice for my subscription and want a refund')).conversationId;
+    const ids = async (input: Record<string, unknown>, who: TestWorkspace = ws) => dataOf(await who.as('agent', SEARCH, { input })).searchInbox.edges.map((e: any) => e.node.id);
+
+    expect(await ids({ language: 'es' })).toEqual([spanish]);
+    expect(await ids({ language: 'de' })).toEqual([german]);
+    expect(await ids({ language: 'en' })).toEqual([english]);
+    expect(await ids({ language: 'fr' })).toEqual([]);
+    expect((await ids({})).sort()).toEqual([spanish, german, english].sort());
+    expect(await ids({ language: 'es' }, other)).toEqual([]);
+    for (const language of ['Spanish', 'ES', 'e']) expect(codeOf(await ws.as('agent', SEARCH, { input: { language } }))).toBe('BAD_USER_INPUT');
+  });
+});
+
 const HAND_OFF = `query($id: ID!) { conversation(id: $id) { handOff { reason explanation confidence threshold candidate { id } page message { id } askerContext { plan billingState segments openBugs { title } } } } }`;
 
 describe('the conversation view', () => {
