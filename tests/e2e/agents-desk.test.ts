@@ -632,6 +632,8 @@ describe('satisfaction after resolution (CSAT)', () => {
       expect(filtered.totals).toMatchObject({ csatResponses: topic.responses, csatAverage: topic.average, csatSatisfied: topic.satisfied, csatScores: topic.scores });
     }
     expect(dataOf(await other.as('analyst', CSAT_METRICS, { input: range() })).workspace.support.totals.csatResponses).toBe(0);
+    for (const role of ['agent', 'widget'] as const) expect(codeOf(await ws.as(role, CSAT_METRICS, { input: range() }))).toBe('FORBIDDEN');
+    expect(codeOf(await ws.as('analyst', CSAT_METRICS, { input: { ...range(), topic: 'x'.repeat(201) } }))).toBe('BAD_USER_INPUT');
 
     // The weekly report for this week: the same figures, by topic, and a CSAT headline.
     const week = isoWeekOf(new Date());
@@ -691,5 +693,7 @@ describe('drop-off and time to resolution', () => {
     // Who may read them: analysts (and admins), not agents or widgets.
     for (const role of ['agent', 'widget'] as const) expect(codeOf(await ws.as(role, FRICTION, { input: range() }))).toBe('FORBIDDEN');
     expect(codeOf(await other.as('agent', ITEM_STATS, { id: item }))).toBe('NOT_FOUND');
+    expect(codeOf(await ws.as('widget', ITEM_STATS, { id: item }))).toBe('FORBIDDEN');
+    expect(codeOf(await ws.as('analyst', FRICTION, { input: { from: range().to, to: range().from } }))).toBe('BAD_USER_INPUT');
   });
 });
