@@ -473,7 +473,7 @@ describe('inbox search', () => {
 });
 
 describe('inbox search by language', () => {
-  it("filters hand-offs by the customer's language as detected", async () => {
+  it("filters hand-offs by the customer's language as detected, in the search and in the inbox list", async () => {
     const ws = await createTestWorkspace(env, 'Inbox languages');
     const other = await createTestWorkspace(env, 'Inbox languages elsewhere');
     const spanish = (await handedOff(ws, 'Me cobraron dos veces la suscripción y quiero un reembolso')).conversationId;
@@ -488,6 +488,11 @@ describe('inbox search by language', () => {
     expect((await ids({})).sort()).toEqual([spanish, german, english].sort());
     expect(await ids({ language: 'es' }, other)).toEqual([]);
     for (const language of ['Spanish', 'ES', 'e']) expect(codeOf(await ws.as('agent', SEARCH, { input: { language } }))).toBe('BAD_USER_INPUT');
+    // The plain inbox list filters the same way.
+    const INBOX = 'query($filter: InboxFilter) { inbox(filter: $filter) { edges { node { id language } } } }';
+    expect(dataOf(await ws.as('agent', INBOX, { filter: { language: 'es' } })).inbox.edges.map((e: any) => e.node)).toEqual([{ id: spanish, language: 'es' }]);
+    expect(codeOf(await ws.as('agent', INBOX, { filter: { language: 'Spanish' } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('analyst', INBOX, { filter: { language: 'es' } }))).toBe('FORBIDDEN');
   });
 });
 
