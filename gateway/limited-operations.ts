@@ -12,6 +12,7 @@ const LIMITED_FIELDS: Readonly<Record<string, LimitedKind>> = {
   rateAnswer: 'signals',
   markResolved: 'signals',
   requestHuman: 'signals',
+  rateConversation: 'signals',
 };
 
 export type LimitedCounts = Record<LimitedKind, number>;

@@ -11,6 +11,10 @@ export const conversationEnv = {
   ACCOUNT_CONTEXT_URL: peerUrlsEnv.ACCOUNT_CONTEXT_URL,
   ...answeringEnv,
   MAX_QUESTION_BYTES: z.coerce.number().int().min(16).max(1_000_000).default(4096),
+  /** An AI answer with no rating, resolution or follow-up this long after it is a drop-off (workspaces may set their own). */
+  DROP_OFF_WINDOW_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+  /** How often the drop-off sweep looks for answers whose window has passed. */
+  DROP_OFF_SWEEP_MS: z.coerce.number().int().min(50).default(30_000),
   REPEAT_CONTACT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
   /** How long a client's idempotency key is remembered (see idempotency/idempotency-keys.ts). */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),

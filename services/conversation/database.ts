@@ -13,6 +13,7 @@ import { IdempotencyKeys1764710000000 } from './migrations/1764710000000-idempot
 import { AgentDesk1764720000001 } from './migrations/1764720000001-agent-desk';
 import { DeskSearchAndView1764720000002 } from './migrations/1764720000002-desk-search-and-view';
 import { ConversationLanguage1764730000001 } from './migrations/1764730000001-conversation-language';
+import { Satisfaction1764740000001 } from './migrations/1764740000001-satisfaction';
 
 const CONVERSATION_SCHEMA = 'conversation';
 
@@ -21,6 +22,6 @@ export function openConversationDatabase(url: string) {
     url,
     schema: CONVERSATION_SCHEMA,
     entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000, ConfidenceScale1764700000000, IdempotencyKeys1764710000000, AgentDesk1764720000001, DeskSearchAndView1764720000002, ConversationLanguage1764730000001],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000, ConfidenceScale1764700000000, IdempotencyKeys1764710000000, AgentDesk1764720000001, DeskSearchAndView1764720000002, ConversationLanguage1764730000001, Satisfaction1764740000001],
   });
 }

@@ -26,8 +26,16 @@ export function startConversation(config: ConversationConfig, host?: string) {
           onFailure: (error) => logger.warn({ err: error }, 'pruning expired idempotency keys failed'),
         });
         pruning.start();
+        // Drop-offs: answers whose window passed with no rating, resolution or follow-up (satisfaction/drop-off-sweep.ts).
+        const dropOffs = new PollingLoop(() => services.dropOffs.pass(), {
+          intervalMs: config.DROP_OFF_SWEEP_MS,
+          maxDelayMs: Math.max(config.DROP_OFF_SWEEP_MS, 60_000),
+          onFailure: (error, failures) => logger.warn({ err: error, failures }, 'drop-off sweep failed; due answers stay unsettled and are retried'),
+        });
+        dropOffs.start();
         return {
           async stop() {
+            await dropOffs.stop();
             await pruning.stop();
             await services.dispatcher?.stop();
             await services.temporal?.close();

@@ -36,6 +36,10 @@ import { InboxSearchService } from './desk/inbox-search.service';
 import { AccountHistoryResolver, CustomerHistoryResolver, accountStubReference, customerStubReference } from './history/customer-history.resolver';
 import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { IdempotentWrites } from './idempotency/idempotent-writes';
+import { CsatService } from './satisfaction/csat.service';
+import { DropOffSweep } from './satisfaction/drop-off-sweep';
+import { SatisfactionResolver } from './satisfaction/satisfaction.resolver';
+import { SatisfactionSettingsService } from './satisfaction/satisfaction-settings.service';
 import { WorkspaceConversationsResolver } from './workspace/workspace.resolver';
 import { Workspace } from './workspace/workspace.types';
 import { Account } from './conversation/conversation.types';
@@ -55,6 +59,9 @@ export interface ConversationServices {
   temporal: { close(): Promise<void> } | null;
   idempotencyKeys: IdempotencyKeys;
   idempotentWrites: IdempotentWrites;
+  satisfactionSettings: SatisfactionSettingsService;
+  csat: CsatService;
+  dropOffs: DropOffSweep;
 }
 
 export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger, registry?: Registry): ConversationServices {
@@ -82,6 +89,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   const dispatcher = temporal ? new EscalationDispatcher(db, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, escalationSettings, logger) : null;
   const escalations = temporal && dispatcher ? new EscalationClient(() => temporal.get(), dispatcher) : null;
   const idempotencyKeys = new IdempotencyKeys(db, config.IDEMPOTENCY_KEY_TTL_HOURS);
+  const satisfactionSettings = new SatisfactionSettingsService(db, config.DROP_OFF_WINDOW_MS);
   return {
     conversations,
     asking,
@@ -96,6 +104,9 @@ export function createConversationServices(db: DataSource, config: ConversationC
     temporal,
     idempotencyKeys,
     idempotentWrites: new IdempotentWrites(idempotencyKeys, db),
+    satisfactionSettings,
+    csat: new CsatService(db, conversations),
+    dropOffs: new DropOffSweep(db, outcomes, satisfactionSettings.defaultDropOffWindowMs),
   };
 }
 
@@ -110,6 +121,7 @@ export function buildConversationSchema(services: ConversationServices): Promise
       new AccountHistoryResolver(services.conversations),
       new DeskResolver(services.conversations, services.inboxSearch, services.handOffViews),
       new EscalationResolver(services.escalationSettings, services.escalationSteps, services.agentActions),
+      new SatisfactionResolver(services.satisfactionSettings, services.csat, services.idempotentWrites),
     ],
     orphanedTypes: [Workspace, Account],
     referenceResolvers: {

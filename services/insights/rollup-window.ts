@@ -119,3 +119,15 @@ export const hourlyConversationTimeline = (name: string) => `(
              LIMIT 1 BY event_id)
      GROUP BY hour, conversation_id
   )`;
+
+/** Rows of hourly_csat (analytics migration 004): (hour, topic, plan, page, channel, score, responses). */
+export const hourlyCsat = (name: string, where = '1') => `(
+    SELECT hour, topic, plan, page, channel, score, responses
+      FROM {database:Identifier}.hourly_csat
+     WHERE ${rollupBody(name)} AND ${where}
+    UNION ALL
+    SELECT ${hourOf} AS hour, topic, plan, page, channel, rating AS score, toUInt64(uniqExact(event_id)) AS responses
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND event_type = 'csat_rated' AND ${where}
+     GROUP BY hour, topic, plan, page, channel, score
+  )`;

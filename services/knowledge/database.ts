@@ -13,6 +13,7 @@ import { Bm25Ranking1764660000000 } from './migrations/1764660000000-bm25-rankin
 import { SensitiveKnowledge1764660100000 } from './migrations/1764660100000-sensitive-knowledge';
 import { LearningFreeze1764670000000 } from './migrations/1764670000000-learning-freeze';
 import { ConfidenceScales1764700000000 } from './migrations/1764700000000-confidence-scales';
+import { ImplicitOutcomes1764740000000 } from './migrations/1764740000000-implicit-outcomes';
 import { KnowledgeLocale1764730000000 } from './migrations/1764730000000-knowledge-locale';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
@@ -34,6 +35,7 @@ export function openKnowledgeDatabase(url: string) {
       LearningFreeze1764670000000,
       ConfidenceScales1764700000000,
       KnowledgeLocale1764730000000,
+      ImplicitOutcomes1764740000000,
     ],
   });
 }

@@ -1,8 +1,11 @@
 /**
  * The agents' desk through the gateway: agents are people with personal keys, everything they do is recorded
  * under them, claims mean something (CONFLICT naming the holder, unclaim, reassign), and the escalation
- * workflow's SLA re-assignment goes through the same release.
+ * workflow's SLA re-assignment goes through the same release. Satisfaction: CSAT after resolution in the
+ * support metrics and the weekly report by topic, drop-offs after a (short) window as outcomes and friction, and
+ * time to resolution in an answer's evidence.
  */
+import { isoWeekOf } from '../../workflows/iso-week';
 import { Client, Connection } from '@temporalio/client';
 import { EscalationState, escalationStateQuery, escalationWorkflowId } from '../../workflows/escalation-contract';
 import { GraphQLResult, codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
@@ -16,7 +19,8 @@ let connection: Connection;
 let temporal: Client;
 
 beforeAll(async () => {
-  env = await startTestStack();
+  // The drop-off sweep looks every 200 ms, so a workspace's one-second drop-off window is seen promptly.
+  env = await startTestStack({ DROP_OFF_SWEEP_MS: '200' });
   connection = await Connection.connect({ address: env.temporalAddress });
   temporal = new Client({ connection });
 });
@@ -468,6 +472,30 @@ describe('inbox search', () => {
   });
 });
 
+describe('inbox search by language', () => {
+  it("filters hand-offs by the customer's language as detected, in the search and in the inbox list", async () => {
+    const ws = await createTestWorkspace(env, 'Inbox languages');
+    const other = await createTestWorkspace(env, 'Inbox languages elsewhere');
+    const spanish = (await handedOff(ws, 'Me cobraron dos veces la suscripción y quiero un reembolso')).conversationId;
+    const german = (await handedOff(ws, 'Wie lange dauert eine Rückerstattung auf meine Karte?')).conversationId;
+    const english = (await handedOff(ws, 'I was charged twice for my subscription and want a refund')).conversationId;
+    const ids = async (input: Record<string, unknown>, who: TestWorkspace = ws) => dataOf(await who.as('agent', SEARCH, { input })).searchInbox.edges.map((e: any) => e.node.id);
+
+    expect(await ids({ language: 'es' })).toEqual([spanish]);
+    expect(await ids({ language: 'de' })).toEqual([german]);
+    expect(await ids({ language: 'en' })).toEqual([english]);
+    expect(await ids({ language: 'fr' })).toEqual([]);
+    expect((await ids({})).sort()).toEqual([spanish, german, english].sort());
+    expect(await ids({ language: 'es' }, other)).toEqual([]);
+    for (const language of ['Spanish', 'ES', 'e']) expect(codeOf(await ws.as('agent', SEARCH, { input: { language } }))).toBe('BAD_USER_INPUT');
+    // The plain inbox list filters the same way.
+    const INBOX = 'query($filter: InboxFilter) { inbox(filter: $filter) { edges { node { id language } } } }';
+    expect(dataOf(await ws.as('agent', INBOX, { filter: { language: 'es' } })).inbox.edges.map((e: any) => e.node)).toEqual([{ id: spanish, language: 'es' }]);
+    expect(codeOf(await ws.as('agent', INBOX, { filter: { language: 'Spanish' } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('analyst', INBOX, { filter: { language: 'es' } }))).toBe('FORBIDDEN');
+  });
+});
+
 const HAND_OFF = `query($id: ID!) { conversation(id: $id) { handOff { reason explanation confidence threshold candidate { id } page message { id } askerContext { plan billingState segments openBugs { title } } } } }`;
 
 describe('the conversation view', () => {
@@ -517,5 +545,160 @@ describe('the conversation view', () => {
     expect(codeOf(await ws.as('widget', HAND_OFF, { id: asked.conversation.id }, frank.token))).toBe('FORBIDDEN');
     expect(codeOf(await other.as('agent', HAND_OFF, { id: asked.conversation.id }))).toBe('NOT_FOUND');
     expect(codeOf(await ws.as('agent', HAND_OFF, { id: 'nope' }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+const RATE_CONVERSATION = 'mutation($input: RateConversationInput!) { rateConversation(input: $input) { id csat { score comment ratedAt } } }';
+const SURVEY = '{ satisfactionSurvey { question scores { score label } } }';
+const SATISFACTION_SETTINGS = '{ satisfactionSettings { csatQuestion csatLabels dropOffWindowMs } }';
+const UPDATE_SATISFACTION = 'mutation($input: UpdateSatisfactionSettingsInput!) { updateSatisfactionSettings(input: $input) { csatQuestion csatLabels dropOffWindowMs } }';
+const CSAT_METRICS = `query($input: SupportMetricsInput!) { workspace { support(input: $input) {
+  totals { csatResponses csatScores csatAverage csatSatisfied } buckets { csatResponses } csatByTopic { topic responses average satisfied scores } } } }`;
+const MARK_RESOLVED = 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }';
+
+/** A question taught once (hand-off, correction), so that its rewording is answered by the AI from the learned answer. */
+async function taught(ws: TestWorkspace, question: string, answer: string): Promise<string> {
+  const first = dataOf(await ws.as('widget', ASK, { input: { text: question } })).ask;
+  expect(first.decision).toBe('HANDED_OFF');
+  const learned = dataOf(await ws.as('agent', CORRECT, { input: { messageId: first.message.id, correctedText: answer } })).correctAnswer.learnedAnswer.id as string;
+  dataOf(await ws.as('agent', RESOLVE, { input: { conversationId: first.conversation.id } }));
+  return learned;
+}
+
+const range = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() });
+
+describe('satisfaction after resolution (CSAT)', () => {
+  it('a customer scores a resolved conversation 1–5 once, in the words the workspace chose; it shows in the metrics and the weekly report by topic', async () => {
+    const ws = await createTestWorkspace(env, 'CSAT');
+    const other = await createTestWorkspace(env, 'CSAT elsewhere');
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'csat-co', name: 'CSAT Co' } }));
+    const hana = await customerOf(ws, 'hana', 'csat-co');
+    const ivan = await customerOf(ws, 'ivan', 'csat-co');
+
+    // Wording: the defaults, then the workspace's own; the widget reads it to show the survey.
+    expect(dataOf(await ws.as('widget', SURVEY)).satisfactionSurvey.scores).toHaveLength(5);
+    const labels = ['Awful', 'Poor', 'Okay', 'Good', 'Great'];
+    expect(dataOf(await ws.as('admin', UPDATE_SATISFACTION, { input: { csatQuestion: 'How did we do?', csatLabels: labels } })).updateSatisfactionSettings).toMatchObject({ csatQuestion: 'How did we do?', csatLabels: labels });
+    expect(dataOf(await ws.as('widget', SURVEY)).satisfactionSurvey).toEqual({ question: 'How did we do?', scores: labels.map((label, i) => ({ score: i + 1, label })) });
+    expect(dataOf(await other.as('widget', SURVEY)).satisfactionSurvey.question).not.toBe('How did we do?');
+
+    // Two resolved conversations (one resolved by an agent, one by the customer) and one still open.
+    const byAgent = await hana.ask('My invoice shows the wrong company address');
+    dataOf(await ws.as('agent', RESOLVE, { input: { conversationId: byAgent.conversation.id } }));
+    const byCustomer = await ivan.ask('How do I download last month invoice?');
+    dataOf(await ws.as('widget', MARK_RESOLVED, { input: { conversationId: byCustomer.conversation.id } }, ivan.token));
+    const open = await hana.ask('Can I change my billing email?');
+
+    const rated = dataOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: byAgent.conversation.id, score: 5, comment: '  Quick and kind  ' } }, hana.token)).rateConversation;
+    expect(rated.csat).toMatchObject({ score: 5, comment: 'Quick and kind', ratedAt: expect.any(String) });
+    dataOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: byCustomer.conversation.id, score: 2 } }, ivan.token));
+    expect(dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { csat { score comment } } }', { id: byAgent.conversation.id })).conversation.csat).toEqual({ score: 5, comment: 'Quick and kind' });
+
+    // Once per conversation; only after resolution; only 1 to 5; only the conversation's own customer.
+    expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: byAgent.conversation.id, score: 1 } }, hana.token))).toBe('CONFLICT');
+    expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: open.conversation.id, score: 4 } }, hana.token))).toBe('BAD_USER_INPUT');
+    for (const score of [0, 6]) expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: byCustomer.conversation.id, score } }, ivan.token))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: 'nope', score: 3 } }, ivan.token))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: byCustomer.conversation.id, score: 3, comment: 'x'.repeat(2001) } }, ivan.token))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: open.conversation.id, score: 3 } }, ivan.token))).toBe('NOT_FOUND');
+    // An anonymous visitor needs the conversation's secret.
+    const visitor = dataOf(await ws.as('widget', 'mutation($input: AskInput!) { ask(input: $input) { conversationSecret conversation { id } } }', { input: { text: 'Where is the refund policy?' } })).ask;
+    dataOf(await ws.as('agent', RESOLVE, { input: { conversationId: visitor.conversation.id } }));
+    expect(codeOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: visitor.conversation.id, score: 4 } }))).toBe('NOT_FOUND');
+    dataOf(await ws.as('widget', RATE_CONVERSATION, { input: { conversationId: visitor.conversation.id, score: 4, conversationSecret: visitor.conversationSecret } }));
+
+    // Roles: customers rate; staff do not. Settings are the admin's; the survey's wording is readable by the desk.
+    for (const role of ['agent', 'analyst', 'admin'] as const) {
+      expect(codeOf(await ws.as(role, RATE_CONVERSATION, { input: { conversationId: byCustomer.conversation.id, score: 3 } }))).toBe('FORBIDDEN');
+    }
+    for (const role of ['agent', 'analyst', 'widget'] as const) {
+      expect(codeOf(await ws.as(role, SATISFACTION_SETTINGS))).toBe('FORBIDDEN');
+      expect(codeOf(await ws.as(role, UPDATE_SATISFACTION, { input: { csatQuestion: 'Hijacked?' } }))).toBe('FORBIDDEN');
+    }
+    expect(dataOf(await ws.as('agent', SURVEY)).satisfactionSurvey.question).toBe('How did we do?');
+    // Another workspace reaches neither the conversation nor the settings.
+    expect(codeOf(await other.as('widget', RATE_CONVERSATION, { input: { conversationId: byCustomer.conversation.id, score: 1 } }))).toBe('NOT_FOUND');
+    expect(dataOf(await other.as('admin', SATISFACTION_SETTINGS)).satisfactionSettings.csatQuestion).not.toBe('How did we do?');
+    // Bad settings.
+    for (const input of [{ csatLabels: ['a', 'b', 'c', 'd'] }, { csatLabels: ['a', 'b', 'c', 'd', ' '] }, { csatQuestion: '   ' }, { csatQuestion: 'x'.repeat(301) }, { dropOffWindowMs: 10 }, { dropOffWindowMs: 8 * 86_400_000 }]) {
+      expect([input, codeOf(await ws.as('admin', UPDATE_SATISFACTION, { input }))]).toEqual([input, 'BAD_USER_INPUT']);
+    }
+    expect(dataOf(await ws.as('admin', SATISFACTION_SETTINGS)).satisfactionSettings).toMatchObject({ csatQuestion: 'How did we do?', csatLabels: labels });
+
+    // The support metrics (through the outbox relay into the warehouse): 3 responses, scores 2, 4 and 5, by topic.
+    const metrics = await eventually(
+      async () => dataOf(await ws.as('analyst', CSAT_METRICS, { input: range() })).workspace.support,
+      (support) => support.totals.csatResponses === 3,
+    );
+    expect(metrics.totals).toEqual({ csatResponses: 3, csatScores: [0, 1, 0, 1, 1], csatAverage: 11 / 3, csatSatisfied: 2 / 3 });
+    expect(metrics.csatByTopic.reduce((sum: number, topic: any) => sum + topic.responses, 0)).toBe(3);
+    for (const topic of metrics.csatByTopic) {
+      const filtered = dataOf(await ws.as('analyst', CSAT_METRICS, { input: { ...range(), topic: topic.topic } })).workspace.support;
+      expect(filtered.totals).toMatchObject({ csatResponses: topic.responses, csatAverage: topic.average, csatSatisfied: topic.satisfied, csatScores: topic.scores });
+    }
+    expect(dataOf(await other.as('analyst', CSAT_METRICS, { input: range() })).workspace.support.totals.csatResponses).toBe(0);
+    for (const role of ['agent', 'widget'] as const) expect(codeOf(await ws.as(role, CSAT_METRICS, { input: range() }))).toBe('FORBIDDEN');
+    expect(codeOf(await ws.as('analyst', CSAT_METRICS, { input: { ...range(), topic: 'x'.repeat(201) } }))).toBe('BAD_USER_INPUT');
+
+    // The weekly report for this week: the same figures, by topic, and a CSAT headline.
+    const week = isoWeekOf(new Date());
+    const report = dataOf(await ws.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { csatByTopic { topic responses average satisfied scores } headline { csat { current } } markdown } }', { input: { isoWeek: week } })).generateWeeklyReport;
+    expect(report.csatByTopic).toEqual(metrics.csatByTopic);
+    expect(report.headline.csat.current).toBeCloseTo(2 / 3, 10);
+    expect(report.markdown).toContain('## Customer satisfaction by topic');
+  });
+});
+
+const ITEM_STATS = 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown resolved ratedUp droppedOffAfter meanSecondsToResolution } } }';
+const FRICTION = 'query($input: InsightRangeInput!) { workspace { frictionPoints(input: $input) { topic dropOffs handOffs } } }';
+
+describe('drop-off and time to resolution', () => {
+  it('an answer left with no rating, resolution or follow-up for the window is recorded once as a drop-off, in the evidence and the friction points', async () => {
+    const ws = await createTestWorkspace(env, 'Drop-off');
+    const other = await createTestWorkspace(env, 'Drop-off elsewhere');
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'drops', name: 'Drops' } }));
+    const jo = await customerOf(ws, 'jo', 'drops');
+    const kim = await customerOf(ws, 'kim', 'drops');
+    const lee = await customerOf(ws, 'lee', 'drops');
+    const item = await taught(ws, 'How do I export my contacts to CSV?', 'Open Contacts, select all and choose Export > CSV.');
+
+    const reworded = 'how do I export my contacts to CSV please';
+    // Jo reads the answer and leaves. Kim resolves it herself. Lee asks a follow-up in the same conversation.
+    const left = await jo.ask(reworded);
+    const resolvedFast = await kim.ask(reworded);
+    const followedUp = await lee.ask(reworded);
+    for (const answer of [left, resolvedFast, followedUp]) expect(answer.decision).toBe('ANSWERED');
+    dataOf(await ws.as('widget', MARK_RESOLVED, { input: { conversationId: resolvedFast.conversation.id } }, kim.token));
+    dataOf(await ws.as('widget', ASK, { input: { text: 'and to Excel?', conversationId: followedUp.conversation.id } }, lee.token));
+
+    // Time to resolution per answer: Kim's resolution, seconds after her answer, is in the item's evidence.
+    const timed = dataOf(await ws.as('agent', ITEM_STATS, { id: item })).knowledgeItem.stats;
+    expect(timed.meanSecondsToResolution).toBeGreaterThanOrEqual(0);
+    expect(timed.meanSecondsToResolution).toBeLessThan(60);
+
+    // The window is read when the sweep runs: shortened to a second now (asking takes longer than that on a loaded
+    // machine, and a short window from the start would rightly call Kim's answer a drop-off before she resolved).
+    expect(dataOf(await ws.as('admin', UPDATE_SATISFACTION, { input: { dropOffWindowMs: 1_000 } })).updateSatisfactionSettings.dropOffWindowMs).toBe(1_000);
+    expect(dataOf(await other.as('admin', SATISFACTION_SETTINGS)).satisfactionSettings.dropOffWindowMs).toBeGreaterThan(1_000);
+    // Past the one-second window the sweep records Jo's answer, and only Jo's, as a drop-off.
+    const stats = await eventually(async () => dataOf(await ws.as('agent', ITEM_STATS, { id: item })).knowledgeItem.stats, (s) => s.droppedOffAfter >= 1);
+    expect(stats.droppedOffAfter).toBe(1);
+    // More passes (and Jo's late rating, which no longer settles the turn) record nothing twice.
+    dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: left.message.id, rating: 'UP' } }, jo.token));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(dataOf(await ws.as('agent', ITEM_STATS, { id: item })).knowledgeItem.stats.droppedOffAfter).toBe(1);
+
+    // Friction points show it (a quarter in the ranking); other workspaces see nothing of it.
+    const friction = await eventually(
+      async () => dataOf(await ws.as('analyst', FRICTION, { input: range() })).workspace.frictionPoints,
+      (points) => points.some((point: any) => point.dropOffs > 0),
+    );
+    expect(friction.reduce((sum: number, point: any) => sum + point.dropOffs, 0)).toBe(1);
+    expect(dataOf(await other.as('analyst', FRICTION, { input: range() })).workspace.frictionPoints).toEqual([]);
+    // Who may read them: analysts (and admins), not agents or widgets.
+    for (const role of ['agent', 'widget'] as const) expect(codeOf(await ws.as(role, FRICTION, { input: range() }))).toBe('FORBIDDEN');
+    expect(codeOf(await other.as('agent', ITEM_STATS, { id: item }))).toBe('NOT_FOUND');
+    expect(codeOf(await ws.as('widget', ITEM_STATS, { id: item }))).toBe('FORBIDDEN');
+    expect(codeOf(await ws.as('analyst', FRICTION, { input: { from: range().to, to: range().from } }))).toBe('BAD_USER_INPUT');
   });
 });

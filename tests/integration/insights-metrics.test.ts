@@ -177,9 +177,24 @@ describe('the learning curve and friction points', () => {
     // Ratings and escalations take their conversation's plan: billing/pro = escalation of A + hand-off of C + the
     // down-rating of D = 3; the repeat contact has no conversation, so no plan: billing/'' = 1; login/free: B = 1.
     expect(points).toEqual([
-      { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 1, handOffs: 2 },
-      { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 0, handOffs: 0 },
-      { topic: 'login', plan: 'free', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1 },
+      { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 1, handOffs: 2, dropOffs: 0 },
+      { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 0, handOffs: 0, dropOffs: 0 },
+      { topic: 'login', plan: 'free', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1, dropOffs: 0 },
     ]);
+  });
+
+  it('lists drop-offs, each weighing a quarter of a hand-off in the ranking', async () => {
+    const elsewhere = randomUUID();
+    const dropOff = (minute: number) => ({ eventId: randomUUID(), workspaceId: elsewhere, eventType: 'dropped_off', occurredAt: at(`2026-03-03T10:${String(minute).padStart(2, '0')}:00Z`), conversationId: randomUUID(), topic: 'exports', plan: 'pro', page: '/exports' });
+    await insertEvents(warehouse, [
+      { eventId: randomUUID(), workspaceId: elsewhere, eventType: 'handed_off', occurredAt: at('2026-03-03T09:00:00Z'), conversationId: randomUUID(), topic: 'login', plan: 'free' },
+      ...[1, 2, 3].map(dropOff),
+    ]);
+    const friction = () => new LearningCurveService(warehouse).friction(elsewhere, twoWeeks.from, twoWeeks.to, 10);
+    // Three drop-offs (0.75) rank under one hand-off (1)…
+    expect((await friction()).map((p) => [p.topic, p.handOffs, p.dropOffs])).toEqual([['login', 1, 0], ['exports', 0, 3]]);
+    // …five (1.25) above it.
+    await insertEvents(warehouse, [4, 5].map(dropOff));
+    expect((await friction()).map((p) => [p.topic, p.page, p.dropOffs])).toEqual([['exports', '/exports', 5], ['login', '', 0]]);
   });
 });

@@ -7,7 +7,9 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { EVIDENCE_COLUMNS_SQL } from '../../services/knowledge/learning/item-evidence';
 import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
-import { CORROBORATING_CUSTOMERS, OutcomeSource, UNCORROBORATED_PRAISE, VISITOR_POOL_CAP } from '../../services/knowledge/learning/learning-trust';
+import {
+  CORROBORATING_CUSTOMERS, DROP_OFF_WEIGHT, OutcomeSource, SLOW_RESOLUTION_SECONDS, SLOW_RESOLUTION_WEIGHT, UNCORROBORATED_PRAISE, VISITOR_POOL_CAP,
+} from '../../services/knowledge/learning/learning-trust';
 import type { OutcomeSignal } from '../../services/knowledge/learning/outcome.service';
 import { useKnowledgeServices } from '../helpers/knowledge-services';
 
@@ -156,5 +158,32 @@ describe("a topic's threshold weighs who gave each verdict", () => {
     const { signal, workspaceId } = await calibratedTopic();
     for (let i = 0; i < 150; i++) await signal(customer(`c-${i}`), 'rated_up', { correct: true, confidence: 0.3 });
     expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'account', 'retrieval')).toBeCloseTo(0.3, 5);
+  });
+});
+
+describe('implicit signals weigh less than what people say', () => {
+  it(`a drop-off counts ${DROP_OFF_WEIGHT} of a complaint from the same source, in ranking evidence and in calibration`, async () => {
+    const { workspaceId, item, signal, evidence } = await setUp();
+    await signal(customer('c-1'), 'dropped_off', { correct: false });
+    expect(await evidence()).toMatchObject({ bad: DROP_OFF_WEIGHT });
+    await signal(customer('c-2'), 'rated_down', { correct: false });
+    expect(await evidence()).toMatchObject({ bad: DROP_OFF_WEIGHT + 1 });
+    const outcomes = await knowledge.db.query(`SELECT signal, weight FROM knowledge.answer_outcomes WHERE workspace_id = $1 ORDER BY id`, [workspaceId]);
+    expect(outcomes.map((o: { signal: string; weight: number }) => [o.signal, Number(o.weight)])).toEqual([['dropped_off', DROP_OFF_WEIGHT], ['rated_down', 1]]);
+    const [stats] = await knowledge.db.query(`SELECT dropped_off_after FROM knowledge.item_stats WHERE item_id = $1`, [item.id]);
+    expect(stats.dropped_off_after).toBe(1);
+  });
+
+  it(`the time to resolution is kept per item; a resolution over ${SLOW_RESOLUTION_SECONDS} s after the answer counts ${SLOW_RESOLUTION_WEIGHT}`, async () => {
+    const { workspaceId, item } = await setUp();
+    const resolved = (id: string, secondsToResolution: number) =>
+      knowledge.sut.outcomes.record(workspaceId, { knowledgeItemId: item.id, topic: 'account', confidence: 0.5, signal: 'resolved', correct: true, source: customer(id), secondsToResolution });
+    await resolved('c-1', 30);
+    await resolved('c-2', SLOW_RESOLUTION_SECONDS + 600);
+    const outcomes = await knowledge.db.query(`SELECT weight FROM knowledge.answer_outcomes WHERE workspace_id = $1 ORDER BY id`, [workspaceId]);
+    expect(outcomes.map((o: { weight: number }) => Number(o.weight))).toEqual([1, SLOW_RESOLUTION_WEIGHT]);
+    expect((await knowledge.sut.outcomes.stats(workspaceId, [item.id])).get(item.id)).toMatchObject({ resolved: 2, meanSecondsToResolution: (30 + SLOW_RESOLUTION_SECONDS + 600) / 2 });
+    const [row] = await knowledge.db.query(`SELECT evidence_good FROM knowledge.item_stats WHERE item_id = $1`, [item.id]);
+    expect(Number(row.evidence_good)).toBe(1 + SLOW_RESOLUTION_WEIGHT);
   });
 });

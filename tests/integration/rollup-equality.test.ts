@@ -64,7 +64,11 @@ function sample(count: number, seed: number): InteractionEvent[] {
       add('handed_off', { ...dims, handoffReason: pick(['low_confidence', 'no_knowledge', 'policy']) });
       if (random() < 0.8) add(random() < 0.7 ? 'agent_replied' : 'answer_corrected', { topic: dims.topic });
     }
-    if (random() < 0.6) add('resolved', { topic: dims.topic });
+    if (random() < 0.6) {
+      add('resolved', { topic: dims.topic });
+      // CSAT after resolution: a score from 1 to 5, with the conversation's topic and channel (no plan or page).
+      if (random() < 0.5) add('csat_rated', { topic: dims.topic, channel: dims.channel, rating: 1 + Math.floor(random() * 5) });
+    }
     if (random() < 0.05) add('threshold_moved', { topic: dims.topic, payload: { before: 0.5, after: random() < 0.5 ? 0.4 : 0.6 } });
     if (random() < 0.05) add('question_variant_added', { topic: dims.topic });
   }
@@ -88,6 +92,8 @@ const handMade: InteractionEvent[] = [
   fixed('handed_off', '2026-03-02T23:30:01Z', { conversationId: B, topic: 'login', plan: 'free', channel: 'email', handoffReason: 'no_knowledge' }),
   fixed('agent_replied', '2026-03-03T00:10:00Z', { conversationId: B, topic: 'login' }),
   fixed('resolved', '2026-03-03T01:00:00Z', { conversationId: B, topic: 'login' }),
+  fixed('csat_rated', '2026-03-03T01:00:00Z', { conversationId: B, topic: 'login', channel: 'email', rating: 4 }),
+  fixed('csat_rated', '2026-03-02T10:59:59.999Z', { conversationId: A, topic: 'login', channel: 'in_app', rating: 2 }),
   fixed('question_asked', '2026-03-08T22:59:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app' }),
   fixed('handed_off', '2026-03-08T23:01:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app', handoffReason: 'policy' }),
   fixed('answer_corrected', '2026-04-02T10:00:00Z', { conversationId: C, topic: 'exports' }),
@@ -95,7 +101,7 @@ const handMade: InteractionEvent[] = [
 const randomSample = sample(4_000, 17);
 const all = [...handMade, ...randomSample];
 /** Re-delivered: copies inside one insert, and copies of events stored earlier. */
-const redelivered = [handMade[0]!, handMade[4]!, ...randomSample.filter((_, i) => i % 50 === 0)];
+const redelivered = [handMade[0]!, handMade[4]!, handMade[7]!, ...randomSample.filter((_, i) => i % 50 === 0)];
 
 let rollups: { support: SupportMetricsService; learning: LearningCurveService; activity: ActivityService; trends: TopicSpikesService };
 let raw: typeof rollups;
@@ -132,6 +138,9 @@ describe('re-delivered events', () => {
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_events WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
     const contacts = new Set(all.filter((e) => e.eventType === 'question_asked').map((e) => e.conversationId || e.eventId)).size;
     expect(await scalar('SELECT uniqExactMerge(contacts) AS n FROM {database:Identifier}.hourly_contacts WHERE workspace_id = {workspaceId:UUID}')).toBe(contacts);
+    const csat = all.filter((e) => e.eventType === 'csat_rated');
+    expect(await scalar('SELECT sum(responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.length);
+    expect(await scalar('SELECT sum(score * responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.reduce((sum, e) => sum + e.rating!, 0));
     const questions = all.filter((e) => e.eventType === 'question_asked' && e.conversationId).length;
     expect(await scalar('SELECT sum(questions) AS n FROM {database:Identifier}.hourly_conversation_timeline WHERE workspace_id = {workspaceId:UUID}')).toBe(questions);
   });
@@ -166,6 +175,7 @@ describe('rollups answer what raw events answer', () => {
 
   it('support figures and the learning curve, for every range and zone, each granularity', async () => {
     let nonEmpty = 0;
+    let csatSeen = 0;
     let combination = 0;
     for (const [name, range] of Object.entries(RANGES)) {
       for (const timeZone of ZONES) {
@@ -175,11 +185,13 @@ describe('rollups answer what raw events answer', () => {
         const fromRollups = await rollups.support.metrics(workspaceId, query);
         expect([name, timeZone, granularity, fromRollups]).toEqual([name, timeZone, granularity, await raw.support.metrics(workspaceId, query)]);
         if (fromRollups.totals.questions > 0) nonEmpty++;
+        if (fromRollups.totals.csatResponses > 0 && fromRollups.csatByTopic.length > 0) csatSeen++;
         expect([name, timeZone, granularity, await rollups.learning.curve(workspaceId, query)]).toEqual([name, timeZone, granularity, await raw.learning.curve(workspaceId, query)]);
       }
     }
     // The comparison is not between two empty answers.
     expect(nonEmpty).toBe(Object.keys(RANGES).length * ZONES.length);
+    expect(csatSeen).toBeGreaterThan(0);
   });
 
   it('activity, over any instants', async () => {

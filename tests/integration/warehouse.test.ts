@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -54,6 +54,7 @@ describe('warehouse migrations', () => {
       { version: 1, name: '001-interaction-events.sql' },
       { version: 2, name: '002-daily-topic-stats.sql' },
       { version: 3, name: '003-ingest-dedup-and-rollups.sql' },
+      { version: 4, name: '004-csat-rollup.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -65,6 +66,8 @@ describe('warehouse migrations', () => {
       'hourly_contacts_mv',
       'hourly_conversation_timeline',
       'hourly_conversation_timeline_mv',
+      'hourly_csat',
+      'hourly_csat_mv',
       'hourly_events',
       'hourly_events_mv',
       'interaction_events',

@@ -16,9 +16,10 @@ function counts(query: string) {
 }
 
 describe('which operations spend a budget', () => {
-  it('counts ask as an ask and the three customer signals as signals', () => {
+  it('counts ask as an ask and the four customer signals as signals', () => {
     expect(counts('mutation { ask(input: { text: "hi" }) { message { id } } }')).toEqual({ asks: 1, signals: 0 });
     expect(counts('mutation { rateAnswer(input: {}) { id } markResolved(input: {}) { id } requestHuman(input: {}) { id } }')).toEqual({ asks: 0, signals: 3 });
+    expect(counts('mutation { rateConversation(input: {}) { id } }')).toEqual({ asks: 0, signals: 1 });
   });
 
   it('counts every aliased copy, and fields reached through named and inline fragments', () => {

@@ -29,6 +29,7 @@ function weeklyReport(overrides: Partial<WeeklyReportContent> = {}): WeeklyRepor
       handOffRate: { current: 0.2, previous: 0.25 },
       resolutionRate: { current: 0.9, previous: null },
       satisfaction: { current: 0.86, previous: 0.84 },
+      csat: { current: 0.75, previous: 0.7 },
       medianFirstResponseSeconds: { current: 252, previous: 330 },
       medianResolutionSeconds: { current: 3900, previous: 4500 },
       correctionsAbsorbed: { current: 12, previous: 8 },
@@ -48,9 +49,10 @@ function weeklyReport(overrides: Partial<WeeklyReportContent> = {}): WeeklyRepor
       { label: 'refund annual plan', volume: 14, previousVolume: 9, examples: ['Can I get a refund on my annual plan?', IMG_QUESTION, MULTILINE_QUESTION] },
     ],
     frictionPoints: [
-      { topic: PIPE_TOPIC, plan: 'Pro', page: '/settings/billing', repeatContacts: 7, downRatings: 4, handOffs: 9 },
+      { topic: PIPE_TOPIC, plan: 'Pro', page: '/settings/billing', repeatContacts: 7, downRatings: 4, handOffs: 9, dropOffs: 6 },
       { topic: 'SSO setup', plan: 'Enterprise', page: '/settings/sso', repeatContacts: 3, downRatings: 2, handOffs: 5 },
     ],
+    csatByTopic: [{ topic: 'billing', responses: 8, average: 3.75, satisfied: 0.75, scores: [1, 0, 1, 3, 3] }],
     staleStillServed: [{ knowledgeItemId: 'ki_1', title: 'Legacy pricing page', topic: 'pricing', timesServed: 17 }],
     uncited: [{ knowledgeItemId: 'ki_2', title: 'Fax support', topic: 'contact', timesServed: 0 }],
     uncitedSummary: { days: 90, uncited: 7, published: 40 },
@@ -64,7 +66,7 @@ function weeklyReport(overrides: Partial<WeeklyReportContent> = {}): WeeklyRepor
 }
 
 const EMPTY_SECTIONS: Partial<WeeklyReportContent> = {
-  risingTopics: [], knowledgeGaps: [], frictionPoints: [], staleStillServed: [], uncited: [], uncitedSummary: { days: 90, uncited: 0, published: 12 },
+  risingTopics: [], knowledgeGaps: [], frictionPoints: [], csatByTopic: [], staleStillServed: [], uncited: [], uncitedSummary: { days: 90, uncited: 0, published: 12 },
 };
 
 function parseHtml(html: string) {
@@ -105,7 +107,7 @@ function htmlTableRow(html: string, sectionId: string, firstCell: string): strin
 
 const SECTION_HEADINGS = [
   '## Findings', '## Headline', '## Learning curve', '## Daily volume', '## Rising topics', '## Knowledge gaps',
-  '## Friction points', '## Stale content', '### Flagged as stale, still served', '### Cited by no answer',
+  '## Friction points', '## Customer satisfaction by topic', '## Stale content', '### Flagged as stale, still served', '### Cited by no answer',
 ];
 
 /** Every line a Markdown reader would take for a heading. */
@@ -189,7 +191,7 @@ describe('weekly report rendering', () => {
 
       const all = elements(parseHtml(sut).document);
       expect(all.filter((e) => e.tagName === 'section').map((e) => attribute(e, 'id'))).toEqual([
-        'findings', 'headline', 'learning-curve', 'daily-volume', 'rising-topics', 'knowledge-gaps', 'friction-points', 'stale-content',
+        'findings', 'headline', 'learning-curve', 'daily-volume', 'rising-topics', 'knowledge-gaps', 'friction-points', 'satisfaction', 'stale-content',
       ]);
       expect(textOf(all.find((e) => e.tagName === 'h1')!)).toBe('Acme Support: weekly report 2026-W48');
       expect(sut).toContain('Mon 23 Nov 2026 – Sun 29 Nov 2026 (Europe/Paris)');
@@ -224,6 +226,15 @@ describe('weekly report rendering', () => {
       expect(sut).toContain('| Median first response after hand-off | 4m 12s | 5m 30s | \u22121m 18s |');
       expect(sut).toContain('| 19 Oct 2026 | — | 5 | 4 | 2 |');
       expect(sut).toContain('| Mon 23 Nov | 120 | 30 |');
+    });
+
+    it('shows CSAT in the headline and by topic (responses, mean, share of 4–5, each score), and drop-offs among friction points', () => {
+      const sut = renderMarkdown(weeklyReport());
+
+      expect(sut).toContain('| CSAT (scored 4–5 of 5) | 75.0% | 70.0% | +5.0 pp |');
+      expect(sut).toContain('| billing | 8 | 3.8 | 75.0% | 1 / 0 / 1 / 3 / 3 |');
+      expect(sut).toContain('| 7 | 4 | 9 | 6 |');
+      expect(renderMarkdown(weeklyReport(EMPTY_SECTIONS))).toContain('No customer answered the satisfaction survey this week.');
     });
 
     it('says how many items no answer cited, out of how many, when it lists only the oldest', () => {

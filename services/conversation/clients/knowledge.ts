@@ -28,7 +28,7 @@ export interface Retrieval {
   scale: string;
 }
 
-export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
+export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'dropped_off' | 'handoff_reviewed';
 
 /** Who gave an outcome signal; knowledge weighs customers' signals by it (see learning-trust.ts there). */
 export interface OutcomeSource {
@@ -48,6 +48,8 @@ export interface Outcome {
   confirmedQuestion?: string | null;
   /** The turn's confidence scale, as retrieval said (null for turns from before scales were recorded). */
   scale?: string | null;
+  /** For `resolved`: seconds from the answer to the resolution. */
+  secondsToResolution?: number | null;
 }
 
 export interface CorrectionToLearn {
@@ -104,6 +106,7 @@ export class KnowledgeClient {
       correct: outcome.correct ?? undefined,
       confirmedQuestion: outcome.confirmedQuestion ?? undefined,
       scale: outcome.scale ?? undefined,
+      secondsToResolution: outcome.secondsToResolution ?? undefined,
       source: source.kind,
       sourceId: source.id,
     };

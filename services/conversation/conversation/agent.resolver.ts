@@ -36,6 +36,7 @@ export class AgentResolver {
       claimedBy: filter?.mine ? ctx.auth.subject : undefined,
       unclaimedOnly: filter?.unclaimed ?? false,
       group: filter?.group ?? undefined,
+      language: filter?.language ?? undefined,
     });
     const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
     return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

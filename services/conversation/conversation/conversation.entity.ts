@@ -53,6 +53,16 @@ export class ConversationEntity {
   @Column({ name: 'secret_hash', type: 'bytea', nullable: true, select: false })
   secretHash!: Buffer | null;
 
+  /** The customer's satisfaction (1–5) after resolution; null until they answered the survey. */
+  @Column({ name: 'csat_score', type: 'smallint', nullable: true })
+  csatScore!: number | null;
+
+  @Column({ name: 'csat_comment', type: 'text', nullable: true })
+  csatComment!: string | null;
+
+  @Column({ name: 'csat_at', type: 'timestamptz', nullable: true })
+  csatAt!: Date | null;
+
   /** agents, or backup once the resolution SLA was breached. */
   @Column({ name: 'escalation_level', type: 'text', default: 'agents' })
   escalationLevel!: string;

@@ -52,6 +52,7 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   claimant: agentOf(entity.claimedBy),
   assignedGroup: entity.assignedGroup ?? null,
   resolvedAt: entity.resolvedAt,
+  csat: entity.csatScore ? { score: entity.csatScore, comment: entity.csatComment ?? null, ratedAt: entity.csatAt! } : null,
   createdAt: entity.createdAt,
   updatedAt: entity.updatedAt,
 });

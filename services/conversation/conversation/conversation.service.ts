@@ -18,6 +18,7 @@ export interface ConversationFilter {
   claimedBy?: string | null;
   unclaimedOnly?: boolean;
   group?: string;
+  language?: string;
   /** Only these customers' conversations (an empty list matches none). */
   customerIds?: string[];
 }
@@ -88,6 +89,7 @@ export class ConversationService {
     if (filter.claimedBy) query.andWhere('c.claimed_by = :claimedBy', { claimedBy: filter.claimedBy });
     if (filter.unclaimedOnly) query.andWhere('c.claimed_by IS NULL');
     if (filter.group) query.andWhere('c.assigned_group = :group', { group: filter.group });
+    if (filter.language) query.andWhere('c.language = :language', { language: filter.language });
     if (after) query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', decodeCursor(after));
     const rows = await query.getMany();
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };

@@ -43,6 +43,18 @@ export enum Rating {
 }
 registerEnumType(Rating, { name: 'Rating' });
 
+@ObjectType({ description: 'A CSAT answer: how satisfied the customer was once the conversation was resolved' })
+export class CsatResponse {
+  @Field(() => Int, { description: '1 (very dissatisfied) to 5 (very satisfied); the workspace words each score (satisfactionSurvey)' })
+  score!: number;
+
+  @Field(() => String, { nullable: true, description: "The customer's own words, if they added any" })
+  comment!: string | null;
+
+  @Field()
+  ratedAt!: Date;
+}
+
 /** Owned by account-context; conversation adds the customer's conversation history. */
 @Directive('@key(fields: "id")')
 @ObjectType()
@@ -198,6 +210,9 @@ export class Conversation {
   @Field(() => Date, { nullable: true })
   resolvedAt!: Date | null;
 
+  @Field(() => CsatResponse, { nullable: true, description: "The customer's satisfaction after resolution (rateConversation); null until they answered" })
+  csat!: CsatResponse | null;
+
   @Field()
   createdAt!: Date;
 
@@ -330,6 +345,35 @@ export class RateAnswerInput {
 }
 
 @InputType()
+export class RateConversationInput {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field(() => Int, { description: '1 (very dissatisfied) to 5 (very satisfied)' })
+  @IsInt()
+  @Min(1, { message: 'score must be from 1 to 5' })
+  @Max(5, { message: 'score must be from 1 to 5' })
+  score!: number;
+
+  @Field({ nullable: true, description: 'Up to 2,000 characters' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+
+  @Field({ nullable: true, description: SECRET_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  conversationSecret?: string;
+
+  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  idempotencyKey?: string;
+}
+
+@InputType()
 export class ConversationRef {
   @Field(() => ID)
   conversationId!: string;
@@ -440,6 +484,11 @@ export class InboxFilter {
   @IsOptional()
   @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
   group?: string;
+
+  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  language?: string;
 
   @Field(() => Int, { nullable: true })
   @IsOptional()

@@ -60,7 +60,11 @@ export class CustomerSignalsService {
       return conversation;
     });
     // A customer resolving right after an AI answer, with no hand-off, is the answer working.
-    if (lastAnswer && resolved.handedOffAt === null) await this.outcomes.report(caller.workspaceId, lastAnswer, 'resolved', voterOf(resolved));
+    // Its time to resolution (from this answer) goes with it: knowledge keeps it per item and weighs a slow one less.
+    if (lastAnswer && resolved.handedOffAt === null) {
+      const secondsToResolution = Math.max(0, (resolved.resolvedAt!.getTime() - lastAnswer.createdAt.getTime()) / 1000);
+      await this.outcomes.report(caller.workspaceId, lastAnswer, 'resolved', voterOf(resolved), { secondsToResolution });
+    }
     return resolved;
   }
 

@@ -24,10 +24,16 @@ const VERDICT: Record<OutcomeSignal, boolean | null> = {
   escalated: false,
   corrected: false,
   repeat_contact: false,
+  dropped_off: false,
   handoff_reviewed: null,
 };
 
 type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId' | 'conversationId' | 'seq'> & Partial<Pick<MessageEntity, 'confidenceScale'>>;
+
+/** What a signal knows beyond itself: for a resolution, how long after the answer it came. */
+export interface SignalDetails {
+  secondsToResolution?: number;
+}
 
 export class OutcomeReporter {
   constructor(
@@ -36,11 +42,12 @@ export class OutcomeReporter {
     private readonly logger: Logger,
   ) {}
 
-  async report(workspaceId: string, turn: Turn, signal: OutcomeSignal, source: OutcomeSource): Promise<void> {
+  async report(workspaceId: string, turn: Turn, signal: OutcomeSignal, source: OutcomeSource, details: SignalDetails = {}): Promise<void> {
     const verdict = VERDICT[signal];
     const decisive = verdict !== null && (await this.claimVerdict(turn.id, signal));
     const knowledgeItemId = turn.citations[0]?.knowledgeItemId ?? null;
     await this.send(workspaceId, {
+      ...details,
       knowledgeItemId,
       topic: turn.topic,
       confidence: Number(turn.confidence ?? 0),
@@ -75,6 +82,22 @@ export class OutcomeReporter {
       signal: 'handoff_reviewed',
       correct: rightItems.includes(turn.candidateItemId),
       source: { kind: 'agent', id: agent },
+    });
+  }
+
+  /**
+   * A drop-off whose verdict the sweep already claimed (in the transaction that recorded it). Throws when
+   * knowledge did not take it, so the sweep keeps it and tries again.
+   */
+  async reportDropOff(workspaceId: string, turn: Turn, source: OutcomeSource): Promise<void> {
+    await this.knowledge.recordOutcome(workspaceId, {
+      knowledgeItemId: turn.citations[0]?.knowledgeItemId ?? null,
+      topic: turn.topic,
+      confidence: Number(turn.confidence ?? 0),
+      scale: turn.confidenceScale ?? null,
+      signal: 'dropped_off',
+      correct: VERDICT.dropped_off,
+      source,
     });
   }
 

@@ -39,6 +39,7 @@ export class DeskResolver {
         statuses: (input.statuses?.length ? input.statuses : ['handed_off']) as ConversationStatusValue[],
         topic: input.topic ?? undefined,
         plan: input.plan ?? undefined,
+        language: input.language ?? undefined,
         group: input.group ?? undefined,
         claimedBy,
         slaStates: input.slaStates ?? undefined,

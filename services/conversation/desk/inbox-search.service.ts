@@ -17,6 +17,7 @@ export interface InboxQuery {
   statuses?: ConversationStatusValue[];
   topic?: string;
   plan?: string;
+  language?: string;
   group?: string;
   /** A subject (the caller's, for "mine"), or 'anyone' / 'nobody'. */
   claimedBy?: { subject: string } | 'anyone' | 'nobody';
@@ -87,6 +88,7 @@ export class InboxSearchService {
     if (query.statuses?.length) where.push(`s.status = ANY(${bind(query.statuses)}::text[])`);
     if (query.topic !== undefined) where.push(`s.topic = ${bind(query.topic)}`);
     if (query.group !== undefined) where.push(`s.assigned_group = ${bind(query.group)}`);
+    if (query.language !== undefined) where.push(`s.language = ${bind(query.language)}`);
     if (query.plan !== undefined) {
       // The plan the AI saw on the conversation's latest turn.
       where.push(`(SELECT a.asker_context->>'plan' FROM conversation.messages a WHERE a.conversation_id = s.id AND a.author = 'ai' ORDER BY a.seq DESC LIMIT 1) = ${bind(query.plan)}`);

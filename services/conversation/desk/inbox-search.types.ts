@@ -54,6 +54,11 @@ export class SearchInboxInput {
   @Length(1, 100)
   plan?: string;
 
+  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  language?: string;
+
   @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
   @IsOptional()
   @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })

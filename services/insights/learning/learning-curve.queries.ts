@@ -44,7 +44,9 @@ export const LEARNING_CURVE_SQL = `
   ORDER BY bucket`;
 
 /**
- * Topics (by plan and page) ranked by the signals that a customer was not helped. Ratings, escalations and
+ * Topics (by plan and page) ranked by the signals that a customer was not helped. A drop-off (the customer left an
+ * answer with no rating, resolution or follow-up within the window) may be a customer who was helped, so it weighs
+ * a quarter in the ranking, as it does in the answer's evidence (knowledge's learning-trust.ts, DROP_OFF_WEIGHT). Ratings, escalations and
  * agent-side events carry no plan or page of their own: they take those of their conversation's first question
  * (looked for up to 30 days before the range), so one conversation's friction lands in one row.
  */
@@ -63,12 +65,13 @@ export const FRICTION_SQL = `
     uniqExactIf(e.event_id, e.event_type = 'outcome_repeat_contact') AS repeatContacts,
     uniqExactIf(e.event_id, e.event_type = 'answer_rated' AND e.rating < 0) AS downRatings,
     uniqExactIf(e.event_id, e.event_type IN ('handed_off', 'escalated')) AS handOffs,
-    repeatContacts + downRatings + handOffs AS friction
+    uniqExactIf(e.event_id, e.event_type = 'dropped_off') AS dropOffs,
+    repeatContacts + downRatings + handOffs + 0.25 * dropOffs AS friction
   FROM {database:Identifier}.interaction_events AS e
   LEFT JOIN conversations AS c ON c.conversation_id = e.conversation_id
   WHERE e.workspace_id = {workspaceId:UUID}
     AND e.occurred_at >= {from:DateTime64(3, 'UTC')} AND e.occurred_at < {to:DateTime64(3, 'UTC')}
-    AND e.event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated')
+    AND e.event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off')
   GROUP BY topic, plan, page
   HAVING friction > 0
   ORDER BY friction DESC, topic, plan, page

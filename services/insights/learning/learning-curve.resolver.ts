@@ -20,7 +20,7 @@ export class LearningCurveResolver {
   }
 
   @Authorized('analyst')
-  @FieldResolver(() => [FrictionPoint], { description: 'Topics by plan and page with the most repeat contacts, down-ratings and hand-offs' })
+  @FieldResolver(() => [FrictionPoint], { description: 'Topics by plan and page with the most repeat contacts, down-ratings, hand-offs and (a quarter each) drop-offs' })
   async frictionPoints(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => InsightRangeInput) input: InsightRangeInput): Promise<FrictionPoint[]> {
     ownWorkspace(workspace, ctx);
     return this.learning.friction(workspace.id, input.from, input.to, input.first ?? 20);

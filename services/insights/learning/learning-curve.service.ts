@@ -22,6 +22,8 @@ export interface FrictionPoint {
   repeatContacts: number;
   downRatings: number;
   handOffs: number;
+  /** Answers the customer left with no rating, resolution or follow-up within the drop-off window. */
+  dropOffs: number;
 }
 
 export interface RangeQuery {
@@ -89,6 +91,7 @@ export class LearningCurveService {
       repeatContacts: Number(row.repeatContacts),
       downRatings: Number(row.downRatings),
       handOffs: Number(row.handOffs),
+      dropOffs: Number(row.dropOffs),
     }));
   }
 }

@@ -45,6 +45,9 @@ export class FrictionPoint {
 
   @Field(() => Int, { description: 'Hand-offs by the AI and customers asking for a person' })
   handOffs!: number;
+
+  @Field(() => Int, { description: 'AI answers the customer left with no rating, resolution or follow-up within the drop-off window; each weighs a quarter in the ranking' })
+  dropOffs!: number;
 }
 
 @InputType()

@@ -4,7 +4,7 @@
  * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
  * in the event's payload (conversation records it since languages are detected), not a column of its own.
  */
-import { hourlyContacts, hourlyConversationTimeline, hourlyEvents } from '../rollup-window';
+import { hourlyContacts, hourlyConversationTimeline, hourlyCsat, hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
 /** The API's filters, on any row that has these columns (raw events, hourly_events, hourly_contacts). */
@@ -33,11 +33,24 @@ export const SUPPORT_METRICS_SQL = `
     uniqExactIf(event_id, event_type = 'resolved') AS resolved,
     uniqExactIf(event_id, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
     uniqExactIf(event_id, event_type = 'answer_rated' AND rating < 0) AS ratedDown,
+    uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 1) AS csat1,
+    uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 2) AS csat2,
+    uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 3) AS csat3,
+    uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 4) AS csat4,
+    uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 5) AS csat5,
     uniqExactIf(if(conversation_id != '', conversation_id, toString(event_id)), event_type = 'question_asked') AS conversations
   FROM {database:Identifier}.interaction_events
-  WHERE event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated') AND ${FILTERS}
+  WHERE event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated') AND ${FILTERS}
   GROUP BY bucket
   ORDER BY bucket`;
+
+/** CSAT responses per topic and score (1–5), over the whole range. */
+export const CSAT_BY_TOPIC_SQL = `
+  SELECT topic, rating AS score, uniqExact(event_id) AS responses
+  FROM {database:Identifier}.interaction_events
+  WHERE event_type = 'csat_rated' AND ${FILTERS}
+  GROUP BY topic, score
+  ORDER BY topic, score`;
 
 export const HAND_OFF_REASONS_SQL = `
   SELECT handoff_reason AS reason, uniqExact(event_id) AS count
@@ -108,7 +121,7 @@ export const RESPONSE_TIMES_SQL = `
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
 // A conversation is its id, or for a question outside any conversation the question itself, in both forms.
 
-/** SUPPORT_METRICS_SQL without `conversations`, which CONVERSATIONS_ROLLUP_SQL gives. */
+/** SUPPORT_METRICS_SQL without `conversations` (CONVERSATIONS_ROLLUP_SQL gives it) and CSAT (CSAT_ROLLUP_SQL). */
 export const SUPPORT_COUNTS_ROLLUP_SQL = `
   SELECT
     ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
@@ -119,9 +132,28 @@ export const SUPPORT_COUNTS_ROLLUP_SQL = `
     sumIf(events, event_type = 'resolved') AS resolved,
     sumIf(events, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
     sumIf(events, event_type = 'answer_rated' AND rating < 0) AS ratedDown
-  FROM ${hourlyEvents('range', `event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated') AND ${DIMENSION_FILTERS}`)}
+  FROM ${hourlyEvents('range', `event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated') AND ${DIMENSION_FILTERS}`)}
   GROUP BY bucket
   ORDER BY bucket`;
+
+/** SUPPORT_METRICS_SQL's CSAT counts per score, from hourly_csat (hourly_events keeps only a rating's sign). */
+export const CSAT_ROLLUP_SQL = `
+  SELECT
+    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
+    sumIf(responses, score = 1) AS csat1,
+    sumIf(responses, score = 2) AS csat2,
+    sumIf(responses, score = 3) AS csat3,
+    sumIf(responses, score = 4) AS csat4,
+    sumIf(responses, score = 5) AS csat5
+  FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
+  GROUP BY bucket
+  ORDER BY bucket`;
+
+export const CSAT_BY_TOPIC_ROLLUP_SQL = `
+  SELECT topic, score, sum(responses) AS responses
+  FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
+  GROUP BY topic, score
+  ORDER BY topic, score`;
 
 export const CONVERSATIONS_ROLLUP_SQL = `
   SELECT ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket, uniqExactMerge(contacts) AS conversations

@@ -3,7 +3,7 @@ import type { Warehouse } from '../../../analytics/warehouse-client';
 import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
 import {
-  CONVERSATIONS_ROLLUP_SQL, HAND_OFF_REASONS_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL,
+  CONVERSATIONS_ROLLUP_SQL, CSAT_BY_TOPIC_ROLLUP_SQL, CSAT_BY_TOPIC_SQL, CSAT_ROLLUP_SQL, HAND_OFF_REASONS_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL,
   SUPPORT_COUNTS_ROLLUP_SQL, SUPPORT_METRICS_SQL,
 } from './support-metrics.queries';
 
@@ -31,7 +31,21 @@ export interface Bucket {
   resolved: number;
   ratedUp: number;
   ratedDown: number;
+  /** CSAT responses per score, 1 to 5 (csat1 = very dissatisfied). */
+  csat1: number;
+  csat2: number;
+  csat3: number;
+  csat4: number;
+  csat5: number;
   conversations: number;
+  /** CSAT responses after resolution (scores 1–5). */
+  csatResponses: number;
+  /** csat1..csat5 as a list, index 0 = score 1. */
+  csatScores: number[];
+  /** Mean CSAT score; null with no responses. */
+  csatAverage: number | null;
+  /** Share of CSAT responses scoring 4 or 5 (the usual CSAT %); null with no responses. */
+  csatSatisfied: number | null;
   /** answered / (answered + handedOff); null with no decisions. */
   automationRate: number | null;
   /** (handedOff + escalatedByCustomer) / questions; null with no questions. */
@@ -55,21 +69,49 @@ const NO_TIMES: ResponseTimes = { medianFirstResponseSeconds: null, p90FirstResp
 /** How long after a range a reply or resolution still counts for a conversation that started in it. */
 const FOLLOW_UP_DAYS = 30;
 
+/** CSAT over the range for one topic. */
+export interface TopicCsat {
+  topic: string;
+  responses: number;
+  average: number;
+  satisfied: number;
+  /** Responses per score, 1 to 5. */
+  scores: number[];
+}
+
 export interface SupportMetrics {
   buckets: Bucket[];
   totals: Bucket;
   handOffReasons: Array<{ reason: string; count: number }>;
+  /** Topics with CSAT responses, most responses first. */
+  csatByTopic: TopicCsat[];
+}
+
+const CSAT_SCORES = ['csat1', 'csat2', 'csat3', 'csat4', 'csat5'] as const;
+const NO_CSAT = { csat1: 0, csat2: 0, csat3: 0, csat4: 0, csat5: 0 };
+
+/** Responses, mean score and the share of 4s and 5s of counts per score (index 0 = score 1). */
+function csatOf(scores: readonly number[]): { responses: number; average: number | null; satisfied: number | null } {
+  const responses = scores.reduce((sum, n) => sum + n, 0);
+  const total = scores.reduce((sum, n, i) => sum + n * (i + 1), 0);
+  return { responses, average: ratio(total, responses), satisfied: ratio(scores[3]! + scores[4]!, responses) };
 }
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolutionRate' | 'satisfaction' | keyof ResponseTimes>;
+type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolutionRate' | 'satisfaction' | 'csatResponses' | 'csatScores' | 'csatAverage' | 'csatSatisfied' | keyof ResponseTimes>;
 
 function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): Bucket {
+  const csatScores = CSAT_SCORES.map((score) => c[score]);
+  const csat = csatOf(csatScores);
   return {
     start,
     ...c,
     ...times,
+    csatResponses: csat.responses,
+    csatScores,
+    csatAverage: csat.average,
+    csatSatisfied: csat.satisfied,
     automationRate: ratio(c.answered, c.answered + c.handedOff),
     handOffRate: ratio(c.handedOff + c.escalatedByCustomer, c.questions),
     resolutionRate: ratio(c.resolved, c.conversations),
@@ -111,42 +153,59 @@ export class SupportMetricsService {
     const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
     const timesSql = rollups ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL;
     const timesOf = (total: number) => rows<TimesRow>(timesSql, { total, followUpDays: FOLLOW_UP_DAYS });
+    type CsatRow = { bucket: string } & typeof NO_CSAT;
     const counts = countsFromRollups
-      ? Promise.all([rows<Omit<Counts, 'conversations'> & { bucket: string }>(SUPPORT_COUNTS_ROLLUP_SQL), rows<{ bucket: string; conversations: number }>(CONVERSATIONS_ROLLUP_SQL)]).then(
-          ([byBucket, conversations]) => {
-            const conversationsOf = new Map(conversations.map((row) => [row.bucket, row.conversations]));
-            return byBucket.map((row) => ({ ...row, conversations: conversationsOf.get(row.bucket) ?? 0 }));
-          },
-        )
+      ? Promise.all([
+          rows<Omit<Counts, 'conversations' | keyof typeof NO_CSAT> & { bucket: string }>(SUPPORT_COUNTS_ROLLUP_SQL),
+          rows<{ bucket: string; conversations: number }>(CONVERSATIONS_ROLLUP_SQL),
+          rows<CsatRow>(CSAT_ROLLUP_SQL),
+        ]).then(([byBucket, conversations, csat]) => {
+          const conversationsOf = new Map(conversations.map((row) => [row.bucket, row.conversations]));
+          const csatOfBucket = new Map(csat.map(({ bucket, ...scores }) => [bucket, scores]));
+          return byBucket.map((row) => ({ ...row, ...(csatOfBucket.get(row.bucket) ?? NO_CSAT), conversations: conversationsOf.get(row.bucket) ?? 0 }));
+        })
       : rows<Counts & { bucket: string }>(SUPPORT_METRICS_SQL);
-    const [countRows, reasons, times, totalTimes] = await Promise.all([
+    const [countRows, reasons, csatRows, times, totalTimes] = await Promise.all([
       counts,
-      // Reasons are not bucketed: any zone.
+      // Reasons and CSAT by topic are not bucketed: any zone.
       rows<{ reason: string; count: number }>(rollups ? HAND_OFF_REASONS_ROLLUP_SQL : HAND_OFF_REASONS_SQL),
+      rows<{ topic: string; score: number; responses: number | string }>(rollups ? CSAT_BY_TOPIC_ROLLUP_SQL : CSAT_BY_TOPIC_SQL),
       timesOf(0),
       timesOf(1),
     ]);
     const timesByBucket = new Map(times.map((row) => [row.bucket, responseTimes(row)]));
     const buckets = countRows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts), timesByBucket.get(bucket)));
-    const sum = buckets.reduce<Counts>(
-      (acc, b) => ({
-        questions: acc.questions + b.questions,
-        answered: acc.answered + b.answered,
-        handedOff: acc.handedOff + b.handedOff,
-        escalatedByCustomer: acc.escalatedByCustomer + b.escalatedByCustomer,
-        resolved: acc.resolved + b.resolved,
-        ratedUp: acc.ratedUp + b.ratedUp,
-        ratedDown: acc.ratedDown + b.ratedDown,
-        conversations: acc.conversations + b.conversations,
-      }),
-      { questions: 0, answered: 0, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0, conversations: 0 },
-    );
+    const zero: Counts = { questions: 0, answered: 0, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0, ...NO_CSAT, conversations: 0 };
+    const sum = buckets.reduce<Counts>((acc, b) => {
+      const next = { ...acc };
+      for (const key of Object.keys(zero) as Array<keyof Counts>) next[key] = acc[key] + b[key];
+      return next;
+    }, zero);
     return {
       buckets,
       totals: withRates(buckets[0]?.start ?? '', sum, totalTimes[0] ? responseTimes(totalTimes[0]) : NO_TIMES),
       handOffReasons: reasons.map((r) => ({ reason: r.reason, count: Number(r.count) })),
+      csatByTopic: byTopic(csatRows),
     };
   }
+}
+
+function byTopic(rows: Array<{ topic: string; score: number; responses: number | string }>): TopicCsat[] {
+  const scoresOf = new Map<string, number[]>();
+  for (const row of rows) {
+    const score = Number(row.score);
+    if (score < 1 || score > 5) continue;
+    const scores = scoresOf.get(row.topic) ?? [0, 0, 0, 0, 0];
+    scores[score - 1]! += Number(row.responses);
+    scoresOf.set(row.topic, scores);
+  }
+  return [...scoresOf]
+    .map(([topic, scores]) => {
+      const { responses, average, satisfied } = csatOf(scores);
+      return { topic, responses, average: average!, satisfied: satisfied!, scores };
+    })
+    .filter((topic) => topic.responses > 0)
+    .sort((a, b) => b.responses - a.responses || a.topic.localeCompare(b.topic));
 }
 
 function numeric(counts: Counts): Counts {

@@ -49,6 +49,18 @@ export class SupportBucket {
   @Field(() => Float, { nullable: true, description: 'ratedUp / (ratedUp + ratedDown)' })
   satisfaction!: number | null;
 
+  @Field(() => Int, { description: 'CSAT responses (1–5, asked after resolution)' })
+  csatResponses!: number;
+
+  @Field(() => [Int], { description: 'CSAT responses per score: five counts, for scores 1 to 5' })
+  csatScores!: number[];
+
+  @Field(() => Float, { nullable: true, description: 'Mean CSAT score (1–5); null with no responses' })
+  csatAverage!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of CSAT responses scoring 4 or 5 (the usual CSAT %); null with no responses' })
+  csatSatisfied!: number | null;
+
   @Field(() => Float, { nullable: true, description: 'Conversations started in the bucket: median seconds from hand-off to the first human reply' })
   medianFirstResponseSeconds!: number | null;
 
@@ -71,6 +83,24 @@ export class HandOffReasonCount {
   count!: number;
 }
 
+@ObjectType({ description: 'CSAT over the whole range for one topic' })
+export class TopicCsat {
+  @Field()
+  topic!: string;
+
+  @Field(() => Int)
+  responses!: number;
+
+  @Field(() => Float, { description: 'Mean score, 1–5' })
+  average!: number;
+
+  @Field(() => Float, { description: 'Share of responses scoring 4 or 5' })
+  satisfied!: number;
+
+  @Field(() => [Int], { description: 'Responses per score, 1 to 5' })
+  scores!: number[];
+}
+
 @ObjectType({ description: 'What support traffic amounted to over a range, bucket by bucket' })
 export class SupportMetrics {
   @Field(() => [SupportBucket])
@@ -81,6 +111,9 @@ export class SupportMetrics {
 
   @Field(() => [HandOffReasonCount])
   handOffReasons!: HandOffReasonCount[];
+
+  @Field(() => [TopicCsat], { description: 'CSAT by topic over the whole range, most responses first (the filters apply)' })
+  csatByTopic!: TopicCsat[];
 
   @Field({ description: 'The time zone buckets were cut in' })
   timeZone!: string;

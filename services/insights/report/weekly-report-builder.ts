@@ -1,6 +1,6 @@
 /**
  * Computes a weekly intelligence report from the same services the insights queries use, so every figure
- * in it equals what `support`, `learningCurve`, `topicSpikes`, `knowledgeGaps`, `frictionPoints` and
+ * in it equals what `support` (CSAT by topic included), `learningCurve`, `topicSpikes`, `knowledgeGaps`, `frictionPoints` and
  * `staleContent` return for the same week in the same time zone.
  */
 import type { StaleContentService } from '../content/stale-content.service';
@@ -15,6 +15,8 @@ import { deriveFindings } from './weekly-report-findings';
 /** Weeks of learning curve shown, the reported one included. */
 const LEARNING_WEEKS = 8;
 const LIST_LENGTH = 5;
+/** Topics shown in the CSAT table: the ones with the most responses. */
+const CSAT_TOPICS = 10;
 const UNCITED_DAYS = 90;
 const DAY = 86_400_000;
 
@@ -70,6 +72,7 @@ export class WeeklyReportBuilder {
       risingTopics: spikes.spikes.slice(0, LIST_LENGTH).map(({ topic, volume, baseline, pValue, productChanges }) => ({ topic, volume, baseline, pValue, productChanges })),
       knowledgeGaps: knowledgeGaps.map(({ label, volume, previousVolume, examples }) => ({ label, volume, previousVolume, examples })),
       frictionPoints: friction,
+      csatByTopic: thisWeek.csatByTopic.slice(0, CSAT_TOPICS),
       staleStillServed: stale.map((s) => ({ knowledgeItemId: s.knowledgeItemId, title: s.title, topic: s.topic, timesServed: s.timesServed })),
       uncited: uncited.items.map((u) => ({ knowledgeItemId: u.knowledgeItemId, title: u.title, topic: u.topic, timesServed: 0 })),
       uncitedSummary: { days: UNCITED_DAYS, uncited: uncited.uncitedCount, published: uncited.publishedCount },
@@ -86,6 +89,7 @@ function headline(current: Bucket, previous: Bucket, corrections: number, previo
     handOffRate: figure((b) => b.handOffRate),
     resolutionRate: figure((b) => b.resolutionRate),
     satisfaction: figure((b) => b.satisfaction),
+    csat: figure((b) => b.csatSatisfied),
     medianFirstResponseSeconds: figure((b) => b.medianFirstResponseSeconds),
     medianResolutionSeconds: figure((b) => b.medianResolutionSeconds),
     correctionsAbsorbed: { current: corrections, previous: previousCorrections },

@@ -20,6 +20,8 @@ export interface WeeklyHeadline {
   resolutionRate: HeadlineFigure;
   /** up-ratings / all ratings */
   satisfaction: HeadlineFigure;
+  /** CSAT responses scoring 4 or 5 / all CSAT responses. Absent from reports made before CSAT existed. */
+  csat?: HeadlineFigure;
   /** Median seconds from hand-off to the first human response. */
   medianFirstResponseSeconds: HeadlineFigure;
   /** Median seconds from a conversation's first question to its resolution. */
@@ -81,6 +83,20 @@ export interface FrictionSummary {
   repeatContacts: number;
   downRatings: number;
   handOffs: number;
+  /** Absent from reports made before drop-offs were recorded. */
+  dropOffs?: number;
+}
+
+/** CSAT of one topic over the week. */
+export interface TopicCsatSummary {
+  topic: string;
+  responses: number;
+  /** Mean score, 1–5. */
+  average: number;
+  /** Share of responses scoring 4 or 5. */
+  satisfied: number;
+  /** Responses per score, 1 to 5. */
+  scores: number[];
 }
 
 export interface StaleItemSummary {
@@ -117,6 +133,8 @@ export interface WeeklyReportContent {
   risingTopics: RisingTopic[];
   knowledgeGaps: KnowledgeGapSummary[];
   frictionPoints: FrictionSummary[];
+  /** Topics with CSAT responses this week, most responses first. Absent from reports made before CSAT existed. */
+  csatByTopic?: TopicCsatSummary[];
   staleStillServed: StaleItemSummary[];
   /** The oldest items no answer cited in the `uncitedSummary.days` to the end of the week (a few of them). */
   uncited: StaleItemSummary[];

@@ -60,6 +60,7 @@ function reportSections(content: WeeklyReportContent, target: Target): Section[]
     risingTopicsSection(content, target),
     knowledgeGapsSection(content),
     frictionSection(content),
+    satisfactionSection(content),
     staleContentSection(content),
   ];
 }
@@ -85,6 +86,7 @@ function headlineSection({ headline }: WeeklyReportContent): Section {
     ['Hand-off rate', headline.handOffRate, 'rate'],
     ['Resolution rate', headline.resolutionRate, 'rate'],
     ['Satisfaction', headline.satisfaction, 'rate'],
+    ...(headline.csat ? [['CSAT (scored 4–5 of 5)', headline.csat, 'rate'] as [string, HeadlineFigure, FigureKind]] : []),
     ['Median first response after hand-off', headline.medianFirstResponseSeconds, 'duration'],
     ['Median time to resolution', headline.medianResolutionSeconds, 'duration'],
     ['Corrections absorbed', headline.correctionsAbsorbed, 'count'],
@@ -155,9 +157,19 @@ function knowledgeGapsSection({ knowledgeGaps }: WeeklyReportContent): Section {
 function frictionSection({ frictionPoints }: WeeklyReportContent): Section {
   const section = { id: 'friction-points', heading: 'Friction points' };
   if (frictionPoints.length === 0) return { ...section, blocks: [sentence('No friction point stood out this week.')] };
-  const columns = [{ label: 'Topic' }, { label: 'Plan' }, { label: 'Page' }, numeric('Repeat contacts'), numeric('Down-ratings'), numeric('Hand-offs')];
+  const columns = [{ label: 'Topic' }, { label: 'Plan' }, { label: 'Page' }, numeric('Repeat contacts'), numeric('Down-ratings'), numeric('Hand-offs'), numeric('Drop-offs')];
   const rows = frictionPoints.map((point) => [
-    point.topic, point.plan, point.page, formatCount(point.repeatContacts), formatCount(point.downRatings), formatCount(point.handOffs),
+    point.topic, point.plan, point.page, formatCount(point.repeatContacts), formatCount(point.downRatings), formatCount(point.handOffs), formatCount(point.dropOffs ?? null),
+  ]);
+  return { ...section, blocks: [{ kind: 'table', columns, rows }] };
+}
+
+function satisfactionSection({ csatByTopic }: WeeklyReportContent): Section {
+  const section = { id: 'satisfaction', heading: 'Customer satisfaction by topic' };
+  if (!csatByTopic || csatByTopic.length === 0) return { ...section, blocks: [sentence('No customer answered the satisfaction survey this week.')] };
+  const columns = [{ label: 'Topic' }, numeric('Responses'), numeric('Mean score (1–5)'), numeric('Scored 4–5'), numeric('Scores 1 / 2 / 3 / 4 / 5')];
+  const rows = csatByTopic.map((topic) => [
+    topic.topic || '(no topic)', formatCount(topic.responses), formatDecimal(topic.average), formatPercent(topic.satisfied), topic.scores.map((n) => formatCount(n)).join(' / '),
   ]);
   return { ...section, blocks: [{ kind: 'table', columns, rows }] };
 }

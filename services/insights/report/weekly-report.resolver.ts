@@ -128,8 +128,9 @@ function toReport(report: WeeklyReportEntity): WeeklyReport {
     periodStart: report.periodStart,
     periodEnd: report.periodEnd,
     generatedAt: report.generatedAt,
-    headline: report.content.headline,
+    headline: { ...report.content.headline, csat: report.content.headline.csat ?? null },
     findings: report.content.findings,
+    csatByTopic: report.content.csatByTopic ?? [],
   };
 }
 

@@ -1,6 +1,7 @@
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../../shared/page-info';
+import { TopicCsat } from '../metrics/support-metrics.types';
 
 @ObjectType({ description: 'A figure this week and the week before' })
 export class HeadlineFigure {
@@ -27,6 +28,9 @@ export class WeeklyHeadline {
 
   @Field(() => HeadlineFigure)
   satisfaction!: HeadlineFigure;
+
+  @Field(() => HeadlineFigure, { nullable: true, description: 'CSAT: share of responses scoring 4 or 5; null in reports made before CSAT existed' })
+  csat!: HeadlineFigure | null;
 
   @Field(() => HeadlineFigure, { description: 'Seconds' })
   medianFirstResponseSeconds!: HeadlineFigure;
@@ -93,6 +97,9 @@ export class WeeklyReport {
 
   @Field(() => [String], { description: 'Three to five plain-language findings' })
   findings!: string[];
+
+  @Field(() => [TopicCsat], { description: "CSAT by topic for the week (equals `support(...).csatByTopic`, at most 10 topics); empty in reports made before CSAT existed" })
+  csatByTopic!: TopicCsat[];
 }
 
 @ObjectType()

@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { notFound } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
 import type { KnowledgeContext } from '../context';
-import type { OutcomeService } from '../learning/outcome.service';
+import { NO_STATS, type OutcomeService } from '../learning/outcome.service';
 import type { KnowledgeItemEntity } from './knowledge-item.entity';
 import { KnowledgeItemService } from './knowledge-item.service';
 import {
@@ -69,7 +69,7 @@ export class KnowledgeItemResolver {
   @FieldResolver(() => KnowledgeItemStats)
   async stats(@Root() item: KnowledgeItem, @Ctx() ctx: KnowledgeContext): Promise<KnowledgeItemStats> {
     const stats = (await this.outcomes.stats(ctx.auth.workspaceId, [item.id])).get(item.id);
-    return stats ?? { shown: 0, resolved: 0, ratedUp: 0, ratedDown: 0, escalatedAfter: 0, corrected: 0, repeatContactAfter: 0 };
+    return stats ?? NO_STATS;
   }
 
   @Authorized('agent', 'analyst')

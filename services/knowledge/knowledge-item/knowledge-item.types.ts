@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LOCALE_PATTERN } from './locale';
 
 /** An optional locale argument: an ISO 639 code in lower case. */
@@ -72,6 +72,12 @@ export class KnowledgeItemStats {
 
   @Field(() => Int)
   repeatContactAfter!: number;
+
+  @Field(() => Int, { description: 'Answers citing it that the customer left with no rating, resolution or follow-up within the drop-off window' })
+  droppedOffAfter!: number;
+
+  @Field(() => Float, { nullable: true, description: "Mean seconds from an answer citing it to its conversation's resolution by the customer; null before any" })
+  meanSecondsToResolution!: number | null;
 }
 
 @ObjectType()

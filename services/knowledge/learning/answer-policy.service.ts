@@ -52,6 +52,8 @@ export class AnswerPolicyService {
     signal: string,
     source: OutcomeSource | null = null,
     scale: ConfidenceScale = 'retrieval',
+    /** The signal's own weight (learning-trust.ts signalWeight), times who gave it. */
+    factor = 1,
   ): Promise<void> {
     await tx.query(`INSERT INTO knowledge.answer_outcomes (workspace_id, topic, confidence, correct, signal, voter, weight, visitor, scale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
       workspaceId,
@@ -60,7 +62,7 @@ export class AnswerPolicyService {
       correct,
       signal,
       source ? voterKey(source) : null,
-      source ? SOURCE_WEIGHT[source.kind] : 1,
+      (source ? SOURCE_WEIGHT[source.kind] : 1) * factor,
       source?.kind === 'visitor',
       scale,
     ]);

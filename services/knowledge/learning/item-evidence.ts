@@ -19,8 +19,9 @@ export const EVIDENCE_COLUMNS_SQL = `
          greatest(coalesce(s.evidence_good, 0) - ${UNCORROBORATED_PRAISE}, 0) AS good,
          coalesce(s.evidence_bad, 0) + least(coalesce(s.visitor_bad, 0), ${VISITOR_POOL_CAP}) AS bad`;
 
-export async function weighVerdict(tx: EntityManager, workspaceId: string, itemId: string, correct: boolean, source: OutcomeSource | null): Promise<void> {
-  const weight = source ? SOURCE_WEIGHT[source.kind] : 1;
+/** `factor` is the signal's own weight (learning-trust.ts signalWeight): an implicit signal counts less. */
+export async function weighVerdict(tx: EntityManager, workspaceId: string, itemId: string, correct: boolean, source: OutcomeSource | null, factor = 1): Promise<void> {
+  const weight = (source ? SOURCE_WEIGHT[source.kind] : 1) * factor;
   const voter = source ? voterKey(source) : null;
   let good = correct ? weight : 0;
   let bad = correct ? 0 : weight;

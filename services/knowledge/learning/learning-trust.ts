@@ -54,3 +54,23 @@ export function poolVisitors(outcomes: readonly WeighedOutcome[]): Outcome[] {
   const scale = visitorWeight > VISITOR_POOL_CAP ? VISITOR_POOL_CAP / visitorWeight : 1;
   return outcomes.map((o) => ({ confidence: o.confidence, correct: o.correct, weight: o.visitor ? o.weight * scale : o.weight }));
 }
+
+/**
+ * Implicit signals weigh less than anything a person said. A drop-off (the customer left after an answer with
+ * no rating, resolution or follow-up within the workspace's window) may as well be a customer who got what they
+ * needed as one who gave up, so it counts as a quarter of a complaint from the same source.
+ */
+export const DROP_OFF_WEIGHT = 0.25;
+/**
+ * A resolution this long after the answer says less that the answer did it (the customer may have found the
+ * answer elsewhere, or come back to close the window): it counts SLOW_RESOLUTION_WEIGHT of a quick one.
+ */
+export const SLOW_RESOLUTION_SECONDS = 3_600;
+export const SLOW_RESOLUTION_WEIGHT = 0.5;
+
+/** How much one signal counts, before who gave it (SOURCE_WEIGHT) multiplies it. */
+export function signalWeight(signal: string, secondsToResolution: number | null = null): number {
+  if (signal === 'dropped_off') return DROP_OFF_WEIGHT;
+  if (signal === 'resolved' && secondsToResolution !== null && secondsToResolution > SLOW_RESOLUTION_SECONDS) return SLOW_RESOLUTION_WEIGHT;
+  return 1;
+}

@@ -12,10 +12,10 @@ import type { AnswerPolicyService } from './answer-policy.service';
 import { recordConfirmation } from './customer-confirmations';
 import { weighVerdict } from './item-evidence';
 import { recordLearningEvent } from './learning-events';
-import { CORROBORATING_CUSTOMERS, OutcomeSource } from './learning-trust';
+import { CORROBORATING_CUSTOMERS, OutcomeSource, signalWeight } from './learning-trust';
 import type { SettingsService } from './settings.service';
 
-export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'handoff_reviewed';
+export type OutcomeSignal = 'shown' | 'resolved' | 'rated_up' | 'rated_down' | 'escalated' | 'corrected' | 'repeat_contact' | 'dropped_off' | 'handoff_reviewed';
 
 /** Per signal about an item: its statistics column, and what it says about the answer (good, bad or nothing), first verdict or not. */
 const ITEM_SIGNAL: Record<Exclude<OutcomeSignal, 'handoff_reviewed'>, { column: string; says: boolean | null }> = {
@@ -26,6 +26,7 @@ const ITEM_SIGNAL: Record<Exclude<OutcomeSignal, 'handoff_reviewed'>, { column: 
   escalated: { column: 'escalated_after', says: false },
   corrected: { column: 'corrected', says: false },
   repeat_contact: { column: 'repeat_contact_after', says: false },
+  dropped_off: { column: 'dropped_off_after', says: false },
 };
 
 export interface OutcomeInput {
@@ -41,7 +42,25 @@ export interface OutcomeInput {
   source?: OutcomeSource | null;
   /** Whose confidence `confidence` is (the scale that decided the turn); retrieval's when not said. */
   scale?: ConfidenceScale;
+  /** For `resolved`: seconds from the answer to the resolution (its time to resolution). */
+  secondsToResolution?: number | null;
 }
+
+/** An item's outcome statistics as agents and analysts read them. */
+export interface ItemStats {
+  shown: number;
+  resolved: number;
+  ratedUp: number;
+  ratedDown: number;
+  escalatedAfter: number;
+  corrected: number;
+  repeatContactAfter: number;
+  droppedOffAfter: number;
+  /** Mean seconds from an answer citing the item to its conversation's resolution, over the resolutions timed; null with none. */
+  meanSecondsToResolution: number | null;
+}
+
+export const NO_STATS: ItemStats = { shown: 0, resolved: 0, ratedUp: 0, ratedDown: 0, escalatedAfter: 0, corrected: 0, repeatContactAfter: 0, droppedOffAfter: 0, meanSecondsToResolution: null };
 
 export interface LearnedVariant {
   id: string;
@@ -63,6 +82,8 @@ export class OutcomeService {
     const learns = !(await this.settings.isFrozen(workspaceId));
     let learned: LearnedVariant | null = null;
     const source = input.source ?? null;
+    const seconds = input.signal === 'resolved' ? (input.secondsToResolution ?? null) : null;
+    const factor = signalWeight(input.signal, seconds);
     await this.db.transaction(async (tx) => {
       if (learns && input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
         const { column, says } = ITEM_SIGNAL[input.signal];
@@ -74,10 +95,13 @@ export class OutcomeService {
           [input.knowledgeItemId, workspaceId],
         );
         if (updated.length === 0) return;
-        if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source);
+        if (seconds !== null) {
+          await tx.query(`UPDATE knowledge.item_stats SET timed_resolutions = timed_resolutions + 1, resolution_seconds = resolution_seconds + $2 WHERE item_id = $1`, [input.knowledgeItemId, seconds]);
+        }
+        if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source, factor);
       }
       if (learns && input.correct !== null) {
-        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source, input.scale ?? 'retrieval');
+        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source, input.scale ?? 'retrieval', factor);
       }
       const question = input.confirmedQuestion?.trim();
       if (learns && input.correct === true && input.knowledgeItemId && question && source?.kind === 'customer') {
@@ -87,7 +111,7 @@ export class OutcomeService {
         {
           workspaceId,
           type: `outcome_${input.signal}`,
-          payload: { knowledgeItemId: input.knowledgeItemId ?? '', topic: input.topic, confidence: input.confidence, correct: input.correct },
+          payload: { knowledgeItemId: input.knowledgeItemId ?? '', topic: input.topic, confidence: input.confidence, correct: input.correct, weight: factor, ...(seconds !== null ? { secondsToResolution: seconds } : {}) },
         },
       ]);
     });
@@ -133,13 +157,18 @@ export class OutcomeService {
   }
 
   async stats(workspaceId: string, itemIds: string[]) {
-    const rows: Array<{ itemId: string; shown: number; resolved: number; ratedUp: number; ratedDown: number; escalatedAfter: number; corrected: number; repeatContactAfter: number }> =
-      await this.db.query(
-        `SELECT item_id AS "itemId", shown, resolved, rated_up AS "ratedUp", rated_down AS "ratedDown", escalated_after AS "escalatedAfter",
-                corrected, repeat_contact_after AS "repeatContactAfter"
-           FROM knowledge.item_stats WHERE workspace_id = $1 AND item_id = ANY($2::uuid[])`,
-        [workspaceId, itemIds],
-      );
-    return new Map(rows.map((r) => [r.itemId, r]));
+    const rows: Array<ItemStats & { itemId: string; timedResolutions: number; resolutionSeconds: number }> = await this.db.query(
+      `SELECT item_id AS "itemId", shown, resolved, rated_up AS "ratedUp", rated_down AS "ratedDown", escalated_after AS "escalatedAfter",
+              corrected, repeat_contact_after AS "repeatContactAfter", dropped_off_after AS "droppedOffAfter",
+              timed_resolutions AS "timedResolutions", resolution_seconds AS "resolutionSeconds"
+         FROM knowledge.item_stats WHERE workspace_id = $1 AND item_id = ANY($2::uuid[])`,
+      [workspaceId, itemIds],
+    );
+    return new Map(
+      rows.map(({ itemId, timedResolutions, resolutionSeconds, ...counts }): [string, ItemStats] => [
+        itemId,
+        { ...counts, meanSecondsToResolution: Number(timedResolutions) > 0 ? Number(resolutionSeconds) / Number(timedResolutions) : null },
+      ]),
+    );
   }
 }

@@ -33,6 +33,7 @@ export class RetrievalResolver {
       confirmedQuestion: input.confirmedQuestion ?? null,
       source: input.source ? { kind: input.source, id: input.sourceId ?? '' } : null,
       scale: input.scale ?? 'retrieval',
+      secondsToResolution: input.secondsToResolution ?? null,
     });
     return true;
   }

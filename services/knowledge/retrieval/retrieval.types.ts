@@ -96,7 +96,7 @@ export class RetrieveForQuestionInput {
   locale?: string;
 }
 
-export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'handoff_reviewed'] as const;
+export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'dropped_off', 'handoff_reviewed'] as const;
 
 @Directive('@inaccessible')
 @InputType()
@@ -145,4 +145,10 @@ export class RecordOutcomeInput {
   @IsString()
   @Length(1, 200)
   sourceId?: string;
+
+  @Field(() => Float, { nullable: true, description: 'For resolved: seconds from the answer to the resolution' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  secondsToResolution?: number;
 }

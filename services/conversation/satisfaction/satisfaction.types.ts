@@ -1,0 +1,59 @@
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+
+/** The longest drop-off window a workspace may set: a week. */
+const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
+
+@ObjectType({ description: 'One score of the CSAT survey and how the workspace words it' })
+export class CsatScoreLabel {
+  @Field(() => Int)
+  score!: number;
+
+  @Field()
+  label!: string;
+}
+
+@ObjectType({ description: 'What the front-end shows a customer once their conversation is resolved' })
+export class SatisfactionSurvey {
+  @Field()
+  question!: string;
+
+  @Field(() => [CsatScoreLabel], { description: 'Scores 1 (worst) to 5 (best), in order' })
+  scores!: CsatScoreLabel[];
+}
+
+@ObjectType({ description: "A workspace's satisfaction settings" })
+export class SatisfactionSettings {
+  @Field({ description: 'What the CSAT survey asks after resolution' })
+  csatQuestion!: string;
+
+  @Field(() => [String], { description: 'The five labels, for scores 1 (worst) to 5 (best)' })
+  csatLabels!: string[];
+
+  @Field(() => Int, { description: 'An AI answer with no rating, resolution or follow-up this long after it is recorded as a drop-off' })
+  dropOffWindowMs!: number;
+}
+
+@InputType()
+export class UpdateSatisfactionSettingsInput {
+  @Field({ nullable: true, description: '1–300 characters' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  csatQuestion?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Exactly five labels, for scores 1 to 5; each 1–60 characters' })
+  @IsOptional()
+  @ArrayMinSize(5, { message: 'csatLabels needs exactly five labels, for scores 1 to 5' })
+  @ArrayMaxSize(5, { message: 'csatLabels needs exactly five labels, for scores 1 to 5' })
+  @IsString({ each: true })
+  @Length(1, 60, { each: true })
+  csatLabels?: string[];
+
+  @Field(() => Int, { nullable: true, description: `1,000 ms (a second) to ${MAX_WINDOW_MS} ms (a week)` })
+  @IsOptional()
+  @IsInt()
+  @Min(1_000)
+  @Max(MAX_WINDOW_MS)
+  dropOffWindowMs?: number;
+}
