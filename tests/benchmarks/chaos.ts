@@ -5,7 +5,7 @@
  * Clients behave as the README tells front-ends to: an idempotency key per write, retries of UNAVAILABLE and of
  * "no response" with the same key (tests/benchmarks/chaos/front-end.ts). Numbers, not pass/fail.
  *
- *   npm run bench:chaos -- [--customers 6] [--agents 2] [--think-ms 300] [--probe-ms 250] [--baseline 10]
+ *   npm run bench:chaos -- [--customers 4] [--agents 1] [--think-ms 1500] [--probe-ms 500] [--baseline 10]
  *                          [--settle 8] [--faults gateway,account-context,…,temporal,postgres] [--seed 21]
  *                          [--out tests/benchmarks/results/chaos.json]
  *
@@ -32,8 +32,8 @@ import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { createTestWorkspace } from '../helpers/workspace';
 import { CrashablePostgres, FaultTarget, FaultTimes, injectFault } from './chaos/faults';
-import type { Write, WriteKind } from './chaos/front-end';
-import { Counts, Stored, countEscalationRuns, countPostgres, countWarehouse, waitForDrain } from './chaos/ledger';
+import type { Attempt, Write, WriteKind } from './chaos/front-end';
+import { Counts, Stored, countEscalationRuns, countPostgres, countWarehouse, waitForDrain, waitForOfferedSteps } from './chaos/ledger';
 import { SEED_ARTICLES, startLoad } from './chaos/load';
 import { trackMachine } from './chaos/machine';
 
@@ -59,10 +59,10 @@ interface Options {
 function readOptions(): Options {
   const { values } = parseArgs({
     options: {
-      customers: { type: 'string', default: '6' },
-      agents: { type: 'string', default: '2' },
-      'think-ms': { type: 'string', default: '300' },
-      'probe-ms': { type: 'string', default: '250' },
+      customers: { type: 'string', default: '4' },
+      agents: { type: 'string', default: '1' },
+      'think-ms': { type: 'string', default: '1500' },
+      'probe-ms': { type: 'string', default: '500' },
       baseline: { type: 'string', default: '10' },
       settle: { type: 'string', default: '8' },
       faults: { type: 'string', default: ALL_FAULTS.join(',') },
@@ -199,26 +199,38 @@ function askRecoverySeconds(probes: Write[], killedAt: number): number | null {
   return recovered.length === 0 ? null : round1((Math.min(...recovered) - killedAt) / 1000);
 }
 
+/** The attempts sent within [start, end), with the kind of write each belongs to. */
+function attemptsBetween(writes: Write[], start: number, end: number): Array<{ kind: WriteKind; attempt: Attempt }> {
+  return writes.flatMap((write) => write.attempts.filter((attempt) => attempt.sentAt >= start && attempt.sentAt < end).map((attempt) => ({ kind: write.kind, attempt })));
+}
+
 /** What clients saw, per attempt and per kind of write. */
-function clientsSaw(writes: Write[]): Record<string, Record<string, number>> {
+function clientsSaw(attempts: Array<{ kind: WriteKind; attempt: Attempt }>): Record<string, Record<string, number>> {
   const seen: Record<string, Record<string, number>> = {};
-  for (const write of writes) {
-    for (const attempt of write.attempts) {
-      const byKind = (seen[write.kind] ??= {});
-      byKind[attempt.seen] = (byKind[attempt.seen] ?? 0) + 1;
-    }
+  for (const { kind, attempt } of attempts) {
+    const byKind = (seen[kind] ??= {});
+    byKind[attempt.seen] = (byKind[attempt.seen] ?? 0) + 1;
   }
   return seen;
 }
 
+/** Each distinct error a client saw (kind, code, message) and how often. */
+function errorMessages(attempts: Array<{ kind: WriteKind; attempt: Attempt }>): Record<string, number> {
+  const messages: Record<string, number> = {};
+  for (const { kind, attempt } of attempts) {
+    if (attempt.seen === 'ok') continue;
+    const key = `${kind} ${attempt.seen}: ${(attempt.message ?? '').slice(0, 160)}`;
+    messages[key] = (messages[key] ?? 0) + 1;
+  }
+  return messages;
+}
+
 /** Seconds after the kill of the last failed attempt of each kind of write (how long that kind was affected). */
-function failingUntil(writes: Write[], killedAt: number): Record<string, number> {
+function failingUntil(attempts: Array<{ kind: WriteKind; attempt: Attempt }>, killedAt: number): Record<string, number> {
   const until: Record<string, number> = {};
-  for (const write of writes) {
-    for (const attempt of write.attempts) {
-      if (attempt.seen === 'ok' || attempt.sentAt < killedAt) continue;
-      until[write.kind] = Math.max(until[write.kind] ?? 0, round1((attempt.doneAt - killedAt) / 1000));
-    }
+  for (const { kind, attempt } of attempts) {
+    if (attempt.seen === 'ok') continue;
+    until[kind] = Math.max(until[kind] ?? 0, round1((attempt.doneAt - killedAt) / 1000));
   }
   return until;
 }
@@ -270,7 +282,7 @@ async function main(): Promise<void> {
       temporal: 'temporal server start-dev (SQLite file, same file after the restart)',
       warehouse: 'chDB in the insights process, RELAY_INTERVAL_MS=100',
       stack: `real processes from dist/, supervisor restart policy as npm start (250 ms backoff doubling, 5 restarts/60 s), started in ${round1(stackSeconds)} s`,
-      load: `${options.customers} customers (ask, then 40% rate, 20% requestHuman on answered turns), ${options.agents} agents correcting every hand-off, think time ${options.thinkMs} ms ±50%, a probe ask every ${options.probeMs} ms`,
+      load: `${options.customers} customers (25% of questions about invented products, handed off; 40% of answered turns rated, 10% followed by requestHuman), ${options.agents} agent(s) correcting hand-offs oldest first, think time ${options.thinkMs} ms ±50%, a probe ask every ${options.probeMs} ms`,
       frontEnd: 'idempotency key per write; UNAVAILABLE and no response retried with the same key after retryAfterSeconds (2 s without a response), then full-jitter backoff up to 2, 4, 8… s (cap 30 s), give up after 60 s; 30 s timeout per attempt (probes: 10 s, no retry)',
       faults: options.faults,
       baselineSeconds: options.baselineS,
@@ -284,6 +296,9 @@ async function main(): Promise<void> {
       customers: options.customers,
       agents: options.agents,
       thinkMs: options.thinkMs,
+      unanswerableShare: 0.25,
+      requestHumanShare: 0.1,
+      rateShare: 0.4,
       probeEveryMs: options.probeMs,
       seed: options.seed,
       keys: { widget: ws.keys.widget, agent: ws.keys.agent },
@@ -318,8 +333,10 @@ async function main(): Promise<void> {
     console.log('== waiting for the relay and the dispatcher to drain');
     const drain = await waitForDrain(env.databaseUrl, 180_000);
     console.log(`  ${drain.drained ? 'drained' : 'NOT drained'} after ${round1(drain.seconds)} s ${JSON.stringify(drain.left)}`);
-    const escalationRuns = await countEscalationRuns(env.temporalAddress);
+    const workerCatchUp = await waitForOfferedSteps(env.databaseUrl, 300_000);
+    console.log(`  the worker ${workerCatchUp.caughtUp ? 'caught up' : 'did NOT catch up'} (every escalation offered) after ${round1(workerCatchUp.seconds)} s more`);
     const postgresCounts = await countPostgres(env.databaseUrl, ws.id);
+    const escalationRuns = await countEscalationRuns(env.temporalAddress, postgresCounts.handOffCommands.keys());
     await env.stack.stopProcess('insights');
     const warehouseCounts = await countWarehouse(env.warehousePath, ws.id);
     const stored: Stored = { postgres: postgresCounts, warehouse: warehouseCounts, escalationRuns };
@@ -334,7 +351,8 @@ async function main(): Promise<void> {
       const storage = storageCheck(writes, stored);
       const handOffs = handOffCheck(handOffsOf(writes), stored);
       const corrections = correctionCheck(writes, stored);
-      const seen = clientsSaw(writes);
+      const attempts = attemptsBetween(load.writes, window.start, window.end);
+      const seen = clientsSaw(attempts);
       const askRecovery = killedAt === undefined ? null : askRecoverySeconds(probes, killedAt);
       const target = window.fault === 'none (baseline)' ? null : STATEFUL.has(window.fault) ? RECOVERY_TARGET_S.stateful : RECOVERY_TARGET_S.stateless;
       const misses: string[] = [];
@@ -353,7 +371,7 @@ async function main(): Promise<void> {
         backAfterSeconds: window.times ? (window.times.backAt === null ? null : round1((window.times.backAt - window.times.killedAt) / 1000)) : null,
         asksSucceedAgainAfterSeconds: askRecovery,
         recoveryTargetSeconds: target,
-        failingUntilSeconds: killedAt === undefined ? {} : failingUntil(writes, killedAt),
+        failingUntilSeconds: killedAt === undefined ? {} : failingUntil(attempts, killedAt),
         supervisorRestarts: restarts,
         writes: Object.fromEntries(
           [...new Set(writes.map((write) => write.kind))].map((kind) => {
@@ -364,7 +382,9 @@ async function main(): Promise<void> {
         storage,
         handOffs,
         corrections,
+        // Per attempt sent in this window (a write started earlier and retried now counts here).
         clientsSaw: seen,
+        errorMessages: errorMessages(attempts),
         refusedWith: Object.fromEntries(writes.filter((w) => w.outcome === 'refused').map((w) => `${w.kind}: ${w.finalCode}`).reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())),
         misses,
       };
@@ -377,6 +397,7 @@ async function main(): Promise<void> {
       outboxEvents: stored.postgres.outboxEvents,
       warehouseEvents: stored.warehouse.events,
       drain,
+      workerCatchUp,
       // Every hand-off Postgres holds, whoever caused it (also those whose response the client never got).
       everyHandOffInPostgres: handOffCheck(allHandOffs, stored),
       escalationRunsWithoutHandOff: [...stored.escalationRuns.keys()].filter((id) => !stored.postgres.handOffCommands.has(id)).length,

@@ -17,6 +17,8 @@ export interface Attempt {
   doneAt: number;
   seen: Seen;
   httpStatus: number | null;
+  /** The first error's message (or the client-side failure), when it was not a success. */
+  message?: string;
 }
 
 export type WriteKind = 'ask' | 'rateAnswer' | 'requestHuman' | 'correctAnswer' | 'probeAsk';
@@ -55,15 +57,16 @@ async function attemptOnce(options: FrontEndOptions, apiKey: string, query: stri
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(options.attemptTimeoutMs),
     });
-    const body = (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string; details?: { retryAfterSeconds?: number } } }> };
+    const body = (await response.json()) as { data?: any; errors?: Array<{ message?: string; extensions?: { code?: string; details?: { retryAfterSeconds?: number } } }> };
     const error = body.errors?.[0];
     const header = Number(response.headers.get('retry-after'));
     const retryAfterSeconds = error?.extensions?.details?.retryAfterSeconds ?? (Number.isFinite(header) && header > 0 ? header : undefined);
     const seen = error ? (error.extensions?.code ?? 'NO_CODE') : 'ok';
-    return { attempt: { sentAt, doneAt: Date.now(), seen, httpStatus: response.status }, data: body.data, retryAfterSeconds };
-  } catch {
+    return { attempt: { sentAt, doneAt: Date.now(), seen, httpStatus: response.status, message: error?.message }, data: body.data, retryAfterSeconds };
+  } catch (error) {
     // Connection refused or reset, a body that is not JSON, or our own timeout: the client got no answer.
-    return { attempt: { sentAt, doneAt: Date.now(), seen: 'NO_RESPONSE', httpStatus: null } };
+    const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
+    return { attempt: { sentAt, doneAt: Date.now(), seen: 'NO_RESPONSE', httpStatus: null, message: cause ?? (error as Error).name } };
   }
 }
 

@@ -8,7 +8,7 @@ import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { createWarehouse } from '../../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../../services/shared/config';
-import { ESCALATION_WORKFLOW } from '../../../workflows/escalation-contract';
+import { ESCALATION_WORKFLOW, escalationWorkflowId } from '../../../workflows/escalation-contract';
 
 export type Counts = Map<string, number>;
 
@@ -134,7 +134,11 @@ export async function countWarehouse(warehousePath: string, workspaceId: string)
   }
 }
 
-export async function countEscalationRuns(temporalAddress: string): Promise<Counts> {
+/**
+ * Runs per conversation from Temporal's visibility listing, which trails the executions a little: a conversation
+ * the listing misses is looked up directly (describe), so it counts as missing only if Temporal has no run of it.
+ */
+export async function countEscalationRuns(temporalAddress: string, expected: Iterable<string>): Promise<Counts> {
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const client = new TemporalClient({ connection });
@@ -143,8 +147,38 @@ export async function countEscalationRuns(temporalAddress: string): Promise<Coun
       const conversationId = execution.workflowId.replace(/^escalation-/, '');
       runs.set(conversationId, (runs.get(conversationId) ?? 0) + 1);
     }
+    for (const conversationId of expected) {
+      if (runs.has(conversationId)) continue;
+      const found = await client.workflow.getHandle(escalationWorkflowId(conversationId)).describe().then(
+        () => true,
+        () => false,
+      );
+      if (found) runs.set(conversationId, 1);
+    }
     return runs;
   } finally {
     await connection.close();
+  }
+}
+
+/** Waits until every escalation workflow has run its first step (`offered`): the worker has caught up. */
+export async function waitForOfferedSteps(databaseUrl: string, timeoutMs: number): Promise<{ caughtUp: boolean; seconds: number; missing: number }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  pool.on('error', () => undefined);
+  const started = Date.now();
+  let missing = -1;
+  try {
+    while (Date.now() - started < timeoutMs) {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT count(DISTINCT c.conversation_id) AS n FROM conversation.escalation_commands c
+          WHERE c.kind = 'hand_off' AND NOT EXISTS (SELECT 1 FROM conversation.escalation_steps s WHERE s.conversation_id = c.conversation_id AND s.kind = 'offered')`,
+      );
+      missing = Number(rows[0]!.n);
+      if (missing === 0) return { caughtUp: true, seconds: (Date.now() - started) / 1000, missing };
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return { caughtUp: false, seconds: (Date.now() - started) / 1000, missing };
+  } finally {
+    await pool.end();
   }
 }

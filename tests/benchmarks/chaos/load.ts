@@ -1,7 +1,7 @@
 /**
- * The steady load of the chaos benchmark, as front-ends and agents would send it: customers ask (half of the
- * questions answerable from the seeded articles, half about invented products, which are handed off), then
- * rate some answers or ask for a human; agents correct the handed-off answers. A probe sends one fresh ask
+ * The steady load of the chaos benchmark, as front-ends and agents would send it: customers ask (most questions
+ * answerable from the seeded articles, some about invented products, which are handed off), then rate some
+ * answers or ask for a human; agents correct the handed-off answers, oldest first. A probe sends one fresh ask
  * every few hundred milliseconds, without retries, to time when asks succeed again after a fault.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,7 +23,8 @@ export const SEED_ARTICLES = [
   { title: 'Exporting reports', body: 'Export any report as CSV from its menu: choose Export, then CSV; exports over 10,000 rows arrive by email.' },
 ];
 
-const ANSWERABLE = ['How long do refunds take to reach my card?', 'How do I invite a teammate to my team?', 'Can I export a report as CSV?'];
+// Answered from the seeded articles at this workspace's default bar, even with the unique tag appended.
+const ANSWERABLE = ['How do I invite a teammate to my team?', 'Can I export a report as CSV?'];
 const SYLLABLES = ['zor', 'vel', 'tam', 'qui', 'brex', 'lum', 'dax', 'fen', 'ros', 'kip', 'mul', 'sad', 'nov', 'pel', 'gri', 'tox'];
 const UNANSWERABLE = [
   (a: string, b: string) => `How do I connect ${a} to my ${b} workspace?`,
@@ -36,6 +37,12 @@ export interface LoadOptions {
   agents: number;
   /** Pause between one customer's writes. */
   thinkMs: number;
+  /** Share of questions about invented products (handed off, then corrected by an agent). */
+  unanswerableShare: number;
+  /** Share of answered turns after which the customer asks for a human. */
+  requestHumanShare: number;
+  /** Share of answered turns the customer rates. */
+  rateShare: number;
   probeEveryMs: number;
   seed: number;
   keys: { widget: string; agent: string };
@@ -70,16 +77,16 @@ export function startLoad(options: LoadOptions): RunningLoad {
       serial += 1;
       // Every question is unique, so storage can be counted per question text.
       const tag = `(c${id}-${serial})`;
-      const text = random() < 0.5 ? `${pick(ANSWERABLE)} ${tag}` : `${pick(UNANSWERABLE)(word(), word())} ${tag}`;
+      const text = random() >= options.unanswerableShare ? `${pick(ANSWERABLE)} ${tag}` : `${pick(UNANSWERABLE)(word(), word())} ${tag}`;
       const asked = await send<AskData>('ask', text, options.keys.widget, ASK, { text });
       const turn = asked.data?.ask;
       if (turn?.decision === 'HANDED_OFF') corrections.push({ messageId: turn.message.id, question: text });
       else if (turn) {
         const roll = random();
         const secret = turn.conversationSecret;
-        if (roll < 0.4) {
-          await send('rateAnswer', turn.message.id, options.keys.widget, RATE, { messageId: turn.message.id, rating: roll < 0.3 ? 'UP' : 'DOWN', conversationSecret: secret });
-        } else if (roll < 0.6) {
+        if (roll < options.rateShare) {
+          await send('rateAnswer', turn.message.id, options.keys.widget, RATE, { messageId: turn.message.id, rating: roll < options.rateShare * 0.75 ? 'UP' : 'DOWN', conversationSecret: secret });
+        } else if (roll < options.rateShare + options.requestHumanShare) {
           const handedOff = await send('requestHuman', turn.conversation.id, options.keys.widget, REQUEST_HUMAN, { conversationId: turn.conversation.id, conversationSecret: secret });
           if (handedOff.outcome === 'acknowledged') corrections.push({ messageId: turn.message.id, question: text });
         }

@@ -22,8 +22,15 @@ function sampleProcesses(): Map<number, ProcessSample> {
       const close = stat.lastIndexOf(')');
       const fields = stat.slice(close + 2).split(' ');
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      // "node /work/x/node_modules/.bin/jest --runInBand" → "node …/jest --runInBand": enough to tell what it is.
-      const command = args.length > 0 ? args.slice(0, 3).map((arg) => arg.replace(/^.*\/(?=[^/]+$)/, '…/')).join(' ').slice(0, 80) : stat.slice(stat.indexOf('(') + 1, close);
+      // "/usr/bin/node /work/x/dist/gateway/index.js" → "node x/dist/gateway/index.js": what it is, and whose.
+      const command =
+        args.length > 0
+          ? args
+              .slice(0, 3)
+              .map((arg, i) => (i === 0 ? arg.replace(/^.*\//, '') : arg.replace(/^\/work\//, '').replace(/node_modules\/(\.bin\/)?/, '')))
+              .join(' ')
+              .slice(0, 90)
+          : stat.slice(stat.indexOf('(') + 1, close);
       samples.set(Number(entry), { ppid: Number(fields[1]), command, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS });
     } catch {
       // The process ended while being read.
