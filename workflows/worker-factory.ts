@@ -3,7 +3,7 @@
  * process and the integration tests both use it, so tests run the same registration as production.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { LoopdeskActivities } from './activities';
@@ -28,7 +28,9 @@ async function workflowCode(): Promise<{ workflowsPath: string } | { workflowBun
   const dir = path.dirname(workflowsPath);
   const hash = createHash('sha256');
   // Workflow files import only each other (top level of this folder) and the SDK; activities come in as types.
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.js')).sort()) hash.update(file).update(readFileSync(path.join(dir, file)));
+  // (Dot files are the cached bundles themselves.)
+  const sources = readdirSync(dir).filter((name) => name.endsWith('.js') && !name.startsWith('.'));
+  for (const file of sources.sort()) hash.update(file).update(readFileSync(path.join(dir, file)));
   for (const sdk of ['@temporalio/workflow', '@temporalio/common', '@temporalio/worker']) hash.update(sdk).update(readFileSync(require.resolve(`${sdk}/package.json`)));
   const cached = path.join(dir, `.workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
   if (existsSync(cached)) return { workflowBundle: { code: readFileSync(cached, 'utf8') } };
@@ -37,6 +39,8 @@ async function workflowCode(): Promise<{ workflowsPath: string } | { workflowBun
   const partial = `${cached}.${process.pid}.tmp`;
   writeFileSync(partial, code, { mode: 0o600 });
   renameSync(partial, cached);
+  // Bundles of earlier builds are of no further use.
+  for (const stale of readdirSync(dir).filter((name) => name.startsWith('.workflow-bundle-') && name.endsWith('.js') && path.join(dir, name) !== cached)) rmSync(path.join(dir, stale), { force: true });
   return { workflowBundle: { code } };
 }
 

@@ -199,9 +199,12 @@ function askRecoverySeconds(probes: Write[], killedAt: number): number | null {
   return recovered.length === 0 ? null : round1((Math.min(...recovered) - killedAt) / 1000);
 }
 
-/** The attempts sent within [start, end), with the kind of write each belongs to. */
+/**
+ * The attempts answered (or failed) within [start, end), with the kind of write each belongs to: an attempt sent
+ * just before a kill and failed by it belongs to that fault.
+ */
 function attemptsBetween(writes: Write[], start: number, end: number): Array<{ kind: WriteKind; attempt: Attempt }> {
-  return writes.flatMap((write) => write.attempts.filter((attempt) => attempt.sentAt >= start && attempt.sentAt < end).map((attempt) => ({ kind: write.kind, attempt })));
+  return writes.flatMap((write) => write.attempts.filter((attempt) => attempt.doneAt >= start && attempt.doneAt < end).map((attempt) => ({ kind: write.kind, attempt })));
 }
 
 /** What clients saw, per attempt and per kind of write. */
@@ -283,7 +286,7 @@ async function main(): Promise<void> {
       warehouse: 'chDB in the insights process, RELAY_INTERVAL_MS=100',
       stack: `real processes from dist/, supervisor restart policy as npm start (250 ms backoff doubling, 5 restarts/60 s), started in ${round1(stackSeconds)} s`,
       load: `${options.customers} customers (25% of questions about invented products, handed off; 40% of answered turns rated, 10% followed by requestHuman), ${options.agents} agent(s) correcting hand-offs oldest first, think time ${options.thinkMs} ms ±50%, a probe ask every ${options.probeMs} ms`,
-      frontEnd: 'idempotency key per write; UNAVAILABLE and no response retried with the same key after retryAfterSeconds (2 s without a response), then full-jitter backoff up to 2, 4, 8… s (cap 30 s), give up after 60 s; 30 s timeout per attempt (probes: 10 s, no retry)',
+      frontEnd: 'idempotency key per write; UNAVAILABLE and no response retried with the same key after retryAfterSeconds (2 s without a response), then full-jitter backoff up to 2, 4, 8… s (cap 30 s), give up after 60 s; 40 s timeout per attempt (probes: 10 s, no retry)',
       faults: options.faults,
       baselineSeconds: options.baselineS,
       settleSeconds: options.settleS,
@@ -302,7 +305,8 @@ async function main(): Promise<void> {
       probeEveryMs: options.probeMs,
       seed: options.seed,
       keys: { widget: ws.keys.widget, agent: ws.keys.agent },
-      frontEnd: { gatewayUrl: env.gatewayUrl, attemptTimeoutMs: 30_000, giveUpAfterMs: 60_000 },
+      // Longer than the gateway's own subgraph timeout (30 s), so that the gateway's UNAVAILABLE arrives first.
+      frontEnd: { gatewayUrl: env.gatewayUrl, attemptTimeoutMs: 40_000, giveUpAfterMs: 60_000 },
     });
     const windows: Window[] = [{ fault: 'none (baseline)', start: Date.now(), end: 0, restartsBefore: { ...env.stack.restarts } }];
     await sleep(options.baselineS * 1000);
@@ -343,7 +347,8 @@ async function main(): Promise<void> {
 
     const faults = windows.map((window) => {
       const writes = load.writes.filter((write) => write.attempts[0]!.sentAt >= window.start && write.attempts[0]!.sentAt < window.end);
-      const probes = writes.filter((write) => write.kind === 'probeAsk');
+      // Probes answered in this window (a probe is a single attempt).
+      const probes = load.writes.filter((write) => write.kind === 'probeAsk' && write.attempts[0]!.doneAt >= window.start && write.attempts[0]!.doneAt < window.end);
       const killedAt = window.times?.killedAt;
       const restarts = Object.fromEntries(
         Object.entries(window.restartsAfter ?? {}).map(([name, n]) => [name, n - window.restartsBefore[name as StackProcessName]]).filter(([, n]) => (n as number) > 0),
@@ -382,7 +387,7 @@ async function main(): Promise<void> {
         storage,
         handOffs,
         corrections,
-        // Per attempt sent in this window (a write started earlier and retried now counts here).
+        // Per attempt answered in this window (a write started earlier and retried now counts here).
         clientsSaw: seen,
         errorMessages: errorMessages(attempts),
         refusedWith: Object.fromEntries(writes.filter((w) => w.outcome === 'refused').map((w) => `${w.kind}: ${w.finalCode}`).reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())),
