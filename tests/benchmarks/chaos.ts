@@ -26,6 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../deploy/local/free-port';
+import { distribution } from './bench-support';
 import type { StackProcessName } from '../../deploy/local/stack';
 import { dataOf } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -285,7 +286,7 @@ async function main(): Promise<void> {
       temporal: 'temporal server start-dev (SQLite file, same file after the restart)',
       warehouse: 'chDB in the insights process, RELAY_INTERVAL_MS=100',
       stack: `real processes from dist/, supervisor restart policy as npm start (250 ms backoff doubling, 5 restarts/60 s), started in ${round1(stackSeconds)} s`,
-      load: `${options.customers} customers (25% of questions about invented products, handed off; 40% of answered turns rated, 10% followed by requestHuman), ${options.agents} agent(s) correcting hand-offs oldest first, think time ${options.thinkMs} ms ±50%, a probe ask every ${options.probeMs} ms`,
+      load: `${options.customers} customers (25% of questions about invented products, handed off; 40% of answered turns rated up, 5% followed by requestHuman), ${options.agents} agent(s) correcting hand-offs oldest first, think time ${options.thinkMs} ms ±50%, a probe ask every ${options.probeMs} ms`,
       frontEnd: 'idempotency key per write; UNAVAILABLE and no response retried with the same key after retryAfterSeconds (2 s without a response), then full-jitter backoff up to 2, 4, 8… s (cap 30 s), give up after 60 s; 40 s timeout per attempt (probes: 10 s, no retry)',
       faults: options.faults,
       baselineSeconds: options.baselineS,
@@ -300,8 +301,11 @@ async function main(): Promise<void> {
       agents: options.agents,
       thinkMs: options.thinkMs,
       unanswerableShare: 0.25,
-      requestHumanShare: 0.1,
+      // Low, and ratings all up: every escalation after an answer and every down-rating is evidence against the
+      // article, and the learning loop soon hands off every question on it, which floods the worker with hand-offs.
+      requestHumanShare: 0.05,
       rateShare: 0.4,
+      downRatingShare: 0,
       probeEveryMs: options.probeMs,
       seed: options.seed,
       keys: { widget: ws.keys.widget, agent: ws.keys.agent },
@@ -405,6 +409,13 @@ async function main(): Promise<void> {
       workerCatchUp,
       // Every hand-off Postgres holds, whoever caused it (also those whose response the client never got).
       everyHandOffInPostgres: handOffCheck(allHandOffs, stored),
+      // Client wall time of each acknowledged write, retries included, per kind.
+      acknowledgedWriteMs: Object.fromEntries(
+        [...new Set(load.writes.map((write) => write.kind))].map((kind) => [
+          kind,
+          distribution(load.writes.filter((write) => write.kind === kind && write.outcome === 'acknowledged').map((write) => write.attempts[write.attempts.length - 1]!.doneAt - write.attempts[0]!.sentAt)),
+        ]),
+      ),
       escalationRunsWithoutHandOff: [...stored.escalationRuns.keys()].filter((id) => !stored.postgres.handOffCommands.has(id)).length,
     };
     const machineUse = machine.stop();

@@ -43,6 +43,8 @@ export interface LoadOptions {
   requestHumanShare: number;
   /** Share of answered turns the customer rates. */
   rateShare: number;
+  /** Share of those ratings that are down. */
+  downRatingShare: number;
   probeEveryMs: number;
   seed: number;
   keys: { widget: string; agent: string };
@@ -85,7 +87,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
         const roll = random();
         const secret = turn.conversationSecret;
         if (roll < options.rateShare) {
-          await send('rateAnswer', turn.message.id, options.keys.widget, RATE, { messageId: turn.message.id, rating: roll < options.rateShare * 0.75 ? 'UP' : 'DOWN', conversationSecret: secret });
+          await send('rateAnswer', turn.message.id, options.keys.widget, RATE, { messageId: turn.message.id, rating: roll < options.rateShare * (1 - options.downRatingShare) ? 'UP' : 'DOWN', conversationSecret: secret });
         } else if (roll < options.rateShare + options.requestHumanShare) {
           const handedOff = await send('requestHuman', turn.conversation.id, options.keys.widget, REQUEST_HUMAN, { conversationId: turn.conversation.id, conversationSecret: secret });
           if (handedOff.outcome === 'acknowledged') corrections.push({ messageId: turn.message.id, question: text });
