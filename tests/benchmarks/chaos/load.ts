@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { prng } from '../bench-support';
 import { FrontEndOptions, Write, sendWrite } from './front-end';
 
-export const ASK = `mutation Ask($input: AskInput!) { ask(input: $input) { decision conversationSecret conversation { id } message { id } } }`;
+const ASK = `mutation Ask($input: AskInput!) { ask(input: $input) { decision conversationSecret conversation { id } message { id } } }`;
 const RATE = `mutation Rate($input: RateAnswerInput!) { rateAnswer(input: $input) { id rating } }`;
 const REQUEST_HUMAN = `mutation Human($input: ConversationRef!) { requestHuman(input: $input) { id status } }`;
 const CORRECT = `mutation Correct($input: CorrectAnswerInput!) { correctAnswer(input: $input) { message { id } } }`;
