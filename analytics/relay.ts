@@ -108,6 +108,12 @@ export class OutboxRelay {
 
   private async relayBatch(schema: string): Promise<number> {
     const client = await this.options.pool.connect();
+    // The pool listens for errors only on idle clients. A connection lost while this one is checked out and no
+    // query is in flight (the batch is being written to the warehouse) would otherwise be an unhandled 'error'
+    // event, which ends the process: the insights service exited whenever Postgres went away under load.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost ??= error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -129,7 +135,9 @@ export class OutboxRelay {
       await rollback(client);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onLost);
+      // Released with its error, a broken client is closed instead of going back to the pool.
+      client.release(lost);
     }
   }
 

@@ -90,4 +90,6 @@ export const MAX_CORRECTION_LENGTH = 20_000;
 
 /** The validator's refusal type for a turn the workflow has not (yet) been told was handed off. */
 export const TURN_NOT_HANDED_OFF = 'TURN_NOT_HANDED_OFF';
+/** The validator's refusal while an earlier update for the same turn is still being applied (a CONFLICT). */
+export const CORRECTION_IN_PROGRESS = 'This answer is being corrected right now';
 

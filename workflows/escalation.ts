@@ -13,6 +13,7 @@ import {
   EscalationState,
   MAX_CORRECTION_LENGTH,
   TURN_NOT_HANDED_OFF,
+  CORRECTION_IN_PROGRESS,
   claimSignal,
   escalationStateQuery,
   handOffSignal,
@@ -145,7 +146,7 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
         if (text.length > MAX_CORRECTION_LENGTH) throw ApplicationFailure.nonRetryable(`correctedText may be at most ${MAX_CORRECTION_LENGTH} characters`, 'BAD_USER_INPUT');
         if (!state.aiMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('Only an AI turn that was handed off in this conversation can be corrected', TURN_NOT_HANDED_OFF);
         if (state.correctedMessageIds.includes(request.messageId)) throw ApplicationFailure.nonRetryable('This answer was already corrected', 'CONFLICT');
-        if (correcting.has(request.messageId)) throw ApplicationFailure.nonRetryable('This answer is being corrected right now', 'CONFLICT');
+        if (correcting.has(request.messageId)) throw ApplicationFailure.nonRetryable(CORRECTION_IN_PROGRESS, 'CONFLICT');
         if (state.phase === 'resolved') throw ApplicationFailure.nonRetryable('This case is closed; reopen the conversation first', 'CONFLICT');
       },
     },

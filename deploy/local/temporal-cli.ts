@@ -55,6 +55,8 @@ export interface TemporalDevServer {
   address: string;
   /** Undefined when headless. */
   uiUrl: string | undefined;
+  /** The server process (the shell that launches it execs into it), for fault injection. */
+  pid: number | undefined;
   /** SIGTERM, then SIGKILL if the server has not exited within 10 s. */
   stop(): Promise<void>;
 }
@@ -145,7 +147,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     throw error;
   }
   options.logger?.info({ address, ms: Date.now() - started }, 'temporal dev server ready');
-  return { address, uiUrl: options.headless ? undefined : `http://${host}:${options.uiPort}`, stop };
+  return { address, uiUrl: options.headless ? undefined : `http://${host}:${options.uiPort}`, pid: child.pid, stop };
 }
 
 /** The frontend answers and the default namespace (created at launch) is registered. */

@@ -74,7 +74,10 @@ const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
  */
 const OUTAGE_SQLSTATES = /^(08...|57P0[123])$/;
 const OUTAGE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-const OUTAGE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly|the database system is (starting up|shutting down|in recovery mode)/i;
+// TypeORM releases a transaction's query runner when its connection breaks; the transaction's next query then
+// fails with "…already released…" (QueryRunnerProviderAlreadyReleasedError): nothing was committed, retry it.
+const OUTAGE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly|the database system is (starting up|shutting down|in recovery mode)|Database connection provided by a query runner was already released/i;
 
 export function isDatabaseOutage(error: unknown): boolean {
   const candidates = [error, (error as { driverError?: unknown } | undefined)?.driverError, (error as { cause?: unknown } | undefined)?.cause];

@@ -19,6 +19,7 @@ const ASK = `mutation Ask($input: AskInput!) {
 const RATE = `mutation Rate($input: RateAnswerInput!) { rateAnswer(input: $input) { id rating } }`;
 const REQUEST_HUMAN = `mutation Human($input: ConversationRef!) { requestHuman(input: $input) { id status } }`;
 const REPLY = `mutation Reply($input: ReplyInput!) { replyToConversation(input: $input) { id text } }`;
+const CORRECT = `mutation Correct($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning learnedAnswer { id } message { id author text } } }`;
 const QUESTION = 'What are the refund times to my card?';
 
 const model = new FakeModelServer();
@@ -29,7 +30,8 @@ let pool: Pool;
 beforeAll(async () => {
   const baseUrl = await model.start();
   env = await startTestStack(
-    { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: baseUrl, OPENAI_MODEL: 'test-model', ANSWER_MODEL_TIMEOUT_MS: '20000' },
+    // The worker waits before delivering a correction, so a client can give up while one is being applied.
+    { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: baseUrl, OPENAI_MODEL: 'test-model', ANSWER_MODEL_TIMEOUT_MS: '20000', WORKER_PAUSE_BEFORE_DELIVERY_MS: '4000' },
     { restart: { initialBackoffMs: 100 } },
   );
   pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
@@ -217,4 +219,44 @@ it("keys are scoped to a workspace: another workspace's caller with the same key
   // And a foreign workspace cannot use a key to reach this workspace's conversation.
   const foreignReply = await other.as('agent', REPLY, { input: { conversationId: mine.conversation.id, text: 'hi', idempotencyKey: randomUUID() } });
   expect(codeOf(foreignReply)).toBe('NOT_FOUND');
+});
+
+it('a correction retried with its key after its process was killed mid-request (applied by the workflow, response lost) returns that correction, applied once', async () => {
+  const asked = dataOf(await ws.as('widget', ASK, { input: { text: `Is there a dark mode in the mobile app? (${randomUUID().slice(0, 8)})` } })).ask;
+  expect(asked.decision).toBe('HANDED_OFF');
+  const input = { messageId: asked.message.id, correctedText: 'Yes: Profile > Appearance > Dark, on every platform.', idempotencyKey: randomUUID() };
+  const learned = () => count(`SELECT count(*)::int AS n FROM knowledge.learning_events WHERE workspace_id = $1 AND idempotency_key = $2`, [ws.id, `correction:${asked.message.id}`]);
+
+  // Knowledge has learned it and the worker holds the delivery: the conversation process dies waiting for the
+  // workflow's answer, so the key is never recorded; the workflow finishes the correction on its own.
+  const killed = env.stack.processes.get('conversation')!;
+  const firstAttempt = ws.as('agent', CORRECT, { input });
+  expect(await until(learned, (n) => n > 0, 60_000)).toBe(1);
+  process.kill(killed.pid!, 'SIGKILL');
+  expect(codeOf(await firstAttempt)).toBe('UNAVAILABLE');
+  expect(await until(async () => env.stack.processes.get('conversation') !== killed && (await conversationReady()), (ok) => ok, 60_000)).toBe(true);
+
+  // The client retries with the same key, as the README says: UNAVAILABLE while the workflow is still applying
+  // it (no CONFLICT with itself), then the correction that was made.
+  const seen: string[] = [];
+  const retried = await until(
+    async () => {
+      const result = await ws.as('agent', CORRECT, { input });
+      seen.push(codeOf(result) ?? 'ok');
+      if (result.errors) await sleep(500);
+      return result;
+    },
+    (result) => !result.errors,
+    60_000,
+  );
+  expect(seen.filter((code) => code !== 'UNAVAILABLE')).toEqual(['ok']);
+  const correction = dataOf(retried).correctAnswer;
+  expect(correction).toMatchObject({ learning: 'CREATED', message: { author: 'AGENT', text: input.correctedText } });
+  expect(dataOf(await ws.as('agent', CORRECT, { input })).correctAnswer).toEqual(correction);
+
+  expect(await learned()).toBe(1);
+  expect(await count(`SELECT count(*)::int AS n FROM conversation.messages WHERE corrects_message_id = $1`, [asked.message.id])).toBe(1);
+  expect(await count(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE type = 'answer_corrected' AND payload->>'correctedMessageId' = $1`, [asked.message.id])).toBe(1);
+  // Without a key, a second correction of the same answer is what it always was: a CONFLICT.
+  expect(codeOf(await ws.as('agent', CORRECT, { input: { messageId: input.messageId, correctedText: input.correctedText } }))).toBe('CONFLICT');
 });

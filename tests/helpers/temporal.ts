@@ -16,6 +16,8 @@ export interface TestTemporal {
   address: string;
   /** Stops the server, keeping its data and port, to test what happens while Temporal is down. */
   outage(): Promise<void>;
+  /** Kills the server with SIGKILL (no shutdown at all) and waits until it is gone; recover() starts it again. */
+  crash(): Promise<void>;
   /** Starts it again on the same port and data. */
   recover(): Promise<void>;
   stop(): Promise<void>;
@@ -60,6 +62,11 @@ export async function startTestTemporal(): Promise<TestTemporal> {
       return {
         address: server.address,
         async outage() {
+          await server.stop();
+          down = true;
+        },
+        async crash() {
+          if (server.pid) process.kill(server.pid, 'SIGKILL');
           await server.stop();
           down = true;
         },

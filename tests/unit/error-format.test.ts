@@ -15,6 +15,17 @@ describe('mapping errors to GraphQL', () => {
     expect(sut.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
   });
 
+  it('a lost database connection is UNAVAILABLE, also when it surfaces as a transaction whose connection TypeORM already released', () => {
+    for (const lost of [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to unexpected postmaster exit'), { code: '57P01' }),
+      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
+    ]) {
+      const sut = formatError({ message: lost.message, extensions: {} }, new GraphQLError(lost.message, { originalError: lost }));
+      expect(sut).toEqual({ message: 'The service cannot reach its database right now; retry in a moment', extensions: { code: 'UNAVAILABLE' } });
+    }
+  });
+
   it('gives every code an HTTP status', () => {
     for (const code of Object.values(ErrorCode)) expect(httpStatusOf(code)).toBeGreaterThanOrEqual(400);
   });

@@ -4,7 +4,8 @@
  * retry after a failure in between neither loses the lesson nor learns it twice.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput, conflict, notFound } from '../../shared/errors';
+import { CORRECTION_IN_PROGRESS } from '../../../workflows/escalation-contract';
+import { DomainError, badInput, conflict, notFound, unavailable } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
@@ -21,6 +22,11 @@ export interface CorrectionCommand {
   messageId: string;
   correctedText: string;
   knowledgeItemIds: string[];
+  /**
+   * The client sent an idempotency key: this may be a retry of an attempt whose response was lost (the process
+   * died, or the client gave up waiting) after the correction was applied, or while it still is.
+   */
+  mayBeRetry?: boolean;
 }
 
 export interface CorrectionResult {
@@ -96,9 +102,13 @@ export class AgentActionsService {
   async correct(caller: RequestContext, command: CorrectionCommand): Promise<CorrectionResult> {
     const { message: aiMessage, conversation } = await this.conversations.messageForCaller(caller, command.messageId);
     if (aiMessage.author !== 'ai') throw badInput('Only an answer from the AI can be corrected; this message is from the ' + aiMessage.author);
-    if (aiMessage.correctedAt) throw conflict('This answer was already corrected');
-    await this.claims.assertMayAct(caller, conversation, 'correct');
     const correctedText = command.correctedText.trim();
+    if (aiMessage.correctedAt) {
+      const earlier = command.mayBeRetry ? await this.sameCorrection(caller, aiMessage, conversation, correctedText) : null;
+      if (earlier) return earlier;
+      throw conflict('This answer was already corrected');
+    }
+    await this.claims.assertMayAct(caller, conversation, 'correct');
     if (!correctedText) throw badInput('correctedText must not be empty');
     const questionText = await this.questionBefore(aiMessage);
     if (!questionText) throw badInput('The corrected answer has no customer question to learn from');
@@ -107,7 +117,14 @@ export class AgentActionsService {
     const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale };
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
-      const applied = await this.escalations.submitCorrection(conversation.id, request);
+      const applied = await this.escalations.submitCorrection(conversation.id, request).catch((error: unknown) => {
+        // A retry that overtook its own first attempt: that one is still being applied, so this is not a conflict
+        // with anyone; the client retries (with its key) and gets the correction once it is done.
+        if (command.mayBeRetry && error instanceof DomainError && error.message === CORRECTION_IN_PROGRESS) {
+          throw unavailable('This correction is still being applied; retry in a moment');
+        }
+        throw error;
+      });
       const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: applied.agentMessageId });
       const refreshed = await this.db.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
       return { conversation: refreshed, message, learned: { knowledgeItemId: applied.learnedAnswerId, outcome: applied.learning } };
@@ -127,6 +144,35 @@ export class AgentActionsService {
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId });
     const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: agentMessageId });
     return { conversation, message, learned: { knowledgeItemId: learnedAnswerId, outcome: learned.outcome } };
+  }
+
+  /**
+   * A retried correction (same key) whose first attempt was applied but whose response was lost: the same agent,
+   * the same text, already delivered. Returns it as the first attempt would have; null when it is someone else's
+   * correction (a real CONFLICT). Knowledge replays its learning by the correction's key and changes nothing.
+   */
+  private async sameCorrection(caller: RequestContext, aiMessage: MessageEntity, conversation: ConversationEntity, correctedText: string): Promise<CorrectionResult | null> {
+    const delivered = await this.db.getRepository(MessageEntity).findOneBy({ correctsMessageId: aiMessage.id, workspaceId: caller.workspaceId });
+    if (!delivered || delivered.authorId !== caller.subject || delivered.text !== correctedText) return null;
+    const learnedAnswerId = delivered.citations[0]?.knowledgeItemId ?? null;
+    let outcome: LearnedAnswer['outcome'] = 'not_learned';
+    if (learnedAnswerId) {
+      const question = (await this.questionBefore(aiMessage)) ?? '';
+      const learned = await this.knowledge.learnFromCorrection(caller.workspaceId, {
+        conversationId: conversation.id,
+        messageId: aiMessage.id,
+        question,
+        correctedText,
+        references: [],
+        agent: caller.subject,
+        idempotencyKey: `correction:${aiMessage.id}`,
+        correctedItemIds: [],
+        locale: conversation.language ?? undefined,
+      });
+      outcome = learned.outcome;
+    }
+    const refreshed = await this.db.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
+    return { conversation: refreshed, message: delivered, learned: { knowledgeItemId: learnedAnswerId, outcome } };
   }
 
   /**

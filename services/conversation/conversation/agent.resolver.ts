@@ -63,6 +63,7 @@ export class AgentResolver {
       messageId: assertUuid(input.messageId, 'messageId'),
       correctedText: input.correctedText,
       knowledgeItemIds: (input.knowledgeItemIds ?? []).map((id) => assertUuid(id, 'knowledgeItemIds')),
+      mayBeRetry: !!input.idempotencyKey,
     };
     const result = await this.writes.afterwards(
       ctx.auth,
