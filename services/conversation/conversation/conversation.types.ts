@@ -226,6 +226,25 @@ const IDEMPOTENCY_KEY_DESCRIPTION =
 const SECRET_DESCRIPTION =
   "An anonymous visitor's conversation: the conversationSecret the ask that started it returned. Without it (or with a wrong one) the conversation is NOT_FOUND. Not needed by signed-in customers or staff.";
 
+/** An optional idempotency key on a write input: `@IdempotencyKeyField() idempotencyKey?: string`. */
+function IdempotencyKeyField(): PropertyDecorator {
+  return (target, property) => {
+    Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })(target, property);
+    IsOptional()(target, property);
+    Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })(target, property);
+  };
+}
+
+/** An anonymous visitor's conversation secret on an input: `@ConversationSecretField() conversationSecret?: string`. */
+function ConversationSecretField(): PropertyDecorator {
+  return (target, property) => {
+    Field({ nullable: true, description: SECRET_DESCRIPTION })(target, property);
+    IsOptional()(target, property);
+    IsString()(target, property);
+    MaxLength(128)(target, property);
+  };
+}
+
 @ObjectType({ description: "The AI's turn in answer to a question" })
 export class AiTurn {
   @Field(() => Conversation)
@@ -278,10 +297,7 @@ export class AskInput {
   @IsOptional()
   conversationId?: string;
 
-  @Field({ nullable: true, description: SECRET_DESCRIPTION })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @ConversationSecretField()
   conversationSecret?: string;
 
   @Field()
@@ -302,9 +318,7 @@ export class AskInput {
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel must be 1-32 lowercase letters, digits, _ or -, starting with a letter' })
   channel?: string;
 
-  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  @IdempotencyKeyField()
   idempotencyKey?: string;
 }
 
@@ -332,15 +346,10 @@ export class RateAnswerInput {
   @Field(() => Rating)
   rating!: Rating;
 
-  @Field({ nullable: true, description: SECRET_DESCRIPTION })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @ConversationSecretField()
   conversationSecret?: string;
 
-  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  @IdempotencyKeyField()
   idempotencyKey?: string;
 }
 
@@ -361,15 +370,10 @@ export class RateConversationInput {
   @MaxLength(2000)
   comment?: string;
 
-  @Field({ nullable: true, description: SECRET_DESCRIPTION })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @ConversationSecretField()
   conversationSecret?: string;
 
-  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  @IdempotencyKeyField()
   idempotencyKey?: string;
 }
 
@@ -378,15 +382,10 @@ export class ConversationRef {
   @Field(() => ID)
   conversationId!: string;
 
-  @Field({ nullable: true, description: SECRET_DESCRIPTION })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @ConversationSecretField()
   conversationSecret?: string;
 
-  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  @IdempotencyKeyField()
   idempotencyKey?: string;
 }
 
@@ -400,9 +399,7 @@ export class ReplyInput {
   @Length(1, 20_000)
   text!: string;
 
-  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  @IdempotencyKeyField()
   idempotencyKey?: string;
 }
 
@@ -439,9 +436,7 @@ export class CorrectAnswerInput {
   @ArrayMaxSize(20)
   knowledgeItemIds?: string[];
 
-  @Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 8-128 letters, digits, _ . : or - (a random UUID per write)' })
+  @IdempotencyKeyField()
   idempotencyKey?: string;
 }
 
