@@ -1,5 +1,6 @@
 /** A throwaway database holding one service's outbox, filled with synthetic events, for relay tests. */
 import { Pool } from 'pg';
+import type { Warehouse } from '../../analytics/warehouse-client';
 import { outboxTableSql } from '../../services/shared/outbox';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
 
@@ -35,4 +36,14 @@ export async function createOutboxFixture(workspaceId: string, count: number): P
       await database.drop();
     },
   };
+}
+
+/** Distinct events of one workspace the warehouse holds (a redelivered event counts once). */
+export async function warehouseEventCount(warehouse: Warehouse, workspaceId: string): Promise<number> {
+  const result = await warehouse.client.query({
+    query: 'SELECT uniqExact(event_id) AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}',
+    query_params: { database: warehouse.database, workspaceId },
+    format: 'JSONEachRow',
+  });
+  return Number((await result.json<{ n: number }>())[0]?.n ?? 0);
 }

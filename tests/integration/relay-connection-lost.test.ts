@@ -15,7 +15,7 @@ import { OutboxRelay } from '../../analytics/relay';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { createLogger } from '../../services/shared/logger';
-import { OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
+import { OutboxFixture, createOutboxFixture, warehouseEventCount } from '../helpers/outbox-fixture';
 
 const EVENTS = 900;
 const workspaceId = randomUUID();
@@ -38,14 +38,7 @@ afterAll(async () => {
   rmSync(warehousePath, { recursive: true, force: true });
 });
 
-async function warehouseCount(): Promise<number> {
-  const result = await warehouse.client.query({
-    query: 'SELECT uniqExact(event_id) AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}',
-    query_params: { database: warehouse.database, workspaceId },
-    format: 'JSONEachRow',
-  });
-  return Number((await result.json<{ n: number }>())[0]?.n ?? 0);
-}
+const warehouseCount = () => warehouseEventCount(warehouse, workspaceId);
 
 it('a connection lost while the relay writes to the warehouse fails that pass only, and the next pass delivers every event once', async () => {
   const uncaught: unknown[] = [];

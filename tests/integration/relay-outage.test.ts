@@ -11,7 +11,7 @@ import { OutboxRelay } from '../../analytics/relay';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { createLogger } from '../../services/shared/logger';
-import { OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
+import { OutboxFixture, createOutboxFixture, warehouseEventCount } from '../helpers/outbox-fixture';
 
 const EVENTS = 1_500;
 const workspaceId = randomUUID();
@@ -31,14 +31,7 @@ afterAll(async () => {
   rmSync(warehousePath, { recursive: true, force: true });
 });
 
-async function warehouseCount(): Promise<number> {
-  const result = await warehouse.client.query({
-    query: 'SELECT uniqExact(event_id) AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}',
-    query_params: { database: warehouse.database, workspaceId },
-    format: 'JSONEachRow',
-  });
-  return Number((await result.json<{ n: number }>())[0]?.n ?? 0);
-}
+const warehouseCount = () => warehouseEventCount(warehouse, workspaceId);
 
 it('holds events in the outbox while the warehouse is down, then drains them once', async () => {
   let down = true;
