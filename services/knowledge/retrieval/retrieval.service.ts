@@ -119,16 +119,16 @@ export class RetrievalService {
   /** `locale`: only knowledge written in it (the asker's language); null for any. */
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = [], locale: string | null = null): Promise<Retrieval> {
     const ask: Ask = { workspaceId, question, plan, limit, segments, locale };
-    const [scored, verdict, locales, nearest] = await Promise.all([
+    const [scored, verdict, locales] = await Promise.all([
       this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale]) as Promise<ScoredPassageRow[]>,
       this.intents?.rank(workspaceId, question) ?? null,
       this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale)),
-      this.db.query(NEAREST_TAUGHT_SQL, [workspaceId, question]) as Promise<NearestTaught[]>,
     ]);
     const chosen = await this.choose(ask, scored, verdict, locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
-    // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from what they taught.
-    return (await this.fromTaught(ask, nearest, chosen)) ?? chosen;
+    // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
+    // what they taught. Looked up only here, so the questions answered outright pay nothing for it.
+    return (await this.fromTaught(ask, chosen)) ?? chosen;
   }
 
   /** The items of `ids` the asker may be answered from, each with its passage nearest the question. */
@@ -141,8 +141,8 @@ export class RetrievalService {
    * similarity), when no other item's taught question is as near, on its own scale and bar. Null when no
    * question was taught near enough to clear the bar, or the item is not one the asker may be answered from.
    */
-  private async fromTaught(ask: Ask, nearest: NearestTaught[], fallback: Retrieval): Promise<Retrieval | null> {
-    const [first, rival] = nearest;
+  private async fromTaught(ask: Ask, fallback: Retrieval): Promise<Retrieval | null> {
+    const [first, rival]: NearestTaught[] = await this.db.query(NEAREST_TAUGHT_SQL, [ask.workspaceId, ask.question]);
     if (!first || (rival && rival.similarity >= first.similarity)) return null;
     const [row] = await this.eligible(ask, [first.itemId]);
     if (!row?.passageId) return null;
