@@ -25,12 +25,23 @@ export interface AgentSummary {
 
 const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:conversation' });
 
+/** Customer ids remembered per process: a customer's id never changes, so a returning asker costs no round trip. */
+const MAX_REMEMBERED_CUSTOMERS = 50_000;
+
 export class AccountContextClient {
+  /** `${workspaceId} ${externalId}` → account-context id, oldest first (Map order) so the oldest is forgotten first. */
+  private readonly customerIds = new Map<string, string>();
+
   constructor(private readonly graphql: InternalGraphQLClient) {}
 
   /** The account-context id of a verified end-customer, creating the record on first contact. */
   async ensureCustomer(workspaceId: string, externalId: string): Promise<string> {
+    const key = `${workspaceId} ${externalId}`;
+    const known = this.customerIds.get(key);
+    if (known) return known;
     const data = await this.graphql.request<{ upsertCustomer: { id: string } }>(UPSERT_CUSTOMER, { input: { externalId } }, caller(workspaceId), { idempotent: true });
+    if (this.customerIds.size >= MAX_REMEMBERED_CUSTOMERS) this.customerIds.delete(this.customerIds.keys().next().value as string);
+    this.customerIds.set(key, data.upsertCustomer.id);
     return data.upsertCustomer.id;
   }
 

@@ -101,8 +101,8 @@ export const RETRIEVE_CANDIDATES_SQL = `
     SELECT b.item_id, NULL, NULL, NULL FROM best_variant b
      WHERE NOT EXISTS (SELECT 1 FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id WHERE p.item_id = b.item_id)
   )
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
-         c.passage_id AS "passageId", c.text AS "passageText",
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},
+         c.passage_id AS "passageId", md5(c.text) AS "passageDigest",
          coalesce(length(c.search_vector), 0) AS "passageLength",
          ARRAY(SELECT coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END)
                  FROM terms t LEFT JOIN unnest(c.search_vector) u ON u.lexeme = t.lexeme ORDER BY t.lexeme) AS "passageTf",
@@ -125,8 +125,11 @@ export const RETRIEVE_CANDIDATES_SQL = `
 
 /** The first passage of an item, for items found only through a question variant. $1 item ids. */
 export const FIRST_PASSAGES_SQL = `
-  SELECT DISTINCT ON (item_id) item_id AS "itemId", id AS "passageId", text
+  SELECT DISTINCT ON (item_id) item_id AS "itemId", id AS "passageId", text, md5(text) AS digest
     FROM knowledge.passages WHERE item_id = ANY($1::uuid[]) ORDER BY item_id, ordinal`;
+
+/** The text of passages, for the candidates retrieval returns (it ranks by digests: texts are long). $1 passage ids. */
+export const PASSAGE_TEXTS_SQL = `SELECT id, text FROM knowledge.passages WHERE id = ANY($1::uuid[])`;
 
 /**
  * The items the intent model ranked, with the same columns as RETRIEVE_CANDIDATES_SQL: only published items the
@@ -134,8 +137,8 @@ export const FIRST_PASSAGES_SQL = `
  * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question, $6 locale (NULL = any).
  */
 export const INTENT_CANDIDATES_SQL = `
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, i.body, ${SENSITIVE},
-         p.id AS "passageId", p.text AS "passageText", 0::float8 AS "passageRelevance",
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},
+         p.id AS "passageId", p.text AS "passageText", md5(p.text) AS "passageDigest", 0::float8 AS "passageRelevance",
          NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM knowledge.knowledge_items i
     LEFT JOIN LATERAL (

@@ -4,7 +4,7 @@ import type { IntentModels, IntentVerdict } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
-import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, NEAREST_TAUGHT_SQL, PUBLISHED_LOCALES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
+import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, NEAREST_TAUGHT_SQL, PASSAGE_TEXTS_SQL, PUBLISHED_LOCALES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
 
 export interface Candidate {
   knowledgeItemId: string;
@@ -59,9 +59,11 @@ interface Row {
   itemVersion: number;
   stale: boolean;
   sensitive: boolean;
-  body: string;
   passageId: string | null;
+  /** Null on the rows retrieval scores (their digest stands in until the chosen few are read). */
   passageText: string | null;
+  /** md5 of the passage's text: two items citing the same text give the same answer. */
+  passageDigest: string | null;
   passageRelevance: number;
   matchedQuestion: string | null;
   variantRelevance: number;
@@ -69,8 +71,8 @@ interface Row {
   bad: number;
 }
 
-/** A passage scored by RETRIEVE_CANDIDATES_SQL: the term statistics BM25 needs. */
-interface ScoredPassageRow extends Omit<Row, 'passageRelevance'> {
+/** A passage scored by RETRIEVE_CANDIDATES_SQL: the term statistics BM25 needs (and its text's digest, not the text). */
+interface ScoredPassageRow extends Omit<Row, 'passageRelevance' | 'passageText'> {
   passageLength: number;
   passageTf: number[];
   titleTf: number[];
@@ -93,7 +95,7 @@ function bestPassagePerItem(rows: readonly ScoredPassageRow[]): Row[] {
     const current = best.get(row.knowledgeItemId);
     if (current && current.passageRelevance >= relevance) continue;
     const { passageLength: _l, passageTf: _p, titleTf: _t, titleSimilarity: _s, termPassages: _d, totalPassages: _n, totalLength: _a, ...item } = row;
-    best.set(row.knowledgeItemId, { ...item, passageRelevance: relevance });
+    best.set(row.knowledgeItemId, { ...item, passageText: null, passageRelevance: relevance });
   }
   return [...best.values()];
 }
@@ -149,7 +151,8 @@ export class RetrievalService {
     const bar = await this.bar(ask.workspaceId, row.topic, 'taught', row.sensitive);
     const confidence = first.similarity * (row.stale ? STALE_DISCOUNT : 1);
     if (confidence < bar.threshold) return null;
-    const taught = { ...toCandidate({ ...row, variantRelevance: first.similarity, matchedQuestion: first.text }, undefined), score: first.similarity };
+    const [taught] = await this.withTexts([{ ...toCandidate({ ...row, variantRelevance: first.similarity, matchedQuestion: first.text }, undefined), score: first.similarity }]);
+    if (!taught) return null;
     const candidates = [taught, ...fallback.candidates.filter((c) => c.knowledgeItemId !== taught.knowledgeItemId)].slice(0, ask.limit);
     return { candidates, topic: row.topic, confidence, scale: 'taught', locales: fallback.locales, ...bar };
   }
@@ -172,14 +175,14 @@ export class RetrievalService {
       if (first && verdict.taught(first.knowledgeItemId) > 0 && confidence >= INTENT_TAKES_OVER) {
         const chosen = ranked.slice(0, limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
         const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
-        const candidates = [...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, limit);
+        const candidates = await this.withTexts([...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, limit));
         return { candidates, topic: first.topic, confidence, scale: 'intent', locales, ...(await this.bar(workspaceId, first.topic, 'intent', first.sensitive)) };
       }
     }
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
-    const firstPassages = new Map<string, { passageId: string; text: string }>();
+    const firstPassages = new Map<string, FirstPassage>();
     if (missing.length > 0) {
-      const found: Array<{ itemId: string; passageId: string; text: string }> = await this.db.query(FIRST_PASSAGES_SQL, [missing]);
+      const found: Array<FirstPassage & { itemId: string }> = await this.db.query(FIRST_PASSAGES_SQL, [missing]);
       for (const p of found) firstPassages.set(p.itemId, p);
     }
     // Learned questions are the intent model's evidence: once it has spoken (even to pass), retrieval chooses from
@@ -189,12 +192,23 @@ export class RetrievalService {
       .map((row) => toCandidate(learnedQuestions ? row : { ...row, variantRelevance: 0, matchedQuestion: null }, firstPassages.get(row.knowledgeItemId)))
       .filter((c) => c.passageId !== '')
       .sort((a, b) => b.score - a.score || a.knowledgeItemId.localeCompare(b.knowledgeItemId));
-    const candidates = all.slice(0, limit);
-    const best = candidates[0];
+    const best = all[0];
     const topic = best?.topic ?? '';
     const rival = best && all.find((c) => !sameAnswer(c, best));
     const confidence = best ? confidenceOf(best.score, rival?.score ?? 0) : 0;
+    const candidates = await this.withTexts(all.slice(0, limit));
     return { candidates, topic, confidence, scale: 'retrieval', locales, ...(await this.bar(workspaceId, topic, 'retrieval', best?.sensitive ?? false)) };
+  }
+
+  /** The candidates returned, with the texts of the passages they cite (scored rows carry only digests). */
+  private async withTexts(ranked: RankedCandidate[]): Promise<Candidate[]> {
+    const unread = ranked.filter((c) => c.passageText === null).map((c) => c.passageId);
+    const texts = new Map<string, string>();
+    if (unread.length > 0) {
+      const rows: Array<{ id: string; text: string }> = await this.db.query(PASSAGE_TEXTS_SQL, [unread]);
+      for (const row of rows) texts.set(row.id, row.text);
+    }
+    return ranked.map(({ passageDigest: _digest, passageText, ...candidate }) => ({ ...candidate, passageText: passageText ?? texts.get(candidate.passageId) ?? '' }));
   }
 
   private async bar(workspaceId: string, topic: string, scale: ConfidenceScale, sensitive: boolean): Promise<{ threshold: number; sensitive: boolean }> {
@@ -208,12 +222,24 @@ export class RetrievalService {
  * an article's text and the article): the runner-up a confidence is measured against is the best item that would
  * say something else, or a correction would halve the confidence of every question it taught.
  */
-function sameAnswer(a: { passageText: string | null }, b: { passageText: string | null }): boolean {
-  return a.passageText !== null && a.passageText === b.passageText;
+function sameAnswer(a: { passageDigest: string | null }, b: { passageDigest: string | null }): boolean {
+  return a.passageDigest !== null && a.passageDigest === b.passageDigest;
 }
 
-function toCandidate(row: Row, firstPassage: { passageId: string; text: string } | undefined): Candidate {
-  const passage = row.passageId ? { passageId: row.passageId, text: row.passageText ?? '' } : firstPassage;
+interface FirstPassage {
+  passageId: string;
+  text: string;
+  digest: string;
+}
+
+/** A candidate while ranking: its passage's text may not be read yet (null), its digest always is. */
+interface RankedCandidate extends Omit<Candidate, 'passageText'> {
+  passageText: string | null;
+  passageDigest: string | null;
+}
+
+function toCandidate(row: Row, firstPassage: FirstPassage | undefined): RankedCandidate {
+  const passage = row.passageId ? { passageId: row.passageId, text: row.passageText, digest: row.passageDigest } : firstPassage;
   return {
     knowledgeItemId: row.knowledgeItemId,
     kind: row.kind,
@@ -223,7 +249,8 @@ function toCandidate(row: Row, firstPassage: { passageId: string; text: string }
     stale: row.stale,
     sensitive: row.sensitive,
     passageId: passage?.passageId ?? '',
-    passageText: passage?.text ?? row.body,
+    passageText: passage?.text ?? null,
+    passageDigest: passage?.digest ?? null,
     matchedQuestion: row.matchedQuestion,
     score: itemScore({
       passageRelevance: Number(row.passageRelevance),
