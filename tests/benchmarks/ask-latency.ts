@@ -1,14 +1,20 @@
 /**
- * Ask latency at knowledge-base scale: starts the real stack, makes two workspaces with the same N passages
- * (loaded through `importArticles`) and the same customers and accounts, teaches one of them `--taught` train
- * questions the way agents and customers do (a correction for a wrong answer or a hand-off, a rating up and a
- * resolution for a right one), then times `ask` through the gateway for BANKING77 test questions in both, at each
- * concurrency. Every ask carries a customer token, as a real front-end sends, so the account-context lookup runs;
- * in the taught workspace the intent model chooses the answer, in the other retrieval alone does.
+ * Ask cost at knowledge-base scale: starts the real stack, makes a workspace with N passages (loaded through
+ * `importArticles`) and customers on every plan, then times `ask` through the gateway for BANKING77 test questions
+ * at each concurrency, at each level of taught questions (`--taught 0,1000,10000`), measuring the CPU every process
+ * spends per ask (gateway, subgraphs, worker, Temporal, Postgres backends). Every ask carries a customer token, as a
+ * real front-end sends, so the account-context lookup runs; once questions are taught the intent model takes part.
  * Numbers, not pass/fail.
  *
- *   npm run bench:ask -- --passages 10000 [--taught 300] [--questions 300] [--warmup 20] [--concurrency 1,4,16]
- *                        [--customers 50] [--seed 77] [--out tests/benchmarks/results/ask.json] [--explain 5] [--hold]
+ *   npm run bench:ask -- --passages 10000 [--taught 0,1000,10000] [--questions 300] [--warmup 20]
+ *                        [--concurrency 1,4,16,64] [--customers 50] [--seed 77]
+ *                        [--out tests/benchmarks/results/ask.json] [--explain 5] [--hold]
+ *
+ * Teaching: train questions are taught the way the escalation workflow's activity teaches a correction, through
+ * the knowledge subgraph's internal `learnFromCorrection` (the agent's answer is the label's article text, citing
+ * that article), so that ten thousand corrections take minutes rather than the hours the full hand-off → agent →
+ * workflow round trip would; what is learned (question variants, learned answers, the intent model) is the same.
+ * No outcomes come with them, so topic thresholds stay at their untaught bars.
  *
  * --explain K runs EXPLAIN (ANALYZE, BUFFERS) of the retrieval query for K of the questions against the
  * benchmark database before the stack stops; --hold keeps the stack (and its database) up until Ctrl-C.
@@ -25,7 +31,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { InternalGraphQLClient } from '../../services/shared/internal-client';
+import { CpuUse, printCpu, trackCpu } from './process-cpu';
 import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
 import { customerToken, dataOf } from '../helpers/graphql';
 import { readLabelledCsv, shuffled } from './learning/dataset';
@@ -55,7 +64,8 @@ function throwIfInterrupted(): void {
 
 interface Options {
   passages: number;
-  taught: number;
+  /** Taught-question levels, ascending: the workspace is measured at each. */
+  taught: number[];
   customers: number;
   questions: number;
   warmup: number;
@@ -70,11 +80,11 @@ function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       passages: { type: 'string', default: '10000' },
-      taught: { type: 'string', default: '300' },
+      taught: { type: 'string', default: '0,1000,10000' },
       customers: { type: 'string', default: '50' },
       questions: { type: 'string', default: '300' },
       warmup: { type: 'string', default: '20' },
-      concurrency: { type: 'string', default: '1,4,16' },
+      concurrency: { type: 'string', default: '1,4,16,64' },
       seed: { type: 'string', default: '77' },
       out: { type: 'string', default: path.join('tests', 'benchmarks', 'results', 'ask.json') },
       explain: { type: 'string', default: '0' },
@@ -88,7 +98,7 @@ function readOptions(): Options {
   };
   return {
     passages: int('passages', values.passages, 1),
-    taught: int('taught', values.taught, 1),
+    taught: values.taught!.split(',').map((t) => int('taught', t, 0)).sort((a, b) => a - b),
     customers: int('customers', values.customers, 1),
     questions: int('questions', values.questions, 1),
     warmup: int('warmup', values.warmup, 0),
@@ -302,7 +312,6 @@ interface AskSample {
  * the benchmark's own map from knowledge ids to labels (the real articles, and what corrections taught).
  */
 interface BenchWorkspace {
-  name: 'retrieval-only' | 'taught';
   ws: TestWorkspace;
   tokens: string[];
   labelOf: Map<string, string>;
@@ -357,7 +366,8 @@ async function askAll(bench: BenchWorkspace, questions: Question[], concurrency:
 }
 
 interface RunSummary {
-  workspace: BenchWorkspace['name'];
+  /** Questions taught to the workspace before this run. */
+  taught: number;
   name: string;
   concurrency: number;
   questions: number;
@@ -376,16 +386,24 @@ interface RunSummary {
   errorSamples: string[];
   /** 1-minute load average before and after the run: other work on the machine shows up here. */
   loadAverage: { before: number; after: number };
+  /** CPU milliseconds per ask (failed asks included in the count), per process and in total over the stack's processes. */
+  cpuMsPerAsk: { total: number; byProcess: Record<string, number> };
+  cpu: CpuUse;
 }
 
-function summarise(bench: BenchWorkspace, concurrency: number, samples: AskSample[], wallMs: number, loadBefore: number): RunSummary {
-  const name = `${bench.name}, concurrency ${concurrency}`;
+function summarise(bench: BenchWorkspace, taught: number, concurrency: number, samples: AskSample[], wallMs: number, loadBefore: number, cpu: CpuUse): RunSummary {
+  const name = `${taught} taught, concurrency ${concurrency}`;
+  const byProcess = Object.fromEntries(
+    Object.entries(cpu.byProcess)
+      .filter(([process]) => !process.startsWith('benchmark') && !process.includes('other databases'))
+      .map(([process, use]) => [process, Math.round((use.cpuSeconds * 1e4) / samples.length) / 10]),
+  );
   const ok = samples.filter((s) => !s.error);
   const reasons: Record<string, number> = {};
   for (const s of ok) if (s.decision === 'HANDED_OFF') reasons[s.handOffReason ?? 'UNKNOWN'] = (reasons[s.handOffReason ?? 'UNKNOWN'] ?? 0) + 1;
   const answered = ok.filter((s) => s.decision === 'ANSWERED');
   return {
-    workspace: bench.name,
+    taught,
     name,
     concurrency,
     questions: samples.length,
@@ -401,6 +419,8 @@ function summarise(bench: BenchWorkspace, concurrency: number, samples: AskSampl
     errors: samples.length - ok.length,
     errorSamples: [...new Set(samples.filter((s) => s.error).map((s) => s.error!))].slice(0, 5),
     loadAverage: { before: loadBefore, after: loadAverage() },
+    cpuMsPerAsk: { total: Math.round(Object.values(byProcess).reduce((sum, ms) => sum + ms, 0) * 10) / 10, byProcess },
+    cpu,
   };
 }
 
@@ -415,6 +435,9 @@ function printRun(run: RunSummary): void {
   console.log(`  answered from knowledge of the question's own label: ${run.answeredRight} (${pct(run.answeredRight)}); from a synthetic article: ${run.answeredFromSynthetic}`);
   if (run.errorSamples.length) console.log(`  errors: ${run.errorSamples.join(' | ')}`);
   console.log(`  load average (1 min) ${run.loadAverage.before} before, ${run.loadAverage.after} after`);
+  printCpu(run.name, run.cpu);
+  const perProcess = Object.entries(run.cpuMsPerAsk.byProcess).sort((a, b) => b[1] - a[1]);
+  console.log(`  cpu per ask ${run.cpuMsPerAsk.total} ms over the stack: ${perProcess.map(([process, ms]) => `${process} ${ms}`).join(', ')}`);
 }
 
 const loadAverage = () => Math.round(os.loadavg()[0]! * 100) / 100;
@@ -479,51 +502,63 @@ async function createCustomers(ws: TestWorkspace, count: number): Promise<string
 }
 
 interface Teaching {
+  /** Taught questions in total once this step is done. */
   taught: number;
-  corrections: number;
-  confirmations: number;
-  /** Questions whose ask, rating or correction failed (a loaded machine times some out); they taught nothing. */
+  /** What this step added: new learned answers, new phrasings of an answer already learned, and failures. */
+  learnedAnswers: number;
+  phrasings: number;
   failed: number;
   failures: string[];
   seconds: number;
 }
 
+const LEARN_FROM_CORRECTION = `mutation Learn($input: LearnFromCorrectionInput!) { learnFromCorrection(input: $input) { outcome } }`;
+
 /**
- * Teaches the workspace train questions as its customers and agents would: a right answer is rated up and
- * resolved (a confirmation, which teaches the question as a phrasing of the item), anything else is corrected
- * by an agent with the label's article (a learned answer or a new phrasing of one).
+ * Teaches train questions as the escalation workflow's activity does after an agent's correction: the agent
+ * answered with the label's article, citing it. Straight to the knowledge subgraph (the internal endpoint the
+ * worker calls, with the system role), `concurrency` at a time.
  */
-async function teach(bench: BenchWorkspace, questions: Question[], articleOf: Map<string, { id: string; body: string }>, concurrency: number): Promise<Teaching> {
+async function teach(
+  knowledge: InternalGraphQLClient,
+  workspaceId: string,
+  questions: Question[],
+  articleOf: Map<string, { id: string; body: string }>,
+  concurrency: number,
+  taughtBefore: number,
+): Promise<Teaching> {
   const started = performance.now();
-  const counts = { corrections: 0, confirmations: 0, failed: 0 };
+  const counts = { learnedAnswers: 0, phrasings: 0, failed: 0 };
   const failures = new Set<string>();
-  await inParallel(questions, concurrency, async (question, index) => {
+  const system = { workspaceId, role: 'system' as const, subject: 'service:worker' };
+  await inParallel(questions, concurrency, async (question) => {
+    const article = articleOf.get(question.label)!;
     try {
-      const turn = await askOnce(bench, question, index);
-      if (turn.error || !turn.messageId) throw new Error(`ask: ${turn.error}`);
-      if (turn.decision === 'ANSWERED' && turn.citedId && bench.labelOf.get(turn.citedId) === question.label) {
-        // The customer who asked rates and resolves: a widget acts only on its own customer's conversations.
-        const token = bench.tokens[index % bench.tokens.length];
-        dataOf(await bench.ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: turn.messageId, rating: 'UP' } }, token));
-        dataOf(await bench.ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: turn.conversationId } }, token));
-        counts.confirmations++;
-        return;
-      }
-      const article = articleOf.get(question.label)!;
-      const corrected = dataOf(
-        await bench.ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learnedAnswer { id } } }', {
-          input: { messageId: turn.messageId, correctedText: article.body, knowledgeItemIds: [article.id] },
-        }),
-      ).correctAnswer;
-      if (corrected.learnedAnswer) bench.labelOf.set(corrected.learnedAnswer.id, question.label);
-      counts.corrections++;
+      const { learnFromCorrection } = await knowledge.request<{ learnFromCorrection: { outcome: string } }>(
+        LEARN_FROM_CORRECTION,
+        {
+          input: {
+            conversationId: randomUUID(),
+            messageId: randomUUID(),
+            question: question.text,
+            correctedText: article.body,
+            references: [article.id],
+            agent: 'agent:bench',
+            idempotencyKey: randomUUID(),
+          },
+        },
+        system,
+      );
+      if (learnFromCorrection.outcome === 'created') counts.learnedAnswers++;
+      else if (learnFromCorrection.outcome === 'variant_added') counts.phrasings++;
+      else throw new Error(`nothing learned: ${learnFromCorrection.outcome}`);
     } catch (error) {
       counts.failed++;
       failures.add(String(error).slice(0, 200));
     }
   });
   throwIfInterrupted();
-  return { taught: questions.length, ...counts, failures: [...failures].slice(0, 5), seconds: Math.round((performance.now() - started) / 100) / 10 };
+  return { taught: taughtBefore + questions.length, ...counts, failures: [...failures].slice(0, 5), seconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -538,7 +573,9 @@ async function main(): Promise<void> {
   if (allQuestions.length < options.questions + options.warmup) throw new Error(`test.csv has ${allQuestions.length} questions; need ${options.questions + options.warmup}`);
   const warmupQuestions = allQuestions.slice(0, options.warmup);
   const questions = allQuestions.slice(options.warmup, options.warmup + options.questions);
-  const trainQuestions = shuffled(readQuestions('train.csv'), options.seed).slice(0, options.taught);
+  const trainQuestions = shuffled(readQuestions('train.csv'), options.seed);
+  const mostTaught = options.taught.at(-1) ?? 0;
+  if (trainQuestions.length < mostTaught) throw new Error(`train.csv has ${trainQuestions.length} questions; --taught asks for ${mostTaught}`);
   // The production default, not the e2e helper's 0, so every ask is not also an authentication round trip.
   const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500' };
 
@@ -569,77 +606,78 @@ async function main(): Promise<void> {
     console.log(`  database           ${env.databaseUrl}`);
     console.log(`  stack              real processes from dist/, LOG_LEVEL=warn, ${JSON.stringify(stackEnv)}, started in ${stackSeconds.toFixed(1)} s`);
     console.log(`  answer writer      ${process.env.OPENAI_API_KEY ? `model ${process.env.OPENAI_MODEL ?? 'gpt-4o-mini'}` : 'extractive (no OPENAI_API_KEY)'}`);
-    console.log(`  target passages    ${options.passages} in each of two workspaces`);
-    console.log(`  customers          ${options.customers} per workspace, each ask with one's token`);
-    console.log(`  taught             ${trainQuestions.length} banking77 train.csv questions, in the "taught" workspace only`);
+    console.log(`  target passages    ${options.passages}`);
+    console.log(`  customers          ${options.customers}, each ask with one's token`);
+    console.log(`  taught             measured at ${options.taught.join(', ')} banking77 train.csv questions taught (learnFromCorrection)`);
     console.log(`  questions          ${questions.length} from banking77 test.csv (seed ${options.seed}), warm-up ${warmupQuestions.length}`);
     console.log(`  concurrency        ${options.concurrency.join(', ')}`);
 
-    // Load: the 77 real articles first, then as many synthetic ones as it takes to reach the passage target; the
-    // same corpus in both workspaces.
+    // Load: the 77 real articles first, then as many synthetic ones as it takes to reach the passage target.
     const real: ArticleInput[] = kb.map((a) => ({ title: a.title, body: a.body, topic: '', externalKey: a.label }));
-    const loads: Record<string, unknown> = {};
-    const benches: BenchWorkspace[] = [];
     const articleOf = new Map<string, { id: string; body: string }>();
-    for (const name of ['retrieval-only', 'taught'] as const) {
-      const ws = await createTestWorkspace(env, `Ask latency benchmark, ${name}`);
-      const loadStarted = performance.now();
-      const { items } = dataOf(await ws.as('admin', IMPORT_WITH_IDS, { input: { articles: real } })).importArticles;
-      const labelOf = new Map<string, string>(items.map((item: { id: string; externalKey: string }) => [item.id, item.externalKey]));
-      if (name === 'taught') for (const item of items as Array<{ id: string; externalKey: string; body: string }>) articleOf.set(item.externalKey, { id: item.id, body: item.body });
-      throwIfInterrupted();
-      const realPassages = await countPassages(db, ws.id);
-      const remaining = Math.max(0, options.passages - realPassages);
-      const generator = new SyntheticKnowledge(kb, options.seed);
-      const synthetic: ArticleInput[] = [];
-      for (let i = 0; i * PARAGRAPHS_PER_ARTICLE < remaining; i++) synthetic.push(generator.article(i, Math.min(PARAGRAPHS_PER_ARTICLE, remaining - i * PARAGRAPHS_PER_ARTICLE)));
-      let lastReported = 0;
-      const requests =
-        1 +
-        (await importAll(ws, synthetic, (done) => {
-          if (done - lastReported >= Math.max(1000, synthetic.length / 10) || done === synthetic.length) {
-            lastReported = done;
-            console.log(`  ${name}: loaded ${String(done).padStart(6)} / ${synthetic.length} synthetic articles, ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`);
-          }
-        }));
-      const loadSeconds = (performance.now() - loadStarted) / 1000;
-      const passages = await countPassages(db, ws.id);
-      if (passages !== options.passages) throw new Error(`Expected ${options.passages} passages, found ${passages}`);
-      const articles = real.length + synthetic.length;
-      loads[name] = { articles, realArticles: real.length, syntheticArticles: synthetic.length, passages, requests, seconds: Math.round(loadSeconds * 10) / 10, passagesPerSecond: Math.round(passages / loadSeconds) };
-      console.log(`  ${name}: ${passages} passages (${realPassages} from the real articles), ${articles} articles in ${requests} importArticles calls, ${loadSeconds.toFixed(1)} s`);
-      benches.push({ name, ws, tokens: await createCustomers(ws, options.customers), labelOf });
-    }
+    const ws = await createTestWorkspace(env, 'Ask cost benchmark');
+    const loadStarted = performance.now();
+    const { items } = dataOf(await ws.as('admin', IMPORT_WITH_IDS, { input: { articles: real } })).importArticles;
+    const labelOf = new Map<string, string>(items.map((item: { id: string; externalKey: string }) => [item.id, item.externalKey]));
+    for (const item of items as Array<{ id: string; externalKey: string; body: string }>) articleOf.set(item.externalKey, { id: item.id, body: item.body });
+    throwIfInterrupted();
+    const realPassages = await countPassages(db, ws.id);
+    const remaining = Math.max(0, options.passages - realPassages);
+    const generator = new SyntheticKnowledge(kb, options.seed);
+    const synthetic: ArticleInput[] = [];
+    for (let i = 0; i * PARAGRAPHS_PER_ARTICLE < remaining; i++) synthetic.push(generator.article(i, Math.min(PARAGRAPHS_PER_ARTICLE, remaining - i * PARAGRAPHS_PER_ARTICLE)));
+    let lastReported = 0;
+    const requests =
+      1 +
+      (await importAll(ws, synthetic, (done) => {
+        if (done - lastReported >= Math.max(1000, synthetic.length / 10) || done === synthetic.length) {
+          lastReported = done;
+          console.log(`  loaded ${String(done).padStart(6)} / ${synthetic.length} synthetic articles, ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`);
+        }
+      }));
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const passages = await countPassages(db, ws.id);
+    if (passages !== options.passages) throw new Error(`Expected ${options.passages} passages, found ${passages}`);
+    const articles = real.length + synthetic.length;
+    const load = { articles, realArticles: real.length, syntheticArticles: synthetic.length, passages, requests, seconds: Math.round(loadSeconds * 10) / 10, passagesPerSecond: Math.round(passages / loadSeconds) };
+    console.log(`  ${passages} passages (${realPassages} from the real articles), ${articles} articles in ${requests} importArticles calls, ${loadSeconds.toFixed(1)} s`);
+    const bench: BenchWorkspace = { ws, tokens: await createCustomers(ws, options.customers), labelOf };
     const { rows: sizeRows } = await db.query<{ table: string; indexes: string }>(
       `SELECT pg_size_pretty(pg_table_size('knowledge.passages')) AS table, pg_size_pretty(pg_indexes_size('knowledge.passages')) AS indexes`,
     );
-    console.log(`  knowledge.passages ${sizeRows[0]!.table} table, ${sizeRows[0]!.indexes} indexes (both workspaces)`);
+    console.log(`  knowledge.passages ${sizeRows[0]!.table} table, ${sizeRows[0]!.indexes} indexes`);
 
-    const taughtBench = benches.find((b) => b.name === 'taught')!;
-    console.log(`\n== teaching ${trainQuestions.length} train questions to the taught workspace (4 at a time)`);
-    const teaching = await teach(taughtBench, trainQuestions, articleOf, 4);
-    console.log(`  ${teaching.corrections} corrections, ${teaching.confirmations} confirmations, ${teaching.failed} failed in ${teaching.seconds} s${teaching.failures.length ? `: ${teaching.failures.join(' | ')}` : ''}`);
-    // Measure the settled state autovacuum reaches sooner or later: right after a bulk import the planner has no
-    // statistics for the new rows and can pick plans that scan every item of the workspace.
-    await db.query('ANALYZE');
-
+    const knowledge = new InternalGraphQLClient(env.stack.urls.knowledge, env.hmacSecret);
+    const teaching: Teaching[] = [];
     const runs: RunSummary[] = [];
-    for (const bench of benches) {
+    let taught = 0;
+    for (const level of options.taught) {
+      if (level > taught) {
+        console.log(`\n== teaching ${level - taught} more train questions (${level} in all), 4 at a time`);
+        const step = await teach(knowledge, ws.id, trainQuestions.slice(taught, level), articleOf, 4, taught);
+        teaching.push(step);
+        taught = level;
+        console.log(`  ${step.learnedAnswers} learned answers, ${step.phrasings} phrasings, ${step.failed} failed in ${step.seconds} s${step.failures.length ? `: ${step.failures.join(' | ')}` : ''}`);
+      }
+      // Measure the settled state autovacuum reaches sooner or later: right after a bulk load the planner has no
+      // statistics for the new rows and can pick plans that scan every item of the workspace.
+      await db.query('ANALYZE');
       const warmup = await askAll(bench, warmupQuestions, 1);
       const warmupErrors = warmup.samples.filter((s) => s.error);
-      console.log(`\n== ${bench.name} warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
+      console.log(`\n== ${taught} taught, warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
       if (warmupErrors.length === warmupQuestions.length && warmupQuestions.length > 0) throw new Error(`Every warm-up ask failed: ${warmupErrors[0]!.error}`);
       for (const concurrency of options.concurrency) {
         const loadBefore = loadAverage();
+        const cpu = trackCpu(env);
         const measured = await askAll(bench, questions, concurrency);
-        runs.push(summarise(bench, concurrency, measured.samples, measured.wallMs, loadBefore));
+        runs.push(summarise(bench, taught, concurrency, measured.samples, measured.wallMs, loadBefore, cpu.stop()));
         printRun(runs.at(-1)!);
       }
     }
 
     let explain: ExplainSummary[] = [];
     if (options.explain > 0) {
-      explain = await explainRetrieval(db, benches[0]!.ws.id, questions.slice(0, options.explain));
+      explain = await explainRetrieval(db, ws.id, questions.slice(0, options.explain));
       console.log(`\n== EXPLAIN (ANALYZE, BUFFERS) of RETRIEVE_CANDIDATES_SQL, ${explain.length} questions`);
       for (const e of explain) console.log(`  ${e.executionMs.toFixed(1).padStart(8)} ms execution, ${e.planningMs.toFixed(1)} ms planning: ${e.question}`);
       console.log(`\n-- plan for: ${explain[0]!.question}\n${explain[0]!.plan}`);
@@ -663,8 +701,9 @@ async function main(): Promise<void> {
         questions: questions.length,
         warmup: warmupQuestions.length,
         concurrency: options.concurrency,
+        taught: options.taught,
       },
-      load: loads,
+      load,
       teaching,
       runs,
       explain: explain.map(({ question, executionMs, planningMs }) => ({ question, executionMs, planningMs })),

@@ -94,7 +94,9 @@ export const RETRIEVE_CANDIDATES_SQL = `
   best_variant AS (
     SELECT DISTINCT ON (item_id) item_id, text, relevance FROM variant_hits ORDER BY item_id, relevance DESC
   ),
-  candidates AS (
+  -- Materialized: inlined, the planner (which expects a dozen scored passages, not hundreds) re-reads every scored
+  -- passage once per item of the workspace.
+  candidates AS MATERIALIZED (
     SELECT p.item_id, p.id AS passage_id, p.text, p.search_vector FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id
     UNION ALL
     -- Items found only through a learned question: no passage scored (their first passage is fetched to cite).
@@ -113,10 +115,11 @@ export const RETRIEVE_CANDIDATES_SQL = `
          totals.passages AS "totalPassages", totals.lexemes AS "totalLength",
          bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
     FROM candidates c
-    JOIN knowledge.knowledge_items i ON i.id = c.item_id
+    -- One key lookup per candidate (LIMIT 1 keeps the planner from turning it into a scan of the workspace's items).
+    JOIN LATERAL (SELECT * FROM knowledge.knowledge_items WHERE id = c.item_id LIMIT 1) i ON true
     CROSS JOIN totals
     LEFT JOIN best_variant bv ON bv.item_id = i.id
-    LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
+    LEFT JOIN LATERAL (SELECT * FROM knowledge.item_stats WHERE item_id = c.item_id LIMIT 1) s ON true
    WHERE i.workspace_id = $1
      AND i.status = 'published'
      AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
