@@ -455,13 +455,14 @@ interface ExplainSummary {
 }
 
 /**
- * The retrieval query's parameters as an anonymous asker's ask binds them: $1 workspace, $2 question, $3 plan
- * ('' = unknown), $4 per-kind candidate limit, $5 segments. Only as many as the query uses are bound, so the
- * benchmark keeps working while the query gains or loses parameters.
+ * The retrieval query's parameters as an anonymous asker's ask binds them once the intent model speaks: $1 workspace,
+ * $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 segments, $6 locale (any), $7 learned questions
+ * (not matched). Only as many as the query uses are bound, so the benchmark keeps working while the query gains or
+ * loses parameters.
  */
 function retrievalParameters(workspaceId: string, question: string): unknown[] {
   const used = Math.max(0, ...[...RETRIEVE_CANDIDATES_SQL.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-  return [workspaceId, question, '', 30, []].slice(0, used);
+  return [workspaceId, question, '', 30, [], null, false].slice(0, used);
 }
 
 async function explainRetrieval(db: Client, workspaceId: string, questions: Question[]): Promise<ExplainSummary[]> {

@@ -49,7 +49,7 @@ const MAX_VARIANTS_MATCHED = 1000;
  * each with its own limit: passages by their terms, article titles by theirs, learned questions by their terms
  * and, separately, by trigram similarity.
  * $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments,
- * $6 the asker's locale (NULL = any).
+ * $6 the asker's locale (NULL = any), $7 whether to match learned questions (false once the intent model speaks).
  */
 export const RETRIEVE_CANDIDATES_SQL = `
   WITH ${QUESTION_TERMS},
@@ -75,13 +75,14 @@ export const RETRIEVE_CANDIDATES_SQL = `
     UNION
     SELECT p.id FROM title_matches t JOIN knowledge.passages p ON p.item_id = t.id
   ),
+  -- Only while the workspace's intent model is not loaded ($7): once it is, it owns the learned questions.
   variant_matches AS (
     (SELECT v.id FROM knowledge.question_variants v CROSS JOIN q_all
-      WHERE v.workspace_id = $1 AND v.search_vector @@ q_all.query
+      WHERE $7 AND v.workspace_id = $1 AND v.search_vector @@ q_all.query
       LIMIT ${MAX_VARIANTS_MATCHED})
     UNION
     (SELECT v.id FROM knowledge.question_variants v
-      WHERE v.workspace_id = $1 AND v.text OPERATOR(public.%) $2
+      WHERE $7 AND v.workspace_id = $1 AND v.text OPERATOR(public.%) $2
       LIMIT ${MAX_VARIANTS_MATCHED})
   ),
   variant_hits AS (

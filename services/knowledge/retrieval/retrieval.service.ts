@@ -121,12 +121,11 @@ export class RetrievalService {
   /** `locale`: only knowledge written in it (the asker's language); null for any. */
   async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = [], locale: string | null = null): Promise<Retrieval> {
     const ask: Ask = { workspaceId, question, plan, limit, segments, locale };
-    const [scored, verdict, locales] = await Promise.all([
-      this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale]) as Promise<ScoredPassageRow[]>,
-      this.intents?.rank(workspaceId, question) ?? null,
-      this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale)),
-    ]);
-    const chosen = await this.choose(ask, scored, verdict, locales);
+    const locales = this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale));
+    // The model first (in memory): while it speaks, retrieval need not match learned questions (see choose()).
+    const verdict = (await this.intents?.rank(workspaceId, question)) ?? null;
+    const scored: ScoredPassageRow[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale, verdict === null]);
+    const chosen = await this.choose(ask, scored, verdict, await locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
     // what they taught. Looked up only here, so the questions answered outright pay nothing for it.
