@@ -30,6 +30,18 @@ export class AnswerPolicyService {
   }
 
   /**
+   * The lowest bar any answer on this scale must clear in the workspace: no topic's (learned, or untaught) is lower,
+   * and a sensitive answer's is higher still. Below it, evidence on the scale cannot answer anything.
+   */
+  async lowestThreshold(workspaceId: string, scale: ConfidenceScale): Promise<number> {
+    const [row]: Array<{ lowest: number | null }> = await this.db.query(
+      `SELECT min(threshold)::float8 AS lowest FROM knowledge.topic_policies WHERE workspace_id = $1 AND scale = $2 AND samples >= $3`,
+      [workspaceId, scale, MIN_SAMPLES],
+    );
+    return Math.min(UNTAUGHT_THRESHOLD[scale], row?.lowest ?? Infinity);
+  }
+
+  /**
    * The bar an answer from sensitive knowledge must clear: the workspace's sensitive threshold, or the topic's own
    * if that is higher. Outcomes can take a topic's bar down, never a sensitive answer's below the workspace's.
    */

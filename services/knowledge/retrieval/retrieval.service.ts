@@ -4,7 +4,15 @@ import type { IntentModels, IntentVerdict } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
-import { FIRST_PASSAGES_SQL, INTENT_CANDIDATES_SQL, NEAREST_TAUGHT_SQL, PASSAGE_TEXTS_SQL, PUBLISHED_LOCALES_SQL, RETRIEVE_CANDIDATES_SQL } from './retrieval.queries';
+import {
+  FIRST_PASSAGES_SQL,
+  INTENT_CANDIDATES_SQL,
+  NEAREST_TAUGHT_SQL,
+  PASSAGE_TEXTS_SQL,
+  PUBLISHED_LOCALES_SQL,
+  RETRIEVE_CANDIDATES_SQL,
+  TRIGRAM_FLOOR_SQL,
+} from './retrieval.queries';
 
 export interface Candidate {
   knowledgeItemId: string;
@@ -143,7 +151,13 @@ export class RetrievalService {
    * question was taught near enough to clear the bar, or the item is not one the asker may be answered from.
    */
   private async fromTaught(ask: Ask, fallback: Retrieval): Promise<Retrieval | null> {
-    const [first, rival]: NearestTaught[] = await this.db.query(NEAREST_TAUGHT_SQL, [ask.workspaceId, ask.question]);
+    // A taught question less near than the lowest taught bar can answer nothing, nor be a rival to one that can:
+    // the trigram index looks only from there (pg_trgm's default 0.3 matched hundreds of questions per ask).
+    const floor = await this.policy.lowestThreshold(ask.workspaceId, 'taught');
+    const [first, rival] = await this.db.transaction(async (tx): Promise<NearestTaught[]> => {
+      await tx.query(TRIGRAM_FLOOR_SQL, [floor]);
+      return tx.query(NEAREST_TAUGHT_SQL, [ask.workspaceId, ask.question]);
+    });
     if (!first || (rival && rival.similarity >= first.similarity)) return null;
     const [row] = await this.eligible(ask, [first.itemId]);
     if (!row?.passageId) return null;
