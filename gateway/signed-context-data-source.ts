@@ -4,7 +4,7 @@
  * reported as UNAVAILABLE (what a front-end retries), never as an internal error.
  */
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../services/shared/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../services/shared/request-context';
@@ -26,9 +26,12 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     private readonly onUnavailable: (serviceName: string, cause: Error) => void = () => undefined,
   ) {
     super({ url });
-    const send: Fetcher = this.fetcher;
-    // make-fetch-happen (the gateway's own fetcher, with its socket pool) ends a request after `timeout` ms.
-    this.fetcher = (input: string, init?: FetcherRequestInit) => send(input, { ...init, timeout: timeoutMs } as FetcherRequestInit);
+    // Node's own fetch (undici) instead of the data source's default, make-fetch-happen: that one builds an Error
+    // (and its stack) and walks agent-base's socket bookkeeping on every request, a quarter to a third of the
+    // gateway's CPU. undici's global dispatcher keeps connections alive and pools them per subgraph origin.
+    this.fetcher = ((input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit)) as Fetcher;
+    // Nothing here caches responses (Apollo Server's cache-control plugin is off), so skip reading the header.
+    this.honorSubgraphCacheControlHeader = false;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
