@@ -12,7 +12,7 @@
  * benchmark may call measureGatewayRatio on a stack it started; it should cache verdicts too, or the gateway
  * side also pays a call to account-context per request.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +39,11 @@ export interface Throughput {
   /** Milliseconds. */
   p50: number;
   p99: number;
+  /**
+   * CPU milliseconds per request in the gateway and account-context processes (Linux /proc; 0 elsewhere) and in
+   * this process, the client sending the requests.
+   */
+  cpuMsPerRequest: { gateway: number; accountContext: number; client: number };
 }
 
 export interface GatewayRatio {
@@ -48,9 +53,28 @@ export interface GatewayRatio {
   direct: Throughput;
   /** gateway.rps / direct.rps */
   ratio: number;
+  /**
+   * The ratio the CPU figures predict when the machine's cores are the limit: the direct side's CPU per request
+   * (account-context and client) over the gateway side's (gateway, account-context and client). Postgres is left
+   * out (the same on both sides). Steadier than `ratio` on a machine shared with other work.
+   */
+  cpuRatio: number;
 }
 
 type Send = () => Promise<void>;
+
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process in milliseconds, from /proc (0 where there is none). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+  } catch {
+    return 0;
+  }
+}
 
 /** `requests` calls of `send`, `concurrency` at a time; every call must succeed. */
 async function drive(send: Send, requests: number, concurrency: number): Promise<{ latencies: number[]; seconds: number }> {
@@ -85,23 +109,50 @@ export async function measureGatewayRatio(env: TestStack, options: GatewayRatioO
       return post(env.stack.urls['account-context'], { [CONTEXT_HEADER]: context, [REQUEST_ID_HEADER]: requestId });
     },
   };
-  const measured = { gateway: { latencies: [] as number[], seconds: 0 }, direct: { latencies: [] as number[], seconds: 0 } };
+  const pids = { gateway: env.stack.processes.get('gateway')?.pid, accountContext: env.stack.processes.get('account-context')?.pid };
+  const fresh = () => ({ latencies: [] as number[], seconds: 0, cpu: { gateway: 0, accountContext: 0, client: 0 } });
+  const clientMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const measured = { gateway: fresh(), direct: fresh() };
   for (const side of ['direct', 'gateway'] as const) await drive(sides[side], warmup, concurrency);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
     for (const side of order) {
+      const before = { gateway: cpuMs(pids.gateway), accountContext: cpuMs(pids.accountContext), client: clientMs() };
       const run = await drive(sides[side], requests, concurrency);
+      measured[side].cpu.gateway += cpuMs(pids.gateway) - before.gateway;
+      measured[side].cpu.accountContext += cpuMs(pids.accountContext) - before.accountContext;
+      measured[side].cpu.client += clientMs() - before.client;
       measured[side].latencies.push(...run.latencies);
       measured[side].seconds += run.seconds;
     }
   }
   const summary = (side: 'gateway' | 'direct'): Throughput => {
-    const { p50, p99 } = distribution(measured[side].latencies);
-    return { requests: measured[side].latencies.length, rps: Math.round(measured[side].latencies.length / measured[side].seconds), p50, p99 };
+    const { latencies, seconds, cpu } = measured[side];
+    const { p50, p99 } = distribution(latencies);
+    const perRequest = (ms: number) => Math.round((ms / latencies.length) * 1000) / 1000;
+    return {
+      requests: latencies.length,
+      rps: Math.round(latencies.length / seconds),
+      p50,
+      p99,
+      cpuMsPerRequest: { gateway: perRequest(cpu.gateway), accountContext: perRequest(cpu.accountContext), client: perRequest(cpu.client) },
+    };
   };
   const gateway = summary('gateway');
   const direct = summary('direct');
-  return { query: QUERY, concurrency, gateway, direct, ratio: Math.round((gateway.rps / direct.rps) * 100) / 100 };
+  const total = ({ gateway: g, accountContext, client }: Throughput['cpuMsPerRequest']) => g + accountContext + client;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    query: QUERY,
+    concurrency,
+    gateway,
+    direct,
+    ratio: round(gateway.rps / direct.rps),
+    cpuRatio: round(total(direct.cpuMsPerRequest) / total(gateway.cpuMsPerRequest)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -126,9 +177,10 @@ async function main(): Promise<void> {
     console.log(`query ${result.query}, concurrency ${result.concurrency}`);
     for (const side of ['direct', 'gateway'] as const) {
       const t = result[side];
-      console.log(`${side.padEnd(8)} ${t.rps} req/s, p50 ${t.p50} ms, p99 ${t.p99} ms (n=${t.requests})`);
+      const cpu = `CPU/request: gateway ${t.cpuMsPerRequest.gateway} ms, account-context ${t.cpuMsPerRequest.accountContext} ms, client ${t.cpuMsPerRequest.client} ms`;
+      console.log(`${side.padEnd(8)} ${t.rps} req/s, p50 ${t.p50} ms, p99 ${t.p99} ms (n=${t.requests}); ${cpu}`);
     }
-    console.log(`ratio gateway/direct: ${result.ratio}`);
+    console.log(`ratio gateway/direct: ${result.ratio} (throughput), ${result.cpuRatio} (predicted from CPU per request)`);
     const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', 'gateway-ratio.json');
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
