@@ -11,8 +11,8 @@ import http from 'node:http';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 
 /**
- * An idle pooled socket is closed after this; the subgraphs keep theirs open for 65 s (services/shared/http-server.ts),
- * so the gateway never sends on a socket the subgraph has just closed.
+ * An idle pooled socket is closed after this. The subgraphs keep theirs open for 65 s (services/shared/http-server.ts),
+ * so it is the gateway that closes an idle connection, not a subgraph racing a request sent on it.
  */
 const IDLE_SOCKET_MS = 30_000;
 
