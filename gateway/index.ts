@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
@@ -71,6 +71,8 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       schemaVisibilityPlugin(config.GATEWAY_INTROSPECTION),
       refuseNulCharactersPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
+      // No response cache sits behind the gateway: computing a cache policy for every response is work for nothing.
+      ApolloServerPluginCacheControlDisabled(),
       graphqlMetricsPlugin(metrics, logger),
       unavailablePlugin(config.UNAVAILABLE_RETRY_AFTER_SECONDS),
       ...rateLimits,

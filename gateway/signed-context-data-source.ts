@@ -4,11 +4,11 @@
  * reported as UNAVAILABLE (what a front-end retries), never as an internal error.
  */
 import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../services/shared/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../services/shared/request-context';
 import type { Caller } from './authenticator';
+import { httpFetcher } from './http-fetcher';
 import type { ClientIdentity } from './rate-limiter';
 
 export interface GatewayContext {
@@ -26,9 +26,10 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     private readonly onUnavailable: (serviceName: string, cause: Error) => void = () => undefined,
   ) {
     super({ url });
-    const send: Fetcher = this.fetcher;
-    // make-fetch-happen (the gateway's own fetcher, with its socket pool) ends a request after `timeout` ms.
-    this.fetcher = (input: string, init?: FetcherRequestInit) => send(input, { ...init, timeout: timeoutMs } as FetcherRequestInit);
+    // Not the data source's default fetcher: see gateway/http-fetcher.ts for what each request cost with it.
+    this.fetcher = httpFetcher(timeoutMs);
+    // Nothing here caches responses (Apollo Server's cache-control plugin is off), so skip reading the header.
+    this.honorSubgraphCacheControlHeader = false;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -2,7 +2,8 @@
  * Makes an outage say what it is. Every UNAVAILABLE error gets `extensions.details.retryAfterSeconds` and the
  * response a Retry-After header; a response with no data at all (the whole operation failed for want of a
  * service) is HTTP 503. A response that still carries data from the services that answered keeps HTTP 200:
- * its errors name the part that is missing.
+ * its errors name the part that is missing. A subgraph that sheds load says itself how long to wait (its
+ * `retryAfterSeconds`); that hint is kept, and the header carries the longest wait among the errors.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
@@ -19,10 +20,15 @@ export function unavailablePlugin(retryAfterSeconds: number): ApolloServerPlugin
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
       if (!result.errors?.some(isUnavailable)) return;
-      result.errors = result.errors.map((error) =>
-        isUnavailable(error) ? { ...error, extensions: { ...error.extensions, details: { ...(error.extensions?.details as object | undefined), retryAfterSeconds } } } : error,
-      );
-      response.http.headers.set('retry-after', String(retryAfterSeconds));
+      let longest = 0;
+      result.errors = result.errors.map((error) => {
+        if (!isUnavailable(error)) return error;
+        const details = error.extensions?.details as { retryAfterSeconds?: unknown } | undefined;
+        const wait = typeof details?.retryAfterSeconds === 'number' && details.retryAfterSeconds >= 1 ? details.retryAfterSeconds : retryAfterSeconds;
+        longest = Math.max(longest, wait);
+        return { ...error, extensions: { ...error.extensions, details: { ...details, retryAfterSeconds: wait } } };
+      });
+      response.http.headers.set('retry-after', String(longest));
       if (!hasData(result.data)) response.http.status = 503;
     },
   };

@@ -11,6 +11,14 @@ export const conversationEnv = {
   ACCOUNT_CONTEXT_URL: peerUrlsEnv.ACCOUNT_CONTEXT_URL,
   ...answeringEnv,
   MAX_QUESTION_BYTES: z.coerce.number().int().min(16).max(1_000_000).default(4096),
+  /**
+   * Asks this process works on at once; the excess is refused with UNAVAILABLE and a retry-after, before anything
+   * is written. An ask holds one of the database pool's 10 connections for only part of its time (the rest is
+   * knowledge, account-context and the answer writer), so twice the pool keeps Postgres busy; beyond that asks
+   * only wait (issue 16, measured here: 12.5 asks/s at 16 in flight, 11.4 at 64, p99 2.4 s then 11.3 s). Raise it when a
+   * language model writes the answers: an ask then spends seconds waiting on the model, not on this process.
+   */
+  MAX_CONCURRENT_ASKS: z.coerce.number().int().min(1).max(10_000).default(20),
   /** An AI answer with no rating, resolution or follow-up this long after it is a drop-off (workspaces may set their own). */
   DROP_OFF_WINDOW_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
   /** How often the drop-off sweep looks for answers whose window has passed. */

@@ -2,6 +2,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildFederatedSchema } from '../shared/federation';
+import { InFlightLimit } from '../shared/in-flight-limit';
 import { InternalGraphQLClient } from '../shared/internal-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger';
@@ -47,6 +48,8 @@ import { Account } from './conversation/conversation.types';
 export interface ConversationServices {
   conversations: ConversationService;
   asking: AskService;
+  /** Bounds the asks in flight in this process (MAX_CONCURRENT_ASKS); the excess is refused, not queued. */
+  askSlots: InFlightLimit;
   signals: CustomerSignalsService;
   agentActions: AgentActionsService;
   assignments: AssignmentService;
@@ -75,10 +78,18 @@ export function createConversationServices(db: DataSource, config: ConversationC
   // Loaded now so that the first question does not wait for the language model; a failure shows on that question.
   detector.load().catch((error: unknown) => logger.error({ err: error }, 'language detection model failed to load'));
   const languages = new QuestionLanguage(detector, knowledge, createTranslator(config, logger));
+  const answerMetrics = new AnswerMetrics(registry);
   const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
     maxQuestionBytes: config.MAX_QUESTION_BYTES,
     repeatContactWindowHours: config.REPEAT_CONTACT_WINDOW_HOURS,
-  }, logger, new AnswerMetrics(registry), languages);
+  }, logger, answerMetrics, languages);
+  const askSlots = new InFlightLimit({
+    limit: config.MAX_CONCURRENT_ASKS,
+    refusal: 'This service is answering as many questions as it can right now',
+    // A slot frees as soon as one ask in flight finishes, well within a second: the shortest hint HTTP allows.
+    retryAfterSeconds: 1,
+    onRefused: () => answerMetrics.shedAsks.inc(),
+  });
   const escalationSettings = new EscalationSettingsService(db, {
     firstResponseMs: config.ESCALATION_FIRST_RESPONSE_MS,
     resolutionMs: config.ESCALATION_RESOLUTION_MS,
@@ -93,6 +104,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   return {
     conversations,
     asking,
+    askSlots,
     signals: new CustomerSignalsService(db, conversations, outcomes),
     agentActions: new AgentActionsService(db, conversations, knowledge, outcomes, escalations, claims),
     assignments: new AssignmentService(db, conversations, accountContext, claims),
@@ -113,7 +125,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
 export function buildConversationSchema(services: ConversationServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
-      new ConversationResolver(services.conversations, services.asking, services.signals, services.idempotentWrites),
+      new ConversationResolver(services.conversations, services.asking, services.askSlots, services.signals, services.idempotentWrites),
       new AgentResolver(services.conversations, services.agentActions, services.idempotentWrites),
       new AssignmentResolver(services.assignments),
       new WorkspaceConversationsResolver(services.conversations),

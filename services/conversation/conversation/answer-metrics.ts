@@ -1,9 +1,13 @@
-/** Prometheus figures about answers: how many were answered or handed off (and why), and how long asking took. */
+/**
+ * Prometheus figures about answers: how many were answered or handed off (and why), how long asking took, and how
+ * many asks were shed under overload.
+ */
 import { Counter, Histogram, Registry } from 'prom-client';
 
 export class AnswerMetrics {
   readonly decisions: Counter<'decision' | 'reason'>;
   readonly askLatency: Histogram<'decision'>;
+  readonly shedAsks: Counter;
 
   /** Without a registry (schema generation) the metrics are kept but exported nowhere. */
   constructor(registry?: Registry) {
@@ -19,6 +23,11 @@ export class AnswerMetrics {
       help: 'Time to answer or hand off a question, inside the conversation service',
       labelNames: ['decision'] as const,
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+      registers,
+    });
+    this.shedAsks = new Counter({
+      name: 'loopdesk_asks_shed_total',
+      help: 'Asks refused with UNAVAILABLE because MAX_CONCURRENT_ASKS were already in flight in this process',
       registers,
     });
   }

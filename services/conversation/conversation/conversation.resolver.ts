@@ -2,6 +2,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { agentIdOf } from '../../shared/agent-subject';
 import { assertUuid } from '../../shared/ids';
+import type { InFlightLimit } from '../../shared/in-flight-limit';
 import { mayReadPersonalData } from '../../shared/personal-data';
 import type { ConversationContext } from '../context';
 import { AskService } from './ask.service';
@@ -85,6 +86,7 @@ export class ConversationResolver {
   constructor(
     private readonly conversations: ConversationService,
     private readonly asking: AskService,
+    private readonly askSlots: InFlightLimit,
     private readonly signals: CustomerSignalsService,
     private readonly writes: IdempotentWrites,
   ) {}
@@ -99,7 +101,8 @@ export class ConversationResolver {
       page: input.page,
       channel: input.channel,
     };
-    const result = await this.writes.ask(ctx.auth, input, (remember) => this.asking.ask(ctx.auth, command, remember));
+    // The slot is taken before the idempotency key is looked up or anything is written: a refused ask leaves nothing.
+    const result = await this.askSlots.run(() => this.writes.ask(ctx.auth, input, (remember) => this.asking.ask(ctx.auth, command, remember)));
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),

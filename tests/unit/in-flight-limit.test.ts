@@ -1,0 +1,50 @@
+import { DomainError, ErrorCode } from '../../services/shared/errors';
+import { InFlightLimit } from '../../services/shared/in-flight-limit';
+
+/** Work that runs until the test lets it finish (or fail). */
+function pending() {
+  let finish!: (value: string) => void;
+  let fail!: (error: Error) => void;
+  const promise = new Promise<string>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  return { work: () => promise, finish, fail };
+}
+
+const refusalOf = async (attempt: Promise<unknown>) => {
+  const error = await attempt.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+};
+
+describe('in-flight limit', () => {
+  it('refuses work past the limit with UNAVAILABLE and a retry-after, without starting it', async () => {
+    let refusals = 0;
+    const sut = new InFlightLimit({ limit: 2, refusal: 'Busy', retryAfterSeconds: 1, onRefused: () => (refusals += 1) });
+    const [first, second] = [pending(), pending()];
+    const running = [sut.run(first.work), sut.run(second.work)];
+    let started = false;
+    const refusal = await refusalOf(sut.run(async () => (started = true)));
+    expect(refusal.code).toBe(ErrorCode.Unavailable);
+    expect(refusal.details).toEqual({ retryAfterSeconds: 1 });
+    expect(refusal.message).toBe('Busy; retry in 1 s');
+    expect(started).toBe(false);
+    expect(refusals).toBe(1);
+    expect(sut.inFlight).toBe(2);
+    first.finish('a');
+    second.finish('b');
+    expect(await Promise.all(running)).toEqual(['a', 'b']);
+  });
+
+  it('frees the slot when the work finishes or fails, so the next one runs', async () => {
+    const sut = new InFlightLimit({ limit: 1, refusal: 'Busy', retryAfterSeconds: 1 });
+    const failing = pending();
+    const running = sut.run(failing.work);
+    await refusalOf(sut.run(async () => 'refused'));
+    failing.fail(new Error('boom'));
+    await expect(running).rejects.toThrow('boom');
+    expect(sut.inFlight).toBe(0);
+    expect(await sut.run(async () => 'next')).toBe('next');
+  });
+});
