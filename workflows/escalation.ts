@@ -4,7 +4,7 @@
  * agent's correction as a validated update and applies it (learn, tell the customer), then waits for the
  * conversation to be resolved or reopened and records the outcome. Deterministic: all I/O is in activities.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LoopdeskActivities } from './activities';
 import {
   CorrectionApplied,
@@ -31,6 +31,15 @@ const { learnFromCorrection, deliverCorrection, recordEscalationStep, releaseCla
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
 });
 
+// The offered step runs as a local activity: in the worker, inside the workflow's first task, with its result
+// recorded as a marker when that task completes. A scheduled activity would cost a task queue round trip, three
+// history events and a second workflow task for every hand-off, which at a thousand hand-offs at once is most of
+// Temporal's work and the queue the offered step waited in.
+const { recordEscalationStep: recordStepLocally } = proxyLocalActivities<LoopdeskActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
+});
+
 // A correction is applied while the agent waits on the update: an outage ends it after a few seconds (the turn
 // stays correctable), rather than leaving the agent's request hanging on retries. Five attempts still outlast a
 // worker crash (one attempt lost to its start-to-close timeout).
@@ -48,6 +57,9 @@ const SLA_RELEASE_THROUGH_DESK = 'sla-release-through-desk';
 
 /** Workflows that started before this patch marked the turn corrected before applying the correction. */
 const CORRECTION_MARKED_AFTER_APPLY = 'correction-marked-after-apply';
+
+/** Workflows that started before this patch recorded the offered step with a scheduled activity. */
+const OFFERED_AS_LOCAL_ACTIVITY = 'offered-as-local-activity';
 
 export async function escalation(input: EscalationInput): Promise<EscalationState> {
   const state: EscalationState = input.state ?? {
@@ -152,8 +164,8 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
     },
   );
 
-  const step = (kind: Parameters<typeof recordEscalationStep>[0]['kind'], detail: Record<string, unknown> = {}) =>
-    recordEscalationStep({
+  const step = (kind: Parameters<typeof recordEscalationStep>[0]['kind'], detail: Record<string, unknown> = {}, record = recordEscalationStep) =>
+    record({
       workspaceId: input.workspaceId,
       conversationId: input.conversationId,
       kind,
@@ -162,7 +174,7 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
       detail,
     });
 
-  if (!input.state) await step('offered');
+  if (!input.state) await step('offered', {}, patched(OFFERED_AS_LOCAL_ACTIVITY) ? recordStepLocally : recordEscalationStep);
 
   while (true) {
     // First response: a reminder before the breach, re-assignment at the breach.

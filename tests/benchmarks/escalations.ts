@@ -7,7 +7,7 @@
  *
  *   npm run bench:escalations -- --open 1000 --corrections 200 --concurrency 20
  *                                [--ask-concurrency 20] [--seed 7] [--learn-timeout 60] [--running-timeout 900]
- *                                [--out summary.json]
+ *                                [--out tests/benchmarks/results/escalations.json]
  *
  * Phase 1 (open): N distinct questions, asked C at a time in a workspace with no knowledge and long SLAs (no
  * timer fires during the run). Measures ask latency, hand-off throughput, and when every escalation is running:
@@ -20,6 +20,10 @@
  * returned learnedAnswer id (asked at once, then with backoff; the first such answer counts). Afterwards each
  * corrected workflow's history splits the correction's time into its parts (update accepted, activities queued
  * and running, workflow tasks in between, the way back).
+ *
+ * CPU: every phase reports each process's CPU; phase 1 also divides the Temporal dev server's and the worker's
+ * by the hand-offs (in phase 1 they do nothing else), and the summary sets the three figures with targets
+ * beside them: command written → offered p99, the correction round trip (correctAnswer) p99, and CPU per hand-off.
  */
 import { Distribution, distribution, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -47,7 +51,7 @@ interface Options {
   seed: number;
   learnTimeoutMs: number;
   runningTimeoutMs: number;
-  out?: string;
+  out: string;
 }
 
 function readOptions(): Options {
@@ -60,7 +64,7 @@ function readOptions(): Options {
       seed: { type: 'string', default: '7' },
       'learn-timeout': { type: 'string', default: '60' },
       'running-timeout': { type: 'string', default: '900' },
-      out: { type: 'string' },
+      out: { type: 'string', default: path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', 'escalations.json') },
     },
   });
   const int = (name: string, value: string | undefined, min: number) => {
@@ -80,7 +84,7 @@ function readOptions(): Options {
     seed: int('seed', values.seed, 0),
     learnTimeoutMs: int('learn-timeout', values['learn-timeout'], 1) * 1000,
     runningTimeoutMs: int('running-timeout', values['running-timeout'], 1) * 1000,
-    out: values.out,
+    out: values.out!,
   };
 }
 
@@ -618,6 +622,7 @@ async function main(): Promise<void> {
   const options = readOptions();
   const warnings = watchStackWarnings();
   const runStarted = performance.now();
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const cases = buildCases(options.open, options.seed);
   // The production default, not the e2e helper's 0, so every call is not also an authentication round trip.
   const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500' };
@@ -741,6 +746,8 @@ async function main(): Promise<void> {
     const { rows: pendingRows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM conversation.escalation_commands WHERE workspace_id = $1 AND dispatched_at IS NULL`, [ws.id]);
 
     const openWallMs = asksDone - openStarted;
+    const cpuOf = (name: string) => cpuOpenUse.byProcess[name]?.cpuSeconds ?? 0;
+    const perHandOffMs = (seconds: number) => (handedOff.length ? round1((seconds * 1000) / handedOff.length) : NaN);
     const open = {
       asks: options.open,
       askConcurrency: options.askConcurrency,
@@ -783,6 +790,13 @@ async function main(): Promise<void> {
       maxPendingCommands: Math.max(0, ...monitor.points.map((p) => p.pending)),
       timeline: monitor.points,
       cpu: cpuOpenUse,
+      /** Phase 1's CPU over its hand-offs: Temporal and the worker do nothing else meanwhile (all ms per hand-off). */
+      cpuPerHandOffMs: {
+        temporalDevServer: perHandOffMs(cpuOf('temporal dev server')),
+        worker: perHandOffMs(cpuOf('worker')),
+        temporalPlusWorker: perHandOffMs(cpuOf('temporal dev server') + cpuOf('worker')),
+        conversation: perHandOffMs(cpuOf('conversation')),
+      },
     };
 
     console.log(`\n== phase 1: open ${options.open} escalations (asks ${options.askConcurrency} at a time)`);
@@ -814,6 +828,9 @@ async function main(): Promise<void> {
     console.log('  * dispatched_at is now() of the dispatcher\'s transaction, i.e. when its batch was picked up, not when each command reached Temporal');
     printTimeline(open.timeline, 'asks returned');
     printCpu('phase 1', open.cpu);
+    console.log(
+      `  cpu per hand-off   Temporal dev server ${open.cpuPerHandOffMs.temporalDevServer} ms + worker ${open.cpuPerHandOffMs.worker} ms = ${open.cpuPerHandOffMs.temporalPlusWorker} ms (conversation, asks included: ${open.cpuPerHandOffMs.conversation} ms)`,
+    );
     if (!open.allRunning) anomalies.push(`phase 1: only ${offered} of ${openIds.length} escalations offered within ${options.runningTimeoutMs / 1000} s of the last ask`);
     if (open.askErrors) anomalies.push(`phase 1: ${open.askErrors} ask errors: ${open.askErrorSamples.join(' | ')}`);
     if (handedOff.length !== options.open - open.askErrors) anomalies.push(`phase 1: ${options.open - open.askErrors - handedOff.length} asks were not handed off: ${JSON.stringify(open.decisions)}`);
@@ -995,9 +1012,21 @@ async function main(): Promise<void> {
     console.log('\n== anomalies');
     console.log(anomalies.length ? anomalies.map((a) => `  - ${a}`).join('\n') : '  none');
 
+    const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    const goals = {
+      commandToOfferedP99Ms: { measured: round1(open.commandToOfferedMs.p99), target: 2_000 },
+      correctionRoundTripP99Ms: { measured: round1(correct.correctAnswerMs.p99), target: 500 },
+      cpuPerHandOffMs: { measured: open.cpuPerHandOffMs.temporalPlusWorker, target: 10, of: 'Temporal dev server + worker, phase 1' },
+    };
+    console.log('\n== targets');
+    for (const [name, t] of Object.entries(goals)) console.log(`  ${name.padEnd(26)} ${String(t.measured).padStart(9)} (target <= ${t.target}) ${t.measured <= t.target ? 'met' : 'NOT met'}`);
+    console.log(`  load average at the end  ${load.join(', ')} (1, 5, 15 min; the machine is shared)`);
+
     const summary = {
       benchmark: 'escalations',
       at: new Date().toISOString(),
+      targets: goals,
+      loadAverage: { atStart: loadAtStart, atEnd: load },
       wallSeconds: round1((performance.now() - runStarted) / 1000),
       setup: {
         node: process.version,
@@ -1024,7 +1053,8 @@ async function main(): Promise<void> {
     };
     console.log('\n== summary (JSON)');
     console.log(JSON.stringify({ ...summary, open: { ...open, timeline: undefined }, correct: { ...correct, timeline: undefined } }, null, 2));
-    if (options.out) writeFileSync(path.resolve(options.out), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(path.resolve(options.out), `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`\nwritten to ${path.resolve(options.out)}`);
   } finally {
     await stop();
   }

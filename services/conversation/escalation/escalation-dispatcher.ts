@@ -4,6 +4,9 @@
  * after Temporal took it, so an outage delays commands and loses none; the workflow ignores a command it has
  * already seen, so a resend is harmless. A failure stops that conversation's commands for this pass, keeping
  * each conversation's commands in order.
+ *
+ * A pass runs as soon as a command commits (the queuing statement NOTIFYs, the dispatcher LISTENs), and straight
+ * after a full batch; the poll every interval only catches what a lost notification left behind.
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
@@ -21,8 +24,9 @@ import {
   unclaimSignal,
 } from '../../../workflows/escalation-contract';
 import type { Logger } from '../../shared/logger';
-import { PollingLoop } from '../../shared/polling-loop';
-import type { EscalationCommandKind } from './escalation-commands';
+import { PgNotifications } from '../../shared/pg-notifications';
+import { MORE_WAITING, PollingLoop } from '../../shared/polling-loop';
+import { ESCALATION_COMMANDS_CHANNEL, EscalationCommandKind } from './escalation-commands';
 import type { EscalationSettingsService, EscalationSla } from './escalation-settings.service';
 
 interface CommandRow {
@@ -39,6 +43,7 @@ const PARALLEL_CONVERSATIONS = 16;
 
 export class EscalationDispatcher {
   private readonly loop: PollingLoop;
+  private readonly notifications: PgNotifications | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -46,20 +51,23 @@ export class EscalationDispatcher {
     private readonly taskQueue: string,
     private readonly settings: EscalationSettingsService,
     logger: Logger,
-    intervalMs = 200,
+    options: { intervalMs?: number; listenUrl?: string } = {},
   ) {
-    this.loop = new PollingLoop(() => this.dispatchPending(), {
-      intervalMs,
+    this.loop = new PollingLoop(async () => ((await this.dispatchPending()) >= BATCH ? MORE_WAITING : undefined), {
+      intervalMs: options.intervalMs ?? 200,
       onFailure: (error, failures) => logger.warn({ err: error, failures }, 'escalation commands wait for Temporal'),
     });
+    this.notifications = options.listenUrl ? new PgNotifications(options.listenUrl, ESCALATION_COMMANDS_CHANNEL, () => this.loop.wake(), logger) : undefined;
   }
 
   start(): void {
     this.loop.start();
+    this.notifications?.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.notifications?.stop();
+    await this.loop.stop();
   }
 
   /** Sends every pending command (or only one conversation's); returns how many went out. */
