@@ -597,16 +597,26 @@ async function startBreakdownOf(temporal: TemporalClient, conversationId: string
   const started = events.find((e) => e.workflowExecutionStartedEventAttributes);
   const taskStarted = events.find((e) => e.workflowTaskStartedEventAttributes);
   const taskCompleted = events.find((e) => e.workflowTaskCompletedEventAttributes);
+  if (!started || !taskStarted || !taskCompleted) return null;
+  const common = {
+    commandToStartedMs: msOf(started.eventTime) - commandWrittenAt,
+    firstTaskQueuedMs: msOf(taskStarted.eventTime) - msOf(started.eventTime),
+    firstTaskRunMs: msOf(taskCompleted.eventTime) - msOf(taskStarted.eventTime),
+  };
   const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEscalationStep');
-  if (!started || !taskStarted || !taskCompleted || !scheduled) return null;
+  if (!scheduled) {
+    // Offered by a local activity (patch 'offered-as-local-activity'): it ran inside the first workflow task, whose
+    // completion recorded it as a marker, so the task's run time includes it and there is no queue of its own.
+    const marker = events.find((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    if (!marker) return null;
+    return { ...common, offeredActivityQueuedMs: 0, offeredActivityRunMs: common.firstTaskRunMs, commandToOfferedDoneMs: msOf(taskCompleted.eventTime) - commandWrittenAt };
+  }
   const id = Number(scheduled.eventId);
   const activityStarted = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === id);
   const activityDone = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === id);
   if (!activityStarted || !activityDone) return null;
   return {
-    commandToStartedMs: msOf(started.eventTime) - commandWrittenAt,
-    firstTaskQueuedMs: msOf(taskStarted.eventTime) - msOf(started.eventTime),
-    firstTaskRunMs: msOf(taskCompleted.eventTime) - msOf(taskStarted.eventTime),
+    ...common,
     offeredActivityQueuedMs: msOf(activityStarted.eventTime) - msOf(scheduled.eventTime),
     offeredActivityRunMs: msOf(activityDone.eventTime) - msOf(activityStarted.eventTime),
     commandToOfferedDoneMs: msOf(activityDone.eventTime) - commandWrittenAt,
