@@ -4,7 +4,7 @@
  * agent's correction as a validated update and applies it (learn, tell the customer), then waits for the
  * conversation to be resolved or reopened and records the outcome. Deterministic: all I/O is in activities.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LoopdeskActivities } from './activities';
 import {
   CorrectionApplied,
@@ -31,15 +31,6 @@ const { learnFromCorrection, deliverCorrection, recordEscalationStep, releaseCla
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
 });
 
-// The offered step runs as a local activity: in the worker, inside the workflow's first task, with its result
-// recorded as a marker when that task completes. A scheduled activity would cost a task queue round trip, three
-// history events and a second workflow task for every hand-off, which at a thousand hand-offs at once is most of
-// Temporal's work and the queue the offered step waited in.
-const { recordEscalationStep: recordStepLocally } = proxyLocalActivities<LoopdeskActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'] },
-});
-
 // A correction is applied while the agent waits on the update: an outage ends it after a few seconds (the turn
 // stays correctable), rather than leaving the agent's request hanging on retries. Five attempts still outlast a
 // worker crash (one attempt lost to its start-to-close timeout).
@@ -58,8 +49,6 @@ const SLA_RELEASE_THROUGH_DESK = 'sla-release-through-desk';
 /** Workflows that started before this patch marked the turn corrected before applying the correction. */
 const CORRECTION_MARKED_AFTER_APPLY = 'correction-marked-after-apply';
 
-/** Workflows that started before this patch recorded the offered step with a scheduled activity. */
-const OFFERED_AS_LOCAL_ACTIVITY = 'offered-as-local-activity';
 
 export async function escalation(input: EscalationInput): Promise<EscalationState> {
   const state: EscalationState = input.state ?? {
@@ -164,8 +153,8 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
     },
   );
 
-  const step = (kind: Parameters<typeof recordEscalationStep>[0]['kind'], detail: Record<string, unknown> = {}, record = recordEscalationStep) =>
-    record({
+  const step = (kind: Parameters<typeof recordEscalationStep>[0]['kind'], detail: Record<string, unknown> = {}) =>
+    recordEscalationStep({
       workspaceId: input.workspaceId,
       conversationId: input.conversationId,
       kind,
@@ -174,7 +163,11 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
       detail,
     });
 
-  if (!input.state) await step('offered', {}, patched(OFFERED_AS_LOCAL_ACTIVITY) ? recordStepLocally : recordEscalationStep);
+  // A dispatcher that records the offered step itself says so in the input (see EscalationInput.offeredByDispatcher):
+  // one workflow task and no activity per hand-off. The branch depends on the input alone, which is in the history,
+  // so running cases replay as they ran (no patch marker needed) and, in a rolling deploy, a case started by an
+  // older dispatcher still records its own step.
+  if (!input.state && !input.offeredByDispatcher) await step('offered');
 
   while (true) {
     // First response: a reminder before the breach, re-assignment at the breach.

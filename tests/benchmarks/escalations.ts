@@ -11,7 +11,8 @@
  *
  * Phase 1 (open): N distinct questions, asked C at a time in a workspace with no knowledge and long SLAs (no
  * timer fires during the run). Measures ask latency, hand-off throughput, and when every escalation is running:
- * its `offered` step (recorded by the workflow's first activity) is in conversation.escalation_steps.
+ * its `offered` step is in conversation.escalation_steps (recorded by the dispatcher once Temporal started the
+ * run; by the workflow's first activity in cases started before that, which the start breakdown then times).
  *
  * Phase 2 (correct): M of the open escalations (evenly spread over the N) are corrected, C at a time. Each
  * correction's text answers its own question, which is built around two invented product words so every
@@ -604,13 +605,8 @@ async function startBreakdownOf(temporal: TemporalClient, conversationId: string
     firstTaskRunMs: msOf(taskCompleted.eventTime) - msOf(taskStarted.eventTime),
   };
   const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEscalationStep');
-  if (!scheduled) {
-    // Offered by a local activity (patch 'offered-as-local-activity'): it ran inside the first workflow task, whose
-    // completion recorded it as a marker, so the task's run time includes it and there is no queue of its own.
-    const marker = events.find((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-    if (!marker) return null;
-    return { ...common, offeredActivityQueuedMs: 0, offeredActivityRunMs: common.firstTaskRunMs, commandToOfferedDoneMs: msOf(taskCompleted.eventTime) - commandWrittenAt };
-  }
+  // Offered by the dispatcher (input.offeredByDispatcher): no activity in the history; its time is in the database.
+  if (!scheduled) return { ...common, offeredActivityQueuedMs: NaN, offeredActivityRunMs: NaN, commandToOfferedDoneMs: NaN };
   const id = Number(scheduled.eventId);
   const activityStarted = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === id);
   const activityDone = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === id);
@@ -789,9 +785,9 @@ async function main(): Promise<void> {
         commandToStartedMs: distribution(starts.map((b) => b.commandToStartedMs)),
         firstTaskQueuedMs: distribution(starts.map((b) => b.firstTaskQueuedMs)),
         firstTaskRunMs: distribution(starts.map((b) => b.firstTaskRunMs)),
-        offeredActivityQueuedMs: distribution(starts.map((b) => b.offeredActivityQueuedMs)),
-        offeredActivityRunMs: distribution(starts.map((b) => b.offeredActivityRunMs)),
-        commandToOfferedDoneMs: distribution(starts.map((b) => b.commandToOfferedDoneMs)),
+        offeredActivityQueuedMs: distribution(starts.map((b) => b.offeredActivityQueuedMs).filter(Number.isFinite)),
+        offeredActivityRunMs: distribution(starts.map((b) => b.offeredActivityRunMs).filter(Number.isFinite)),
+        commandToOfferedDoneMs: distribution(starts.map((b) => b.commandToOfferedDoneMs).filter(Number.isFinite)),
       },
       commandToOfferedMs: distribution(commandToOffered),
       askReturnedToOfferedMs: distribution(askReturnToOffered),

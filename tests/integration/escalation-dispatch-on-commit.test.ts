@@ -13,6 +13,7 @@ import { openConversationDatabase } from '../../services/conversation/database';
 import { ESCALATION_COMMANDS_CHANNEL, queueEscalationCommand } from '../../services/conversation/escalation/escalation-commands';
 import { EscalationDispatcher } from '../../services/conversation/escalation/escalation-dispatcher';
 import { EscalationSettingsService } from '../../services/conversation/escalation/escalation-settings.service';
+import { EscalationStepsService } from '../../services/conversation/escalation/escalation-steps.service';
 import { createLogger } from '../../services/shared/logger';
 import { escalationWorkflowId } from '../../workflows/escalation-contract';
 import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: temporalServer.address });
   temporal = new Client({ connection });
   const settings = new EscalationSettingsService(db, { firstResponseMs: 3_600_000, resolutionMs: 7_200_000, reminderBeforeMs: 600_000, reopenWindowMs: 3_600_000 });
-  dispatcher = new EscalationDispatcher(db, async () => temporal, `dispatch-${randomUUID()}`, settings, createLogger('test', 'silent'), { intervalMs: POLL_MS, listenUrl: database.url });
+  dispatcher = new EscalationDispatcher(db, async () => temporal, `dispatch-${randomUUID()}`, settings, new EscalationStepsService(db), createLogger('test', 'silent'), { intervalMs: POLL_MS, listenUrl: database.url });
   dispatcher.start();
 });
 
