@@ -1,8 +1,9 @@
 /**
  * The escalation dispatcher on real Postgres and a real Temporal dev server: a hand-off command goes to Temporal
  * as soon as its transaction commits (the queuing statement NOTIFYs, the dispatcher LISTENs), not at the next
- * poll, which here is an hour away; a rolled-back command is never announced nor sent; and after its listening
- * connection is cut, the dispatcher listens again and still sends at once.
+ * poll, which here is an hour away, with its offered step recorded under the run Temporal started (once, however
+ * often it is sent); a rolled-back command is never announced nor sent; and after its listening connection is cut,
+ * the dispatcher listens again and still sends at once.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ import { EscalationDispatcher } from '../../services/conversation/escalation/esc
 import { EscalationSettingsService } from '../../services/conversation/escalation/escalation-settings.service';
 import { EscalationStepsService } from '../../services/conversation/escalation/escalation-steps.service';
 import { createLogger } from '../../services/shared/logger';
-import { escalationWorkflowId } from '../../workflows/escalation-contract';
+import { EscalationInput, escalationWorkflowId, offeredStepKey } from '../../workflows/escalation-contract';
 import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
 import { TestTemporal, startTestTemporal } from '../helpers/temporal';
 
@@ -102,6 +103,27 @@ it('a committed hand-off starts its workflow at once, without waiting for the po
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   expect(await dispatchedAt(conversationId)).toEqual([expect.any(Date)]);
+
+  // The offered step is the run's, and the workflow was told not to record it again.
+  const handle = temporal.workflow.getHandle(escalationWorkflowId(conversationId));
+  const { runId } = await handle.describe();
+  const steps = async () =>
+    (await admin.query(`SELECT step_key, kind FROM conversation.escalation_steps WHERE conversation_id = $1`, [conversationId])).rows;
+  expect(await steps()).toEqual([{ step_key: offeredStepKey(runId), kind: 'offered' }]);
+  const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+  const input = JSON.parse(Buffer.from(started!.input!.payloads![0]!.data!).toString('utf8')) as EscalationInput;
+  expect(input).toMatchObject({ workspaceId, conversationId, offeredByDispatcher: true });
+  const events = await admin.query(`SELECT type, payload FROM conversation.outbox_events WHERE workspace_id = $1`, [workspaceId]);
+  expect(events.rows).toEqual([{ type: 'escalation_offered', payload: { conversationId, topic: 'exports' } }]);
+
+  // A second hand-off of the same conversation joins the run: still one offered step.
+  await handOff(workspaceId, conversationId);
+  for (;;) {
+    const marks = await dispatchedAt(conversationId);
+    if (marks.length === 2 && marks.every(Boolean)) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(await steps()).toEqual([{ step_key: offeredStepKey(runId), kind: 'offered' }]);
 });
 
 it('a rolled-back hand-off is neither announced nor sent; the next committed one still goes out at once', async () => {
