@@ -543,6 +543,13 @@ interface Breakdown {
   /** Update completed → correctAnswer returned to the benchmark (update result to the caller, DB reads, gateway). */
   backToCallerMs: number;
   activityAttempts: number;
+  /**
+   * Corrections applied by local activities (patch 'correction-as-local-activities'): sent → the workflow task that
+   * took the update started, and that task's run (validator, both calls, markers). The queued/running/WFT rows
+   * above are then absent (NaN), and the update's accepted and completed events are both written at its end.
+   */
+  toUpdateTaskMs: number;
+  updateTaskMs: number;
 }
 
 type Timestamp = { seconds?: { toNumber?: () => number } | number | string | null; nanos?: number | null } | null | undefined;
@@ -563,8 +570,29 @@ async function breakdownOf(temporal: TemporalClient, correction: Correction): Pr
   };
   const learn = activity('learnFromCorrection');
   const deliver = activity('deliverCorrection');
-  if (!accepted || !completed || !learn || !deliver) return null;
+  if (!accepted || !completed) return null;
   const returnedAtEpoch = correction.sentAtEpoch + correction.latencyMs;
+  if (!learn || !deliver) {
+    // Local activities: the task that completed with the update's events ran everything.
+    const acceptedAt = events.indexOf(accepted);
+    const taskStarted = events.slice(0, acceptedAt).reverse().find((e) => e.workflowTaskStartedEventAttributes);
+    const taskCompleted = events.slice(0, acceptedAt).reverse().find((e) => e.workflowTaskCompletedEventAttributes);
+    const localActivities = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+    if (!taskStarted || !taskCompleted || localActivities < 2) return null;
+    return {
+      toAcceptedMs: msOf(accepted.eventTime) - correction.sentAtEpoch,
+      learnQueuedMs: NaN,
+      learnRunMs: NaN,
+      betweenActivitiesMs: NaN,
+      deliverQueuedMs: NaN,
+      deliverRunMs: NaN,
+      toCompletedMs: NaN,
+      backToCallerMs: returnedAtEpoch - msOf(completed.eventTime),
+      activityAttempts: 2,
+      toUpdateTaskMs: msOf(taskStarted.eventTime) - correction.sentAtEpoch,
+      updateTaskMs: msOf(taskCompleted.eventTime) - msOf(taskStarted.eventTime),
+    };
+  }
   return {
     toAcceptedMs: msOf(accepted.eventTime) - correction.sentAtEpoch,
     learnQueuedMs: learn.started - learn.scheduled,
@@ -575,6 +603,8 @@ async function breakdownOf(temporal: TemporalClient, correction: Correction): Pr
     toCompletedMs: msOf(completed.eventTime) - deliver.done,
     backToCallerMs: returnedAtEpoch - msOf(completed.eventTime),
     activityAttempts: learn.attempt + deliver.attempt,
+    toUpdateTaskMs: NaN,
+    updateTaskMs: NaN,
   };
 }
 
@@ -951,14 +981,16 @@ async function main(): Promise<void> {
         n: breakdowns.length,
         failures: breakdownFailures,
         activityRetries: breakdowns.filter((b) => b.activityAttempts > 2).length,
-        toAcceptedMs: distribution(breakdowns.map((b) => b.toAcceptedMs)),
-        learnQueuedMs: distribution(breakdowns.map((b) => b.learnQueuedMs)),
-        learnRunMs: distribution(breakdowns.map((b) => b.learnRunMs)),
-        betweenActivitiesMs: distribution(breakdowns.map((b) => b.betweenActivitiesMs)),
-        deliverQueuedMs: distribution(breakdowns.map((b) => b.deliverQueuedMs)),
-        deliverRunMs: distribution(breakdowns.map((b) => b.deliverRunMs)),
-        toCompletedMs: distribution(breakdowns.map((b) => b.toCompletedMs)),
-        backToCallerMs: distribution(breakdowns.map((b) => b.backToCallerMs)),
+        toAcceptedMs: distribution(breakdowns.map((b) => b.toAcceptedMs).filter(Number.isFinite)),
+        learnQueuedMs: distribution(breakdowns.map((b) => b.learnQueuedMs).filter(Number.isFinite)),
+        learnRunMs: distribution(breakdowns.map((b) => b.learnRunMs).filter(Number.isFinite)),
+        betweenActivitiesMs: distribution(breakdowns.map((b) => b.betweenActivitiesMs).filter(Number.isFinite)),
+        deliverQueuedMs: distribution(breakdowns.map((b) => b.deliverQueuedMs).filter(Number.isFinite)),
+        deliverRunMs: distribution(breakdowns.map((b) => b.deliverRunMs).filter(Number.isFinite)),
+        toCompletedMs: distribution(breakdowns.map((b) => b.toCompletedMs).filter(Number.isFinite)),
+        backToCallerMs: distribution(breakdowns.map((b) => b.backToCallerMs).filter(Number.isFinite)),
+        toUpdateTaskMs: distribution(breakdowns.map((b) => b.toUpdateTaskMs).filter(Number.isFinite)),
+        updateTaskMs: distribution(breakdowns.map((b) => b.updateTaskMs).filter(Number.isFinite)),
       },
       afterwards: {
         agentMessages: Number(checks.agent_messages),
@@ -995,6 +1027,8 @@ async function main(): Promise<void> {
     console.log(row('deliverCorrection queued', correct.breakdown.deliverQueuedMs));
     console.log(row('deliverCorrection running', correct.breakdown.deliverRunMs));
     console.log(row('delivered → update completed (WFT)', correct.breakdown.toCompletedMs));
+    console.log(row('sent → task taking the update started', correct.breakdown.toUpdateTaskMs));
+    console.log(row('that task (both local activities)', correct.breakdown.updateTaskMs));
     console.log(row('update completed → returned', correct.breakdown.backToCallerMs));
     console.log(
       `  afterwards         ${correct.afterwards.agentMessages} agent messages, ${correct.afterwards.learnedAnswers} learned answers, ${correct.afterwards.learningEvents} learning events; ` +
