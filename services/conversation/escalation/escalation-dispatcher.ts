@@ -45,7 +45,7 @@ interface CommandRow {
 
 const BATCH = 200;
 /** Conversations whose commands go to Temporal at the same time. */
-const PARALLEL_CONVERSATIONS = 16;
+const PARALLEL_CONVERSATIONS = 64;
 
 export class EscalationDispatcher {
   private readonly loop: PollingLoop;
