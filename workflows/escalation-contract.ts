@@ -6,6 +6,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const ESCALATION_WORKFLOW = 'escalation';
 export const escalationWorkflowId = (conversationId: string) => `escalation-${conversationId}`;
+/** The offered step's key: the workflow's step key (run id, kind, reminders, re-assignments, resolutions) at a run's start. */
+export const offeredStepKey = (runId: string) => `${runId}:offered:0:0:0`;
 
 export interface EscalationSla {
   firstResponseMs: number;
@@ -20,6 +22,12 @@ export interface EscalationInput {
   workspaceId: string;
   conversationId: string;
   sla: EscalationSla;
+  /**
+   * The starter records the run's offered step itself (under offeredStepKey(runId)), so the workflow does not. The
+   * conversation service's dispatcher does, in the transaction that marks the hand-off sent: a call back into that
+   * service from an activity cost every hand-off a second workflow task and most of the worker's time.
+   */
+  offeredByDispatcher?: boolean;
   /** Carried across continue-as-new. */
   state?: EscalationState;
 }

@@ -4,7 +4,7 @@
  * agent's correction as a validated update and applies it (learn, tell the customer), then waits for the
  * conversation to be resolved or reopened and records the outcome. Deterministic: all I/O is in activities.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, RetryPolicy, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LoopdeskActivities } from './activities';
 import {
   CorrectionApplied,
@@ -34,10 +34,15 @@ const { learnFromCorrection, deliverCorrection, recordEscalationStep, releaseCla
 // A correction is applied while the agent waits on the update: an outage ends it after a few seconds (the turn
 // stays correctable), rather than leaving the agent's request hanging on retries. Five attempts still outlast a
 // worker crash (one attempt lost to its start-to-close timeout).
-const correctionActivities = proxyActivities<LoopdeskActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'] },
-});
+const correctionRetry: RetryPolicy = { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'] };
+const correctionActivities = proxyActivities<LoopdeskActivities>({ startToCloseTimeout: '10 seconds', retry: correctionRetry });
+
+// The same two calls as local activities: run by the worker inside the workflow task that took the update, their
+// results recorded as markers when it completes. The agent's request no longer waits on two activity task queues
+// and two more workflow tasks (under load, most of a correction's time). A worker that dies mid-way loses that
+// workflow task; Temporal hands it and the update to another worker after the task's timeout, which runs both
+// again: both are idempotent on the corrected message, as for an ordinary activity retry.
+const correctionLocalActivities = proxyLocalActivities<LoopdeskActivities>({ startToCloseTimeout: '10 seconds', retry: correctionRetry });
 
 /**
  * Workflows that started before this patch re-assigned at a first-response breach only by recording the step
@@ -48,6 +53,10 @@ const SLA_RELEASE_THROUGH_DESK = 'sla-release-through-desk';
 
 /** Workflows that started before this patch marked the turn corrected before applying the correction. */
 const CORRECTION_MARKED_AFTER_APPLY = 'correction-marked-after-apply';
+
+/** Workflows that started before this patch applied corrections with scheduled activities. */
+const CORRECTION_AS_LOCAL_ACTIVITIES = 'correction-as-local-activities';
+
 
 export async function escalation(input: EscalationInput): Promise<EscalationState> {
   const state: EscalationState = input.state ?? {
@@ -131,7 +140,7 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
       // customer was told: a refused reference or an outage leaves the case exactly as it was, and correctable.
       correcting.add(request.messageId);
       try {
-        const applied = await apply(request, correctionActivities);
+        const applied = await apply(request, patched(CORRECTION_AS_LOCAL_ACTIVITIES) ? correctionLocalActivities : correctionActivities);
         markCorrected(request);
         return applied;
       } finally {
@@ -162,7 +171,11 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
       detail,
     });
 
-  if (!input.state) await step('offered');
+  // A dispatcher that records the offered step itself says so in the input (see EscalationInput.offeredByDispatcher):
+  // one workflow task and no activity per hand-off. The branch depends on the input alone, which is in the history,
+  // so running cases replay as they ran (no patch marker needed) and, in a rolling deploy, a case started by an
+  // older dispatcher still records its own step.
+  if (!input.state && !input.offeredByDispatcher) await step('offered');
 
   while (true) {
     // First response: a reminder before the breach, re-assignment at the breach.

@@ -81,6 +81,14 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     'warn',
     '--log-format',
     'json',
+    // The dev server's SQLite default is a rollback journal synced on every commit: it writes one transaction at
+    // a time, so a burst of hand-offs queued behind fsyncs (measured on this machine: 22 signalWithStart/s at 16
+    // in flight, 95/s with these, at less than half the CPU per start). A write-ahead log synced at checkpoints
+    // keeps every commit across a crash of the server (kill -9); only a machine crash can lose the last ones.
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
   ];
   if (options.headless) args.push('--headless');
 

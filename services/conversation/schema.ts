@@ -96,8 +96,9 @@ export function createConversationServices(db: DataSource, config: ConversationC
     reminderBeforeMs: config.ESCALATION_REMINDER_BEFORE_MS,
     reopenWindowMs: config.ESCALATION_REOPEN_WINDOW_MS,
   });
+  const escalationSteps = new EscalationStepsService(db);
   const temporal = config.ESCALATIONS_ENABLED ? lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE) : null;
-  const dispatcher = temporal ? new EscalationDispatcher(db, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, escalationSettings, logger) : null;
+  const dispatcher = temporal ? new EscalationDispatcher(db, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, escalationSettings, escalationSteps, logger, { listenUrl: config.DATABASE_URL }) : null;
   const escalations = temporal && dispatcher ? new EscalationClient(() => temporal.get(), dispatcher) : null;
   const idempotencyKeys = new IdempotencyKeys(db, config.IDEMPOTENCY_KEY_TTL_HOURS);
   const satisfactionSettings = new SatisfactionSettingsService(db, config.DROP_OFF_WINDOW_MS);
@@ -111,7 +112,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
     inboxSearch: new InboxSearchService(db, escalationSettings),
     handOffViews: new HandOffViewService(db),
     escalationSettings,
-    escalationSteps: new EscalationStepsService(db),
+    escalationSteps,
     dispatcher,
     temporal,
     idempotencyKeys,

@@ -5,7 +5,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { CORRECTION_IN_PROGRESS } from '../../../workflows/escalation-contract';
-import { DomainError, badInput, conflict, notFound, unavailable } from '../../shared/errors';
+import { DomainError, ErrorCode, badInput, conflict, notFound, unavailable } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
@@ -117,14 +117,25 @@ export class AgentActionsService {
     const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale };
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
-      const applied = await this.escalations.submitCorrection(conversation.id, request).catch((error: unknown) => {
+      let applied;
+      try {
+        applied = await this.escalations.submitCorrection(conversation.id, request);
+      } catch (error) {
         // A retry that overtook its own first attempt: that one is still being applied, so this is not a conflict
         // with anyone; the client retries (with its key) and gets the correction once it is done.
         if (command.mayBeRetry && error instanceof DomainError && error.message === CORRECTION_IN_PROGRESS) {
           throw unavailable('This correction is still being applied; retry in a moment');
         }
+        // The workflow applies a correction inside one workflow task, and takes the next update only after it: a
+        // retry that arrived meanwhile is validated once its first attempt is done, and finds the turn corrected,
+        // by this same correction when the agent and text match.
+        if (command.mayBeRetry && error instanceof DomainError && error.code === ErrorCode.Conflict) {
+          const { message: now } = await this.conversations.messageForCaller(caller, command.messageId);
+          const earlier = now.correctedAt ? await this.sameCorrection(caller, now, conversation, correctedText) : null;
+          if (earlier) return earlier;
+        }
         throw error;
-      });
+      }
       const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: applied.agentMessageId });
       const refreshed = await this.db.getRepository(ConversationEntity).findOneByOrFail({ id: conversation.id });
       return { conversation: refreshed, message, learned: { knowledgeItemId: applied.learnedAnswerId, outcome: applied.learning } };

@@ -1,8 +1,13 @@
 /**
  * What the escalation workflows must hear about, written in the same transaction as the change that caused
  * it. The dispatcher sends these to Temporal afterwards, so a Temporal outage delays a hand-off and loses none.
+ * The same statement NOTIFYs the dispatcher, which Postgres delivers when (and only if) the transaction commits,
+ * so the command goes out at once instead of at the dispatcher's next poll.
  */
 import type { EntityManager } from 'typeorm';
+
+/** The channel the dispatcher LISTENs on. */
+export const ESCALATION_COMMANDS_CHANNEL = 'loopdesk_escalation_commands';
 
 export type EscalationCommandKind = 'hand_off' | 'claim' | 'reply' | 'resolved' | 'reopened' | 'unclaim' | 'reassign';
 
@@ -10,10 +15,10 @@ export async function queueEscalationCommand(
   tx: EntityManager,
   command: { workspaceId: string; conversationId: string; kind: EscalationCommandKind; payload?: Record<string, unknown> },
 ): Promise<void> {
-  await tx.query(`INSERT INTO conversation.escalation_commands (workspace_id, conversation_id, kind, payload) VALUES ($1, $2, $3, $4)`, [
-    command.workspaceId,
-    command.conversationId,
-    command.kind,
-    JSON.stringify(command.payload ?? {}),
-  ]);
+  // One round trip for both; notifications with the same payload in one transaction are delivered once.
+  await tx.query(
+    `WITH queued AS (INSERT INTO conversation.escalation_commands (workspace_id, conversation_id, kind, payload) VALUES ($1, $2, $3, $4) RETURNING 1)
+     SELECT pg_notify('${ESCALATION_COMMANDS_CHANNEL}', '') FROM queued`,
+    [command.workspaceId, command.conversationId, command.kind, JSON.stringify(command.payload ?? {})],
+  );
 }

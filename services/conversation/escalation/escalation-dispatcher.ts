@@ -4,6 +4,14 @@
  * after Temporal took it, so an outage delays commands and loses none; the workflow ignores a command it has
  * already seen, so a resend is harmless. A failure stops that conversation's commands for this pass, keeping
  * each conversation's commands in order.
+ *
+ * A pass runs as soon as a command commits (the queuing statement NOTIFYs, the dispatcher LISTENs), and straight
+ * after a full batch; the poll every interval only catches what a lost notification left behind.
+ *
+ * A hand-off's "offered" step is recorded here, in the transaction that marks it sent, under the run id Temporal
+ * returned, and the workflow is told so (EscalationInput.offeredByDispatcher): it used to record the step with an
+ * activity, a call back into this service that cost every hand-off a second workflow task and most of the
+ * worker's time.
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
@@ -21,9 +29,11 @@ import {
   unclaimSignal,
 } from '../../../workflows/escalation-contract';
 import type { Logger } from '../../shared/logger';
-import { PollingLoop } from '../../shared/polling-loop';
-import type { EscalationCommandKind } from './escalation-commands';
+import { PgNotifications } from '../../shared/pg-notifications';
+import { MORE_WAITING, PollingLoop } from '../../shared/polling-loop';
+import { ESCALATION_COMMANDS_CHANNEL, EscalationCommandKind } from './escalation-commands';
 import type { EscalationSettingsService, EscalationSla } from './escalation-settings.service';
+import type { EscalationStepsService } from './escalation-steps.service';
 
 interface CommandRow {
   id: string;
@@ -35,31 +45,36 @@ interface CommandRow {
 
 const BATCH = 200;
 /** Conversations whose commands go to Temporal at the same time. */
-const PARALLEL_CONVERSATIONS = 16;
+const PARALLEL_CONVERSATIONS = 64;
 
 export class EscalationDispatcher {
   private readonly loop: PollingLoop;
+  private readonly notifications: PgNotifications | undefined;
 
   constructor(
     private readonly db: DataSource,
     private readonly temporal: () => Promise<Client>,
     private readonly taskQueue: string,
     private readonly settings: EscalationSettingsService,
+    private readonly steps: EscalationStepsService,
     logger: Logger,
-    intervalMs = 200,
+    options: { intervalMs?: number; listenUrl?: string } = {},
   ) {
-    this.loop = new PollingLoop(() => this.dispatchPending(), {
-      intervalMs,
+    this.loop = new PollingLoop(async () => ((await this.dispatchPending()) >= BATCH ? MORE_WAITING : undefined), {
+      intervalMs: options.intervalMs ?? 200,
       onFailure: (error, failures) => logger.warn({ err: error, failures }, 'escalation commands wait for Temporal'),
     });
+    this.notifications = options.listenUrl ? new PgNotifications(options.listenUrl, ESCALATION_COMMANDS_CHANNEL, () => this.loop.wake(), logger) : undefined;
   }
 
   start(): void {
     this.loop.start();
+    this.notifications?.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.notifications?.stop();
+    await this.loop.stop();
   }
 
   /** Sends every pending command (or only one conversation's); returns how many went out. */
@@ -82,13 +97,15 @@ export class EscalationDispatcher {
       const byConversation = new Map<string, CommandRow[]>();
       for (const row of rows) byConversation.set(row.conversation_id, [...(byConversation.get(row.conversation_id) ?? []), row]);
       const sent: string[] = [];
+      const offers: Array<{ workspaceId: string; conversationId: string; runId: string }> = [];
       let firstError: unknown;
       const queues = [...byConversation.values()];
       const sendQueue = async (queue: CommandRow[]) => {
         for (const row of queue) {
           try {
-            await this.send(client, row, slaOf);
+            const runId = await this.send(client, row, slaOf);
             sent.push(row.id);
+            if (runId) offers.push({ workspaceId: row.workspace_id, conversationId: row.conversation_id, runId });
           } catch (error) {
             firstError ??= error;
             return;
@@ -100,24 +117,26 @@ export class EscalationDispatcher {
       });
       await Promise.all(workers);
       if (sent.length > 0) await tx.query(`UPDATE conversation.escalation_commands SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+      await this.steps.recordOffered(tx, offers);
       if (firstError && sent.length === 0) throw firstError;
       return sent.length;
     });
   }
 
-  private async send(client: Client, row: CommandRow, slaOf: (workspaceId: string) => Promise<EscalationSla>): Promise<void> {
+  /** Sends one command; for a hand-off, returns the run it started or joined. */
+  private async send(client: Client, row: CommandRow, slaOf: (workspaceId: string) => Promise<EscalationSla>): Promise<string | null> {
     const workflowId = escalationWorkflowId(row.conversation_id);
     const commandId = `cmd-${row.id}`;
     if (row.kind === 'hand_off') {
-      const input: EscalationInput = { workspaceId: row.workspace_id, conversationId: row.conversation_id, sla: await slaOf(row.workspace_id) };
-      await client.workflow.signalWithStart(ESCALATION_WORKFLOW, {
+      const input: EscalationInput = { workspaceId: row.workspace_id, conversationId: row.conversation_id, sla: await slaOf(row.workspace_id), offeredByDispatcher: true };
+      const handle = await client.workflow.signalWithStart(ESCALATION_WORKFLOW, {
         workflowId,
         taskQueue: this.taskQueue,
         args: [input],
         signal: handOffSignal,
         signalArgs: [{ commandId, aiMessageId: row.payload.aiMessageId ?? '', reason: row.payload.reason ?? '' }],
       });
-      return;
+      return handle.signaledRunId;
     }
     const agent = row.payload.agent ?? '';
     try {
@@ -126,8 +145,8 @@ export class EscalationDispatcher {
       else await handle.signal({ claim: claimSignal, reply: replySignal, resolved: resolvedSignal, reopened: reopenedSignal, unclaim: unclaimSignal }[row.kind], { commandId, agent });
     } catch (error) {
       // The case is closed (or never escalated): nothing is waiting for this signal.
-      if (error instanceof WorkflowNotFoundError) return;
-      throw error;
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
+    return null;
   }
 }

@@ -1,8 +1,9 @@
 /** What escalation workflows did to a conversation, recorded once per step and visible to agents. */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
+import { offeredStepKey } from '../../../workflows/escalation-contract';
 
 export interface StepRow {
   kind: string;
@@ -31,6 +32,31 @@ export class EscalationStepsService {
       await recordEvents(tx, [{ workspaceId, type: `escalation_${step.kind}`, payload: { conversationId: step.conversationId, topic: conversation.topic, ...step.detail } }]);
       return true;
     });
+  }
+
+  /**
+   * The offered step of escalation runs that Temporal just started, recorded by the dispatcher in the transaction
+   * that marks their hand-offs sent. The key is the one the workflow itself used for it (run id, kind, and its
+   * zero counters), so a resent hand-off, or a run that recorded it itself (started before the dispatcher did
+   * this), records it once. Stamped with the clock, not the transaction's start, since that is when it happened.
+   */
+  async recordOffered(tx: EntityManager, offers: Array<{ workspaceId: string; conversationId: string; runId: string }>): Promise<void> {
+    if (offers.length === 0) return;
+    const recorded: Array<{ workspace_id: string; conversation_id: string; topic: string | null }> = rowsOf(
+      await tx.query(
+        `WITH offered AS (
+           INSERT INTO conversation.escalation_steps (step_key, workspace_id, conversation_id, kind, detail, created_at)
+           SELECT step_key, workspace_id, conversation_id, 'offered', '{}', clock_timestamp()
+             FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS o(step_key, workspace_id, conversation_id)
+           ON CONFLICT (step_key) DO NOTHING RETURNING workspace_id, conversation_id)
+         SELECT o.workspace_id, o.conversation_id, c.topic FROM offered o JOIN conversation.conversations c ON c.id = o.conversation_id`,
+        [offers.map((o) => offeredStepKey(o.runId)), offers.map((o) => o.workspaceId), offers.map((o) => o.conversationId)],
+      ),
+    );
+    await recordEvents(
+      tx,
+      recorded.map((r) => ({ workspaceId: r.workspace_id, type: 'escalation_offered', payload: { conversationId: r.conversation_id, topic: r.topic } })),
+    );
   }
 
   async list(workspaceId: string, conversationId: string): Promise<StepRow[]> {
