@@ -35,6 +35,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { CpuUse, printCpu, trackCpu } from './process-cpu';
+import { GatewayRatio, measureGatewayRatio } from './gateway-ratio';
 import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
 import { customerToken, dataOf } from '../helpers/graphql';
 import { readLabelledCsv, shuffled } from './learning/dataset';
@@ -372,7 +373,10 @@ interface RunSummary {
   concurrency: number;
   questions: number;
   wallSeconds: number;
+  /** Asks answered or handed off per second (refused and failed asks left out). */
   throughputPerSecond: number;
+  /** Asks sent per second, refused and failed ones included. */
+  offeredPerSecond: number;
   clientMs: Distribution;
   serverMs: Distribution;
   answered: number;
@@ -408,7 +412,8 @@ function summarise(bench: BenchWorkspace, taught: number, concurrency: number, s
     concurrency,
     questions: samples.length,
     wallSeconds: Math.round(wallMs / 100) / 10,
-    throughputPerSecond: Math.round((samples.length / (wallMs / 1000)) * 10) / 10,
+    throughputPerSecond: Math.round((ok.length / (wallMs / 1000)) * 10) / 10,
+    offeredPerSecond: Math.round((samples.length / (wallMs / 1000)) * 10) / 10,
     clientMs: distribution(ok.map((s) => s.clientMs)),
     serverMs: distribution(ok.map((s) => s.serverMs!).filter((x) => x !== null)),
     answered: answered.length,
@@ -427,8 +432,8 @@ function summarise(bench: BenchWorkspace, taught: number, concurrency: number, s
 function printRun(run: RunSummary): void {
   const row = (label: string, d: Distribution) =>
     `  ${label.padEnd(22)} p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  p99 ${fmt(d.p99)}  max ${fmt(d.max)}  mean ${fmt(d.mean)}  (n=${d.n})`;
-  console.log(`\n== ask, ${run.name} (${run.questions} questions, ${run.wallSeconds} s, ${run.throughputPerSecond} asks/s)`);
-  console.log(row('client wall time (ms)', run.clientMs));
+  console.log(`\n== ask, ${run.name} (${run.questions} questions, ${run.wallSeconds} s, ${run.throughputPerSecond} asks/s taken of ${run.offeredPerSecond} sent)`);
+  console.log(row('client wall time (ms)', run.clientMs) + (run.errors ? ' (asks taken; refusals and failures are in errors)' : ''));
   console.log(row('server latencyMs', run.serverMs));
   const pct = (n: number) => `${((100 * n) / run.questions).toFixed(1)}%`;
   console.log(`  answered ${run.answered} (${pct(run.answered)}), handed off ${run.handedOff} (${pct(run.handedOff)}) ${JSON.stringify(run.handOffReasons)}, errors ${run.errors}`);
@@ -676,6 +681,11 @@ async function main(): Promise<void> {
       }
     }
 
+    // The gateway's own cost: the same one-field query through it and straight to its subgraph, in one run.
+    console.log('\n== gateway vs direct ({ workspace { id } }, 16 at a time)');
+    const gatewayRatio: GatewayRatio = await measureGatewayRatio(env);
+    console.log(`  gateway ${gatewayRatio.gateway.rps} req/s, direct ${gatewayRatio.direct.rps} req/s: ratio ${gatewayRatio.ratio} (CPU-predicted ${gatewayRatio.cpuRatio})`);
+
     let explain: ExplainSummary[] = [];
     if (options.explain > 0) {
       explain = await explainRetrieval(db, ws.id, questions.slice(0, options.explain));
@@ -707,6 +717,7 @@ async function main(): Promise<void> {
       load,
       teaching,
       runs,
+      gatewayRatio,
       explain: explain.map(({ question, executionMs, planningMs }) => ({ question, executionMs, planningMs })),
     };
     console.log('\n== summary (JSON)');
