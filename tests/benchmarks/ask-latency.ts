@@ -7,7 +7,7 @@
  * Numbers, not pass/fail.
  *
  *   npm run bench:ask -- --passages 10000 [--taught 0,1000,10000] [--questions 300] [--warmup 20]
- *                        [--concurrency 1,4,16,64] [--customers 50] [--seed 77]
+ *                        [--concurrency 1,4,16,64] [--customers 100] [--seed 77]
  *                        [--out tests/benchmarks/results/ask.json] [--explain 5] [--hold]
  *
  * Teaching: train questions are taught the way the escalation workflow's activity teaches a correction, through
@@ -82,7 +82,7 @@ function readOptions(): Options {
     options: {
       passages: { type: 'string', default: '10000' },
       taught: { type: 'string', default: '0,1000,10000' },
-      customers: { type: 'string', default: '50' },
+      customers: { type: 'string', default: '100' },
       questions: { type: 'string', default: '300' },
       warmup: { type: 'string', default: '20' },
       concurrency: { type: 'string', default: '1,4,16,64' },
@@ -491,19 +491,36 @@ async function explainRetrieval(db: Client, workspaceId: string, questions: Ques
 const PLANS = ['free', 'team', 'business', 'enterprise'];
 const BILLING = ['ACTIVE', 'TRIALING', 'PAST_DUE'];
 
-/** Accounts on every plan, a customer in each, and a token per customer signed with the workspace's secret. */
-async function createCustomers(ws: TestWorkspace, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const account = `bench-account-${i % Math.max(1, Math.ceil(count / 3))}`;
+const ACCOUNTS = 24;
+
+/** Accounts on every plan and billing state, for the customers to belong to. */
+async function createAccounts(ws: TestWorkspace): Promise<string[]> {
+  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => `bench-account-${i}`);
+  await inParallel(accounts, 4, async (account, i) => {
     dataOf(
       await ws.as('admin', 'mutation($input: UpsertAccountInput!) { upsertAccount(input: $input) { id } }', {
         input: { externalId: account, name: account, plan: PLANS[i % PLANS.length], billingState: BILLING[i % BILLING.length], seats: 5 + i },
       }),
     );
-    dataOf(await ws.as('admin', 'mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }', { input: { externalId: `bench-customer-${i}`, accountExternalId: account } }));
-    tokens.push(await customerToken(ws.customerTokenSecret, `bench-customer-${i}`, '4h'));
-  }
+  });
+  return accounts;
+}
+
+/**
+ * `count` new customers (numbered from `first`), spread over the accounts, each with a token signed with the
+ * workspace's secret. Every run asks as customers of its own (by default 100, three questions each, so a third of
+ * the asks are a customer's first, with its verification and customer record): the same customer asking the same
+ * question again within the repeat-contact window counts against the earlier answer, which closed the thresholds
+ * run after run when every run's questions came from the same customers.
+ */
+async function createCustomers(ws: TestWorkspace, accounts: string[], first: number, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => first + i);
+  const tokens: string[] = new Array(count);
+  await inParallel(ids, 4, async (n, i) => {
+    const input = { externalId: `bench-customer-${n}`, accountExternalId: accounts[n % accounts.length] };
+    dataOf(await ws.as('admin', 'mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }', { input }));
+    tokens[i] = await customerToken(ws.customerTokenSecret, input.externalId, '4h');
+  });
   return tokens;
 }
 
@@ -518,7 +535,7 @@ interface Teaching {
   seconds: number;
 }
 
-const LEARN_FROM_CORRECTION = `mutation Learn($input: LearnFromCorrectionInput!) { learnFromCorrection(input: $input) { outcome } }`;
+const LEARN_FROM_CORRECTION = `mutation Learn($input: LearnFromCorrectionInput!) { learnFromCorrection(input: $input) { outcome knowledgeItem { id } } }`;
 
 /**
  * Teaches train questions as the escalation workflow's activity does after an agent's correction: the agent
@@ -527,7 +544,7 @@ const LEARN_FROM_CORRECTION = `mutation Learn($input: LearnFromCorrectionInput!)
  */
 async function teach(
   knowledge: InternalGraphQLClient,
-  workspaceId: string,
+  bench: BenchWorkspace,
   questions: Question[],
   articleOf: Map<string, { id: string; body: string }>,
   concurrency: number,
@@ -536,11 +553,11 @@ async function teach(
   const started = performance.now();
   const counts = { learnedAnswers: 0, phrasings: 0, failed: 0 };
   const failures = new Set<string>();
-  const system = { workspaceId, role: 'system' as const, subject: 'service:worker' };
+  const system = { workspaceId: bench.ws.id, role: 'system' as const, subject: 'service:worker' };
   await inParallel(questions, concurrency, async (question) => {
     const article = articleOf.get(question.label)!;
     try {
-      const { learnFromCorrection } = await knowledge.request<{ learnFromCorrection: { outcome: string } }>(
+      const { learnFromCorrection } = await knowledge.request<{ learnFromCorrection: { outcome: string; knowledgeItem: { id: string } | null } }>(
         LEARN_FROM_CORRECTION,
         {
           input: {
@@ -555,6 +572,8 @@ async function teach(
         },
         system,
       );
+      // The learned answer is knowledge of the question's label too (answeredRight counts it).
+      if (learnFromCorrection.knowledgeItem) bench.labelOf.set(learnFromCorrection.knowledgeItem.id, question.label);
       if (learnFromCorrection.outcome === 'created') counts.learnedAnswers++;
       else if (learnFromCorrection.outcome === 'variant_added') counts.phrasings++;
       else throw new Error(`nothing learned: ${learnFromCorrection.outcome}`);
@@ -613,7 +632,7 @@ async function main(): Promise<void> {
     console.log(`  stack              real processes from dist/, LOG_LEVEL=warn, ${JSON.stringify(stackEnv)}, started in ${stackSeconds.toFixed(1)} s`);
     console.log(`  answer writer      ${process.env.OPENAI_API_KEY ? `model ${process.env.OPENAI_MODEL ?? 'gpt-4o-mini'}` : 'extractive (no OPENAI_API_KEY)'}`);
     console.log(`  target passages    ${options.passages}`);
-    console.log(`  customers          ${options.customers}, each ask with one's token`);
+    console.log(`  customers          ${options.customers} new ones per run (on ${ACCOUNTS} accounts), each ask with one's token`);
     console.log(`  taught             measured at ${options.taught.join(', ')} banking77 train.csv questions taught (learnFromCorrection)`);
     console.log(`  questions          ${questions.length} from banking77 test.csv (seed ${options.seed}), warm-up ${warmupQuestions.length}`);
     console.log(`  concurrency        ${options.concurrency.join(', ')}`);
@@ -647,7 +666,15 @@ async function main(): Promise<void> {
     const articles = real.length + synthetic.length;
     const load = { articles, realArticles: real.length, syntheticArticles: synthetic.length, passages, requests, seconds: Math.round(loadSeconds * 10) / 10, passagesPerSecond: Math.round(passages / loadSeconds) };
     console.log(`  ${passages} passages (${realPassages} from the real articles), ${articles} articles in ${requests} importArticles calls, ${loadSeconds.toFixed(1)} s`);
-    const bench: BenchWorkspace = { ws, tokens: await createCustomers(ws, options.customers), labelOf };
+    const accounts = await createAccounts(ws);
+    let customers = 0;
+    /** A new set of `--customers` customers for the next run. */
+    const newCustomers = async () => {
+      const tokens = await createCustomers(ws, accounts, customers, options.customers);
+      customers += options.customers;
+      return tokens;
+    };
+    const bench: BenchWorkspace = { ws, tokens: [], labelOf };
     const { rows: sizeRows } = await db.query<{ table: string; indexes: string }>(
       `SELECT pg_size_pretty(pg_table_size('knowledge.passages')) AS table, pg_size_pretty(pg_indexes_size('knowledge.passages')) AS indexes`,
     );
@@ -660,7 +687,7 @@ async function main(): Promise<void> {
     for (const level of options.taught) {
       if (level > taught) {
         console.log(`\n== teaching ${level - taught} more train questions (${level} in all), 4 at a time`);
-        const step = await teach(knowledge, ws.id, trainQuestions.slice(taught, level), articleOf, 4, taught);
+        const step = await teach(knowledge, bench, trainQuestions.slice(taught, level), articleOf, 4, taught);
         teaching.push(step);
         taught = level;
         console.log(`  ${step.learnedAnswers} learned answers, ${step.phrasings} phrasings, ${step.failed} failed in ${step.seconds} s${step.failures.length ? `: ${step.failures.join(' | ')}` : ''}`);
@@ -668,11 +695,13 @@ async function main(): Promise<void> {
       // Measure the settled state autovacuum reaches sooner or later: right after a bulk load the planner has no
       // statistics for the new rows and can pick plans that scan every item of the workspace.
       await db.query('ANALYZE');
+      bench.tokens = await newCustomers();
       const warmup = await askAll(bench, warmupQuestions, 1);
       const warmupErrors = warmup.samples.filter((s) => s.error);
       console.log(`\n== ${taught} taught, warm-up: ${warmupQuestions.length} asks in ${(warmup.wallMs / 1000).toFixed(1)} s, ${warmupErrors.length} errors`);
       if (warmupErrors.length === warmupQuestions.length && warmupQuestions.length > 0) throw new Error(`Every warm-up ask failed: ${warmupErrors[0]!.error}`);
       for (const concurrency of options.concurrency) {
+        bench.tokens = await newCustomers();
         const loadBefore = loadAverage();
         const cpu = trackCpu(env);
         const measured = await askAll(bench, questions, concurrency);
