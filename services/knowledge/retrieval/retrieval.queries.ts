@@ -107,8 +107,12 @@ export const RETRIEVE_CANDIDATES_SQL = `
   SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},
          c.passage_id AS "passageId", md5(c.text) AS "passageDigest",
          coalesce(length(c.search_vector), 0) AS "passageLength",
+         -- The passage's vector cut down to the question's terms first (passage vectors are all weight D: the terms
+         -- marked A are kept), so only those are unnested rather than its fifty-odd lexemes.
          ARRAY(SELECT coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END)
-                 FROM terms t LEFT JOIN unnest(c.search_vector) u ON u.lexeme = t.lexeme ORDER BY t.lexeme) AS "passageTf",
+                 FROM terms t
+                 LEFT JOIN unnest(ts_filter(setweight(c.search_vector, 'A', (SELECT array_agg(lexeme) FROM terms)), '{a}')) u ON u.lexeme = t.lexeme
+                ORDER BY t.lexeme) AS "passageTf",
          ARRAY(SELECT CASE WHEN i.kind <> 'article' THEN 0 ELSE coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END) END
                  FROM terms t LEFT JOIN unnest(i.title_vector) u ON u.lexeme = t.lexeme ORDER BY t.lexeme) AS "titleTf",
          CASE WHEN i.kind = 'article' THEN public.similarity(i.title, $2) ELSE 0 END::float8 AS "titleSimilarity",
