@@ -11,7 +11,7 @@ import { devSplit } from '../benchmarks/learning/dev-split';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
-import { workspaceRecords } from '../helpers/workspace-records';
+import { settledWorkspaceRecords, workspaceRecords } from '../helpers/workspace-records';
 
 jest.setTimeout(240_000);
 
@@ -222,7 +222,7 @@ describe('previewAnswer for agents', () => {
     const question = byKey('card_arrival').title;
     const before = dataOf(await ws.as('admin', RECORD));
     const shownBefore = await statsOf(byKey('card_arrival').id);
-    const recordsBefore = await workspaceRecords(env.databaseUrl, ws.id);
+    const recordsBefore = await settledWorkspaceRecords(env.databaseUrl, ws.id);
 
     const asAgent = dataOf(await ws.as('agent', PREVIEW, { input: { text: question } })).previewAnswer;
     const asAdmin = dataOf(await ws.as('admin', PREVIEW, { input: { text: question } })).previewAnswer;
