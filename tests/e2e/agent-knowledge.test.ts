@@ -11,6 +11,7 @@ import { devSplit } from '../benchmarks/learning/dev-split';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+import { settledWorkspaceRecords, workspaceRecords } from '../helpers/workspace-records';
 
 jest.setTimeout(240_000);
 
@@ -221,6 +222,7 @@ describe('previewAnswer for agents', () => {
     const question = byKey('card_arrival').title;
     const before = dataOf(await ws.as('admin', RECORD));
     const shownBefore = await statsOf(byKey('card_arrival').id);
+    const recordsBefore = await settledWorkspaceRecords(env.databaseUrl, ws.id);
 
     const asAgent = dataOf(await ws.as('agent', PREVIEW, { input: { text: question } })).previewAnswer;
     const asAdmin = dataOf(await ws.as('admin', PREVIEW, { input: { text: question } })).previewAnswer;
@@ -229,6 +231,8 @@ describe('previewAnswer for agents', () => {
 
     expect(dataOf(await ws.as('admin', RECORD))).toEqual(before);
     expect(await statsOf(byKey('card_arrival').id)).toEqual(shownBefore);
+    // Nor anything the API does not show: no question variant, answer outcome or learning event, no outbox event.
+    expect(await workspaceRecords(env.databaseUrl, ws.id)).toEqual(recordsBefore);
   });
 
   it('is FORBIDDEN to analysts and widget keys', async () => {

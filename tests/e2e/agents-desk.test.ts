@@ -9,6 +9,7 @@ import { isoWeekOf } from '../../workflows/iso-week';
 import { Client, Connection } from '@temporalio/client';
 import { EscalationState, escalationStateQuery, escalationWorkflowId } from '../../workflows/escalation-contract';
 import { GraphQLResult, codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
+import { eventually } from '../helpers/eventually';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -17,10 +18,12 @@ jest.setTimeout(180_000);
 let env: TestStack;
 let connection: Connection;
 let temporal: Client;
+/** How often the conversation service's drop-off sweep looks, in this stack. */
+const DROP_OFF_SWEEP_MS = 200;
 
 beforeAll(async () => {
   // The drop-off sweep looks every 200 ms, so a workspace's one-second drop-off window is seen promptly.
-  env = await startTestStack({ DROP_OFF_SWEEP_MS: '200' });
+  env = await startTestStack({ DROP_OFF_SWEEP_MS: String(DROP_OFF_SWEEP_MS) });
   connection = await Connection.connect({ address: env.temporalAddress });
   temporal = new Client({ connection });
 });
@@ -29,15 +32,6 @@ afterAll(async () => {
   await connection?.close();
   await env?.stop();
 });
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 const as = (key: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<any>> => graphql(env.gatewayUrl, query, variables, { apiKey: key });
 
@@ -444,8 +438,7 @@ describe('inbox search', () => {
     expect(sorted.edges.map((e: any) => e.node.sla.state)).toEqual(['ON_TRACK', 'ON_TRACK']);
     // With a one-second first-response SLA a is breached, b (answered) is not; with a reminder lead of an hour, b is due soon.
     dataOf(await ws.as('admin', 'mutation { updateEscalationSettings(input: { firstResponseMs: 1000, resolutionMs: 3000000, reminderBeforeMs: 3600000 }) { firstResponseMs } }'));
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(ids(await search({ slaStates: ['BREACHED'] }))).toEqual([a]);
+    expect(ids(await eventually(() => search({ slaStates: ['BREACHED'] }), (page) => page.edges.length > 0))).toEqual([a]);
     expect(ids(await search({ slaStates: ['DUE_SOON'] }))).toEqual([b]);
     expect(dataOf(await as(ada.key, 'query($id: ID!) { conversation(id: $id) { sla { state dueAt } } }', { id: a })).conversation.sla.state).toBe('BREACHED');
 
@@ -685,7 +678,8 @@ describe('drop-off and time to resolution', () => {
     expect(stats.droppedOffAfter).toBe(1);
     // More passes (and Jo's late rating, which no longer settles the turn) record nothing twice.
     dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: left.message.id, rating: 'UP' } }, jo.token));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Five sweep passes: a second record of the drop-off, or the rating's, would show by then.
+    await new Promise((resolve) => setTimeout(resolve, 5 * DROP_OFF_SWEEP_MS));
     expect(dataOf(await ws.as('agent', ITEM_STATS, { id: item })).knowledgeItem.stats.droppedOffAfter).toBe(1);
 
     // Friction points show it (a quarter in the ranking); other workspaces see nothing of it.

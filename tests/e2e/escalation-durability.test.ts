@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { escalationStateQuery, escalationWorkflowId } from '../../workflows/escalation-contract';
 import { dataOf } from '../helpers/graphql';
+import { eventually } from '../helpers/eventually';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { createTestWorkspace } from '../helpers/workspace';
 
@@ -29,15 +30,6 @@ afterAll(async () => {
   await pool?.end();
   await env?.stop();
 });
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const count = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows[0].n as number;
 
@@ -68,8 +60,16 @@ it('a worker killed with SIGKILL while applying a correction: the cycle complete
     60_000,
   );
   expect(agentMessages).toBe(1);
-  // Give any duplicate a chance to appear before counting for good.
-  await new Promise((resolve) => setTimeout(resolve, PAUSE_MS + 1_000));
+  // Only another attempt of the delivery activity could post a second message: count for good once the workflow
+  // has no activity left to run.
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(escalationWorkflowId(conversationId));
+    const pendingActivities = await eventually(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, (n) => n === 0, 60_000);
+    expect(pendingActivities).toBe(0);
+  } finally {
+    await connection.close();
+  }
   expect(await count(`SELECT count(*)::int AS n FROM conversation.messages WHERE conversation_id = $1 AND author = 'agent'`, [conversationId])).toBe(1);
   expect(await count(`SELECT count(*)::int AS n FROM knowledge.knowledge_items WHERE workspace_id = $1 AND kind = 'learned_answer'`, [ws.id])).toBe(1);
   expect(await count(`SELECT count(*)::int AS n FROM knowledge.learning_events WHERE workspace_id = $1`, [ws.id])).toBe(1);
@@ -77,6 +77,8 @@ it('a worker killed with SIGKILL while applying a correction: the cycle complete
 
 it('Temporal down while a hand-off happens: after it returns the escalation runs, none lost, none doubled', async () => {
   const ws = await createTestWorkspace(env, 'Outage');
+  const failed = (line: string) => line.includes('escalation commands wait for Temporal');
+  const failedBefore = new Set(env.logs.filter(failed));
   await env.temporal.outage();
   let conversationIds: string[] = [];
   try {
@@ -85,8 +87,9 @@ it('Temporal down while a hand-off happens: after it returns the escalation runs
       expect(asked.decision).toBe('HANDED_OFF');
       conversationIds.push(asked.conversation.id);
     }
-    // The hand-offs wait in the command table.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The hand-offs wait in the command table, once the dispatcher has tried them against the outage (it logs
+    // the first failure of a run of them).
+    expect(await eventually(() => env.logs.some((line) => failed(line) && !failedBefore.has(line)), (seen) => seen)).toBe(true);
     expect(await count(`SELECT count(*)::int AS n FROM conversation.escalation_commands WHERE conversation_id = ANY($1::uuid[]) AND dispatched_at IS NULL`, [conversationIds])).toBe(2);
   } finally {
     await env.temporal.recover();

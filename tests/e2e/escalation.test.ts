@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { EscalationState, escalationStateQuery, escalationWorkflowId, submitCorrectionUpdate } from '../../workflows/escalation-contract';
 import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
+import { eventually } from '../helpers/eventually';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -20,6 +21,8 @@ let env: TestStack;
 let connection: Connection;
 let temporal: Client;
 let pool: Pool;
+/** How often the worker makes sure every workspace has its weekly report schedule, in this stack. */
+const WEEKLY_REPORT_RECONCILE_MS = 1_000;
 
 const ASK = `mutation Ask($input: AskInput!) {
   ask(input: $input) { decision conversation { id } message { id citations { knowledgeItem { id kind } } } }
@@ -29,7 +32,7 @@ const ASK = `mutation Ask($input: AskInput!) {
 const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
 beforeAll(async () => {
-  env = await startTestStack({ PRODUCT_CHANGE_REVIEW_DEADLINE_MS: '4000', PRODUCT_CHANGE_REVIEW_CHECK_MS: '300', WEEKLY_REPORT_RECONCILE_MS: '1000' });
+  env = await startTestStack({ PRODUCT_CHANGE_REVIEW_DEADLINE_MS: '4000', PRODUCT_CHANGE_REVIEW_CHECK_MS: '300', WEEKLY_REPORT_RECONCILE_MS: String(WEEKLY_REPORT_RECONCILE_MS) });
   connection = await Connection.connect({ address: env.temporalAddress });
   temporal = new Client({ connection });
   pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
@@ -41,15 +44,6 @@ afterAll(async () => {
   await connection?.close();
   await env?.stop();
 });
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 /** A workflow's result, waiting for the workflow to be started by a service's dispatcher first. */
 async function resultOf(workflowId: string): Promise<unknown> {
@@ -299,7 +293,9 @@ describe('weekly report schedules', () => {
     expect(JSON.stringify(calendar.dayOfWeek)).toContain('MONDAY');
     expect(calendar.hour).toEqual([expect.objectContaining({ start: 6 })]);
     expect(description?.spec.timezone).toBe('Asia/Tokyo');
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Two more reconcile passes of the worker (and half a pass for their own time): one that re-created the
+    // schedule instead of finding it would have done so by now.
+    await new Promise((resolve) => setTimeout(resolve, 2.5 * WEEKLY_REPORT_RECONCILE_MS));
     const ids: string[] = [];
     for await (const schedule of temporal.schedule.list()) if (schedule.scheduleId === `weekly-report-${created}`) ids.push(schedule.scheduleId);
     expect(ids).toHaveLength(1);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
+import { eventually } from '../helpers/eventually';
 import { FakeModelServer, reply } from '../helpers/fake-model-server';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
@@ -72,14 +73,7 @@ const questionsAsked = (workspaceId: string, text: string) =>
 const askedEvents = (workspaceId: string, text: string) =>
   count(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE workspace_id = $1 AND type = 'question_asked' AND payload->>'text' = $2`, [workspaceId, text]);
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(25);
-  }
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> => eventually(probe, done, timeoutMs, 25);
 
 const conversationReady = () =>
   fetch(`http://127.0.0.1:${env.stack.ports.conversation}/ready`).then(

@@ -8,6 +8,7 @@ import { systemMessage } from '../../services/conversation/language/system-messa
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+import { settledWorkspaceRecords, workspaceRecords } from '../helpers/workspace-records';
 
 jest.setTimeout(240_000);
 
@@ -101,10 +102,13 @@ describe('the language of a question', () => {
   });
 
   it("previews an agent's question in its language, recording nothing", async () => {
+    const before = await settledWorkspaceRecords(env.databaseUrl, ws.id);
     const preview = dataOf(
       await ws.as('agent', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { language decision handOffReason } }', { input: { text: 'Combien de temps prend un remboursement sur ma carte ?' } }),
     ).previewAnswer;
     expect(preview).toEqual({ language: 'fr', decision: 'HANDED_OFF', handOffReason: 'UNSUPPORTED_LANGUAGE' });
+    // No conversation or message, no question variant, answer outcome or learning event, no outbox event.
+    expect(await workspaceRecords(env.databaseUrl, ws.id)).toEqual(before);
   });
 });
 

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { freePort } from '../../deploy/local/free-port';
 import type { StackProcessName } from '../../deploy/local/stack';
+import { eventually } from '../helpers/eventually';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { RunningPostgres, runEmbeddedPostgres } from '../helpers/test-postgres';
@@ -51,14 +51,7 @@ const readyStatus = (name: StackProcessName) =>
     () => 0,
   );
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(200);
-  }
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> => eventually(probe, done, timeoutMs, 200);
 
 async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   const pool = new Pool({ connectionString: env.databaseUrl, max: 1 });
@@ -73,6 +66,9 @@ async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
 it('while Postgres is down readiness fails and asks are UNAVAILABLE; once it is back, the same processes serve again and background work resumes', async () => {
   dataOf(await ws.as('widget', ASK, { input: { text: 'How do I invite a teammate?' } }));
 
+  // What the relay (insights) and the escalation dispatcher (conversation) log on the first failed pass of a run.
+  const failedPass = (line: string) => line.includes('relay pass failed') || line.includes('escalation commands wait for Temporal');
+  const failedBefore = new Set(env.logs.filter(failedPass));
   await postgres!.stop();
   postgres = undefined;
   for (const name of POSTGRES_USERS) expect(await until(() => readyStatus(name), (status) => status === 503)).toBe(503);
@@ -80,8 +76,12 @@ it('while Postgres is down readiness fails and asks are UNAVAILABLE; once it is 
   expect(refused.status).toBe(503);
   expect(codeOf(refused)).toBe('UNAVAILABLE');
   expect(refused.headers.get('retry-after')).toBe('2');
-  // Background work fails quietly meanwhile: give the relay and the dispatcher a few passes against the outage.
-  await sleep(2_000);
+  // Background work fails quietly meanwhile: both the relay and the dispatcher have had a pass fail on the outage.
+  const failures = await until(
+    async () => env.logs.filter((line) => failedPass(line) && !failedBefore.has(line)),
+    (lines) => lines.some((line) => line.includes('relay pass failed')) && lines.some((line) => line.includes('escalation commands wait for Temporal')),
+  );
+  expect(new Set(failures.map((line) => JSON.parse(line).msg))).toEqual(new Set(['escalation commands wait for Temporal', 'relay pass failed; events stay in the outbox and are retried']));
 
   postgres = await runEmbeddedPostgres(dataDir, port, SETTINGS);
   for (const name of POSTGRES_USERS) expect(await until(() => readyStatus(name), (status) => status === 200)).toBe(200);

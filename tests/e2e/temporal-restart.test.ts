@@ -5,9 +5,9 @@
  * started before the crash take their corrections, and no escalation is lost or started twice.
  */
 import { Client, Connection } from '@temporalio/client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { ESCALATION_WORKFLOW, escalationWorkflowId } from '../../workflows/escalation-contract';
+import { eventually } from '../helpers/eventually';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
@@ -34,14 +34,7 @@ afterAll(async () => {
   await env?.stop();
 });
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(250);
-  }
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> => eventually(probe, done, timeoutMs, 250);
 
 const count = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows[0].n as number;
 const offered = (conversationId: string) => count(`SELECT count(*)::int AS n FROM conversation.escalation_steps WHERE conversation_id = $1 AND kind = 'offered'`, [conversationId]);

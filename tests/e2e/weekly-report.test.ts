@@ -14,6 +14,7 @@ import { reportPeriod } from '../../services/insights/report/report-period';
 import type { WeeklyReportResult } from '../../workflows';
 import { isoWeekOf, reportedIsoWeek } from '../../workflows/iso-week';
 import { codeOf, dataOf } from '../helpers/graphql';
+import { eventually } from '../helpers/eventually';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -102,15 +103,6 @@ async function backdatedEvents(workspaceId: string, events: Array<{ type: string
       event.at,
       JSON.stringify(event.payload),
     ]);
-  }
-}
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

@@ -6,14 +6,11 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { IntentModels } from '../../services/knowledge/intent/intent-models';
+import { eventually } from '../helpers/eventually';
 import { useKnowledgeServices } from '../helpers/knowledge-services';
 
 const knowledge = useKnowledgeServices('loopdesk_it_intent_models');
-
-/** Longer than the models' catch-up interval. */
-const CATCH_UP_WAIT_MS = 1_200;
 
 const ARTICLES = [
   { title: 'Card delivery', body: 'New cards are posted within one working day. Delivery takes five to seven working days.' },
@@ -58,8 +55,8 @@ describe('an edited article', () => {
     await knowledge.sut.knowledge.updateArticle(workspaceId, delivery!.id, { body: `${ARTICLES[0]!.body}\nYou can freeze your card at any time from the Security tab.` }, 'admin:test');
 
     expect(await top(knowledge.sut.intents, workspaceId, question)).toBe(delivery!.id);
-    await sleep(CATCH_UP_WAIT_MS);
-    expect(await top(replica, workspaceId, question)).toBe(delivery!.id);
+    // The replica catches up on a ranking once its interval has passed.
+    expect(await eventually(() => top(replica, workspaceId, question), (itemId) => itemId === delivery!.id)).toBe(delivery!.id);
   });
 
   it('flags the learned answers drawn from it stale: they say what it said before', async () => {
@@ -106,8 +103,9 @@ describe('an archived item', () => {
     await knowledge.sut.knowledge.archive(workspaceId, learned.id, 'admin:test');
 
     expect(await ranked(knowledge.sut.intents, workspaceId, question)).not.toContain(learned.id);
-    await sleep(CATCH_UP_WAIT_MS);
-    expect(await ranked(replica, workspaceId, question)).not.toContain(learned.id);
+    const afterCatchUp = await eventually(() => ranked(replica, workspaceId, question), (itemIds) => itemIds !== null && !itemIds.includes(learned.id));
+    expect(afterCatchUp).not.toBeNull();
+    expect(afterCatchUp).not.toContain(learned.id);
     const rebuilt = new IntentModels(knowledge.db);
     await rebuilt.ready(workspaceId);
     expect(await ranked(rebuilt, workspaceId, question)).toEqual(expect.arrayContaining([rates!.id]));

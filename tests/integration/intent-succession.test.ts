@@ -5,15 +5,12 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { IntentModels } from '../../services/knowledge/intent/intent-models';
 import { listLearningEvents } from '../../services/knowledge/learning/learning-events';
+import { eventually } from '../helpers/eventually';
 import { useKnowledgeServices } from '../helpers/knowledge-services';
 
 const knowledge = useKnowledgeServices('loopdesk_it_succession');
-
-/** Longer than the models' catch-up interval. */
-const CATCH_UP_WAIT_MS = 1_200;
 const OLD_TEXT = 'A replacement card arrives within 5 working days.';
 const NEW_TEXT = 'Since March a replacement card arrives within 2 working days, by tracked post.';
 
@@ -56,8 +53,7 @@ describe('a stale learned answer answered anew from the same sources', () => {
     // A question only the old answer was taught now goes to the new one, here at once...
     expect(await top(knowledge.sut.intents, 'when will my new card get here')).toBe(fresh.item.id);
     // ...on another replica after its catch-up...
-    await sleep(CATCH_UP_WAIT_MS);
-    expect(await top(replica, 'when will my new card get here')).toBe(fresh.item.id);
+    expect(await eventually(() => top(replica, 'when will my new card get here'), (itemId) => itemId === fresh.item.id)).toBe(fresh.item.id);
     // ...and in a model built from Postgres alone.
     const rebuilt = new IntentModels(knowledge.db);
     await rebuilt.ready(workspaceId);
@@ -70,8 +66,7 @@ describe('a stale learned answer answered anew from the same sources', () => {
     await knowledge.sut.intents.ready(workspaceId);
     expect(await top(knowledge.sut.intents, 'when will my new card get here')).toBe(old.item.id);
     // The other replica notices the succession was taken back and rebuilds.
-    await sleep(CATCH_UP_WAIT_MS);
-    expect(await replica.rank(workspaceId, 'when will my new card get here')).toBeNull();
+    expect(await eventually(() => replica.rank(workspaceId, 'when will my new card get here'), (verdict) => verdict === null)).toBeNull();
     await replica.ready(workspaceId);
     expect(await top(replica, 'when will my new card get here')).toBe(old.item.id);
   });
