@@ -12,7 +12,7 @@
  * benchmark may call measureGatewayRatio on a stack it started; it should cache verdicts too, or the gateway
  * side also pays a call to account-context per request.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +21,7 @@ import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../../services/s
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { distribution } from './bench-support';
+import { readStat } from './process-cpu';
 
 const QUERY = '{ workspace { id } }';
 
@@ -63,18 +64,8 @@ export interface GatewayRatio {
 
 type Send = () => Promise<void>;
 
-const CLOCK_TICKS = 100;
-
-/** utime + stime of a process in milliseconds, from /proc (0 where there is none). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
-  } catch {
-    return 0;
-  }
-}
+/** utime + stime of a process in milliseconds (0 where there is none). */
+const cpuMs = (pid: number | undefined) => (pid === undefined ? 0 : (readStat(pid)?.cpuSeconds ?? 0) * 1000);
 
 /** `requests` calls of `send`, `concurrency` at a time; every call must succeed. */
 async function drive(send: Send, requests: number, concurrency: number): Promise<{ latencies: number[]; seconds: number }> {

@@ -19,7 +19,8 @@ function machineBusySeconds(): number {
   return (total - fields[3]! - fields[4]!) / CLOCK_TICKS;
 }
 
-function readStat(pid: string): { comm: string; ppid: number; cpuSeconds: number } | null {
+/** A process's name, parent and CPU seconds so far (utime + stime), from /proc/<pid>/stat; null once it has ended. */
+export function readStat(pid: string | number): { comm: string; ppid: number; cpuSeconds: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');

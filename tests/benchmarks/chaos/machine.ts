@@ -4,8 +4,7 @@
  * result can say what it competed with on a small shared machine.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-
-const CLOCK_TICKS = 100;
+import { readStat } from '../process-cpu';
 
 interface ProcessSample {
   ppid: number;
@@ -18,9 +17,8 @@ function sampleProcesses(): Map<number, ProcessSample> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
+      const stat = readStat(entry);
+      if (!stat) continue;
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
       // "/usr/bin/node /work/x/dist/gateway/index.js" → "node x/dist/gateway/index.js": what it is, and whose.
       const command =
@@ -30,8 +28,8 @@ function sampleProcesses(): Map<number, ProcessSample> {
               .map((arg, i) => (i === 0 ? arg.replace(/^.*\//, '') : arg.replace(/^\/work\//, '').replace(/node_modules\/(\.bin\/)?/, '')))
               .join(' ')
               .slice(0, 90)
-          : stat.slice(stat.indexOf('(') + 1, close);
-      samples.set(Number(entry), { ppid: Number(fields[1]), command, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS });
+          : stat.comm;
+      samples.set(Number(entry), { ppid: stat.ppid, command, cpuSeconds: stat.cpuSeconds });
     } catch {
       // The process ended while being read.
     }
