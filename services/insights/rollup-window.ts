@@ -131,3 +131,27 @@ export const hourlyCsat = (name: string, where = '1') => `(
      WHERE ${rawEdges(name)} AND event_type = 'csat_rated' AND ${where}
      GROUP BY hour, topic, plan, page, channel, score
   )`;
+
+/** Rows of hourly_citations (analytics migration 005): (hour, knowledge_item_id, answers, last_cited_at). */
+export const hourlyCitations = (name: string, where = '1') => `(
+    SELECT hour, knowledge_item_id, answers, last_cited_at
+      FROM {database:Identifier}.hourly_citations
+     WHERE ${rollupBody(name)} AND ${where}
+    UNION ALL
+    SELECT ${hourOf} AS hour, knowledge_item_id, toUInt64(uniqExact(event_id)) AS answers, max(occurred_at) AS last_cited_at
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND event_type = 'answer_shown' AND knowledge_item_id != '' AND ${where}
+     GROUP BY hour, knowledge_item_id
+  )`;
+
+/** Rows of hourly_gap_questions (analytics migration 005): (hour, topic, question_key, question, events). */
+export const hourlyGapQuestions = (name: string, where = '1') => `(
+    SELECT hour, topic, question_key, question, events
+      FROM {database:Identifier}.hourly_gap_questions
+     WHERE ${rollupBody(name)} AND ${where}
+    UNION ALL
+    SELECT ${hourOf} AS hour, topic, lower(trimBoth(text)) AS question_key, min(text) AS question, toUInt64(uniqExact(event_id)) AS events
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND event_type IN ('handed_off', 'escalated') AND text != '' AND ${where}
+     GROUP BY hour, topic, question_key
+  )`;

@@ -179,7 +179,7 @@ it('a malformed key is BAD_USER_INPUT', async () => {
 });
 
 it('signals and agent actions replay with their key: a second rating, hand-off request or reply writes nothing and is no CONFLICT', async () => {
-  const turn = dataOf(await ws.as('widget', ASK, { input: { text: `${QUESTION} (signals ${nextNumber()})` } })).ask;
+  const turn = dataOf(await ws.as('widget', ASK, { input: { text: `${QUESTION} (signals ${nextNumber()})`, page: '/billing/refunds' } })).ask;
   const secret = turn.conversationSecret;
 
   const rateKey = randomUUID();
@@ -188,12 +188,15 @@ it('signals and agent actions replay with their key: a second rating, hand-off r
   // Without the key the second rating is what it always was: a CONFLICT.
   expect(codeOf(await ws.as('widget', RATE, { input: { messageId: turn.message.id, rating: 'UP', conversationSecret: secret } }))).toBe('CONFLICT');
   expect(await count(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE type = 'answer_rated' AND payload->>'messageId' = $1`, [turn.message.id])).toBe(1);
+  // The rating carries the page of the question it is about, so insights place the friction without a lookup.
+  expect(await count(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE type = 'answer_rated' AND payload->>'messageId' = $1 AND payload->>'page' = '/billing/refunds'`, [turn.message.id])).toBe(1);
 
   const humanKey = randomUUID();
   const handedOff = dataOf(await ws.as('widget', REQUEST_HUMAN, { input: { conversationId: turn.conversation.id, conversationSecret: secret, idempotencyKey: humanKey } })).requestHuman;
   expect(handedOff.status).toBe('HANDED_OFF');
   expect(dataOf(await ws.as('widget', REQUEST_HUMAN, { input: { conversationId: turn.conversation.id, conversationSecret: secret, idempotencyKey: humanKey } })).requestHuman).toEqual(handedOff);
   expect(await count(`SELECT count(*)::int AS n FROM conversation.escalation_commands WHERE conversation_id = $1 AND kind = 'hand_off'`, [turn.conversation.id])).toBe(1);
+  expect(await count(`SELECT count(*)::int AS n FROM conversation.outbox_events WHERE type = 'escalated' AND payload->>'conversationId' = $1 AND payload->>'page' = '/billing/refunds'`, [turn.conversation.id])).toBe(1);
 
   const replyKey = randomUUID();
   const replied = dataOf(await ws.as('agent', REPLY, { input: { conversationId: turn.conversation.id, text: 'Let me check that for you.', idempotencyKey: replyKey } })).replyToConversation;

@@ -41,12 +41,13 @@ const fixture: InteractionEvent[] = [
   event('handed_off', '2026-03-03T09:00:01Z', { conversationId: C, topic: 'billing', plan: 'pro', handoffReason: 'no_knowledge' }),
   event('agent_replied', '2026-03-03T09:10:01Z', { conversationId: C, topic: 'billing' }),
   event('resolved', '2026-03-03T12:00:00Z', { conversationId: C, topic: 'billing' }),
-  event('escalated', '2026-03-03T09:05:00Z', { conversationId: A, topic: 'billing' }),
+  // Conversation stamps a request for a person and a rating with the plan and page of the answer they are about.
+  event('escalated', '2026-03-03T09:05:00Z', { conversationId: A, topic: 'billing', plan: 'pro' }),
   event('resolved', '2026-03-03T10:00:00Z', { conversationId: A, topic: 'billing' }),
   event('answer_rated', '2026-03-03T10:01:00Z', { conversationId: A, topic: 'billing', rating: 1 }),
   event('question_asked', '2026-03-04T08:00:00Z', { conversationId: D, topic: 'billing', plan: 'pro' }),
   answerD,
-  event('answer_rated', '2026-03-04T08:05:00Z', { conversationId: D, topic: 'billing', rating: -1 }),
+  event('answer_rated', '2026-03-04T08:05:00Z', { conversationId: D, topic: 'billing', plan: 'pro', rating: -1 }),
   // What the AI learned: week of 2 March — two corrections, one published learned answer and one waiting for
   // review, one new phrasing, one topic opened; week of 9 March — one topic closed, one approval.
   event('answer_corrected', '2026-03-03T11:00:00Z', { conversationId: B, topic: 'login' }),
@@ -174,8 +175,8 @@ describe('the learning curve and friction points', () => {
 
   it('ranks topics by plan and page by repeat contacts, down-ratings and hand-offs', async () => {
     const points = await new LearningCurveService(warehouse).friction(workspaceId, twoWeeks.from, twoWeeks.to, 10);
-    // Ratings and escalations take their conversation's plan: billing/pro = escalation of A + hand-off of C + the
-    // down-rating of D = 3; the repeat contact has no conversation, so no plan: billing/'' = 1; login/free: B = 1.
+    // Each signal in the place it carries: billing/pro = escalation of A + hand-off of C + the down-rating of D = 3;
+    // the repeat contact (from knowledge) carries no plan: billing/'' = 1; login/free: B = 1.
     expect(points).toEqual([
       { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 1, handOffs: 2, dropOffs: 0 },
       { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 0, handOffs: 0, dropOffs: 0 },

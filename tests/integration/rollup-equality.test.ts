@@ -13,6 +13,8 @@ import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { ActivityService } from '../../services/insights/activity/activity.service';
+import { StaleContentService } from '../../services/insights/content/stale-content.service';
+import { KnowledgeGapsService } from '../../services/insights/gaps/knowledge-gaps.service';
 import { LearningCurveService } from '../../services/insights/learning/learning-curve.service';
 import { MetricsQuery, SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
 import type { ReadFrom } from '../../services/insights/rollup-window';
@@ -29,6 +31,10 @@ const PLANS = ['free', 'pro', ''];
 const PAGES = ['/billing', '/settings', ''];
 const CHANNELS = ['in_app', 'email'];
 const START = Date.parse('2026-03-01T00:00:00Z');
+/** Questions handed off, spelled apart by case and surrounding space: the gaps query counts them as one. */
+const GAP_QUESTIONS = ['How do I export?', 'how do i export?', '  How do I export?', 'Why was I charged twice', 'reset my password', 'Reset my password '];
+/** Knowledge items: i0-i5 have a lifecycle below (published, flagged, archived, learned, reverted); i6 never published. */
+const ITEMS = ['i0', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6'];
 const DAYS = 21;
 
 /** mulberry32: a small seeded generator, so the sample is the same on every run. */
@@ -54,14 +60,17 @@ function sample(count: number, seed: number): InteractionEvent[] {
     const next = (maxMs: number) => new Date((at += 1 + Math.floor(random() * maxMs)));
     const add = (eventType: string, fields: Partial<InteractionEvent> = {}) => events.push({ eventId: randomUUID(), workspaceId, eventType, occurredAt: next(3 * 3_600_000), conversationId, ...fields });
     add('question_asked', { ...dims, text: 'q' });
+    const question = pick(GAP_QUESTIONS);
     // A follow-up sometimes comes with other dimensions: filters then see the conversation differently.
     if (random() < 0.3) add('question_asked', { ...dims, topic: pick(TOPICS), page: pick(PAGES) });
     if (random() < 0.7) {
-      add('answer_shown', dims);
-      if (random() < 0.3) add('answer_rated', { topic: dims.topic, rating: random() < 0.6 ? 1 : -1 });
-      if (random() < 0.1) add('escalated', { topic: dims.topic });
+      add('answer_shown', { ...dims, knowledgeItemId: pick(ITEMS) });
+      if (random() < 0.3) add('answer_rated', { ...dims, rating: random() < 0.6 ? 1 : -1 });
+      if (random() < 0.1) add('escalated', { ...dims, text: question });
+      else if (random() < 0.1) add('dropped_off', dims);
+      if (random() < 0.05) add('outcome_repeat_contact', { topic: dims.topic });
     } else {
-      add('handed_off', { ...dims, handoffReason: pick(['low_confidence', 'no_knowledge', 'policy']) });
+      add('handed_off', { ...dims, handoffReason: pick(['low_confidence', 'no_knowledge', 'policy']), text: question });
       if (random() < 0.8) add(random() < 0.7 ? 'agent_replied' : 'answer_corrected', { topic: dims.topic });
     }
     if (random() < 0.6) {
@@ -98,18 +107,45 @@ const handMade: InteractionEvent[] = [
   fixed('handed_off', '2026-03-08T23:01:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app', handoffReason: 'policy' }),
   fixed('answer_corrected', '2026-04-02T10:00:00Z', { conversationId: C, topic: 'exports' }),
 ];
+/** Items' lifecycle: flags before, inside and after the ranges, edits after a flag, an archive, learned answers reverted or not. */
+const lifecycle: InteractionEvent[] = [
+  fixed('knowledge_published', '2026-02-20T08:00:00Z', { knowledgeItemId: 'i0', topic: 'billing', payload: { title: 'Refunds' } }),
+  fixed('knowledge_published', '2026-02-20T08:00:00Z', { knowledgeItemId: 'i1', topic: 'login', payload: { title: 'Sign in' } }),
+  fixed('knowledge_published', '2026-02-21T08:00:00Z', { knowledgeItemId: 'i2', topic: 'exports', payload: { title: 'Exports' } }),
+  fixed('knowledge_published', '2026-03-05T12:34:56.789Z', { knowledgeItemId: 'i3', topic: 'exports', payload: { title: 'CSV exports' } }),
+  fixed('learned_answer_created', '2026-03-06T09:15:00Z', { knowledgeItemId: 'i4', topic: 'billing', payload: { status: 'published', title: 'Charged twice' } }),
+  fixed('learned_answer_created', '2026-03-07T09:15:00Z', { knowledgeItemId: 'i5', topic: 'login', payload: { status: 'published', title: 'Password reset' } }),
+  fixed('learning_reverted', '2026-03-12T16:00:00Z', { knowledgeItemId: 'i5', topic: 'login', payload: { kind: 'learned_answer_created' } }),
+  // i0 flagged mid-hour and never edited; i1 flagged, then edited; i2 flagged twice, the second after an edit; i3 archived.
+  fixed('knowledge_flagged_stale', '2026-03-04T10:17:23.456Z', { knowledgeItemId: 'i0', topic: 'billing' }),
+  fixed('knowledge_flagged_stale', '2026-03-05T09:00:00Z', { knowledgeItemId: 'i1', topic: 'login' }),
+  fixed('knowledge_updated', '2026-03-06T09:00:00Z', { knowledgeItemId: 'i1', topic: 'login', payload: { title: 'Signing in' } }),
+  fixed('knowledge_flagged_stale', '2026-03-03T09:00:00Z', { knowledgeItemId: 'i2', topic: 'exports' }),
+  fixed('knowledge_updated', '2026-03-04T09:00:00Z', { knowledgeItemId: 'i2', topic: 'exports', payload: { title: 'Exporting' } }),
+  fixed('knowledge_flagged_stale', '2026-03-10T23:59:59.999Z', { knowledgeItemId: 'i2', topic: 'exports' }),
+  fixed('knowledge_archived', '2026-03-18T10:00:00Z', { knowledgeItemId: 'i3', topic: 'exports' }),
+];
 const randomSample = sample(4_000, 17);
-const all = [...handMade, ...randomSample];
+const all = [...handMade, ...lifecycle, ...randomSample];
 /** Re-delivered: copies inside one insert, and copies of events stored earlier. */
-const redelivered = [handMade[0]!, handMade[4]!, handMade[7]!, ...randomSample.filter((_, i) => i % 50 === 0)];
+const redelivered = [handMade[0]!, handMade[4]!, handMade[7]!, lifecycle[7]!, lifecycle[9]!, ...randomSample.filter((_, i) => i % 50 === 0)];
 
-let rollups: { support: SupportMetricsService; learning: LearningCurveService; activity: ActivityService; trends: TopicSpikesService };
+let rollups: {
+  support: SupportMetricsService;
+  learning: LearningCurveService;
+  activity: ActivityService;
+  trends: TopicSpikesService;
+  content: StaleContentService;
+  gaps: KnowledgeGapsService;
+};
 let raw: typeof rollups;
 const servicesReading = (readFrom: ReadFrom) => ({
   support: new SupportMetricsService(warehouse, readFrom),
   learning: new LearningCurveService(warehouse, readFrom),
   activity: new ActivityService(warehouse, readFrom),
   trends: new TopicSpikesService(warehouse, readFrom),
+  content: new StaleContentService(warehouse, readFrom),
+  gaps: new KnowledgeGapsService(warehouse, readFrom),
 });
 
 beforeAll(async () => {
@@ -141,6 +177,11 @@ describe('re-delivered events', () => {
     const csat = all.filter((e) => e.eventType === 'csat_rated');
     expect(await scalar('SELECT sum(responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.length);
     expect(await scalar('SELECT sum(score * responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.reduce((sum, e) => sum + e.rating!, 0));
+    const citations = all.filter((e) => e.eventType === 'answer_shown' && e.knowledgeItemId).length;
+    expect(await scalar('SELECT sum(answers) AS n FROM {database:Identifier}.hourly_citations WHERE workspace_id = {workspaceId:UUID}')).toBe(citations);
+    const gapQuestions = all.filter((e) => ['handed_off', 'escalated'].includes(e.eventType) && e.text).length;
+    expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_gap_questions WHERE workspace_id = {workspaceId:UUID}')).toBe(gapQuestions);
+    expect(await scalar('SELECT count() AS n FROM {database:Identifier}.knowledge_lifecycle_events WHERE workspace_id = {workspaceId:UUID}')).toBe(lifecycle.length);
     const questions = all.filter((e) => e.eventType === 'question_asked' && e.conversationId).length;
     expect(await scalar('SELECT sum(questions) AS n FROM {database:Identifier}.hourly_conversation_timeline WHERE workspace_id = {workspaceId:UUID}')).toBe(questions);
   });
@@ -218,5 +259,42 @@ describe('rollups answer what raw events answer', () => {
         expect(fromRollups.baselineQuestions).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('friction points and knowledge gaps, for every range and topic', async () => {
+    let frictionSeen = 0;
+    let gapsSeen = 0;
+    for (const [name, range] of Object.entries(RANGES)) {
+      const fromRollups = await rollups.learning.friction(workspaceId, range.from, range.to, 50);
+      expect([name, fromRollups]).toEqual([name, await raw.learning.friction(workspaceId, range.from, range.to, 50)]);
+      if (fromRollups.some((point) => point.dropOffs > 0 && point.plan !== '')) frictionSeen++;
+      for (const topic of [undefined, 'login']) {
+        const query = { ...range, topic, first: 20 };
+        const gaps = await rollups.gaps.gaps(workspaceId, query);
+        expect([name, topic, gaps]).toEqual([name, topic, await raw.gaps.gaps(workspaceId, query)]);
+        if (gaps.some((cluster) => cluster.volume > 1 && cluster.previousVolume > 0)) gapsSeen++;
+      }
+    }
+    expect(frictionSeen).toBeGreaterThan(0);
+    expect(gapsSeen).toBeGreaterThan(0);
+  });
+
+  it('stale content still served and uncited content, at instants on and off the hour', async () => {
+    const instants = ['2026-03-04T10:50:00Z', '2026-03-10T23:59:59.999Z', '2026-03-12T16:00:00Z', '2026-03-20T07:30:12.345Z', '2026-04-10T00:00:00Z'].map((iso) => new Date(iso));
+    let stillServed = 0;
+    let uncited = 0;
+    for (const now of instants) {
+      const served = await rollups.content.staleStillServed(workspaceId, 10, now);
+      expect([now, served]).toEqual([now, await raw.content.staleStillServed(workspaceId, 10, now)]);
+      stillServed = Math.max(stillServed, served.length);
+      for (const days of [1, 3, 30]) {
+        const fromRollups = await rollups.content.uncited(workspaceId, days, now, 10);
+        expect([now, days, fromRollups]).toEqual([now, days, await raw.content.uncited(workspaceId, days, now, 10)]);
+        uncited = Math.max(uncited, fromRollups.uncitedCount);
+      }
+    }
+    // i0 (flagged mid-hour, never edited) and i2 (flagged again after its edit) are still served; some item goes uncited.
+    expect(stillServed).toBe(2);
+    expect(uncited).toBeGreaterThan(0);
   });
 });

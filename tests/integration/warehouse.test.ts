@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -55,6 +55,7 @@ describe('warehouse migrations', () => {
       { version: 2, name: '002-daily-topic-stats.sql' },
       { version: 3, name: '003-ingest-dedup-and-rollups.sql' },
       { version: 4, name: '004-csat-rollup.sql' },
+      { version: 5, name: '005-content-and-gap-rollups.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -62,6 +63,8 @@ describe('warehouse migrations', () => {
     expect(tables.map((table) => table.name)).toEqual([
       'daily_topic_stats',
       'daily_topic_stats_mv',
+      'hourly_citations',
+      'hourly_citations_mv',
       'hourly_contacts',
       'hourly_contacts_mv',
       'hourly_conversation_timeline',
@@ -70,9 +73,13 @@ describe('warehouse migrations', () => {
       'hourly_csat_mv',
       'hourly_events',
       'hourly_events_mv',
+      'hourly_gap_questions',
+      'hourly_gap_questions_mv',
       'interaction_events',
       'interaction_events_dedup_mv',
       'interaction_events_ingest',
+      'knowledge_lifecycle_events',
+      'knowledge_lifecycle_events_mv',
       'schema_migrations',
     ]);
   });

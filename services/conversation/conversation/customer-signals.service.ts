@@ -29,7 +29,14 @@ export class CustomerSignalsService {
         {
           workspaceId: caller.workspaceId,
           type: 'answer_rated',
-          payload: { conversationId: message.conversationId, messageId: message.id, rating: rating === 'up' ? 1 : -1, topic: message.topic, knowledgeItemId: message.citations[0]?.knowledgeItemId ?? '' },
+          payload: {
+            conversationId: message.conversationId,
+            messageId: message.id,
+            rating: rating === 'up' ? 1 : -1,
+            topic: message.topic,
+            knowledgeItemId: message.citations[0]?.knowledgeItemId ?? '',
+            ...askedFrom(message),
+          },
         },
       ]);
       const rated = { ...message, rating } as MessageEntity;
@@ -74,6 +81,7 @@ export class CustomerSignalsService {
     if (conversation.status === 'handed_off') throw conflict('This conversation is already with the support team');
     const lastAnswer = await this.lastAnswer(conversation.id);
     const lastQuestion = await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'customer' }, order: { seq: 'DESC' } });
+    const lastTurn = lastAnswer ?? (await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai' }, order: { seq: 'DESC' } }));
     await this.db.transaction(async (tx) => {
       conversation.status = 'handed_off';
       conversation.handOffReason = HandOffReason.CUSTOMER_ASKED;
@@ -83,10 +91,18 @@ export class CustomerSignalsService {
         {
           workspaceId: caller.workspaceId,
           type: 'escalated',
-          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, handOffReason: HandOffReason.CUSTOMER_ASKED, by: 'customer', knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '', text: lastQuestion?.text ?? '' },
+          payload: {
+            conversationId,
+            customerId: conversation.customerId ?? '',
+            topic: conversation.topic,
+            handOffReason: HandOffReason.CUSTOMER_ASKED,
+            by: 'customer',
+            knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '',
+            text: lastQuestion?.text ?? '',
+            ...(lastTurn ? askedFrom(lastTurn) : { page: lastQuestion?.page ?? '' }),
+          },
         },
       ]);
-      const lastTurn = lastAnswer ?? (await tx.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai' }, order: { seq: 'DESC' } }));
       if (lastTurn) {
         await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: lastTurn.id, reason: HandOffReason.CUSTOMER_ASKED } });
       }
@@ -99,4 +115,12 @@ export class CustomerSignalsService {
   private async lastAnswer(conversationId: string): Promise<MessageEntity | null> {
     return this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai', decision: 'answered' }, order: { seq: 'DESC' } });
   }
+}
+
+/**
+ * The plan and page of the question an AI turn answered, which every friction signal about it carries (a rating, a
+ * request for a person), so insights can place it without looking up the conversation.
+ */
+function askedFrom(turn: Pick<MessageEntity, 'page' | 'askerContext'>): { page: string; plan: string } {
+  return { page: turn.page ?? '', plan: turn.askerContext?.plan ?? '' };
 }

@@ -1,7 +1,8 @@
 /** Content that needs attention: stale items still served, and items nobody cites. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
+import { ReadFrom, rollupRange } from '../rollup-window';
 import { toClickHouseTime } from '../time-range';
-import { STALE_STILL_SERVED_SQL, UNCITED_COUNTS_SQL, UNCITED_SQL } from './stale-content.queries';
+import { staleStillServedSql, uncitedCountsSql, uncitedSql } from './stale-content.queries';
 
 export interface StaleStillServed {
   knowledgeItemId: string;
@@ -30,12 +31,16 @@ export interface UncitedContent {
 }
 
 export class StaleContentService {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly readFrom: ReadFrom = 'rollups',
+  ) {}
 
-  async staleStillServed(workspaceId: string, limit: number): Promise<StaleStillServed[]> {
+  /** Items flagged stale, not edited since, that answers cited after the flag (up to `now`), most served first. */
+  async staleStillServed(workspaceId: string, limit: number, now = new Date()): Promise<StaleStillServed[]> {
     const result = await this.warehouse.client.query({
-      query: STALE_STILL_SERVED_SQL,
-      query_params: { database: this.warehouse.database, workspaceId, limit },
+      query: staleStillServedSql(this.readFrom),
+      query_params: { database: this.warehouse.database, workspaceId, limit, until: toClickHouseTime(now) },
       format: 'JSONEachRow',
     });
     return (await result.json<StaleStillServed>()).map((row) => ({ ...row, timesServed: Number(row.timesServed) }));
@@ -49,13 +54,15 @@ export class StaleContentService {
     const params = {
       database: this.warehouse.database,
       workspaceId,
-      since: toClickHouseTime(new Date(now.getTime() - days * 86_400_000)),
       until: toClickHouseTime(now),
       limit,
+      ...rollupRange('window', new Date(now.getTime() - days * 86_400_000), now),
     };
     const [items, counts] = await Promise.all([
-      this.warehouse.client.query({ query: UNCITED_SQL, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Uncited>()),
-      this.warehouse.client.query({ query: UNCITED_COUNTS_SQL, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<{ published: number; uncited: number }>()),
+      this.warehouse.client.query({ query: uncitedSql(this.readFrom), query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Uncited>()),
+      this.warehouse.client
+        .query({ query: uncitedCountsSql(this.readFrom), query_params: params, format: 'JSONEachRow' })
+        .then((r) => r.json<{ published: number; uncited: number }>()),
     ]);
     return { items, uncitedCount: Number(counts[0]?.uncited ?? 0), publishedCount: Number(counts[0]?.published ?? 0) };
   }

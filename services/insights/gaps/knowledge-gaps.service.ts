@@ -3,8 +3,9 @@
  * what they ask (see question-clustering), with each cluster's volume against the period before.
  */
 import type { Warehouse } from '../../../analytics/warehouse-client';
+import { ReadFrom, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
-import { GAP_QUESTIONS_SQL } from './knowledge-gaps.queries';
+import { GAP_QUESTIONS_ROLLUP_SQL, GAP_QUESTIONS_SQL } from './knowledge-gaps.queries';
 import { QuestionCluster, clusterQuestions } from './question-clustering';
 
 /** Distinct questions clustered per request: the most frequent ones, so a huge week stays quick. */
@@ -18,14 +19,19 @@ export interface GapQuery {
 }
 
 export class KnowledgeGapsService {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly readFrom: ReadFrom = 'rollups',
+  ) {}
 
   async gaps(workspaceId: string, query: GapQuery): Promise<QuestionCluster[]> {
     checkRange(query.from, query.to);
     const previousFrom = new Date(2 * query.from.getTime() - query.to.getTime());
     const result = await this.warehouse.client.query({
-      query: GAP_QUESTIONS_SQL,
+      query: this.readFrom === 'rollups' ? GAP_QUESTIONS_ROLLUP_SQL : GAP_QUESTIONS_SQL,
       query_params: {
+        ...rollupRange('range', query.from, query.to),
+        ...rollupRange('previous', previousFrom, query.from),
         database: this.warehouse.database,
         workspaceId,
         from: toClickHouseTime(query.from),

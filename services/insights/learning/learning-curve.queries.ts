@@ -11,9 +11,9 @@ import { BUCKET_SQL } from '../time-range';
  * Learned answers whose latest state change put them in front of customers: a later revert of their creation or
  * approval, or an archive, takes them back out, whenever it happened.
  */
-const STILL_SERVED = `
+const stillServed = (table: 'interaction_events' | 'knowledge_lifecycle_events') => `
     SELECT knowledge_item_id
-      FROM {database:Identifier}.interaction_events
+      FROM {database:Identifier}.${table}
      WHERE workspace_id = {workspaceId:UUID}
        AND event_type IN ('learned_answer_created', 'learned_answer_published', 'knowledge_archived', 'learning_reverted')
        AND knowledge_item_id != ''
@@ -25,7 +25,7 @@ const STILL_SERVED = `
   `;
 
 export const LEARNING_CURVE_SQL = `
-  WITH still_served AS (${STILL_SERVED})
+  WITH still_served AS (${stillServed('interaction_events')})
   SELECT
     ${BUCKET_SQL} AS bucket,
     uniqExactIf(event_id, event_type = 'answer_corrected') AS correctionsAbsorbed,
@@ -46,36 +46,41 @@ export const LEARNING_CURVE_SQL = `
 /**
  * Topics (by plan and page) ranked by the signals that a customer was not helped. A drop-off (the customer left an
  * answer with no rating, resolution or follow-up within the window) may be a customer who was helped, so it weighs
- * a quarter in the ranking, as it does in the answer's evidence (knowledge's learning-trust.ts, DROP_OFF_WEIGHT). Ratings, escalations and
- * agent-side events carry no plan or page of their own: they take those of their conversation's first question
- * (looked for up to 30 days before the range), so one conversation's friction lands in one row.
+ * a quarter in the ranking, as it does in the answer's evidence (knowledge's learning-trust.ts, DROP_OFF_WEIGHT).
+ * Each signal carries the plan and page of the question it is about (conversation stamps them on ratings,
+ * requests for a person, hand-offs and drop-offs), so one row is one place in the product. FRICTION_SQL reads raw
+ * events (the reference); FRICTION_ROLLUP_SQL reads hourly_events, with raw events for partial hours.
  */
-export const FRICTION_SQL = `
-  WITH conversations AS (
-    SELECT conversation_id, argMin(plan, occurred_at) AS conversationPlan, argMin(page, occurred_at) AS conversationPage
-      FROM {database:Identifier}.interaction_events
-     WHERE workspace_id = {workspaceId:UUID}
-       AND event_type = 'question_asked' AND conversation_id != ''
-       AND occurred_at >= {from:DateTime64(3, 'UTC')} - toIntervalDay(30) AND occurred_at < {to:DateTime64(3, 'UTC')}
-     GROUP BY conversation_id
-  )
-  SELECT e.topic AS topic,
-    if(e.plan != '', e.plan, c.conversationPlan) AS plan,
-    if(e.page != '', e.page, c.conversationPage) AS page,
-    uniqExactIf(e.event_id, e.event_type = 'outcome_repeat_contact') AS repeatContacts,
-    uniqExactIf(e.event_id, e.event_type = 'answer_rated' AND e.rating < 0) AS downRatings,
-    uniqExactIf(e.event_id, e.event_type IN ('handed_off', 'escalated')) AS handOffs,
-    uniqExactIf(e.event_id, e.event_type = 'dropped_off') AS dropOffs,
-    repeatContacts + downRatings + handOffs + 0.25 * dropOffs AS friction
-  FROM {database:Identifier}.interaction_events AS e
-  LEFT JOIN conversations AS c ON c.conversation_id = e.conversation_id
-  WHERE e.workspace_id = {workspaceId:UUID}
-    AND e.occurred_at >= {from:DateTime64(3, 'UTC')} AND e.occurred_at < {to:DateTime64(3, 'UTC')}
-    AND e.event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off')
+const FRICTION_TYPES = "event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off')";
+const FRICTION_SCORE = 'repeatContacts + downRatings + handOffs + 0.25 * dropOffs AS friction';
+const FRICTION_RANKING = `
   GROUP BY topic, plan, page
   HAVING friction > 0
   ORDER BY friction DESC, topic, plan, page
   LIMIT {limit:UInt32}`;
+
+export const FRICTION_SQL = `
+  SELECT topic, plan, page,
+    uniqExactIf(event_id, event_type = 'outcome_repeat_contact') AS repeatContacts,
+    uniqExactIf(event_id, event_type = 'answer_rated' AND rating < 0) AS downRatings,
+    uniqExactIf(event_id, event_type IN ('handed_off', 'escalated')) AS handOffs,
+    uniqExactIf(event_id, event_type = 'dropped_off') AS dropOffs,
+    ${FRICTION_SCORE}
+  FROM {database:Identifier}.interaction_events
+  WHERE workspace_id = {workspaceId:UUID}
+    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    AND ${FRICTION_TYPES}
+  ${FRICTION_RANKING}`;
+
+export const FRICTION_ROLLUP_SQL = `
+  SELECT topic, plan, page,
+    sumIf(events, event_type = 'outcome_repeat_contact') AS repeatContacts,
+    sumIf(events, event_type = 'answer_rated' AND rating < 0) AS downRatings,
+    sumIf(events, event_type IN ('handed_off', 'escalated')) AS handOffs,
+    sumIf(events, event_type = 'dropped_off') AS dropOffs,
+    ${FRICTION_SCORE}
+  FROM ${hourlyEvents('range', FRICTION_TYPES)}
+  ${FRICTION_RANKING}`;
 
 /**
  * LEARNING_CURVE_SQL's counts from the hourly rollup (`range` = [from, to)); learned answers come from
@@ -94,13 +99,13 @@ export const LEARNING_COUNTS_ROLLUP_SQL = `
   GROUP BY bucket
   ORDER BY bucket`;
 
-/** Learned answers published per bucket and still served: rare events, read raw. */
+/** Learned answers published per bucket and still served: rare events, from their copy in knowledge_lifecycle_events. */
 export const LEARNED_ANSWERS_SQL = `
-  WITH still_served AS (${STILL_SERVED})
+  WITH still_served AS (${stillServed('knowledge_lifecycle_events')})
   SELECT
     ${BUCKET_SQL} AS bucket,
     uniqExact(knowledge_item_id) AS learnedAnswersPublished
-  FROM {database:Identifier}.interaction_events
+  FROM {database:Identifier}.knowledge_lifecycle_events
   WHERE workspace_id = {workspaceId:UUID}
     AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
     AND (event_type = 'learned_answer_created' AND JSONExtractString(payload, 'status') = 'published' OR event_type = 'learned_answer_published')

@@ -3,7 +3,7 @@ import type { Warehouse } from '../../../analytics/warehouse-client';
 import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
 import type { Granularity } from '../metrics/support-metrics.service';
-import { FRICTION_SQL, LEARNED_ANSWERS_SQL, LEARNING_COUNTS_ROLLUP_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
+import { FRICTION_ROLLUP_SQL, FRICTION_SQL, LEARNED_ANSWERS_SQL, LEARNING_COUNTS_ROLLUP_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
 
 export interface LearningBucket {
   start: string;
@@ -79,8 +79,8 @@ export class LearningCurveService {
   async friction(workspaceId: string, from: Date, to: Date, limit: number): Promise<FrictionPoint[]> {
     checkRange(from, to);
     const result = await this.warehouse.client.query({
-      query: FRICTION_SQL,
-      query_params: { database: this.warehouse.database, workspaceId, from: toClickHouseTime(from), to: toClickHouseTime(to), limit },
+      query: this.readFrom === 'rollups' ? FRICTION_ROLLUP_SQL : FRICTION_SQL,
+      query_params: { database: this.warehouse.database, workspaceId, from: toClickHouseTime(from), to: toClickHouseTime(to), limit, ...rollupRange('range', from, to) },
       format: 'JSONEachRow',
     });
     const rows = await result.json<Record<string, string | number>>();
