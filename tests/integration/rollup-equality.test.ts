@@ -2,8 +2,9 @@
  * The rollups answer exactly what raw events answer: every insights query that reads a rollup is run both ways
  * (services built with readFrom 'rollups' and 'raw') over the same data, for every filter combination the API
  * offers, each granularity, time zones on and off whole hours, and ranges that do and do not start on an hour.
- * The data: a small hand-made fixture (re-delivered in part, within one insert and across inserts) and a seeded
- * random sample shaped like the services' events. Also: re-delivered events reach the rollups once.
+ * The data: a small hand-made fixture (re-delivered in part, within one insert and across inserts), a seeded
+ * random sample shaped like the services' events, and a sample of bench:warehouse's generated events (its
+ * largest workspace). Also: re-delivered events reach the rollups once.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +21,13 @@ import { MetricsQuery, SupportMetricsService } from '../../services/insights/met
 import type { ReadFrom } from '../../services/insights/rollup-window';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { GENERATED_COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS, GENERATED_WORKSPACES } from '../helpers/generated-events';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-rollups-'));
+const generatedWorkspaces = Array.from({ length: GENERATED_WORKSPACES }, () => randomUUID());
+/** The generator's largest workspace (a quarter of its events). */
+const generatedWorkspace = generatedWorkspaces[0]!;
+const GENERATED_START = Date.parse('2026-05-04T00:00:00Z');
 const workspaceId = randomUUID();
 const otherWorkspace = randomUUID();
 let warehouse: Warehouse;
@@ -155,6 +161,16 @@ beforeAll(async () => {
   await insertEvents(warehouse, all.slice(2_000), 900);
   await insertEvents(warehouse, redelivered);
   await insertEvents(warehouse, sample(300, 99).map((event) => ({ ...event, workspaceId: otherWorkspace })));
+  // bench:warehouse's generator: 40,000 events over 28 days and 20 workspaces, and their items' lifecycles.
+  const generated = { workspaces: generatedWorkspaces, t0: GENERATED_START, spanMs: 28 * 86_400_000, conversations: 10_000 };
+  await warehouse.client.command({
+    query: `INSERT INTO {database:Identifier}.interaction_events_ingest (${GENERATED_COLUMNS}) ${GENERATED_EVENTS}`,
+    query_params: { ...generated, database: warehouse.database, start: 0, count: 40_000 },
+  });
+  await warehouse.client.command({
+    query: `INSERT INTO {database:Identifier}.interaction_events_ingest (event_id, workspace_id, event_type, occurred_at, knowledge_item_id, topic, payload) ${GENERATED_KNOWLEDGE_EVENTS}`,
+    query_params: { ...generated, database: warehouse.database },
+  });
   rollups = servicesReading('rollups');
   raw = servicesReading('raw');
 });
@@ -296,5 +312,36 @@ describe('rollups answer what raw events answer', () => {
     // i0 (flagged mid-hour, never edited) and i2 (flagged again after its edit) are still served; some item goes uncited.
     expect(stillServed).toBe(2);
     expect(uncited).toBeGreaterThan(0);
+  });
+});
+
+describe("on a sample of bench:warehouse's generated events", () => {
+  const month = { from: new Date('2026-05-04T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z') };
+  const lateWeek = { from: new Date('2026-05-20T13:30:00Z'), to: new Date('2026-05-27T09:00:00.250Z') };
+
+  it('every insights query answers from rollups what it answers from raw events', async () => {
+    for (const range of [month, lateWeek]) {
+      for (const filters of [{}, { plan: 'pro' }, { topic: 'billing', channel: 'email' }, { page: '/billing' }]) {
+        const query: MetricsQuery = { ...range, granularity: 'day', timeZone: 'Europe/Paris', ...filters };
+        const fromRollups = await rollups.support.metrics(generatedWorkspace, query);
+        expect(fromRollups.totals.questions).toBeGreaterThan(0);
+        expect([filters, fromRollups]).toEqual([filters, await raw.support.metrics(generatedWorkspace, query)]);
+      }
+      const weekly: MetricsQuery = { ...range, granularity: 'week', timeZone: 'America/New_York' };
+      expect(await rollups.learning.curve(generatedWorkspace, weekly)).toEqual(await raw.learning.curve(generatedWorkspace, weekly));
+      expect(await rollups.activity.summary(generatedWorkspace, range.from, range.to)).toEqual(await raw.activity.summary(generatedWorkspace, range.from, range.to));
+      const friction = await rollups.learning.friction(generatedWorkspace, range.from, range.to, 30);
+      expect(friction.length).toBeGreaterThan(0);
+      expect(friction).toEqual(await raw.learning.friction(generatedWorkspace, range.from, range.to, 30));
+      const gaps = await rollups.gaps.gaps(generatedWorkspace, { ...range, first: 10 });
+      expect(gaps.length).toBeGreaterThan(0);
+      expect(gaps).toEqual(await raw.gaps.gaps(generatedWorkspace, { ...range, first: 10 }));
+      const spikes = { ...SPIKE_DEFAULTS, from: new Date(range.to.getTime() - 7 * 86_400_000), to: range.to };
+      expect(await rollups.trends.spikes(generatedWorkspace, spikes)).toEqual(await raw.trends.spikes(generatedWorkspace, spikes));
+      expect(await rollups.content.uncited(generatedWorkspace, 7, range.to, 20)).toEqual(await raw.content.uncited(generatedWorkspace, 7, range.to, 20));
+    }
+    const stillServed = await rollups.content.staleStillServed(generatedWorkspace, 20, month.to);
+    expect(stillServed.length).toBeGreaterThan(0);
+    expect(stillServed).toEqual(await raw.content.staleStillServed(generatedWorkspace, 20, month.to));
   });
 });
