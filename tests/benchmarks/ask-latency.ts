@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
+import { sentences as splitSentences } from '../../services/shared/text';
 import { CpuUse, printCpu, trackCpu } from './process-cpu';
 import { GatewayRatio, measureGatewayRatio } from './gateway-ratio';
 import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
@@ -163,8 +164,7 @@ class SyntheticKnowledge {
         .split('\n')
         .map((line) => line.replace(/^\s*\d+\.\s+/, '').trim())
         .filter(Boolean)
-        .flatMap((line) => line.split(/(?<=[.!?])\s+(?=[A-Z0-9"(])/))
-        .map((s) => s.trim())
+        .flatMap((line) => splitSentences(line))
         .filter((s) => s.length >= 15)
         .map((s) => (/[.!?:]$/.test(s) ? s : `${s}.`));
       this.sentencesByLabel.set(article.label, sentences);
