@@ -25,7 +25,7 @@
  * articles (so word and trigram statistics stay those of real support text) with invented product names and
  * numbers, drawn from a seeded generator so every run builds the same corpus.
  */
-import { Distribution, distribution, prng } from './bench-support';
+import { Distribution, distribution, mapConcurrent, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
+import { sentences as splitSentences } from '../../services/shared/text';
 import { CpuUse, printCpu, trackCpu } from './process-cpu';
 import { GatewayRatio, measureGatewayRatio } from './gateway-ratio';
 import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
@@ -163,8 +164,7 @@ class SyntheticKnowledge {
         .split('\n')
         .map((line) => line.replace(/^\s*\d+\.\s+/, '').trim())
         .filter(Boolean)
-        .flatMap((line) => line.split(/(?<=[.!?])\s+(?=[A-Z0-9"(])/))
-        .map((s) => s.trim())
+        .flatMap((line) => splitSentences(line))
         .filter((s) => s.length >= 15)
         .map((s) => (/[.!?:]$/.test(s) ? s : `${s}.`));
       this.sentencesByLabel.set(article.label, sentences);
@@ -343,17 +343,11 @@ async function askOnce(bench: BenchWorkspace, question: Question, index: number)
   }
 }
 
-async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length && !interrupted.signal.aborted) {
-        const index = next++;
-        await fn(items[index]!, index);
-      }
-    }),
-  );
-}
+/** Like mapConcurrent, but items not yet started when the run is interrupted are skipped. */
+const inParallel = <T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>) =>
+  mapConcurrent(items, concurrency, async (item, index) => {
+    if (!interrupted.signal.aborted) await fn(item, index);
+  });
 
 async function askAll(bench: BenchWorkspace, questions: Question[], concurrency: number): Promise<{ samples: AskSample[]; wallMs: number }> {
   const samples: AskSample[] = new Array(questions.length);

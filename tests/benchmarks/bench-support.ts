@@ -1,4 +1,6 @@
-/** What the benchmarks share: a seeded random source and latency distributions. */
+/** What the benchmarks share: a seeded random source, latency distributions and bounded concurrency. */
+
+import pLimit from 'p-limit';
 
 export { prng } from '../../services/shared/random';
 
@@ -26,4 +28,10 @@ export function distribution(values: number[]): Distribution {
     max: round(sorted[sorted.length - 1] ?? NaN),
     min: round(sorted[0] ?? NaN),
   };
+}
+
+/** `fn` over items with at most `concurrency` running at once (p-limit); results in input order, the first failure rejects. */
+export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(concurrency);
+  return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
 }

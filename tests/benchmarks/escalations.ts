@@ -27,7 +27,7 @@
  * worker's by the hand-offs (in phase 1 they do nothing else), and the summary sets the three figures with targets
  * beside them: command written → offered p99, the correction round trip (correctAnswer) p99, and CPU per hand-off.
  */
-import { Distribution, distribution, prng } from './bench-support';
+import { Distribution, distribution, mapConcurrent, prng } from './bench-support';
 import { printCpu, trackCpu } from './process-cpu';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { execFile } from 'node:child_process';
@@ -194,14 +194,8 @@ const perSecond = (count: number, ms: number) => (ms > 0 ? round1(count / (ms / 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs work(i) for i in [0, count), at most `concurrency` at a time. */
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
+const pool = (count: number, concurrency: number, work: (index: number) => Promise<void>) =>
+  mapConcurrent(Array.from({ length: count }, (_, index) => index), concurrency, work);
 
 function tally(values: Array<string | null | undefined>): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../../services/shared/request-context';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
-import { distribution } from './bench-support';
+import { distribution, mapConcurrent } from './bench-support';
 import { readStat } from './process-cpu';
 
 const QUERY = '{ workspace { id } }';
@@ -70,17 +70,12 @@ const cpuMs = (pid: number | undefined) => (pid === undefined ? 0 : (readStat(pi
 /** `requests` calls of `send`, `concurrency` at a time; every call must succeed. */
 async function drive(send: Send, requests: number, concurrency: number): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
-  let next = 0;
   const started = performance.now();
-  const worker = async () => {
-    while (next < requests) {
-      next += 1;
-      const sent = performance.now();
-      await send();
-      latencies.push(performance.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await mapConcurrent(Array.from({ length: requests }), concurrency, async () => {
+    const sent = performance.now();
+    await send();
+    latencies.push(performance.now() - sent);
+  });
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -3,7 +3,8 @@
  * sentences that share the most words with the question, kept in their original order. Deterministic.
  */
 import { Answerer, AnswerInput, AnswerPassage, FallbackReason, WrittenAnswer, assertHasPassages } from './answerer';
-import { markdownToProse, splitSentences } from './plain-text';
+import { STOP_WORDS, sentences as splitSentences, stem, tokens } from '../../shared/text';
+import { markdownToProse } from './plain-text';
 
 /** Roughly what fits a chat bubble; a passage up to this length is quoted whole. */
 export const EXTRACT_BUDGET = 600;
@@ -78,34 +79,7 @@ function truncateAtWord(text: string, budget: number): string {
   return `${(space > budget / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-const STOP_WORDS = new Set(
-  (
-    'a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its ' +
-    'me my no not of on or our so than that the their them then there these they this to too us was we were what ' +
-    'when where which who why will with would you your yours am any all also just get got should shall may might must'
-  ).split(' '),
-);
-
-/** Lower-cased words without stop words, crudely stemmed so "refunds" meets "refund" and "cancelling" meets "cancel". */
+/** Content words, stemmed so "refunds" meets "refund" and "cancelling" meets "cancelled". */
 function termsOf(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !STOP_WORDS.has(word)).map(stem).filter((word) => word.length > 1);
-}
-
-function stem(word: string): string {
-  const base = stripSuffix(word);
-  // "charge", "charged" and "charging" all become "charg".
-  return base.length > 4 && base.endsWith('e') ? base.slice(0, -1) : base;
-}
-
-function stripSuffix(word: string): string {
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.length > 5 && word.endsWith('ing')) return undouble(word.slice(0, -3));
-  if (word.length > 4 && word.endsWith('ed')) return undouble(word.slice(0, -2));
-  if (word.length > 4 && /(s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
-
-function undouble(word: string): string {
-  return /([bdfglmnprt])\1$/.test(word) ? word.slice(0, -1) : word;
+  return tokens(text).filter((word) => !STOP_WORDS.has(word)).map(stem).filter((word) => word.length > 1);
 }

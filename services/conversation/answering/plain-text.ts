@@ -1,4 +1,4 @@
-/** Markdown to readable prose, and prose to sentences: what the extractive answerer quotes from. */
+/** Markdown to readable prose: what the extractive answerer quotes from (split into sentences by shared/text). */
 
 /** Strips Markdown syntax and returns prose blocks (paragraphs, list items, table rows); headings are marked so callers can skip them. */
 function markdownBlocks(markdown: string): Array<{ text: string; heading: boolean }> {
@@ -68,14 +68,6 @@ export function markdownToProse(markdown: string): string {
   const blocks = markdownBlocks(markdown);
   const body = blocks.filter((block) => !block.heading);
   return (body.length > 0 ? body : blocks).map((block) => endSentence(block.text)).join(' ');
-}
-
-/** Splits prose at sentence ends (., !, ? followed by space); decimals and versions like 2.5 stay whole. */
-export function splitSentences(prose: string): string[] {
-  return prose
-    .split(/(?<=[.!?]["')\]]?)\s+(?=\S)/)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0);
 }
 
 function inline(text: string): string {

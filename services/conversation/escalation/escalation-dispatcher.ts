@@ -15,6 +15,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
 import type { DataSource } from 'typeorm';
 import {
   ESCALATION_WORKFLOW,
@@ -112,10 +113,8 @@ export class EscalationDispatcher {
           }
         }
       };
-      const workers = Array.from({ length: Math.min(PARALLEL_CONVERSATIONS, queues.length) }, async () => {
-        for (let queue = queues.shift(); queue; queue = queues.shift()) await sendQueue(queue);
-      });
-      await Promise.all(workers);
+      const limit = pLimit(PARALLEL_CONVERSATIONS);
+      await Promise.all(queues.map((queue) => limit(() => sendQueue(queue))));
       if (sent.length > 0) await tx.query(`UPDATE conversation.escalation_commands SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
       await this.steps.recordOffered(tx, offers);
       if (firstError && sent.length === 0) throw firstError;

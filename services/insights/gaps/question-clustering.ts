@@ -2,11 +2,13 @@
  * Groups the questions the AI could not answer (knowledge gaps) into clusters a support lead can act on: one
  * cluster per missing article, labelled with the words customers used.
  *
- * Method: TF-IDF vectors over lightly stemmed content words, then agglomerative clustering with average linkage
+ * Method: TF-IDF vectors over stemmed content words, then agglomerative clustering with average linkage
  * on cosine similarity, merging the most similar pair until no pair reaches `minSimilarity`. Chosen because it
  * needs no training or model, no fixed number of clusters (a quiet week yields few, a launch week many), and its
  * labels are explainable: they are the heaviest terms of the cluster's centroid.
  */
+import { STOP_WORDS, stem, tokens } from '../../shared/text';
+
 export interface GapQuestion {
   text: string;
   /** occurrences in the current period */
@@ -40,26 +42,13 @@ export interface ClusteringOptions {
 /**
  * Two short questions sharing one of their two or three distinctive terms score about 0.3-0.5; unrelated ones
  * about 0. 0.15 scored best against labelled intents on the dev split of train.csv (npm run bench:gaps, first 20
- * labels: mean F over banking77 and bitext 0.683, against 0.680 at 0.10 and 0.663 at 0.175); 0.3 splits one
+ * labels: mean F over banking77 and bitext 0.686, against 0.682 at 0.10 and 0.670 at 0.175); 0.3 splits one
  * problem into several clusters by wording ("extra fee" vs "extra charge").
  */
 const DEFAULT_MIN_SIMILARITY = 0.15;
 const DEFAULT_MAX_EXAMPLES = 3;
 const DEFAULT_MAX_QUESTIONS = 2000;
 const MAX_LABEL_TERMS = 4;
-
-/**
- * Function words, plus the greetings and request verbs ("get", "need", "help") found in almost every support
- * message. Apostrophes are already removed; a word is dropped when it or its stem is listed ("getting", "needs").
- */
-const STOP_WORDS = new Set(
-  `a able about after again all already also am an and any are as at be been before being but by can cannot cant
-  could did didnt do does doesnt doing dont each ever for from get got had has have having he hello help her here
-  hey hi his how i if im in into is isnt it its ive just know like may me might more most must my need no not now of
-  on once only or other our out over own please should so some still such than thank thanks that the their them then
-  there these they this those to too try under until up us very want was wasnt we were what whats when where which
-  while who why will with wont would yet you your yours`.split(/\s+/),
-);
 
 type SparseVector = Map<number, number>;
 
@@ -84,35 +73,12 @@ export function clusterQuestions(questions: readonly GapQuestion[], options: Clu
     .sort((a, b) => b.volume - a.volume || b.distinctQuestions - a.distinctQuestions || compareText(a.label, b.label));
 }
 
-/** Lowercase word tokens; apostrophes are dropped so "don't" stays one token; digits-only and one-letter tokens go. */
+/** The shared tokeniser's words, less one-letter and digits-only ones. Stems are keys only; labels show the words as written. */
 function tokenize(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 1 && !/^\p{N}+$/u.test(t));
+  return tokens(text).filter((t) => t.length > 1 && !/^\p{N}+$/u.test(t));
 }
 
-/**
- * A deliberately light stemmer, enough to make inflections of one word meet: plurals (-ies → -y, -sses → -ss,
- * -xes/-zes/-ches/-shes → stem, otherwise -s unless -ss/-us/-is), past -ied → -y, then -ing and -ed (not -eed)
- * when a vowel remains, undoubling a final consonant ("resetting" → "reset"), and a final silent -e ("charge" and
- * "charged" both → "charg"). Stems are keys only; labels show the words as written.
- */
-function stem(word: string): string {
-  let w = word;
-  if (w.length > 4 && (w.endsWith('ies') || w.endsWith('ied'))) w = `${w.slice(0, -3)}y`;
-  else if (w.endsWith('sses') || /(x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  const inflected = /^(.*[aeiouy].*)(ing|(?<!e)ed)$/.exec(w);
-  if (inflected && inflected[1].length >= 3) {
-    w = inflected[1];
-    if (/([^aeiouylsz])\1$/.test(w)) w = w.slice(0, -1);
-  }
-  if (w.length > 3 && w.endsWith('e') && !w.endsWith('ee')) w = w.slice(0, -1);
-  return w;
-}
-
+/** A word is dropped when it or its stem is a stop word ("getting", "needs"). */
 const isContentWord = (token: string) => !STOP_WORDS.has(token) && !STOP_WORDS.has(stem(token));
 
 /** Texts that normalise to the same tokens are one question: counts summed, shown with the spelling asked most often. */

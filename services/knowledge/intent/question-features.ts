@@ -1,9 +1,11 @@
 /**
- * A question as a sparse feature vector for the intent model: word unigrams and bigrams (lightly stemmed) and
+ * A question as a sparse feature vector for the intent model: word unigrams and bigrams (stemmed) and
  * character 3- to 5-grams inside words (which catch typos and word forms: "recieved", "transfered"), hashed
  * into a fixed space so the model needs no vocabulary. Each group is L2-normalised on its own, so a long
- * question's many character grams do not drown its words, then the whole vector is normalised.
+ * question's many character grams do not drown its words, then the whole vector is normalised. Words are the
+ * shared tokeniser's, currency signs kept, every word kept (no stop words: the model weighs them itself), stemmed.
  */
+import { stem, tokens } from '../../shared/text';
 
 export interface SparseVector {
   indices: Uint32Array;
@@ -35,21 +37,6 @@ function fnv(h: number, text: string, from = 0, to = text.length): number {
 
 const bucket = (h: number) => (h >>> 0) % BUCKETS;
 
-/** Plural and verb endings only: enough to meet "cards"/"card", "charged"/"charge" halfway. */
-export function stem(word: string): string {
-  if (word.length <= 3) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
-  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
-  if (word.endsWith('es') && /(ss|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s') && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
-  return word;
-}
-
-export function tokens(text: string): string[] {
-  return (text.toLowerCase().replace(/['’]/g, '').match(/[\p{L}\p{N}€$£]+/gu) ?? []).filter((t) => t.length > 0);
-}
-
 interface Group {
   indices: number[];
   values: number[];
@@ -75,7 +62,7 @@ function normalisedGroup(hashes: number[], weight: number): Group {
 }
 
 export function questionFeatures(text: string, options: Readonly<FeatureOptions> = FEATURE_DEFAULTS): SparseVector {
-  const words = tokens(text).map(stem);
+  const words = tokens(text, { currency: true }).map(stem);
   const wordHashes: number[] = [];
   const charHashes: number[] = [];
   for (let i = 0; i < words.length; i++) {

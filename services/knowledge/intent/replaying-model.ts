@@ -5,6 +5,7 @@
  * text (a question costs tens of bytes as text, hundreds as a feature vector), so its size is bounded whatever
  * a workspace has taught. Kept apart from Postgres so the offline benchmark runs exactly this.
  */
+import { sentences } from '../../shared/text';
 import { IntentModel, IntentModelOptions, IntentPrediction } from './intent-model';
 import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-features';
 
@@ -148,8 +149,5 @@ export class ReplayingModel {
 
 /** An article body's sentences worth learning from. */
 export function articleSentences(body: string): string[] {
-  return body
-    .split(/(?<=[.?!])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= MIN_SENTENCE);
+  return sentences(body).filter((sentence) => sentence.length >= MIN_SENTENCE);
 }

@@ -1,3 +1,5 @@
+import { sentences } from '../../shared/text';
+
 /** Splits a Markdown body into passages of whole paragraphs, each at most MAX_PASSAGE characters. */
 export const MAX_PASSAGE = 800;
 
@@ -24,10 +26,9 @@ export function splitIntoPassages(title: string, body: string): string[] {
 /** A paragraph longer than a passage is cut at sentence ends, or hard at MAX_PASSAGE as a last resort. */
 function chop(paragraph: string): string[] {
   if (paragraph.length <= MAX_PASSAGE) return [paragraph];
-  const sentences = paragraph.match(/[^.!?]+[.!?]*\s*/g) ?? [paragraph];
   const pieces: string[] = [];
   let current = '';
-  for (const sentence of sentences) {
+  for (const sentence of sentences(paragraph, { exact: true })) {
     if (sentence.length > MAX_PASSAGE) {
       if (current) pieces.push(current.trim());
       current = '';

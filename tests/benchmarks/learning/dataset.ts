@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { readKbJsonl } from '../../../services/knowledge/import/knowledge-folder';
 import type { ArticleFields } from '../../../services/knowledge/knowledge-item/knowledge-item.service';
 import { prng } from '../bench-support';
@@ -38,34 +39,12 @@ export function loadDataset(folder: string): Dataset {
 
 /** `text,label` rows; the text may be quoted (with "" for a quote) and hold commas or newlines. */
 export function readLabelledCsv(file: string): LabelledQuestion[] {
-  const rows = parseCsv(readFileSync(file, 'utf8'));
+  const rows: string[][] = parse(readFileSync(file, 'utf8'), { relax_column_count: true, skip_empty_lines: true });
   const [header, ...body] = rows;
   const textAt = header?.indexOf('text') ?? -1;
   const labelAt = header?.indexOf('label') ?? -1;
   if (textAt < 0 || labelAt < 0) throw new Error(`${file} needs a header with text and label columns`);
   return body.filter((row) => row.length > Math.max(textAt, labelAt) && row[textAt]!.trim() !== '').map((row) => ({ text: row[textAt]!.trim(), label: row[labelAt]!.trim() }));
-}
-
-function parseCsv(content: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < content.length; i++) {
-    const c = content[i]!;
-    if (quoted) {
-      if (c === '"' && content[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && content[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows.filter((r) => r.length > 1 || r[0] !== '');
 }
 
 /** Fisher–Yates with the seeded generator: the same seed gives the same stream. */

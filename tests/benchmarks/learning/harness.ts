@@ -14,6 +14,7 @@ import { Progress } from '../../../services/shared/progress';
 import { dataOf, graphql } from '../../helpers/graphql';
 import { Dataset, LabelledQuestion, shuffled, takePerLabel, takeShots } from './dataset';
 import { DEV_SPLIT, devSplit } from './dev-split';
+import { mapConcurrent } from '../bench-support';
 import { ScoredAnswer, scoreCheckpoint } from './scoring';
 
 export type WorkspaceRole = 'learning' | 'frozen';
@@ -492,20 +493,6 @@ async function createWorkspace(options: HarnessOptions, role: WorkspaceRole): Pr
     dataOf(await graphql(options.gatewayUrl, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { role: keyRole, label: `bench ${keyRole.toLowerCase()}` } }, { apiKey: created.adminKey }))
       .createApiKey.secret as string;
   return { workspaceId: created.workspace.id, admin: created.adminKey, agent: await key('AGENT'), widget: await key('WIDGET') };
-}
-
-/** Runs `fn` over items with at most `limit` at once; results in input order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function groupByLabel(questions: readonly LabelledQuestion[]): Map<string, LabelledQuestion[]> {
