@@ -68,6 +68,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   const t0 = end - WEEKS * WEEK;
   const log = (message: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     );
     const rollupBytes = await one<{ bytes: number }>(
       warehouse,
-      `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = {database:String} AND table LIKE 'hourly_%'`,
+      `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = {database:String} AND (table LIKE 'hourly_%' OR table = 'knowledge_lifecycle_events')`,
     );
     const largestEvents = await one<{ n: number }>(warehouse, `SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {ws:UUID}`, { ws: largest.id });
     await warehouse.close();
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
       measuredAt: new Date().toISOString(),
       setup: {
         machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`,
-        shared: 'The machine was shared by 7 engineers running builds, tests and benchmarks at the same time',
+        loadAverageAtStart: loadAtStart,
         loadAverageAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' '),
         warehouse: 'chDB embedded in the insights process',
         events: EVENTS,
