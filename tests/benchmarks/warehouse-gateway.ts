@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
   let env: TestStack | undefined;
   try {
-    env = await startTestStack({ RELAY_INTERVAL_MS: '100' }, { readyTimeoutMs: 600_000 });
+    // A 26-week query over 100M events can take longer than the gateway's default 30 s wait for a subgraph.
+    env = await startTestStack({ RELAY_INTERVAL_MS: '100', SUBGRAPH_TIMEOUT_MS: '600000' }, { readyTimeoutMs: 600_000 });
     log('stack up');
     const workspaces: TestWorkspace[] = [];
     for (let i = 0; i < WORKSPACES; i++) workspaces.push(await createTestWorkspace(env, `Warehouse benchmark ${i + 1}`, { timeZone: i === 0 ? 'Europe/Paris' : 'UTC' }));
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
         weeks: WEEKS,
         largestWorkspace: { events: largestEvents.n, timeZone: 'Europe/Paris' },
         repeat: REPEAT,
+        gatewaySubgraphTimeoutMs: 600_000,
         command: `npm run bench:warehouse -- --events ${EVENTS} --ingest-events ${INGEST_EVENTS} --repeat ${REPEAT} --relay-events ${RELAY_EVENTS}`,
       },
       queriesThroughGateway: timings,
