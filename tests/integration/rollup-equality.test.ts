@@ -21,6 +21,7 @@ import { MetricsQuery, SupportMetricsService } from '../../services/insights/met
 import type { ReadFrom } from '../../services/insights/rollup-window';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { prng } from '../../services/shared/random';
 import { GENERATED_COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS, GENERATED_WORKSPACES } from '../helpers/generated-events';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-rollups-'));
@@ -42,18 +43,6 @@ const GAP_QUESTIONS = ['How do I export?', 'how do i export?', '  How do I expor
 /** Knowledge items: i0-i5 have a lifecycle below (published, flagged, archived, learned, reverted); i6 never published. */
 const ITEMS = ['i0', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6'];
 const DAYS = 21;
-
-/** mulberry32: a small seeded generator, so the sample is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function sample(count: number, seed: number): InteractionEvent[] {
   const random = prng(seed);

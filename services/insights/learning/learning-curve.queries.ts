@@ -52,35 +52,30 @@ export const LEARNING_CURVE_SQL = `
  * events (the reference); FRICTION_ROLLUP_SQL reads hourly_events, with raw events for partial hours.
  */
 const FRICTION_TYPES = "event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off')";
-const FRICTION_SCORE = 'repeatContacts + downRatings + handOffs + 0.25 * dropOffs AS friction';
-const FRICTION_RANKING = `
-  GROUP BY topic, plan, page
-  HAVING friction > 0
-  ORDER BY friction DESC, topic, plan, page
-  LIMIT {limit:UInt32}`;
-
-export const FRICTION_SQL = `
-  SELECT topic, plan, page,
-    uniqExactIf(event_id, event_type = 'outcome_repeat_contact') AS repeatContacts,
-    uniqExactIf(event_id, event_type = 'answer_rated' AND rating < 0) AS downRatings,
-    uniqExactIf(event_id, event_type IN ('handed_off', 'escalated')) AS handOffs,
-    uniqExactIf(event_id, event_type = 'dropped_off') AS dropOffs,
-    ${FRICTION_SCORE}
-  FROM {database:Identifier}.interaction_events
-  WHERE workspace_id = {workspaceId:UUID}
-    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
-    AND ${FRICTION_TYPES}
-  ${FRICTION_RANKING}`;
-
-export const FRICTION_ROLLUP_SQL = `
+/** The ranking over rows of (topic, plan, page, event_type, rating sign, events). */
+const frictionFrom = (rows: string) => `
   SELECT topic, plan, page,
     sumIf(events, event_type = 'outcome_repeat_contact') AS repeatContacts,
     sumIf(events, event_type = 'answer_rated' AND rating < 0) AS downRatings,
     sumIf(events, event_type IN ('handed_off', 'escalated')) AS handOffs,
     sumIf(events, event_type = 'dropped_off') AS dropOffs,
-    ${FRICTION_SCORE}
-  FROM ${hourlyEvents('range', FRICTION_TYPES)}
-  ${FRICTION_RANKING}`;
+    repeatContacts + downRatings + handOffs + 0.25 * dropOffs AS friction
+  FROM ${rows}
+  GROUP BY topic, plan, page
+  HAVING friction > 0
+  ORDER BY friction DESC, topic, plan, page
+  LIMIT {limit:UInt32}`;
+
+export const FRICTION_SQL = frictionFrom(`(
+    SELECT topic, plan, page, event_type, toInt8(sign(rating)) AS rating, toUInt64(uniqExact(event_id)) AS events
+      FROM {database:Identifier}.interaction_events
+     WHERE workspace_id = {workspaceId:UUID}
+       AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+       AND ${FRICTION_TYPES}
+     GROUP BY topic, plan, page, event_type, rating
+  )`);
+
+export const FRICTION_ROLLUP_SQL = frictionFrom(hourlyEvents('range', FRICTION_TYPES));
 
 /**
  * LEARNING_CURVE_SQL's counts from the hourly rollup (`range` = [from, to)); learned answers come from

@@ -66,8 +66,9 @@ export const HAND_OFF_REASONS_SQL = `
  * time. First response: first agent reply or correction after the first hand-off (AI or customer-requested).
  * Resolution: first `resolved` after the first question. Filters apply to the conversation's first question.
  * {total:UInt8} = 1 folds every bucket into one row (medians do not add up, so totals are their own query).
+ * `conversations` yields one row per conversation: when it started, and its first hand-off, reply and resolution.
  */
-export const RESPONSE_TIMES_SQL = `
+const responseTimesOver = (conversations: string) => `
   SELECT
     if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
     quantileExactInclusiveIf(0.5)(firstResponseMs, responded) / 1000 AS medianFirstResponseSeconds,
@@ -84,6 +85,14 @@ export const RESPONSE_TIMES_SQL = `
       resolutions > 0 AND resolvedAt >= started AS resolvedAfter,
       dateDiff('millisecond', started, resolvedAt) AS resolutionMs
     FROM (
+${conversations}
+    )
+  )
+  GROUP BY bucket
+  ORDER BY bucket`;
+
+/** From raw events. */
+export const RESPONSE_TIMES_SQL = responseTimesOver(`
       SELECT
         conversation_id,
         minIf(occurred_at, event_type = 'question_asked') AS started,
@@ -112,11 +121,7 @@ export const RESPONSE_TIMES_SQL = `
         AND ({plan:String} = '' OR firstPlan = {plan:String})
         AND ({page:String} = '' OR firstPage = {page:String})
         AND ({channel:String} = '' OR firstChannel = {channel:String})
-        AND ({language:String} = '' OR firstLanguage = {language:String})
-    )
-  )
-  GROUP BY bucket
-  ORDER BY bucket`;
+        AND ({language:String} = '' OR firstLanguage = {language:String})`);
 
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
 // A conversation is its id, or for a question outside any conversation the question itself, in both forms.
@@ -168,23 +173,7 @@ export const HAND_OFF_REASONS_ROLLUP_SQL = `
   ORDER BY count DESC, reason`;
 
 /** RESPONSE_TIMES_SQL over the conversations' hourly timelines; `window` = [from, to + followUpDays). */
-export const RESPONSE_TIMES_ROLLUP_SQL = `
-  SELECT
-    if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
-    quantileExactInclusiveIf(0.5)(firstResponseMs, responded) / 1000 AS medianFirstResponseSeconds,
-    quantileExactInclusiveIf(0.9)(firstResponseMs, responded) / 1000 AS p90FirstResponseSeconds,
-    quantileExactInclusiveIf(0.5)(resolutionMs, resolvedAfter) / 1000 AS medianResolutionSeconds,
-    quantileExactInclusiveIf(0.9)(resolutionMs, resolvedAfter) / 1000 AS p90ResolutionSeconds,
-    countIf(responded) AS firstResponses,
-    countIf(resolvedAfter) AS resolutions
-  FROM (
-    SELECT
-      started AS occurred_at,
-      handOffs > 0 AND replies > 0 AND repliedAt >= handedOffAt AS responded,
-      dateDiff('millisecond', handedOffAt, repliedAt) AS firstResponseMs,
-      resolutions > 0 AND resolvedAt >= started AS resolvedAfter,
-      dateDiff('millisecond', started, resolvedAt) AS resolutionMs
-    FROM (
+export const RESPONSE_TIMES_ROLLUP_SQL = responseTimesOver(`
       SELECT
         conversation_id,
         minIfMerge(started) AS started,
@@ -206,8 +195,4 @@ export const RESPONSE_TIMES_ROLLUP_SQL = `
         AND ({topic:String} = '' OR firstTopic = {topic:String})
         AND ({plan:String} = '' OR firstPlan = {plan:String})
         AND ({page:String} = '' OR firstPage = {page:String})
-        AND ({channel:String} = '' OR firstChannel = {channel:String})
-    )
-  )
-  GROUP BY bucket
-  ORDER BY bucket`;
+        AND ({channel:String} = '' OR firstChannel = {channel:String})`);
