@@ -3,6 +3,9 @@
  * (FOR UPDATE SKIP LOCKED), written to ClickHouse, then marked published in the same Postgres transaction,
  * so a crash or a warehouse outage leaves the events unpublished and they are sent again later. A resend
  * is harmless: interaction_events dedups on event_id. The marks are the relay's durable cursor.
+ *
+ * Published rows stay in the outbox for a while (a support engineer can still see what went out, and tests read
+ * them), then the relay deletes them, oldest first in small batches, so the outbox does not grow without end.
  */
 import { Pool, PoolClient } from 'pg';
 import { Gauge, Registry } from 'prom-client';
@@ -20,8 +23,15 @@ export interface RelayOptions {
   logger: Logger;
   batchSize?: number;
   intervalMs?: number;
+  /** How long a published row stays in its outbox; default OUTBOX_RETENTION_MS. */
+  retentionMs?: number;
   registry?: Registry;
 }
+
+const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+/** How often each outbox is pruned, and how many rows one statement deletes at most. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_BATCH = 10_000;
 
 interface OutboxRow {
   id: string;
@@ -67,10 +77,13 @@ export class OutboxRelay {
   private readonly lag: Gauge<'source'>;
   private readonly batchSize: number;
   private readonly intervalMs: number;
+  private readonly retentionMs: number;
+  private readonly prunedAt = new Map<string, number>();
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 1_000;
     this.intervalMs = options.intervalMs ?? 500;
+    this.retentionMs = options.retentionMs ?? OUTBOX_RETENTION_MS;
     this.loop = new PollingLoop(() => this.drainAll(), {
       intervalMs: this.intervalMs,
       onFailure: (error, failures) => options.logger.warn({ err: error, failures }, 'relay pass failed; events stay in the outbox and are retried'),
@@ -102,8 +115,29 @@ export class OutboxRelay {
         if (count < this.batchSize) break;
       }
       await this.measureLag(schema);
+      if (Date.now() - (this.prunedAt.get(schema) ?? 0) >= PRUNE_EVERY_MS) {
+        await this.prune(schema);
+        this.prunedAt.set(schema, Date.now());
+      }
     }
     return moved;
+  }
+
+  /** Deletes rows published longer ago than the retention; returns how many. Unpublished rows are never touched. */
+  async prune(schema: (typeof OUTBOX_SCHEMAS)[number]): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const { rowCount } = await this.options.pool.query(
+        `DELETE FROM ${schema}.outbox_events
+          WHERE id IN (SELECT id FROM ${schema}.outbox_events
+                        WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)
+                        ORDER BY position
+                        LIMIT $2)`,
+        [this.retentionMs, PRUNE_BATCH],
+      );
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < PRUNE_BATCH) return deleted;
+    }
   }
 
   private async relayBatch(schema: string): Promise<number> {

@@ -31,7 +31,7 @@ export async function startInsights(config: InsightsConfig, host?: string) {
   // An idle connection that Postgres drops (a restart, a failover) is an 'error' on the pool: without a listener
   // it would end the process. The pool discards that connection and opens a new one on the next pass.
   pool.on('error', (error) => logger.warn({ err: error }, 'relay lost an idle Postgres connection'));
-  const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, registry: metrics.registry });
+  const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, registry: metrics.registry });
   const schema = await buildInsightsSchema(createInsightsServices({
       warehouse,
       db,
