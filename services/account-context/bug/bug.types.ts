@@ -1,4 +1,4 @@
-import { PageInfo } from '../../shared/page-info';
+import { ConnectionType, EdgeType } from '../../shared/connection';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../customer/customer.types';
@@ -46,22 +46,10 @@ export class Bug {
 }
 
 @ObjectType()
-export class BugEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Bug)
-  node!: Bug;
-}
+export class BugEdge extends EdgeType(Bug) {}
 
 @ObjectType()
-export class BugConnection {
-  @Field(() => [BugEdge])
-  edges!: BugEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class BugConnection extends ConnectionType(BugEdge) {}
 
 @InputType()
 export class OpenBugsFilter {

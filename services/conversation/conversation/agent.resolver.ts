@@ -1,5 +1,6 @@
 /** The agent's inbox and actions on handed-off conversations. */
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
 import type { IdempotentWrites } from '../idempotency/idempotent-writes';
@@ -39,7 +40,7 @@ export class AgentResolver {
       language: filter?.language ?? undefined,
     });
     const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, hasNextPage);
   }
 
   @Authorized('agent')

@@ -1,4 +1,4 @@
-import { PageInfo } from '../../shared/page-info';
+import { ConnectionType, EdgeType } from '../../shared/connection';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotency-keys';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
@@ -274,22 +274,10 @@ export class AiTurn {
 }
 
 @ObjectType()
-export class ConversationEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Conversation)
-  node!: Conversation;
-}
+export class ConversationEdge extends EdgeType(Conversation) {}
 
 @ObjectType()
-export class ConversationConnection {
-  @Field(() => [ConversationEdge])
-  edges!: ConversationEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class ConversationConnection extends ConnectionType(ConversationEdge) {}
 
 @InputType()
 export class AskInput {

@@ -4,6 +4,7 @@
  * these fields to them. Agents only: a history is personal data, and analysts do not read customers.
  */
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { badInput } from '../../shared/errors';
 import type { ConversationContext } from '../context';
 import { toConversation } from '../conversation/conversation.resolver';
@@ -22,7 +23,7 @@ function pageOf(first: number | undefined | null, after: string | undefined | nu
 async function connection(conversations: ConversationService, workspaceId: string, customerIds: string[], first: number, after: string | undefined): Promise<ConversationConnection> {
   const { rows, hasNextPage } = await conversations.list(workspaceId, first, after, { customerIds });
   const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  return connectionOf(edges, hasNextPage);
 }
 
 @Resolver(() => Customer)

@@ -1,6 +1,6 @@
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../../shared/page-info';
+import { ConnectionType, EdgeType } from '../../shared/connection';
 import { KnowledgeItem, KnowledgeItemKind, KnowledgeItemStatus, LocaleField } from '../knowledge-item/knowledge-item.types';
 
 @InputType({ description: 'What to find: words to search for, filters, and the page' })
@@ -48,13 +48,7 @@ export class KnowledgeSearchInput {
 }
 
 @ObjectType()
-export class KnowledgeSearchEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => KnowledgeItem)
-  node!: KnowledgeItem;
-
+export class KnowledgeSearchEdge extends EdgeType(KnowledgeItem) {
   @Field(() => Float, { nullable: true, description: 'How well the item matches the query (higher is better); null when listing' })
   score!: number | null;
 
@@ -63,10 +57,4 @@ export class KnowledgeSearchEdge {
 }
 
 @ObjectType({ description: 'Knowledge items, best match (or newest change) first' })
-export class KnowledgeSearchConnection {
-  @Field(() => [KnowledgeSearchEdge])
-  edges!: KnowledgeSearchEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class KnowledgeSearchConnection extends ConnectionType(KnowledgeSearchEdge) {}
