@@ -46,7 +46,7 @@ export class Bug {
 }
 
 @ObjectType()
-export class BugEdge extends EdgeType(Bug) {}
+class BugEdge extends EdgeType(Bug) {}
 
 @ObjectType()
 export class BugConnection extends ConnectionType(BugEdge) {}

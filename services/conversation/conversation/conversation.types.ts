@@ -274,7 +274,7 @@ export class AiTurn {
 }
 
 @ObjectType()
-export class ConversationEdge extends EdgeType(Conversation) {}
+class ConversationEdge extends EdgeType(Conversation) {}
 
 @ObjectType()
 export class ConversationConnection extends ConnectionType(ConversationEdge) {}

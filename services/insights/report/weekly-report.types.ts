@@ -103,7 +103,7 @@ export class WeeklyReport {
 }
 
 @ObjectType()
-export class WeeklyReportEdge extends EdgeType(WeeklyReport, { cursorDescription: 'The ISO week' }) {}
+class WeeklyReportEdge extends EdgeType(WeeklyReport, { cursorDescription: 'The ISO week' }) {}
 
 @ObjectType()
 export class WeeklyReportConnection extends ConnectionType(WeeklyReportEdge) {}

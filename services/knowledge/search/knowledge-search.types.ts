@@ -48,7 +48,7 @@ export class KnowledgeSearchInput {
 }
 
 @ObjectType()
-export class KnowledgeSearchEdge extends EdgeType(KnowledgeItem) {
+class KnowledgeSearchEdge extends EdgeType(KnowledgeItem) {
   @Field(() => Float, { nullable: true, description: 'How well the item matches the query (higher is better); null when listing' })
   score!: number | null;
 
