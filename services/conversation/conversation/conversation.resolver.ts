@@ -5,7 +5,7 @@ import { assertUuid } from '../../shared/ids';
 import type { InFlightLimit } from '../../shared/in-flight-limit';
 import { mayReadPersonalData } from '../../shared/personal-data';
 import type { ConversationContext } from '../context';
-import { AskService } from './ask.service';
+import { AskService } from '../ask/ask.service';
 import type { ConversationEntity } from './conversation.entity';
 import { ConversationService } from './conversation.service';
 import {
@@ -24,7 +24,7 @@ import {
   RateAnswerInput,
   Rating,
 } from './conversation.types';
-import { CustomerSignalsService } from './customer-signals.service';
+import { CustomerSignalsService } from '../customer-signals/customer-signals.service';
 import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import type { CitationRecord, MessageEntity } from './message.entity';
 

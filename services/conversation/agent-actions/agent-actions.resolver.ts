@@ -5,9 +5,9 @@ import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
 import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import { AgentActionsService } from './agent-actions.service';
-import type { ConversationStatusValue } from './conversation.entity';
-import { toConversation, toMessage } from './conversation.resolver';
-import { ConversationService, encodeCursor } from './conversation.service';
+import type { ConversationStatusValue } from '../conversation/conversation.entity';
+import { toConversation, toMessage } from '../conversation/conversation.resolver';
+import { ConversationService, encodeCursor } from '../conversation/conversation.service';
 import {
   Conversation,
   ConversationConnection,
@@ -17,7 +17,7 @@ import {
   InboxFilter,
   Message,
   ReplyInput,
-} from './conversation.types';
+} from '../conversation/conversation.types';
 
 @Resolver()
 export class AgentResolver {
