@@ -3,7 +3,8 @@
  * extend, and the function that turns a page of edges into a connection. The cursors inside come from
  * keyset-cursor.ts.
  */
-import { ClassType, Directive, Field, ObjectType } from 'type-graphql';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ClassType, Directive, Field, InputType, Int, ObjectType } from 'type-graphql';
 
 /** The same type in every subgraph that pages a list, hence @shareable. */
 @Directive('@shareable')
@@ -43,6 +44,23 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
     pageInfo!: PageInfo;
   }
   return Connection;
+}
+
+/** The page of a list that takes nothing else: a list's page input extends it under its own name. */
+@InputType()
+export abstract class PageInput {
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  after?: string;
 }
 
 /**

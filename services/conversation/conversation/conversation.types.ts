@@ -1,4 +1,4 @@
-import { ConnectionType, EdgeType } from '../../shared/connection';
+import { ConnectionType, EdgeType, PageInput } from '../../shared/connection';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotency-keys';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
@@ -311,20 +311,7 @@ export class AskInput {
 }
 
 @InputType()
-export class ConversationsPage {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first?: number;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  after?: string;
-}
+export class ConversationsPage extends PageInput {}
 
 @InputType()
 export class RateAnswerInput {
