@@ -8,16 +8,8 @@ import { AgentActionsService } from './agent-actions.service';
 import type { ConversationStatusValue } from '../conversation/conversation.entity';
 import { toConversation, toMessage } from '../conversation/conversation.resolver';
 import { ConversationService, encodeCursor } from '../conversation/conversation.service';
-import {
-  Conversation,
-  ConversationConnection,
-  ConversationRef,
-  CorrectAnswerInput,
-  CorrectionResult,
-  InboxFilter,
-  Message,
-  ReplyInput,
-} from '../conversation/conversation.types';
+import { Conversation, ConversationConnection, ConversationRef, Message } from '../conversation/conversation.types';
+import { CorrectAnswerInput, CorrectionResult, InboxFilter, ReplyInput } from './agent-actions.types';
 
 @Resolver()
 export class AgentResolver {

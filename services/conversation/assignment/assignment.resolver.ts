@@ -6,7 +6,8 @@ import type { ConversationContext } from '../context';
 import { ReleaseClaimInput } from '../escalation/escalation.types';
 import { AssignmentService } from './assignment.service';
 import { toConversation } from '../conversation/conversation.resolver';
-import { Conversation, ConversationRef, ReassignConversationInput } from '../conversation/conversation.types';
+import { Conversation, ConversationRef } from '../conversation/conversation.types';
+import { ReassignConversationInput } from './assignment.types';
 
 @Resolver()
 export class AssignmentResolver {

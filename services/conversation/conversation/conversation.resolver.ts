@@ -8,22 +8,9 @@ import type { ConversationContext } from '../context';
 import { AskService } from '../ask/ask.service';
 import type { ConversationEntity } from './conversation.entity';
 import { ConversationService } from './conversation.service';
-import {
-  AiTurn,
-  AnswerDecision,
-  AnswerPreview,
-  AskInput,
-  Conversation,
-  ConversationRef,
-  ConversationOutcome,
-  ConversationStatus,
-  HandOffReason,
-  Message,
-  MessageAuthor,
-  PreviewAnswerInput,
-  RateAnswerInput,
-  Rating,
-} from './conversation.types';
+import { AiTurn, AnswerPreview, AskInput, PreviewAnswerInput } from '../ask/ask.types';
+import { RateAnswerInput } from '../customer-signals/customer-signals.types';
+import { AnswerDecision, Conversation, ConversationRef, ConversationOutcome, ConversationStatus, HandOffReason, Message, MessageAuthor, Rating } from './conversation.types';
 import { CustomerSignalsService } from '../customer-signals/customer-signals.service';
 import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import type { CitationRecord, MessageEntity } from './message.entity';

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConversationStatus, GROUP_PATTERN } from '../conversation/conversation.types';
+import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { ConversationStatus } from '../conversation/conversation.types';
 
 export enum SlaState {
   NONE = 'none',
