@@ -46,20 +46,34 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
   return Connection;
 }
 
+/** A page input's `first`: 1 to 100, absent for the list's default. */
+export function PageSizeField(description?: string): PropertyDecorator {
+  return (target, property) => {
+    Field(() => Int, { nullable: true, description })(target, property);
+    IsOptional()(target, property);
+    IsInt()(target, property);
+    Min(1)(target, property);
+    Max(100)(target, property);
+  };
+}
+
+/** A page input's `after`: the endCursor of the previous page. */
+export function AfterCursorField(description?: string): PropertyDecorator {
+  return (target, property) => {
+    Field(() => String, { nullable: true, description })(target, property);
+    IsOptional()(target, property);
+    IsString()(target, property);
+    Length(1, 200)(target, property);
+  };
+}
+
 /** The page of a list that takes nothing else: a list's page input extends it under its own name. */
 @InputType()
 export abstract class PageInput {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField()
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @AfterCursorField()
   after?: string;
 }
 

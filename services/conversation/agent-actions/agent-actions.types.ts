@@ -1,6 +1,7 @@
 /** GraphQL types of what agents do with conversations: the inbox, replies and corrections. */
-import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { AfterCursorField, PageSizeField } from '../../shared/connection';
 import { GROUP_PATTERN } from '../assignment/assignment.types';
 import { Conversation, ConversationStatus, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
 
@@ -82,16 +83,9 @@ export class InboxFilter {
   @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
   language?: string;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField()
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @AfterCursorField()
   after?: string;
 }

@@ -1,6 +1,6 @@
 /** Conversation reads: one conversation for its caller, its messages, and lists (newest first, cursor paged). */
 import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
-import { DomainError, ErrorCode, forbidden, notFound } from '../../shared/errors';
+import { DomainError, ErrorCode, notFound } from '../../shared/errors';
 import { cursorPart, keysetCursor, pageOf } from '../../shared/keyset-cursor';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient } from '../clients/account-context';

@@ -1,5 +1,6 @@
-import { ArrayMaxSize, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArrayMaxSize, IsDate, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { AfterCursorField, PageSizeField } from '../../shared/connection';
 import { GROUP_PATTERN } from '../assignment/assignment.types';
 import { ConversationStatus } from '../conversation/conversation.types';
 
@@ -85,16 +86,9 @@ export class SearchInboxInput {
   @IsDate()
   waitingSinceAfter?: Date;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField()
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @AfterCursorField()
   after?: string;
 }

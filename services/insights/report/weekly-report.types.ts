@@ -1,6 +1,6 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { ConnectionType, EdgeType } from '../../shared/connection';
+import { ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { TopicCsat } from '../metrics/support-metrics.types';
 
 @ObjectType({ description: 'A figure this week and the week before' })
@@ -137,11 +137,7 @@ export class RemoveReportWebhookInput {
 
 @InputType()
 export class WeeklyReportsArgs {
-  @Field(() => Int, { nullable: true, description: 'Default 10' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField('Default 10')
   first?: number;
 
   @Field({ nullable: true })
