@@ -14,6 +14,9 @@ import { QuestionLanguage } from './language/question-language';
 import { AccountContextClient } from './clients/account-context';
 import { KnowledgeClient } from './clients/knowledge';
 import type { ConversationConfig } from './config';
+// type-graphql prints fields in the order their modules load: these two first keeps the schema's field order.
+import { AskResolver } from './ask/ask.resolver';
+import { CustomerSignalsResolver } from './customer-signals/customer-signals.resolver';
 import { AgentActionsService } from './agent-actions/agent-actions.service';
 import { AgentResolver } from './agent-actions/agent-actions.resolver';
 import { AssignmentResolver } from './assignment/assignment.resolver';
@@ -126,7 +129,9 @@ export function createConversationServices(db: DataSource, config: ConversationC
 export function buildConversationSchema(services: ConversationServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
-      new ConversationResolver(services.conversations, services.asking, services.askSlots, services.signals, services.idempotentWrites),
+      new ConversationResolver(services.conversations),
+      new AskResolver(services.asking, services.askSlots, services.idempotentWrites),
+      new CustomerSignalsResolver(services.signals, services.idempotentWrites),
       new AgentResolver(services.conversations, services.agentActions, services.idempotentWrites),
       new AssignmentResolver(services.assignments),
       new WorkspaceConversationsResolver(services.conversations),
