@@ -13,7 +13,7 @@ import { Account, ConversationConnection, Customer } from '../conversation/conve
 
 const DESCRIPTION = 'Earlier conversations, newest first, each with its outcome. first: 1 to 100 (default 20); after: a cursor from pageInfo.endCursor';
 
-function pageOf(first: number | undefined | null, after: string | undefined | null): { first: number; after: string | undefined } {
+function pageArgs(first: number | undefined | null, after: string | undefined | null): { first: number; after: string | undefined } {
   const size = first ?? 20;
   if (!Number.isInteger(size) || size < 1 || size > 100) throw badInput(`first must be between 1 and 100; got ${size}`);
   if (after !== undefined && after !== null && (after.length === 0 || after.length > 200)) throw badInput('after must be a cursor returned by this API');
@@ -38,7 +38,7 @@ export class CustomerHistoryResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ConversationConnection> {
-    const page = pageOf(first, after);
+    const page = pageArgs(first, after);
     return connection(this.history, ctx.auth.workspaceId, [customer.id], page.first, page.after);
   }
 }
@@ -56,7 +56,7 @@ export class AccountHistoryResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ConversationConnection> {
-    const page = pageOf(first, after);
+    const page = pageArgs(first, after);
     return connection(this.history, ctx.auth.workspaceId, account.customerIds ?? [], page.first, page.after);
   }
 }
