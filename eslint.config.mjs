@@ -31,13 +31,15 @@ export default tseslint.config(
             ...services.map((service) => ({
               target: `./services/${service}`,
               from: './services',
-              except: [`./${service}`, './shared'],
-              message: `services/${service} may import only its own folder and services/shared; reach another service through a client over its internal endpoint.`,
+              // A service's contracts.ts holds plain types of its internal endpoint, for its clients (see knowledge's).
+              except: [`./${service}`, './shared', ...services.map((other) => `./${other}/contracts.ts`)],
+              message: `services/${service} may import only its own folder, services/shared and other services' contracts.ts; reach another service through a client over its internal endpoint.`,
             })),
             {
               target: ['./gateway', './analytics', './workflows', './deploy'],
               from: services.map((service) => `./services/${service}`),
-              message: 'Outside the services, only services/shared may be imported; reach a service through a client over its internal endpoint.',
+              except: ['./contracts.ts'],
+              message: "Outside the services, only services/shared and a service's contracts.ts may be imported; reach a service through a client over its internal endpoint.",
             },
           ],
         },

@@ -3,6 +3,7 @@
  * conversation service that starts and drives it, so the two cannot drift apart.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LearnOutcome } from '../services/knowledge/contracts';
 
 export const ESCALATION_WORKFLOW = 'escalation';
 export const escalationWorkflowId = (conversationId: string) => `escalation-${conversationId}`;
@@ -66,7 +67,7 @@ export interface CorrectionApplied {
   agentMessageId: string;
   /** Null when nothing was learned (learning is frozen in the workspace). */
   learnedAnswerId: string | null;
-  learning: 'created' | 'variant_added' | 'not_learned';
+  learning: LearnOutcome;
 }
 
 export type EscalationPhase = 'waiting_for_agent' | 'in_progress' | 'resolved';

@@ -6,7 +6,7 @@ import { InFlightLimit } from '../shared/in-flight-limit';
 import { InternalGraphQLClient } from '../shared/internal-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger';
-import { AnswerMetrics } from './conversation/answer-metrics';
+import { AnswerMetrics } from './ask/answer-metrics';
 import { workspaceStubReference } from '../shared/workspace-reference';
 import { createAnswerer, createTranslator } from './answering/create-answerer';
 import { LanguageDetector } from './language/language-detector';
@@ -14,15 +14,18 @@ import { QuestionLanguage } from './language/question-language';
 import { AccountContextClient } from './clients/account-context';
 import { KnowledgeClient } from './clients/knowledge';
 import type { ConversationConfig } from './config';
-import { AgentActionsService } from './conversation/agent-actions.service';
-import { AgentResolver } from './conversation/agent.resolver';
-import { AssignmentResolver } from './conversation/assignment.resolver';
-import { AssignmentService } from './conversation/assignment.service';
-import { ClaimGuard } from './conversation/claim-guard';
-import { AskService } from './conversation/ask.service';
+// type-graphql prints fields in the order their modules load: these two first keeps the schema's field order.
+import { AskResolver } from './ask/ask.resolver';
+import { CustomerSignalsResolver } from './customer-signals/customer-signals.resolver';
+import { AgentActionsService } from './agent-actions/agent-actions.service';
+import { AgentResolver } from './agent-actions/agent-actions.resolver';
+import { AssignmentResolver } from './assignment/assignment.resolver';
+import { AssignmentService } from './assignment/assignment.service';
+import { ClaimGuard } from './assignment/claim-guard';
+import { AskService } from './ask/ask.service';
 import { ConversationResolver, conversationReference } from './conversation/conversation.resolver';
 import { ConversationService } from './conversation/conversation.service';
-import { CustomerSignalsService } from './conversation/customer-signals.service';
+import { CustomerSignalsService } from './customer-signals/customer-signals.service';
 import { OutcomeReporter } from './conversation/outcome-reporter';
 import { registerBacklogMetrics } from './escalation/backlog-metrics';
 import { EscalationClient } from './escalation/escalation-client';
@@ -126,7 +129,9 @@ export function createConversationServices(db: DataSource, config: ConversationC
 export function buildConversationSchema(services: ConversationServices): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
-      new ConversationResolver(services.conversations, services.asking, services.askSlots, services.signals, services.idempotentWrites),
+      new ConversationResolver(services.conversations),
+      new AskResolver(services.asking, services.askSlots, services.idempotentWrites),
+      new CustomerSignalsResolver(services.signals, services.idempotentWrites),
       new AgentResolver(services.conversations, services.agentActions, services.idempotentWrites),
       new AssignmentResolver(services.assignments),
       new WorkspaceConversationsResolver(services.conversations),

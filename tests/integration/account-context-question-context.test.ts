@@ -140,9 +140,11 @@ describe('openBugs', () => {
     expect((await sut.graphql(otherWorkspace, 'agent', OPEN_BUGS, { filter: { accountId } })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('is BAD_USER_INPUT for a cursor it did not issue', async () => {
+  it('is BAD_USER_INPUT for a cursor it did not issue, and for a page size outside 1 to 100', async () => {
     const { workspaceId } = await seededWorkspace();
-    expect((await sut.graphql(workspaceId, 'agent', OPEN_BUGS, { page: { after: 'garbage' } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    for (const page of [{ after: 'garbage' }, { first: 0 }, { first: 101 }, { after: '' }]) {
+      expect({ page, code: (await sut.graphql(workspaceId, 'agent', OPEN_BUGS, { page })).errors?.[0]?.extensions?.code }).toEqual({ page, code: 'BAD_USER_INPUT' });
+    }
   });
 });
 

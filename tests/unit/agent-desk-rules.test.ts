@@ -1,6 +1,6 @@
 /** The desk's pure rules: who may act on a claimed conversation, a conversation's outcome, a hand-off in words. */
 import { agentIdOf, agentSubject } from '../../services/shared/agent-subject';
-import { ClaimGuard } from '../../services/conversation/conversation/claim-guard';
+import { ClaimGuard } from '../../services/conversation/assignment/claim-guard';
 import { outcomeOf } from '../../services/conversation/conversation/conversation.resolver';
 import { ConversationOutcome, HandOffReason } from '../../services/conversation/conversation/conversation.types';
 import { explain } from '../../services/conversation/desk/hand-off-view.service';

@@ -1,5 +1,5 @@
 import { AnswerDecision, HandOffReason } from '../../services/conversation/conversation/conversation.types';
-import { decide } from '../../services/conversation/conversation/answer-policy';
+import { decide } from '../../services/conversation/ask/answer-policy';
 import type { Retrieval } from '../../services/conversation/clients/knowledge';
 import { CorpusTerms, PassageTerms, confidenceOf, passageRelevance } from '../../services/knowledge/retrieval/ranking';
 

@@ -1,4 +1,5 @@
 /** The worker's typed client for the knowledge service's internal endpoint. */
+import type { CorrectionToLearn, LearnOutcome } from '../../services/knowledge/contracts';
 import type { InternalGraphQLClient } from '../../services/shared/internal-client';
 
 const REVIEW_STATUS = `query ReviewStatus($id: ID!) { productChangeReviewStatus(productChangeId: $id) { pendingItemIds } }`;
@@ -8,18 +9,9 @@ const LEARN = `mutation Learn($input: LearnFromCorrectionInput!) { learnFromCorr
 
 const caller = (workspaceId: string) => ({ workspaceId, role: 'system' as const, subject: 'service:worker' });
 
-export interface CorrectionLesson {
+/** A correction for knowledge to learn, in the workspace it belongs to. */
+export interface CorrectionLesson extends CorrectionToLearn {
   workspaceId: string;
-  conversationId: string;
-  messageId: string;
-  question: string;
-  correctedText: string;
-  references: string[];
-  agent: string;
-  idempotencyKey: string;
-  correctedItemIds: string[];
-  /** The question's language: the learned answer's locale. */
-  locale?: string;
 }
 
 export class KnowledgeClient {
@@ -34,9 +26,9 @@ export class KnowledgeClient {
     await this.graphql.request(CLOSE_REVIEW, { input }, caller(workspaceId));
   }
 
-  async learnFromCorrection(lesson: CorrectionLesson): Promise<{ knowledgeItemId: string | null; outcome: 'created' | 'variant_added' | 'not_learned' }> {
+  async learnFromCorrection(lesson: CorrectionLesson): Promise<{ knowledgeItemId: string | null; outcome: LearnOutcome }> {
     const { workspaceId, ...input } = lesson;
-    const data = await this.graphql.request<{ learnFromCorrection: { outcome: 'created' | 'variant_added' | 'not_learned'; knowledgeItem: { id: string } | null } }>(
+    const data = await this.graphql.request<{ learnFromCorrection: { outcome: LearnOutcome; knowledgeItem: { id: string } | null } }>(
       LEARN,
       { input },
       caller(workspaceId),

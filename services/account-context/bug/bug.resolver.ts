@@ -1,5 +1,6 @@
 /** Open bugs for agents. Thin: role checks, id checks, mapping. */
 import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { notFound } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
 import type { AccountContextContext } from '../context';
@@ -44,7 +45,7 @@ export class BugResolver {
     const productArea = filter?.productArea ? normalizeProductArea(filter.productArea) : undefined;
     const { rows, hasNextPage } = await this.bugs.listOpen(ctx.auth.workspaceId, { accountExternalId, productArea }, page?.first ?? 20, page?.after ?? undefined);
     const edges = rows.map((row) => ({ cursor: encodeBugCursor(row), node: toBug(row) }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, hasNextPage);
   }
 
   @FieldResolver(() => [Account], { description: 'The linked accounts that Loopdesk knows' })

@@ -1,6 +1,6 @@
 /** Bugs from the workspace's bug tracker: kept in step with tracker events, read by agents and the answerer. */
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { badInput } from '../../shared/errors';
+import { keysetCursor, cursorPart, pageOf } from '../../shared/keyset-cursor';
 import { DomainEvent, recordEvents } from '../../shared/outbox';
 import { sameValue } from '../customer/profile-patch';
 import { BugEntity, BugStatusValue } from './bug.entity';
@@ -29,6 +29,10 @@ export interface BugPage {
   rows: BugEntity[];
   hasNextPage: boolean;
 }
+
+/** A page of open bugs ends at its last bug's (opened_at, id). */
+const bugCursor = keysetCursor([cursorPart.timestamp, cursorPart.uuid]);
+export const encodeBugCursor = (bug: BugEntity): string => bugCursor.encode([bug.openedAt.toISOString(), bug.id]);
 
 const TRACKED_FIELDS = ['title', 'status', 'productAreas', 'accountExternalIds', 'url', 'openedAt', 'closedAt'] as const;
 
@@ -85,9 +89,11 @@ export class BugService {
       .limit(first + 1);
     if (filter.accountExternalId !== undefined) query.andWhere(':account = ANY(b.account_external_ids)', { account: filter.accountExternalId });
     if (filter.productArea !== undefined) query.andWhere(':area = ANY(b.product_areas)', { area: filter.productArea });
-    if (after) query.andWhere('(b.opened_at, b.id) < (:openedAt, :id)', decodeBugCursor(after));
-    const rows = await query.getMany();
-    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+    if (after) {
+      const [openedAt, id] = bugCursor.decode(after);
+      query.andWhere('(b.opened_at, b.id) < (:openedAt, :id)', { openedAt, id });
+    }
+    return pageOf(await query.getMany(), first);
   }
 
   /**
@@ -125,19 +131,5 @@ export class BugService {
         changed,
       },
     };
-  }
-}
-
-export function encodeBugCursor(bug: BugEntity): string {
-  return Buffer.from(JSON.stringify([bug.openedAt.toISOString(), bug.id])).toString('base64url');
-}
-
-function decodeBugCursor(cursor: string): { openedAt: string; id: string } {
-  try {
-    const [openedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(openedAt)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { openedAt, id };
-  } catch {
-    throw badInput('after must be a cursor returned by this API');
   }
 }

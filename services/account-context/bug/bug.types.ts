@@ -1,6 +1,6 @@
-import { PageInfo } from '../../shared/page-info';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionType, EdgeType, PageInput } from '../../shared/connection';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../customer/customer.types';
 
 export enum BugStatus {
@@ -46,22 +46,10 @@ export class Bug {
 }
 
 @ObjectType()
-export class BugEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Bug)
-  node!: Bug;
-}
+class BugEdge extends EdgeType(Bug) {}
 
 @ObjectType()
-export class BugConnection {
-  @Field(() => [BugEdge])
-  edges!: BugEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class BugConnection extends ConnectionType(BugEdge) {}
 
 @InputType()
 export class OpenBugsFilter {
@@ -77,17 +65,4 @@ export class OpenBugsFilter {
 }
 
 @InputType()
-export class BugsPage {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first?: number;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  after?: string;
-}
+export class BugsPage extends PageInput {}

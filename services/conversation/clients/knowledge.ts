@@ -1,19 +1,8 @@
 /** Typed client for the knowledge subgraph's internal endpoint. */
+import type { CorrectionToLearn, LearnOutcome, RetrievalCandidate } from '../../knowledge/contracts';
 import { InternalGraphQLClient } from '../../shared/internal-client';
 
-export interface RetrievalCandidate {
-  knowledgeItemId: string;
-  kind: string;
-  title: string;
-  topic: string;
-  itemVersion: number;
-  stale: boolean;
-  sensitive: boolean;
-  passageId: string;
-  passageText: string;
-  matchedQuestion: string | null;
-  score: number;
-}
+export type { RetrievalCandidate };
 
 export interface Retrieval {
   candidates: RetrievalCandidate[];
@@ -52,24 +41,10 @@ export interface Outcome {
   secondsToResolution?: number | null;
 }
 
-export interface CorrectionToLearn {
-  conversationId: string;
-  messageId: string;
-  question: string;
-  correctedText: string;
-  references: string[];
-  agent: string;
-  idempotencyKey: string;
-  /** The items the corrected AI turn cited. */
-  correctedItemIds: string[];
-  /** The question's language: the learned answer's locale. */
-  locale?: string;
-}
-
 export interface LearnedAnswer {
   /** Null when nothing was learned (learning is frozen in the workspace). */
   knowledgeItem: { id: string; title: string; status: string } | null;
-  outcome: 'created' | 'variant_added' | 'not_learned';
+  outcome: LearnOutcome;
   learningEventId: string | null;
 }
 

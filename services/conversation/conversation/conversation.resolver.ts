@@ -1,31 +1,12 @@
-/** Customer-facing operations (ask, signals) and conversation reads. Thin: roles, ids, mapping. */
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+/** Conversation reads, and the mapping of conversations and messages to their GraphQL types. Thin: roles, ids, mapping. */
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { agentIdOf } from '../../shared/agent-subject';
 import { assertUuid } from '../../shared/ids';
-import type { InFlightLimit } from '../../shared/in-flight-limit';
 import { mayReadPersonalData } from '../../shared/personal-data';
 import type { ConversationContext } from '../context';
-import { AskService } from './ask.service';
 import type { ConversationEntity } from './conversation.entity';
 import { ConversationService } from './conversation.service';
-import {
-  AiTurn,
-  AnswerDecision,
-  AnswerPreview,
-  AskInput,
-  Conversation,
-  ConversationRef,
-  ConversationOutcome,
-  ConversationStatus,
-  HandOffReason,
-  Message,
-  MessageAuthor,
-  PreviewAnswerInput,
-  RateAnswerInput,
-  Rating,
-} from './conversation.types';
-import { CustomerSignalsService } from './customer-signals.service';
-import type { IdempotentWrites } from '../idempotency/idempotent-writes';
+import { AnswerDecision, Conversation, ConversationOutcome, ConversationStatus, HandOffReason, Message, MessageAuthor, Rating } from './conversation.types';
 import type { CitationRecord, MessageEntity } from './message.entity';
 
 const agentOf = (subject: string | null | undefined) => {
@@ -58,7 +39,7 @@ export const toConversation = (entity: ConversationEntity): Conversation => ({
   updatedAt: entity.updatedAt,
 });
 
-const toCitations = (citations: CitationRecord[]) =>
+export const toCitations = (citations: CitationRecord[]) =>
   citations.map((c) => ({ knowledgeItem: { id: c.knowledgeItemId }, version: c.itemVersion, passage: c.passage, translatedFrom: c.translatedFrom ?? null }));
 
 export const toMessage = (entity: MessageEntity): Message => ({
@@ -79,61 +60,9 @@ export const toMessage = (entity: MessageEntity): Message => ({
   citations: toCitations(entity.citations),
 });
 
-const optionalId = (value: string | undefined | null, field: string) => (value === undefined || value === null ? undefined : assertUuid(value, field));
-
 @Resolver(() => Conversation)
 export class ConversationResolver {
-  constructor(
-    private readonly conversations: ConversationService,
-    private readonly asking: AskService,
-    private readonly askSlots: InFlightLimit,
-    private readonly signals: CustomerSignalsService,
-    private readonly writes: IdempotentWrites,
-  ) {}
-
-  @Authorized('widget')
-  @Mutation(() => AiTurn, { description: "Ask a question; the AI answers from the workspace's knowledge or hands off to an agent" })
-  async ask(@Arg('input') input: AskInput, @Ctx() ctx: ConversationContext): Promise<AiTurn> {
-    const command = {
-      conversationId: optionalId(input.conversationId, 'conversationId'),
-      conversationSecret: input.conversationSecret,
-      text: input.text,
-      page: input.page,
-      channel: input.channel,
-    };
-    // The slot is taken before the idempotency key is looked up or anything is written: a refused ask leaves nothing.
-    const result = await this.askSlots.run(() => this.writes.ask(ctx.auth, input, (remember) => this.asking.ask(ctx.auth, command, remember)));
-    return {
-      conversation: toConversation(result.conversation),
-      message: toMessage(result.message),
-      decision: result.decision,
-      handOffReason: result.handOffReason,
-      confidence: result.confidence,
-      latencyMs: result.latencyMs,
-      conversationSecret: result.conversationSecret,
-    };
-  }
-
-  @Authorized('widget')
-  @Mutation(() => Message, { description: 'Rate an AI answer, once' })
-  async rateAnswer(@Arg('input') input: RateAnswerInput, @Ctx() ctx: ConversationContext): Promise<Message> {
-    const messageId = assertUuid(input.messageId, 'messageId');
-    return toMessage(await this.writes.messageWrite(ctx.auth, 'rateAnswer', input, (remember) => this.signals.rate(ctx.auth, messageId, input.rating, input.conversationSecret, remember)));
-  }
-
-  @Authorized('widget')
-  @Mutation(() => Conversation, { description: 'The customer says their question is answered' })
-  async markResolved(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    const conversationId = assertUuid(input.conversationId, 'conversationId');
-    return toConversation(await this.writes.conversationWrite(ctx.auth, 'markResolved', input, (remember) => this.signals.markResolved(ctx.auth, conversationId, input.conversationSecret, remember)));
-  }
-
-  @Authorized('widget')
-  @Mutation(() => Conversation, { description: 'The customer asks for a person' })
-  async requestHuman(@Arg('input') input: ConversationRef, @Ctx() ctx: ConversationContext): Promise<Conversation> {
-    const conversationId = assertUuid(input.conversationId, 'conversationId');
-    return toConversation(await this.writes.conversationWrite(ctx.auth, 'requestHuman', input, (remember) => this.signals.requestHuman(ctx.auth, conversationId, input.conversationSecret, remember)));
-  }
+  constructor(private readonly conversations: ConversationService) {}
 
   @Authorized('widget', 'agent', 'analyst')
   @Query(() => Conversation)
@@ -144,23 +73,6 @@ export class ConversationResolver {
     conversationSecret?: string,
   ): Promise<Conversation> {
     return toConversation(await this.conversations.getForCaller(ctx.auth, assertUuid(id, 'id'), conversationSecret));
-  }
-
-  @Authorized('agent')
-  @Query(() => AnswerPreview, { description: 'What the AI would answer now (agents check it before correcting); records nothing and learns nothing' })
-  async previewAnswer(@Arg('input') input: PreviewAnswerInput, @Ctx() ctx: ConversationContext): Promise<AnswerPreview> {
-    const { language, decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
-    return {
-      language,
-      decision: decision.decision,
-      handOffReason: decision.handOffReason,
-      confidence: decision.confidence,
-      threshold: decision.threshold,
-      topic: decision.topic,
-      text: written?.text ?? null,
-      citations: toCitations(citations),
-      candidate: decision.best ? { id: decision.best.knowledgeItemId } : null,
-    };
   }
 
   @FieldResolver(() => [Message], {

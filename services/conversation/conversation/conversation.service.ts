@@ -1,6 +1,7 @@
 /** Conversation reads: one conversation for its caller, its messages, and lists (newest first, cursor paged). */
 import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
-import { DomainError, ErrorCode, badInput, forbidden, notFound } from '../../shared/errors';
+import { DomainError, ErrorCode, notFound } from '../../shared/errors';
+import { cursorPart, keysetCursor, pageOf } from '../../shared/keyset-cursor';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient } from '../clients/account-context';
 import { secretOpens } from './conversation-secret';
@@ -90,9 +91,11 @@ export class ConversationService {
     if (filter.unclaimedOnly) query.andWhere('c.claimed_by IS NULL');
     if (filter.group) query.andWhere('c.assigned_group = :group', { group: filter.group });
     if (filter.language) query.andWhere('c.language = :language', { language: filter.language });
-    if (after) query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', decodeCursor(after));
-    const rows = await query.getMany();
-    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+    if (after) {
+      const [createdAt, id] = conversationCursor.decode(after);
+      query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    return pageOf(await query.getMany(), first);
   }
 
   async byIds(workspaceId: string, ids: string[]): Promise<ConversationEntity[]> {
@@ -100,16 +103,6 @@ export class ConversationService {
   }
 }
 
-export function encodeCursor(row: ConversationEntity): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
-    throw badInput('after must be a cursor returned by this API');
-  }
-}
+/** A page of conversations ends at its last conversation's (created_at, id). */
+const conversationCursor = keysetCursor([cursorPart.timestamp, cursorPart.uuid]);
+export const encodeCursor = (row: ConversationEntity): string => conversationCursor.encode([row.createdAt.toISOString(), row.id]);

@@ -1,5 +1,5 @@
-import { PageInfo } from '../../shared/page-info';
-import { ArrayMaxSize, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ConnectionType, EdgeType, PageInput } from '../../shared/connection';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotency-keys';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
@@ -227,7 +227,7 @@ const SECRET_DESCRIPTION =
   "An anonymous visitor's conversation: the conversationSecret the ask that started it returned. Without it (or with a wrong one) the conversation is NOT_FOUND. Not needed by signed-in customers or staff.";
 
 /** An optional idempotency key on a write input: `@IdempotencyKeyField() idempotencyKey?: string`. */
-function IdempotencyKeyField(): PropertyDecorator {
+export function IdempotencyKeyField(): PropertyDecorator {
   return (target, property) => {
     Field({ nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })(target, property);
     IsOptional()(target, property);
@@ -236,7 +236,7 @@ function IdempotencyKeyField(): PropertyDecorator {
 }
 
 /** An anonymous visitor's conversation secret on an input: `@ConversationSecretField() conversationSecret?: string`. */
-function ConversationSecretField(): PropertyDecorator {
+export function ConversationSecretField(): PropertyDecorator {
   return (target, property) => {
     Field({ nullable: true, description: SECRET_DESCRIPTION })(target, property);
     IsOptional()(target, property);
@@ -245,137 +245,14 @@ function ConversationSecretField(): PropertyDecorator {
   };
 }
 
-@ObjectType({ description: "The AI's turn in answer to a question" })
-export class AiTurn {
-  @Field(() => Conversation)
-  conversation!: Conversation;
-
-  @Field(() => Message)
-  message!: Message;
-
-  @Field(() => AnswerDecision)
-  decision!: AnswerDecision;
-
-  @Field(() => HandOffReason, { nullable: true })
-  handOffReason!: HandOffReason | null;
-
-  @Field(() => Float, { description: 'How sure the AI is that the answer is right, in [0, 1]' })
-  confidence!: number;
-
-  @Field(() => Int)
-  latencyMs!: number;
-
-  @Field(() => String, {
-    nullable: true,
-    description:
-      "Returned once, by the ask that starts an anonymous visitor's conversation: keep it to continue, read, rate, resolve or hand off that conversation. Null otherwise.",
-  })
-  conversationSecret!: string | null;
-}
+@ObjectType()
+class ConversationEdge extends EdgeType(Conversation) {}
 
 @ObjectType()
-export class ConversationEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Conversation)
-  node!: Conversation;
-}
-
-@ObjectType()
-export class ConversationConnection {
-  @Field(() => [ConversationEdge])
-  edges!: ConversationEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class ConversationConnection extends ConnectionType(ConversationEdge) {}
 
 @InputType()
-export class AskInput {
-  @Field(() => ID, { nullable: true, description: 'Continue this conversation; omit to start a new one' })
-  @IsOptional()
-  conversationId?: string;
-
-  @ConversationSecretField()
-  conversationSecret?: string;
-
-  @Field()
-  @IsString()
-  text!: string;
-
-  @Field({ nullable: true, description: 'The page the customer is on' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  page?: string;
-
-  @Field({
-    nullable: true,
-    description: 'The channel a new conversation comes from, named by the front-end: lowercase letters, digits, _ or -, at most 32 (e.g. widget, email, in_app). Ignored when continuing a conversation.',
-  })
-  @IsOptional()
-  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel must be 1-32 lowercase letters, digits, _ or -, starting with a letter' })
-  channel?: string;
-
-  @IdempotencyKeyField()
-  idempotencyKey?: string;
-}
-
-@InputType()
-export class ConversationsPage {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first?: number;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  after?: string;
-}
-
-@InputType()
-export class RateAnswerInput {
-  @Field(() => ID)
-  messageId!: string;
-
-  @Field(() => Rating)
-  rating!: Rating;
-
-  @ConversationSecretField()
-  conversationSecret?: string;
-
-  @IdempotencyKeyField()
-  idempotencyKey?: string;
-}
-
-@InputType()
-export class RateConversationInput {
-  @Field(() => ID)
-  conversationId!: string;
-
-  @Field(() => Int, { description: '1 (very dissatisfied) to 5 (very satisfied)' })
-  @IsInt()
-  @Min(1, { message: 'score must be from 1 to 5' })
-  @Max(5, { message: 'score must be from 1 to 5' })
-  score!: number;
-
-  @Field({ nullable: true, description: 'Up to 2,000 characters' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  comment?: string;
-
-  @ConversationSecretField()
-  conversationSecret?: string;
-
-  @IdempotencyKeyField()
-  idempotencyKey?: string;
-}
+export class ConversationsPage extends PageInput {}
 
 @InputType()
 export class ConversationRef {
@@ -387,157 +264,4 @@ export class ConversationRef {
 
   @IdempotencyKeyField()
   idempotencyKey?: string;
-}
-
-@InputType()
-export class ReplyInput {
-  @Field(() => ID)
-  conversationId!: string;
-
-  @Field()
-  @IsString()
-  @Length(1, 20_000)
-  text!: string;
-
-  @IdempotencyKeyField()
-  idempotencyKey?: string;
-}
-
-/** Agent groups are lowercase routing labels (account-context checks the same pattern). */
-export const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-@InputType({ description: 'Give a conversation to a person (agentId) or to a group (group): exactly one of the two' })
-export class ReassignConversationInput {
-  @Field(() => ID)
-  conversationId!: string;
-
-  @Field(() => ID, { nullable: true, description: 'The agent who takes it over; it becomes claimed by them' })
-  @IsOptional()
-  agentId?: string;
-
-  @Field({ nullable: true, description: 'The group it waits for; it becomes unclaimed, and shows in inbox(filter: { group })' })
-  @IsOptional()
-  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
-  group?: string;
-}
-
-@InputType()
-export class CorrectAnswerInput {
-  @Field(() => ID, { description: 'The AI answer (or hand-off) being corrected' })
-  messageId!: string;
-
-  @Field({ description: 'The right answer; it is sent to the customer and learned from' })
-  @IsString()
-  @Length(1, 20_000)
-  correctedText!: string;
-
-  @Field(() => [ID], { nullable: true, description: 'Knowledge items the right answer comes from' })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  knowledgeItemIds?: string[];
-
-  @IdempotencyKeyField()
-  idempotencyKey?: string;
-}
-
-@ObjectType({ description: 'A correction: the agent message the customer sees and what the AI learned' })
-export class CorrectionResult {
-  @Field(() => Conversation)
-  conversation!: Conversation;
-
-  @Field(() => Message)
-  message!: Message;
-
-  @Field(() => KnowledgeItem, { nullable: true, description: 'The learned answer now serving similar questions; null when learning is frozen in the workspace' })
-  learnedAnswer!: KnowledgeItem | null;
-
-  @Field({ description: 'CREATED (a new learned answer), VARIANT_ADDED (a known answer learned a new phrasing) or NOT_LEARNED (learning is frozen: the customer got the answer, the AI learned nothing)' })
-  learning!: string;
-}
-
-@InputType()
-export class InboxFilter {
-  @Field(() => [ConversationStatus], { nullable: true, description: 'Default: HANDED_OFF' })
-  @IsOptional()
-  statuses?: ConversationStatus[];
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  topic?: string;
-
-  @Field({ nullable: true, description: "Only the caller's claimed conversations" })
-  @IsOptional()
-  mine?: boolean;
-
-  @Field({ nullable: true, description: 'Only conversations nobody has claimed' })
-  @IsOptional()
-  unclaimed?: boolean;
-
-  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
-  @IsOptional()
-  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
-  group?: string;
-
-  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
-  @IsOptional()
-  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
-  language?: string;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first?: number;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  after?: string;
-}
-
-@InputType()
-export class PreviewAnswerInput {
-  @Field()
-  @IsString()
-  text!: string;
-
-  @Field({ nullable: true, description: 'Answer as for a customer on this plan' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  plan?: string;
-}
-
-@ObjectType({ description: 'What the AI would answer now; nothing is recorded or learned' })
-export class AnswerPreview {
-  @Field({ description: "The question's language (ISO 639 code), as detected" })
-  language!: string;
-
-  @Field(() => AnswerDecision)
-  decision!: AnswerDecision;
-
-  @Field(() => HandOffReason, { nullable: true })
-  handOffReason!: HandOffReason | null;
-
-  @Field(() => Float)
-  confidence!: number;
-
-  @Field(() => Float, { description: "The topic's learned threshold" })
-  threshold!: number;
-
-  @Field()
-  topic!: string;
-
-  @Field(() => String, { nullable: true, description: 'The answer, when the AI would answer' })
-  text!: string | null;
-
-  @Field(() => [Citation])
-  citations!: Citation[];
-
-  @Field(() => KnowledgeItem, { nullable: true, description: 'The best candidate, also when the AI would hand off' })
-  candidate!: KnowledgeItem | null;
 }

@@ -1,5 +1,6 @@
 /** The agent's desk: inbox search sorted by SLA, each conversation's SLA, and why the AI handed it off. Thin. */
 import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { badInput } from '../../shared/errors';
 import type { ConversationContext } from '../context';
 import type { ConversationStatusValue } from '../conversation/conversation.entity';
@@ -56,7 +57,7 @@ export class DeskResolver {
       const node: ConversationWithSla = { ...toConversation(row), precomputedSla: { dueAt: hit.dueAt, state: hit.state as SlaState } };
       return [{ cursor: hit.cursor, node }];
     });
-    return { edges, pageInfo: { hasNextPage, endCursor: hits.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, hasNextPage, hits.at(-1)?.cursor ?? null);
   }
 
   @Authorized('agent')

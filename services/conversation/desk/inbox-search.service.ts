@@ -6,7 +6,7 @@
  * SQL stays here, with bound parameters only.
  */
 import type { DataSource } from 'typeorm';
-import { badInput } from '../../shared/errors';
+import { cursorPart, keysetCursor, pageOf } from '../../shared/keyset-cursor';
 import type { EscalationSettingsService } from '../escalation/escalation-settings.service';
 import type { ConversationStatusValue } from '../conversation/conversation.entity';
 
@@ -36,7 +36,8 @@ export interface InboxHit extends SlaFacts {
   cursor: string;
 }
 
-const INFINITY = 'infinity';
+/** A page of hits ends at its last hit's (SLA due time, or 'infinity' for none, id). */
+const inboxCursor = keysetCursor([cursorPart.either(cursorPart.literal('infinity'), cursorPart.timestamp), cursorPart.uuid], 'after must be a cursor returned by searchInbox');
 
 /** The conversations of a workspace with the due time and state of their next SLA; $1..$4 are fixed. */
 const TIMED = `
@@ -100,22 +101,22 @@ export class InboxSearchService {
     if (query.waitingSinceBefore) where.push(`s.handed_off_at < ${bind(query.waitingSinceBefore)}`);
     if (query.waitingSinceAfter) where.push(`s.handed_off_at >= ${bind(query.waitingSinceAfter)}`);
     if (after) {
-      const cursor = decodeCursor(after);
-      where.push(`(coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id) > (${bind(cursor.due)}::timestamptz, ${bind(cursor.id)}::uuid)`);
+      const [due, id] = inboxCursor.decode(after);
+      where.push(`(coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id) > (${bind(due)}::timestamptz, ${bind(id)}::uuid)`);
     }
     const sql = `${TIMED}
       SELECT s.id, s.sla_due_at, s.sla_state FROM stated s
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id
       LIMIT ${bind(first + 1)}`;
-    const rows: Row[] = await this.db.query(sql, params);
-    const hits = rows.slice(0, first).map((row) => ({
+    const { rows, hasNextPage } = pageOf<Row>(await this.db.query(sql, params), first);
+    const hits = rows.map((row) => ({
       conversationId: row.id,
       dueAt: row.sla_due_at,
       state: row.sla_state,
-      cursor: encodeCursor(row.sla_due_at, row.id),
+      cursor: inboxCursor.encode([row.sla_due_at ? row.sla_due_at.toISOString() : 'infinity', row.id]),
     }));
-    return { hits, hasNextPage: rows.length > first };
+    return { hits, hasNextPage };
   }
 
   /** The SLA of conversations read some other way (inbox, conversation(id)). */
@@ -129,19 +130,5 @@ export class InboxSearchService {
       [...conversationIds],
     ]);
     return new Map(rows.map((row) => [row.id, { dueAt: row.sla_due_at, state: row.sla_state }]));
-  }
-}
-
-function encodeCursor(due: Date | null, id: string): string {
-  return Buffer.from(JSON.stringify([due ? due.toISOString() : INFINITY, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { due: string; id: string } {
-  try {
-    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if ((due !== INFINITY && Number.isNaN(Date.parse(due))) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { due, id };
-  } catch {
-    throw badInput('after must be a cursor returned by searchInbox');
   }
 }

@@ -1,6 +1,8 @@
-import { ArrayMaxSize, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConversationStatus, GROUP_PATTERN } from '../conversation/conversation.types';
+import { ArrayMaxSize, IsDate, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { AfterCursorField, PageSizeField } from '../../shared/connection';
+import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { ConversationStatus } from '../conversation/conversation.types';
 
 export enum SlaState {
   NONE = 'none',
@@ -84,16 +86,9 @@ export class SearchInboxInput {
   @IsDate()
   waitingSinceAfter?: Date;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField()
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @AfterCursorField()
   after?: string;
 }

@@ -1,7 +1,7 @@
 /** Escalation settings for admins, escalation history for agents, and the worker's internal operations. */
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ConversationContext } from '../context';
-import { AgentActionsService } from '../conversation/agent-actions.service';
+import { AgentActionsService } from '../agent-actions/agent-actions.service';
 import { Conversation } from '../conversation/conversation.types';
 import { EscalationSettingsService } from './escalation-settings.service';
 import { EscalationStepsService } from './escalation-steps.service';

@@ -4,6 +4,7 @@
  * these fields to them. Agents only: a history is personal data, and analysts do not read customers.
  */
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { badInput } from '../../shared/errors';
 import type { ConversationContext } from '../context';
 import { toConversation } from '../conversation/conversation.resolver';
@@ -12,7 +13,7 @@ import { Account, ConversationConnection, Customer } from '../conversation/conve
 
 const DESCRIPTION = 'Earlier conversations, newest first, each with its outcome. first: 1 to 100 (default 20); after: a cursor from pageInfo.endCursor';
 
-function pageOf(first: number | undefined | null, after: string | undefined | null): { first: number; after: string | undefined } {
+function pageArgs(first: number | undefined | null, after: string | undefined | null): { first: number; after: string | undefined } {
   const size = first ?? 20;
   if (!Number.isInteger(size) || size < 1 || size > 100) throw badInput(`first must be between 1 and 100; got ${size}`);
   if (after !== undefined && after !== null && (after.length === 0 || after.length > 200)) throw badInput('after must be a cursor returned by this API');
@@ -22,7 +23,7 @@ function pageOf(first: number | undefined | null, after: string | undefined | nu
 async function connection(conversations: ConversationService, workspaceId: string, customerIds: string[], first: number, after: string | undefined): Promise<ConversationConnection> {
   const { rows, hasNextPage } = await conversations.list(workspaceId, first, after, { customerIds });
   const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  return connectionOf(edges, hasNextPage);
 }
 
 @Resolver(() => Customer)
@@ -37,7 +38,7 @@ export class CustomerHistoryResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ConversationConnection> {
-    const page = pageOf(first, after);
+    const page = pageArgs(first, after);
     return connection(this.history, ctx.auth.workspaceId, [customer.id], page.first, page.after);
   }
 }
@@ -55,7 +56,7 @@ export class AccountHistoryResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ConversationConnection> {
-    const page = pageOf(first, after);
+    const page = pageArgs(first, after);
     return connection(this.history, ctx.auth.workspaceId, account.customerIds ?? [], page.first, page.after);
   }
 }

@@ -7,7 +7,7 @@ import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../shared/errors';
 import type { RequestContext } from '../../shared/request-context';
-import type { AskResult } from '../conversation/ask.service';
+import type { AskResult } from '../ask/ask.service';
 import { ConversationEntity } from '../conversation/conversation.entity';
 import { AnswerDecision, HandOffReason } from '../conversation/conversation.types';
 import { MessageEntity } from '../conversation/message.entity';

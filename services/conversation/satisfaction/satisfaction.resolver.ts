@@ -4,11 +4,11 @@ import { badInput } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
 import { toConversation } from '../conversation/conversation.resolver';
-import { Conversation, RateConversationInput } from '../conversation/conversation.types';
+import { Conversation } from '../conversation/conversation.types';
 import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import { CsatService } from './csat.service';
 import { SatisfactionSettingsService } from './satisfaction-settings.service';
-import { SatisfactionSettings, SatisfactionSurvey, UpdateSatisfactionSettingsInput } from './satisfaction.types';
+import { RateConversationInput, SatisfactionSettings, SatisfactionSurvey, UpdateSatisfactionSettingsInput } from './satisfaction.types';
 
 @Resolver()
 export class SatisfactionResolver {

@@ -1,5 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ConversationSecretField, IdempotencyKeyField } from '../conversation/conversation.types';
 
 /** The longest drop-off window a workspace may set: a week. */
 const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -56,4 +57,28 @@ export class UpdateSatisfactionSettingsInput {
   @Min(1_000)
   @Max(MAX_WINDOW_MS)
   dropOffWindowMs?: number;
+}
+
+@InputType()
+export class RateConversationInput {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field(() => Int, { description: '1 (very dissatisfied) to 5 (very satisfied)' })
+  @IsInt()
+  @Min(1, { message: 'score must be from 1 to 5' })
+  @Max(5, { message: 'score must be from 1 to 5' })
+  score!: number;
+
+  @Field({ nullable: true, description: 'Up to 2,000 characters' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+
+  @ConversationSecretField()
+  conversationSecret?: string;
+
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
 }

@@ -1,5 +1,6 @@
 /** Fields conversation adds to Workspace. */
 import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { forbidden } from '../../shared/errors';
 import type { ConversationContext } from '../context';
 import { ConversationService, encodeCursor } from '../conversation/conversation.service';
@@ -21,7 +22,7 @@ export class WorkspaceConversationsResolver {
     if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Conversations of another workspace are not visible');
     const { rows, hasNextPage } = await this.conversationService.list(workspace.id, page?.first ?? 20, page?.after);
     const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, hasNextPage);
   }
 }
 

@@ -1,5 +1,6 @@
 /** Weekly reports over GraphQL: read by analysts, generated and routed by admins, compiled and delivered by the worker. */
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { badInput, forbidden, notFound } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
 import type { SubgraphContext } from '../../shared/subgraph-context';
@@ -40,7 +41,7 @@ export class WeeklyReportResolver {
     if (page?.after !== undefined) mondayOfIsoWeek(page.after);
     const { reports, hasNextPage } = await this.reports.list(workspace.id, page?.first ?? 10, page?.after);
     const edges = reports.map((report) => ({ cursor: report.isoWeek, node: toReport(report) }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, hasNextPage);
   }
 
   @Authorized('analyst')

@@ -5,6 +5,7 @@
  */
 import { DataSource, IsNull } from 'typeorm';
 import { badInput, notFound, unavailable } from '../../shared/errors';
+import { pageOf } from '../../shared/keyset-cursor';
 import { ReportDeliveryEntity } from './report-delivery.entity';
 import { ReportWebhookEntity } from './report-webhook.entity';
 import { slackMessage } from './slack-message';
@@ -79,8 +80,8 @@ export class WeeklyReportService {
       .orderBy('r.iso_week', 'DESC')
       .take(first + 1);
     if (after) query.andWhere('r.iso_week < :after', { after });
-    const rows = await query.getMany();
-    return { reports: rows.slice(0, first), hasNextPage: rows.length > first };
+    const { rows, hasNextPage } = pageOf(await query.getMany(), first);
+    return { reports: rows, hasNextPage };
   }
 
   async documents(reportId: string): Promise<{ markdown: string; html: string }> {

@@ -1,6 +1,6 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../../shared/page-info';
+import { ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { TopicCsat } from '../metrics/support-metrics.types';
 
 @ObjectType({ description: 'A figure this week and the week before' })
@@ -103,22 +103,10 @@ export class WeeklyReport {
 }
 
 @ObjectType()
-export class WeeklyReportEdge {
-  @Field({ description: 'The ISO week' })
-  cursor!: string;
-
-  @Field(() => WeeklyReport)
-  node!: WeeklyReport;
-}
+class WeeklyReportEdge extends EdgeType(WeeklyReport, { cursorDescription: 'The ISO week' }) {}
 
 @ObjectType()
-export class WeeklyReportConnection {
-  @Field(() => [WeeklyReportEdge])
-  edges!: WeeklyReportEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class WeeklyReportConnection extends ConnectionType(WeeklyReportEdge) {}
 
 @InputType()
 export class GenerateWeeklyReportInput {
@@ -149,11 +137,7 @@ export class RemoveReportWebhookInput {
 
 @InputType()
 export class WeeklyReportsArgs {
-  @Field(() => Int, { nullable: true, description: 'Default 10' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField('Default 10')
   first?: number;
 
   @Field({ nullable: true })

@@ -11,32 +11,18 @@ import { In } from 'typeorm';
 import { conflict, notFound } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
+import type { CorrectionToLearn, LearnOutcome } from '../contracts';
 import { KnowledgeItemEntity } from '../knowledge-item/knowledge-item.entity';
 import { recordVersion, writePassages } from '../knowledge-item/knowledge-item.service';
 import { findByIdempotencyKey, getLearningEvent, markReverted, recordLearningEvent } from './learning-events';
 import type { AnswerPolicyService } from './answer-policy.service';
 import type { SettingsService } from './settings.service';
 
-export interface Correction {
-  conversationId: string;
-  messageId: string;
-  question: string;
-  correctedText: string;
-  references: string[];
-  agent: string;
-  /** Stable per correction (e.g. the corrected message id): a retry returns the first result. */
-  idempotencyKey: string;
-  /** The items the corrected AI answer cited. */
-  correctedItemIds?: string[];
-  /** The question's language: the learned answer's locale (default 'en'). */
-  locale?: string;
-}
-
 export type LearnedResult =
   | {
       item: KnowledgeItemEntity;
       /** created: a new learned answer; variant_added: an existing one learned another phrasing. */
-      outcome: 'created' | 'variant_added';
+      outcome: Exclude<LearnOutcome, 'not_learned'>;
       learningEventId: string;
     }
   /** Learning is frozen in the workspace: nothing was written. */
@@ -68,7 +54,7 @@ export class LearnedAnswerService {
     private readonly intents?: IntentLearner,
   ) {}
 
-  async learnFromCorrection(workspaceId: string, correction: Correction): Promise<LearnedResult> {
+  async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedResult> {
     let variant: { id: string; text: string; itemId: string } | undefined;
     let succession: { itemId: string; successorId: string } | undefined;
     // What the system would have answered this question from: if that is a stale learned answer, this correction replaces it.
@@ -286,7 +272,7 @@ export class LearnedAnswerService {
    * again, and an admin decides whether it goes. A learned answer on other sources is left alone: the
    * correction may just be about a different question that happened to reach it.
    */
-  private async flagContradicted(tx: EntityManager, workspaceId: string, learnedItemId: string, correction: Correction, references: string[]): Promise<void> {
+  private async flagContradicted(tx: EntityManager, workspaceId: string, learnedItemId: string, correction: CorrectionToLearn, references: string[]): Promise<void> {
     const cited = [...new Set(correction.correctedItemIds ?? [])].filter((id) => id !== learnedItemId);
     if (cited.length === 0 || references.length === 0) return;
     const flagged = rowsOf<{ id: string; topic: string; title: string }>(await tx.query(
@@ -356,7 +342,7 @@ export class LearnedAnswerService {
     );
   }
 
-  private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: Correction): Promise<string> {
+  private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: CorrectionToLearn): Promise<string> {
     const [row] = await tx.query(
       `INSERT INTO knowledge.question_variants (workspace_id, item_id, text, source_conversation_id) VALUES ($1, $2, $3, $4) RETURNING id`,
       [item.workspaceId, item.id, correction.question.trim(), correction.conversationId],

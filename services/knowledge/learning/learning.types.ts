@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { CorrectionToLearn } from '../contracts';
 import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
 
 export enum LearningMode {
@@ -208,7 +209,7 @@ export class TopicPolicy {
 
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: an agent correction to learn from' })
-export class LearnFromCorrectionInput {
+export class LearnFromCorrectionInput implements CorrectionToLearn {
   @Field(() => ID)
   @IsUUID()
   conversationId!: string;

@@ -1,5 +1,6 @@
 /** Finds the knowledge that may answer a question, ranks it with outcome evidence, and says how sure it is. */
 import type { DataSource } from 'typeorm';
+import type { RetrievalCandidate as Candidate } from '../contracts';
 import type { IntentModels, IntentVerdict } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
@@ -13,21 +14,6 @@ import {
   RETRIEVE_CANDIDATES_SQL,
   TRIGRAM_FLOOR_SQL,
 } from './retrieval.queries';
-
-export interface Candidate {
-  knowledgeItemId: string;
-  kind: string;
-  title: string;
-  topic: string;
-  itemVersion: number;
-  stale: boolean;
-  /** Marked sensitive (the item or its topic). */
-  sensitive: boolean;
-  passageId: string;
-  passageText: string;
-  matchedQuestion: string | null;
-  score: number;
-}
 
 export interface Retrieval {
   candidates: Candidate[];

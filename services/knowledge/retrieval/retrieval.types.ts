@@ -2,11 +2,12 @@ import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Mi
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
+import type { RetrievalCandidate as RetrievalCandidateContract } from '../contracts';
 import { LocaleField } from '../knowledge-item/knowledge-item.types';
 
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
-export class RetrievalCandidate {
+export class RetrievalCandidate implements RetrievalCandidateContract {
   @Field(() => ID)
   knowledgeItemId!: string;
 

@@ -1,5 +1,6 @@
 /** The agents' knowledge search. Thin: roles, mapping. */
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import type { KnowledgeContext } from '../context';
 import { toKnowledgeItem } from '../knowledge-item/knowledge-item.resolver';
 import { KnowledgeSearchService } from './knowledge-search.service';
@@ -22,6 +23,6 @@ export class KnowledgeSearchResolver {
     const { first, after, ...filter } = input ?? {};
     const page = await this.search.search(ctx.auth.workspaceId, filter, first ?? DEFAULT_PAGE, after);
     const edges = page.hits.map((hit) => ({ cursor: hit.cursor, node: toKnowledgeItem(hit.item), score: hit.score, matchedQuestion: hit.matchedQuestion }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, page.hasNextPage);
   }
 }

@@ -1,6 +1,6 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../../shared/page-info';
+import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Field, Float, InputType, ObjectType } from 'type-graphql';
+import { AfterCursorField, ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { KnowledgeItem, KnowledgeItemKind, KnowledgeItemStatus, LocaleField } from '../knowledge-item/knowledge-item.types';
 
 @InputType({ description: 'What to find: words to search for, filters, and the page' })
@@ -33,28 +33,15 @@ export class KnowledgeSearchInput {
   @LocaleField('Only items written in this language (an ISO 639 code)')
   locale?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, 1–100 (default 20)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeField('Page size, 1–100 (default 20)')
   first?: number;
 
-  @Field({ nullable: true, description: 'The endCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @AfterCursorField('The endCursor of the previous page')
   after?: string;
 }
 
 @ObjectType()
-export class KnowledgeSearchEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => KnowledgeItem)
-  node!: KnowledgeItem;
-
+class KnowledgeSearchEdge extends EdgeType(KnowledgeItem) {
   @Field(() => Float, { nullable: true, description: 'How well the item matches the query (higher is better); null when listing' })
   score!: number | null;
 
@@ -63,10 +50,4 @@ export class KnowledgeSearchEdge {
 }
 
 @ObjectType({ description: 'Knowledge items, best match (or newest change) first' })
-export class KnowledgeSearchConnection {
-  @Field(() => [KnowledgeSearchEdge])
-  edges!: KnowledgeSearchEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class KnowledgeSearchConnection extends ConnectionType(KnowledgeSearchEdge) {}

@@ -5,7 +5,7 @@
  * confidently from knowledge flagged stale by a product change.
  */
 import type { Retrieval, RetrievalCandidate } from '../clients/knowledge';
-import { AnswerDecision, HandOffReason } from './conversation.types';
+import { AnswerDecision, HandOffReason } from '../conversation/conversation.types';
 
 const ASKS_FOR_HUMAN = /\b(human|real person|live agent|an agent|representative|talk to (someone|somebody|a person))\b/i;
 

@@ -10,11 +10,11 @@ import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import type { KnowledgeClient, LearnedAnswer } from '../clients/knowledge';
-import { ConversationEntity } from './conversation.entity';
-import type { ConversationService } from './conversation.service';
-import { MessageEntity } from './message.entity';
-import type { ClaimGuard } from './claim-guard';
-import type { OutcomeReporter } from './outcome-reporter';
+import { ConversationEntity } from '../conversation/conversation.entity';
+import type { ConversationService } from '../conversation/conversation.service';
+import { MessageEntity } from '../conversation/message.entity';
+import type { ClaimGuard } from '../assignment/claim-guard';
+import type { OutcomeReporter } from '../conversation/outcome-reporter';
 import type { EscalationClient } from '../escalation/escalation-client';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 

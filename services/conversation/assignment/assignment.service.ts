@@ -12,8 +12,8 @@ import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient } from '../clients/account-context';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 import type { ClaimGuard } from './claim-guard';
-import { ConversationEntity } from './conversation.entity';
-import type { ConversationService } from './conversation.service';
+import { ConversationEntity } from '../conversation/conversation.entity';
+import type { ConversationService } from '../conversation/conversation.service';
 
 export type ReassignTarget = { agentId: string; group?: undefined } | { group: string; agentId?: undefined };
 

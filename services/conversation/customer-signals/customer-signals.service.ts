@@ -4,11 +4,11 @@ import { badInput, conflict } from '../../shared/errors';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
-import { ConversationEntity } from './conversation.entity';
-import type { ConversationService } from './conversation.service';
-import { HandOffReason } from './conversation.types';
-import { MessageEntity } from './message.entity';
-import { type OutcomeReporter, voterOf } from './outcome-reporter';
+import { ConversationEntity } from '../conversation/conversation.entity';
+import type { ConversationService } from '../conversation/conversation.service';
+import { HandOffReason } from '../conversation/conversation.types';
+import { MessageEntity } from '../conversation/message.entity';
+import { type OutcomeReporter, voterOf } from '../conversation/outcome-reporter';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 
 export class CustomerSignalsService {

@@ -5,8 +5,9 @@ import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
 import { ReleaseClaimInput } from '../escalation/escalation.types';
 import { AssignmentService } from './assignment.service';
-import { toConversation } from './conversation.resolver';
-import { Conversation, ConversationRef, ReassignConversationInput } from './conversation.types';
+import { toConversation } from '../conversation/conversation.resolver';
+import { Conversation, ConversationRef } from '../conversation/conversation.types';
+import { ReassignConversationInput } from './assignment.types';
 
 @Resolver()
 export class AssignmentResolver {

@@ -1,22 +1,15 @@
 /** The agent's inbox and actions on handed-off conversations. */
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { connectionOf } from '../../shared/connection';
 import { assertUuid } from '../../shared/ids';
 import type { ConversationContext } from '../context';
 import type { IdempotentWrites } from '../idempotency/idempotent-writes';
 import { AgentActionsService } from './agent-actions.service';
-import type { ConversationStatusValue } from './conversation.entity';
-import { toConversation, toMessage } from './conversation.resolver';
-import { ConversationService, encodeCursor } from './conversation.service';
-import {
-  Conversation,
-  ConversationConnection,
-  ConversationRef,
-  CorrectAnswerInput,
-  CorrectionResult,
-  InboxFilter,
-  Message,
-  ReplyInput,
-} from './conversation.types';
+import type { ConversationStatusValue } from '../conversation/conversation.entity';
+import { toConversation, toMessage } from '../conversation/conversation.resolver';
+import { ConversationService, encodeCursor } from '../conversation/conversation.service';
+import { Conversation, ConversationConnection, ConversationRef, Message } from '../conversation/conversation.types';
+import { CorrectAnswerInput, CorrectionResult, InboxFilter, ReplyInput } from './agent-actions.types';
 
 @Resolver()
 export class AgentResolver {
@@ -39,7 +32,7 @@ export class AgentResolver {
       language: filter?.language ?? undefined,
     });
     const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, hasNextPage);
   }
 
   @Authorized('agent')

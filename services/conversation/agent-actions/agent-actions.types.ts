@@ -1,0 +1,91 @@
+/** GraphQL types of what agents do with conversations: the inbox, replies and corrections. */
+import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { AfterCursorField, PageSizeField } from '../../shared/connection';
+import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { Conversation, ConversationStatus, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
+
+@InputType()
+export class ReplyInput {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 20_000)
+  text!: string;
+
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+}
+
+@InputType()
+export class CorrectAnswerInput {
+  @Field(() => ID, { description: 'The AI answer (or hand-off) being corrected' })
+  messageId!: string;
+
+  @Field({ description: 'The right answer; it is sent to the customer and learned from' })
+  @IsString()
+  @Length(1, 20_000)
+  correctedText!: string;
+
+  @Field(() => [ID], { nullable: true, description: 'Knowledge items the right answer comes from' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  knowledgeItemIds?: string[];
+
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
+}
+
+@ObjectType({ description: 'A correction: the agent message the customer sees and what the AI learned' })
+export class CorrectionResult {
+  @Field(() => Conversation)
+  conversation!: Conversation;
+
+  @Field(() => Message)
+  message!: Message;
+
+  @Field(() => KnowledgeItem, { nullable: true, description: 'The learned answer now serving similar questions; null when learning is frozen in the workspace' })
+  learnedAnswer!: KnowledgeItem | null;
+
+  @Field({ description: 'CREATED (a new learned answer), VARIANT_ADDED (a known answer learned a new phrasing) or NOT_LEARNED (learning is frozen: the customer got the answer, the AI learned nothing)' })
+  learning!: string;
+}
+
+@InputType()
+export class InboxFilter {
+  @Field(() => [ConversationStatus], { nullable: true, description: 'Default: HANDED_OFF' })
+  @IsOptional()
+  statuses?: ConversationStatus[];
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  topic?: string;
+
+  @Field({ nullable: true, description: "Only the caller's claimed conversations" })
+  @IsOptional()
+  mine?: boolean;
+
+  @Field({ nullable: true, description: 'Only conversations nobody has claimed' })
+  @IsOptional()
+  unclaimed?: boolean;
+
+  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
+  @IsOptional()
+  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  group?: string;
+
+  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  language?: string;
+
+  @PageSizeField()
+  first?: number;
+
+  @AfterCursorField()
+  after?: string;
+}

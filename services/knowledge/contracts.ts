@@ -1,0 +1,48 @@
+/**
+ * What knowledge's internal endpoint takes and gives, as plain types: the one definition shared by knowledge's own
+ * GraphQL types (which `implements` them) and by its clients (conversation's clients/knowledge.ts, the worker's
+ * workflows/clients/knowledge-client.ts). A field renamed or retyped on either side then breaks the build instead
+ * of a request at run time.
+ *
+ * Why other folders may import this file (and only this one) of knowledge: it holds no entities, no ORM, no
+ * type-graphql and no code, so a client that imports it learns the shape of the wire and nothing of knowledge's
+ * inside, and loads nothing at run time. Lint allows `services/<name>/contracts.ts` across service folders and
+ * to the worker for that reason.
+ */
+
+/** One passage retrieval offers for answering a question, with the item it belongs to. */
+export interface RetrievalCandidate {
+  knowledgeItemId: string;
+  kind: string;
+  title: string;
+  topic: string;
+  itemVersion: number;
+  stale: boolean;
+  /** Marked sensitive (the item or its topic). */
+  sensitive: boolean;
+  passageId: string;
+  passageText: string;
+  /** The learned question that matched, if any. */
+  matchedQuestion: string | null;
+  score: number;
+}
+
+/** An agent's correction of an AI answer, for knowledge to learn as the answer to the customer's question. */
+export interface CorrectionToLearn {
+  conversationId: string;
+  messageId: string;
+  question: string;
+  correctedText: string;
+  /** The knowledge items the corrected answer draws on. */
+  references: string[];
+  agent: string;
+  /** Stable per correction (e.g. the corrected message id): a retry returns the first result. */
+  idempotencyKey: string;
+  /** The items the corrected AI answer cited (a learned answer among them may be contradicted by the correction). */
+  correctedItemIds?: string[];
+  /** The question's language: the learned answer's locale (default 'en'). */
+  locale?: string;
+}
+
+/** What learning from a correction did: a new learned answer, another phrasing for one, or nothing (learning frozen). */
+export type LearnOutcome = 'created' | 'variant_added' | 'not_learned';

@@ -1,0 +1,59 @@
+/**
+ * Keyset paging, one way in every subgraph. A cursor is the last row's sort key as opaque base64url JSON (a tuple);
+ * decoding checks each value's shape, so a cursor a client made up or cut short is a BAD_USER_INPUT, never a
+ * database error. Lists fetch one row more than they show: that row only says another page follows.
+ */
+import { badInput } from './errors';
+import { isUuid } from './ids';
+
+/** Checks one value of a decoded cursor. */
+export type CursorPart<T> = (value: unknown) => value is T;
+
+type PartValues<P extends readonly CursorPart<unknown>[]> = { -readonly [K in keyof P]: P[K] extends CursorPart<infer T> ? T : never };
+
+export const cursorPart = {
+  uuid: (value: unknown): value is string => typeof value === 'string' && isUuid(value),
+  /** An ISO timestamp, kept as text so a timestamptz loses no microseconds on the way back. */
+  timestamp: (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
+  finiteNumber: (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value),
+  /** A fixed value: names what a cursor was made for, so one from another kind of request is refused. */
+  literal:
+    <T extends string>(expected: T): CursorPart<T> =>
+    (value: unknown): value is T =>
+      value === expected,
+  either:
+    <A, B>(a: CursorPart<A>, b: CursorPart<B>): CursorPart<A | B> =>
+    (value: unknown): value is A | B =>
+      a(value) || b(value),
+};
+
+export interface KeysetCursor<T extends unknown[]> {
+  encode(values: T): string;
+  /** The values of a cursor this codec encoded; anything else is refused with `refusal`. */
+  decode(cursor: string): T;
+}
+
+/** A codec for cursors of these parts, in this order. */
+export function keysetCursor<const P extends readonly CursorPart<unknown>[]>(
+  parts: P,
+  refusal = 'after must be a cursor returned by this API',
+): KeysetCursor<PartValues<P>> {
+  return {
+    encode: (values) => Buffer.from(JSON.stringify(values)).toString('base64url'),
+    decode(cursor) {
+      let values: unknown;
+      try {
+        values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      } catch {
+        throw badInput(refusal);
+      }
+      if (!Array.isArray(values) || values.length !== parts.length || !parts.every((isPart, i) => isPart(values[i]))) throw badInput(refusal);
+      return values as PartValues<P>;
+    },
+  };
+}
+
+/** The page of rows fetched with `LIMIT first + 1`, and whether the extra row says more follow. */
+export function pageOf<T>(rows: T[], first: number): { rows: T[]; hasNextPage: boolean } {
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
