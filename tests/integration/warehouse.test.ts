@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -56,13 +56,12 @@ describe('warehouse migrations', () => {
       { version: 3, name: '003-ingest-dedup-and-rollups.sql' },
       { version: 4, name: '004-csat-rollup.sql' },
       { version: 5, name: '005-content-and-gap-rollups.sql' },
+      { version: 6, name: '006-drop-daily-topic-stats.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
     );
     expect(tables.map((table) => table.name)).toEqual([
-      'daily_topic_stats',
-      'daily_topic_stats_mv',
       'hourly_citations',
       'hourly_citations_mv',
       'hourly_contacts',
@@ -124,9 +123,20 @@ describe('warehouse migrations', () => {
         event(workspaceId, { eventType: 'question_asked', occurredAt: new Date('2024-03-01T09:00:00Z'), conversationId: 'c1', topic: 'billing' }),
         event(workspaceId, { eventType: 'handed_off', occurredAt: new Date('2024-03-01T09:00:01Z'), conversationId: 'c1', topic: 'billing' }),
         event(workspaceId, { eventType: 'question_asked', occurredAt: new Date('2024-03-01T10:30:00Z'), conversationId: 'c2', topic: 'login' }),
+        event(workspaceId, { eventType: 'answer_shown', occurredAt: new Date('2024-03-01T10:30:01Z'), conversationId: 'c2', topic: 'login', knowledgeItemId: 'k1' }),
+        event(workspaceId, { eventType: 'knowledge_published', occurredAt: new Date('2024-02-01T08:00:00Z'), topic: 'login', knowledgeItemId: 'k1' }),
       ];
       const table = `${earlier.database}.interaction_events`;
-      const toRow = (e: InteractionEvent) => ({ event_id: e.eventId, workspace_id: e.workspaceId, event_type: e.eventType, occurred_at: e.occurredAt.toISOString().replace('T', ' ').replace('Z', ''), conversation_id: e.conversationId, topic: e.topic });
+      const toRow = (e: InteractionEvent) => ({
+        event_id: e.eventId,
+        workspace_id: e.workspaceId,
+        event_type: e.eventType,
+        occurred_at: e.occurredAt.toISOString().replace('T', ' ').replace('Z', ''),
+        conversation_id: e.conversationId,
+        topic: e.topic,
+        knowledge_item_id: e.knowledgeItemId ?? '',
+        text: e.eventType === 'handed_off' ? 'How do I pay?' : '',
+      });
       for (let copyNumber = 0; copyNumber < 2; copyNumber++) await warehouse.client.insert({ table, values: stored.map(toRow), format: 'JSONEachRow' });
 
       copy('003-ingest-dedup-and-rollups.sql');
@@ -142,7 +152,19 @@ describe('warehouse migrations', () => {
                 (SELECT sum(questions) FROM {backfill:Identifier}.hourly_conversation_timeline) AS questions`,
         { backfill: earlier.database },
       );
-      expect(counted).toEqual([{ events: 3, contacts: 2, questions: 2 }]);
+      expect(counted).toEqual([{ events: 5, contacts: 2, questions: 2 }]);
+
+      // Migration 005's tables are backfilled the same way: each stored event once.
+      copy('004-csat-rollup.sql');
+      copy('005-content-and-gap-rollups.sql');
+      await expect(migrateWarehouse(earlier, undefined, directory)).resolves.toEqual(['004-csat-rollup.sql', '005-content-and-gap-rollups.sql']);
+      const backfilled = await rows<{ lifecycle: number; citations: number; gaps: number }>(
+        `SELECT (SELECT count() FROM {backfill:Identifier}.knowledge_lifecycle_events) AS lifecycle,
+                (SELECT sum(answers) FROM {backfill:Identifier}.hourly_citations) AS citations,
+                (SELECT sum(events) FROM {backfill:Identifier}.hourly_gap_questions) AS gaps`,
+        { backfill: earlier.database },
+      );
+      expect(backfilled).toEqual([{ lifecycle: 1, citations: 1, gaps: 1 }]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
       await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${earlier.database}` });
@@ -202,56 +224,3 @@ describe('interaction events', () => {
   });
 });
 
-describe('daily topic stats', () => {
-  it('count each event once per UTC day, topic and event type, within one workspace', async () => {
-    const workspaceId = randomUUID();
-    const otherWorkspaceId = randomUUID();
-    const asked = (topic: string, at: string) => event(workspaceId, { eventType: 'question_asked', topic, occurredAt: new Date(at) });
-    const events = [
-      // 2024-03-04
-      asked('billing', '2024-03-04T09:00:00.000Z'),
-      asked('billing', '2024-03-04T10:30:00.000Z'),
-      asked('billing', '2024-03-04T23:59:59.999Z'),
-      event(workspaceId, { eventType: 'escalated', topic: 'billing', occurredAt: new Date('2024-03-04T10:31:00.000Z') }),
-      asked('login', '2024-03-04T12:00:00.000Z'),
-      // 2024-03-05
-      asked('billing', '2024-03-05T00:00:00.000Z'),
-      asked('login', '2024-03-05T08:00:00.000Z'),
-      asked('login', '2024-03-05T08:05:00.000Z'),
-      // another workspace, same day and topic: must not show up
-      event(otherWorkspaceId, { eventType: 'question_asked', topic: 'billing', occurredAt: new Date('2024-03-04T09:00:00.000Z') }),
-    ];
-    // Re-delivery, once in a separate insert and once inside the same batch.
-    await insertEvents(warehouse, events);
-    await insertEvents(warehouse, [...events, events[0], events[5]]);
-
-    const sut = (query: string) => rows<Record<string, unknown>>(query, { workspaceId, from: '2024-03-04', to: '2024-03-05' });
-
-    const perDay = await sut(
-      `SELECT day, topic, event_type, uniqExactMerge(events) AS events
-       FROM {database:Identifier}.daily_topic_stats
-       WHERE workspace_id = {workspaceId:UUID} AND day BETWEEN {from:Date} AND {to:Date}
-       GROUP BY day, topic, event_type
-       ORDER BY day, topic, event_type`,
-    );
-    expect(perDay).toEqual([
-      { day: '2024-03-04', topic: 'billing', event_type: 'escalated', events: 1 },
-      { day: '2024-03-04', topic: 'billing', event_type: 'question_asked', events: 3 },
-      { day: '2024-03-04', topic: 'login', event_type: 'question_asked', events: 1 },
-      { day: '2024-03-05', topic: 'billing', event_type: 'question_asked', events: 1 },
-      { day: '2024-03-05', topic: 'login', event_type: 'question_asked', events: 2 },
-    ]);
-
-    const questionsPerTopic = await sut(
-      `SELECT topic, uniqExactMerge(events) AS questions
-       FROM {database:Identifier}.daily_topic_stats
-       WHERE workspace_id = {workspaceId:UUID} AND day BETWEEN {from:Date} AND {to:Date} AND event_type = 'question_asked'
-       GROUP BY topic
-       ORDER BY topic`,
-    );
-    expect(questionsPerTopic).toEqual([
-      { topic: 'billing', questions: 4 },
-      { topic: 'login', questions: 3 },
-    ]);
-  });
-});
