@@ -81,7 +81,7 @@ export class OutboxRelay {
   private readonly prunedAt = new Map<string, number>();
 
   constructor(private readonly options: RelayOptions) {
-    this.batchSize = options.batchSize ?? 1_000;
+    this.batchSize = options.batchSize ?? 10_000;
     this.intervalMs = options.intervalMs ?? 500;
     this.retentionMs = options.retentionMs ?? OUTBOX_RETENTION_MS;
     this.loop = new PollingLoop(() => this.drainAll(), {

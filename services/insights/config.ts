@@ -14,7 +14,7 @@ export const insightsEnv = {
   ...temporalEnv,
   RELAY_ENABLED: z.enum(['true', 'false']).transform((v) => v === 'true').default(true),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
-  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(10_000),
   /** How many hours a published outbox row is kept before the relay deletes it. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(168),
   /**

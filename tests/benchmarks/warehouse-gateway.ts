@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { insightsEnv } from '../../services/insights/config';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { isoWeekOf } from '../../workflows/iso-week';
 import { dataOf } from '../helpers/graphql';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
         insertPath: { ...ingest, note: 'analytics/event-writer insertEvents (JSONCompactEachRow, 50,000-row chunks since this commit; JSONEachRow 5,000 before), through the dedup and rollup views' },
         generatedInClickHouse: { events: EVENTS - INGEST_EVENTS, seconds: generatedSeconds, eventsPerSecond: Math.round((EVENTS - INGEST_EVENTS) / generatedSeconds) },
       },
-      relay: { events: RELAY_EVENTS, seconds: relay.seconds, eventsPerSecond: Math.round(RELAY_EVENTS / relay.seconds), batchSize: 1_000 },
+      relay: { events: RELAY_EVENTS, seconds: relay.seconds, eventsPerSecond: Math.round(RELAY_EVENTS / relay.seconds), batchSize: insightsEnv.RELAY_BATCH_SIZE.parse(undefined) },
       disk: {
         rawEventBytes: stored.bytes,
         bytesPerEvent: Number((stored.bytes / stored.rows).toFixed(2)),
