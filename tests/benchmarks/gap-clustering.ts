@@ -71,8 +71,8 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       labels: { type: 'string', default: '20' },
-      thresholds: { type: 'string', default: '0.1,0.15,0.2,0.25,0.3' },
-      linkages: { type: 'string', default: 'average' },
+      thresholds: { type: 'string', default: '0.15,0.2,0.25,0.275,0.3,0.35' },
+      linkages: { type: 'string', default: 'centroid' },
       representations: { type: 'string', default: 'words' },
       datasets: { type: 'string', default: 'banking77,bitext' },
       json: { type: 'boolean', default: false },

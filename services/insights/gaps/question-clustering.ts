@@ -4,9 +4,8 @@
  *
  * Method: TF-IDF vectors over stemmed content words, then agglomerative clustering with centroid linkage (cosine
  * of the clusters' occurrence-weighted mean vectors), merging the most similar pair until no pair reaches
- * `minSimilarity`. Chosen because it
- * needs no training or model, no fixed number of clusters (a quiet week yields few, a launch week many), and its
- * labels are explainable: they are the heaviest terms of the cluster's centroid.
+ * `minSimilarity`. Chosen because it needs no training or model, no fixed number of clusters (a quiet week yields
+ * few, a launch week many), and its labels are explainable: they are the heaviest terms of the cluster's centroid.
  */
 import { STOP_WORDS, stem, tokens } from '../../shared/text';
 
@@ -32,7 +31,7 @@ export interface QuestionCluster {
 }
 
 /**
- * How the similarity of two clusters follows from their members' (Lance–Williams updates, occurrence-weighted):
+ * How the similarity of two clusters follows from their members' (Lance–Williams updates):
  *   average   mean cosine over all pairs of occurrences (UPGMA)
  *   complete  the least similar pair: no member is far from any other (tight, splits chains)
  *   single    the most similar pair: chains of near paraphrases join (a~b, b~c puts a with c)
