@@ -1,26 +1,41 @@
 /**
- * How well knowledge-gap clustering recovers real intents: `npm run bench:gaps [-- --labels 20 --thresholds 0.1,0.15,0.2,0.3]`.
+ * How well knowledge-gap clustering recovers real intents:
+ * `npm run bench:gaps [-- --labels 20 --thresholds 0.1,0.15,0.2,0.3 --linkages average,complete --representations words,trigrams --json]`.
  * Takes the dev-split questions (a fixed-seed tenth of each label of train.csv, tests/benchmarks/learning/dev-split.ts)
  * of the first N labels of each labelled data set, clusters them as one week of hand-offs, and scores the clusters
  * against the labels. The threshold is chosen here, so test.csv is never read:
  *   purity          share of questions that belong to their cluster's majority label (1 = no cluster mixes intents)
  *   inverse purity  share of questions found in their label's largest cluster (1 = no intent is split)
  *   F               their harmonic mean.
+ * Every (representation, linkage, threshold) is scored on each data set, then the mean F over the data sets is
+ * listed best first. --json writes it all to tests/benchmarks/results/gap-clustering-linkage.json.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { clusterQuestions } from '../../services/insights/gaps/question-clustering';
+import {
+  clusterQuestions,
+  Linkage,
+  LINKAGES,
+  Representation,
+  REPRESENTATIONS,
+} from '../../services/insights/gaps/question-clustering';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { LabelledQuestion as Labelled, readLabelledCsv } from './learning/dataset';
 import { DEV_SPLIT, devSplit } from './learning/dev-split';
 
-function score(data: Labelled[], threshold: number) {
+interface Setting {
+  representation: Representation;
+  linkage: Linkage;
+  threshold: number;
+}
+
+function score(data: Labelled[], { representation, linkage, threshold }: Setting) {
   const labelOf = new Map(data.map((d) => [d.text.toLowerCase().trim(), d.label]));
   const started = process.hrtime.bigint();
   const clusters = clusterQuestions(
     data.map((d) => ({ text: d.text, count: 1, previousCount: 0 })),
-    { minSimilarity: threshold, maxExamples: Number.MAX_SAFE_INTEGER },
+    { minSimilarity: threshold, linkage, representation, maxExamples: Number.MAX_SAFE_INTEGER },
   );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   let pure = 0;
@@ -44,24 +59,73 @@ function score(data: Labelled[], threshold: number) {
   return { clusters: clusters.length, withFivePlus: clusters.filter((c) => c.volume >= 5).length, purity, inversePurity, f: (2 * purity * inversePurity) / (purity + inversePurity), ms, questions: total };
 }
 
+/** A comma list of which each item must be one of `allowed`. */
+function choices<T extends string>(list: string, allowed: readonly T[], what: string): T[] {
+  const items = list.split(',');
+  const unknown = items.filter((item) => !allowed.includes(item as T));
+  if (unknown.length) throw new Error(`unknown ${what} ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
+  return items as T[];
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { labels: { type: 'string', default: '20' }, thresholds: { type: 'string', default: '0.1,0.15,0.2,0.25,0.3' }, datasets: { type: 'string', default: 'banking77,bitext' } } });
+  const { values } = parseArgs({
+    options: {
+      labels: { type: 'string', default: '20' },
+      thresholds: { type: 'string', default: '0.15,0.2,0.25,0.275,0.3,0.35' },
+      linkages: { type: 'string', default: 'centroid' },
+      representations: { type: 'string', default: 'words' },
+      datasets: { type: 'string', default: 'banking77,bitext' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   const labels = Number(values.labels);
   const thresholds = values.thresholds.split(',').map(Number);
-  console.log(`gap clustering vs labelled intents; node ${process.version}; first ${labels} labels of each data set's dev split (${DEV_SPLIT.fraction * 100}% of train.csv, seed ${DEV_SPLIT.seed})`);
-  console.log('dataset    threshold  questions  clusters  >=5 q  purity  inv.purity  F      ms');
-  for (const name of values.datasets.split(',')) {
+  const linkages = choices(values.linkages, LINKAGES, 'linkage');
+  const representations = choices(values.representations, REPRESENTATIONS, 'representation');
+  const datasets = values.datasets.split(',');
+  const settings: Setting[] = representations.flatMap((representation) =>
+    linkages.flatMap((linkage) => thresholds.map((threshold) => ({ representation, linkage, threshold }))),
+  );
+  const setup = `node ${process.version}; first ${labels} labels of each data set's dev split (${DEV_SPLIT.fraction * 100}% of train.csv, seed ${DEV_SPLIT.seed})`;
+  console.log(`gap clustering vs labelled intents; ${setup}`);
+  console.log('dataset    repr.     linkage   threshold  questions  clusters  >=5 q  purity  inv.purity  F      ms');
+  const f = settings.map(() => [] as number[]);
+  const runs: Record<string, unknown>[] = [];
+  for (const name of datasets) {
     const file = path.join(REPO_ROOT, '..', 'shared', 'datasets', name, 'train.csv');
     if (!existsSync(file)) throw new Error(`${file} not found (../shared/datasets beside the repo)`);
     const all = devSplit(readLabelledCsv(file)).dev;
     const chosen = new Set([...new Set(all.map((d) => d.label))].slice(0, labels));
     const data = all.filter((d) => chosen.has(d.label));
-    for (const threshold of thresholds) {
-      const r = score(data, threshold);
+    settings.forEach((setting, i) => {
+      const r = score(data, setting);
+      f[i].push(r.f);
+      runs.push({ dataset: name, ...setting, ...r, ms: Math.round(r.ms) });
       console.log(
-        `${name.padEnd(10)} ${threshold.toFixed(2).padStart(9)}  ${String(r.questions).padStart(9)}  ${String(r.clusters).padStart(8)}  ${String(r.withFivePlus).padStart(5)}  ${r.purity.toFixed(3)}  ${r.inversePurity.toFixed(3).padStart(10)}  ${r.f.toFixed(3)}  ${r.ms.toFixed(0).padStart(4)}`,
+        `${name.padEnd(10)} ${setting.representation.padEnd(9)} ${setting.linkage.padEnd(9)} ${setting.threshold.toFixed(3).padStart(9)}  ${String(r.questions).padStart(9)}  ${String(r.clusters).padStart(8)}  ${String(r.withFivePlus).padStart(5)}  ${r.purity.toFixed(3)}  ${r.inversePurity.toFixed(3).padStart(10)}  ${r.f.toFixed(3)}  ${r.ms.toFixed(0).padStart(4)}`,
       );
-    }
+    });
+  }
+  const means = settings
+    .map((setting, i) => ({ ...setting, f: f[i], meanF: f[i].reduce((a, b) => a + b, 0) / f[i].length }))
+    .sort((a, b) => b.meanF - a.meanF);
+  console.log(`\nmean F over ${datasets.join(', ')}, best first`);
+  console.log(`repr.     linkage   threshold  ${datasets.map((d) => d.padStart(9)).join('  ')}  mean F`);
+  for (const m of means) {
+    console.log(
+      `${m.representation.padEnd(9)} ${m.linkage.padEnd(9)} ${m.threshold.toFixed(3).padStart(9)}  ${m.f.map((x) => x.toFixed(3).padStart(9)).join('  ')}  ${m.meanF.toFixed(3)}`,
+    );
+  }
+  if (values.json) {
+    const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results');
+    mkdirSync(out, { recursive: true });
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    const summary = {
+      setup: { node: process.version, split: 'dev', labels, datasets, devFraction: DEV_SPLIT.fraction, seed: DEV_SPLIT.seed },
+      meanF: means.map((m) => ({ ...m, f: Object.fromEntries(datasets.map((d, i) => [d, round(m.f[i])])), meanF: round(m.meanF) })),
+      runs: runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? round(v) : v]))),
+    };
+    writeFileSync(path.join(out, 'gap-clustering-linkage.json'), `${JSON.stringify(summary, null, 2)}\n`);
   }
 }
 

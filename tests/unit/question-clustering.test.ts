@@ -1,4 +1,10 @@
-import { clusterQuestions, GapQuestion, QuestionCluster } from '../../services/insights/gaps/question-clustering';
+import {
+  clusterQuestions,
+  GapQuestion,
+  LINKAGES,
+  QuestionCluster,
+  REPRESENTATIONS,
+} from '../../services/insights/gaps/question-clustering';
 
 /** Four knowledge gaps, each asked in several wordings. */
 const themes = {
@@ -162,5 +168,29 @@ describe('clustering knowledge gaps', () => {
     expect(sum(sut.map((c) => c.volume))).toBe(sum(questions.map((q) => q.count)));
     expect(sum(sut.map((c) => c.previousVolume))).toBe(sum(questions.map((q) => q.previousCount)));
     expect(sum(sut.map((c) => c.distinctQuestions))).toBe(2000);
+  });
+
+  describe.each(LINKAGES)('with %s linkage', (linkage) => {
+    it.each(REPRESENTATIONS)('merges two wordings of one question and keeps an unrelated one apart (%s)', (representation) => {
+      const questions = ['How do I reset my password?', 'Password reset, how?', 'Cancel my subscription'];
+
+      const sut = clusterQuestions(
+        questions.map((text) => ({ text, count: 1, previousCount: 0 })),
+        { linkage, representation, maxExamples: 10 },
+      );
+
+      expect(sut.map((c) => sorted(c.examples)).sort()).toEqual([sorted(questions.slice(0, 2)), [questions[2]]].sort());
+    });
+  });
+
+  it('joins a chain of overlapping questions under single linkage and keeps its far ends apart under complete', () => {
+    // a~b and b~c share a word each (cosine about 0.4); a and c share none.
+    const chain: GapQuestion[] = ['invoice pdf', 'pdf export', 'export calendar'].map((text) => ({ text, count: 1, previousCount: 0 }));
+    const clusters = (linkage: 'single' | 'complete') =>
+      clusterQuestions(chain, { linkage, minSimilarity: 0.2, maxExamples: 10 }).map((c) => sorted(c.examples));
+
+    expect(clusters('single')).toEqual([sorted(chain.map((q) => q.text))]);
+    expect(clusters('complete')).toHaveLength(2);
+    expect(clusters('complete').find((texts) => texts.includes('invoice pdf'))).not.toContain('export calendar');
   });
 });

@@ -2,10 +2,10 @@
  * Groups the questions the AI could not answer (knowledge gaps) into clusters a support lead can act on: one
  * cluster per missing article, labelled with the words customers used.
  *
- * Method: TF-IDF vectors over stemmed content words, then agglomerative clustering with average linkage
- * on cosine similarity, merging the most similar pair until no pair reaches `minSimilarity`. Chosen because it
- * needs no training or model, no fixed number of clusters (a quiet week yields few, a launch week many), and its
- * labels are explainable: they are the heaviest terms of the cluster's centroid.
+ * Method: TF-IDF vectors over stemmed content words, then agglomerative clustering with centroid linkage (cosine
+ * of the clusters' occurrence-weighted mean vectors), merging the most similar pair until no pair reaches
+ * `minSimilarity`. Chosen because it needs no training or model, no fixed number of clusters (a quiet week yields
+ * few, a launch week many), and its labels are explainable: they are the heaviest terms of the cluster's centroid.
  */
 import { STOP_WORDS, stem, tokens } from '../../shared/text';
 
@@ -30,9 +30,30 @@ export interface QuestionCluster {
   examples: string[];
 }
 
+/**
+ * How the similarity of two clusters follows from their members' (Lance–Williams updates):
+ *   average   mean cosine over all pairs of occurrences (UPGMA)
+ *   complete  the least similar pair: no member is far from any other (tight, splits chains)
+ *   single    the most similar pair: chains of near paraphrases join (a~b, b~c puts a with c)
+ *   centroid  cosine of the occurrence-weighted mean vectors
+ */
+export type Linkage = 'average' | 'complete' | 'single' | 'centroid';
+export const LINKAGES: readonly Linkage[] = ['average', 'complete', 'single', 'centroid'];
+
+/**
+ * What a question's vector is made of: `words`, TF-IDF over stemmed content words; `trigrams`, TF-IDF over the
+ * character trigrams of its content words (shares stems and survives typos). Labels always come from words.
+ */
+export type Representation = 'words' | 'trigrams';
+export const REPRESENTATIONS: readonly Representation[] = ['words', 'trigrams'];
+
 export interface ClusteringOptions {
-  /** cosine similarity under which clusters are not merged; default 0.15 */
+  /** similarity under which clusters are not merged; default per linkage, DEFAULT_MIN_SIMILARITY (0.275 for centroid) */
   minSimilarity?: number;
+  /** default 'centroid' */
+  linkage?: Linkage;
+  /** default 'words' */
+  representation?: Representation;
   /** default 3 */
   maxExamples?: number;
   /** default 2000: keep the most frequent (count+previousCount) distinct texts */
@@ -41,11 +62,17 @@ export interface ClusteringOptions {
 
 /**
  * Two short questions sharing one of their two or three distinctive terms score about 0.3-0.5; unrelated ones
- * about 0. 0.15 scored best against labelled intents on the dev split of train.csv (npm run bench:gaps, first 20
- * labels: mean F over banking77 and bitext 0.686, against 0.682 at 0.10 and 0.670 at 0.175); 0.3 splits one
- * problem into several clusters by wording ("extra fee" vs "extra charge").
+ * about 0. Each linkage's threshold scored best for it against labelled intents on the dev split of train.csv
+ * (npm run bench:gaps -- --linkages average,complete,single,centroid, thresholds 0.025-0.5, first 20 labels; mean F
+ * over banking77 and bitext): centroid 0.275 → 0.692, average 0.15 → 0.685 (the default until then), complete 0.05
+ * → 0.622, single 0.475 → 0.629. Centroid's lead held on the same split with 40 labels (0.653 against 0.644) and
+ * all labels (0.610 against 0.600). Higher thresholds split one problem into several clusters by wording ("extra
+ * fee" vs "extra charge"). Results: tests/benchmarks/results/gap-clustering-linkage.json.
  */
-const DEFAULT_MIN_SIMILARITY = 0.15;
+const DEFAULT_MIN_SIMILARITY: Record<Linkage, number> = { centroid: 0.275, average: 0.15, complete: 0.05, single: 0.475 };
+/** Centroid linkage at 0.275 beat average at 0.15 by 0.007 mean F on the dev split (see DEFAULT_MIN_SIMILARITY). */
+const DEFAULT_LINKAGE: Linkage = 'centroid';
+const DEFAULT_REPRESENTATION: Representation = 'words';
 const DEFAULT_MAX_EXAMPLES = 3;
 const DEFAULT_MAX_QUESTIONS = 2000;
 const MAX_LABEL_TERMS = 4;
@@ -61,13 +88,15 @@ interface DistinctQuestion {
 }
 
 export function clusterQuestions(questions: readonly GapQuestion[], options: ClusteringOptions = {}): QuestionCluster[] {
-  const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+  const linkage = options.linkage ?? DEFAULT_LINKAGE;
+  const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY[linkage];
   const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
   // Questions with no terms left after stop words (e.g. "what can I do?") say nothing about a topic: they form no cluster.
   const withTerms = distinctQuestions(questions).filter((q) => q.tokens.some(isContentWord));
   const kept = mostFrequent(withTerms, options.maxQuestions ?? DEFAULT_MAX_QUESTIONS);
-  const { vectors, surfaces } = tfidfVectors(kept);
-  const groups = averageLinkage(cosineMatrix(vectors), kept.map((q) => q.weight), minSimilarity);
+  const { vectors, surfaces } = wordVectors(kept);
+  const compared = (options.representation ?? DEFAULT_REPRESENTATION) === 'trigrams' ? trigramVectors(kept) : vectors;
+  const groups = agglomerate(cosineMatrix(compared), kept.map((q) => q.weight), minSimilarity, linkage);
   return groups
     .map((members) => describeCluster(members, kept, vectors, surfaces, maxExamples))
     .sort((a, b) => b.volume - a.volume || b.distinctQuestions - a.distinctQuestions || compareText(a.label, b.label));
@@ -108,21 +137,44 @@ function mostFrequent(questions: DistinctQuestion[], limit: number): DistinctQue
   return questions.filter((q) => keep.has(q));
 }
 
-/**
- * Sublinear tf (1 + ln tf), smoothed idf (ln((1 + n) / (1 + df)) + 1) over distinct questions, L2-normalised.
- * Each stem's surface is its most asked written form, for labels.
- */
-function tfidfVectors(questions: DistinctQuestion[]): { vectors: SparseVector[]; surfaces: string[] } {
-  const ids = new Map<string, number>();
-  const surfaceCounts: Map<string, number>[] = [];
-  const termCounts = questions.map((q) => {
-    const counts = new Map<number, number>();
-    for (const token of q.tokens.filter(isContentWord)) {
+/** Each stem's TF-IDF vector; each stem's surface is its most asked written form, for labels. */
+function wordVectors(questions: DistinctQuestion[]): { vectors: SparseVector[]; surfaces: string[] } {
+  const surfaceCounts = new Map<string, Map<string, number>>();
+  const keys = questions.map((q) =>
+    q.tokens.filter(isContentWord).map((token) => {
       const key = stem(token);
-      if (!ids.has(key)) ids.set(key, surfaceCounts.push(new Map()) - 1);
+      const counts = surfaceCounts.get(key) ?? new Map<string, number>();
+      counts.set(token, (counts.get(token) ?? 0) + q.weight);
+      surfaceCounts.set(key, counts);
+      return key;
+    }),
+  );
+  const { vectors, ids } = tfidfVectors(keys);
+  const surfaces: string[] = [];
+  for (const [key, id] of ids) {
+    surfaces[id] = [...surfaceCounts.get(key)!].reduce((best, next) => (next[1] > best[1] ? next : best))[0];
+  }
+  return { vectors, surfaces };
+}
+
+/** Character trigrams of each content word as written, padded at both ends ("#pin", "pin", "in#"). */
+function trigramVectors(questions: DistinctQuestion[]): SparseVector[] {
+  const trigrams = (word: string) => {
+    const padded = `#${word}#`;
+    return Array.from({ length: padded.length - 2 }, (_, i) => padded.slice(i, i + 3));
+  };
+  return tfidfVectors(questions.map((q) => q.tokens.filter(isContentWord).flatMap(trigrams))).vectors;
+}
+
+/** Sublinear tf (1 + ln tf), smoothed idf (ln((1 + n) / (1 + df)) + 1) over distinct questions, L2-normalised. */
+function tfidfVectors(keysPerQuestion: string[][]): { vectors: SparseVector[]; ids: Map<string, number> } {
+  const ids = new Map<string, number>();
+  const termCounts = keysPerQuestion.map((keys) => {
+    const counts = new Map<number, number>();
+    for (const key of keys) {
+      if (!ids.has(key)) ids.set(key, ids.size);
       const id = ids.get(key)!;
       counts.set(id, (counts.get(id) ?? 0) + 1);
-      surfaceCounts[id].set(token, (surfaceCounts[id].get(token) ?? 0) + q.weight);
     }
     return counts;
   });
@@ -131,14 +183,13 @@ function tfidfVectors(questions: DistinctQuestion[]): { vectors: SparseVector[];
   const vectors = termCounts.map((counts) => {
     const vector: SparseVector = new Map();
     for (const [id, tf] of counts) {
-      vector.set(id, (1 + Math.log(tf)) * (Math.log((1 + questions.length) / (1 + df[id])) + 1));
+      vector.set(id, (1 + Math.log(tf)) * (Math.log((1 + keysPerQuestion.length) / (1 + df[id])) + 1));
     }
     const norm = Math.hypot(...vector.values());
     for (const [id, value] of vector) vector.set(id, value / norm);
     return vector;
   });
-  const surfaces = surfaceCounts.map((counts) => [...counts].reduce((best, next) => (next[1] > best[1] ? next : best))[0]);
-  return { vectors, surfaces };
+  return { vectors, ids };
 }
 
 /**
@@ -166,15 +217,43 @@ function cosineMatrix(vectors: SparseVector[]): Float32Array {
   return sim;
 }
 
+/** Mean over all pairs of occurrences: a weighted mean of the two parts' similarities. */
+const meanOfPairs = (ski: number, skj: number, wi: number, wj: number) => (wi * ski + wj * skj) / (wi + wj);
+
 /**
- * Average linkage weighted by occurrences: a cluster's similarity to another is the mean over all pairs of
- * *occurrences*, so a question asked 40 times pulls its cluster 40 times as hard as one asked once (what support
- * leads see is volume, not distinct wordings). Kept exact and O(n²) per typical merge by caching each cluster's
- * best neighbour and rescanning only the rows whose best neighbour took part in the merge. Ties go to input order.
+ * The Lance–Williams update of each linkage, on cosine similarity: cluster k's similarity to the union of clusters
+ * i and j (occurrence weights w_i, w_j) from s(k,i) and s(k,j). Centroid keeps average's mean over pairs and
+ * divides it by the centroids' lengths when comparing (see agglomerate).
  */
-function averageLinkage(sim: Float32Array, weights: number[], minSimilarity: number): number[][] {
+const LANCE_WILLIAMS: Record<Linkage, (ski: number, skj: number, wi: number, wj: number) => number> = {
+  average: meanOfPairs,
+  centroid: meanOfPairs,
+  complete: (ski, skj) => Math.min(ski, skj),
+  single: (ski, skj) => Math.max(ski, skj),
+};
+
+/**
+ * Agglomerative clustering weighted by occurrences: for average and centroid linkage a question asked 40 times
+ * pulls its cluster 40 times as hard as one asked once (what support leads see is volume, not distinct wordings);
+ * complete and single linkage look at one pair and so ignore weights. Merges the most similar pair while it
+ * reaches minSimilarity. Updates the n² matrix in place (no second copy). Kept exact and O(n²) per typical merge
+ * by caching each cluster's best neighbour and rescanning only the rows whose best neighbour took part in the
+ * merge; every linkage only changes similarities to the merged cluster, so other rows stay valid. Ties go to input
+ * order.
+ *
+ * Centroid: the cosine of the occurrence-weighted mean vectors. With m(i, j) the mean over pairs of occurrences
+ * (kept in the matrix) and c(i) = m(i, i) = |centroid|² (self-pairs included, 1 for one question),
+ * cos = m(i, j) / √(c(i) c(j)), and c(i∪j) = (w_i² c(i) + w_j² c(j) + 2 w_i w_j m(i, j)) / (w_i + w_j)².
+ * (The textbook Euclidean centroid distance is no use with a cosine threshold here: the mean of unrelated unit
+ * vectors shrinks towards the origin, so after a few merges every cluster looks close to every other.)
+ */
+function agglomerate(sim: Float32Array, weights: number[], minSimilarity: number, linkage: Linkage): number[][] {
+  const update = LANCE_WILLIAMS[linkage];
   const n = weights.length;
   const weight = Float64Array.from(weights);
+  const selfSimilarity = new Float64Array(n).fill(1);
+  // 1 / |centroid| under centroid linkage, 1 (so similarities are the matrix's as they are) under the others.
+  const scale = new Float64Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
   const members = weights.map((_, i) => [i]);
   const best = new Int32Array(n).fill(-1);
@@ -183,7 +262,9 @@ function averageLinkage(sim: Float32Array, weights: number[], minSimilarity: num
     best[i] = -1;
     bestSim[i] = -Infinity;
     for (let k = 0; k < n; k++) {
-      if (k !== i && active[k] && sim[i * n + k] > bestSim[i]) [best[i], bestSim[i]] = [k, sim[i * n + k]];
+      if (k === i || !active[k]) continue;
+      const similarity = sim[i * n + k] * scale[i] * scale[k];
+      if (similarity > bestSim[i]) [best[i], bestSim[i]] = [k, similarity];
     }
   };
   for (let i = 0; i < n; i++) findBest(i);
@@ -192,18 +273,23 @@ function averageLinkage(sim: Float32Array, weights: number[], minSimilarity: num
     for (let i = 0; i < n; i++) if (active[i] && best[i] >= 0 && (top < 0 || bestSim[i] > bestSim[top])) top = i;
     if (top < 0 || bestSim[top] < minSimilarity) break;
     const [keep, gone] = [Math.min(top, best[top]), Math.max(top, best[top])];
+    const [wKeep, wGone] = [weight[keep], weight[gone]];
     for (let k = 0; k < n; k++) {
       if (!active[k] || k === keep || k === gone) continue;
-      // Lance–Williams for average linkage: s(k, i∪j) = (w_i s(k,i) + w_j s(k,j)) / (w_i + w_j)
-      const merged = weight[keep] * sim[k * n + keep] + weight[gone] * sim[k * n + gone];
-      sim[k * n + keep] = sim[keep * n + k] = merged / (weight[keep] + weight[gone]);
+      sim[k * n + keep] = sim[keep * n + k] = update(sim[k * n + keep], sim[k * n + gone], wKeep, wGone);
     }
-    weight[keep] += weight[gone];
+    if (linkage === 'centroid') {
+      selfSimilarity[keep] =
+        (wKeep ** 2 * selfSimilarity[keep] + wGone ** 2 * selfSimilarity[gone] + 2 * wKeep * wGone * sim[keep * n + gone]) /
+        (wKeep + wGone) ** 2;
+      scale[keep] = 1 / Math.sqrt(selfSimilarity[keep]);
+    }
+    weight[keep] += wGone;
     active[gone] = 0;
     members[keep].push(...members[gone]);
     for (let k = 0; k < n; k++) {
       if (!active[k]) continue;
-      const toKeep = sim[k * n + keep];
+      const toKeep = sim[k * n + keep] * scale[k] * scale[keep];
       if (k === keep || best[k] === keep || best[k] === gone) findBest(k);
       else if (toKeep > bestSim[k] || (toKeep === bestSim[k] && keep < best[k])) [best[k], bestSim[k]] = [keep, toKeep];
     }
