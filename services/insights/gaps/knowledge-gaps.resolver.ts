@@ -11,7 +11,7 @@ export class KnowledgeGapsResolver {
   constructor(private readonly gaps: KnowledgeGapsService) {}
 
   @Authorized('analyst')
-  @FieldResolver(() => [KnowledgeGap], { description: 'Handed-off and escalated questions clustered by what they ask (TF-IDF, centroid-linkage clustering), largest first' })
+  @FieldResolver(() => [KnowledgeGap], { description: 'Handed-off and escalated questions clustered by what they ask (TF-IDF, average-linkage clustering), largest first' })
   async knowledgeGaps(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => KnowledgeGapsInput) input: KnowledgeGapsInput): Promise<KnowledgeGap[]> {
     ownWorkspace(workspace, ctx);
     return this.gaps.gaps(workspace.id, { from: input.from, to: input.to, topic: input.topic, first: input.first ?? 20 });
