@@ -7,6 +7,7 @@
  */
 import { isoWeekOf } from '../../workflows/iso-week';
 import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
 import { EscalationState, escalationStateQuery, escalationWorkflowId } from '../../workflows/escalation-contract';
 import { GraphQLResult, codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
 import { eventually } from '../helpers/eventually';
@@ -209,6 +210,46 @@ describe('agents are people', () => {
     }
     expect(codeOf(await ws.as('admin', 'query($id: ID!) { agent(id: $id) { id } }', { id: 'nope' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await ws.as('admin', 'mutation($input: UpdateAgentInput!) { updateAgent(input: $input) { id } }', { input: { id: p.id, groups: ['x'.repeat(65)] } }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe("a conversation's firsts", () => {
+  it('the first reply and the first resolution carry their durations and the first question on their events; later ones do not', async () => {
+    const ws = await createTestWorkspace(env, 'Firsts');
+    const pool = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    try {
+      const before = Date.now();
+      const { conversationId } = await handedOff(ws, 'Can I move my invoices to another company account?');
+      const REOPEN = 'mutation($input: ConversationRef!) { reopenConversation(input: $input) { status } }';
+      dataOf(await ws.as('agent', REPLY, { input: { conversationId, text: 'Yes, I will do that for you.' } }));
+      dataOf(await ws.as('agent', REPLY, { input: { conversationId, text: 'Done.' } }));
+      dataOf(await ws.as('agent', RESOLVE, { input: { conversationId } }));
+      dataOf(await ws.as('agent', REOPEN, { input: { conversationId } }));
+      dataOf(await ws.as('agent', RESOLVE, { input: { conversationId } }));
+      const elapsed = Date.now() - before;
+      const { rows } = await pool.query<{ type: string; payload: Record<string, unknown> }>(
+        `SELECT type, payload FROM conversation.outbox_events WHERE payload->>'conversationId' = $1 AND type IN ('agent_replied', 'resolved') ORDER BY position`,
+        [conversationId],
+      );
+      expect(rows.map((row) => row.type)).toEqual(['agent_replied', 'agent_replied', 'resolved', 'resolved']);
+      const [firstReply, secondReply, firstResolution, secondResolution] = rows.map((row) => row.payload);
+      const started = Date.parse(String(firstReply!.conversationStartedAt));
+      expect(started).toBeGreaterThanOrEqual(before - 1_000);
+      expect(firstReply).toMatchObject({ firstTopic: expect.any(String), firstPlan: '', firstPage: '', firstChannel: '' });
+      expect(firstReply!.firstResponseMs).toEqual(expect.any(Number));
+      expect(firstReply!.firstResponseMs as number).toBeGreaterThanOrEqual(0);
+      expect(firstReply!.firstResponseMs as number).toBeLessThanOrEqual(elapsed);
+      expect(firstResolution!.conversationStartedAt).toBe(firstReply!.conversationStartedAt);
+      expect(firstResolution!.resolutionMs as number).toBeGreaterThanOrEqual(firstReply!.firstResponseMs as number);
+      expect(firstResolution!.resolutionMs as number).toBeLessThanOrEqual(elapsed);
+      for (const later of [secondReply!, secondResolution!]) {
+        expect(later).not.toHaveProperty('conversationStartedAt');
+        expect(later).not.toHaveProperty('firstResponseMs');
+        expect(later).not.toHaveProperty('resolutionMs');
+      }
+    } finally {
+      await pool.end();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import type { KnowledgeClient, LearnedAnswer } from '../clients/knowledge';
 import { ConversationEntity } from '../conversation/conversation.entity';
+import { claimFirstReply, claimFirstResolution } from '../conversation/conversation-firsts';
 import type { ConversationService } from '../conversation/conversation.service';
 import { MessageEntity } from '../conversation/message.entity';
 import type { ClaimGuard } from '../assignment/claim-guard';
@@ -92,7 +93,8 @@ export class AgentActionsService {
         }),
       );
       await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [conversationId]);
-      await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'agent_replied', payload: { conversationId, messageId: message.id, agent: caller.subject, topic: conversation.topic } }]);
+      const first = await claimFirstReply(tx, conversationId);
+      await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'agent_replied', payload: { conversationId, messageId: message.id, agent: caller.subject, topic: conversation.topic, ...first } }]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'reply', payload: { agent: caller.subject } });
       await remember?.(tx, message);
       return message;
@@ -214,6 +216,7 @@ export class AgentActionsService {
         }),
       );
       await tx.query(`UPDATE conversation.conversations SET updated_at = now() WHERE id = $1`, [aiMessage.conversationId]);
+      const first = await claimFirstReply(tx, aiMessage.conversationId);
       await recordEvents(tx, [
         {
           workspaceId,
@@ -226,6 +229,7 @@ export class AgentActionsService {
             topic: aiMessage.topic,
             knowledgeItemId: request.learnedAnswerId ?? '',
             confidence: Number(aiMessage.confidence ?? 0),
+            ...first,
           },
         },
       ]);
@@ -261,8 +265,9 @@ export class AgentActionsService {
         conversation.resolvedAt = null;
       }
       await tx.getRepository(ConversationEntity).save(conversation);
+      const first = to === 'resolved' ? await claimFirstResolution(tx, conversationId) : {};
       await recordEvents(tx, [
-        { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject } },
+        { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject, ...first } },
       ]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: to, payload: { agent: caller.subject } });
       await remember?.(tx, conversation);

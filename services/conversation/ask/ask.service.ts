@@ -19,6 +19,7 @@ import type { ConversationService } from '../conversation/conversation.service';
 import { AnswerDecision, HandOffReason } from '../conversation/conversation.types';
 import { CitationRecord, MessageEntity } from '../conversation/message.entity';
 import { newConversationSecret } from '../conversation/conversation-secret';
+import { markFirstHandOff } from '../conversation/conversation-firsts';
 import { type OutcomeReporter, voterOf } from '../conversation/outcome-reporter';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 import type { LanguageRoute, QuestionLanguage } from '../language/question-language';
@@ -100,7 +101,18 @@ export class AskService {
 
     const result = await this.db.transaction(async (tx) => {
       const conversations = tx.getRepository(ConversationEntity);
-      const conversation = existing ?? conversations.create({ workspaceId: caller.workspaceId, customerId, status: 'open', channel: command.channel ?? null, secretHash: secret?.hash ?? null });
+      const conversation =
+        existing ??
+        conversations.create({
+          workspaceId: caller.workspaceId,
+          customerId,
+          status: 'open',
+          channel: command.channel ?? null,
+          secretHash: secret?.hash ?? null,
+          firstTopic: verdict.topic,
+          firstPlan: context?.plan ?? '',
+          firstPage: page ?? '',
+        });
       conversation.topic = verdict.topic;
       conversation.language = language;
       if (!answered && conversation.status !== 'handed_off') {
@@ -109,6 +121,7 @@ export class AskService {
         conversation.handedOffAt = new Date();
       }
       await conversations.save(conversation);
+      if (!answered) await markFirstHandOff(tx, conversation.id);
       const messages = tx.getRepository(MessageEntity);
       const question = await messages.save(
         messages.create({ workspaceId: caller.workspaceId, conversationId: conversation.id, author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic, language }),

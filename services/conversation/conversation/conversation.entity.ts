@@ -67,6 +67,26 @@ export class ConversationEntity {
   @Column({ name: 'escalation_level', type: 'text', default: 'agents' })
   escalationLevel!: string;
 
+  /** The first question's topic, plan and page: what its response and resolution times are filtered by. */
+  @Column({ name: 'first_topic', type: 'text', nullable: true })
+  firstTopic!: string | null;
+
+  @Column({ name: 'first_plan', type: 'text', nullable: true })
+  firstPlan!: string | null;
+
+  @Column({ name: 'first_page', type: 'text', nullable: true })
+  firstPage!: string | null;
+
+  /** Set once, in SQL (conversation-firsts.ts), never by saving the entity. */
+  @Column({ name: 'first_handed_off_at', type: 'timestamptz', nullable: true, update: false, insert: false })
+  firstHandedOffAt!: Date | null;
+
+  @Column({ name: 'first_replied_at', type: 'timestamptz', nullable: true, update: false, insert: false })
+  firstRepliedAt!: Date | null;
+
+  @Column({ name: 'first_resolved_at', type: 'timestamptz', nullable: true, update: false, insert: false })
+  firstResolvedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

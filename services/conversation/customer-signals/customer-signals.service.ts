@@ -5,6 +5,7 @@ import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import { ConversationEntity } from '../conversation/conversation.entity';
+import { claimFirstResolution, markFirstHandOff } from '../conversation/conversation-firsts';
 import type { ConversationService } from '../conversation/conversation.service';
 import { HandOffReason } from '../conversation/conversation.types';
 import { MessageEntity } from '../conversation/message.entity';
@@ -55,11 +56,12 @@ export class CustomerSignalsService {
       conversation.status = 'resolved';
       conversation.resolvedAt = new Date();
       await tx.getRepository(ConversationEntity).save(conversation);
+      const first = await claimFirstResolution(tx, conversationId);
       await recordEvents(tx, [
         {
           workspaceId: caller.workspaceId,
           type: 'resolved',
-          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '' },
+          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '', ...first },
         },
       ]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'resolved', payload: { agent: caller.subject } });
@@ -87,6 +89,7 @@ export class CustomerSignalsService {
       conversation.handOffReason = HandOffReason.CUSTOMER_ASKED;
       conversation.handedOffAt = new Date();
       await tx.getRepository(ConversationEntity).save(conversation);
+      await markFirstHandOff(tx, conversationId);
       await recordEvents(tx, [
         {
           workspaceId: caller.workspaceId,
