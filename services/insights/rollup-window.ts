@@ -93,33 +93,6 @@ export const hourlyContacts = (name: string, where = '1') => `(
      GROUP BY hour, topic, plan, page, channel
   )`;
 
-/** Rows of hourly_conversation_timeline (states per conversation and hour). */
-export const hourlyConversationTimeline = (name: string) => `(
-    SELECT hour, conversation_id, started, questions, first_topic, first_plan, first_page, first_channel,
-           handed_off_at, hand_offs, replied_at, replies, resolved_at, resolutions
-      FROM {database:Identifier}.hourly_conversation_timeline
-     WHERE ${rollupBody(name)}
-    UNION ALL
-    SELECT ${hourOf} AS hour, conversation_id,
-           minIfState(occurred_at, event_type = 'question_asked') AS started,
-           toUInt64(countIf(event_type = 'question_asked')) AS questions,
-           argMinIfState(toString(topic), occurred_at, event_type = 'question_asked') AS first_topic,
-           argMinIfState(toString(plan), occurred_at, event_type = 'question_asked') AS first_plan,
-           argMinIfState(page, occurred_at, event_type = 'question_asked') AS first_page,
-           argMinIfState(toString(channel), occurred_at, event_type = 'question_asked') AS first_channel,
-           minIfState(occurred_at, event_type IN ('handed_off', 'escalated')) AS handed_off_at,
-           toUInt64(countIf(event_type IN ('handed_off', 'escalated'))) AS hand_offs,
-           minIfState(occurred_at, event_type IN ('agent_replied', 'answer_corrected')) AS replied_at,
-           toUInt64(countIf(event_type IN ('agent_replied', 'answer_corrected'))) AS replies,
-           minIfState(occurred_at, event_type = 'resolved') AS resolved_at,
-           toUInt64(countIf(event_type = 'resolved')) AS resolutions
-      FROM (SELECT * FROM {database:Identifier}.interaction_events
-             WHERE ${rawEdges(name)} AND conversation_id != ''
-               AND event_type IN ('question_asked', 'handed_off', 'escalated', 'agent_replied', 'answer_corrected', 'resolved')
-             LIMIT 1 BY event_id)
-     GROUP BY hour, conversation_id
-  )`;
-
 /** Rows of hourly_csat (analytics migration 004): (hour, topic, plan, page, channel, score, responses). */
 export const hourlyCsat = (name: string, where = '1') => `(
     SELECT hour, topic, plan, page, channel, score, responses

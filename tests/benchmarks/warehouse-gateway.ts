@@ -237,6 +237,7 @@ async function ingestThroughWriter(warehouse: Warehouse, params: Record<string, 
       latencyMs: Number(row.latency_ms),
       rating: Number(row.rating),
       text: String(row.text),
+      payload: JSON.parse(String(row.payload)) as Record<string, unknown>,
     }));
     const t = performance.now();
     await insertEvents(warehouse, interactionEvents);

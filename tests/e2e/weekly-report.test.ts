@@ -150,27 +150,37 @@ describe('the weekly intelligence report', () => {
     const at = (start: Date, hours: number, minutes = 0) => new Date(start.getTime() + hours * 3_600_000 + minutes * 60_000);
     const [A, B, C, D, E, F] = Array.from({ length: 6 }, () => randomUUID());
     const question = (conversationId: string, when: Date, text: string, topic = 'exports') => ({ type: 'question_asked', at: when, payload: { conversationId, text, topic, plan: 'pro', page: '/reports' } });
+    // What conversation stamps on a conversation's first reply and first resolution.
+    const firsts = (started: Date, duration: { firstResponseMs: number } | { resolutionMs: number }) => ({
+      conversationStartedAt: started.toISOString(),
+      firstTopic: 'exports',
+      firstPlan: 'pro',
+      firstPage: '/reports',
+      firstChannel: '',
+      firstLanguage: '',
+      ...duration,
+    });
     await backdatedEvents(ws.id, [
       question(A, at(period.start, 10), 'How do I export a report?'),
       { type: 'answer_shown', at: at(period.start, 10, 0.01), payload: { conversationId: A, topic: 'exports', plan: 'pro', page: '/reports' } },
       { type: 'answer_rated', at: at(period.start, 10, 1), payload: { conversationId: A, topic: 'exports', rating: 1 } },
-      { type: 'resolved', at: at(period.start, 10, 5), payload: { conversationId: A, topic: 'exports' } },
+      { type: 'resolved', at: at(period.start, 10, 5), payload: { conversationId: A, topic: 'exports', ...firsts(at(period.start, 10), { resolutionMs: 300_000 }) } },
       question(A, at(period.start, 10, 2), 'And to PDF?'),
       question(B, at(period.start, 30), 'Where do I change my password?', 'account'),
       { type: 'answer_shown', at: at(period.start, 30, 0.01), payload: { conversationId: B, topic: 'account', plan: 'pro' } },
       { type: 'answer_rated', at: at(period.start, 30, 1), payload: { conversationId: B, topic: 'account', rating: -1 } },
       question(C, at(period.start, 50), 'Export to CSV fails with a timeout'),
       { type: 'handed_off', at: at(period.start, 50, 0.01), payload: { conversationId: C, topic: 'exports', handOffReason: 'low_confidence', text: 'Export to CSV fails with a timeout' } },
-      { type: 'agent_replied', at: at(period.start, 50, 10.01), payload: { conversationId: C, topic: 'exports' } },
+      { type: 'agent_replied', at: at(period.start, 50, 10.01), payload: { conversationId: C, topic: 'exports', ...firsts(at(period.start, 50), { firstResponseMs: 600_000 }) } },
       { type: 'answer_corrected', at: at(period.start, 50, 12), payload: { conversationId: C, topic: 'exports' } },
-      { type: 'resolved', at: at(period.start, 51), payload: { conversationId: C, topic: 'exports' } },
+      { type: 'resolved', at: at(period.start, 51), payload: { conversationId: C, topic: 'exports', ...firsts(at(period.start, 50), { resolutionMs: 3_600_000 }) } },
       question(D, at(period.start, 70), 'CSV export times out'),
       question(D, at(period.start, 70, 3), 'still timing out on CSV export'),
       { type: 'handed_off', at: at(period.start, 70, 3.01), payload: { conversationId: D, topic: 'exports', handOffReason: 'low_confidence', text: 'CSV export times out' } },
-      { type: 'answer_corrected', at: at(period.start, 75), payload: { conversationId: D, topic: 'exports' } },
+      { type: 'answer_corrected', at: at(period.start, 75), payload: { conversationId: D, topic: 'exports', ...firsts(at(period.start, 70), { firstResponseMs: (5 * 3600 - 3.01 * 60) * 1000 }) } },
       question(E, at(before.start, 20), 'How do I export?'),
       { type: 'answer_shown', at: at(before.start, 20, 0.01), payload: { conversationId: E, topic: 'exports' } },
-      { type: 'resolved', at: at(before.start, 20, 20), payload: { conversationId: E, topic: 'exports' } },
+      { type: 'resolved', at: at(before.start, 20, 20), payload: { conversationId: E, topic: 'exports', ...firsts(at(before.start, 20), { resolutionMs: 1_200_000 }) } },
       question(F, at(before.start, 40), 'How do I invite a teammate?', 'account'),
       { type: 'answer_shown', at: at(before.start, 40, 0.01), payload: { conversationId: F, topic: 'account' } },
     ]);

@@ -45,6 +45,9 @@ export const GENERATED_EVENTS = `
                              multiIf(r < 60, 'agent_replied', r < 80, 'answer_corrected', 'outcome_repeat_contact')),
       r < 60, 'resolved', 'question_asked') AS type,
     multiIf(slot = 0, 0, slot = 1, 2000, slot = 2, 30000 + toInt64(h2 % 3600000), 3600000 + toInt64(h2 % 86400000)) AS delayMs,
+    -- What conversation stamps on a conversation's first reply (after its hand-off, 2 s in) and first resolution.
+    concat('{"conversationStartedAt":"', toString(fromUnixTimestamp64Milli(startMs, 'UTC')), '","firstTopic":"', topic, '","firstPlan":"', plan,
+           '","firstPage":"', page, '","firstChannel":"', channel, '","firstLanguage":""') AS firsts,
     concat(['How do I', 'Why can I not', 'Where do I', 'Is it possible to', 'Help:'][1 + h % 5], ' ',
            ['change', 'export', 'cancel', 'activate', 'find', 'reset', 'download', 'connect'][1 + intDiv(h, 5) % 8], ' ',
            ['my card', 'the invoice', 'my password', 'the report', 'SSO', 'the API key', 'my plan', 'a teammate'][1 + intDiv(h, 40) % 8]) AS question
@@ -65,7 +68,9 @@ export const GENERATED_EVENTS = `
     if(type IN ('answer_shown', 'handed_off'), 200 + h2 % 1500, 0) AS latency_ms,
     if(type = 'answer_rated', if(r < 22, 1, -1), 0) AS rating,
     if(type IN ('question_asked', 'handed_off', 'escalated'), question, '') AS text,
-    '{}' AS payload,
+    multiIf(type IN ('agent_replied', 'answer_corrected'), concat(firsts, ',"firstResponseMs":', toString(delayMs - 2000), '}'),
+            type = 'resolved', concat(firsts, ',"resolutionMs":', toString(delayMs), '}'),
+            '{}') AS payload,
     '' AS correlation_id
   FROM numbers({start:UInt64}, {count:UInt64})`;
 

@@ -12,6 +12,7 @@ import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { LearningCurveService } from '../../services/insights/learning/learning-curve.service';
 import { Bucket, SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { stampFirsts } from '../helpers/conversation-firsts';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-insights-'));
 const workspaceId = randomUUID();
@@ -31,7 +32,8 @@ const event = (eventType: string, occurredAt: string, fields: Partial<Interactio
 
 // Paris is UTC+1 in early March 2026. Monday 2 March starts the ISO week.
 const answerD = event('answer_shown', '2026-03-04T08:00:00Z', { conversationId: D, topic: 'billing', plan: 'pro' });
-const fixture: InteractionEvent[] = [
+// Conversation stamps each conversation's first reply and first resolution with their durations (stampFirsts).
+const fixture: InteractionEvent[] = stampFirsts([
   event('question_asked', '2026-03-02T10:00:00Z', { conversationId: A, topic: 'billing', plan: 'pro' }),
   event('answer_shown', '2026-03-02T10:00:01Z', { conversationId: A, topic: 'billing', plan: 'pro' }),
   // 23:30 UTC on the 2nd is 00:30 on the 3rd in Paris.
@@ -61,7 +63,7 @@ const fixture: InteractionEvent[] = [
   event('outcome_repeat_contact', '2026-03-04T09:00:00Z', { topic: 'billing' }),
   // Another workspace, same days: never counted.
   { ...event('question_asked', '2026-03-03T09:00:00Z', { conversationId: randomUUID() }), workspaceId: randomUUID() },
-];
+]);
 
 const range = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-08T00:00:00Z') };
 const twoWeeks = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-15T00:00:00Z') };

@@ -22,6 +22,7 @@ import type { ReadFrom } from '../../services/insights/rollup-window';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { prng } from '../../services/shared/random';
+import { stampFirsts } from '../helpers/conversation-firsts';
 import { GENERATED_COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS, GENERATED_WORKSPACES } from '../helpers/generated-events';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-rollups-'));
@@ -88,7 +89,7 @@ const fixed = (eventType: string, iso: string, fields: Partial<InteractionEvent>
 });
 const [A, B, C] = [randomUUID(), randomUUID(), randomUUID()];
 /** Hand-made: events on both sides of hour and day boundaries, and of the ranges below. */
-const handMade: InteractionEvent[] = [
+const handMade: InteractionEvent[] = stampFirsts([
   fixed('question_asked', '2026-03-02T09:59:59.999Z', { conversationId: A, topic: 'billing', plan: 'pro', page: '/billing', channel: 'in_app' }),
   fixed('answer_shown', '2026-03-02T10:00:00.000Z', { conversationId: A, topic: 'billing', plan: 'pro', page: '/billing', channel: 'in_app' }),
   fixed('question_asked', '2026-03-02T10:17:23.456Z', { conversationId: A, topic: 'login', plan: 'pro', page: '/settings', channel: 'in_app' }),
@@ -101,7 +102,7 @@ const handMade: InteractionEvent[] = [
   fixed('question_asked', '2026-03-08T22:59:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app' }),
   fixed('handed_off', '2026-03-08T23:01:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app', handoffReason: 'policy' }),
   fixed('answer_corrected', '2026-04-02T10:00:00Z', { conversationId: C, topic: 'exports' }),
-];
+]);
 /** Items' lifecycle: flags before, inside and after the ranges, edits after a flag, an archive, learned answers reverted or not. */
 const lifecycle: InteractionEvent[] = [
   fixed('knowledge_published', '2026-02-20T08:00:00Z', { knowledgeItemId: 'i0', topic: 'billing', payload: { title: 'Refunds' } }),
@@ -120,7 +121,7 @@ const lifecycle: InteractionEvent[] = [
   fixed('knowledge_flagged_stale', '2026-03-10T23:59:59.999Z', { knowledgeItemId: 'i2', topic: 'exports' }),
   fixed('knowledge_archived', '2026-03-18T10:00:00Z', { knowledgeItemId: 'i3', topic: 'exports' }),
 ];
-const randomSample = sample(4_000, 17);
+const randomSample = stampFirsts(sample(4_000, 17));
 const all = [...handMade, ...lifecycle, ...randomSample];
 /** Re-delivered: copies inside one insert, and copies of events stored earlier. */
 const redelivered = [handMade[0]!, handMade[4]!, handMade[7]!, lifecycle[7]!, lifecycle[9]!, ...randomSample.filter((_, i) => i % 50 === 0)];
@@ -149,7 +150,7 @@ beforeAll(async () => {
   await insertEvents(warehouse, [...all.slice(0, 2_000), handMade[1]!, handMade[1]!], 700);
   await insertEvents(warehouse, all.slice(2_000), 900);
   await insertEvents(warehouse, redelivered);
-  await insertEvents(warehouse, sample(300, 99).map((event) => ({ ...event, workspaceId: otherWorkspace })));
+  await insertEvents(warehouse, stampFirsts(sample(300, 99).map((event) => ({ ...event, workspaceId: otherWorkspace }))));
   // bench:warehouse's generator: 40,000 events over 28 days and 20 workspaces, and their items' lifecycles.
   const generated = { workspaces: generatedWorkspaces, t0: GENERATED_START, spanMs: 28 * 86_400_000, conversations: 10_000 };
   await warehouse.client.command({
@@ -187,8 +188,9 @@ describe('re-delivered events', () => {
     const gapQuestions = all.filter((e) => ['handed_off', 'escalated'].includes(e.eventType) && e.text).length;
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_gap_questions WHERE workspace_id = {workspaceId:UUID}')).toBe(gapQuestions);
     expect(await scalar('SELECT count() AS n FROM {database:Identifier}.knowledge_lifecycle_events WHERE workspace_id = {workspaceId:UUID}')).toBe(lifecycle.length);
-    const questions = all.filter((e) => e.eventType === 'question_asked' && e.conversationId).length;
-    expect(await scalar('SELECT sum(questions) AS n FROM {database:Identifier}.hourly_conversation_timeline WHERE workspace_id = {workspaceId:UUID}')).toBe(questions);
+    const firsts = all.filter((e) => e.payload?.conversationStartedAt !== undefined && (e.payload.firstResponseMs !== undefined || e.payload.resolutionMs !== undefined)).length;
+    expect(firsts).toBeGreaterThan(100);
+    expect(await scalar('SELECT count() AS n FROM {database:Identifier}.conversation_times WHERE workspace_id = {workspaceId:UUID}')).toBe(firsts);
   });
 });
 

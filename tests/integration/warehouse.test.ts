@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -57,17 +57,18 @@ describe('warehouse migrations', () => {
       { version: 4, name: '004-csat-rollup.sql' },
       { version: 5, name: '005-content-and-gap-rollups.sql' },
       { version: 6, name: '006-drop-daily-topic-stats.sql' },
+      { version: 7, name: '007-conversation-times.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
     );
     expect(tables.map((table) => table.name)).toEqual([
+      'conversation_times',
+      'conversation_times_mv',
       'hourly_citations',
       'hourly_citations_mv',
       'hourly_contacts',
       'hourly_contacts_mv',
-      'hourly_conversation_timeline',
-      'hourly_conversation_timeline_mv',
       'hourly_csat',
       'hourly_csat_mv',
       'hourly_events',

@@ -4,7 +4,7 @@
  * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
  * in the event's payload (conversation records it since languages are detected), not a column of its own.
  */
-import { hourlyContacts, hourlyConversationTimeline, hourlyCsat, hourlyEvents } from '../rollup-window';
+import { hourlyContacts, hourlyCsat, hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
 /** The API's filters, on any row that has these columns (raw events, hourly_events, hourly_contacts). */
@@ -60,68 +60,52 @@ export const HAND_OFF_REASONS_SQL = `
   ORDER BY count DESC, reason`;
 
 /**
- * Time to first human response and to resolution, per conversation, bucketed by when the conversation started.
- * A conversation counts in the range it started in; its later events (reply, resolution) are looked for up to
- * {followUpDays} days after the range, so a Sunday-night hand-off answered on Monday still has its response
- * time. First response: first agent reply or correction after the first hand-off (AI or customer-requested).
- * Resolution: first `resolved` after the first question. Filters apply to the conversation's first question.
- * {total:UInt8} = 1 folds every bucket into one row (medians do not add up, so totals are their own query).
- * `conversations` yields one row per conversation: when it started, and its first hand-off, reply and resolution.
+ * Time to first human response and to resolution, bucketed by when the conversation started. Conversation stamps
+ * a conversation's first reply from a person (agent reply or correction) with the time since its first hand-off
+ * (firstResponseMs; none when it came before any hand-off) and its first resolution with the time since it started
+ * (resolutionMs), each with the conversation's start and its first question's topic, plan, page, channel and
+ * language, which the filters apply to. A conversation's times count in the bucket it started in, whenever the
+ * reply or resolution came. {total:UInt8} = 1 folds every bucket into one row (medians do not add up, so totals
+ * are their own query). `times` yields (occurred_at: the conversation's start, kind, ms), filtered.
  */
-const responseTimesOver = (conversations: string) => `
+const responseTimesOver = (times: string) => `
   SELECT
     if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
-    quantileExactInclusiveIf(0.5)(firstResponseMs, responded) / 1000 AS medianFirstResponseSeconds,
-    quantileExactInclusiveIf(0.9)(firstResponseMs, responded) / 1000 AS p90FirstResponseSeconds,
-    quantileExactInclusiveIf(0.5)(resolutionMs, resolvedAfter) / 1000 AS medianResolutionSeconds,
-    quantileExactInclusiveIf(0.9)(resolutionMs, resolvedAfter) / 1000 AS p90ResolutionSeconds,
-    countIf(responded) AS firstResponses,
-    countIf(resolvedAfter) AS resolutions
-  FROM (
-    SELECT
-      started AS occurred_at,
-      handOffs > 0 AND replies > 0 AND repliedAt >= handedOffAt AS responded,
-      dateDiff('millisecond', handedOffAt, repliedAt) AS firstResponseMs,
-      resolutions > 0 AND resolvedAt >= started AS resolvedAfter,
-      dateDiff('millisecond', started, resolvedAt) AS resolutionMs
-    FROM (
-${conversations}
-    )
-  )
+    quantileExactInclusiveIf(0.5)(ms, kind = 'first_response') / 1000 AS medianFirstResponseSeconds,
+    quantileExactInclusiveIf(0.9)(ms, kind = 'first_response') / 1000 AS p90FirstResponseSeconds,
+    quantileExactInclusiveIf(0.5)(ms, kind = 'resolution') / 1000 AS medianResolutionSeconds,
+    quantileExactInclusiveIf(0.9)(ms, kind = 'resolution') / 1000 AS p90ResolutionSeconds,
+    countIf(kind = 'first_response') AS firstResponses,
+    countIf(kind = 'resolution') AS resolutions
+  FROM ${times}
+  WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    AND ({topic:String} = '' OR topic = {topic:String})
+    AND ({plan:String} = '' OR plan = {plan:String})
+    AND ({page:String} = '' OR page = {page:String})
+    AND ({channel:String} = '' OR channel = {channel:String})
+    AND ({language:String} = '' OR language = {language:String})
   GROUP BY bucket
   ORDER BY bucket`;
 
-/** From raw events. */
-export const RESPONSE_TIMES_SQL = responseTimesOver(`
-      SELECT
-        conversation_id,
-        minIf(occurred_at, event_type = 'question_asked') AS started,
-        countIf(event_type = 'question_asked') AS questions,
-        argMinIf(topic, occurred_at, event_type = 'question_asked') AS firstTopic,
-        argMinIf(plan, occurred_at, event_type = 'question_asked') AS firstPlan,
-        argMinIf(page, occurred_at, event_type = 'question_asked') AS firstPage,
-        argMinIf(channel, occurred_at, event_type = 'question_asked') AS firstChannel,
-        argMinIf(JSONExtractString(payload, 'language'), occurred_at, event_type = 'question_asked') AS firstLanguage,
-        minIf(occurred_at, event_type IN ('handed_off', 'escalated')) AS handedOffAt,
-        countIf(event_type IN ('handed_off', 'escalated')) AS handOffs,
-        minIf(occurred_at, event_type IN ('agent_replied', 'answer_corrected')) AS repliedAt,
-        countIf(event_type IN ('agent_replied', 'answer_corrected')) AS replies,
-        minIf(occurred_at, event_type = 'resolved') AS resolvedAt,
-        countIf(event_type = 'resolved') AS resolutions
-      FROM {database:Identifier}.interaction_events
-      WHERE workspace_id = {workspaceId:UUID}
-        AND conversation_id != ''
-        AND occurred_at >= {from:DateTime64(3, 'UTC')}
-        AND occurred_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({followUpDays:UInt32})
-        AND event_type IN ('question_asked', 'handed_off', 'escalated', 'agent_replied', 'answer_corrected', 'resolved')
-      GROUP BY conversation_id
-      HAVING questions > 0
-        AND started >= {from:DateTime64(3, 'UTC')} AND started < {to:DateTime64(3, 'UTC')}
-        AND ({topic:String} = '' OR firstTopic = {topic:String})
-        AND ({plan:String} = '' OR firstPlan = {plan:String})
-        AND ({page:String} = '' OR firstPage = {page:String})
-        AND ({channel:String} = '' OR firstChannel = {channel:String})
-        AND ({language:String} = '' OR firstLanguage = {language:String})`);
+/** From raw events: the stamped firsts, read from their payloads (each once). */
+export const RESPONSE_TIMES_SQL = responseTimesOver(`(
+    SELECT
+      parseDateTime64BestEffortOrZero(JSONExtractString(payload, 'conversationStartedAt'), 3, 'UTC') AS occurred_at,
+      if(JSONHas(payload, 'firstResponseMs'), 'first_response', 'resolution') AS kind,
+      toUInt64(greatest(0, JSONExtractInt(payload, if(JSONHas(payload, 'firstResponseMs'), 'firstResponseMs', 'resolutionMs')))) AS ms,
+      JSONExtractString(payload, 'firstTopic') AS topic,
+      JSONExtractString(payload, 'firstPlan') AS plan,
+      JSONExtractString(payload, 'firstPage') AS page,
+      JSONExtractString(payload, 'firstChannel') AS channel,
+      JSONExtractString(payload, 'firstLanguage') AS language
+    FROM {database:Identifier}.interaction_events
+    WHERE workspace_id = {workspaceId:UUID}
+      AND event_type IN ('agent_replied', 'answer_corrected', 'resolved')
+      AND occurred_at >= {from:DateTime64(3, 'UTC')}
+      AND JSONHas(payload, 'conversationStartedAt')
+      AND (JSONHas(payload, 'firstResponseMs') OR JSONHas(payload, 'resolutionMs'))
+    LIMIT 1 BY event_id
+  )`);
 
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
 // A conversation is its id, or for a question outside any conversation the question itself, in both forms.
@@ -172,27 +156,10 @@ export const HAND_OFF_REASONS_ROLLUP_SQL = `
   GROUP BY reason
   ORDER BY count DESC, reason`;
 
-/** RESPONSE_TIMES_SQL over the conversations' hourly timelines; `window` = [from, to + followUpDays). */
-export const RESPONSE_TIMES_ROLLUP_SQL = responseTimesOver(`
-      SELECT
-        conversation_id,
-        minIfMerge(started) AS started,
-        sum(questions) AS questions,
-        argMinIfMerge(first_topic) AS firstTopic,
-        argMinIfMerge(first_plan) AS firstPlan,
-        argMinIfMerge(first_page) AS firstPage,
-        argMinIfMerge(first_channel) AS firstChannel,
-        minIfMerge(handed_off_at) AS handedOffAt,
-        sum(hand_offs) AS handOffs,
-        minIfMerge(replied_at) AS repliedAt,
-        sum(replies) AS replies,
-        minIfMerge(resolved_at) AS resolvedAt,
-        sum(resolutions) AS resolutions
-      FROM ${hourlyConversationTimeline('window')}
-      GROUP BY conversation_id
-      HAVING questions > 0
-        AND started >= {from:DateTime64(3, 'UTC')} AND started < {to:DateTime64(3, 'UTC')}
-        AND ({topic:String} = '' OR firstTopic = {topic:String})
-        AND ({plan:String} = '' OR firstPlan = {plan:String})
-        AND ({page:String} = '' OR firstPage = {page:String})
-        AND ({channel:String} = '' OR firstChannel = {channel:String})`);
+/** RESPONSE_TIMES_SQL from conversation_times (analytics migration 007): one row per stamped first. */
+export const RESPONSE_TIMES_ROLLUP_SQL = responseTimesOver(`(
+    SELECT started_at AS occurred_at, kind, ms, topic, plan, page, channel, language
+      FROM {database:Identifier}.conversation_times
+     WHERE workspace_id = {workspaceId:UUID}
+       AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+  )`);

@@ -66,8 +66,6 @@ export type ResponseTimes = Pick<Bucket, 'medianFirstResponseSeconds' | 'p90Firs
 
 const NO_TIMES: ResponseTimes = { medianFirstResponseSeconds: null, p90FirstResponseSeconds: null, medianResolutionSeconds: null, p90ResolutionSeconds: null };
 
-/** How long after a range a reply or resolution still counts for a conversation that started in it. */
-const FOLLOW_UP_DAYS = 30;
 
 /** CSAT over the range for one topic. */
 export interface TopicCsat {
@@ -119,7 +117,6 @@ function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): B
   };
 }
 
-const DAY_MS = 86_400_000;
 
 export class SupportMetricsService {
   constructor(
@@ -142,17 +139,16 @@ export class SupportMetricsService {
       channel: query.channel ?? '',
       language: query.language ?? '',
       ...rollupRange('range', query.from, query.to),
-      ...rollupRange('window', query.from, new Date(query.to.getTime() + FOLLOW_UP_DAYS * DAY_MS)),
     };
     const rows = <T>(sql: string, extra: Record<string, unknown> = {}) =>
       this.warehouse.client.query({ query: sql, query_params: { ...params, ...extra }, format: 'JSONEachRow' }).then((r) => r.json<T>());
     // Counts are bucketed by the hour they happened in: rollups only where the zone cuts days on UTC hours.
-    // Times are bucketed by each conversation's exact start, so their rollup serves every zone.
-    // The language is in the events' payload, not in the rollups' grain: a language filter reads raw events.
+    // The language is in the events' payload, not in the hourly rollups' grain: a language filter reads raw events.
+    // Times are rows bucketed by each conversation's exact start, with its language: their table serves every case.
     const rollups = this.readFrom === 'rollups' && !query.language;
     const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
-    const timesSql = rollups ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL;
-    const timesOf = (total: number) => rows<TimesRow>(timesSql, { total, followUpDays: FOLLOW_UP_DAYS });
+    const timesSql = this.readFrom === 'rollups' ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL;
+    const timesOf = (total: number) => rows<TimesRow>(timesSql, { total });
     type CsatRow = { bucket: string } & typeof NO_CSAT;
     const counts = countsFromRollups
       ? Promise.all([
