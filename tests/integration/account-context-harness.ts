@@ -139,6 +139,21 @@ export async function startAccountContextHarness(env: Record<string, string> = {
   }
 }
 
+/**
+ * The harness for one test file: started before its tests, stopped after them. beforeAll fills the object in,
+ * so read it inside tests and hooks. env as for startAccountContextHarness.
+ */
+export function useAccountContextHarness(env: Record<string, string> = {}): AccountContextHarness {
+  const harness = {} as AccountContextHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startAccountContextHarness(env));
+  });
+  afterAll(async () => {
+    await harness.stop?.();
+  });
+  return harness;
+}
+
 /** The outbox events of a workspace, oldest first. */
 export async function outboxEvents(db: Pool, workspaceId: string): Promise<Array<{ type: string; payload: any }>> {
   const { rows } = await db.query(`SELECT type, payload FROM account_context.outbox_events WHERE workspace_id = $1 ORDER BY position`, [workspaceId]);
