@@ -35,3 +35,10 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
   const limit = pLimit(concurrency);
   return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
 }
+
+/** A command-line option's value as a whole number of at least `min`; otherwise an error naming the option. */
+export function intOption(name: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
+  return n;
+}
