@@ -80,3 +80,22 @@ export function useRelayFixture(name: string, count: number): RelayFixture {
   });
   return fixture;
 }
+
+type Insert = Warehouse['client']['insert'];
+
+/**
+ * The warehouse with every insert sent through `insert` first, which decides whether and when to call the real
+ * one: a fault injected in front of chDB, everything else untouched.
+ */
+export function withInsertFault(warehouse: Warehouse, insert: (params: Parameters<Insert>[0], realInsert: Insert) => ReturnType<Insert>): Warehouse {
+  const realInsert: Insert = warehouse.client.insert.bind(warehouse.client);
+  return {
+    ...warehouse,
+    client: new Proxy(warehouse.client, {
+      get(target, property, receiver) {
+        if (property !== 'insert') return Reflect.get(target, property, receiver);
+        return (params: Parameters<Insert>[0]) => insert(params, realInsert);
+      },
+    }),
+  };
+}

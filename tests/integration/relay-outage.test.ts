@@ -3,9 +3,8 @@
  * back. The warehouse is real chDB; the outage is a fault injected in front of its insert.
  */
 import { OutboxRelay } from '../../analytics/relay';
-import type { Warehouse } from '../../analytics/warehouse-client';
 import { createLogger } from '../../services/shared/logger';
-import { useRelayFixture, warehouseEventCount } from '../helpers/outbox-fixture';
+import { useRelayFixture, warehouseEventCount, withInsertFault } from '../helpers/outbox-fixture';
 
 const EVENTS = 1_500;
 const relay = useRelayFixture('relay-outage', EVENTS);
@@ -15,18 +14,7 @@ const warehouseCount = () => warehouseEventCount(relay.warehouse, relay.workspac
 it('holds events in the outbox while the warehouse is down, then drains them once', async () => {
   const { outbox, warehouse } = relay;
   let down = true;
-  const realInsert = warehouse.client.insert.bind(warehouse.client);
-  const flaky: Warehouse = {
-    ...warehouse,
-    client: new Proxy(warehouse.client, {
-      get(target, property, receiver) {
-        if (property === 'insert') {
-          return (params: Parameters<typeof realInsert>[0]) => (down ? Promise.reject(new Error('ECONNREFUSED (warehouse down)')) : realInsert(params));
-        }
-        return Reflect.get(target, property, receiver);
-      },
-    }),
-  };
+  const flaky = withInsertFault(warehouse, (params, realInsert) => (down ? Promise.reject(new Error('ECONNREFUSED (warehouse down)')) : realInsert(params)));
   const sut = new OutboxRelay({ pool: outbox.pool, warehouse: flaky, logger: createLogger('test', 'silent'), batchSize: 400 });
 
   await expect(sut.drainAll()).rejects.toThrow(/warehouse down/);
