@@ -25,7 +25,7 @@
  * articles (so word and trigram statistics stay those of real support text) with invented product names and
  * numbers, drawn from a seeded generator so every run builds the same corpus.
  */
-import { Distribution, distribution, intOption, mapConcurrent, prng } from './bench-support';
+import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -716,10 +716,7 @@ async function main(): Promise<void> {
       benchmark: 'ask-latency',
       at: new Date().toISOString(),
       setup: {
-        node: process.version,
-        cpu: cpus[0]?.model ?? 'unknown',
-        cpus: cpus.length,
-        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        ...machineSetup(),
         postgres: postgresVersion,
         stackEnv,
         answerWriter: process.env.OPENAI_API_KEY ? 'model' : 'extractive',

@@ -27,7 +27,7 @@
  * worker's by the hand-offs (in phase 1 they do nothing else), and the summary sets the three figures with targets
  * beside them: command written → offered p99, the correction round trip (correctAnswer) p99, and CPU per hand-off.
  */
-import { Distribution, distribution, intOption, mapConcurrent, prng } from './bench-support';
+import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { printCpu, trackCpu } from './process-cpu';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { execFile } from 'node:child_process';
@@ -984,10 +984,7 @@ async function main(): Promise<void> {
       loadAverage: { atStart: loadAtStart, atEnd: load },
       wallSeconds: round1((performance.now() - runStarted) / 1000),
       setup: {
-        node: process.version,
-        cpu: cpus[0]?.model ?? 'unknown',
-        cpus: cpus.length,
-        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        ...machineSetup(),
         postgres: postgresVersion,
         temporalCli: temporalVersion,
         stackEnv,
