@@ -53,7 +53,7 @@ export interface AccountContextHarness {
 }
 
 /** env: extra account-context variables (AUTH_REVOCATION_LEASE_MS, CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS, …). */
-export async function startAccountContextHarness(env: Record<string, string> = {}): Promise<AccountContextHarness> {
+async function startAccountContextHarness(env: Record<string, string> = {}): Promise<AccountContextHarness> {
   const database = await createThrowawayDatabase('loopdesk_it');
   const databaseUrl = database.url;
   const hmacSecret = randomBytes(32).toString('hex');
