@@ -133,7 +133,8 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid still exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -143,7 +144,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** The postmaster writes its pid on the first line of postmaster.pid once it runs. */
-function postmasterPid(dataDir: string): number {
+export function postmasterPid(dataDir: string): number {
   return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 

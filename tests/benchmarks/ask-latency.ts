@@ -25,7 +25,7 @@
  * articles (so word and trigram statistics stay those of real support text) with invented product names and
  * numbers, drawn from a seeded generator so every run builds the same corpus.
  */
-import { Distribution, distribution, mapConcurrent, prng } from './bench-support';
+import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -93,21 +93,16 @@ function readOptions(): Options {
       hold: { type: 'boolean', default: false },
     },
   });
-  const int = (name: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
-    return n;
-  };
   return {
-    passages: int('passages', values.passages, 1),
-    taught: values.taught!.split(',').map((t) => int('taught', t, 0)).sort((a, b) => a - b),
-    customers: int('customers', values.customers, 1),
-    questions: int('questions', values.questions, 1),
-    warmup: int('warmup', values.warmup, 0),
-    concurrency: values.concurrency!.split(',').map((c) => int('concurrency', c, 1)),
-    seed: int('seed', values.seed, 0),
+    passages: intOption('passages', values.passages, 1),
+    taught: values.taught!.split(',').map((t) => intOption('taught', t, 0)).sort((a, b) => a - b),
+    customers: intOption('customers', values.customers, 1),
+    questions: intOption('questions', values.questions, 1),
+    warmup: intOption('warmup', values.warmup, 0),
+    concurrency: values.concurrency!.split(',').map((c) => intOption('concurrency', c, 1)),
+    seed: intOption('seed', values.seed, 0),
     out: values.out!,
-    explain: int('explain', values.explain, 0),
+    explain: intOption('explain', values.explain, 0),
     hold: values.hold ?? false,
   };
 }
@@ -721,10 +716,7 @@ async function main(): Promise<void> {
       benchmark: 'ask-latency',
       at: new Date().toISOString(),
       setup: {
-        node: process.version,
-        cpu: cpus[0]?.model ?? 'unknown',
-        cpus: cpus.length,
-        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        ...machineSetup(),
         postgres: postgresVersion,
         stackEnv,
         answerWriter: process.env.OPENAI_API_KEY ? 'model' : 'extractive',

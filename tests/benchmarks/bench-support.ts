@@ -1,5 +1,6 @@
-/** What the benchmarks share: a seeded random source, latency distributions and bounded concurrency. */
+/** What the benchmarks share: a seeded random source, latency distributions, bounded concurrency, option parsing and the machine's description. */
 
+import os from 'node:os';
 import pLimit from 'p-limit';
 
 export { prng } from '../../services/shared/random';
@@ -34,4 +35,17 @@ export function distribution(values: number[]): Distribution {
 export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const limit = pLimit(concurrency);
   return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
+}
+
+/** A command-line option's value as a whole number of at least `min`; otherwise an error naming the option. */
+export function intOption(name: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
+  return n;
+}
+
+/** The machine a run was measured on, as the ask-latency and escalations results record it. */
+export function machineSetup(): { node: string; cpu: string; cpus: number; memoryGiB: number } {
+  const cpus = os.cpus();
+  return { node: process.version, cpu: cpus[0]?.model ?? 'unknown', cpus: cpus.length, memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10 };
 }

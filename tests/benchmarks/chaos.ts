@@ -26,7 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../deploy/local/free-port';
-import { distribution } from './bench-support';
+import { distribution, intOption } from './bench-support';
 import type { StackProcessName } from '../../deploy/local/stack';
 import { dataOf } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -71,23 +71,18 @@ function readOptions(): Options {
       out: { type: 'string', default: path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', 'chaos.json') },
     },
   });
-  const int = (name: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
-    return n;
-  };
   const faults = values.faults!.split(',').map((name) => name.trim()) as FaultTarget[];
   const unknown = faults.filter((name) => !ALL_FAULTS.includes(name));
   if (unknown.length > 0) throw new Error(`--faults: unknown ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}`);
   return {
-    customers: int('customers', values.customers, 1),
-    agents: int('agents', values.agents, 0),
-    thinkMs: int('think-ms', values['think-ms'], 0),
-    probeMs: int('probe-ms', values['probe-ms'], 50),
-    baselineS: int('baseline', values.baseline, 1),
-    settleS: int('settle', values.settle, 1),
+    customers: intOption('customers', values.customers, 1),
+    agents: intOption('agents', values.agents, 0),
+    thinkMs: intOption('think-ms', values['think-ms'], 0),
+    probeMs: intOption('probe-ms', values['probe-ms'], 50),
+    baselineS: intOption('baseline', values.baseline, 1),
+    settleS: intOption('settle', values.settle, 1),
     faults,
-    seed: int('seed', values.seed, 0),
+    seed: intOption('seed', values.seed, 0),
     out: path.resolve(values.out!),
   };
 }

@@ -27,7 +27,7 @@
  * worker's by the hand-offs (in phase 1 they do nothing else), and the summary sets the three figures with targets
  * beside them: command written → offered p99, the correction round trip (correctAnswer) p99, and CPU per hand-off.
  */
-import { Distribution, distribution, mapConcurrent, prng } from './bench-support';
+import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { printCpu, trackCpu } from './process-cpu';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { execFile } from 'node:child_process';
@@ -70,23 +70,18 @@ function readOptions(): Options {
       out: { type: 'string', default: path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', 'escalations.json') },
     },
   });
-  const int = (name: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
-    return n;
-  };
-  const open = int('open', values.open, 1);
-  const corrections = int('corrections', values.corrections, 0);
+  const open = intOption('open', values.open, 1);
+  const corrections = intOption('corrections', values.corrections, 0);
   if (corrections > open) throw new Error(`--corrections (${corrections}) cannot exceed --open (${open})`);
-  const concurrency = int('concurrency', values.concurrency, 1);
+  const concurrency = intOption('concurrency', values.concurrency, 1);
   return {
     open,
     corrections,
     concurrency,
-    askConcurrency: values['ask-concurrency'] === undefined ? concurrency : int('ask-concurrency', values['ask-concurrency'], 1),
-    seed: int('seed', values.seed, 0),
-    learnTimeoutMs: int('learn-timeout', values['learn-timeout'], 1) * 1000,
-    runningTimeoutMs: int('running-timeout', values['running-timeout'], 1) * 1000,
+    askConcurrency: values['ask-concurrency'] === undefined ? concurrency : intOption('ask-concurrency', values['ask-concurrency'], 1),
+    seed: intOption('seed', values.seed, 0),
+    learnTimeoutMs: intOption('learn-timeout', values['learn-timeout'], 1) * 1000,
+    runningTimeoutMs: intOption('running-timeout', values['running-timeout'], 1) * 1000,
     out: values.out!,
   };
 }
@@ -989,10 +984,7 @@ async function main(): Promise<void> {
       loadAverage: { atStart: loadAtStart, atEnd: load },
       wallSeconds: round1((performance.now() - runStarted) / 1000),
       setup: {
-        node: process.version,
-        cpu: cpus[0]?.model ?? 'unknown',
-        cpus: cpus.length,
-        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        ...machineSetup(),
         postgres: postgresVersion,
         temporalCli: temporalVersion,
         stackEnv,

@@ -10,7 +10,7 @@ import { readLabelledCsv } from '../benchmarks/learning/dataset';
 import { devSplit } from '../benchmarks/learning/dev-split';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
-import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+import { TestWorkspace, claimAndCorrect, createTestWorkspace } from '../helpers/workspace';
 import { settledWorkspaceRecords, workspaceRecords } from '../helpers/workspace-records';
 
 jest.setTimeout(240_000);
@@ -95,13 +95,7 @@ describe('finding the right article', () => {
       await ws.as('widget', 'mutation($input: AskInput!) { ask(input: $input) { decision message { id } conversation { id } } }', { input: { text: 'Can my dog be added as a secondary cardholder?' } }),
     ).ask;
     expect(asked.decision).toBe('HANDED_OFF');
-    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId: asked.conversation.id } }));
-    const corrected = dataOf(
-      await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learnedAnswer { id kind status } } }', {
-        input: { messageId: asked.message.id, correctedText: 'Only people over 6 can hold a Northwind card; pets cannot be cardholders.' },
-      }),
-    ).correctAnswer;
-    const learned = corrected.learnedAnswer;
+    const learned = await claimAndCorrect(ws, asked, 'Only people over 6 can hold a Northwind card; pets cannot be cardholders.', 'id kind status');
     expect(learned).toMatchObject({ kind: 'LEARNED_ANSWER', status: 'PUBLISHED' });
 
     const { edges } = await search({ query: 'is it possible to add my dog as a cardholder', kind: 'LEARNED_ANSWER' });

@@ -5,22 +5,14 @@
 import path from 'node:path';
 import { readKbJsonl } from '../../services/knowledge/import/knowledge-folder';
 import { codeOf, dataOf } from '../helpers/graphql';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { useTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
 jest.setTimeout(180_000);
 
 const BANKING77_KB = path.join(__dirname, '..', '..', '..', 'shared', 'datasets', 'banking77', 'kb.jsonl');
 
-let env: TestStack;
-
-beforeAll(async () => {
-  env = await startTestStack();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
+const env = useTestStack();
 
 const PREVIEW = `query($input: PreviewAnswerInput!) {
   previewAnswer(input: $input) { decision handOffReason confidence threshold candidate { id title } citations { knowledgeItem { id } } }

@@ -7,7 +7,7 @@
 import { systemMessage } from '../../services/conversation/language/system-messages';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { TestStack, startTestStack } from '../helpers/stack';
-import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+import { TestWorkspace, claimAndCorrect, createTestWorkspace } from '../helpers/workspace';
 import { settledWorkspaceRecords, workspaceRecords } from '../helpers/workspace-records';
 
 jest.setTimeout(240_000);
@@ -72,13 +72,8 @@ describe('the language of a question', () => {
   it("an agent's correction of a Spanish question is learned as Spanish knowledge", async () => {
     const turn = dataOf(await ws.as('widget', 'mutation($input: AskInput!) { ask(input: $input) { decision conversation { id } message { id } } }', { input: { text: '¿Puedo cambiar la moneda de mi cuenta?' } })).ask;
     expect(turn.decision).toBe('HANDED_OFF');
-    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId: turn.conversation.id } }));
-    const corrected = dataOf(
-      await ws.as('agent', 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learnedAnswer { id locale } } }', {
-        input: { messageId: turn.message.id, correctedText: 'No, la moneda de la cuenta no se puede cambiar; puedes abrir una cuenta nueva en otra moneda.' },
-      }),
-    ).correctAnswer;
-    expect(corrected.learnedAnswer.locale).toBe('es');
+    const learned = await claimAndCorrect(ws, turn, 'No, la moneda de la cuenta no se puede cambiar; puedes abrir una cuenta nueva en otra moneda.', 'id locale');
+    expect(learned.locale).toBe('es');
   });
 
   it.each([

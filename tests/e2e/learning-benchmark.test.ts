@@ -9,19 +9,11 @@ import { DEV_SPLIT } from '../benchmarks/learning/dev-split';
 import { runHarness } from '../benchmarks/learning/harness';
 import { benchmarkRun, markdownReport } from '../benchmarks/learning/report';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { useTestStack } from '../helpers/stack';
 
 jest.setTimeout(900_000);
 
-let env: TestStack;
-
-beforeAll(async () => {
-  env = await startTestStack();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
+const env = useTestStack();
 
 it('learning from a stream of banking77 questions ends above the same system frozen after a tenth of it, and the results hold every headline field', async () => {
   const full = loadDataset(path.join(REPO_ROOT, '..', 'shared', 'datasets', 'banking77'));

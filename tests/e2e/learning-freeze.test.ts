@@ -3,20 +3,12 @@
  * keep answering customers, but nothing it sees teaches it anything until an admin unfreezes it.
  */
 import { codeOf, dataOf } from '../helpers/graphql';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { useTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
 jest.setTimeout(180_000);
 
-let env: TestStack;
-
-beforeAll(async () => {
-  env = await startTestStack();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
+const env = useTestStack();
 
 const ASK = `mutation($input: AskInput!) { ask(input: $input) { decision conversationSecret conversation { id } message { id citations { knowledgeItem { id } } } } }`;
 const CORRECT = `mutation($input: CorrectAnswerInput!) {

@@ -6,20 +6,12 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { readKnowledgeFolder } from '../../services/knowledge/import/knowledge-folder';
 import { codeOf, customerToken, dataOf } from '../helpers/graphql';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { useTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
 jest.setTimeout(180_000);
 
-let env: TestStack;
-
-beforeAll(async () => {
-  env = await startTestStack();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
+const env = useTestStack();
 
 const ASK = `mutation Ask($input: AskInput!) {
   ask(input: $input) {

@@ -7,20 +7,12 @@
 import path from 'node:path';
 import { readKnowledgeFolder } from '../../services/knowledge/import/knowledge-folder';
 import { GraphQLResult, codeOf, customerToken, dataOf } from '../helpers/graphql';
-import { TestStack, startTestStack } from '../helpers/stack';
+import { useTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
 jest.setTimeout(600_000);
 
-let env: TestStack;
-
-beforeAll(async () => {
-  env = await startTestStack();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
+const env = useTestStack();
 
 const ASK = `mutation($input: AskInput!) {
   ask(input: $input) { decision confidence conversationSecret conversation { id status } message { id citations { knowledgeItem { id } } } }

@@ -1,6 +1,12 @@
 /** A throwaway database holding one service's outbox, filled with synthetic events, for relay tests. */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Pool } from 'pg';
-import type { Warehouse } from '../../analytics/warehouse-client';
+import { migrateWarehouse } from '../../analytics/migrate';
+import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
+import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { outboxTableSql } from '../../services/shared/outbox';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
 
@@ -46,4 +52,50 @@ export async function warehouseEventCount(warehouse: Warehouse, workspaceId: str
     format: 'JSONEachRow',
   });
   return Number((await result.json<{ n: number }>())[0]?.n ?? 0);
+}
+
+export interface RelayFixture {
+  workspaceId: string;
+  outbox: OutboxFixture;
+  /** A migrated chDB warehouse in a folder of its own. */
+  warehouse: Warehouse;
+}
+
+/**
+ * For a relay test file: an outbox of `count` events of one fresh workspace and an empty warehouse, made before
+ * its tests and removed after them. beforeAll fills in outbox and warehouse, so read them inside tests.
+ */
+export function useRelayFixture(name: string, count: number): RelayFixture {
+  const fixture = { workspaceId: randomUUID() } as RelayFixture;
+  const warehousePath = mkdtempSync(path.join(tmpdir(), `loopdesk-${name}-`));
+  beforeAll(async () => {
+    fixture.outbox = await createOutboxFixture(fixture.workspaceId, count);
+    fixture.warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: warehousePath }));
+    await migrateWarehouse(fixture.warehouse);
+  });
+  afterAll(async () => {
+    await fixture.warehouse?.close();
+    await fixture.outbox?.drop();
+    rmSync(warehousePath, { recursive: true, force: true });
+  });
+  return fixture;
+}
+
+type Insert = Warehouse['client']['insert'];
+
+/**
+ * The warehouse with every insert sent through `insert` first, which decides whether and when to call the real
+ * one: a fault injected in front of chDB, everything else untouched.
+ */
+export function withInsertFault(warehouse: Warehouse, insert: (params: Parameters<Insert>[0], realInsert: Insert) => ReturnType<Insert>): Warehouse {
+  const realInsert: Insert = warehouse.client.insert.bind(warehouse.client);
+  return {
+    ...warehouse,
+    client: new Proxy(warehouse.client, {
+      get(target, property, receiver) {
+        if (property !== 'insert') return Reflect.get(target, property, receiver);
+        return (params: Parameters<Insert>[0]) => insert(params, realInsert);
+      },
+    }),
+  };
 }

@@ -128,6 +128,21 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
   }
 }
 
+/**
+ * The stack for one test file: started before its tests, stopped after them. beforeAll fills the object in, so
+ * read it inside tests and hooks (a file's own beforeAll registered after this call already sees it started).
+ */
+export function useTestStack(): TestStack {
+  const env = {} as TestStack;
+  beforeAll(async () => {
+    Object.assign(env, await startTestStack());
+  });
+  afterAll(async () => {
+    await env.stop?.();
+  });
+  return env;
+}
+
 export interface GatewayReplica {
   url: string;
   stop(): Promise<void>;

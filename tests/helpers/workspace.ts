@@ -27,3 +27,16 @@ export async function createTestWorkspace(env: TestStack, name: string, options:
     as: (role, query, variables = {}, customerToken) => graphql(env.gatewayUrl, query, variables, { apiKey: keys[role], customerToken }),
   };
 }
+
+/**
+ * An agent claims a handed-off conversation and corrects its AI turn, as the desk does; returns the learned
+ * answer with `learnedAnswerFields` selected (for example 'id kind status').
+ */
+export async function claimAndCorrect(ws: TestWorkspace, turn: { conversation: { id: string }; message: { id: string } }, correctedText: string, learnedAnswerFields: string): Promise<any> {
+  dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { claimConversation(input: $input) { id } }', { input: { conversationId: turn.conversation.id } }));
+  return dataOf(
+    await ws.as('agent', `mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learnedAnswer { ${learnedAnswerFields} } } }`, {
+      input: { messageId: turn.message.id, correctedText },
+    }),
+  ).correctAnswer.learnedAnswer;
+}

@@ -53,7 +53,7 @@ export interface AccountContextHarness {
 }
 
 /** env: extra account-context variables (AUTH_REVOCATION_LEASE_MS, CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS, …). */
-export async function startAccountContextHarness(env: Record<string, string> = {}): Promise<AccountContextHarness> {
+async function startAccountContextHarness(env: Record<string, string> = {}): Promise<AccountContextHarness> {
   const database = await createThrowawayDatabase('loopdesk_it');
   const databaseUrl = database.url;
   const hmacSecret = randomBytes(32).toString('hex');
@@ -137,6 +137,21 @@ export async function startAccountContextHarness(env: Record<string, string> = {
     await cleanUp().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The harness for one test file: started before its tests, stopped after them. beforeAll fills the object in,
+ * so read it inside tests and hooks. env as for startAccountContextHarness.
+ */
+export function useAccountContextHarness(env: Record<string, string> = {}): AccountContextHarness {
+  const harness = {} as AccountContextHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startAccountContextHarness(env));
+  });
+  afterAll(async () => {
+    await harness.stop?.();
+  });
+  return harness;
 }
 
 /** The outbox events of a workspace, oldest first. */

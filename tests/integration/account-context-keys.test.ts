@@ -17,26 +17,18 @@ import { InternalGraphQLClient } from '../../services/shared/internal-client';
 import { SYSTEM_WORKSPACE } from '../../services/shared/request-context';
 import { newKeyEncryptionKey } from '../../services/shared/secret-envelope';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { AccountContextHarness, startAccountContextHarness } from './account-context-harness';
+import { useAccountContextHarness } from './account-context-harness';
 
 const execFileAsync = promisify(execFile);
 
 jest.setTimeout(90_000);
 
 const LEASE_MS = 400;
-let sut: AccountContextHarness;
+const sut = useAccountContextHarness({ AUTH_REVOCATION_LEASE_MS: String(LEASE_MS) });
 const replicas: Authenticator[] = [];
-
-beforeAll(async () => {
-  sut = await startAccountContextHarness({ AUTH_REVOCATION_LEASE_MS: String(LEASE_MS) });
-});
 
 afterEach(async () => {
   await Promise.all(replicas.splice(0).map((replica) => replica.stop()));
-});
-
-afterAll(async () => {
-  await sut?.stop();
 });
 
 /** A gateway's authenticator with a cache that would hold verdicts for a minute. */

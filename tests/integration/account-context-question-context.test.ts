@@ -3,19 +3,11 @@
  * upserts with their new profile fields — against real Postgres, through the subgraph's GraphQL endpoint.
  */
 import { issueEvent, subscriptionEvent } from '../unit/account-context-payloads';
-import { AccountContextHarness, outboxEvents, startAccountContextHarness } from './account-context-harness';
+import { outboxEvents, useAccountContextHarness } from './account-context-harness';
 
 jest.setTimeout(60_000);
 
-let sut: AccountContextHarness;
-
-beforeAll(async () => {
-  sut = await startAccountContextHarness();
-});
-
-afterAll(async () => {
-  await sut?.stop();
-});
+const sut = useAccountContextHarness();
 
 const QUESTION_CONTEXT = `query($input: QuestionContextInput!) {
   questionContext(input: $input) {

@@ -4,19 +4,11 @@
  */
 import { signWebhook } from '../../services/account-context/webhook/webhook-signature';
 import { companyEvent, issueEvent, subscriptionEvent } from '../unit/account-context-payloads';
-import { AccountContextHarness, outboxEvents, startAccountContextHarness } from './account-context-harness';
+import { AccountContextHarness, outboxEvents, useAccountContextHarness } from './account-context-harness';
 
 jest.setTimeout(60_000);
 
-let sut: AccountContextHarness;
-
-beforeAll(async () => {
-  sut = await startAccountContextHarness();
-});
-
-afterAll(async () => {
-  await sut?.stop();
-});
+const sut = useAccountContextHarness();
 
 const ACCOUNT = `query($id: ID!) { account(id: $id) { externalId name plan billingState seats signedUpAt onboardedAt segments attributes } }`;
 

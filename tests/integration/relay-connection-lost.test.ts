@@ -15,7 +15,7 @@ import { OutboxRelay } from '../../analytics/relay';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { createLogger } from '../../services/shared/logger';
-import { OutboxFixture, createOutboxFixture, warehouseEventCount } from '../helpers/outbox-fixture';
+import { OutboxFixture, createOutboxFixture, warehouseEventCount, withInsertFault } from '../helpers/outbox-fixture';
 
 const EVENTS = 900;
 const workspaceId = randomUUID();
@@ -45,28 +45,19 @@ it('a connection lost while the relay writes to the warehouse fails that pass on
   const onUncaught = (error: unknown) => uncaught.push(error);
   process.on('uncaughtException', onUncaught);
   let cut = false;
-  const realInsert = warehouse.client.insert.bind(warehouse.client);
-  const cutting: Warehouse = {
-    ...warehouse,
-    client: new Proxy(warehouse.client, {
-      get(target, property, receiver) {
-        if (property !== 'insert') return Reflect.get(target, property, receiver);
-        return async (params: Parameters<typeof realInsert>[0]) => {
-          if (!cut) {
-            cut = true;
-            // The relay's backend holds the batch's rows locked, idle in its transaction: terminate it, and give
-            // the client time to receive the termination while no query of its own is running.
-            const { rowCount } = await admin.query(
-              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`,
-            );
-            expect(rowCount).toBe(1);
-            await sleep(300);
-          }
-          return realInsert(params);
-        };
-      },
-    }),
-  };
+  const cutting = withInsertFault(warehouse, async (params, realInsert) => {
+    if (!cut) {
+      cut = true;
+      // The relay's backend holds the batch's rows locked, idle in its transaction: terminate it, and give
+      // the client time to receive the termination while no query of its own is running.
+      const { rowCount } = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`,
+      );
+      expect(rowCount).toBe(1);
+      await sleep(300);
+    }
+    return realInsert(params);
+  });
   const sut = new OutboxRelay({ pool: outbox.pool, warehouse: cutting, logger: createLogger('test', 'silent'), batchSize: 400 });
 
   try {

@@ -2,19 +2,11 @@
  * Defence in depth behind the edges' NUL refusal: text that Postgres cannot store, sent straight to a subgraph
  * (as the worker or another service might), is BAD_USER_INPUT rather than a masked internal error.
  */
-import { AccountContextHarness, startAccountContextHarness } from './account-context-harness';
+import { useAccountContextHarness } from './account-context-harness';
 
 jest.setTimeout(60_000);
 
-let sut: AccountContextHarness;
-
-beforeAll(async () => {
-  sut = await startAccountContextHarness();
-});
-
-afterAll(async () => {
-  await sut?.stop();
-});
+const sut = useAccountContextHarness();
 
 const UPSERT = 'mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }';
 

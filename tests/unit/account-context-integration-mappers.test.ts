@@ -3,18 +3,9 @@ import { mapBugTrackerEvent } from '../../services/account-context/integrations/
 import { mapCrmEvent } from '../../services/account-context/integrations/crm';
 import type { IntegrationCommand } from '../../services/account-context/integrations/integration-command';
 import { parseJsonBody } from '../../services/account-context/integrations/payload';
-import { DomainError, ErrorCode } from '../../services/shared/errors';
+import { ErrorCode } from '../../services/shared/errors';
+import { rejection } from '../helpers/rejection';
 import { companyEvent, issueEvent, subscriptionEvent } from './account-context-payloads';
-
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function accountCommand(command: IntegrationCommand) {
   if (command.kind !== 'account') throw new Error(`expected an account command, got ${command.kind}`);

@@ -1,18 +1,10 @@
 import { SIGNATURE_TOLERANCE_SECONDS, signWebhook, verifyWebhookSignature } from '../../services/account-context/webhook/webhook-signature';
 import { DomainError, ErrorCode } from '../../services/shared/errors';
+import { rejection } from '../helpers/rejection';
 
 const secret = 'whsec_test-secret';
 const body = Buffer.from('{"type":"customer.subscription.updated"}');
 const now = 1_772_000_000;
-
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('webhook signatures', () => {
   it('verifies a body signed with the secret at the current time', () => {

@@ -1,26 +1,22 @@
 /** Counted progress lines for long CLI work: rate, share and estimate, never more often than asked, always a last line. */
 import { Progress, formatDuration, whileWaiting } from '../../services/shared/progress';
-
-function clock() {
-  let now = 0;
-  return { now: () => now, tick: (ms: number) => (now += ms) };
-}
+import { fakeClock } from '../helpers/fake-clock';
 
 describe('Progress', () => {
   it('writes count, share, rate and time left once per interval, and a last line with the total time', () => {
-    const time = clock();
+    const time = fakeClock();
     const lines: string[] = [];
     const sut = new Progress('import', { unit: 'articles', total: 1_000, everyMs: 5_000, write: (line) => lines.push(line), now: time.now });
-    time.tick(2_000);
+    time.advance(2_000);
     sut.advance(100);
     expect(lines).toEqual([]);
-    time.tick(3_000);
+    time.advance(3_000);
     sut.advance(150);
     expect(lines).toEqual(['import: 250/1,000 articles (25%), 50/s, about 15 s left']);
-    time.tick(1_000);
+    time.advance(1_000);
     sut.advance(50);
     expect(lines).toHaveLength(1);
-    time.tick(4_000);
+    time.advance(4_000);
     sut.advance(700);
     sut.finish();
     sut.finish();
@@ -28,10 +24,10 @@ describe('Progress', () => {
   });
 
   it('without a total, shows the count and the rate only', () => {
-    const time = clock();
+    const time = fakeClock();
     const lines: string[] = [];
     const sut = new Progress('stream', { unit: 'questions', everyMs: 1_000, write: (line) => lines.push(line), now: time.now });
-    time.tick(4_000);
+    time.advance(4_000);
     sut.advance(6);
     expect(lines).toEqual(['stream: 6 questions, 1.5/s']);
   });

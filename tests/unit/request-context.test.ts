@@ -1,17 +1,9 @@
 import { CONTEXT_HEADER, signContext, verifyContext } from '../../services/shared/request-context';
 import { DomainError, ErrorCode } from '../../services/shared/errors';
+import { rejection } from '../helpers/rejection';
 
 const secret = 'a-test-secret-that-is-long-enough-000';
 const context = { workspaceId: '6f1c1f0e-8d0a-4a44-9f55-0d6f0a1b2c3d', role: 'agent' as const, subject: 'key:1', requestId: 'req-1' };
-
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('the signed request context', () => {
   it('round-trips a context signed with the current secret', () => {

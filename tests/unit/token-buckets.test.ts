@@ -1,24 +1,20 @@
 import { Budget, TokenBuckets } from '../../gateway/token-buckets';
+import { fakeClock } from '../helpers/fake-clock';
 
 /** 3 at once, then one every second. */
 const asks: Budget = { name: 'visitor asks', burst: 3, refillPerMs: 1 / 1000 };
 const signals: Budget = { name: 'visitor signals', burst: 2, refillPerMs: 1 / 500 };
 
-function clock() {
-  let now = 1_000;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
 describe('token buckets', () => {
   it('lets a full burst through at once and refuses the next, with the wait until one token is back', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     for (let i = 0; i < 3; i += 1) expect(sut.take([{ budget: asks, id: 'a', cost: 1 }])).toEqual({ allowed: true });
     expect(sut.take([{ budget: asks, id: 'a', cost: 1 }])).toEqual({ allowed: false, budget: asks, retryAfterMs: 1000 });
   });
 
   it('refills continuously at the budget rate, and after the announced wait the same draw succeeds', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     for (let i = 0; i < 3; i += 1) sut.take([{ budget: asks, id: 'a', cost: 1 }]);
     time.advance(400);
@@ -30,7 +26,7 @@ describe('token buckets', () => {
   });
 
   it('never holds more than the burst, however long a bucket sat idle', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     sut.take([{ budget: asks, id: 'a', cost: 1 }]);
     time.advance(3_600_000);
@@ -39,7 +35,7 @@ describe('token buckets', () => {
   });
 
   it('keeps one bucket per identity and per budget', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     for (let i = 0; i < 3; i += 1) sut.take([{ budget: asks, id: 'a', cost: 1 }]);
     expect(sut.take([{ budget: asks, id: 'a', cost: 1 }]).allowed).toBe(false);
@@ -48,7 +44,7 @@ describe('token buckets', () => {
   });
 
   it('takes from every bucket or from none: a refusal by one budget does not spend the other', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     sut.take([{ budget: signals, id: 'a', cost: 2 }]);
     const refused = sut.take([
@@ -60,7 +56,7 @@ describe('token buckets', () => {
   });
 
   it('names the budget that needs the longest wait when several are short', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     sut.take([{ budget: asks, id: 'a', cost: 3 }]);
     sut.take([{ budget: signals, id: 'a', cost: 2 }]);
@@ -71,19 +67,19 @@ describe('token buckets', () => {
   });
 
   it('charges a draw of several tokens in one go', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(100, time.now);
     expect(sut.take([{ budget: asks, id: 'a', cost: 2 }]).allowed).toBe(true);
     expect(sut.take([{ budget: asks, id: 'a', cost: 2 }])).toEqual({ allowed: false, budget: asks, retryAfterMs: 1000 });
   });
 
   it('refuses to take a draw larger than the burst, which no wait could satisfy', () => {
-    const sut = new TokenBuckets(100, clock().now);
+    const sut = new TokenBuckets(100, fakeClock(1_000).now);
     expect(() => sut.take([{ budget: asks, id: 'a', cost: 4 }])).toThrow(RangeError);
   });
 
   it('past its size bound forgets full buckets first, which loses nothing', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(10, time.now);
     for (let i = 0; i < 9; i += 1) sut.take([{ budget: asks, id: `idle-${i}`, cost: 1 }]);
     time.advance(2_000);
@@ -94,7 +90,7 @@ describe('token buckets', () => {
   });
 
   it('then forgets the least recently used, counting refusals as use, and stays bounded under a flood', () => {
-    const time = clock();
+    const time = fakeClock(1_000);
     const sut = new TokenBuckets(10, time.now);
     const tick = () => time.advance(0.01);
     for (let i = 0; i < 3; i += 1) sut.take([{ budget: asks, id: 'hammering', cost: 1 }]);

@@ -5,8 +5,9 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '../../services/shared/errors';
-import type { ConversationClient, EscalationStep } from '../clients/conversation-client';
+import type { ConversationClient, DeliveryRequest, EscalationStep } from '../clients/conversation-client';
 import type { KnowledgeClient } from '../clients/knowledge-client';
+import type { CorrectionRequest } from '../escalation-contract';
 
 export interface ServiceActivityDeps {
   conversation: ConversationClient;
@@ -15,25 +16,10 @@ export interface ServiceActivityDeps {
   pauseBeforeDeliveryMs?: number;
 }
 
-export interface LearnRequest {
+/** A correction the escalation workflow took in, with the conversation it was made in. */
+export interface LearnRequest extends CorrectionRequest {
   workspaceId: string;
   conversationId: string;
-  messageId: string;
-  question: string;
-  correctedText: string;
-  knowledgeItemIds: string[];
-  agent: string;
-  correctedItemIds?: string[];
-  locale?: string;
-}
-
-export interface DeliverRequest {
-  workspaceId: string;
-  messageId: string;
-  correctedText: string;
-  knowledgeItemIds: string[];
-  learnedAnswerId: string | null;
-  agent: string;
 }
 
 /** A peer's typed refusal becomes a failure of that type, which the workflow's retry policy treats as final. */
@@ -68,7 +54,7 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
       );
     },
 
-    async deliverCorrection(request: DeliverRequest): Promise<{ agentMessageId: string }> {
+    async deliverCorrection(request: DeliveryRequest): Promise<{ agentMessageId: string }> {
       if (deps.pauseBeforeDeliveryMs) await new Promise((resolve) => setTimeout(resolve, deps.pauseBeforeDeliveryMs));
       return typed(() => deps.conversation.deliverCorrection(request));
     },

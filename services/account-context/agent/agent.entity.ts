@@ -1,17 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 export type AgentRoleValue = 'agent' | 'admin';
 export type AgentAvailabilityValue = 'available' | 'away' | 'offline';
 
 /** A person who works conversations in a workspace; their personal keys act as them. */
 @Entity({ name: 'agents' })
-export class AgentEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class AgentEntity extends WorkspaceRowEntity {
   @Column({ type: 'text' })
   name!: string;
 

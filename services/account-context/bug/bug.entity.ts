@@ -1,17 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 export type BugStatusValue = 'open' | 'closed';
 
 /** A bug from the workspace's bug tracker, kept so answers can say "this is a known issue". */
 @Entity({ name: 'bugs' })
 @Index(['workspaceId', 'source', 'externalId'], { unique: true })
-export class BugEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class BugEntity extends WorkspaceRowEntity {
   /** Which tracker the bug comes from, e.g. "bug_tracker"; external ids are unique within it. */
   @Column({ type: 'text' })
   source!: string;

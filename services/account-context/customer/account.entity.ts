@@ -1,16 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
 import type { BillingState } from './customer.types';
 import type { Attributes, UsageCounters } from './profile-fields';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 @Entity({ name: 'accounts' })
 @Index(['workspaceId', 'externalId'], { unique: true })
-export class AccountEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class AccountEntity extends WorkspaceRowEntity {
   /** The id the workspace's own systems (billing, CRM) know the account by. */
   @Column({ name: 'external_id', type: 'text' })
   externalId!: string;

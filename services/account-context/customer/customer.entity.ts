@@ -1,15 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
 import type { Attributes } from './profile-fields';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 @Entity({ name: 'customers' })
 @Index(['workspaceId', 'externalId'], { unique: true })
-export class CustomerEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class CustomerEntity extends WorkspaceRowEntity {
   /** The end-customer id the workspace signs into customer tokens (the token's sub). */
   @Column({ name: 'external_id', type: 'text' })
   externalId!: string;

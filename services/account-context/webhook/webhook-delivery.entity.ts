@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import type { WebhookProvider } from './webhook-provider';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 export type DeliveryOutcome = 'applied' | 'ignored';
 
@@ -7,13 +8,7 @@ export type DeliveryOutcome = 'applied' | 'ignored';
 @Entity({ name: 'webhook_deliveries' })
 @Index(['workspaceId', 'provider', 'deliveryId'], { unique: true })
 @Index(['workspaceId', 'provider', 'signedDigest'], { unique: true })
-export class WebhookDeliveryEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class WebhookDeliveryEntity extends WorkspaceRowEntity {
   @Column({ type: 'text' })
   provider!: WebhookProvider;
 

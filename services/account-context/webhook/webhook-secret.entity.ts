@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
 import type { WebhookProvider } from './webhook-provider';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 /**
  * The shared secret a workspace's integration signs webhooks with, sealed (services/shared/secret-envelope.ts):
@@ -8,13 +9,7 @@ import type { WebhookProvider } from './webhook-provider';
  */
 @Entity({ name: 'webhook_secrets' })
 @Index(['workspaceId', 'provider'], { unique: true })
-export class WebhookSecretEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class WebhookSecretEntity extends WorkspaceRowEntity {
   @Column({ type: 'text' })
   provider!: WebhookProvider;
 

@@ -1,15 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 export type ConversationStatusValue = 'open' | 'handed_off' | 'resolved';
 
 @Entity({ name: 'conversations' })
-export class ConversationEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class ConversationEntity extends WorkspaceRowEntity {
   /** Account-context's customer id; null for an anonymous widget visitor. */
   @Column({ name: 'customer_id', type: 'uuid', nullable: true })
   customerId!: string | null;

@@ -1,5 +1,6 @@
-import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { DateRangeInput } from '../date-range.types';
 
 @ObjectType({ description: 'Questions the AI could not settle, grouped by what they ask' })
 export class KnowledgeGap {
@@ -23,15 +24,7 @@ export class KnowledgeGap {
 }
 
 @InputType()
-export class KnowledgeGapsInput {
-  @Field()
-  @IsDate()
-  from!: Date;
-
-  @Field()
-  @IsDate()
-  to!: Date;
-
+export class KnowledgeGapsInput extends DateRangeInput {
   @Field({ nullable: true })
   @IsOptional()
   @IsString()

@@ -1,7 +1,7 @@
 /** The learning curve and the friction points, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
 import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
-import { checkRange, toClickHouseTime } from '../time-range';
+import { bucketedRangeParams, checkRange, toClickHouseTime } from '../time-range';
 import type { Granularity } from '../metrics/support-metrics.service';
 import { FRICTION_ROLLUP_SQL, FRICTION_SQL, LEARNED_ANSWERS_SQL, LEARNING_COUNTS_ROLLUP_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
 
@@ -43,12 +43,7 @@ export class LearningCurveService {
   async curve(workspaceId: string, query: RangeQuery): Promise<LearningBucket[]> {
     checkRange(query.from, query.to);
     const params = {
-      database: this.warehouse.database,
-      workspaceId,
-      from: toClickHouseTime(query.from),
-      to: toClickHouseTime(query.to),
-      granularity: query.granularity,
-      timeZone: query.timeZone,
+      ...bucketedRangeParams(this.warehouse.database, workspaceId, query),
       ...rollupRange('range', query.from, query.to),
     };
     const read = (sql: string) =>

@@ -1,6 +1,7 @@
-import { IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { Granularity } from '../metrics/support-metrics.types';
+import { DateRangeInput } from '../date-range.types';
 
 @ObjectType({ description: 'What the AI learned in one time bucket' })
 export class LearningCurveBucket {
@@ -51,15 +52,7 @@ export class FrictionPoint {
 }
 
 @InputType()
-export class InsightRangeInput {
-  @Field()
-  @IsDate()
-  from!: Date;
-
-  @Field()
-  @IsDate()
-  to!: Date;
-
+export class InsightRangeInput extends DateRangeInput {
   @Field(() => Granularity, { nullable: true, description: 'Default WEEK' })
   @IsOptional()
   @IsIn(Object.values(Granularity))

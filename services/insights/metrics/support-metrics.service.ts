@@ -1,7 +1,7 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
 import type { Warehouse } from '../../../analytics/warehouse-client';
 import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
-import { checkRange, toClickHouseTime } from '../time-range';
+import { bucketedRangeParams, checkRange } from '../time-range';
 import {
   CONVERSATIONS_ROLLUP_SQL, CSAT_BY_TOPIC_ROLLUP_SQL, CSAT_BY_TOPIC_SQL, CSAT_ROLLUP_SQL, HAND_OFF_REASONS_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL,
   SUPPORT_COUNTS_ROLLUP_SQL, SUPPORT_METRICS_SQL,
@@ -127,12 +127,7 @@ export class SupportMetricsService {
   async metrics(workspaceId: string, query: MetricsQuery): Promise<SupportMetrics> {
     checkRange(query.from, query.to);
     const params = {
-      database: this.warehouse.database,
-      workspaceId,
-      from: toClickHouseTime(query.from),
-      to: toClickHouseTime(query.to),
-      granularity: query.granularity,
-      timeZone: query.timeZone,
+      ...bucketedRangeParams(this.warehouse.database, workspaceId, query),
       topic: query.topic ?? '',
       plan: query.plan ?? '',
       page: query.page ?? '',

@@ -1,15 +1,10 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 /** Where a workspace wants its weekly report posted (Slack incoming webhooks and anything that takes their JSON). */
 @Entity({ name: 'report_webhooks' })
 @Index(['workspaceId'])
-export class ReportWebhookEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class ReportWebhookEntity extends WorkspaceRowEntity {
   @Column({ type: 'text' })
   url!: string;
 

@@ -1,16 +1,11 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import type { WeeklyReportContent } from './weekly-report-content';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 /** One workspace's report for one ISO week; generating it again replaces it in place. */
 @Entity({ name: 'weekly_reports' })
 @Index(['workspaceId', 'isoWeek'], { unique: true })
-export class WeeklyReportEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class WeeklyReportEntity extends WorkspaceRowEntity {
   @Column({ name: 'iso_week', type: 'text' })
   isoWeek!: string;
 

@@ -1,5 +1,6 @@
-import { IsDate, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { DateRangeInput } from '../date-range.types';
 
 @ObjectType({ description: 'A product change recorded shortly before a spike, touching its topic' })
 export class SpikeProductChange {
@@ -47,15 +48,7 @@ export class TopicSpikes {
 }
 
 @InputType({ description: 'The window to test; the baseline is the windows of the same length just before it' })
-export class TopicSpikesInput {
-  @Field()
-  @IsDate()
-  from!: Date;
-
-  @Field()
-  @IsDate()
-  to!: Date;
-
+export class TopicSpikesInput extends DateRangeInput {
   @Field(() => Int, { nullable: true, description: 'Baseline windows; default 4' })
   @IsOptional()
   @IsInt()

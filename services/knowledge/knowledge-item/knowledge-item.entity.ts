@@ -1,17 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { WorkspaceRowEntity } from '../../shared/workspace-row.entity';
 
 export type KnowledgeKind = 'article' | 'learned_answer';
 export type KnowledgeStatus = 'published' | 'pending_review' | 'archived';
 
 @Entity({ name: 'knowledge_items' })
 @Index(['workspaceId', 'status'])
-export class KnowledgeItemEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'workspace_id', type: 'uuid' })
-  workspaceId!: string;
-
+export class KnowledgeItemEntity extends WorkspaceRowEntity {
   @Column({ type: 'text' })
   kind!: KnowledgeKind;
 

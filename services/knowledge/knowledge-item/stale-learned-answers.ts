@@ -18,6 +18,25 @@ export async function flagLearnedAnswersOf(tx: EntityManager, workspaceId: strin
       RETURNING id, topic, title`,
     [workspaceId, article.id, `its source article "${article.title.slice(0, 120)}" was edited`],
   ));
+  await recordStaleFlags(tx, workspaceId, flagged, {
+    cause: `its source article "${article.title.slice(0, 80)}" was edited`,
+    signal: 'article_edited',
+    actor,
+    after: { editedArticle: article.id },
+  });
+  return flagged.map((item) => item.id);
+}
+
+/**
+ * What follows flagging learned answers stale outside a product change: each is queued for review, the learning
+ * log says why (`cause` ends its summary, `after` joins { stale: true }), and the warehouse hears of it.
+ */
+export async function recordStaleFlags(
+  tx: EntityManager,
+  workspaceId: string,
+  flagged: Array<{ id: string; topic: string; title: string }>,
+  why: { cause: string; signal: string; actor: string; after: Record<string, unknown> },
+): Promise<void> {
   for (const item of flagged) {
     await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'stale')`, [workspaceId, item.id]);
     await recordLearningEvent(tx, {
@@ -25,16 +44,15 @@ export async function flagLearnedAnswersOf(tx: EntityManager, workspaceId: strin
       kind: 'stale_flagged',
       itemId: item.id,
       topic: item.topic,
-      summary: `"${item.title.slice(0, 80)}" may be out of date: its source article "${article.title.slice(0, 80)}" was edited`,
-      signal: 'article_edited',
-      actor,
+      summary: `"${item.title.slice(0, 80)}" may be out of date: ${why.cause}`,
+      signal: why.signal,
+      actor: why.actor,
       before: { stale: false },
-      after: { stale: true, editedArticle: article.id },
+      after: { stale: true, ...why.after },
     });
   }
   await recordEvents(
     tx,
     flagged.map((item) => ({ workspaceId, type: 'knowledge_flagged_stale', payload: { knowledgeItemId: item.id, topic: item.topic, productChangeId: '' } })),
   );
-  return flagged.map((item) => item.id);
 }

@@ -14,6 +14,7 @@ import { rowsOf } from '../../shared/sql-rows';
 import type { CorrectionToLearn, LearnOutcome } from '../contracts';
 import { KnowledgeItemEntity } from '../knowledge-item/knowledge-item.entity';
 import { recordVersion, writePassages } from '../knowledge-item/knowledge-item.service';
+import { recordStaleFlags } from '../knowledge-item/stale-learned-answers';
 import { findByIdempotencyKey, getLearningEvent, markReverted, recordLearningEvent } from './learning-events';
 import type { AnswerPolicyService } from './answer-policy.service';
 import type { SettingsService } from './settings.service';
@@ -283,24 +284,12 @@ export class LearnedAnswerService {
         RETURNING id, topic, title`,
       [workspaceId, cited, references, `contradicted by ${correction.agent}'s correction`],
     ));
-    for (const item of flagged) {
-      await tx.query(`INSERT INTO knowledge.review_requests (workspace_id, item_id, reason) VALUES ($1, $2, 'stale')`, [workspaceId, item.id]);
-      await recordLearningEvent(tx, {
-        workspaceId,
-        kind: 'stale_flagged',
-        itemId: item.id,
-        topic: item.topic,
-        summary: `"${item.title.slice(0, 80)}" may be out of date: an agent corrected an answer drawn from it`,
-        signal: 'agent_correction',
-        actor: correction.agent,
-        before: { stale: false },
-        after: { stale: true, correctedBy: learnedItemId, conversationId: correction.conversationId },
-      });
-    }
-    await recordEvents(
-      tx,
-      flagged.map((item) => ({ workspaceId, type: 'knowledge_flagged_stale', payload: { knowledgeItemId: item.id, topic: item.topic, productChangeId: '' } })),
-    );
+    await recordStaleFlags(tx, workspaceId, flagged, {
+      cause: 'an agent corrected an answer drawn from it',
+      signal: 'agent_correction',
+      actor: correction.agent,
+      after: { correctedBy: learnedItemId, conversationId: correction.conversationId },
+    });
   }
 
   /**

@@ -3,9 +3,8 @@
  * supervisor restarts by itself; the Temporal dev server and embedded Postgres, which the benchmark starts again
  * at once on the same data (as a supervisor or Kubernetes would), so only the crash and the restart are tested.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, postmasterPid } from '../../../deploy/local/embedded-postgres';
 import type { StackProcessName } from '../../../deploy/local/stack';
 import type { TestStack } from '../../helpers/stack';
 import { RunningPostgres, runEmbeddedPostgres } from '../../helpers/test-postgres';
@@ -43,7 +42,7 @@ export class CrashablePostgres {
 
   /** SIGKILL to the postmaster; its backends notice and exit. The runner that started it is let go. */
   async crash(): Promise<void> {
-    const pid = Number(readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pid = postmasterPid(this.dataDir);
     process.kill(pid, 'SIGKILL');
     while (isAlive(pid)) await sleep(20);
     await this.running?.stop();
@@ -53,15 +52,6 @@ export class CrashablePostgres {
   async stop(): Promise<void> {
     await this.running?.stop();
     this.running = undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
