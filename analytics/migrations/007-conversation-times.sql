@@ -44,25 +44,7 @@ WHERE event_type IN ('agent_replied', 'answer_corrected', 'resolved')
   AND JSONHas(payload, 'conversationStartedAt')
   AND (JSONHas(payload, 'firstResponseMs') OR JSONHas(payload, 'resolutionMs'));
 
--- Backfill: stamped events already stored, each once (FINAL), only into an empty table.
-INSERT INTO {database}.conversation_times
-SELECT
-    workspace_id,
-    parseDateTime64BestEffortOrZero(JSONExtractString(payload, 'conversationStartedAt'), 3, 'UTC') AS started_at,
-    conversation_id,
-    if(JSONHas(payload, 'firstResponseMs'), 'first_response', 'resolution') AS kind,
-    toUInt64(greatest(0, JSONExtractInt(payload, if(JSONHas(payload, 'firstResponseMs'), 'firstResponseMs', 'resolutionMs')))) AS ms,
-    JSONExtractString(payload, 'firstTopic') AS topic,
-    JSONExtractString(payload, 'firstPlan') AS plan,
-    JSONExtractString(payload, 'firstPage') AS page,
-    JSONExtractString(payload, 'firstChannel') AS channel,
-    JSONExtractString(payload, 'firstLanguage') AS language,
-    event_id
-FROM {database}.interaction_events FINAL
-WHERE event_type IN ('agent_replied', 'answer_corrected', 'resolved')
-  AND JSONHas(payload, 'conversationStartedAt')
-  AND (JSONHas(payload, 'firstResponseMs') OR JSONHas(payload, 'resolutionMs'))
-  AND (SELECT count() FROM {database}.conversation_times) = 0;
+-- No backfill: conversation stamps its firsts from this version on, so no event stored before this table holds one.
 
 DROP VIEW IF EXISTS {database}.hourly_conversation_timeline_mv;
 

@@ -45,14 +45,8 @@ interface NearestTaught {
   similarity: number;
 }
 
-interface Row {
-  knowledgeItemId: string;
-  kind: string;
-  title: string;
-  topic: string;
-  itemVersion: number;
-  stale: boolean;
-  sensitive: boolean;
+/** A candidate as the SQL gives it: the contract's item fields, with a passage that may not be read yet. */
+interface Row extends Pick<Candidate, 'knowledgeItemId' | 'kind' | 'title' | 'topic' | 'itemVersion' | 'stale' | 'sensitive'> {
   passageId: string | null;
   /** Null on the rows retrieval scores (their digest stands in until the chosen few are read). */
   passageText: string | null;
