@@ -41,26 +41,25 @@ export async function markFirstHandOff(tx: EntityManager, conversationId: string
 
 /** Claims the conversation's first reply from a person; the stamp for its event, or {} when one came before. */
 export async function claimFirstReply(tx: EntityManager, conversationId: string): Promise<FirstsStamp> {
-  const rows = rowsOf<ClaimedRow>(await tx.query(
-    `UPDATE conversation.conversations SET first_replied_at = now()
-      WHERE id = $1 AND first_replied_at IS NULL
-      RETURNING ${CONVERSATION},
-                (extract(epoch FROM now() - first_handed_off_at) * 1000)::bigint AS elapsed_ms`,
-    [conversationId],
-  ));
-  return rows[0] ? stamp(rows[0], rows[0].elapsed_ms === null ? {} : { firstResponseMs: Number(rows[0].elapsed_ms) }) : {};
+  const row = await claimFirst(tx, conversationId, 'first_replied_at', 'first_handed_off_at');
+  return row ? stamp(row, row.elapsed_ms === null ? {} : { firstResponseMs: Number(row.elapsed_ms) }) : {};
 }
 
 /** Claims the conversation's first resolution; the stamp for its event, or {} when it was resolved before. */
 export async function claimFirstResolution(tx: EntityManager, conversationId: string): Promise<FirstsStamp> {
+  const row = await claimFirst(tx, conversationId, 'first_resolved_at', 'created_at');
+  return row ? stamp(row, { resolutionMs: Math.max(0, Number(row.elapsed_ms)) }) : {};
+}
+
+/** Sets `column` to now if it is still empty; the conversation and the milliseconds since `since` (null if unset). */
+async function claimFirst(tx: EntityManager, conversationId: string, column: 'first_replied_at' | 'first_resolved_at', since: 'first_handed_off_at' | 'created_at'): Promise<ClaimedRow | undefined> {
   const rows = rowsOf<ClaimedRow>(await tx.query(
-    `UPDATE conversation.conversations SET first_resolved_at = now()
-      WHERE id = $1 AND first_resolved_at IS NULL
-      RETURNING ${CONVERSATION},
-                (extract(epoch FROM now() - created_at) * 1000)::bigint AS elapsed_ms`,
+    `UPDATE conversation.conversations SET ${column} = now()
+      WHERE id = $1 AND ${column} IS NULL
+      RETURNING ${CONVERSATION}, (extract(epoch FROM now() - ${since}) * 1000)::bigint AS elapsed_ms`,
     [conversationId],
   ));
-  return rows[0] ? stamp(rows[0], { resolutionMs: Math.max(0, Number(rows[0].elapsed_ms)) }) : {};
+  return rows[0];
 }
 
 function stamp(row: ClaimedRow, duration: Pick<FirstsStamp, 'firstResponseMs' | 'resolutionMs'>): FirstsStamp {
