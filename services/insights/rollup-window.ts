@@ -128,3 +128,33 @@ export const hourlyGapQuestions = (name: string, where = '1') => `(
      WHERE ${rawEdges(name)} AND event_type IN ('handed_off', 'escalated') AND text != '' AND ${where}
      GROUP BY hour, topic, question_key
   )`;
+
+/**
+ * Rows of hourly_event_totals (analytics migration 008): hourly_events without topic, plan, page and channel, for
+ * queries that filter on none of them. (hour, event_type, handoff_reason, rating, direction, events).
+ */
+export const hourlyEventTotals = (name: string, where = '1') => `(
+    SELECT hour, event_type, handoff_reason, rating, direction, events
+      FROM {database:Identifier}.hourly_event_totals
+     WHERE ${rollupBody(name)} AND ${where}
+    UNION ALL
+    SELECT ${hourOf} AS hour, event_type, handoff_reason,
+           toInt8(sign(rating)) AS rating,
+           toInt8(if(event_type = 'threshold_moved', sign(JSONExtractFloat(payload, 'after') - JSONExtractFloat(payload, 'before')), 0)) AS direction,
+           toUInt64(uniqExact(event_id)) AS events
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND ${where}
+     GROUP BY hour, event_type, handoff_reason, rating, direction
+  )`;
+
+/** Rows of hourly_contact_totals (analytics migration 008): (hour, contacts uniqExact state), no dimensions. */
+export const hourlyContactTotals = (name: string) => `(
+    SELECT hour, contacts
+      FROM {database:Identifier}.hourly_contact_totals
+     WHERE ${rollupBody(name)}
+    UNION ALL
+    SELECT ${hourOf} AS hour, uniqExactState(if(conversation_id != '', conversation_id, toString(event_id))) AS contacts
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND event_type = 'question_asked'
+     GROUP BY hour
+  )`;

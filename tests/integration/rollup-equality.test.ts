@@ -178,8 +178,10 @@ describe('re-delivered events', () => {
     const distinct = new Set(all.map((event) => event.eventId)).size;
     expect(await scalar('SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_events WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
+    expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_event_totals WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
     const contacts = new Set(all.filter((e) => e.eventType === 'question_asked').map((e) => e.conversationId || e.eventId)).size;
     expect(await scalar('SELECT uniqExactMerge(contacts) AS n FROM {database:Identifier}.hourly_contacts WHERE workspace_id = {workspaceId:UUID}')).toBe(contacts);
+    expect(await scalar('SELECT uniqExactMerge(contacts) AS n FROM {database:Identifier}.hourly_contact_totals WHERE workspace_id = {workspaceId:UUID}')).toBe(contacts);
     const csat = all.filter((e) => e.eventType === 'csat_rated');
     expect(await scalar('SELECT sum(responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.length);
     expect(await scalar('SELECT sum(score * responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.reduce((sum, e) => sum + e.rating!, 0));

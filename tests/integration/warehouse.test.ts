@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -58,6 +58,7 @@ describe('warehouse migrations', () => {
       { version: 5, name: '005-content-and-gap-rollups.sql' },
       { version: 6, name: '006-drop-daily-topic-stats.sql' },
       { version: 7, name: '007-conversation-times.sql' },
+      { version: 8, name: '008-hourly-totals.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -67,10 +68,14 @@ describe('warehouse migrations', () => {
       'conversation_times_mv',
       'hourly_citations',
       'hourly_citations_mv',
+      'hourly_contact_totals',
+      'hourly_contact_totals_mv',
       'hourly_contacts',
       'hourly_contacts_mv',
       'hourly_csat',
       'hourly_csat_mv',
+      'hourly_event_totals',
+      'hourly_event_totals_mv',
       'hourly_events',
       'hourly_events_mv',
       'hourly_gap_questions',
@@ -166,6 +171,16 @@ describe('warehouse migrations', () => {
         { backfill: earlier.database },
       );
       expect(backfilled).toEqual([{ lifecycle: 1, citations: 1, gaps: 1 }]);
+
+      // Migration 008's totals are backfilled from the finer rollups.
+      for (const name of ['006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql']) copy(name);
+      await migrateWarehouse(earlier, undefined, directory);
+      const totals = await rows<{ events: number; contacts: number }>(
+        `SELECT (SELECT sum(events) FROM {backfill:Identifier}.hourly_event_totals) AS events,
+                (SELECT uniqExactMerge(contacts) FROM {backfill:Identifier}.hourly_contact_totals) AS contacts`,
+        { backfill: earlier.database },
+      );
+      expect(totals).toEqual([{ events: 5, contacts: 2 }]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
       await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${earlier.database}` });

@@ -1,5 +1,5 @@
 /** The SQL behind activity figures. Exact counts use uniqExact(event_id): the relay may deliver twice. */
-import { hourlyEvents } from '../rollup-window';
+import { hourlyEventTotals } from '../rollup-window';
 
 export const ACTIVITY_SUMMARY_SQL = `
   SELECT
@@ -11,10 +11,10 @@ export const ACTIVITY_SUMMARY_SQL = `
     AND occurred_at >= {from:DateTime64(3, 'UTC')}
     AND occurred_at <  {to:DateTime64(3, 'UTC')}`;
 
-/** The same from the hourly rollup (any instants: the partial hours at the ends are read raw). */
+/** The same from the hourly totals (any instants: the partial hours at the ends are read raw). */
 export const ACTIVITY_SUMMARY_ROLLUP_SQL = `
   SELECT
     sumIf(events, event_type = 'question_asked') AS questions,
     sumIf(events, event_type = 'answer_shown')   AS answered,
     sumIf(events, event_type = 'handed_off')     AS handedOff
-  FROM ${hourlyEvents('range', "event_type IN ('question_asked', 'answer_shown', 'handed_off')")}`;
+  FROM ${hourlyEventTotals('range', "event_type IN ('question_asked', 'answer_shown', 'handed_off')")}`;

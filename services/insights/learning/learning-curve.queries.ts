@@ -4,7 +4,7 @@
  * alone (their threshold went down) or towards handing off. A learned answer counts in the bucket it was
  * published in only while it is still served: one reverted or archived since is not an answer the AI serves.
  */
-import { hourlyEvents } from '../rollup-window';
+import { hourlyEventTotals, hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
 /**
@@ -90,7 +90,7 @@ export const LEARNING_COUNTS_ROLLUP_SQL = `
     sumIf(events, event_type = 'threshold_moved' AND direction > 0) AS topicsClosed,
     sumIf(events, event_type = 'answer_shown') AS answered,
     sumIf(events, event_type = 'handed_off') AS handedOff
-  FROM ${hourlyEvents('range')}
+  FROM ${hourlyEventTotals('range')}
   GROUP BY bucket
   ORDER BY bucket`;
 

@@ -4,7 +4,7 @@
  * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
  * in the event's payload (conversation records it since languages are detected), not a column of its own.
  */
-import { hourlyContacts, hourlyCsat, hourlyEvents } from '../rollup-window';
+import { hourlyContactTotals, hourlyContacts, hourlyCsat, hourlyEventTotals, hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
 /** The API's filters, on any row that has these columns (raw events, hourly_events, hourly_contacts). */
@@ -110,8 +110,15 @@ export const RESPONSE_TIMES_SQL = responseTimesOver(`(
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
 // A conversation is its id, or for a question outside any conversation the question itself, in both forms.
 
-/** SUPPORT_METRICS_SQL without `conversations` (CONVERSATIONS_ROLLUP_SQL gives it) and CSAT (CSAT_ROLLUP_SQL). */
-export const SUPPORT_COUNTS_ROLLUP_SQL = `
+/**
+ * The event-count rows a support query reads: hourly_events (every dimension) when it filters on a dimension,
+ * hourly_event_totals (none, far fewer rows) when it does not.
+ */
+const supportEvents = (filtered: boolean, types: string) =>
+  filtered ? hourlyEvents('range', `${types} AND ${DIMENSION_FILTERS}`) : hourlyEventTotals('range', types);
+
+/** SUPPORT_METRICS_SQL without `conversations` (conversationsRollupSql gives it) and CSAT (CSAT_ROLLUP_SQL). */
+export const supportCountsRollupSql = (filtered: boolean) => `
   SELECT
     ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
     sumIf(events, event_type = 'question_asked') AS questions,
@@ -121,7 +128,7 @@ export const SUPPORT_COUNTS_ROLLUP_SQL = `
     sumIf(events, event_type = 'resolved') AS resolved,
     sumIf(events, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
     sumIf(events, event_type = 'answer_rated' AND rating < 0) AS ratedDown
-  FROM ${hourlyEvents('range', `event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated') AND ${DIMENSION_FILTERS}`)}
+  FROM ${supportEvents(filtered, "event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated')")}
   GROUP BY bucket
   ORDER BY bucket`;
 
@@ -144,15 +151,15 @@ export const CSAT_BY_TOPIC_ROLLUP_SQL = `
   GROUP BY topic, score
   ORDER BY topic, score`;
 
-export const CONVERSATIONS_ROLLUP_SQL = `
+export const conversationsRollupSql = (filtered: boolean) => `
   SELECT ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket, uniqExactMerge(contacts) AS conversations
-  FROM ${hourlyContacts('range', DIMENSION_FILTERS)}
+  FROM ${filtered ? hourlyContacts('range', DIMENSION_FILTERS) : hourlyContactTotals('range')}
   GROUP BY bucket
   ORDER BY bucket`;
 
-export const HAND_OFF_REASONS_ROLLUP_SQL = `
+export const handOffReasonsRollupSql = (filtered: boolean) => `
   SELECT handoff_reason AS reason, sum(events) AS count
-  FROM ${hourlyEvents('range', `event_type = 'handed_off' AND ${DIMENSION_FILTERS}`)}
+  FROM ${supportEvents(filtered, "event_type = 'handed_off'")}
   GROUP BY reason
   ORDER BY count DESC, reason`;
 

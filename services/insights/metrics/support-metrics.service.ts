@@ -3,8 +3,8 @@ import type { Warehouse } from '../../../analytics/warehouse-client';
 import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import {
-  CONVERSATIONS_ROLLUP_SQL, CSAT_BY_TOPIC_ROLLUP_SQL, CSAT_BY_TOPIC_SQL, CSAT_ROLLUP_SQL, HAND_OFF_REASONS_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL,
-  SUPPORT_COUNTS_ROLLUP_SQL, SUPPORT_METRICS_SQL,
+  CSAT_BY_TOPIC_ROLLUP_SQL, CSAT_BY_TOPIC_SQL, CSAT_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL,
+  conversationsRollupSql, handOffReasonsRollupSql, supportCountsRollupSql,
 } from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -142,13 +142,15 @@ export class SupportMetricsService {
     // Times are rows bucketed by each conversation's exact start, with its language: their table serves every case.
     const rollups = this.readFrom === 'rollups' && !query.language;
     const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
+    // With no dimension filter the coarse hourly totals answer (far fewer rows than the per-dimension rollups).
+    const filtered = Boolean(query.topic || query.plan || query.page || query.channel);
     const timesSql = this.readFrom === 'rollups' ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL;
     const timesOf = (total: number) => rows<TimesRow>(timesSql, { total });
     type CsatRow = { bucket: string } & typeof NO_CSAT;
     const counts = countsFromRollups
       ? Promise.all([
-          rows<Omit<Counts, 'conversations' | keyof typeof NO_CSAT> & { bucket: string }>(SUPPORT_COUNTS_ROLLUP_SQL),
-          rows<{ bucket: string; conversations: number }>(CONVERSATIONS_ROLLUP_SQL),
+          rows<Omit<Counts, 'conversations' | keyof typeof NO_CSAT> & { bucket: string }>(supportCountsRollupSql(filtered)),
+          rows<{ bucket: string; conversations: number }>(conversationsRollupSql(filtered)),
           rows<CsatRow>(CSAT_ROLLUP_SQL),
         ]).then(([byBucket, conversations, csat]) => {
           const conversationsOf = new Map(conversations.map((row) => [row.bucket, row.conversations]));
@@ -159,7 +161,7 @@ export class SupportMetricsService {
     const [countRows, reasons, csatRows, times, totalTimes] = await Promise.all([
       counts,
       // Reasons and CSAT by topic are not bucketed: any zone.
-      rows<{ reason: string; count: number }>(rollups ? HAND_OFF_REASONS_ROLLUP_SQL : HAND_OFF_REASONS_SQL),
+      rows<{ reason: string; count: number }>(rollups ? handOffReasonsRollupSql(filtered) : HAND_OFF_REASONS_SQL),
       rows<{ topic: string; score: number; responses: number | string }>(rollups ? CSAT_BY_TOPIC_ROLLUP_SQL : CSAT_BY_TOPIC_SQL),
       timesOf(0),
       timesOf(1),
