@@ -123,7 +123,10 @@ export class OutboxRelay {
     return moved;
   }
 
-  /** Deletes rows published longer ago than the retention; returns how many. Unpublished rows are never touched. */
+  /**
+   * Deletes rows published longer ago than the retention, oldest publication first (the outbox_events_published
+   * index); returns how many. Unpublished rows are never touched.
+   */
   async prune(schema: (typeof OUTBOX_SCHEMAS)[number]): Promise<number> {
     let deleted = 0;
     for (;;) {
@@ -131,7 +134,7 @@ export class OutboxRelay {
         `DELETE FROM ${schema}.outbox_events
           WHERE id IN (SELECT id FROM ${schema}.outbox_events
                         WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)
-                        ORDER BY position
+                        ORDER BY published_at
                         LIMIT $2)`,
         [this.retentionMs, PRUNE_BATCH],
       );

@@ -15,6 +15,7 @@ import { LearningFreeze1764670000000 } from './migrations/1764670000000-learning
 import { ConfidenceScales1764700000000 } from './migrations/1764700000000-confidence-scales';
 import { ImplicitOutcomes1764740000000 } from './migrations/1764740000000-implicit-outcomes';
 import { KnowledgeLocale1764730000000 } from './migrations/1764730000000-knowledge-locale';
+import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox-prune-index';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -36,6 +37,7 @@ export function openKnowledgeDatabase(url: string) {
       ConfidenceScales1764700000000,
       KnowledgeLocale1764730000000,
       ImplicitOutcomes1764740000000,
+      OutboxPruneIndex1764760400000,
     ],
   });
 }

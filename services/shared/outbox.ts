@@ -61,6 +61,14 @@ export async function recordEvents(tx: EntityManager, events: DomainEvent[]): Pr
   );
 }
 
+/**
+ * SQL for a service's migration: the index the relay prunes published rows by (oldest publication first), so a
+ * prune that finds nothing to delete reads no table.
+ */
+export function outboxPruneIndexSql(schema: string): string {
+  return `CREATE INDEX IF NOT EXISTS outbox_events_published ON ${schema}.outbox_events (published_at) WHERE published_at IS NOT NULL`;
+}
+
 /** SQL for a service's migration: the same outbox table shape in every schema. */
 export function outboxTableSql(schema: string): string[] {
   return [

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
-import { outboxTableSql } from '../../services/shared/outbox';
+import { outboxPruneIndexSql, outboxTableSql } from '../../services/shared/outbox';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
 
 export interface OutboxFixture {
@@ -23,7 +23,7 @@ export async function createOutboxFixture(workspaceId: string, count: number): P
   const pool = new Pool({ connectionString: database.url, max: 2 });
   pool.on('error', () => undefined);
   await pool.query('CREATE SCHEMA conversation');
-  for (const sql of outboxTableSql('conversation')) await pool.query(sql);
+  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation')]) await pool.query(sql);
   await pool.query(
     `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
      SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'topic-' || (n % 7), 'text', 'question ' || n)

@@ -1,0 +1,15 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { outboxPruneIndexSql } from '../../shared/outbox';
+
+/** The relay deletes published outbox rows after their retention, oldest publication first: this is its index. */
+export class OutboxPruneIndex1764760400000 implements MigrationInterface {
+  name = 'OutboxPruneIndex1764760400000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(outboxPruneIndexSql('conversation'));
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP INDEX IF EXISTS conversation.outbox_events_published`);
+  }
+}
