@@ -65,33 +65,50 @@ const rollupBody = (name: string) => `workspace_id = {workspaceId:UUID}
 
 const hourOf = `toDateTime(toStartOfHour(occurred_at), 'UTC')`;
 
-/** Rows of hourly_events: (hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction, events). */
-export const hourlyEvents = (name: string, where = '1') => `(
-    SELECT hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction, events
-      FROM {database:Identifier}.hourly_events
+/** The dimensions the per-dimension rollups keep; the totals (migration 008) keep none of them. */
+const DIMENSIONS = 'topic, plan, page, channel, ';
+
+/** Event counts from `table`, keeping `dimensions`: (hour, event_type, [dimensions,] handoff_reason, rating, direction, events). */
+const eventCounts = (table: string, dimensions: string) => (name: string, where = '1') => `(
+    SELECT hour, event_type, ${dimensions}handoff_reason, rating, direction, events
+      FROM {database:Identifier}.${table}
      WHERE ${rollupBody(name)} AND ${where}
     UNION ALL
-    SELECT ${hourOf} AS hour, event_type, topic, plan, page, channel, handoff_reason,
+    SELECT ${hourOf} AS hour, event_type, ${dimensions}handoff_reason,
            toInt8(sign(rating)) AS rating,
            toInt8(if(event_type = 'threshold_moved', sign(JSONExtractFloat(payload, 'after') - JSONExtractFloat(payload, 'before')), 0)) AS direction,
            toUInt64(uniqExact(event_id)) AS events
       FROM {database:Identifier}.interaction_events
      WHERE ${rawEdges(name)} AND ${where}
-     GROUP BY hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction
+     GROUP BY hour, event_type, ${dimensions}handoff_reason, rating, direction
   )`;
 
-/** Rows of hourly_contacts: (hour, topic, plan, page, channel, contacts uniqExact state). */
-export const hourlyContacts = (name: string, where = '1') => `(
-    SELECT hour, topic, plan, page, channel, contacts
-      FROM {database:Identifier}.hourly_contacts
+/** Contacts asking, from `table`, keeping `dimensions`: (hour, [dimensions,] contacts uniqExact state). */
+const contactCounts = (table: string, dimensions: string) => (name: string, where = '1') => `(
+    SELECT hour, ${dimensions}contacts
+      FROM {database:Identifier}.${table}
      WHERE ${rollupBody(name)} AND ${where}
     UNION ALL
-    SELECT ${hourOf} AS hour, topic, plan, page, channel,
-           uniqExactState(if(conversation_id != '', conversation_id, toString(event_id))) AS contacts
+    SELECT ${hourOf} AS hour, ${dimensions}uniqExactState(if(conversation_id != '', conversation_id, toString(event_id))) AS contacts
       FROM {database:Identifier}.interaction_events
      WHERE ${rawEdges(name)} AND event_type = 'question_asked' AND ${where}
-     GROUP BY hour, topic, plan, page, channel
+     GROUP BY hour${dimensions ? `, ${dimensions.slice(0, -2)}` : ''}
   )`;
+
+/** Rows of hourly_events: (hour, event_type, topic, plan, page, channel, handoff_reason, rating, direction, events). */
+export const hourlyEvents = eventCounts('hourly_events', DIMENSIONS);
+
+/**
+ * Rows of hourly_event_totals (analytics migration 008): hourly_events without topic, plan, page and channel, for
+ * queries that filter on none of them. (hour, event_type, handoff_reason, rating, direction, events).
+ */
+export const hourlyEventTotals = eventCounts('hourly_event_totals', '');
+
+/** Rows of hourly_contacts: (hour, topic, plan, page, channel, contacts uniqExact state). */
+export const hourlyContacts = contactCounts('hourly_contacts', DIMENSIONS);
+
+/** Rows of hourly_contact_totals (analytics migration 008): (hour, contacts uniqExact state), no dimensions. */
+export const hourlyContactTotals = contactCounts('hourly_contact_totals', '');
 
 /** Rows of hourly_csat (analytics migration 004): (hour, topic, plan, page, channel, score, responses). */
 export const hourlyCsat = (name: string, where = '1') => `(
@@ -127,34 +144,4 @@ export const hourlyGapQuestions = (name: string, where = '1') => `(
       FROM {database:Identifier}.interaction_events
      WHERE ${rawEdges(name)} AND event_type IN ('handed_off', 'escalated') AND text != '' AND ${where}
      GROUP BY hour, topic, question_key
-  )`;
-
-/**
- * Rows of hourly_event_totals (analytics migration 008): hourly_events without topic, plan, page and channel, for
- * queries that filter on none of them. (hour, event_type, handoff_reason, rating, direction, events).
- */
-export const hourlyEventTotals = (name: string, where = '1') => `(
-    SELECT hour, event_type, handoff_reason, rating, direction, events
-      FROM {database:Identifier}.hourly_event_totals
-     WHERE ${rollupBody(name)} AND ${where}
-    UNION ALL
-    SELECT ${hourOf} AS hour, event_type, handoff_reason,
-           toInt8(sign(rating)) AS rating,
-           toInt8(if(event_type = 'threshold_moved', sign(JSONExtractFloat(payload, 'after') - JSONExtractFloat(payload, 'before')), 0)) AS direction,
-           toUInt64(uniqExact(event_id)) AS events
-      FROM {database:Identifier}.interaction_events
-     WHERE ${rawEdges(name)} AND ${where}
-     GROUP BY hour, event_type, handoff_reason, rating, direction
-  )`;
-
-/** Rows of hourly_contact_totals (analytics migration 008): (hour, contacts uniqExact state), no dimensions. */
-export const hourlyContactTotals = (name: string) => `(
-    SELECT hour, contacts
-      FROM {database:Identifier}.hourly_contact_totals
-     WHERE ${rollupBody(name)}
-    UNION ALL
-    SELECT ${hourOf} AS hour, uniqExactState(if(conversation_id != '', conversation_id, toString(event_id))) AS contacts
-      FROM {database:Identifier}.interaction_events
-     WHERE ${rawEdges(name)} AND event_type = 'question_asked'
-     GROUP BY hour
   )`;

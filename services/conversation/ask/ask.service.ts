@@ -115,13 +115,15 @@ export class AskService {
         });
       conversation.topic = verdict.topic;
       conversation.language = language;
-      if (!answered && conversation.status !== 'handed_off') {
+      const handingOff = !answered && conversation.status !== 'handed_off';
+      if (handingOff) {
         conversation.status = 'handed_off';
         conversation.handOffReason = verdict.handOffReason;
         conversation.handedOffAt = new Date();
       }
       await conversations.save(conversation);
-      if (!answered) await markFirstHandOff(tx, conversation.id);
+      // Only a conversation changing hands can be having its first hand-off (one already with the team has had it).
+      if (handingOff) await markFirstHandOff(tx, conversation.id);
       const messages = tx.getRepository(MessageEntity);
       const question = await messages.save(
         messages.create({ workspaceId: caller.workspaceId, conversationId: conversation.id, author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic, language }),
