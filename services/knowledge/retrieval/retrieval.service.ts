@@ -97,7 +97,7 @@ const INTENT_CANDIDATES = 8;
  * model's choices were right at least 3 times in 4 at every checkpoint of banking77 and bitext, full stream and
  * few-shot; retrieval's day-one top-1 on the same dev split is 53–54%. Below it, retrieval's choice stands.
  */
-const INTENT_TAKES_OVER = 0.5;
+export const INTENT_TAKES_OVER = 0.5;
 
 export class RetrievalService {
   constructor(
@@ -150,28 +150,48 @@ export class RetrievalService {
     return { candidates, topic: row.topic, confidence, scale: 'taught', locales: fallback.locales, ...bar };
   }
 
-  /** The intent model's choice when it is sure enough of an item it was taught, else retrieval's. */
+  /**
+   * The intent model's choice when it is sure enough of an item it was taught, else retrieval's; and the model's
+   * (less sure) choice again when retrieval is under its own bar, since that question is handed off either way
+   * and the model, once taught, is right more often than retrieval on what neither is sure of: dev split,
+   * `npm run bench:choice`, README *The answering loop*.
+   */
   private async choose(ask: Ask, scored: ScoredPassageRow[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
-    const { workspaceId, limit } = ask;
     const rows = bestPassagePerItem(scored);
-    // The intent model chooses when its best item is one it was taught questions for (corrections, confirmed
-    // phrasings) and it is at least INTENT_TAKES_OVER sure; where it knows the item only from its article's
-    // text, where it is less sure, or while it loads, retrieval does (on its own confidence scale and bar).
-    if (verdict && verdict.variants > 0 && verdict.ranked.length > 0) {
-      const intentRows = await this.eligible(ask, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId));
-      // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
-      const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
-      const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
-      const first = ranked[0] && eligible.get(ranked[0].itemId)!;
-      const rival = first && ranked.find((p) => !sameAnswer(eligible.get(p.itemId)!, first));
-      const confidence = first ? intentConfidence(ranked[0]!.score, rival?.score ?? 0, Number(first.good), Number(first.bad)) * (first.stale ? STALE_DISCOUNT : 1) : 0;
-      if (first && verdict.taught(first.knowledgeItemId) > 0 && confidence >= INTENT_TAKES_OVER) {
-        const chosen = ranked.slice(0, limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
-        const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
-        const candidates = await this.withTexts([...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, limit));
-        return { candidates, topic: first.topic, confidence, scale: 'intent', locales, ...(await this.bar(workspaceId, first.topic, 'intent', first.sensitive)) };
-      }
-    }
+    const model = await this.intentChoice(ask, rows, verdict);
+    if (model && model.confidence >= INTENT_TAKES_OVER) return model.decide(locales);
+    const text = await this.textChoice(ask, rows, verdict, locales);
+    return model && text.confidence < text.threshold ? model.decide(locales) : text;
+  }
+
+  /**
+   * The model's choice, on its own scale and bar, when its best item (of those the asker may be answered from) is
+   * one it was taught questions for (corrections, confirmed phrasings). Null while it loads or when its best item
+   * is known only from its article's text. Its candidates are read only if it decides.
+   */
+  private async intentChoice(ask: Ask, rows: Row[], verdict: IntentVerdict | null): Promise<{ confidence: number; decide: (locales: string[]) => Promise<Retrieval> } | null> {
+    if (!verdict || verdict.variants === 0 || verdict.ranked.length === 0) return null;
+    const intentRows = await this.eligible(ask, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId));
+    // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
+    const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
+    const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
+    const first = ranked[0] && eligible.get(ranked[0].itemId)!;
+    if (!first || verdict.taught(first.knowledgeItemId) === 0) return null;
+    const rival = ranked.find((p) => !sameAnswer(eligible.get(p.itemId)!, first));
+    const confidence = intentConfidence(ranked[0]!.score, rival?.score ?? 0, Number(first.good), Number(first.bad)) * (first.stale ? STALE_DISCOUNT : 1);
+    const decide = async (locales: string[]): Promise<Retrieval> => {
+      const chosen = ranked.slice(0, ask.limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
+      const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
+      const candidates = await this.withTexts([...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, ask.limit));
+      const bar = await this.bar(ask.workspaceId, first.topic, 'intent', first.sensitive);
+      return { candidates, topic: first.topic, confidence, scale: 'intent', locales, ...bar };
+    };
+    return { confidence, decide };
+  }
+
+  /** Retrieval's choice from the knowledge's text (and, while the model loads, its learned questions). */
+  private async textChoice(ask: Ask, rows: Row[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
+    const { workspaceId, limit } = ask;
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
     const firstPassages = new Map<string, FirstPassage>();
     if (missing.length > 0) {
