@@ -2,11 +2,13 @@
  * Who chooses, the intent model or retrieval, on the knowledge service's real Postgres schema. The model chooses
  * an item it was taught when it is sure enough (INTENT_TAKES_OVER); when it is less sure, it still chooses if
  * retrieval is under its own bar (the question is handed off either way, and the hand-off carries the model's
- * candidate and its scale), and retrieval chooses when retrieval clears its bar.
+ * candidate and its scale), and retrieval chooses when retrieval clears its bar. When both would give the same
+ * answer, the model's confidence is that either is right: 1 − (1 − model)(1 − retrieval).
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { HAND_OFF_ALL, MIN_SAMPLES } from '../../services/knowledge/learning/answer-policy';
+import { intentConfidence } from '../../services/knowledge/retrieval/ranking';
 import { INTENT_TAKES_OVER, RetrievalService } from '../../services/knowledge/retrieval/retrieval.service';
 import { useKnowledgeServices } from '../helpers/knowledge-services';
 
@@ -43,12 +45,21 @@ async function setUp(workspaceId: string) {
   return { workspaceId, items, teach, setBar, ask };
 }
 
+/** The model's own confidence in `itemId`: its margin over the best item that is neither it nor `sameAs` (the same answer). */
+async function modelConfidence(workspaceId: string, question: string, itemId: string, sameAs: string): Promise<number> {
+  const ranked = (await knowledge.sut.intents.rank(workspaceId, question))!.ranked;
+  expect(ranked[0]?.itemId).toBe(itemId);
+  const rival = ranked.find((p) => p.itemId !== itemId && p.itemId !== sameAs)!;
+  return intentConfidence(ranked[0]!.score, rival.score, 0, 0);
+}
+
 describe('who chooses the answer', () => {
   it('the model, for an item it was taught, when retrieval is under its bar even though the model is not sure enough to take over', async () => {
-    const { items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f01');
+    const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f01');
     const [delivery, topUp] = items;
-    const taught = await teach('where is my plastic, it never showed up', delivery!.id, DELIVERY.body);
-    await teach('how do i put funds in', topUp!.id, TOP_UP.body);
+    // The agent's words are their own, so the model's answer and the article retrieval finds are not the same answer.
+    const taught = await teach('where is my plastic, it never showed up', delivery!.id, 'Sorry for the wait! Cards take about a week to arrive.');
+    await teach('how do i put funds in', topUp!.id, 'Transfer money from your bank.');
     // Sharing two words with what was taught, and one ("posted") with the delivery article: the model leans, unsure,
     // towards the taught answer; retrieval finds the article.
     const question = 'still not showing, posted';
@@ -57,7 +68,8 @@ describe('who chooses the answer', () => {
     await setBar('retrieval', HAND_OFF_ALL);
     const handedOff = await ask(question);
     expect(handedOff.scale).toBe('intent');
-    expect(handedOff.confidence).toBeGreaterThan(0);
+    // The model's own confidence, not lifted: retrieval would not give this answer.
+    expect(handedOff.confidence).toBeCloseTo(await modelConfidence(workspaceId, question, taught.item!.id, taught.item!.id), 9);
     expect(handedOff.confidence).toBeLessThan(INTENT_TAKES_OVER);
     expect(handedOff.candidates[0]?.knowledgeItemId).toBe(taught.item!.id);
 
@@ -66,7 +78,23 @@ describe('who chooses the answer', () => {
     const answered = await ask(question);
     expect(answered.scale).toBe('retrieval');
     expect(answered.threshold).toBe(0);
-    expect(answered.candidates[0]?.passageText).toBe(DELIVERY.body);
+    expect(answered.candidates[0]?.knowledgeItemId).toBe(delivery!.id);
+  });
+
+  it('both, when they agree: the model chooses, its confidence that either is right', async () => {
+    const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f03');
+    const [delivery, topUp] = items;
+    // The agent answered with the article's words: the model's answer and retrieval's are the same answer.
+    const taught = await teach('where is my plastic, it never showed up', delivery!.id, DELIVERY.body);
+    await teach('how do i put funds in', topUp!.id, TOP_UP.body);
+    const question = 'still not showing, posted';
+    await setBar('taught', HAND_OFF_ALL);
+    await setBar('retrieval', HAND_OFF_ALL);
+    const model = await modelConfidence(workspaceId, question, taught.item!.id, delivery!.id);
+    const found = await ask(question);
+    expect(found.scale).toBe('intent');
+    expect(found.candidates[0]?.knowledgeItemId).toBe(taught.item!.id);
+    expect(found.confidence).toBeGreaterThan(model);
   });
 
   it('the model, whatever retrieval says, once it is sure enough of an item it was taught', async () => {

@@ -151,17 +151,24 @@ export class RetrievalService {
   }
 
   /**
-   * The intent model's choice when it is sure enough of an item it was taught, else retrieval's; and the model's
-   * (less sure) choice again when retrieval is under its own bar, since that question is handed off either way
-   * and the model, once taught, is right more often than retrieval on what neither is sure of: dev split,
-   * `npm run bench:choice`, README *The answering loop*.
+   * Who chooses: the intent model when it is sure enough of an item it was taught (INTENT_TAKES_OVER), and also,
+   * less sure, when retrieval is under its own bar (that question is handed off either way, and the model, once
+   * taught, is right more often than retrieval on what neither is sure of); otherwise retrieval. When the model
+   * chooses the answer retrieval would also give, the two votes combine: its confidence is that either is right,
+   * 1 − (1 − model)(1 − retrieval). Both rules were weighed on the dev split (`npm run bench:choice`, README
+   * *The answering loop*).
    */
   private async choose(ask: Ask, scored: ScoredPassageRow[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
     const rows = bestPassagePerItem(scored);
     const model = await this.intentChoice(ask, rows, verdict);
-    if (model && model.confidence >= INTENT_TAKES_OVER) return model.decide(locales);
-    const text = await this.textChoice(ask, rows, verdict, locales);
-    return model && text.confidence < text.threshold ? model.decide(locales) : text;
+    const text = await this.textRanking(rows, verdict);
+    const textBar = () => this.bar(ask.workspaceId, text.best?.topic ?? '', 'retrieval', text.best?.sensitive ?? false);
+    if (model && (model.confidence >= INTENT_TAKES_OVER || text.confidence < (await textBar()).threshold)) {
+      const agree = text.best !== undefined && (text.best.knowledgeItemId === model.first.knowledgeItemId || sameAnswer(text.best, model.first));
+      return model.decide(locales, agree ? 1 - (1 - model.confidence) * (1 - text.confidence) : model.confidence);
+    }
+    const candidates = await this.withTexts(text.ranked.slice(0, ask.limit));
+    return { candidates, topic: text.best?.topic ?? '', confidence: text.confidence, scale: 'retrieval', locales, ...(await textBar()) };
   }
 
   /**
@@ -169,7 +176,11 @@ export class RetrievalService {
    * one it was taught questions for (corrections, confirmed phrasings). Null while it loads or when its best item
    * is known only from its article's text. Its candidates are read only if it decides.
    */
-  private async intentChoice(ask: Ask, rows: Row[], verdict: IntentVerdict | null): Promise<{ confidence: number; decide: (locales: string[]) => Promise<Retrieval> } | null> {
+  private async intentChoice(
+    ask: Ask,
+    rows: Row[],
+    verdict: IntentVerdict | null,
+  ): Promise<{ first: Row; confidence: number; decide: (locales: string[], confidence: number) => Promise<Retrieval> } | null> {
     if (!verdict || verdict.variants === 0 || verdict.ranked.length === 0) return null;
     const intentRows = await this.eligible(ask, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId));
     // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
@@ -179,19 +190,18 @@ export class RetrievalService {
     if (!first || verdict.taught(first.knowledgeItemId) === 0) return null;
     const rival = ranked.find((p) => !sameAnswer(eligible.get(p.itemId)!, first));
     const confidence = intentConfidence(ranked[0]!.score, rival?.score ?? 0, Number(first.good), Number(first.bad)) * (first.stale ? STALE_DISCOUNT : 1);
-    const decide = async (locales: string[]): Promise<Retrieval> => {
+    const decide = async (locales: string[], decided: number): Promise<Retrieval> => {
       const chosen = ranked.slice(0, ask.limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
       const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
       const candidates = await this.withTexts([...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, ask.limit));
       const bar = await this.bar(ask.workspaceId, first.topic, 'intent', first.sensitive);
-      return { candidates, topic: first.topic, confidence, scale: 'intent', locales, ...bar };
+      return { candidates, topic: first.topic, confidence: decided, scale: 'intent', locales, ...bar };
     };
-    return { confidence, decide };
+    return { first, confidence, decide };
   }
 
-  /** Retrieval's choice from the knowledge's text (and, while the model loads, its learned questions). */
-  private async textChoice(ask: Ask, rows: Row[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
-    const { workspaceId, limit } = ask;
+  /** Retrieval's ranking from the knowledge's text (and, while the model loads, its learned questions), and its confidence. */
+  private async textRanking(rows: Row[], verdict: IntentVerdict | null): Promise<{ ranked: RankedCandidate[]; best: RankedCandidate | undefined; confidence: number }> {
     const missing = rows.filter((r) => !r.passageId).map((r) => r.knowledgeItemId);
     const firstPassages = new Map<string, FirstPassage>();
     if (missing.length > 0) {
@@ -201,16 +211,13 @@ export class RetrievalService {
     // Learned questions are the intent model's evidence: once it has spoken (even to pass), retrieval chooses from
     // the knowledge's own text, so one learned question cannot pull other needs' questions to its item alone.
     const learnedQuestions = verdict === null;
-    const all = rows
+    const ranked = rows
       .map((row) => toCandidate(learnedQuestions ? row : { ...row, variantRelevance: 0, matchedQuestion: null }, firstPassages.get(row.knowledgeItemId)))
       .filter((c) => c.passageId !== '')
       .sort((a, b) => b.score - a.score || a.knowledgeItemId.localeCompare(b.knowledgeItemId));
-    const best = all[0];
-    const topic = best?.topic ?? '';
-    const rival = best && all.find((c) => !sameAnswer(c, best));
-    const confidence = best ? confidenceOf(best.score, rival?.score ?? 0) : 0;
-    const candidates = await this.withTexts(all.slice(0, limit));
-    return { candidates, topic, confidence, scale: 'retrieval', locales, ...(await this.bar(workspaceId, topic, 'retrieval', best?.sensitive ?? false)) };
+    const best = ranked[0];
+    const rival = best && ranked.find((c) => !sameAnswer(c, best));
+    return { ranked, best, confidence: best ? confidenceOf(best.score, rival?.score ?? 0) : 0 };
   }
 
   /** The candidates returned, with the texts of the passages they cite (scored rows carry only digests). */

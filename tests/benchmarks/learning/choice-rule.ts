@@ -57,6 +57,14 @@ function main(): void {
       },
     ]),
     { name: 'model', choose: (m) => fromModel(m) },
+    {
+      name: 'takeover ≥ 0.5, unless retrieval answers; agreeing votes combine',
+      choose: (m, r) => {
+        const chosen = m.taught && (m.confidence >= 0.5 || r.confidence < RETRIEVAL_BAR) ? fromModel(m) : fromRetrieval(r);
+        const agree = chosen.scale === 'intent' && r.ranked[0]?.itemId === m.label;
+        return agree ? { ...chosen, confidence: 1 - (1 - m.confidence) * (1 - r.confidence) } : chosen;
+      },
+    },
   ];
   console.log(`checkpoint | ${rules.map((r) => r.name).join(' | ')}`);
   let taught = 0;
