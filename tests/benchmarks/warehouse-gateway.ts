@@ -23,7 +23,6 @@
  * The events and their distributions: tests/helpers/generated-events.ts (shared with the rollup equality test).
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
