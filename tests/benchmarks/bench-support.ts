@@ -44,6 +44,12 @@ export function intOption(name: string, value: string | undefined, min: number):
   return n;
 }
 
+/** The machine in one line, as the relay and warehouse results record it: cores (model), memory. */
+export const machineLine = () => `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`;
+
+/** The 1, 5 and 15-minute load averages (now, unless given), as "0.52 0.61 0.70". */
+export const loadAverages = (load = os.loadavg()) => load.map((l) => l.toFixed(2)).join(' ');
+
 /** The machine a run was measured on, as the ask-latency and escalations results record it. */
 export function machineSetup(): { node: string; cpu: string; cpus: number; memoryGiB: number } {
   const cpus = os.cpus();

@@ -25,6 +25,7 @@ import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { createLogger } from '../../services/shared/logger';
 import { type OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
 import { REPO_ROOT } from '../helpers/repo-root';
+import { loadAverages, machineLine } from './bench-support';
 
 const { values: args } = parseArgs({
   options: {
@@ -119,7 +120,7 @@ async function sustained(warehouse: Warehouse, batchSize: number) {
 async function main(): Promise<void> {
   const dataPath = mkdtempSync(path.join(os.tmpdir(), 'loopdesk-bench-relay-'));
   const warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: path.join(dataPath, 'warehouse') }));
-  const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAtStart = loadAverages();
   try {
     await migrateWarehouse(warehouse);
     const backlogRuns = [];
@@ -133,9 +134,9 @@ async function main(): Promise<void> {
       benchmark: 'relay-throughput',
       measuredAt: new Date().toISOString(),
       setup: {
-        machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`,
+        machine: machineLine(),
         loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+        loadAverageAtEnd: loadAverages(),
         warehouse: 'chDB in this process (analytics/warehouse-client), every migration applied',
         postgres: 'a throwaway database on the test Postgres (embedded unless TEST_POSTGRES_URL)',
         command: `npm run bench:relay -- --events ${EVENTS} --batch-sizes ${BATCH_SIZES.join(',')} --write-rate ${WRITE_RATE} --sustained-seconds ${SUSTAINED_SECONDS}`,

@@ -23,7 +23,6 @@
  * The events and their distributions: tests/helpers/generated-events.ts (shared with the rollup equality test).
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
@@ -36,7 +35,7 @@ import { dataOf } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
-import { Distribution, distribution } from './bench-support';
+import { Distribution, distribution, loadAverages, machineLine } from './bench-support';
 import { GENERATED_COLUMNS as COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS as KNOWLEDGE_EVENTS, GENERATED_WORKSPACES as WORKSPACES } from '../helpers/generated-events';
 
 const HOUR = 3_600_000;
@@ -69,7 +68,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAtStart = loadAverages();
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   const t0 = end - WEEKS * WEEK;
   const log = (message: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
@@ -148,9 +147,9 @@ async function main(): Promise<void> {
       benchmark: 'warehouse-gateway',
       measuredAt: new Date().toISOString(),
       setup: {
-        machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`,
+        machine: machineLine(),
         loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+        loadAverageAtEnd: loadAverages(),
         warehouse: 'chDB embedded in the insights process',
         events: EVENTS,
         workspaces: WORKSPACES,

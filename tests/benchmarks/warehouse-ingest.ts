@@ -16,7 +16,7 @@ import { migrateWarehouse } from '../../analytics/migrate';
 import { createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { prng } from './bench-support';
+import { loadAverages, prng } from './bench-support';
 
 const { values: args } = parseArgs({ options: { events: { type: 'string', default: '200000' }, json: { type: 'string' } } });
 const EVENTS = Number(args.events);
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const file = args.json ?? path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', 'warehouse-ingest.json');
   writeFileSync(file, `${JSON.stringify({
     benchmark: 'warehouse-ingest', measuredAt: new Date().toISOString(), events: EVENTS,
-    setup: { machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`, shared: 'The machine was shared by 7 engineers running builds, tests and benchmarks at the same time', loadAverageAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' '), warehouse: 'chDB in process, fresh schema per mode (dedup and rollup views on)' },
+    setup: { machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`, shared: 'The machine was shared by 7 engineers running builds, tests and benchmarks at the same time', loadAverageAtEnd: loadAverages(), warehouse: 'chDB in process, fresh schema per mode (dedup and rollup views on)' },
     results,
   }, null, 2)}\n`);
   console.table(results);

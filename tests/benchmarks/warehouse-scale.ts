@@ -42,7 +42,7 @@ import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/tren
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { Progress } from '../../services/shared/progress';
 import { isoWeekOf } from '../../workflows/iso-week';
-import { Distribution, distribution, prng } from './bench-support';
+import { Distribution, distribution, loadAverages, prng } from './bench-support';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -942,7 +942,6 @@ function chdbPackageVersion(): string {
 // ---------------------------------------------------------------------------------------------------------
 // Output
 
-const loadAverage = (load = os.loadavg()) => load.map((l) => l.toFixed(2)).join(' ');
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const count = (n: number) => n.toLocaleString('en-US');
 const ms = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
@@ -983,7 +982,7 @@ async function main(): Promise<void> {
   console.log(`  node               ${process.version} (${process.platform}/${process.arch})`);
   console.log(`  cpu                ${cpus[0]?.model ?? 'unknown'} x ${cpus.length}`);
   console.log(`  memory             ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(os.freemem() / 2 ** 30).toFixed(1)} GiB free`);
-  console.log(`  load average       ${loadAverage(loadAverageAtStart)} (1, 5, 15 min) before starting; other processes share the CPUs`);
+  console.log(`  load average       ${loadAverages(loadAverageAtStart)} (1, 5, 15 min) before starting; other processes share the CPUs`);
   console.log(`  chdb               npm chdb ${chdbPackageVersion()}`);
   console.log(`  warehouse          ${dir} (${options.keep ? 'kept' : 'removed at the end'})`);
   console.log(`  options            ${JSON.stringify(options)}`);
@@ -1016,7 +1015,7 @@ async function main(): Promise<void> {
       ],
       [false, true, true, true, true],
     );
-    console.log(`  this process used ${(ingested.cpuMs / 1000).toFixed(0)} s of CPU in ${(ingested.wallMs / 1000).toFixed(0)} s (${(ingested.cpuMs / ingested.wallMs).toFixed(2)} cores); load average at the end ${loadAverage(ingested.loadAverage)}`);
+    console.log(`  this process used ${(ingested.cpuMs / 1000).toFixed(0)} s of CPU in ${(ingested.wallMs / 1000).toFixed(0)} s (${(ingested.cpuMs / ingested.wallMs).toFixed(2)} cores); load average at the end ${loadAverages(ingested.loadAverage)}`);
 
     console.log('\n== event mix');
     const mix = [...ingested.mix].sort((a, b) => b[1] - a[1]);
@@ -1074,7 +1073,7 @@ async function main(): Promise<void> {
       }),
       [false, true, true, true, true, true, true],
     );
-    console.log(`  merges running after the queries: ${mergesAfter}; active parts: ${partsAfter.map((p) => `${p.table} ${p.parts}`).join(', ')}; load average ${loadAverage()}`);
+    console.log(`  merges running after the queries: ${mergesAfter}; active parts: ${partsAfter.map((p) => `${p.table} ${p.parts}`).join(', ')}; load average ${loadAverages()}`);
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     console.log(`\n== process: max RSS ${maxRssMb.toFixed(0)} MB; total ${((performance.now() - planning) / 1000).toFixed(0)} s`);
 

@@ -11,6 +11,18 @@ export enum BillingState {
 }
 registerEnumType(BillingState, { name: 'BillingState' });
 
+/** An optional change to custom attributes on an upsert input: `@AttributesPatchField() attributes?: AttributesPatch`. */
+function AttributesPatchField(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => GraphQLJSONObject, {
+      nullable: true,
+      description: 'Custom attributes to set (key → string, number or boolean); a null value removes the key, keys not named are kept',
+    })(target, property);
+    IsOptional()(target, property);
+    IsAttributesPatch()(target, property);
+  };
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A customer company of the workspace, with its plan and billing state" })
 export class Account {
@@ -133,12 +145,7 @@ export class UpsertAccountInput {
   @IsLabelList()
   segments?: string[];
 
-  @Field(() => GraphQLJSONObject, {
-    nullable: true,
-    description: 'Custom attributes to set (key → string, number or boolean); a null value removes the key, keys not named are kept',
-  })
-  @IsOptional()
-  @IsAttributesPatch()
+  @AttributesPatchField()
   attributes?: AttributesPatch;
 }
 
@@ -166,11 +173,6 @@ export class UpsertCustomerInput {
   @Length(1, 200)
   accountExternalId?: string;
 
-  @Field(() => GraphQLJSONObject, {
-    nullable: true,
-    description: 'Custom attributes to set (key → string, number or boolean); a null value removes the key, keys not named are kept',
-  })
-  @IsOptional()
-  @IsAttributesPatch()
+  @AttributesPatchField()
   attributes?: AttributesPatch;
 }

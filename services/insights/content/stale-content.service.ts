@@ -1,7 +1,7 @@
 /** Content that needs attention: stale items still served, and items nobody cites. */
-import type { Warehouse } from '../../../analytics/warehouse-client';
-import { ReadFrom, rollupRange } from '../rollup-window';
+import { rollupRange } from '../rollup-window';
 import { toClickHouseTime } from '../time-range';
+import { WarehouseReader } from '../warehouse-reader';
 import { staleStillServedSql, uncitedCountsSql, uncitedSql } from './stale-content.queries';
 
 export interface StaleStillServed {
@@ -30,20 +30,11 @@ export interface UncitedContent {
   publishedCount: number;
 }
 
-export class StaleContentService {
-  constructor(
-    private readonly warehouse: Warehouse,
-    private readonly readFrom: ReadFrom = 'rollups',
-  ) {}
-
+export class StaleContentService extends WarehouseReader {
   /** Items flagged stale, not edited since, that answers cited after the flag (up to `now`), most served first. */
   async staleStillServed(workspaceId: string, limit: number, now = new Date()): Promise<StaleStillServed[]> {
-    const result = await this.warehouse.client.query({
-      query: staleStillServedSql(this.readFrom),
-      query_params: { database: this.warehouse.database, workspaceId, limit, until: toClickHouseTime(now) },
-      format: 'JSONEachRow',
-    });
-    return (await result.json<StaleStillServed>()).map((row) => ({ ...row, timesServed: Number(row.timesServed) }));
+    const rows = await this.rows<StaleStillServed>(staleStillServedSql(this.readFrom), { workspaceId, limit, until: toClickHouseTime(now) });
+    return rows.map((row) => ({ ...row, timesServed: Number(row.timesServed) }));
   }
 
   /**
@@ -52,17 +43,14 @@ export class StaleContentService {
    */
   async uncited(workspaceId: string, days: number, now: Date, limit: number): Promise<UncitedContent> {
     const params = {
-      database: this.warehouse.database,
       workspaceId,
       until: toClickHouseTime(now),
       limit,
       ...rollupRange('window', new Date(now.getTime() - days * 86_400_000), now),
     };
     const [items, counts] = await Promise.all([
-      this.warehouse.client.query({ query: uncitedSql(this.readFrom), query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Uncited>()),
-      this.warehouse.client
-        .query({ query: uncitedCountsSql(this.readFrom), query_params: params, format: 'JSONEachRow' })
-        .then((r) => r.json<{ published: number; uncited: number }>()),
+      this.rows<Uncited>(uncitedSql(this.readFrom), params),
+      this.rows<{ published: number; uncited: number }>(uncitedCountsSql(this.readFrom), params),
     ]);
     return { items, uncitedCount: Number(counts[0]?.uncited ?? 0), publishedCount: Number(counts[0]?.published ?? 0) };
   }

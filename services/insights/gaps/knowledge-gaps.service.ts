@@ -2,9 +2,9 @@
  * Knowledge gaps: the questions the AI handed off (or customers took to a person) in a range, clustered by
  * what they ask (see question-clustering), with each cluster's volume against the period before.
  */
-import type { Warehouse } from '../../../analytics/warehouse-client';
-import { ReadFrom, rollupRange } from '../rollup-window';
+import { rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
+import { WarehouseReader, workspaceRangeParams } from '../warehouse-reader';
 import { GAP_QUESTIONS_ROLLUP_SQL, GAP_QUESTIONS_SQL } from './knowledge-gaps.queries';
 import { QuestionCluster, clusterQuestions } from './question-clustering';
 
@@ -18,31 +18,20 @@ export interface GapQuery {
   first: number;
 }
 
-export class KnowledgeGapsService {
-  constructor(
-    private readonly warehouse: Warehouse,
-    private readonly readFrom: ReadFrom = 'rollups',
-  ) {}
-
+export class KnowledgeGapsService extends WarehouseReader {
   async gaps(workspaceId: string, query: GapQuery): Promise<QuestionCluster[]> {
     checkRange(query.from, query.to);
     const previousFrom = new Date(2 * query.from.getTime() - query.to.getTime());
-    const result = await this.warehouse.client.query({
-      query: this.readFrom === 'rollups' ? GAP_QUESTIONS_ROLLUP_SQL : GAP_QUESTIONS_SQL,
-      query_params: {
-        ...rollupRange('range', query.from, query.to),
+    const rows = await this.rows<{ question: string; count: string | number; previousCount: string | number }>(
+      this.readFrom === 'rollups' ? GAP_QUESTIONS_ROLLUP_SQL : GAP_QUESTIONS_SQL,
+      {
+        ...workspaceRangeParams(workspaceId, query.from, query.to),
         ...rollupRange('previous', previousFrom, query.from),
-        database: this.warehouse.database,
-        workspaceId,
-        from: toClickHouseTime(query.from),
-        to: toClickHouseTime(query.to),
         previousFrom: toClickHouseTime(previousFrom),
         topic: query.topic ?? '',
         limit: MAX_GAP_QUESTIONS,
       },
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<{ question: string; count: string | number; previousCount: string | number }>();
+    );
     const questions = rows.map((row) => ({ text: row.question, count: Number(row.count), previousCount: Number(row.previousCount) }));
     // Clusters are formed over both periods (so "previous" compares like with like) but only this period's gaps are listed.
     return clusterQuestions(questions, { maxQuestions: MAX_GAP_QUESTIONS })

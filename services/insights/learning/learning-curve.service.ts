@@ -1,7 +1,7 @@
 /** The learning curve and the friction points, from the warehouse. */
-import type { Warehouse } from '../../../analytics/warehouse-client';
-import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
-import { bucketedRangeParams, checkRange, toClickHouseTime } from '../time-range';
+import { cutsOnHours, rollupRange } from '../rollup-window';
+import { bucketedRangeParams, checkRange } from '../time-range';
+import { WarehouseReader, workspaceRangeParams } from '../warehouse-reader';
 import type { Granularity } from '../metrics/support-metrics.service';
 import { FRICTION_ROLLUP_SQL, FRICTION_SQL, LEARNED_ANSWERS_SQL, LEARNING_COUNTS_ROLLUP_SQL, LEARNING_CURVE_SQL } from './learning-curve.queries';
 
@@ -33,21 +33,14 @@ export interface RangeQuery {
   timeZone: string;
 }
 
-
-export class LearningCurveService {
-  constructor(
-    private readonly warehouse: Warehouse,
-    private readonly readFrom: ReadFrom = 'rollups',
-  ) {}
-
+export class LearningCurveService extends WarehouseReader {
   async curve(workspaceId: string, query: RangeQuery): Promise<LearningBucket[]> {
     checkRange(query.from, query.to);
     const params = {
       ...bucketedRangeParams(this.warehouse.database, workspaceId, query),
       ...rollupRange('range', query.from, query.to),
     };
-    const read = (sql: string) =>
-      this.warehouse.client.query({ query: sql, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<Record<string, string | number>>());
+    const read = (sql: string) => this.rows<Record<string, string | number>>(sql, params);
     let rows: Array<Record<string, string | number>>;
     if (this.readFrom === 'rollups' && cutsOnHours(query.timeZone, query.from, query.to)) {
       const [counts, learned] = await Promise.all([read(LEARNING_COUNTS_ROLLUP_SQL), read(LEARNED_ANSWERS_SQL)]);
@@ -73,12 +66,10 @@ export class LearningCurveService {
 
   async friction(workspaceId: string, from: Date, to: Date, limit: number): Promise<FrictionPoint[]> {
     checkRange(from, to);
-    const result = await this.warehouse.client.query({
-      query: this.readFrom === 'rollups' ? FRICTION_ROLLUP_SQL : FRICTION_SQL,
-      query_params: { database: this.warehouse.database, workspaceId, from: toClickHouseTime(from), to: toClickHouseTime(to), limit, ...rollupRange('range', from, to) },
-      format: 'JSONEachRow',
+    const rows = await this.rows<Record<string, string | number>>(this.readFrom === 'rollups' ? FRICTION_ROLLUP_SQL : FRICTION_SQL, {
+      ...workspaceRangeParams(workspaceId, from, to),
+      limit,
     });
-    const rows = await result.json<Record<string, string | number>>();
     return rows.map((row) => ({
       topic: String(row.topic),
       plan: String(row.plan),

@@ -1,7 +1,7 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
-import type { Warehouse } from '../../../analytics/warehouse-client';
-import { ReadFrom, cutsOnHours, rollupRange } from '../rollup-window';
+import { cutsOnHours, rollupRange } from '../rollup-window';
 import { bucketedRangeParams, checkRange } from '../time-range';
+import { WarehouseReader } from '../warehouse-reader';
 import {
   CSAT_BY_TOPIC_ROLLUP_SQL, CSAT_BY_TOPIC_SQL, CSAT_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL,
   conversationsRollupSql, handOffReasonsRollupSql, supportCountsRollupSql,
@@ -117,13 +117,7 @@ function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): B
   };
 }
 
-
-export class SupportMetricsService {
-  constructor(
-    private readonly warehouse: Warehouse,
-    private readonly readFrom: ReadFrom = 'rollups',
-  ) {}
-
+export class SupportMetricsService extends WarehouseReader {
   async metrics(workspaceId: string, query: MetricsQuery): Promise<SupportMetrics> {
     checkRange(query.from, query.to);
     const params = {
@@ -135,8 +129,7 @@ export class SupportMetricsService {
       language: query.language ?? '',
       ...rollupRange('range', query.from, query.to),
     };
-    const rows = <T>(sql: string, extra: Record<string, unknown> = {}) =>
-      this.warehouse.client.query({ query: sql, query_params: { ...params, ...extra }, format: 'JSONEachRow' }).then((r) => r.json<T>());
+    const rows = <T>(sql: string, extra: Record<string, unknown> = {}) => this.rows<T>(sql, { ...params, ...extra });
     // Counts are bucketed by the hour they happened in: rollups only where the zone cuts days on UTC hours.
     // The language is in the events' payload, not in the hourly rollups' grain: a language filter reads raw events.
     // Times are rows bucketed by each conversation's exact start, with its language: their table serves every case.

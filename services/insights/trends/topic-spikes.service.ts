@@ -11,9 +11,9 @@
  * Each spike is linked to the product changes recorded from `linkDays` before the window to its end that
  * flagged an item of that topic or name the topic among their product areas.
  */
-import type { Warehouse } from '../../../analytics/warehouse-client';
-import { ReadFrom, isWholeHour, rollupRange } from '../rollup-window';
+import { isWholeHour, rollupRange } from '../rollup-window';
 import { checkRange, toClickHouseTime } from '../time-range';
+import { WarehouseReader } from '../warehouse-reader';
 import { poissonUpperTail } from './poisson';
 import { FLAGGED_TOPICS_SQL, PRODUCT_CHANGES_SQL, TOPIC_VOLUME_ROLLUP_SQL, TOPIC_VOLUME_SQL } from './topic-spikes.queries';
 
@@ -54,12 +54,7 @@ interface ChangeRow {
   recordedAt: string;
 }
 
-export class TopicSpikesService {
-  constructor(
-    private readonly warehouse: Warehouse,
-    private readonly readFrom: ReadFrom = 'rollups',
-  ) {}
-
+export class TopicSpikesService extends WarehouseReader {
   async spikes(workspaceId: string, query: SpikeQuery): Promise<{ spikes: TopicSpike[]; topicsTested: number; baselineQuestions: number }> {
     checkRange(query.from, query.to);
     const length = query.to.getTime() - query.from.getTime();
@@ -67,7 +62,6 @@ export class TopicSpikesService {
     checkRange(baselineFrom, query.to);
     const linkFrom = new Date(query.from.getTime() - query.linkDays * 86_400_000);
     const params = {
-      database: this.warehouse.database,
       workspaceId,
       from: toClickHouseTime(query.from),
       to: toClickHouseTime(query.to),
@@ -102,11 +96,6 @@ export class TopicSpikesService {
         .filter((c) => flaggedTopics.get(c.id)?.has(normalise(topic)) || c.productAreas.some((area) => normalise(area) === normalise(topic)))
         .map((c) => ({ id: c.id, title: c.title, recordedAt: new Date(`${c.recordedAt.replace(' ', 'T')}Z`).toISOString() }));
     return { spikes: candidates.map((s) => ({ ...s, productChanges: linked(s.topic) })), topicsTested: tested.length, baselineQuestions };
-  }
-
-  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    const result = await this.warehouse.client.query({ query, query_params: params, format: 'JSONEachRow' });
-    return result.json<T>();
   }
 }
 
