@@ -81,6 +81,23 @@ describe('who chooses the answer', () => {
     expect(answered.candidates[0]?.knowledgeItemId).toBe(delivery!.id);
   });
 
+  it('retrieval, when the model is unsure and its choice is stale: the hand-off carries what the current text says', async () => {
+    const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f01');
+    const [delivery, topUp] = items;
+    const taught = await teach('where is my plastic, it never showed up', delivery!.id, 'Sorry for the wait! Cards take about a week to arrive.');
+    await teach('how do i put funds in', topUp!.id, 'Transfer money from your bank.');
+    const question = 'still not showing, posted';
+    await setBar('taught', HAND_OFF_ALL);
+    await setBar('retrieval', HAND_OFF_ALL);
+    expect((await ask(question)).candidates[0]?.knowledgeItemId).toBe(taught.item!.id);
+
+    // Delivery changed: the article and the answer written from it are flagged stale (the article is edited next).
+    await knowledge.sut.productChanges.record(workspaceId, { kind: 'release_note', title: 'Faster delivery', description: 'Cards now arrive next day.', productAreas: [], knowledgeItemIds: [delivery!.id] }, 'admin:test');
+    const found = await ask(question);
+    expect(found.scale).toBe('retrieval');
+    expect(found.candidates[0]?.knowledgeItemId).not.toBe(taught.item!.id);
+  });
+
   it('both, when they agree: the model chooses, its confidence that either is right', async () => {
     const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f03');
     const [delivery, topUp] = items;

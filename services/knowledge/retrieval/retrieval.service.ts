@@ -152,8 +152,9 @@ export class RetrievalService {
 
   /**
    * Who chooses: the intent model when it is sure enough of an item it was taught (INTENT_TAKES_OVER), and also,
-   * less sure, when retrieval is under its own bar (that question is handed off either way, and the model, once
-   * taught, is right more often than retrieval on what neither is sure of); otherwise retrieval. When the model
+   * less sure, when retrieval is under its own bar and the model's choice is not stale (that question is handed off
+   * either way, and the model, once taught, is right more often than retrieval on what neither is sure of);
+   * otherwise retrieval. When the model
    * chooses the answer retrieval would also give, the two votes combine: its confidence is that either is right,
    * 1 − (1 − model)(1 − retrieval). Both rules were weighed on the dev split (`npm run bench:choice`, README
    * *The answering loop*).
@@ -163,7 +164,9 @@ export class RetrievalService {
     const model = await this.intentChoice(ask, rows, verdict);
     const text = await this.textRanking(rows, verdict);
     const textBar = () => this.bar(ask.workspaceId, text.best?.topic ?? '', 'retrieval', text.best?.sensitive ?? false);
-    if (model && (model.confidence >= INTENT_TAKES_OVER || text.confidence < (await textBar()).threshold)) {
+    // A stale choice (content a product change or a later correction has overtaken) does not take over below the bar:
+    // handed off either way, the hand-off should carry what retrieval finds in the current text.
+    if (model && (model.confidence >= INTENT_TAKES_OVER || (!model.first.stale && text.confidence < (await textBar()).threshold))) {
       const agree = text.best !== undefined && (text.best.knowledgeItemId === model.first.knowledgeItemId || sameAnswer(text.best, model.first));
       return model.decide(locales, agree ? 1 - (1 - model.confidence) * (1 - text.confidence) : model.confidence);
     }
