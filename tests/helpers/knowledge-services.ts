@@ -3,6 +3,7 @@
  * tests, closed and dropped after them. Read `db` and `sut` inside tests (they are set once beforeAll has run).
  */
 import type { DataSource } from 'typeorm';
+import { MIN_SAMPLES } from '../../services/knowledge/learning/answer-policy';
 import { openKnowledgeDatabase } from '../../services/knowledge/database';
 import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
@@ -25,4 +26,17 @@ export function useKnowledgeServices(databasePrefix: string): KnowledgeServicesU
     await database?.drop();
   });
   return under;
+}
+
+/**
+ * Sets a (topic, scale)'s learned bar as if outcomes had taught it (with MIN_SAMPLES behind it): how retrieval tests
+ * open or close one confidence scale to see what another decides.
+ */
+export function setTopicBar(db: DataSource, workspaceId: string, topic: string, scale: string, threshold: number): Promise<unknown> {
+  return db.query(
+    `INSERT INTO knowledge.topic_policies (workspace_id, topic, scale, threshold, samples, precision_at_threshold, updated_at)
+     VALUES ($1, $2, $3, $4, $5, 0.95, now())
+     ON CONFLICT (workspace_id, topic, scale) DO UPDATE SET threshold = EXCLUDED.threshold, samples = EXCLUDED.samples`,
+    [workspaceId, topic, scale, threshold, MIN_SAMPLES],
+  );
 }

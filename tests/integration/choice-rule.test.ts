@@ -7,10 +7,10 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { HAND_OFF_ALL, MIN_SAMPLES } from '../../services/knowledge/learning/answer-policy';
+import { HAND_OFF_ALL } from '../../services/knowledge/learning/answer-policy';
 import { intentConfidence } from '../../services/knowledge/retrieval/ranking';
 import { INTENT_TAKES_OVER, RetrievalService } from '../../services/knowledge/retrieval/retrieval.service';
-import { useKnowledgeServices } from '../helpers/knowledge-services';
+import { setTopicBar, useKnowledgeServices } from '../helpers/knowledge-services';
 
 const knowledge = useKnowledgeServices('loopdesk_it_choice_rule');
 
@@ -32,13 +32,7 @@ async function setUp(workspaceId: string) {
       agent: 'agent:test',
       idempotencyKey: randomUUID(),
     });
-  const setBar = (scale: string, threshold: number) =>
-    knowledge.db.query(
-      `INSERT INTO knowledge.topic_policies (workspace_id, topic, scale, threshold, samples, precision_at_threshold, updated_at)
-       VALUES ($1, 'cards', $2, $3, $4, 0.95, now())
-       ON CONFLICT (workspace_id, topic, scale) DO UPDATE SET threshold = EXCLUDED.threshold, samples = EXCLUDED.samples`,
-      [workspaceId, scale, threshold, MIN_SAMPLES],
-    );
+  const setBar = (scale: string, threshold: number) => setTopicBar(knowledge.db, workspaceId, 'cards', scale, threshold);
   await knowledge.sut.intents.ready(workspaceId);
   const retrieval = new RetrievalService(knowledge.db, knowledge.sut.policy, knowledge.sut.intents);
   const ask = (question: string) => retrieval.retrieve(workspaceId, question, '', 3);
@@ -53,25 +47,32 @@ async function modelConfidence(workspaceId: string, question: string, itemId: st
   return intentConfidence(ranked[0]!.score, rival.score, 0, 0);
 }
 
+/**
+ * The agent taught "where is my plastic…" for the delivery article and "how do i put funds in" for the top-up one,
+ * in their own words (`ownWords`) or in the articles'; the taught-question scale is closed, so only the model and
+ * retrieval decide. The question shares two words with what was taught and one ("posted") with the delivery
+ * article: the model leans, unsure, towards the taught answer; retrieval finds the article.
+ */
+async function plasticScenario(workspaceId: string, ownWords: boolean) {
+  const scenario = await setUp(workspaceId);
+  const [delivery, topUp] = scenario.items;
+  const taught = await scenario.teach('where is my plastic, it never showed up', delivery!.id, ownWords ? 'Sorry for the wait! Cards take about a week to arrive.' : DELIVERY.body);
+  await scenario.teach('how do i put funds in', topUp!.id, ownWords ? 'Transfer money from your bank.' : TOP_UP.body);
+  await scenario.setBar('taught', HAND_OFF_ALL);
+  return { ...scenario, delivery: delivery!, taught: taught.item!, question: 'still not showing, posted' };
+}
+
 describe('who chooses the answer', () => {
   it('the model, for an item it was taught, when retrieval is under its bar even though the model is not sure enough to take over', async () => {
-    const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f01');
-    const [delivery, topUp] = items;
     // The agent's words are their own, so the model's answer and the article retrieval finds are not the same answer.
-    const taught = await teach('where is my plastic, it never showed up', delivery!.id, 'Sorry for the wait! Cards take about a week to arrive.');
-    await teach('how do i put funds in', topUp!.id, 'Transfer money from your bank.');
-    // Sharing two words with what was taught, and one ("posted") with the delivery article: the model leans, unsure,
-    // towards the taught answer; retrieval finds the article.
-    const question = 'still not showing, posted';
-    await setBar('taught', HAND_OFF_ALL);
-
+    const { workspaceId, delivery, taught, question, setBar, ask } = await plasticScenario('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f01', true);
     await setBar('retrieval', HAND_OFF_ALL);
     const handedOff = await ask(question);
     expect(handedOff.scale).toBe('intent');
     // The model's own confidence, not lifted: retrieval would not give this answer.
-    expect(handedOff.confidence).toBeCloseTo(await modelConfidence(workspaceId, question, taught.item!.id, taught.item!.id), 9);
+    expect(handedOff.confidence).toBeCloseTo(await modelConfidence(workspaceId, question, taught.id, taught.id), 9);
     expect(handedOff.confidence).toBeLessThan(INTENT_TAKES_OVER);
-    expect(handedOff.candidates[0]?.knowledgeItemId).toBe(taught.item!.id);
+    expect(handedOff.candidates[0]?.knowledgeItemId).toBe(taught.id);
 
     // With retrieval's bar open, retrieval's own (answering) choice stands over the model's unsure one.
     await setBar('retrieval', 0);
@@ -82,35 +83,25 @@ describe('who chooses the answer', () => {
   });
 
   it('retrieval, when the model is unsure and its choice is stale: the hand-off carries what the current text says', async () => {
-    const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f01');
-    const [delivery, topUp] = items;
-    const taught = await teach('where is my plastic, it never showed up', delivery!.id, 'Sorry for the wait! Cards take about a week to arrive.');
-    await teach('how do i put funds in', topUp!.id, 'Transfer money from your bank.');
-    const question = 'still not showing, posted';
-    await setBar('taught', HAND_OFF_ALL);
+    const { workspaceId, delivery, taught, question, setBar, ask } = await plasticScenario('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f04', true);
     await setBar('retrieval', HAND_OFF_ALL);
-    expect((await ask(question)).candidates[0]?.knowledgeItemId).toBe(taught.item!.id);
+    expect((await ask(question)).candidates[0]?.knowledgeItemId).toBe(taught.id);
 
     // Delivery changed: the article and the answer written from it are flagged stale (the article is edited next).
     await knowledge.sut.productChanges.record(workspaceId, { kind: 'release_note', title: 'Faster delivery', description: 'Cards now arrive next day.', productAreas: [], knowledgeItemIds: [delivery!.id] }, 'admin:test');
     const found = await ask(question);
     expect(found.scale).toBe('retrieval');
-    expect(found.candidates[0]?.knowledgeItemId).not.toBe(taught.item!.id);
+    expect(found.candidates[0]?.knowledgeItemId).not.toBe(taught.id);
   });
 
   it('both, when they agree: the model chooses, its confidence that either is right', async () => {
-    const { workspaceId, items, teach, setBar, ask } = await setUp('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f03');
-    const [delivery, topUp] = items;
     // The agent answered with the article's words: the model's answer and retrieval's are the same answer.
-    const taught = await teach('where is my plastic, it never showed up', delivery!.id, DELIVERY.body);
-    await teach('how do i put funds in', topUp!.id, TOP_UP.body);
-    const question = 'still not showing, posted';
-    await setBar('taught', HAND_OFF_ALL);
+    const { workspaceId, delivery, taught, question, setBar, ask } = await plasticScenario('5c0b5cf4-5d1e-4c1f-9b8e-0d6c7a1e2f03', false);
     await setBar('retrieval', HAND_OFF_ALL);
-    const model = await modelConfidence(workspaceId, question, taught.item!.id, delivery!.id);
+    const model = await modelConfidence(workspaceId, question, taught.id, delivery!.id);
     const found = await ask(question);
     expect(found.scale).toBe('intent');
-    expect(found.candidates[0]?.knowledgeItemId).toBe(taught.item!.id);
+    expect(found.candidates[0]?.knowledgeItemId).toBe(taught.id);
     expect(found.confidence).toBeGreaterThan(model);
   });
 

@@ -6,9 +6,9 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { HAND_OFF_ALL, MIN_SAMPLES, TAUGHT_THRESHOLD } from '../../services/knowledge/learning/answer-policy';
+import { HAND_OFF_ALL, TAUGHT_THRESHOLD } from '../../services/knowledge/learning/answer-policy';
 import { RetrievalService } from '../../services/knowledge/retrieval/retrieval.service';
-import { useKnowledgeServices } from '../helpers/knowledge-services';
+import { setTopicBar, useKnowledgeServices } from '../helpers/knowledge-services';
 
 const knowledge = useKnowledgeServices('loopdesk_it_taught_questions');
 
@@ -30,13 +30,7 @@ async function setUp() {
   });
   // The agent's answer, learned for the question (citing the article it drew on).
   const taught = learned.item!;
-  const policy = (scale: string, threshold: number) =>
-    knowledge.db.query(
-      `INSERT INTO knowledge.topic_policies (workspace_id, topic, scale, threshold, samples, precision_at_threshold, updated_at)
-       VALUES ($1, 'cards', $2, $3, $4, 0.95, now())
-       ON CONFLICT (workspace_id, topic, scale) DO UPDATE SET threshold = EXCLUDED.threshold, samples = EXCLUDED.samples`,
-      [workspaceId, scale, threshold, MIN_SAMPLES],
-    );
+  const policy = (scale: string, threshold: number) => setTopicBar(knowledge.db, workspaceId, 'cards', scale, threshold);
   // Retrieval's own confidence never answers in this workspace: what answers is the taught scale or nothing.
   await policy('retrieval', HAND_OFF_ALL);
   const retrieval = new RetrievalService(knowledge.db, knowledge.sut.policy);

@@ -14,11 +14,10 @@
  * - `model`: the model's best item always, taught or not.
  */
 import { parseArgs } from 'node:util';
-import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import type { ReplayingModel } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
-import { prng } from '../bench-support';
-import { loadDataset, shuffled, takePerLabel, takeShots } from './dataset';
-import { devSplit } from './dev-split';
+import { loadDataset } from './dataset';
+import { offlineStream } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { OfflineRetrieval } from './offline-retrieval';
 
@@ -38,15 +37,10 @@ function main(): void {
   if (!values.dataset) throw new Error('Usage: npm run bench:choice -- --dataset <folder> [--shots N] [--seed S]');
   const dataset = loadDataset(values.dataset);
   const seed = Number(values.seed);
-  const { dev, rest } = devSplit(dataset.train);
-  const held = takePerLabel(rest, () => 3, seed + 11);
-  let stream = shuffled(held.rest, seed);
-  if (values.shots) stream = takeShots(stream, Number(values.shots));
-  const model = new ReplayingModel(prng(seed));
-  for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(text, article.externalKey!, false);
+  const { dev, stream, model, name } = offlineStream(dataset, seed, values.shots);
   const retrieval = new OfflineRetrieval(dataset.articles.map((a) => ({ itemId: a.externalKey!, title: a.title, body: a.body })));
   const retrieved = dev.map((q) => retrieval.rank(q.text));
-  console.log(`${dataset.name}${values.shots ? ` ${values.shots}-shot` : ''}: stream ${stream.length}, dev ${dev.length} (dev split only); cells: top-1 / answered @ precision`);
+  console.log(`${name}: stream ${stream.length}, dev ${dev.length} (dev split only); cells: top-1 / answered @ precision`);
   const rules: Array<{ name: string; choose: (m: ModelView, r: (typeof retrieved)[number]) => Decision }> = [
     { name: 'retrieval', choose: (_m, r) => fromRetrieval(r) },
     ...TAKEOVERS.flatMap((t) => [

@@ -14,11 +14,9 @@
  * and the share of the stream's reworded probes (the learning benchmark's) it would serve. No stack, no test.csv.
  */
 import { parseArgs } from 'node:util';
-import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
-import { prng } from '../bench-support';
-import { loadDataset, shuffled, takePerLabel, takeShots } from './dataset';
-import { devSplit } from './dev-split';
+import { loadDataset } from './dataset';
+import { offlineStream } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { trigramSimilarity, trigrams } from './trigrams';
 import { DEFAULT_THRESHOLD, TAUGHT_THRESHOLD } from '../../../services/knowledge/learning/answer-policy';
@@ -36,13 +34,8 @@ function main(): void {
   if (!values.dataset) throw new Error('Usage: npm run bench:operating-point -- --dataset <folder> [--shots N] [--seed S]');
   const dataset = loadDataset(values.dataset);
   const seed = Number(values.seed);
-  const { dev, rest } = devSplit(dataset.train);
-  const held = takePerLabel(rest, () => 3, seed + 11);
-  let stream = shuffled(held.rest, seed);
-  if (values.shots) stream = takeShots(stream, Number(values.shots));
-  const model = new ReplayingModel(prng(seed));
-  for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(text, article.externalKey!, false);
-  console.log(`${dataset.name}${values.shots ? ` ${values.shots}-shot` : ''}: stream ${stream.length}, dev ${dev.length} (dev split only)`);
+  const { dev, stream, model, name } = offlineStream(dataset, seed, values.shots);
+  console.log(`${name}: stream ${stream.length}, dev ${dev.length} (dev split only)`);
   console.log(`checkpoint | model decides | ${BARS.map((b) => `bar ${b}: answered / precision`).join(' | ')}`);
   let taught = 0;
   const worst = new Map<number, number>(BARS.map((b) => [b, 1]));

@@ -16,11 +16,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import { articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { STOP_WORDS, tokens } from '../../../services/shared/text';
-import { prng } from '../bench-support';
-import { loadDataset, restrictToLabels, shuffled, takePerLabel, takeShots } from './dataset';
-import { devSplit } from './dev-split';
+import { loadDataset, restrictToLabels, shuffled } from './dataset';
+import { offlineStream } from './offline-stream';
 
 const KEPT_WORDS = 100_000;
 const CHECKPOINTS = [0, 0.1, 0.5, 1];
@@ -84,12 +83,7 @@ function main(): void {
   const dataset = values.labels ? restrictToLabels(full, shuffled([...new Set(full.train.map((q) => q.label))], seed + 11).slice(0, Number(values.labels))) : full;
   const weights = values.weights.split(',').map(Number);
   const vectors = new WordVectors(values.vectors);
-  const { dev, rest } = devSplit(dataset.train);
-  const held = takePerLabel(rest, () => 3, seed + 11);
-  let stream = shuffled(held.rest, seed);
-  if (values.shots) stream = takeShots(stream, Number(values.shots));
-
-  const model = new ReplayingModel(prng(seed));
+  const { dev, stream, model } = offlineStream(dataset, seed, values.shots);
   const examples = new Map<string, Float64Array[]>();
   const centroids = new Map<string, Float64Array>();
   const remember = (itemId: string, text: string) => {
@@ -100,12 +94,8 @@ function main(): void {
     for (let d = 0; d < e.length; d++) centroid[d] += e[d]!;
     centroids.set(itemId, centroid);
   };
-  for (const article of dataset.articles) {
-    for (const text of [article.title, ...articleSentences(article.body)]) {
-      model.learn(text, article.externalKey!, false);
-      remember(article.externalKey!, text);
-    }
-  }
+  // The model is seeded with the articles already; their vectors join the votes the same way.
+  for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) remember(article.externalKey!, text);
   const devVectors = dev.map((q) => vectors.embed(q.text));
   const votes = {
     centroid: (e: Float64Array, itemId: string) => {

@@ -1,0 +1,28 @@
+/**
+ * The stream the offline benchmarks (operating-point, choice-rule, word-vectors) replay, as the learning benchmark
+ * builds it: the dev split carved from train.csv, three questions per label held out as unseen paraphrases, the
+ * rest shuffled with the seed (`shots`: its first N questions per label); and the intent model seeded with the
+ * articles' titles and sentences, as the live system seeds it. Nothing here reads test.csv.
+ */
+import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import { prng } from '../bench-support';
+import { Dataset, LabelledQuestion, shuffled, takePerLabel, takeShots } from './dataset';
+import { devSplit } from './dev-split';
+
+export interface OfflineStream {
+  dev: LabelledQuestion[];
+  stream: LabelledQuestion[];
+  model: ReplayingModel;
+  /** "banking77 10-shot": the data set and the stream's shots, for the report's first line. */
+  name: string;
+}
+
+export function offlineStream(dataset: Dataset, seed: number, shots?: string): OfflineStream {
+  const { dev, rest } = devSplit(dataset.train);
+  const held = takePerLabel(rest, () => 3, seed + 11);
+  let stream = shuffled(held.rest, seed);
+  if (shots) stream = takeShots(stream, Number(shots));
+  const model = new ReplayingModel(prng(seed));
+  for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(text, article.externalKey!, false);
+  return { dev, stream, model, name: `${dataset.name}${shots ? ` ${shots}-shot` : ''}` };
+}
