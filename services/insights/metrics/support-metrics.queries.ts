@@ -3,11 +3,13 @@
  * delivers at least once. Filters use '' for "any". Event-level filters apply to the events that carry the field
  * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
  * in the event's payload (conversation records it since languages are detected), not a column of its own.
+ * `conversations` counts the conversations started in a bucket (their first question, CONVERSATION_START_SQL), with
+ * the filters applied to that question: additive, so a rollup sums it.
  */
-import { hourlyContactTotals, hourlyContacts, hourlyCsat, hourlyEventTotals, hourlyEvents } from '../rollup-window';
+import { CONVERSATION_START_SQL, hourlyCsat, hourlySupportEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
-/** The API's filters, on any row that has these columns (raw events, hourly_events, hourly_contacts). */
+/** The API's filters, on any row that has these columns (raw events, hourly_support_events, hourly_csat). */
 const DIMENSION_FILTERS = `
       ({topic:String} = '' OR topic = {topic:String})
   AND ({plan:String} = '' OR plan = {plan:String})
@@ -38,7 +40,7 @@ export const SUPPORT_METRICS_SQL = `
     uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 3) AS csat3,
     uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 4) AS csat4,
     uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 5) AS csat5,
-    uniqExactIf(if(conversation_id != '', conversation_id, toString(event_id)), event_type = 'question_asked') AS conversations
+    uniqExactIf(event_id, ${CONVERSATION_START_SQL}) AS conversations
   FROM {database:Identifier}.interaction_events
   WHERE event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated') AND ${FILTERS}
   GROUP BY bucket
@@ -65,12 +67,15 @@ export const HAND_OFF_REASONS_SQL = `
  * (firstResponseMs; none when it came before any hand-off) and its first resolution with the time since it started
  * (resolutionMs), each with the conversation's start and its first question's topic, plan, page, channel and
  * language, which the filters apply to. A conversation's times count in the bucket it started in, whenever the
- * reply or resolution came. {total:UInt8} = 1 folds every bucket into one row (medians do not add up, so totals
- * are their own query). `times` yields (occurred_at: the conversation's start, kind, ms), filtered.
+ * reply or resolution came. Medians do not add up, so the range's own figures are one more grouping of the same
+ * rows: the row with total = 1 (GROUPING SETS: each bucket, and all of them; grouping() is 1 for the set without
+ * the bucket, whose bucket column is meaningless). `times` yields (occurred_at: the
+ * conversation's start, kind, ms), filtered.
  */
 const responseTimesOver = (times: string) => `
   SELECT
-    if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
+    toString(${BUCKET_SQL}) AS bucket,
+    grouping(bucket) AS total,
     quantileExactInclusiveIf(0.5)(ms, kind = 'first_response') / 1000 AS medianFirstResponseSeconds,
     quantileExactInclusiveIf(0.9)(ms, kind = 'first_response') / 1000 AS p90FirstResponseSeconds,
     quantileExactInclusiveIf(0.5)(ms, kind = 'resolution') / 1000 AS medianResolutionSeconds,
@@ -84,8 +89,8 @@ const responseTimesOver = (times: string) => `
     AND ({page:String} = '' OR page = {page:String})
     AND ({channel:String} = '' OR channel = {channel:String})
     AND ({language:String} = '' OR language = {language:String})
-  GROUP BY bucket
-  ORDER BY bucket`;
+  GROUP BY GROUPING SETS ((bucket), ())
+  ORDER BY total, bucket`;
 
 /** From raw events: the stamped firsts, read from their payloads (each once). */
 export const RESPONSE_TIMES_SQL = responseTimesOver(`(
@@ -108,60 +113,48 @@ export const RESPONSE_TIMES_SQL = responseTimesOver(`(
   )`);
 
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
-// A conversation is its id, or for a question outside any conversation the question itself, in both forms.
+
+/** The filters' bits in hourly_support_events' `kept` mask (analytics migration 009). */
+const KEPT_BITS = { topic: 1, plan: 2, page: 4, channel: 8 } as const;
 
 /**
- * The event-count rows a support query reads: hourly_events (every dimension) when it filters on a dimension,
- * hourly_event_totals (none, far fewer rows) when it does not.
+ * The rows of hourly_support_events a query with these filters reads: those keeping exactly its filtered dimensions
+ * (none, or one: a few rows per hour), or with two filters or more those keeping all four.
  */
-const supportEvents = (filtered: boolean, types: string) =>
-  filtered ? hourlyEvents('range', `${types} AND ${DIMENSION_FILTERS}`) : hourlyEventTotals('range', types);
+export function keptFor(filters: Partial<Record<keyof typeof KEPT_BITS, string>>): number {
+  const mask = (Object.keys(KEPT_BITS) as Array<keyof typeof KEPT_BITS>).reduce((m, dimension) => (filters[dimension] ? m | KEPT_BITS[dimension] : m), 0);
+  return [0, 1, 2, 4, 8].includes(mask) ? mask : 15;
+}
 
-/** SUPPORT_METRICS_SQL without `conversations` (conversationsRollupSql gives it) and CSAT (CSAT_ROLLUP_SQL). */
-export const supportCountsRollupSql = (filtered: boolean) => `
-  SELECT
-    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
-    sumIf(events, event_type = 'question_asked') AS questions,
-    sumIf(events, event_type = 'answer_shown') AS answered,
-    sumIf(events, event_type = 'handed_off') AS handedOff,
-    sumIf(events, event_type = 'escalated') AS escalatedByCustomer,
-    sumIf(events, event_type = 'resolved') AS resolved,
-    sumIf(events, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
-    sumIf(events, event_type = 'answer_rated' AND rating < 0) AS ratedDown
-  FROM ${supportEvents(filtered, "event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated')")}
-  GROUP BY bucket
-  ORDER BY bucket`;
+const HOUR_BUCKET_SQL = BUCKET_SQL.replaceAll('occurred_at', 'hour');
 
-/** SUPPORT_METRICS_SQL's CSAT counts per score, from hourly_csat (hourly_events keeps only a rating's sign). */
-export const CSAT_ROLLUP_SQL = `
-  SELECT
-    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
-    sumIf(responses, score = 1) AS csat1,
-    sumIf(responses, score = 2) AS csat2,
-    sumIf(responses, score = 3) AS csat3,
-    sumIf(responses, score = 4) AS csat4,
-    sumIf(responses, score = 5) AS csat5
-  FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
-  GROUP BY bucket
-  ORDER BY bucket`;
-
-export const CSAT_BY_TOPIC_ROLLUP_SQL = `
-  SELECT topic, score, sum(responses) AS responses
-  FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
-  GROUP BY topic, score
-  ORDER BY topic, score`;
-
-export const conversationsRollupSql = (filtered: boolean) => `
-  SELECT ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket, uniqExactMerge(contacts) AS conversations
-  FROM ${filtered ? hourlyContacts('range', DIMENSION_FILTERS) : hourlyContactTotals('range')}
-  GROUP BY bucket
-  ORDER BY bucket`;
-
-export const handOffReasonsRollupSql = (filtered: boolean) => `
-  SELECT handoff_reason AS reason, sum(events) AS count
-  FROM ${supportEvents(filtered, "event_type = 'handed_off'")}
-  GROUP BY reason
-  ORDER BY count DESC, reason`;
+/**
+ * SUPPORT_METRICS_SQL, HAND_OFF_REASONS_SQL and CSAT_BY_TOPIC_SQL in one query, from hourly_support_events' rows
+ * keeping `kept` (keptFor), summed per (kind, bucket, topic, measure, handoff_reason, score) — a few rows per bucket,
+ * which the service folds into counts and reasons:
+ *   'count': per bucket (or bucket '' without `bucketed`: a zone whose days are not unions of UTC hours, whose counts
+ *            come from raw events), every measure, hand-off reason and score;
+ *   'csat_topic': per topic, CSAT responses per score, from the rows keeping the topic when the filters allow (none,
+ *            or the topic alone), else from hourly_csat.
+ * `edges` false: the range's ends are whole hours, so no raw events are read.
+ */
+export function supportRollupSql(kept: number, { bucketed, edges }: { bucketed: boolean; edges: boolean }): string {
+  const csatByTopic =
+    kept === 0 || kept === KEPT_BITS.topic
+      ? `SELECT 'csat_topic', '', kept_topic, measure, '', score, sum(events)
+      FROM ${hourlySupportEvents('range', KEPT_BITS.topic, DIMENSION_FILTERS, edges)}
+     WHERE measure = 'csat_rated'
+     GROUP BY kept_topic, measure, score`
+      : `SELECT 'csat_topic', '', topic, 'csat_rated', '', score, sum(responses)
+      FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
+     GROUP BY topic, score`;
+  return `
+    SELECT 'count' AS kind, ${bucketed ? `toString(${HOUR_BUCKET_SQL})` : "''"} AS bucket, '' AS topic, measure, handoff_reason, score, sum(events) AS n
+      FROM ${hourlySupportEvents('range', kept, DIMENSION_FILTERS, edges)}
+     GROUP BY bucket, measure, handoff_reason, score
+    UNION ALL
+    ${csatByTopic}`;
+}
 
 /** RESPONSE_TIMES_SQL from conversation_times (analytics migration 007): one row per stamped first. */
 export const RESPONSE_TIMES_ROLLUP_SQL = responseTimesOver(`(
