@@ -6,7 +6,7 @@
  * `conversations` counts the conversations started in a bucket (their first question, CONVERSATION_START_SQL), with
  * the filters applied to that question: additive, so a rollup sums it.
  */
-import { CONVERSATION_START_SQL, hourlyCsat, hourlySupportEvents } from '../rollup-window';
+import { CONVERSATION_START_SQL, hourlyCsat, hourlyEvents, hourlySupportEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
 /** The API's filters, on any row that has these columns (raw events, hourly_support_events, hourly_csat). */
@@ -114,44 +114,71 @@ export const RESPONSE_TIMES_SQL = responseTimesOver(`(
 
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
 
-/** The filters' bits in hourly_support_events' `kept` mask (analytics migration 009). */
-const KEPT_BITS = { topic: 1, plan: 2, page: 4, channel: 8 } as const;
+/** The dimension each row of hourly_support_events keeps (analytics migration 009); ALL_KEPT: all four. */
+const KEPT_BITS = { topic: 1, plan: 2, channel: 8 } as const;
+const ALL_KEPT = 15;
+
+type Filters = Partial<Record<'topic' | 'plan' | 'page' | 'channel', string>>;
 
 /**
- * The rows of hourly_support_events a query with these filters reads: those keeping exactly its filtered dimensions
- * (none, or one: a few rows per hour), or with two filters or more those keeping all four.
+ * The rows of hourly_support_events a query with these filters reads: with one filter on the topic, the plan or the
+ * channel those keeping its dimension; with none the channel's (a few values; summed over them); with a page filter
+ * or two filters or more ALL_KEPT (conversation starts only; the other counts come from hourly_events).
  */
-export function keptFor(filters: Partial<Record<keyof typeof KEPT_BITS, string>>): number {
-  const mask = (Object.keys(KEPT_BITS) as Array<keyof typeof KEPT_BITS>).reduce((m, dimension) => (filters[dimension] ? m | KEPT_BITS[dimension] : m), 0);
-  return [0, 1, 2, 4, 8].includes(mask) ? mask : 15;
+function keptFor(filters: Filters): number {
+  const filtered = (['topic', 'plan', 'page', 'channel'] as const).filter((dimension) => filters[dimension]);
+  if (filtered.length === 0) return KEPT_BITS.channel;
+  const [only] = filtered;
+  return filtered.length === 1 && only !== 'page' ? KEPT_BITS[only!] : ALL_KEPT;
 }
 
 const HOUR_BUCKET_SQL = BUCKET_SQL.replaceAll('occurred_at', 'hour');
 
+/** hourly_events' support types: CSAT scores come from hourly_csat (hourly_events keeps a rating's sign only). */
+const SUPPORT_TYPES_BUT_CSAT = `event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated')`;
+
 /**
- * SUPPORT_METRICS_SQL, HAND_OFF_REASONS_SQL and CSAT_BY_TOPIC_SQL in one query, from hourly_support_events' rows
- * keeping `kept` (keptFor), summed per (kind, bucket, topic, measure, handoff_reason, score) — a few rows per bucket,
- * which the service folds into counts and reasons:
- *   'count': per bucket (or bucket '' without `bucketed`: a zone whose days are not unions of UTC hours, whose counts
- *            come from raw events), every measure, hand-off reason and score;
- *   'csat_topic': per topic, CSAT responses per score, from the rows keeping the topic when the filters allow (none,
- *            or the topic alone), else from hourly_csat.
- * `edges` false: the range's ends are whole hours, so no raw events are read.
+ * SUPPORT_METRICS_SQL, HAND_OFF_REASONS_SQL and CSAT_BY_TOPIC_SQL in one query, summed per (kind, bucket, topic,
+ * measure, handoff_reason, score) — a few rows per bucket, which the service folds into counts and reasons:
+ *   'count': per bucket (bucket '' without `bucketed`: a zone whose days are not unions of UTC hours, whose counts
+ *            come from raw events), events (n) and conversations started (c) per event type, hand-off reason and
+ *            score. With no filter or one on the topic, plan or channel all from hourly_support_events (keptFor);
+ *            with a page filter or two filters or more, events from hourly_events and hourly_csat (which keep every
+ *            dimension) and conversations from the starts.
+ *   'csat_topic': per topic, CSAT responses per score: from the rows keeping the topic when the filter is none or
+ *            the topic, else from hourly_csat.
+ * `edges` false: the range's ends are whole hours, so hourly_support_events' rows need no raw events.
  */
-export function supportRollupSql(kept: number, { bucketed, edges }: { bucketed: boolean; edges: boolean }): string {
-  const csatByTopic =
-    kept === 0 || kept === KEPT_BITS.topic
-      ? `SELECT 'csat_topic', '', kept_topic, measure, '', score, sum(events)
+export function supportRollupSql(filters: Filters, { bucketed, edges }: { bucketed: boolean; edges: boolean }): string {
+  const kept = keptFor(filters);
+  const bucket = bucketed ? `toString(${HOUR_BUCKET_SQL})` : "''";
+  const counts =
+    kept === ALL_KEPT
+      ? `
+    SELECT 'count' AS kind, ${bucket} AS bucket, '' AS topic, toString(event_type) AS measure, handoff_reason, rating AS score, sum(events) AS n, toUInt64(0) AS c
+      FROM ${hourlyEvents('range', `${SUPPORT_TYPES_BUT_CSAT} AND ${DIMENSION_FILTERS}`)}
+     GROUP BY bucket, measure, handoff_reason, score
+    UNION ALL
+    SELECT 'count', ${bucket} AS bucket, '', 'csat_rated', '', score, sum(responses), toUInt64(0)
+      FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
+     GROUP BY bucket, score
+    UNION ALL
+    SELECT 'count', ${bucket} AS bucket, '', '', '', toInt8(0), toUInt64(0), sum(conversations)
+      FROM ${hourlySupportEvents('range', ALL_KEPT, DIMENSION_FILTERS, edges)}
+     GROUP BY bucket`
+      : `
+    SELECT 'count' AS kind, ${bucket} AS bucket, '' AS topic, toString(measure) AS measure, handoff_reason, score, sum(events) AS n, sum(conversations) AS c
+      FROM ${hourlySupportEvents('range', kept, DIMENSION_FILTERS, edges)}
+     GROUP BY bucket, measure, handoff_reason, score`;
+  const csatByTopic = !filters.plan && !filters.page && !filters.channel
+    ? `SELECT 'csat_topic', '', kept_topic, 'csat_rated', '', score, sum(events), toUInt64(0)
       FROM ${hourlySupportEvents('range', KEPT_BITS.topic, DIMENSION_FILTERS, edges)}
      WHERE measure = 'csat_rated'
-     GROUP BY kept_topic, measure, score`
-      : `SELECT 'csat_topic', '', topic, 'csat_rated', '', score, sum(responses)
+     GROUP BY kept_topic, score`
+    : `SELECT 'csat_topic', '', topic, 'csat_rated', '', score, sum(responses), toUInt64(0)
       FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
      GROUP BY topic, score`;
-  return `
-    SELECT 'count' AS kind, ${bucketed ? `toString(${HOUR_BUCKET_SQL})` : "''"} AS bucket, '' AS topic, measure, handoff_reason, score, sum(events) AS n
-      FROM ${hourlySupportEvents('range', kept, DIMENSION_FILTERS, edges)}
-     GROUP BY bucket, measure, handoff_reason, score
+  return `${counts}
     UNION ALL
     ${csatByTopic}`;
 }

@@ -3,7 +3,7 @@ import type { Warehouse } from '../../../analytics/warehouse-client';
 import { ReadFrom, cutsOnHours, isWholeHour, rollupRange } from '../rollup-window';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import {
-  CSAT_BY_TOPIC_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL, keptFor, supportRollupSql,
+  CSAT_BY_TOPIC_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL, supportRollupSql,
 } from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -146,7 +146,7 @@ export class SupportMetricsService {
     const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
     // chDB runs one query at a time: from the rollups, counts, hand-off reasons and CSAT by topic are one query
     // (reasons and CSAT by topic are not bucketed: they come from the rollups in any zone).
-    const sql = supportRollupSql(keptFor(query), { bucketed: countsFromRollups, edges: !(isWholeHour(query.from) && isWholeHour(query.to)) });
+    const sql = supportRollupSql(query, { bucketed: countsFromRollups, edges: !(isWholeHour(query.from) && isWholeHour(query.to)) });
     const fromRollups = () => rows<FigureRow>(sql).then(figuresOf);
     const figures: Promise<Figures> = countsFromRollups
       ? fromRollups()
@@ -183,7 +183,7 @@ interface Figures {
   csat: Array<{ topic: string; score: number | string; responses: number | string }>;
 }
 
-/** A row of supportRollupSql: a sum per bucket (or per topic, for CSAT by topic), measure, hand-off reason and score. */
+/** A row of supportRollupSql: sums per bucket (or per topic, for CSAT by topic), event type, hand-off reason and score. */
 interface FigureRow {
   kind: 'count' | 'csat_topic';
   bucket: string;
@@ -191,10 +191,13 @@ interface FigureRow {
   measure: string;
   handoff_reason: string;
   score: number | string;
+  /** Events. */
   n: number | string;
+  /** Conversations started. */
+  c: number | string;
 }
 
-/** The Counts field a measure (and score) of hourly_support_events adds to; undefined for none. */
+/** The Counts field an event type (and score) adds to; undefined for none. */
 function fieldOf(measure: string, score: number): keyof Counts | undefined {
   switch (measure) {
     case 'question_asked': return 'questions';
@@ -202,7 +205,6 @@ function fieldOf(measure: string, score: number): keyof Counts | undefined {
     case 'handed_off': return 'handedOff';
     case 'escalated': return 'escalatedByCustomer';
     case 'resolved': return 'resolved';
-    case 'conversation_started': return 'conversations';
     case 'answer_rated': return score > 0 ? 'ratedUp' : score < 0 ? 'ratedDown' : undefined;
     case 'csat_rated': return score >= 1 && score <= 5 ? CSAT_SCORES[score - 1] : undefined;
     default: return undefined;
@@ -228,6 +230,7 @@ function figuresOf(rows: FigureRow[]): Figures {
     buckets.set(row.bucket, counts);
     const field = fieldOf(row.measure, score);
     if (field) counts[field] += n;
+    counts.conversations += Number(row.c);
     if (row.measure === 'handed_off') reasons.set(row.handoff_reason, (reasons.get(row.handoff_reason) ?? 0) + n);
   }
   return {
