@@ -69,8 +69,8 @@ export const HAND_OFF_REASONS_SQL = `
  * language, which the filters apply to. A conversation's times count in the bucket it started in, whenever the
  * reply or resolution came. Medians do not add up, so the range's own figures are one more grouping of the same
  * rows: the row with total = 1 (GROUPING SETS: each bucket, and all of them; grouping() is 1 for the set without
- * the bucket, whose bucket column is meaningless). `times` yields (occurred_at: the
- * conversation's start, kind, ms), filtered.
+ * the bucket, whose bucket column is meaningless). `times` yields (occurred_at: the conversation's start, kind,
+ * ms), filtered.
  */
 const responseTimesOver = (times: string) => `
   SELECT
