@@ -107,9 +107,6 @@ export const hourlyEventTotals = eventCounts('hourly_event_totals', '');
 /** Rows of hourly_contacts: (hour, topic, plan, page, channel, contacts uniqExact state). */
 export const hourlyContacts = contactCounts('hourly_contacts', DIMENSIONS);
 
-/** Rows of hourly_contact_totals (analytics migration 008): (hour, contacts uniqExact state), no dimensions. */
-export const hourlyContactTotals = contactCounts('hourly_contact_totals', '');
-
 /** Rows of hourly_csat (analytics migration 004): (hour, topic, plan, page, channel, score, responses). */
 export const hourlyCsat = (name: string, where = '1') => `(
     SELECT hour, topic, plan, page, channel, score, responses
@@ -120,6 +117,37 @@ export const hourlyCsat = (name: string, where = '1') => `(
       FROM {database:Identifier}.interaction_events
      WHERE ${rawEdges(name)} AND event_type = 'csat_rated' AND ${where}
      GROUP BY hour, topic, plan, page, channel, score
+  )`;
+
+/**
+ * A question that starts a conversation: conversation marks each later question of one `followUp: true` (in the
+ * payload); a question outside any conversation is one of its own. Raw events and hourly_support_events agree on it.
+ */
+export const CONVERSATION_START_SQL = `event_type = 'question_asked' AND (conversation_id = '' OR NOT JSONExtractBool(payload, 'followUp'))`;
+
+/** The event types hourly_support_events counts. */
+const SUPPORT_TYPES = `('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated')`;
+
+/**
+ * Rows of hourly_support_events (analytics migration 009) that keep `kept` (1 topic, 2 plan, 8 channel; 15 all
+ * four, conversation starts only): (hour, kept_topic, measure, handoff_reason, score, events, conversations),
+ * kept_topic '' unless the rows keep the topic. measure is the event type; score a CSAT score or a rating's sign;
+ * conversations the questions among `events` that start a conversation. `where` may filter on topic, plan, page and
+ * channel, but only on dimensions the rows keep (the others are '' in the rollup). `edges` false leaves out the
+ * raw-event part, for a range whose ends are both whole hours (it has no partial hours; each read of a table costs a
+ * few milliseconds even when it finds nothing).
+ */
+export const hourlySupportEvents = (name: string, kept: number, where = '1', edges = true) => `(
+    SELECT hour, topic AS kept_topic, event_type AS measure, handoff_reason, score, events, conversations
+      FROM {database:Identifier}.hourly_support_events
+     WHERE ${rollupBody(name)} AND kept = ${kept} AND ${where}${edges ? `
+    UNION ALL
+    SELECT ${hourOf} AS hour, ${kept === 1 ? 'toString(topic)' : "''"} AS edge_topic, event_type, handoff_reason,
+           toInt8(if(event_type = 'csat_rated', rating, sign(rating))) AS edge_score,
+           toUInt64(uniqExact(event_id)) AS events, toUInt64(uniqExactIf(event_id, ${CONVERSATION_START_SQL})) AS conversations
+      FROM {database:Identifier}.interaction_events
+     WHERE ${rawEdges(name)} AND ${kept === 15 ? CONVERSATION_START_SQL : `event_type IN ${SUPPORT_TYPES}`} AND ${where}
+     GROUP BY hour, edge_topic, event_type, handoff_reason, edge_score` : ''}
   )`;
 
 /** Rows of hourly_citations (analytics migration 005): (hour, knowledge_item_id, answers, last_cited_at). */

@@ -149,7 +149,8 @@ describe('the weekly intelligence report', () => {
     const before = reportPeriod(isoWeekOf(new Date(period.start.getTime() - 3 * 86_400_000)), TIME_ZONE);
     const at = (start: Date, hours: number, minutes = 0) => new Date(start.getTime() + hours * 3_600_000 + minutes * 60_000);
     const [A, B, C, D, E, F] = Array.from({ length: 6 }, () => randomUUID());
-    const question = (conversationId: string, when: Date, text: string, topic = 'exports') => ({ type: 'question_asked', at: when, payload: { conversationId, text, topic, plan: 'pro', page: '/reports' } });
+    // As ask records a question: a conversation's later questions are follow-ups (it counts where its first one is).
+    const question = (conversationId: string, when: Date, text: string, topic = 'exports', followUp = false) => ({ type: 'question_asked', at: when, payload: { conversationId, text, topic, plan: 'pro', page: '/reports', followUp } });
     // What conversation stamps on a conversation's first reply and first resolution.
     const firsts = (started: Date, duration: { firstResponseMs: number } | { resolutionMs: number }) => ({
       conversationStartedAt: started.toISOString(),
@@ -165,7 +166,7 @@ describe('the weekly intelligence report', () => {
       { type: 'answer_shown', at: at(period.start, 10, 0.01), payload: { conversationId: A, topic: 'exports', plan: 'pro', page: '/reports' } },
       { type: 'answer_rated', at: at(period.start, 10, 1), payload: { conversationId: A, topic: 'exports', rating: 1 } },
       { type: 'resolved', at: at(period.start, 10, 5), payload: { conversationId: A, topic: 'exports', ...firsts(at(period.start, 10), { resolutionMs: 300_000 }) } },
-      question(A, at(period.start, 10, 2), 'And to PDF?'),
+      question(A, at(period.start, 10, 2), 'And to PDF?', 'exports', true),
       question(B, at(period.start, 30), 'Where do I change my password?', 'account'),
       { type: 'answer_shown', at: at(period.start, 30, 0.01), payload: { conversationId: B, topic: 'account', plan: 'pro' } },
       { type: 'answer_rated', at: at(period.start, 30, 1), payload: { conversationId: B, topic: 'account', rating: -1 } },
@@ -175,7 +176,7 @@ describe('the weekly intelligence report', () => {
       { type: 'answer_corrected', at: at(period.start, 50, 12), payload: { conversationId: C, topic: 'exports' } },
       { type: 'resolved', at: at(period.start, 51), payload: { conversationId: C, topic: 'exports', ...firsts(at(period.start, 50), { resolutionMs: 3_600_000 }) } },
       question(D, at(period.start, 70), 'CSV export times out'),
-      question(D, at(period.start, 70, 3), 'still timing out on CSV export'),
+      question(D, at(period.start, 70, 3), 'still timing out on CSV export', 'exports', true),
       { type: 'handed_off', at: at(period.start, 70, 3.01), payload: { conversationId: D, topic: 'exports', handOffReason: 'low_confidence', text: 'CSV export times out' } },
       { type: 'answer_corrected', at: at(period.start, 75), payload: { conversationId: D, topic: 'exports', ...firsts(at(period.start, 70), { firstResponseMs: (5 * 3600 - 3.01 * 60) * 1000 }) } },
       question(E, at(before.start, 20), 'How do I export?'),

@@ -8,7 +8,10 @@ import type { InteractionEvent } from '../../analytics/event-writer';
 const HAND_OFFS = new Set(['handed_off', 'escalated']);
 const REPLIES = new Set(['agent_replied', 'answer_corrected']);
 
-/** The events, with each conversation's first reply and first resolution stamped as conversation stamps them. */
+/**
+ * The events, with each conversation's first reply and first resolution stamped as conversation stamps them, and
+ * each question after a conversation's first marked `followUp: true` as ask marks it (the first: `followUp: false`).
+ */
 export function stampFirsts(events: readonly InteractionEvent[]): InteractionEvent[] {
   const byConversation = new Map<string, InteractionEvent[]>();
   for (const event of events) {
@@ -21,6 +24,9 @@ export function stampFirsts(events: readonly InteractionEvent[]): InteractionEve
     const inOrder = [...conversation].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
     const question = inOrder.find((e) => e.eventType === 'question_asked');
     if (!question) continue;
+    for (const asked of inOrder.filter((e) => e.eventType === 'question_asked')) {
+      if (asked.payload?.followUp === undefined) stamped.set(asked, { ...asked, payload: { ...asked.payload, followUp: asked !== question } });
+    }
     const firstOf = (types: Set<string>) => inOrder.find((e) => types.has(e.eventType));
     const handOff = firstOf(HAND_OFFS);
     const reply = firstOf(REPLIES);

@@ -70,6 +70,8 @@ export const GENERATED_EVENTS = `
     if(type IN ('question_asked', 'handed_off', 'escalated'), question, '') AS text,
     multiIf(type IN ('agent_replied', 'answer_corrected'), concat(firsts, ',"firstResponseMs":', toString(delayMs - 2000), '}'),
             type = 'resolved', concat(firsts, ',"resolutionMs":', toString(delayMs), '}'),
+            -- As ask records a question: a conversation's later questions are follow-ups.
+            type = 'question_asked', if(slot = 0, '{"followUp":false}', '{"followUp":true}'),
             '{}') AS payload,
     '' AS correlation_id
   FROM numbers({start:UInt64}, {count:UInt64})`;

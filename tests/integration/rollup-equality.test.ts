@@ -181,7 +181,6 @@ describe('re-delivered events', () => {
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_event_totals WHERE workspace_id = {workspaceId:UUID}')).toBe(distinct);
     const contacts = new Set(all.filter((e) => e.eventType === 'question_asked').map((e) => e.conversationId || e.eventId)).size;
     expect(await scalar('SELECT uniqExactMerge(contacts) AS n FROM {database:Identifier}.hourly_contacts WHERE workspace_id = {workspaceId:UUID}')).toBe(contacts);
-    expect(await scalar('SELECT uniqExactMerge(contacts) AS n FROM {database:Identifier}.hourly_contact_totals WHERE workspace_id = {workspaceId:UUID}')).toBe(contacts);
     const csat = all.filter((e) => e.eventType === 'csat_rated');
     expect(await scalar('SELECT sum(responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.length);
     expect(await scalar('SELECT sum(score * responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.reduce((sum, e) => sum + e.rating!, 0));
@@ -190,6 +189,16 @@ describe('re-delivered events', () => {
     const gapQuestions = all.filter((e) => ['handed_off', 'escalated'].includes(e.eventType) && e.text).length;
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_gap_questions WHERE workspace_id = {workspaceId:UUID}')).toBe(gapQuestions);
     expect(await scalar('SELECT count() AS n FROM {database:Identifier}.knowledge_lifecycle_events WHERE workspace_id = {workspaceId:UUID}')).toBe(lifecycle.length);
+    // hourly_support_events: every support event once per dimension kept, and each conversation's start once.
+    const support = all.filter((e) => ['question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated'].includes(e.eventType)).length;
+    const starts = all.filter((e) => e.eventType === 'question_asked' && (!e.conversationId || e.payload?.followUp === false)).length;
+    expect(starts).toBeGreaterThan(1_000);
+    expect(starts).toBeLessThan(all.filter((e) => e.eventType === 'question_asked').length);
+    for (const kept of [1, 2, 8, 15]) {
+      const sums = `SELECT concat(toString(sum(events)), '/', toString(sum(conversations))) AS n FROM {database:Identifier}.hourly_support_events WHERE workspace_id = {workspaceId:UUID} AND kept = ${kept}`;
+      // The rows keeping all four dimensions hold the conversation starts alone.
+      expect([kept, await scalar(sums)]).toEqual([kept, `${kept === 15 ? starts : support}/${starts}`]);
+    }
     const firsts = all.filter((e) => e.payload?.conversationStartedAt !== undefined && (e.payload.firstResponseMs !== undefined || e.payload.resolutionMs !== undefined)).length;
     expect(firsts).toBeGreaterThan(100);
     expect(await scalar('SELECT count() AS n FROM {database:Identifier}.conversation_times WHERE workspace_id = {workspaceId:UUID}')).toBe(firsts);
@@ -214,10 +223,17 @@ const filterSets = Array.from({ length: 16 }, (_, mask) =>
 
 describe('rollups answer what raw events answer', () => {
   it('support figures, for every filter combination', async () => {
-    for (const filters of filterSets) {
-      const query: MetricsQuery = { ...RANGES['off the hour'], granularity: 'day', timeZone: 'Europe/Paris', ...filters };
-      expect([filters, await rollups.support.metrics(workspaceId, query)]).toEqual([filters, await raw.support.metrics(workspaceId, query)]);
+    // Off the hour (raw events for the partial hours at both ends) and on whole hours (the rollup alone).
+    for (const range of [RANGES['off the hour'], RANGES['whole weeks']]) {
+      for (const filters of filterSets) {
+        const query: MetricsQuery = { ...range, granularity: 'day', timeZone: 'Europe/Paris', ...filters };
+        expect([range, filters, await rollups.support.metrics(workspaceId, query)]).toEqual([range, filters, await raw.support.metrics(workspaceId, query)]);
+      }
     }
+    // Conversations are those started in the range (a conversation's first question, or a question outside one).
+    const whole: MetricsQuery = { ...RANGES['the whole sample'], granularity: 'month', timeZone: 'UTC' };
+    const started = new Set(all.filter((e) => e.eventType === 'question_asked').map((e) => e.conversationId || e.eventId)).size;
+    expect((await rollups.support.metrics(workspaceId, whole)).totals.conversations).toBe(started);
     // A value nobody used: nothing, both ways.
     const none: MetricsQuery = { ...RANGES['whole weeks'], granularity: 'week', timeZone: 'UTC', plan: 'enterprise' };
     expect(await rollups.support.metrics(workspaceId, none)).toEqual(await raw.support.metrics(workspaceId, none));
@@ -318,6 +334,9 @@ describe("on a sample of bench:warehouse's generated events", () => {
         const query: MetricsQuery = { ...range, granularity: 'day', timeZone: 'Europe/Paris', ...filters };
         const fromRollups = await rollups.support.metrics(generatedWorkspace, query);
         expect(fromRollups.totals.questions).toBeGreaterThan(0);
+        expect(fromRollups.totals.conversations).toBeGreaterThan(0);
+        // The range's own times (a grouping of their own) are there, not only the buckets'.
+        expect(fromRollups.totals.medianResolutionSeconds).toEqual(expect.any(Number));
         expect([filters, fromRollups]).toEqual([filters, await raw.support.metrics(generatedWorkspace, query)]);
       }
       const weekly: MetricsQuery = { ...range, granularity: 'week', timeZone: 'America/New_York' };

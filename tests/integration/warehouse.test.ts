@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql', '009-hourly-support-events.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -59,6 +59,7 @@ describe('warehouse migrations', () => {
       { version: 6, name: '006-drop-daily-topic-stats.sql' },
       { version: 7, name: '007-conversation-times.sql' },
       { version: 8, name: '008-hourly-totals.sql' },
+      { version: 9, name: '009-hourly-support-events.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -68,8 +69,6 @@ describe('warehouse migrations', () => {
       'conversation_times_mv',
       'hourly_citations',
       'hourly_citations_mv',
-      'hourly_contact_totals',
-      'hourly_contact_totals_mv',
       'hourly_contacts',
       'hourly_contacts_mv',
       'hourly_csat',
@@ -80,6 +79,11 @@ describe('warehouse migrations', () => {
       'hourly_events_mv',
       'hourly_gap_questions',
       'hourly_gap_questions_mv',
+      'hourly_support_events',
+      'hourly_support_events_by_channel_mv',
+      'hourly_support_events_by_plan_mv',
+      'hourly_support_events_by_topic_mv',
+      'hourly_support_events_starts_mv',
       'interaction_events',
       'interaction_events_dedup_mv',
       'interaction_events_ingest',
@@ -181,6 +185,20 @@ describe('warehouse migrations', () => {
         { backfill: earlier.database },
       );
       expect(totals).toEqual([{ events: 5, contacts: 2 }]);
+
+      // Migration 009's support rollup, from the events themselves (each once, FINAL), once per dimension kept (and the
+      // starts alone at every dimension); a rerun of the file adds nothing. c1 and c2 each start a conversation (their
+      // questions carry no followUp: firsts). The contact totals, which only support read, are dropped.
+      copy('009-hourly-support-events.sql');
+      await expect(migrateWarehouse(earlier, undefined, directory)).resolves.toEqual(['009-hourly-support-events.sql']);
+      for (const migration of await loadMigrations(directory, earlier.database)) {
+        if (migration.version === 9) for (const statement of migration.statements) await warehouse.client.command({ query: statement });
+      }
+      const support = await rows<{ kept: number; events: number; conversations: number }>(
+        `SELECT kept, sum(events) AS events, sum(conversations) AS conversations FROM {backfill:Identifier}.hourly_support_events GROUP BY kept ORDER BY kept`,
+        { backfill: earlier.database },
+      );
+      expect(support).toEqual([...[1, 2, 8].map((kept) => ({ kept, events: 4, conversations: 2 })), { kept: 15, events: 2, conversations: 2 }]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
       await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${earlier.database}` });

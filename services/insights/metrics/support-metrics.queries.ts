@@ -3,11 +3,13 @@
  * delivers at least once. Filters use '' for "any". Event-level filters apply to the events that carry the field
  * (plan, page and language are on questions, answers and hand-offs; topic on nearly everything). The language is
  * in the event's payload (conversation records it since languages are detected), not a column of its own.
+ * `conversations` counts the conversations started in a bucket (their first question, CONVERSATION_START_SQL), with
+ * the filters applied to that question: additive, so a rollup sums it.
  */
-import { hourlyContactTotals, hourlyContacts, hourlyCsat, hourlyEventTotals, hourlyEvents } from '../rollup-window';
+import { CONVERSATION_START_SQL, hourlyCsat, hourlyEvents, hourlySupportEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
-/** The API's filters, on any row that has these columns (raw events, hourly_events, hourly_contacts). */
+/** The API's filters, on any row that has these columns (raw events, hourly_support_events, hourly_csat). */
 const DIMENSION_FILTERS = `
       ({topic:String} = '' OR topic = {topic:String})
   AND ({plan:String} = '' OR plan = {plan:String})
@@ -38,7 +40,7 @@ export const SUPPORT_METRICS_SQL = `
     uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 3) AS csat3,
     uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 4) AS csat4,
     uniqExactIf(event_id, event_type = 'csat_rated' AND rating = 5) AS csat5,
-    uniqExactIf(if(conversation_id != '', conversation_id, toString(event_id)), event_type = 'question_asked') AS conversations
+    uniqExactIf(event_id, ${CONVERSATION_START_SQL}) AS conversations
   FROM {database:Identifier}.interaction_events
   WHERE event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated') AND ${FILTERS}
   GROUP BY bucket
@@ -65,12 +67,15 @@ export const HAND_OFF_REASONS_SQL = `
  * (firstResponseMs; none when it came before any hand-off) and its first resolution with the time since it started
  * (resolutionMs), each with the conversation's start and its first question's topic, plan, page, channel and
  * language, which the filters apply to. A conversation's times count in the bucket it started in, whenever the
- * reply or resolution came. {total:UInt8} = 1 folds every bucket into one row (medians do not add up, so totals
- * are their own query). `times` yields (occurred_at: the conversation's start, kind, ms), filtered.
+ * reply or resolution came. Medians do not add up, so the range's own figures are one more grouping of the same
+ * rows: the row with total = 1 (GROUPING SETS: each bucket, and all of them; grouping() is 1 for the set without
+ * the bucket, whose bucket column is meaningless). `times` yields (occurred_at: the conversation's start, kind,
+ * ms), filtered.
  */
 const responseTimesOver = (times: string) => `
   SELECT
-    if({total:UInt8} = 1, '', toString(${BUCKET_SQL})) AS bucket,
+    toString(${BUCKET_SQL}) AS bucket,
+    grouping(bucket) AS total,
     quantileExactInclusiveIf(0.5)(ms, kind = 'first_response') / 1000 AS medianFirstResponseSeconds,
     quantileExactInclusiveIf(0.9)(ms, kind = 'first_response') / 1000 AS p90FirstResponseSeconds,
     quantileExactInclusiveIf(0.5)(ms, kind = 'resolution') / 1000 AS medianResolutionSeconds,
@@ -84,8 +89,8 @@ const responseTimesOver = (times: string) => `
     AND ({page:String} = '' OR page = {page:String})
     AND ({channel:String} = '' OR channel = {channel:String})
     AND ({language:String} = '' OR language = {language:String})
-  GROUP BY bucket
-  ORDER BY bucket`;
+  GROUP BY GROUPING SETS ((bucket), ())
+  ORDER BY total, bucket`;
 
 /** From raw events: the stamped firsts, read from their payloads (each once). */
 export const RESPONSE_TIMES_SQL = responseTimesOver(`(
@@ -108,60 +113,75 @@ export const RESPONSE_TIMES_SQL = responseTimesOver(`(
   )`);
 
 // ---- The same figures from the hourly rollups (bounds in rollup-window's form; `range` = [from, to)). ----------
-// A conversation is its id, or for a question outside any conversation the question itself, in both forms.
+
+/** The dimension each row of hourly_support_events keeps (analytics migration 009); ALL_KEPT: all four. */
+const KEPT_BITS = { topic: 1, plan: 2, channel: 8 } as const;
+const ALL_KEPT = 15;
+
+type Filters = Partial<Record<'topic' | 'plan' | 'page' | 'channel', string>>;
 
 /**
- * The event-count rows a support query reads: hourly_events (every dimension) when it filters on a dimension,
- * hourly_event_totals (none, far fewer rows) when it does not.
+ * The rows of hourly_support_events a query with these filters reads: with one filter on the topic, the plan or the
+ * channel those keeping its dimension; with none the channel's (a few values; summed over them); with a page filter
+ * or two filters or more ALL_KEPT (conversation starts only; the other counts come from hourly_events).
  */
-const supportEvents = (filtered: boolean, types: string) =>
-  filtered ? hourlyEvents('range', `${types} AND ${DIMENSION_FILTERS}`) : hourlyEventTotals('range', types);
+function keptFor(filters: Filters): number {
+  const filtered = (['topic', 'plan', 'page', 'channel'] as const).filter((dimension) => filters[dimension]);
+  if (filtered.length === 0) return KEPT_BITS.channel;
+  const [only] = filtered;
+  return filtered.length === 1 && only !== 'page' ? KEPT_BITS[only!] : ALL_KEPT;
+}
 
-/** SUPPORT_METRICS_SQL without `conversations` (conversationsRollupSql gives it) and CSAT (CSAT_ROLLUP_SQL). */
-export const supportCountsRollupSql = (filtered: boolean) => `
-  SELECT
-    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
-    sumIf(events, event_type = 'question_asked') AS questions,
-    sumIf(events, event_type = 'answer_shown') AS answered,
-    sumIf(events, event_type = 'handed_off') AS handedOff,
-    sumIf(events, event_type = 'escalated') AS escalatedByCustomer,
-    sumIf(events, event_type = 'resolved') AS resolved,
-    sumIf(events, event_type = 'answer_rated' AND rating > 0) AS ratedUp,
-    sumIf(events, event_type = 'answer_rated' AND rating < 0) AS ratedDown
-  FROM ${supportEvents(filtered, "event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated', 'csat_rated')")}
-  GROUP BY bucket
-  ORDER BY bucket`;
+const HOUR_BUCKET_SQL = BUCKET_SQL.replaceAll('occurred_at', 'hour');
 
-/** SUPPORT_METRICS_SQL's CSAT counts per score, from hourly_csat (hourly_events keeps only a rating's sign). */
-export const CSAT_ROLLUP_SQL = `
-  SELECT
-    ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket,
-    sumIf(responses, score = 1) AS csat1,
-    sumIf(responses, score = 2) AS csat2,
-    sumIf(responses, score = 3) AS csat3,
-    sumIf(responses, score = 4) AS csat4,
-    sumIf(responses, score = 5) AS csat5
-  FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
-  GROUP BY bucket
-  ORDER BY bucket`;
+/** hourly_events' support types: CSAT scores come from hourly_csat (hourly_events keeps a rating's sign only). */
+const SUPPORT_TYPES_BUT_CSAT = `event_type IN ('question_asked', 'answer_shown', 'handed_off', 'escalated', 'resolved', 'answer_rated')`;
 
-export const CSAT_BY_TOPIC_ROLLUP_SQL = `
-  SELECT topic, score, sum(responses) AS responses
-  FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
-  GROUP BY topic, score
-  ORDER BY topic, score`;
-
-export const conversationsRollupSql = (filtered: boolean) => `
-  SELECT ${BUCKET_SQL.replaceAll('occurred_at', 'hour')} AS bucket, uniqExactMerge(contacts) AS conversations
-  FROM ${filtered ? hourlyContacts('range', DIMENSION_FILTERS) : hourlyContactTotals('range')}
-  GROUP BY bucket
-  ORDER BY bucket`;
-
-export const handOffReasonsRollupSql = (filtered: boolean) => `
-  SELECT handoff_reason AS reason, sum(events) AS count
-  FROM ${supportEvents(filtered, "event_type = 'handed_off'")}
-  GROUP BY reason
-  ORDER BY count DESC, reason`;
+/**
+ * SUPPORT_METRICS_SQL, HAND_OFF_REASONS_SQL and CSAT_BY_TOPIC_SQL in one query, summed per (kind, bucket, topic,
+ * measure, handoff_reason, score) — a few rows per bucket, which the service folds into counts and reasons:
+ *   'count': per bucket (bucket '' without `bucketed`: a zone whose days are not unions of UTC hours, whose counts
+ *            come from raw events), events (n) and conversations started (c) per event type, hand-off reason and
+ *            score. With no filter or one on the topic, plan or channel all from hourly_support_events (keptFor);
+ *            with a page filter or two filters or more, events from hourly_events and hourly_csat (which keep every
+ *            dimension) and conversations from the starts.
+ *   'csat_topic': per topic, CSAT responses per score: from the rows keeping the topic when the filter is none or
+ *            the topic, else from hourly_csat.
+ * `edges` false: the range's ends are whole hours, so hourly_support_events' rows need no raw events.
+ */
+export function supportRollupSql(filters: Filters, { bucketed, edges }: { bucketed: boolean; edges: boolean }): string {
+  const kept = keptFor(filters);
+  const bucket = bucketed ? `toString(${HOUR_BUCKET_SQL})` : "''";
+  const counts =
+    kept === ALL_KEPT
+      ? `
+    SELECT 'count' AS kind, ${bucket} AS bucket, '' AS topic, toString(event_type) AS measure, handoff_reason, rating AS score, sum(events) AS n, toUInt64(0) AS c
+      FROM ${hourlyEvents('range', `${SUPPORT_TYPES_BUT_CSAT} AND ${DIMENSION_FILTERS}`)}
+     GROUP BY bucket, measure, handoff_reason, score
+    UNION ALL
+    SELECT 'count', ${bucket} AS bucket, '', 'csat_rated', '', score, sum(responses), toUInt64(0)
+      FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
+     GROUP BY bucket, score
+    UNION ALL
+    SELECT 'count', ${bucket} AS bucket, '', '', '', toInt8(0), toUInt64(0), sum(conversations)
+      FROM ${hourlySupportEvents('range', ALL_KEPT, DIMENSION_FILTERS, edges)}
+     GROUP BY bucket`
+      : `
+    SELECT 'count' AS kind, ${bucket} AS bucket, '' AS topic, toString(measure) AS measure, handoff_reason, score, sum(events) AS n, sum(conversations) AS c
+      FROM ${hourlySupportEvents('range', kept, DIMENSION_FILTERS, edges)}
+     GROUP BY bucket, measure, handoff_reason, score`;
+  const csatByTopic = !filters.plan && !filters.page && !filters.channel
+    ? `SELECT 'csat_topic', '', kept_topic, 'csat_rated', '', score, sum(events), toUInt64(0)
+      FROM ${hourlySupportEvents('range', KEPT_BITS.topic, DIMENSION_FILTERS, edges)}
+     WHERE measure = 'csat_rated'
+     GROUP BY kept_topic, score`
+    : `SELECT 'csat_topic', '', topic, 'csat_rated', '', score, sum(responses), toUInt64(0)
+      FROM ${hourlyCsat('range', DIMENSION_FILTERS)}
+     GROUP BY topic, score`;
+  return `${counts}
+    UNION ALL
+    ${csatByTopic}`;
+}
 
 /** RESPONSE_TIMES_SQL from conversation_times (analytics migration 007): one row per stamped first. */
 export const RESPONSE_TIMES_ROLLUP_SQL = responseTimesOver(`(

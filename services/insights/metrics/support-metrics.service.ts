@@ -1,10 +1,9 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
-import { cutsOnHours, rollupRange } from '../rollup-window';
+import { cutsOnHours, isWholeHour, rollupRange } from '../rollup-window';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
 import {
-  CSAT_BY_TOPIC_ROLLUP_SQL, CSAT_BY_TOPIC_SQL, CSAT_ROLLUP_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL,
-  conversationsRollupSql, handOffReasonsRollupSql, supportCountsRollupSql,
+  CSAT_BY_TOPIC_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL, supportRollupSql,
 } from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -37,6 +36,7 @@ export interface Bucket {
   csat3: number;
   csat4: number;
   csat5: number;
+  /** Conversations started in the bucket: their first question (or a question outside any conversation) asked in it. */
   conversations: number;
   /** CSAT responses after resolution (scores 1–5). */
   csatResponses: number;
@@ -50,7 +50,7 @@ export interface Bucket {
   automationRate: number | null;
   /** (handedOff + escalatedByCustomer) / questions; null with no questions. */
   handOffRate: number | null;
-  /** resolved / conversations; null with no conversations. */
+  /** resolved / conversations (resolutions in the bucket over conversations started in it); null with none started. */
   resolutionRate: number | null;
   /** ratedUp / (ratedUp + ratedDown); null with no ratings. */
   satisfaction: number | null;
@@ -99,6 +99,8 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
 
 type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolutionRate' | 'satisfaction' | 'csatResponses' | 'csatScores' | 'csatAverage' | 'csatSatisfied' | keyof ResponseTimes>;
 
+const ZERO: Counts = { questions: 0, answered: 0, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0, ...NO_CSAT, conversations: 0 };
+
 function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): Bucket {
   const csatScores = CSAT_SCORES.map((score) => c[score]);
   const csat = csatOf(csatScores);
@@ -129,44 +131,36 @@ export class SupportMetricsService extends WarehouseReader {
       language: query.language ?? '',
       ...rollupRange('range', query.from, query.to),
     };
-    const rows = <T>(sql: string, extra: Record<string, unknown> = {}) => this.rows<T>(sql, { ...params, ...extra });
+    const rows = <T>(sql: string) => this.rows<T>(sql, params);
     // Counts are bucketed by the hour they happened in: rollups only where the zone cuts days on UTC hours.
     // The language is in the events' payload, not in the hourly rollups' grain: a language filter reads raw events.
     // Times are rows bucketed by each conversation's exact start, with its language: their table serves every case.
     const rollups = this.readFrom === 'rollups' && !query.language;
     const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
-    // With no dimension filter the coarse hourly totals answer (far fewer rows than the per-dimension rollups).
-    const filtered = Boolean(query.topic || query.plan || query.page || query.channel);
-    const timesSql = this.readFrom === 'rollups' ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL;
-    const timesOf = (total: number) => rows<TimesRow>(timesSql, { total });
-    type CsatRow = { bucket: string } & typeof NO_CSAT;
-    const counts = countsFromRollups
-      ? Promise.all([
-          rows<Omit<Counts, 'conversations' | keyof typeof NO_CSAT> & { bucket: string }>(supportCountsRollupSql(filtered)),
-          rows<{ bucket: string; conversations: number }>(conversationsRollupSql(filtered)),
-          rows<CsatRow>(CSAT_ROLLUP_SQL),
-        ]).then(([byBucket, conversations, csat]) => {
-          const conversationsOf = new Map(conversations.map((row) => [row.bucket, row.conversations]));
-          const csatOfBucket = new Map(csat.map(({ bucket, ...scores }) => [bucket, scores]));
-          return byBucket.map((row) => ({ ...row, ...(csatOfBucket.get(row.bucket) ?? NO_CSAT), conversations: conversationsOf.get(row.bucket) ?? 0 }));
-        })
-      : rows<Counts & { bucket: string }>(SUPPORT_METRICS_SQL);
-    const [countRows, reasons, csatRows, times, totalTimes] = await Promise.all([
-      counts,
-      // Reasons and CSAT by topic are not bucketed: any zone.
-      rows<{ reason: string; count: number }>(rollups ? handOffReasonsRollupSql(filtered) : HAND_OFF_REASONS_SQL),
-      rows<{ topic: string; score: number; responses: number | string }>(rollups ? CSAT_BY_TOPIC_ROLLUP_SQL : CSAT_BY_TOPIC_SQL),
-      timesOf(0),
-      timesOf(1),
+    // chDB runs one query at a time: from the rollups, counts, hand-off reasons and CSAT by topic are one query
+    // (reasons and CSAT by topic are not bucketed: they come from the rollups in any zone).
+    const sql = supportRollupSql(query, { bucketed: countsFromRollups, edges: !(isWholeHour(query.from) && isWholeHour(query.to)) });
+    const fromRollups = () => rows<FigureRow>(sql).then(figuresOf);
+    const figures: Promise<Figures> = countsFromRollups
+      ? fromRollups()
+      : Promise.all([
+          rows<Counts & { bucket: string }>(SUPPORT_METRICS_SQL),
+          rollups ? fromRollups() : Promise.all([rows<Figures['reasons'][number]>(HAND_OFF_REASONS_SQL), rows<Figures['csat'][number]>(CSAT_BY_TOPIC_SQL)]).then(([reasons, csat]) => ({ reasons, csat })),
+        ]).then(([counts, { reasons, csat }]) => ({ counts, reasons, csat }));
+    // Each bucket's times and the range's (total = 1), in one query.
+    const [{ counts: countRows, reasons, csat: csatRows }, allTimes] = await Promise.all([
+      figures,
+      rows<TimesRow>(this.readFrom === 'rollups' ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL),
     ]);
+    const times = allTimes.filter((row) => Number(row.total) === 0);
+    const totalTimes = allTimes.filter((row) => Number(row.total) === 1);
     const timesByBucket = new Map(times.map((row) => [row.bucket, responseTimes(row)]));
     const buckets = countRows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts), timesByBucket.get(bucket)));
-    const zero: Counts = { questions: 0, answered: 0, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0, ...NO_CSAT, conversations: 0 };
     const sum = buckets.reduce<Counts>((acc, b) => {
       const next = { ...acc };
-      for (const key of Object.keys(zero) as Array<keyof Counts>) next[key] = acc[key] + b[key];
+      for (const key of Object.keys(ZERO) as Array<keyof Counts>) next[key] = acc[key] + b[key];
       return next;
-    }, zero);
+    }, ZERO);
     return {
       buckets,
       totals: withRates(buckets[0]?.start ?? '', sum, totalTimes[0] ? responseTimes(totalTimes[0]) : NO_TIMES),
@@ -176,7 +170,70 @@ export class SupportMetricsService extends WarehouseReader {
   }
 }
 
-function byTopic(rows: Array<{ topic: string; score: number; responses: number | string }>): TopicCsat[] {
+interface Figures {
+  counts: Array<Counts & { bucket: string }>;
+  reasons: Array<{ reason: string; count: number | string }>;
+  csat: Array<{ topic: string; score: number | string; responses: number | string }>;
+}
+
+/** A row of supportRollupSql: sums per bucket (or per topic, for CSAT by topic), event type, hand-off reason and score. */
+interface FigureRow {
+  kind: 'count' | 'csat_topic';
+  bucket: string;
+  topic: string;
+  measure: string;
+  handoff_reason: string;
+  score: number | string;
+  /** Events. */
+  n: number | string;
+  /** Conversations started. */
+  c: number | string;
+}
+
+/** The Counts field an event type (and score) adds to; undefined for none. */
+function fieldOf(measure: string, score: number): keyof Counts | undefined {
+  switch (measure) {
+    case 'question_asked': return 'questions';
+    case 'answer_shown': return 'answered';
+    case 'handed_off': return 'handedOff';
+    case 'escalated': return 'escalatedByCustomer';
+    case 'resolved': return 'resolved';
+    case 'answer_rated': return score > 0 ? 'ratedUp' : score < 0 ? 'ratedDown' : undefined;
+    case 'csat_rated': return score >= 1 && score <= 5 ? CSAT_SCORES[score - 1] : undefined;
+    default: return undefined;
+  }
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** supportRollupSql's rows in the shapes of the raw queries': buckets in order, reasons most frequent first. */
+function figuresOf(rows: FigureRow[]): Figures {
+  const buckets = new Map<string, Counts>();
+  const reasons = new Map<string, number>();
+  const csat: Figures['csat'] = [];
+  for (const row of rows) {
+    const n = Number(row.n);
+    const score = Number(row.score);
+    if (row.kind === 'csat_topic') {
+      csat.push({ topic: row.topic, score, responses: n });
+      continue;
+    }
+    // Every bucket with a support event is one, as in the raw query, whatever the event adds to.
+    const counts = buckets.get(row.bucket) ?? { ...ZERO };
+    buckets.set(row.bucket, counts);
+    const field = fieldOf(row.measure, score);
+    if (field) counts[field] += n;
+    counts.conversations += Number(row.c);
+    if (row.measure === 'handed_off') reasons.set(row.handoff_reason, (reasons.get(row.handoff_reason) ?? 0) + n);
+  }
+  return {
+    counts: [...buckets].sort(([a], [b]) => byText(a, b)).map(([bucket, counts]) => ({ bucket, ...counts })),
+    reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || byText(a.reason, b.reason)),
+    csat,
+  };
+}
+
+function byTopic(rows: Figures['csat']): TopicCsat[] {
   const scoresOf = new Map<string, number[]>();
   for (const row of rows) {
     const score = Number(row.score);
@@ -200,6 +257,8 @@ function numeric(counts: Counts): Counts {
 
 interface TimesRow {
   bucket: string;
+  /** 1 for the range's own figures (every bucket together), 0 for a bucket's. */
+  total: number | string;
   medianFirstResponseSeconds: number | string | null;
   p90FirstResponseSeconds: number | string | null;
   medianResolutionSeconds: number | string | null;

@@ -34,7 +34,7 @@ export class SupportBucket {
   @Field(() => Int)
   ratedDown!: number;
 
-  @Field(() => Int, { description: 'Conversations with a question in the bucket' })
+  @Field(() => Int, { description: 'Conversations started in the bucket (their first question asked in it; a question outside any conversation counts as one), with the filters applied to that first question' })
   conversations!: number;
 
   @Field(() => Float, { nullable: true, description: 'answered / (answered + handedOff)' })
@@ -43,7 +43,7 @@ export class SupportBucket {
   @Field(() => Float, { nullable: true, description: '(handedOff + escalatedByCustomer) / questions' })
   handOffRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'resolved / conversations' })
+  @Field(() => Float, { nullable: true, description: 'resolved / conversations: resolutions in the bucket over conversations started in it' })
   resolutionRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'ratedUp / (ratedUp + ratedDown)' })

@@ -16,7 +16,7 @@ export interface WeeklyHeadline {
   automationRate: HeadlineFigure;
   /** (handed off + customer escalations) / questions */
   handOffRate: HeadlineFigure;
-  /** resolved conversations / conversations */
+  /** resolutions / conversations started in the week (Bucket.resolutionRate) */
   resolutionRate: HeadlineFigure;
   /** up-ratings / all ratings */
   satisfaction: HeadlineFigure;
