@@ -154,16 +154,17 @@ export class RetrievalService {
    * Who chooses: the intent model when it is sure enough of an item it was taught (INTENT_TAKES_OVER), and also,
    * less sure, when retrieval is under its own bar and the model's choice is not stale (that question is handed off
    * either way, and the model, once taught, is right more often than retrieval on what neither is sure of);
-   * otherwise retrieval. When the model
-   * chooses the answer retrieval would also give, the two votes combine: its confidence is that either is right,
-   * 1 − (1 − model)(1 − retrieval). Both rules were weighed on the dev split (`npm run bench:choice`, README
-   * *The answering loop*).
+   * otherwise retrieval. When the model chooses the answer retrieval would also give, the two votes combine: its
+   * confidence is that either is right, 1 − (1 − model)(1 − retrieval). Both rules were weighed on the dev split
+   * (`npm run bench:choice`, README *The answering loop*).
    */
   private async choose(ask: Ask, scored: ScoredPassageRow[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
     const rows = bestPassagePerItem(scored);
     const model = await this.intentChoice(ask, rows, verdict);
     const text = await this.textRanking(rows, verdict);
-    const textBar = () => this.bar(ask.workspaceId, text.best?.topic ?? '', 'retrieval', text.best?.sensitive ?? false);
+    // Retrieval's bar is looked up once, and only when a decision needs it.
+    let textBarOnce: ReturnType<RetrievalService['bar']> | undefined;
+    const textBar = () => (textBarOnce ??= this.bar(ask.workspaceId, text.best?.topic ?? '', 'retrieval', text.best?.sensitive ?? false));
     // A stale choice (content a product change or a later correction has overtaken) does not take over below the bar:
     // handed off either way, the hand-off should carry what retrieval finds in the current text.
     if (model && (model.confidence >= INTENT_TAKES_OVER || (!model.first.stale && text.confidence < (await textBar()).threshold))) {
