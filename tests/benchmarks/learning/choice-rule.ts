@@ -13,11 +13,9 @@
  *   hand off anyway, so the question is only which candidate the hand-off carries and the top-1 it counts);
  * - `model`: the model's best item always, taught or not.
  */
-import { parseArgs } from 'node:util';
 import type { ReplayingModel } from '../../../services/knowledge/intent/replaying-model';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
-import { loadDataset } from './dataset';
-import { offlineStream } from './offline-stream';
+import { offlineStreamFromArgs } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { OfflineRetrieval } from './offline-retrieval';
 
@@ -33,11 +31,7 @@ interface Decision {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { dataset: { type: 'string' }, shots: { type: 'string' }, seed: { type: 'string', default: '1' } } });
-  if (!values.dataset) throw new Error('Usage: npm run bench:choice -- --dataset <folder> [--shots N] [--seed S]');
-  const dataset = loadDataset(values.dataset);
-  const seed = Number(values.seed);
-  const { dev, stream, model, name } = offlineStream(dataset, seed, values.shots);
+  const { dataset, dev, stream, model, name } = offlineStreamFromArgs('bench:choice');
   const retrieval = new OfflineRetrieval(dataset.articles.map((a) => ({ itemId: a.externalKey!, title: a.title, body: a.body })));
   const retrieved = dev.map((q) => retrieval.rank(q.text));
   console.log(`${name}: stream ${stream.length}, dev ${dev.length} (dev split only); cells: top-1 / answered @ precision`);

@@ -4,12 +4,14 @@
  * rest shuffled with the seed (`shots`: its first N questions per label); and the intent model seeded with the
  * articles' titles and sentences, as the live system seeds it. Nothing here reads test.csv.
  */
+import { parseArgs } from 'node:util';
 import { ReplayingModel, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { prng } from '../bench-support';
-import { Dataset, LabelledQuestion, shuffled, takePerLabel, takeShots } from './dataset';
+import { Dataset, LabelledQuestion, loadDataset, shuffled, takePerLabel, takeShots } from './dataset';
 import { devSplit } from './dev-split';
 
 export interface OfflineStream {
+  dataset: Dataset;
   dev: LabelledQuestion[];
   stream: LabelledQuestion[];
   model: ReplayingModel;
@@ -24,5 +26,12 @@ export function offlineStream(dataset: Dataset, seed: number, shots?: string): O
   if (shots) stream = takeShots(stream, Number(shots));
   const model = new ReplayingModel(prng(seed));
   for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(text, article.externalKey!, false);
-  return { dev, stream, model, name: `${dataset.name}${shots ? ` ${shots}-shot` : ''}` };
+  return { dataset, dev, stream, model, name: `${dataset.name}${shots ? ` ${shots}-shot` : ''}` };
+}
+
+/** The stream of the command line's `--dataset <folder> [--shots N] [--seed S]`, or a usage error naming `script`. */
+export function offlineStreamFromArgs(script: string): OfflineStream {
+  const { values } = parseArgs({ options: { dataset: { type: 'string' }, shots: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+  if (!values.dataset) throw new Error(`Usage: npm run ${script} -- --dataset <folder> [--shots N] [--seed S]`);
+  return offlineStream(loadDataset(values.dataset), Number(values.seed), values.shots);
 }

@@ -13,10 +13,8 @@
  * for every candidate bar, with the precision of the answers it would add beyond the model's at its untaught bar,
  * and the share of the stream's reworded probes (the learning benchmark's) it would serve. No stack, no test.csv.
  */
-import { parseArgs } from 'node:util';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
-import { loadDataset } from './dataset';
-import { offlineStream } from './offline-stream';
+import { offlineStreamFromArgs } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { trigramSimilarity, trigrams } from './trigrams';
 import { DEFAULT_THRESHOLD, TAUGHT_THRESHOLD } from '../../../services/knowledge/learning/answer-policy';
@@ -30,11 +28,7 @@ const learnedOf = (label: string) => `${label}#learned`;
 
 
 function main(): void {
-  const { values } = parseArgs({ options: { dataset: { type: 'string' }, shots: { type: 'string' }, seed: { type: 'string', default: '1' } } });
-  if (!values.dataset) throw new Error('Usage: npm run bench:operating-point -- --dataset <folder> [--shots N] [--seed S]');
-  const dataset = loadDataset(values.dataset);
-  const seed = Number(values.seed);
-  const { dev, stream, model, name } = offlineStream(dataset, seed, values.shots);
+  const { dev, stream, model, name } = offlineStreamFromArgs('bench:operating-point');
   console.log(`${name}: stream ${stream.length}, dev ${dev.length} (dev split only)`);
   console.log(`checkpoint | model decides | ${BARS.map((b) => `bar ${b}: answered / precision`).join(' | ')}`);
   let taught = 0;
