@@ -1,4 +1,8 @@
-/** Jest global setup: one PostgreSQL server for the whole run (see test-postgres.ts). */
+/**
+ * Jest global setup: one PostgreSQL server for the whole run (see test-postgres.ts), and the word-vector cache
+ * built before the workers start, so they do not each build it.
+ */
+import { wordVectors } from '../../services/knowledge/intent/word-vectors';
 import { startThrowawayPostgres, type RunningPostgres } from './test-postgres';
 
 declare global {
@@ -7,6 +11,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  wordVectors((message) => process.stderr.write(`${message}\n`));
   if (process.env.TEST_POSTGRES_URL) return;
   const postgres = await startThrowawayPostgres();
   globalThis.loopdeskTestPostgres = postgres;

@@ -7,7 +7,10 @@
  * Two more experts vote from the same per-item sums of example vectors: each item's centroid (cosine to the
  * question) and a multinomial naive Bayes log-likelihood (smoothed feature frequencies), added to the linear score
  * with a small weight. The linear model separates items that share words; the sums keep every example an item
- * was taught, so what was learned early is not worn away by later updates.
+ * was taught, so what was learned early is not worn away by later updates. A third vote reaches past shared words:
+ * each example may bring its meaning (a dense unit vector, the mean of pretrained word vectors: word-vectors.ts),
+ * summed per item like the features, and the cosine of the question's meaning to the item's sum is added with
+ * `meaningWeight`.
  *
  * Memory is fixed per item: the question features (hashed into 2^20) are folded into `rows` buckets, and the
  * weights and the sums are two Float32Array matrices of rows × item columns, row-major so that scoring a question
@@ -23,10 +26,14 @@ export interface IntentModelOptions {
   centroidWeight: number;
   /** Weight of the naive Bayes log-likelihood (relative to the likeliest item) next to the linear score. */
   bayesWeight: number;
+  /** Weight of the meaning vote: the cosine of the question's meaning vector to the item's sum of them. */
+  meaningWeight: number;
+  /** Length of the meaning vectors. */
+  meaningDimensions: number;
 }
 
-/** Chosen on the banking77 dev split (README, *The answering loop*). */
-export const INTENT_MODEL_DEFAULTS: Readonly<IntentModelOptions> = Object.freeze({ rows: 6144, centroidWeight: 1, bayesWeight: 0.05 });
+/** Chosen on the banking77 dev split; the meaning weight on the banking77 and bitext dev splits with `npm run bench:choice` (README, *The answering loop*). */
+export const INTENT_MODEL_DEFAULTS: Readonly<IntentModelOptions> = Object.freeze({ rows: 6144, centroidWeight: 1, bayesWeight: 0.05, meaningWeight: 2, meaningDimensions: 100 });
 
 /** PA-II aggressiveness: larger follows each example more closely, smaller averages more. */
 const AGGRESSIVENESS = 1;
@@ -55,6 +62,9 @@ export class IntentModel {
   /** Per column: the squared norm of its sums, and their total mass (naive Bayes' denominator). */
   private sumNorms = new Float64Array(0);
   private masses = new Float64Array(0);
+  /** Per column, the sum of its examples' meaning vectors (column-major: meaningDimensions floats per column), and its norm. */
+  private meanings = new Float32Array(0);
+  private meaningNorms = new Float64Array(0);
   readonly options: Readonly<IntentModelOptions>;
   examples = 0;
 
@@ -69,18 +79,18 @@ export class IntentModel {
 
   /** Bytes held by the weights and sums (the model's size, give or take a few bytes per item). */
   get bytes(): number {
-    return this.weights.byteLength + this.sums.byteLength + this.sumNorms.byteLength + this.masses.byteLength;
+    return this.weights.byteLength + this.sums.byteLength + this.sumNorms.byteLength + this.masses.byteLength + this.meanings.byteLength + this.meaningNorms.byteLength;
   }
 
   has(itemId: string): boolean {
     return this.columnOf.has(itemId);
   }
 
-  /** Scores of every item the model knows, best first. */
-  rank(x: SparseVector, eligible?: (itemId: string) => boolean): IntentPrediction[] {
+  /** Scores of every item the model knows, best first; `meaning`: the question's meaning vector, when it has one. */
+  rank(x: SparseVector, eligible?: (itemId: string) => boolean, meaning?: Float32Array | null): IntentPrediction[] {
     const rows = this.fold(x);
     const values = x.values;
-    const { centroidWeight, bayesWeight } = this.options;
+    const { centroidWeight, bayesWeight, meaningWeight } = this.options;
     const width = this.itemIds.length;
     const linear = new Float64Array(width);
     const dots = new Float64Array(width);
@@ -111,15 +121,27 @@ export class IntentModel {
       if (itemId === undefined || (eligible && !eligible(itemId))) continue;
       // Naive Bayes relative to the likeliest item (which gets 0): the vote reorders items without moving the
       // scale of the linear score, so a workspace with a single item still answers on that score alone.
-      const score = linear[c]! + (centroidWeight * dots[c]!) / Math.sqrt(this.sumNorms[c]! || 1) + bayesWeight * (bayes[c]! - bestBayes);
+      let score = linear[c]! + (centroidWeight * dots[c]!) / Math.sqrt(this.sumNorms[c]! || 1) + bayesWeight * (bayes[c]! - bestBayes);
+      if (meaning && meaningWeight !== 0) score += meaningWeight * this.meaningCosine(meaning, c);
       ranked.push({ itemId, score });
     }
     return ranked.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
   }
 
+  /** The cosine of a question's meaning to column c's sum of meanings (0 while the item has none). */
+  private meaningCosine(meaning: Float32Array, c: number): number {
+    const norm = this.meaningNorms[c]!;
+    if (norm === 0) return 0;
+    const dimensions = this.options.meaningDimensions;
+    const base = c * dimensions;
+    let dot = 0;
+    for (let d = 0; d < dimensions; d++) dot += meaning[d]! * this.meanings[base + d]!;
+    return dot / Math.sqrt(norm);
+  }
+
   /** Learns one example of `itemId`: it joins the item's sums, and the linear model takes one update towards it. */
-  learn(x: SparseVector, itemId: string): void {
-    const { rows, c } = this.addToSums(x, itemId);
+  learn(x: SparseVector, itemId: string, meaning?: Float32Array | null): void {
+    const { rows, c } = this.addToSums(x, itemId, meaning);
     this.update(rows, x.values, c);
   }
 
@@ -128,11 +150,11 @@ export class IntentModel {
    * linear update: O(features), whatever the number of items, where an update costs O(features × items). Article
    * text is seeded this way, so a help centre of thousands of articles builds in seconds.
    */
-  seed(x: SparseVector, itemId: string): void {
-    this.addToSums(x, itemId);
+  seed(x: SparseVector, itemId: string, meaning?: Float32Array | null): void {
+    this.addToSums(x, itemId, meaning);
   }
 
-  private addToSums(x: SparseVector, itemId: string): { rows: Int32Array; c: number } {
+  private addToSums(x: SparseVector, itemId: string, meaning?: Float32Array | null): { rows: Int32Array; c: number } {
     this.examples++;
     const c = this.column(itemId);
     const rows = this.fold(x);
@@ -146,7 +168,22 @@ export class IntentModel {
       this.masses[c] += x.values[k]!;
     }
     this.sumNorms[c] = norm;
+    if (meaning) this.addMeaning(c, meaning);
     return { rows, c };
+  }
+
+  /** Adds a meaning vector (or another column's sum of them) to column c's sum of meanings. */
+  private addMeaning(c: number, from: Float32Array): void {
+    const dimensions = this.options.meaningDimensions;
+    if (from.length !== dimensions) throw new Error(`a meaning vector needs ${dimensions} dimensions, got ${from.length}`);
+    const base = c * dimensions;
+    let norm = 0;
+    for (let d = 0; d < dimensions; d++) {
+      const sum = this.meanings[base + d]! + from[d]!;
+      this.meanings[base + d] = sum;
+      norm += sum * sum;
+    }
+    this.meaningNorms[c] = norm;
   }
 
   /** One online update of the linear model towards `itemId` (a replayed example: the sums already hold it). */
@@ -178,6 +215,7 @@ export class IntentModel {
     }
     this.sumNorms[into] = norm;
     this.masses[into] += this.masses[from]!;
+    if (this.meaningNorms[from]! > 0) this.addMeaning(into, this.meanings.slice(from * this.options.meaningDimensions, (from + 1) * this.options.meaningDimensions));
     this.forget(itemId);
   }
 
@@ -240,6 +278,10 @@ export class IntentModel {
     };
     this.sumNorms = longer(this.sumNorms);
     this.masses = longer(this.masses);
+    this.meaningNorms = longer(this.meaningNorms);
+    const meanings = new Float32Array(capacity * this.options.meaningDimensions);
+    meanings.set(this.meanings);
+    this.meanings = meanings;
     this.capacity = capacity;
   }
 
@@ -250,6 +292,8 @@ export class IntentModel {
     }
     this.sumNorms[c] = 0;
     this.masses[c] = 0;
+    this.meanings.fill(0, c * this.options.meaningDimensions, (c + 1) * this.options.meaningDimensions);
+    this.meaningNorms[c] = 0;
   }
 
   /** The feature indices folded into this model's rows. */

@@ -15,6 +15,7 @@ import type { Logger } from '../../shared/logger';
 import type { IntentPrediction } from './intent-model';
 import { seededBy } from '../../shared/random';
 import { ReplayingModel, articleSentences } from './replaying-model';
+import { WordVectors, wordVectors } from './word-vectors';
 import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
 
 const CATCH_UP_MS = 1_000;
@@ -66,12 +67,16 @@ export class IntentModels {
   /** In least- to most-recently-used order (a Map keeps insertion order; a use re-inserts). */
   private readonly models = new Map<string, WorkspaceModel>();
   private readonly building = new Map<string, Promise<void>>();
+  /** Read when the process starts, not when the first workspace asks. */
+  private readonly vectors: WordVectors;
 
   constructor(
     private readonly db: DataSource,
     private readonly logger?: Logger,
     private readonly bounds: IntentModelBounds = DEFAULT_INTENT_MODEL_BOUNDS,
-  ) {}
+  ) {
+    this.vectors = wordVectors((message) => logger?.info(message));
+  }
 
   /** Items ranked for a question, or null while the workspace's model is still being built. */
   async rank(workspaceId: string, question: string): Promise<IntentVerdict | null> {
@@ -172,7 +177,7 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId)), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0 };
+      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId), { vectors: this.vectors }), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0 };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
       this.evictBeyondBounds(workspaceId);

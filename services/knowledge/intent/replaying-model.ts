@@ -4,10 +4,14 @@
  * passes without ever pausing to refit). The memory is a reservoir sample of at most `memory` examples, kept as
  * text (a question costs tens of bytes as text, hundreds as a feature vector), so its size is bounded whatever
  * a workspace has taught. Kept apart from Postgres so the offline benchmark runs exactly this.
+ *
+ * Every question and article sentence also brings its meaning, the mean of its words' pretrained vectors
+ * (word-vectors.ts), to the model's meaning vote; `vectors: null` leaves the vote out.
  */
 import { sentences } from '../../shared/text';
 import { IntentModel, IntentModelOptions, IntentPrediction } from './intent-model';
 import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-features';
+import { WordVectors, wordVectors } from './word-vectors';
 
 /** Earlier examples revisited per new one. */
 export const REPLAY = 5;
@@ -24,6 +28,8 @@ export interface ReplayingModelOptions extends IntentModelOptions {
   features: FeatureOptions;
   /** Article text takes a linear update too (true), or only joins the item's sums (false). */
   articleUpdates: boolean;
+  /** The word vectors behind the meaning vote (default: the shipped ones); null: no meaning vote. */
+  vectors: WordVectors | null;
 }
 
 interface Example {
@@ -38,6 +44,7 @@ export class ReplayingModel {
   private readonly memory: number;
   private readonly features: FeatureOptions;
   private readonly articleUpdates: boolean;
+  private readonly vectors: WordVectors | null;
   /** Examples offered to the reservoir so far. */
   private seen = 0;
   /** Characters of the remembered examples' text. */
@@ -54,6 +61,7 @@ export class ReplayingModel {
     this.memory = options.memory ?? REPLAY_MEMORY;
     this.features = options.features ?? FEATURE_DEFAULTS;
     this.articleUpdates = options.articleUpdates ?? ARTICLE_UPDATES;
+    this.vectors = options.vectors === undefined ? wordVectors() : options.vectors;
   }
 
   /** Examples taught, including those no longer in the replay memory. */
@@ -76,7 +84,7 @@ export class ReplayingModel {
   }
 
   rank(text: string): IntentPrediction[] {
-    return this.model.rank(questionFeatures(text, this.features));
+    return this.model.rank(questionFeatures(text, this.features), undefined, this.vectors?.embed(text));
   }
 
   /** Makes room for `items` items in all at once (see IntentModel.reserve). */
@@ -94,8 +102,9 @@ export class ReplayingModel {
    * also takes a linear update (costly with many items) or only joins the item's sums.
    */
   learn(text: string, itemId: string, replay = true): void {
-    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId);
-    else this.model.seed(questionFeatures(text, this.features), itemId);
+    const meaning = this.vectors?.embed(text);
+    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId, meaning);
+    else this.model.seed(questionFeatures(text, this.features), itemId, meaning);
     if (replay) this.questions.set(itemId, this.taught(itemId) + 1);
     if (replay) {
       for (let r = 0; r < this.replay && this.examples.length > 0; r++) {

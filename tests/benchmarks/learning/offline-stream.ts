@@ -19,19 +19,22 @@ export interface OfflineStream {
   name: string;
 }
 
-export function offlineStream(dataset: Dataset, seed: number, shots?: string): OfflineStream {
+/** `meaningWeight`: the intent model's meaning vote (default: the model's own; 0 leaves the word vectors out). */
+export function offlineStream(dataset: Dataset, seed: number, shots?: string, meaningWeight?: number): OfflineStream {
   const { dev, rest } = devSplit(dataset.train);
   const held = takePerLabel(rest, () => 3, seed + 11);
   let stream = shuffled(held.rest, seed);
   if (shots) stream = takeShots(stream, Number(shots));
-  const model = new ReplayingModel(prng(seed));
+  const model = new ReplayingModel(prng(seed), meaningWeight === undefined ? {} : { meaningWeight, ...(meaningWeight === 0 ? { vectors: null } : {}) });
   for (const article of dataset.articles) for (const text of [article.title, ...articleSentences(article.body)]) model.learn(text, article.externalKey!, false);
   return { dataset, dev, stream, model, name: `${dataset.name}${shots ? ` ${shots}-shot` : ''}` };
 }
 
-/** The stream of the command line's `--dataset <folder> [--shots N] [--seed S]`, or a usage error naming `script`. */
+/** The stream of the command line's `--dataset <folder> [--shots N] [--seed S] [--meaning-weight W]`, or a usage error naming `script`. */
 export function offlineStreamFromArgs(script: string): OfflineStream {
-  const { values } = parseArgs({ options: { dataset: { type: 'string' }, shots: { type: 'string' }, seed: { type: 'string', default: '1' } } });
-  if (!values.dataset) throw new Error(`Usage: npm run ${script} -- --dataset <folder> [--shots N] [--seed S]`);
-  return offlineStream(loadDataset(values.dataset), Number(values.seed), values.shots);
+  const { values } = parseArgs({ options: { dataset: { type: 'string' }, shots: { type: 'string' }, seed: { type: 'string', default: '1' }, 'meaning-weight': { type: 'string' } } });
+  if (!values.dataset) throw new Error(`Usage: npm run ${script} -- --dataset <folder> [--shots N] [--seed S] [--meaning-weight W]`);
+  const meaningWeight = values['meaning-weight'] === undefined ? undefined : Number(values['meaning-weight']);
+  const stream = offlineStream(loadDataset(values.dataset), Number(values.seed), values.shots, meaningWeight);
+  return meaningWeight === undefined ? stream : { ...stream, name: `${stream.name}, meaning weight ${meaningWeight}` };
 }

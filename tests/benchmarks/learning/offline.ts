@@ -1,7 +1,7 @@
 /**
  * The intent model alone, without the stack:
  *   npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S]
- *                           [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5]
+ *                           [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--meaning-weights 2] [--memory 4096] [--replay 5]
  *                           [--word-weights 1] [--char-grams 3-5] [--article-updates false,true]
  * Seeds a model with the articles of kb.jsonl as a workspace's model is seeded and teaches it a shuffled stream
  * of train.csv questions once each (as if each were corrected or confirmed, in order, with the same replay).
@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { INTENT_MODEL_DEFAULTS, IntentModel, IntentPrediction } from '../../../services/knowledge/intent/intent-model';
 import { FEATURE_DEFAULTS, questionFeatures } from '../../../services/knowledge/intent/question-features';
 import { ARTICLE_UPDATES, REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
+import { wordVectors } from '../../../services/knowledge/intent/word-vectors';
 import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { REPO_ROOT } from '../../helpers/repo-root';
 import { prng } from '../bench-support';
@@ -126,6 +127,7 @@ function main(): void {
       rows: { type: 'string' },
       'bayes-weights': { type: 'string' },
       'centroid-weights': { type: 'string' },
+      'meaning-weights': { type: 'string' },
       memory: { type: 'string' },
       replay: { type: 'string' },
       'word-weights': { type: 'string' },
@@ -134,7 +136,7 @@ function main(): void {
     },
   });
   if (!values.dataset || (values.split !== 'dev' && values.split !== 'test')) {
-    throw new Error('Usage: npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S] [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--memory 4096] [--replay 5] [--word-weights 1] [--char-grams 3-5]');
+    throw new Error('Usage: npm run bench:intent -- --dataset <folder> [--split dev|test] [--shots N] [--seed S] [--rows 8192] [--bayes-weights 0.05] [--centroid-weights 1] [--meaning-weights 2] [--memory 4096] [--replay 5] [--word-weights 1] [--char-grams 3-5]');
   }
   const split = values.split;
   const full = loadDataset(values.dataset);
@@ -150,16 +152,18 @@ function main(): void {
     `${dataset.name}: ${stream.length} questions taught${shots ? ` (${shots} per label)` : ''}, scored on the ${label}; dev ${dev.length} questions (${DEV_SPLIT.fraction * 100}% of train.csv per label, seed ${DEV_SPLIT.seed}), test ${dataset.test.length}, stream seed ${seed}; node ${process.version}`,
   );
 
+  const vectors = wordVectors();
   const variants: ReplayingModelOptions[] = [];
   for (const rows of list(values.rows, INTENT_MODEL_DEFAULTS.rows))
     for (const bayesWeight of list(values['bayes-weights'], INTENT_MODEL_DEFAULTS.bayesWeight))
       for (const centroidWeight of list(values['centroid-weights'], INTENT_MODEL_DEFAULTS.centroidWeight))
-        for (const memory of list(values.memory, REPLAY_MEMORY))
-          for (const replay of list(values.replay, REPLAY))
-            for (const wordWeight of list(values['word-weights'], FEATURE_DEFAULTS.wordWeight))
-              for (const [charMin, charMax] of (values['char-grams'] ?? `${FEATURE_DEFAULTS.charMin}-${FEATURE_DEFAULTS.charMax}`).split(',').map((range) => range.split('-').map(Number)))
-                for (const articleUpdates of (values['article-updates'] ?? String(ARTICLE_UPDATES)).split(',').map((v) => v === 'true'))
-                  variants.push({ rows, bayesWeight, centroidWeight, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! }, articleUpdates });
+        for (const meaningWeight of list(values['meaning-weights'], INTENT_MODEL_DEFAULTS.meaningWeight))
+          for (const memory of list(values.memory, REPLAY_MEMORY))
+            for (const replay of list(values.replay, REPLAY))
+              for (const wordWeight of list(values['word-weights'], FEATURE_DEFAULTS.wordWeight))
+                for (const [charMin, charMax] of (values['char-grams'] ?? `${FEATURE_DEFAULTS.charMin}-${FEATURE_DEFAULTS.charMax}`).split(',').map((range) => range.split('-').map(Number)))
+                  for (const articleUpdates of (values['article-updates'] ?? String(ARTICLE_UPDATES)).split(',').map((v) => v === 'true'))
+                    variants.push({ rows, bayesWeight, centroidWeight, meaningWeight, meaningDimensions: INTENT_MODEL_DEFAULTS.meaningDimensions, vectors, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! }, articleUpdates });
 
   const labels = [...new Set(dataset.train.map((q) => q.label))];
   const chosen = new Set(shuffled(labels, seed + 7).slice(0, Number(values.change)));
@@ -192,7 +196,7 @@ function main(): void {
       };
     }
     const line = [
-      `article updates ${options.articleUpdates}, rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
+      `article updates ${options.articleUpdates}, rows ${options.rows}, naive Bayes ${options.bayesWeight}, centroid ${options.centroidWeight}, meaning ${options.meaningWeight}, memory ${options.memory}, replay ${options.replay}, word weight ${options.features.wordWeight}, char ${options.features.charMin}-${options.features.charMax}:`,
       `dev top-1 ${pct(dev_.top1)}, automation at 95% precision ${pct(dev_.automationAtPrecision)} (cut ${dev_.confidenceCut?.toFixed(3) ?? 'none'})`,
       untouched !== undefined ? `| ${changed.size ? 'after' : 'without'} a change to ${chosen.size} labels: dev top-1 ${pct(untouched)} on the others, ${pct(touched!)} on the changed ones` : '',
       test ? `| test top-1 ${pct(test.top1)}, answered at the dev cut ${pct(test.answeredAtDevCut)} with precision ${test.precisionAtDevCut === null ? '-' : pct(test.precisionAtDevCut)}` : '',

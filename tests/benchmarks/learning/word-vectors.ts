@@ -83,7 +83,7 @@ function main(): void {
   const dataset = values.labels ? restrictToLabels(full, shuffled([...new Set(full.train.map((q) => q.label))], seed + 11).slice(0, Number(values.labels))) : full;
   const weights = values.weights.split(',').map(Number);
   const vectors = new WordVectors(values.vectors);
-  const { dev, stream, model } = offlineStream(dataset, seed, values.shots);
+  const { dev, stream, model } = offlineStream(dataset, seed, values.shots, 0);
   const examples = new Map<string, Float64Array[]>();
   const centroids = new Map<string, Float64Array>();
   const remember = (itemId: string, text: string) => {
