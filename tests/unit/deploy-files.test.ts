@@ -331,6 +331,11 @@ describe('deploy/Dockerfile', () => {
     expect(finalStage).toMatch(/COPY schema /);
     expect(finalStage).toMatch(/COPY analytics\/migrations /);
     expect(finalStage).toMatch(/docker-entrypoint\.sh/);
+    // The word-vector cache is built into the image from the compiled module that reads it, before its source JSON goes.
+    const vectors = /require\('\.\/(dist\/[\w/-]+)'\)\.wordVectors\(/.exec(finalStage);
+    expect(vectors).not.toBeNull();
+    expect(existsSync(path.join(ROOT, vectors![1]!.replace(/^dist\//, '') + '.ts'))).toBe(true);
+    expect(finalStage.indexOf('wordVectors(')).toBeGreaterThan(finalStage.indexOf('COPY --from=build /app/dist'));
     const user = /^USER\s+(\S+)/m.exec(finalStage);
     expect(user).not.toBeNull();
     expect(['root', '0']).not.toContain(user![1]);
