@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsIn, IsOptional, Length, Matches } from 'class-validator';
 import { Authorized, Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ApiKey } from '../workspace/workspace.types';
+import { TextField } from '../../shared/text-field';
 
 export enum AgentRole {
   AGENT = 'agent',
@@ -66,9 +67,7 @@ export class CreatedAgentKey {
 
 @InputType()
 export class CreateAgentInput {
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   name!: string;
 
   @Field()
@@ -93,10 +92,7 @@ export class UpdateAgentInput {
   @Field(() => ID)
   id!: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true })
   name?: string;
 
   @Field({ nullable: true })
@@ -133,10 +129,7 @@ export class CreateAgentKeyInput {
   @Field(() => ID)
   agentId!: string;
 
-  @Field({ nullable: true, description: 'Default "personal key"' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'Default "personal key"' })
   label?: string;
 }
 

@@ -1,5 +1,6 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { TextField } from '../../shared/text-field';
 
 /** Roles a workspace's admin can give a key. */
 export type WorkspaceKeyRole = 'widget' | 'agent' | 'analyst' | 'admin';
@@ -118,15 +119,10 @@ export const isTimeZone = (value: string): boolean => {
 
 @InputType()
 export class CreateWorkspaceInput {
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   name!: string;
 
-  @Field({ nullable: true, description: 'IANA time zone, default UTC' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @TextField({ max: 64, allowEmpty: true, optional: true, description: 'IANA time zone, default UTC' })
   timeZone?: string;
 }
 
@@ -136,9 +132,7 @@ export class CreateApiKeyInput {
   @IsIn(Object.values(ApiKeyRole))
   role!: ApiKeyRole;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   label!: string;
 }
 

@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsDate, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsDate, IsIn, IsOptional, Matches } from 'class-validator';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
 import { GROUP_PATTERN } from '../assignment/assignment.types';
 import { ConversationStatus } from '../conversation/conversation.types';
+import { TextField } from '../../shared/text-field';
 
 export enum SlaState {
   NONE = 'none',
@@ -33,10 +34,7 @@ export class ConversationSla {
 
 @InputType()
 export class SearchInboxInput {
-  @Field({ nullable: true, description: 'Words to find in the questions and replies (web-search syntax: "quoted phrase", -excluded, or)' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'Words to find in the questions and replies (web-search syntax: "quoted phrase", -excluded, or)' })
   text?: string;
 
   @Field(() => [ConversationStatus], { nullable: true, description: 'Default: HANDED_OFF' })
@@ -44,16 +42,10 @@ export class SearchInboxInput {
   @ArrayMaxSize(3)
   statuses?: ConversationStatus[];
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
-  @Field({ nullable: true, description: "The asker's plan, as the AI saw it on the latest turn" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @TextField({ max: 100, optional: true, description: "The asker's plan, as the AI saw it on the latest turn" })
   plan?: string;
 
   @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })

@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { TextField } from '../../shared/text-field';
 
 export const ESCALATION_STEP_KINDS = ['offered', 'reminded', 'reassigned', 'escalated_to_backup', 'resolved', 'reopened'] as const;
 
@@ -71,9 +72,7 @@ export class DeliverCorrectionInput {
   @IsUUID()
   messageId!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20_000)
+  @TextField({ max: 20_000 })
   correctedText!: string;
 
   @Field(() => [ID])
@@ -86,9 +85,7 @@ export class DeliverCorrectionInput {
   @IsUUID()
   learnedAnswerId?: string | null;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   agent!: string;
 }
 
@@ -110,9 +107,7 @@ export class RecordEscalationStepInput {
   @IsIn(ESCALATION_STEP_KINDS)
   kind!: (typeof ESCALATION_STEP_KINDS)[number];
 
-  @Field()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300 })
   stepKey!: string;
 
   @Field(() => GraphQLJSONObject)
@@ -126,8 +121,6 @@ export class ReleaseClaimInput {
   @IsUUID()
   conversationId!: string;
 
-  @Field({ description: 'The claim to release (agent:<id> or key:<id>); another holder keeps theirs' })
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, description: 'The claim to release (agent:<id> or key:<id>); another holder keeps theirs' })
   from!: string;
 }

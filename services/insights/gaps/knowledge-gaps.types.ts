@@ -1,6 +1,7 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { DateRangeInput } from '../date-range.types';
+import { TextField } from '../../shared/text-field';
 
 @ObjectType({ description: 'Questions the AI could not settle, grouped by what they ask' })
 export class KnowledgeGap {
@@ -25,10 +26,7 @@ export class KnowledgeGap {
 
 @InputType()
 export class KnowledgeGapsInput extends DateRangeInput {
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
   @Field(() => Int, { nullable: true, description: 'Largest gaps to return; default 20' })

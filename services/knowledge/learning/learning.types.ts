@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { CorrectionToLearn } from '../contracts';
 import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
+import { TextField } from '../../shared/text-field';
 
 export enum LearningMode {
   AUTO_PUBLISH = 'auto_publish',
@@ -98,10 +99,7 @@ export class LearningEventsFilter {
   @Max(200)
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(30)
+  @TextField({ max: 30, allowEmpty: true, optional: true })
   after?: string;
 }
 
@@ -128,16 +126,10 @@ export class ApproveLearnedAnswerInput {
   @Field(() => ID)
   id!: string;
 
-  @Field({ nullable: true, description: 'Edit the title while approving' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300, optional: true, description: 'Edit the title while approving' })
   title?: string;
 
-  @Field({ nullable: true, description: 'Edit the answer while approving' })
-  @IsOptional()
-  @IsString()
-  @Length(1, MAX_BODY_LENGTH)
+  @TextField({ max: MAX_BODY_LENGTH, optional: true, description: 'Edit the answer while approving' })
   body?: string;
 }
 
@@ -218,14 +210,10 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
   @IsUUID()
   messageId!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 16384)
+  @TextField({ max: 16384 })
   question!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, MAX_BODY_LENGTH)
+  @TextField({ max: MAX_BODY_LENGTH })
   correctedText!: string;
 
   @Field(() => [ID])
@@ -233,14 +221,10 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
   @IsUUID('all', { each: true })
   references!: string[];
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   agent!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   idempotencyKey!: string;
 
   @Field(() => [ID], { nullable: true, description: 'The items the corrected AI answer cited; a learned answer among them drawn from the same references is flagged stale' })

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem } from '../knowledge-item/knowledge-item.types';
+import { TextField } from '../../shared/text-field';
 
 export enum ProductChangeKind {
   RELEASE_NOTE = 'release_note',
@@ -74,14 +75,10 @@ export class RecordProductChangeInput {
   @IsIn(Object.values(ProductChangeKind))
   kind!: ProductChangeKind;
 
-  @Field()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300 })
   title!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20_000)
+  @TextField({ max: 20_000 })
   description!: string;
 
   @Field(() => [String], { description: 'Product areas (tags) or topics it touches' })
