@@ -2,7 +2,7 @@ import { ConnectionType, EdgeType, PageInput } from '../../shared/connection';
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../customer/customer.types';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 export enum BugStatus {
   OPEN = 'open',

@@ -1,8 +1,8 @@
-import { IsDate, IsEmail, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDate, IsEmail, IsOptional } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Attributes, AttributesPatch, IsAttributesPatch, IsLabelList, IsUsageCounters, UsageCounters } from './profile-fields';
-import { TextField } from '../../shared/text-field';
+import { EnumField, IntField, TextField } from '../../shared/input-fields';
 
 export enum BillingState {
   TRIALING = 'trialing',
@@ -102,16 +102,10 @@ export class UpsertAccountInput {
   @TextField({ max: 100, optional: true })
   plan?: string;
 
-  @Field(() => BillingState, { nullable: true })
-  @IsOptional()
-  @IsIn(Object.values(BillingState))
+  @EnumField(BillingState, { optional: true })
   billingState?: BillingState;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @IntField({ min: 0, max: 1_000_000, optional: true })
   seats?: number;
 
   @Field(() => Date, { nullable: true, description: 'When the account signed up; null clears it' })

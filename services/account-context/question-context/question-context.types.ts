@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Bug } from '../bug/bug.types';
 import { Account, Customer } from '../customer/customer.types';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 @InputType()
 export class QuestionContextInput {

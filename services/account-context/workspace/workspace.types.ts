@@ -1,6 +1,6 @@
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { TextField } from '../../shared/text-field';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 /** Roles a workspace's admin can give a key. */
 export type WorkspaceKeyRole = 'widget' | 'agent' | 'analyst' | 'admin';
@@ -128,8 +128,7 @@ export class CreateWorkspaceInput {
 
 @InputType()
 export class CreateApiKeyInput {
-  @Field(() => ApiKeyRole)
-  @IsIn(Object.values(ApiKeyRole))
+  @EnumField(ApiKeyRole)
   role!: ApiKeyRole;
 
   @TextField({ max: 200 })

@@ -4,7 +4,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
 import { GROUP_PATTERN } from '../assignment/assignment.types';
 import { Conversation, ConversationStatus, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 @InputType()
 export class ReplyInput {

@@ -2,7 +2,7 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { AnswerDecision, Citation, Conversation, ConversationSecretField, HandOffReason, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 @ObjectType({ description: "The AI's turn in answer to a question" })
 export class AiTurn {

@@ -1,9 +1,9 @@
-import { ArrayMaxSize, IsDate, IsIn, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsDate, IsOptional, Matches } from 'class-validator';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
 import { GROUP_PATTERN } from '../assignment/assignment.types';
 import { ConversationStatus } from '../conversation/conversation.types';
-import { TextField } from '../../shared/text-field';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 export enum SlaState {
   NONE = 'none',
@@ -58,9 +58,7 @@ export class SearchInboxInput {
   @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
   group?: string;
 
-  @Field(() => ClaimedByFilter, { nullable: true, description: 'ME (claimed by the caller), ANYONE (claimed at all) or NOBODY' })
-  @IsOptional()
-  @IsIn(Object.values(ClaimedByFilter))
+  @EnumField(ClaimedByFilter, { optional: true, description: 'ME (claimed by the caller), ANYONE (claimed at all) or NOBODY' })
   claimedBy?: ClaimedByFilter;
 
   @Field(() => [SlaState], { nullable: true })

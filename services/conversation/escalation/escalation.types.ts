@@ -1,7 +1,7 @@
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { TextField } from '../../shared/text-field';
+import { IntField, TextField } from '../../shared/input-fields';
 
 export const ESCALATION_STEP_KINDS = ['offered', 'reminded', 'reassigned', 'escalated_to_backup', 'resolved', 'reopened'] as const;
 
@@ -36,32 +36,16 @@ const MAX_MS = 30 * 24 * 3_600_000;
 
 @InputType()
 export class UpdateEscalationSettingsInput {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(MAX_MS)
+  @IntField({ min: 100, max: MAX_MS, optional: true })
   firstResponseMs?: number;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(MAX_MS)
+  @IntField({ min: 100, max: MAX_MS, optional: true })
   resolutionMs?: number;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_MS)
+  @IntField({ min: 0, max: MAX_MS, optional: true })
   reminderBeforeMs?: number;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_MS)
+  @IntField({ min: 0, max: MAX_MS, optional: true })
   reopenWindowMs?: number;
 }
 

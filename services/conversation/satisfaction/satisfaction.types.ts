@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConversationSecretField, IdempotencyKeyField } from '../conversation/conversation.types';
-import { TextField } from '../../shared/text-field';
+import { IntField, TextField } from '../../shared/input-fields';
 
 /** The longest drop-off window a workspace may set: a week. */
 const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -49,11 +49,7 @@ export class UpdateSatisfactionSettingsInput {
   @Length(1, 60, { each: true })
   csatLabels?: string[];
 
-  @Field(() => Int, { nullable: true, description: `1,000 ms (a second) to ${MAX_WINDOW_MS} ms (a week)` })
-  @IsOptional()
-  @IsInt()
-  @Min(1_000)
-  @Max(MAX_WINDOW_MS)
+  @IntField({ min: 1_000, max: MAX_WINDOW_MS, optional: true, description: `1,000 ms (a second) to ${MAX_WINDOW_MS} ms (a week)` })
   dropOffWindowMs?: number;
 }
 

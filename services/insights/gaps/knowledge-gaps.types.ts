@@ -1,7 +1,6 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { DateRangeInput } from '../date-range.types';
-import { TextField } from '../../shared/text-field';
+import { IntField, TextField } from '../../shared/input-fields';
 
 @ObjectType({ description: 'Questions the AI could not settle, grouped by what they ask' })
 export class KnowledgeGap {
@@ -29,10 +28,6 @@ export class KnowledgeGapsInput extends DateRangeInput {
   @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Largest gaps to return; default 20' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntField({ min: 1, max: 200, optional: true, description: 'Largest gaps to return; default 20' })
   first?: number;
 }

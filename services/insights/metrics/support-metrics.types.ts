@@ -1,6 +1,6 @@
-import { IsDate, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsDate, IsOptional, Matches } from 'class-validator';
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { TextField } from '../../shared/text-field';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 export enum Granularity {
   DAY = 'day',
@@ -130,9 +130,7 @@ export class SupportMetricsInput {
   @IsDate()
   to!: Date;
 
-  @Field(() => Granularity, { nullable: true, description: 'Default DAY' })
-  @IsOptional()
-  @IsIn(Object.values(Granularity))
+  @EnumField(Granularity, { optional: true, description: 'Default DAY' })
   granularity?: Granularity;
 
   @TextField({ max: 200, allowEmpty: true, optional: true })

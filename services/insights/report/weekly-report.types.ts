@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { TopicCsat } from '../metrics/support-metrics.types';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 @ObjectType({ description: 'A figure this week and the week before' })
 export class HeadlineFigure {

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LOCALE_PATTERN } from './locale';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 /** An optional locale argument: an ISO 639 code in lower case. */
 export function LocaleField(description: string): PropertyDecorator {

@@ -1,9 +1,9 @@
-import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { CorrectionToLearn } from '../contracts';
 import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
-import { TextField } from '../../shared/text-field';
+import { EnumField, FloatField, TextField } from '../../shared/input-fields';
 
 export enum LearningMode {
   AUTO_PUBLISH = 'auto_publish',
@@ -156,23 +156,13 @@ export class LearningSettings {
 
 @InputType()
 export class UpdateLearningSettingsInput {
-  @Field(() => LearningMode, { nullable: true })
-  @IsOptional()
-  @IsIn(Object.values(LearningMode))
+  @EnumField(LearningMode, { optional: true })
   learningMode?: LearningMode;
 
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsNumber()
-  @Min(0.51)
-  @Max(0.99)
+  @FloatField({ min: 0.51, max: 0.99, optional: true })
   targetPrecision?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Between 0.5 and 1; 1 hands off every question answered from sensitive knowledge' })
-  @IsOptional()
-  @IsNumber()
-  @Min(0.5)
-  @Max(1)
+  @FloatField({ min: 0.5, max: 1, optional: true, description: 'Between 0.5 and 1; 1 hands off every question answered from sensitive knowledge' })
   sensitiveThreshold?: number;
 
   @Field({ nullable: true, description: 'true freezes learning (the workspace keeps answering but learns nothing from its traffic); false resumes it' })

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem } from '../knowledge-item/knowledge-item.types';
-import { TextField } from '../../shared/text-field';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 export enum ProductChangeKind {
   RELEASE_NOTE = 'release_note',
@@ -71,8 +71,7 @@ export class CloseProductChangeReviewInput {
 
 @InputType()
 export class RecordProductChangeInput {
-  @Field(() => ProductChangeKind)
-  @IsIn(Object.values(ProductChangeKind))
+  @EnumField(ProductChangeKind)
   kind!: ProductChangeKind;
 
   @TextField({ max: 300 })

@@ -1,10 +1,10 @@
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
 import type { RetrievalCandidate as RetrievalCandidateContract } from '../contracts';
 import { LocaleField } from '../knowledge-item/knowledge-item.types';
-import { TextField } from '../../shared/text-field';
+import { FloatField, IntField, TextField } from '../../shared/input-fields';
 
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
@@ -77,11 +77,7 @@ export class RetrieveForQuestionInput {
   @TextField({ max: 100, allowEmpty: true, optional: true, description: "The asker's plan, for audience filtering" })
   plan?: string;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @IntField({ min: 1, max: 20, optional: true })
   limit?: number;
 
   @Field(() => [String], { nullable: true, description: "The asker's account segments, for audience filtering" })
@@ -105,10 +101,7 @@ export class RecordOutcomeInput {
   @TextField({ max: 200, allowEmpty: true })
   topic!: string;
 
-  @Field(() => Float)
-  @IsNumber()
-  @Min(0)
-  @Max(1)
+  @FloatField({ min: 0, max: 1 })
   confidence!: number;
 
   @Field(() => String, { description: OUTCOME_SIGNALS.join(', ') })
@@ -135,9 +128,6 @@ export class RecordOutcomeInput {
   @TextField({ max: 200, optional: true, description: 'The customer id, the anonymous visitor\'s conversation id, or the agent' })
   sourceId?: string;
 
-  @Field(() => Float, { nullable: true, description: 'For resolved: seconds from the answer to the resolution' })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
+  @FloatField({ min: 0, optional: true, description: 'For resolved: seconds from the answer to the resolution' })
   secondsToResolution?: number;
 }

@@ -2,7 +2,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
 import { Field, Float, InputType, ObjectType } from 'type-graphql';
 import { AfterCursorField, ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { KnowledgeItem, KnowledgeItemKind, KnowledgeItemStatus, LocaleField } from '../knowledge-item/knowledge-item.types';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 @InputType({ description: 'What to find: words to search for, filters, and the page' })
 export class KnowledgeSearchInput {

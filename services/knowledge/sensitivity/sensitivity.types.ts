@@ -1,6 +1,6 @@
 import { IsBoolean } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { TextField } from '../../shared/text-field';
+import { TextField } from '../../shared/input-fields';
 
 @InputType()
 export class MarkKnowledgeItemSensitiveInput {
