@@ -1,14 +1,15 @@
 /**
  * The fields of GraphQL inputs with their checks, one decorator each, so every subgraph bounds text, numbers and
  * enum values the same way: `@TextField({ max: 300 })` is 1 to 300 characters, `@IntField({ min: 1, max: 200 })`
- * an integer in that range, `@EnumField(Granularity)` one of the enum's values. `optional` makes a field nullable
- * and skips its checks when it is absent.
+ * an integer in that range, `@EnumField(Granularity)` one of the enum's values, `@IdField()` a UUID and
+ * `@IdListField({ max: 20 })` up to 20 of them. `optional` makes a field nullable and skips its checks when it is
+ * absent.
  *
  * Each registers its checks bottom-up, as the stacked decorators they replace did, so a failure lists its problems
  * in the same order.
  */
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Field, Float, Int } from 'type-graphql';
+import { ArrayMaxSize, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { Field, Float, ID, Int } from 'type-graphql';
 
 interface InputFieldOptions {
   optional?: boolean;
@@ -51,4 +52,18 @@ export function FloatField(options: NumberFieldOptions): PropertyDecorator {
 /** One of a registered enum's values. */
 export function EnumField(enumType: Record<string, string>, options: InputFieldOptions = {}): PropertyDecorator {
   return inputField(() => enumType, options, [IsIn(Object.values(enumType))]);
+}
+
+/** An ID input, checked to be a UUID here rather than refused later by Postgres as an internal error. */
+export function IdField(options: InputFieldOptions = {}): PropertyDecorator {
+  return inputField(() => ID, options, [IsUUID()]);
+}
+
+interface IdListFieldOptions extends InputFieldOptions {
+  max?: number;
+}
+
+export function IdListField(options: IdListFieldOptions = {}): PropertyDecorator {
+  const each = IsUUID('all', { each: true });
+  return inputField(() => [ID], options, options.max === undefined ? [each] : [ArrayMaxSize(options.max), each]);
 }

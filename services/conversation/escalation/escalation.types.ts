@@ -1,7 +1,7 @@
-import { ArrayMaxSize, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { IntField, TextField } from '../../shared/input-fields';
+import { IdField, IdListField, IntField, TextField } from '../../shared/input-fields';
 
 export const ESCALATION_STEP_KINDS = ['offered', 'reminded', 'reassigned', 'escalated_to_backup', 'resolved', 'reopened'] as const;
 
@@ -52,21 +52,16 @@ export class UpdateEscalationSettingsInput {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: tell the customer a corrected answer (idempotent per corrected message)' })
 export class DeliverCorrectionInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   messageId!: string;
 
   @TextField({ max: 20_000 })
   correctedText!: string;
 
-  @Field(() => [ID])
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IdListField({ max: 20 })
   knowledgeItemIds!: string[];
 
-  @Field(() => ID, { nullable: true, description: 'The learned answer the correction made or taught; absent when learning is frozen' })
-  @IsOptional()
-  @IsUUID()
+  @IdField({ optional: true, description: 'The learned answer the correction made or taught; absent when learning is frozen' })
   learnedAnswerId?: string | null;
 
   @TextField({ max: 200 })
@@ -83,8 +78,7 @@ export class DeliveredCorrection {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: a step of an escalation workflow (idempotent per stepKey)' })
 export class RecordEscalationStepInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   conversationId!: string;
 
   @Field(() => String)
@@ -101,8 +95,7 @@ export class RecordEscalationStepInput {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: release the claim of the agent who breached the first-response SLA' })
 export class ReleaseClaimInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   conversationId!: string;
 
   @TextField({ max: 200, description: 'The claim to release (agent:<id> or key:<id>); another holder keeps theirs' })

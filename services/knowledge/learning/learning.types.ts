@@ -1,9 +1,9 @@
-import { ArrayMaxSize, IsBoolean, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsBoolean, IsOptional, Max, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { CorrectionToLearn } from '../contracts';
 import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
-import { EnumField, FloatField, TextField } from '../../shared/input-fields';
+import { EnumField, FloatField, IdField, IdListField, TextField } from '../../shared/input-fields';
 
 export enum LearningMode {
   AUTO_PUBLISH = 'auto_publish',
@@ -88,9 +88,7 @@ export class LearningEventsFilter {
   @IsOptional()
   kind?: LearningEventKind;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsUUID()
+  @IdField({ optional: true })
   knowledgeItemId?: string;
 
   @Field(() => Int, { nullable: true })
@@ -192,12 +190,10 @@ export class TopicPolicy {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: an agent correction to learn from' })
 export class LearnFromCorrectionInput implements CorrectionToLearn {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   conversationId!: string;
 
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   messageId!: string;
 
   @TextField({ max: 16384 })
@@ -206,9 +202,7 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
   @TextField({ max: MAX_BODY_LENGTH })
   correctedText!: string;
 
-  @Field(() => [ID])
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IdListField({ max: 20 })
   references!: string[];
 
   @TextField({ max: 200 })
@@ -217,10 +211,7 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
   @TextField({ max: 200 })
   idempotencyKey!: string;
 
-  @Field(() => [ID], { nullable: true, description: 'The items the corrected AI answer cited; a learned answer among them drawn from the same references is flagged stale' })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IdListField({ max: 20, optional: true, description: 'The items the corrected AI answer cited; a learned answer among them drawn from the same references is flagged stale' })
   correctedItemIds?: string[];
 
   @LocaleField("The question's language (ISO 639): the learned answer is written in it; default 'en'")

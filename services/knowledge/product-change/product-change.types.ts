@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem } from '../knowledge-item/knowledge-item.types';
-import { EnumField, TextField } from '../../shared/input-fields';
+import { EnumField, IdField, IdListField, TextField } from '../../shared/input-fields';
 
 export enum ProductChangeKind {
   RELEASE_NOTE = 'release_note',
@@ -56,16 +56,14 @@ export class ProductChangeReviewStatus {
 @Directive('@inaccessible')
 @InputType()
 export class CloseProductChangeReviewInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   productChangeId!: string;
 
   @Field(() => String)
   @IsIn(['completed', 'overdue'])
   outcome!: 'completed' | 'overdue';
 
-  @Field(() => [ID])
-  @IsUUID('all', { each: true })
+  @IdListField()
   pendingItemIds!: string[];
 }
 
