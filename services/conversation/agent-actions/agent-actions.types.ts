@@ -1,9 +1,10 @@
 /** GraphQL types of what agents do with conversations: the inbox, replies and corrections. */
-import { ArrayMaxSize, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
-import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { GroupField } from '../assignment/assignment.types';
 import { Conversation, ConversationStatus, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
+import { DetectedLanguageFilterField } from '../desk/inbox-search.types';
 import { TextField } from '../../shared/input-fields';
 
 @InputType()
@@ -67,14 +68,10 @@ export class InboxFilter {
   @IsOptional()
   unclaimed?: boolean;
 
-  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
-  @IsOptional()
-  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  @GroupField('Only conversations re-assigned to this group')
   group?: string;
 
-  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
-  @IsOptional()
-  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  @DetectedLanguageFilterField()
   language?: string;
 
   @PageSizeField()

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsDate, IsOptional, Matches } from 'class-validator';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
-import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { GroupField } from '../assignment/assignment.types';
 import { ConversationStatus } from '../conversation/conversation.types';
 import { EnumField, TextField } from '../../shared/input-fields';
 
@@ -22,6 +22,15 @@ export enum ClaimedByFilter {
   NOBODY = 'nobody',
 }
 registerEnumType(ClaimedByFilter, { name: 'ClaimedByFilter' });
+
+/** The inbox's filter by the customer's language, as detected on their latest question. */
+export function DetectedLanguageFilterField(): PropertyDecorator {
+  return (target, property) => {
+    Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })(target, property);
+    IsOptional()(target, property);
+    Field(() => String, { nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })(target, property);
+  };
+}
 
 @ObjectType({ description: 'The next SLA of a conversation: first response until an agent answers, then resolution' })
 export class ConversationSla {
@@ -48,14 +57,10 @@ export class SearchInboxInput {
   @TextField({ max: 100, optional: true, description: "The asker's plan, as the AI saw it on the latest turn" })
   plan?: string;
 
-  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
-  @IsOptional()
-  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  @DetectedLanguageFilterField()
   language?: string;
 
-  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
-  @IsOptional()
-  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  @GroupField('Only conversations re-assigned to this group')
   group?: string;
 
   @EnumField(ClaimedByFilter, { optional: true, description: 'ME (claimed by the caller), ANYONE (claimed at all) or NOBODY' })
