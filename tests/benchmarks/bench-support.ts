@@ -44,14 +44,29 @@ export function intOption(name: string, value: string | undefined, min: number):
   return n;
 }
 
-/** The machine in one line, as the relay and warehouse results record it: cores (model), memory. */
-export const machineLine = () => `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`;
+/** The machine in one line: cores (model), memory. */
+const machineLine = () => `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`;
 
 /** The 1, 5 and 15-minute load averages (now, unless given), as "0.52 0.61 0.70". */
 export const loadAverages = (load = os.loadavg()) => load.map((l) => l.toFixed(2)).join(' ');
+
+/**
+ * The machine and its load before and after a run (the load read now), as the relay and warehouse results open
+ * their setup: the machine is shared, so a figure is read beside what else was running.
+ */
+export const machineAndLoad = (loadAverageAtStart: string) => ({ machine: machineLine(), loadAverageAtStart, loadAverageAtEnd: loadAverages() });
 
 /** The machine a run was measured on, as the ask-latency and escalations results record it. */
 export function machineSetup(): { node: string; cpu: string; cpus: number; memoryGiB: number } {
   const cpus = os.cpus();
   return { node: process.version, cpu: cpus[0]?.model ?? 'unknown', cpus: cpus.length, memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10 };
+}
+
+/** Runs a benchmark's main when its file is the script node was started with, not when another file imports it; a failure exits 1. */
+export function runIfScript(entry: NodeModule, main: () => Promise<void>): void {
+  if (require.main !== entry) return;
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

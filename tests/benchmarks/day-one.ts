@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestStack } from '../helpers/stack';
+import { runIfScript } from './bench-support';
 import { Dataset, LabelledQuestion, loadDataset } from './learning/dataset';
 import { DEV_SPLIT, devSplit } from './learning/dev-split';
 import { HarnessResult, runHarness } from './learning/harness';
@@ -116,10 +117,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Run as a script; imported, do nothing.
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfScript(module, main);

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../../services/shared/request-context';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
-import { distribution, mapConcurrent } from './bench-support';
+import { distribution, mapConcurrent, runIfScript } from './bench-support';
 import { readStat } from './process-cpu';
 
 const QUERY = '{ workspace { id } }';
@@ -176,9 +176,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfScript(module, main);

@@ -25,7 +25,7 @@ import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { createLogger } from '../../services/shared/logger';
 import { type OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { loadAverages, machineLine } from './bench-support';
+import { loadAverages, machineAndLoad } from './bench-support';
 
 const { values: args } = parseArgs({
   options: {
@@ -134,9 +134,7 @@ async function main(): Promise<void> {
       benchmark: 'relay-throughput',
       measuredAt: new Date().toISOString(),
       setup: {
-        machine: machineLine(),
-        loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: loadAverages(),
+        ...machineAndLoad(loadAtStart),
         warehouse: 'chDB in this process (analytics/warehouse-client), every migration applied',
         postgres: 'a throwaway database on the test Postgres (embedded unless TEST_POSTGRES_URL)',
         command: `npm run bench:relay -- --events ${EVENTS} --batch-sizes ${BATCH_SIZES.join(',')} --write-rate ${WRITE_RATE} --sustained-seconds ${SUSTAINED_SECONDS}`,

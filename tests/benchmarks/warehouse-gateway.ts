@@ -35,7 +35,7 @@ import { dataOf } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
-import { Distribution, distribution, loadAverages, machineLine } from './bench-support';
+import { Distribution, distribution, loadAverages, machineAndLoad } from './bench-support';
 import { GENERATED_COLUMNS as COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS as KNOWLEDGE_EVENTS, GENERATED_WORKSPACES as WORKSPACES } from '../helpers/generated-events';
 
 const HOUR = 3_600_000;
@@ -147,9 +147,7 @@ async function main(): Promise<void> {
       benchmark: 'warehouse-gateway',
       measuredAt: new Date().toISOString(),
       setup: {
-        machine: machineLine(),
-        loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: loadAverages(),
+        ...machineAndLoad(loadAtStart),
         warehouse: 'chDB embedded in the insights process',
         events: EVENTS,
         workspaces: WORKSPACES,

@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsOptional, Length, Matches } from 'class-validator';
 import { Authorized, Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ApiKey } from '../workspace/workspace.types';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 export enum AgentRole {
   AGENT = 'agent',
@@ -66,9 +67,7 @@ export class CreatedAgentKey {
 
 @InputType()
 export class CreateAgentInput {
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   name!: string;
 
   @Field()
@@ -76,9 +75,7 @@ export class CreateAgentInput {
   @Length(3, 320)
   email!: string;
 
-  @Field(() => AgentRole, { nullable: true, description: 'Default AGENT' })
-  @IsOptional()
-  @IsIn(Object.values(AgentRole))
+  @EnumField(AgentRole, { optional: true, description: 'Default AGENT' })
   role?: AgentRole;
 
   @Field(() => [String], { nullable: true })
@@ -93,10 +90,7 @@ export class UpdateAgentInput {
   @Field(() => ID)
   id!: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true })
   name?: string;
 
   @Field({ nullable: true })
@@ -105,9 +99,7 @@ export class UpdateAgentInput {
   @Length(3, 320)
   email?: string;
 
-  @Field(() => AgentRole, { nullable: true, description: 'Takes effect on their keys at once' })
-  @IsOptional()
-  @IsIn(Object.values(AgentRole))
+  @EnumField(AgentRole, { optional: true, description: 'Takes effect on their keys at once' })
   role?: AgentRole;
 
   @Field(() => [String], { nullable: true, description: 'Replaces the list' })
@@ -116,9 +108,7 @@ export class UpdateAgentInput {
   @Matches(GROUP_PATTERN, { each: true, message: GROUP_MESSAGE })
   groups?: string[];
 
-  @Field(() => AgentAvailability, { nullable: true })
-  @IsOptional()
-  @IsIn(Object.values(AgentAvailability))
+  @EnumField(AgentAvailability, { optional: true })
   availability?: AgentAvailability;
 }
 
@@ -133,17 +123,13 @@ export class CreateAgentKeyInput {
   @Field(() => ID)
   agentId!: string;
 
-  @Field({ nullable: true, description: 'Default "personal key"' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'Default "personal key"' })
   label?: string;
 }
 
 @InputType()
 export class SetMyAvailabilityInput {
-  @Field(() => AgentAvailability)
-  @IsIn(Object.values(AgentAvailability))
+  @EnumField(AgentAvailability)
   availability!: AgentAvailability;
 }
 
@@ -154,9 +140,7 @@ export class AgentsFilter {
   @Matches(GROUP_PATTERN, { message: GROUP_MESSAGE })
   group?: string;
 
-  @Field(() => AgentAvailability, { nullable: true })
-  @IsOptional()
-  @IsIn(Object.values(AgentAvailability))
+  @EnumField(AgentAvailability, { optional: true })
   availability?: AgentAvailability;
 
   @Field({ nullable: true, description: 'Include people who were deactivated (default false)' })

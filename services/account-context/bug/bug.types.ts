@@ -1,7 +1,8 @@
 import { ConnectionType, EdgeType, PageInput } from '../../shared/connection';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../customer/customer.types';
+import { TextField } from '../../shared/input-fields';
 
 export enum BugStatus {
   OPEN = 'open',
@@ -57,10 +58,7 @@ export class OpenBugsFilter {
   @IsOptional()
   accountId?: string;
 
-  @Field({ nullable: true, description: 'Only bugs in this product area' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @TextField({ max: 100, optional: true, description: 'Only bugs in this product area' })
   productArea?: string;
 }
 

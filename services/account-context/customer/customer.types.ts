@@ -1,7 +1,8 @@
-import { IsDate, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsDate, IsEmail, IsOptional } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Attributes, AttributesPatch, IsAttributesPatch, IsLabelList, IsUsageCounters, UsageCounters } from './profile-fields';
+import { EnumField, IntField, TextField } from '../../shared/input-fields';
 
 export enum BillingState {
   TRIALING = 'trialing',
@@ -92,32 +93,19 @@ export class Customer {
 
 @InputType()
 export class UpsertAccountInput {
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   externalId!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   name!: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @TextField({ max: 100, optional: true })
   plan?: string;
 
-  @Field(() => BillingState, { nullable: true })
-  @IsOptional()
-  @IsIn(Object.values(BillingState))
+  @EnumField(BillingState, { optional: true })
   billingState?: BillingState;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @IntField({ min: 0, max: 1_000_000, optional: true })
   seats?: number;
 
   @Field(() => Date, { nullable: true, description: 'When the account signed up; null clears it' })
@@ -151,9 +139,7 @@ export class UpsertAccountInput {
 
 @InputType()
 export class UpsertCustomerInput {
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   externalId!: string;
 
   @Field({ nullable: true })
@@ -161,16 +147,10 @@ export class UpsertCustomerInput {
   @IsEmail()
   email?: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true })
   name?: string;
 
-  @Field({ nullable: true, description: 'The account the customer belongs to, by its external id' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'The account the customer belongs to, by its external id' })
   accountExternalId?: string;
 
   @AttributesPatchField()

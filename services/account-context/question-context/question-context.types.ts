@@ -1,17 +1,14 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Bug } from '../bug/bug.types';
 import { Account, Customer } from '../customer/customer.types';
+import { TextField } from '../../shared/input-fields';
 
 @InputType()
 export class QuestionContextInput {
   @Field(() => ID, { description: 'The customer asking' })
   customerId!: string;
 
-  @Field({ nullable: true, description: 'The page the customer asks from: a path or a URL' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @TextField({ max: 2048, allowEmpty: true, optional: true, description: 'The page the customer asks from: a path or a URL' })
   page?: string;
 }
 

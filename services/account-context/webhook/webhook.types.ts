@@ -1,6 +1,6 @@
-import { IsIn } from 'class-validator';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { WebhookProvider } from './webhook-provider';
+import { EnumField } from '../../shared/input-fields';
 
 registerEnumType(WebhookProvider, {
   name: 'WebhookProvider',
@@ -9,8 +9,7 @@ registerEnumType(WebhookProvider, {
 
 @InputType()
 export class CreateWebhookSecretInput {
-  @Field(() => WebhookProvider)
-  @IsIn(Object.values(WebhookProvider))
+  @EnumField(WebhookProvider)
   provider!: WebhookProvider;
 }
 

@@ -1,5 +1,6 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 /** Roles a workspace's admin can give a key. */
 export type WorkspaceKeyRole = 'widget' | 'agent' | 'analyst' | 'admin';
@@ -118,27 +119,19 @@ export const isTimeZone = (value: string): boolean => {
 
 @InputType()
 export class CreateWorkspaceInput {
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   name!: string;
 
-  @Field({ nullable: true, description: 'IANA time zone, default UTC' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @TextField({ max: 64, allowEmpty: true, optional: true, description: 'IANA time zone, default UTC' })
   timeZone?: string;
 }
 
 @InputType()
 export class CreateApiKeyInput {
-  @Field(() => ApiKeyRole)
-  @IsIn(Object.values(ApiKeyRole))
+  @EnumField(ApiKeyRole)
   role!: ApiKeyRole;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   label!: string;
 }
 

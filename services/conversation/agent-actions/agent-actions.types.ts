@@ -1,18 +1,18 @@
 /** GraphQL types of what agents do with conversations: the inbox, replies and corrections. */
-import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
-import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { GroupField } from '../assignment/assignment.types';
 import { Conversation, ConversationStatus, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
+import { DetectedLanguageFilterField } from '../desk/inbox-search.types';
+import { TextField } from '../../shared/input-fields';
 
 @InputType()
 export class ReplyInput {
   @Field(() => ID)
   conversationId!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20_000)
+  @TextField({ max: 20_000 })
   text!: string;
 
   @IdempotencyKeyField()
@@ -24,9 +24,7 @@ export class CorrectAnswerInput {
   @Field(() => ID, { description: 'The AI answer (or hand-off) being corrected' })
   messageId!: string;
 
-  @Field({ description: 'The right answer; it is sent to the customer and learned from' })
-  @IsString()
-  @Length(1, 20_000)
+  @TextField({ max: 20_000, description: 'The right answer; it is sent to the customer and learned from' })
   correctedText!: string;
 
   @Field(() => [ID], { nullable: true, description: 'Knowledge items the right answer comes from' })
@@ -59,10 +57,7 @@ export class InboxFilter {
   @IsOptional()
   statuses?: ConversationStatus[];
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
   @Field({ nullable: true, description: "Only the caller's claimed conversations" })
@@ -73,14 +68,10 @@ export class InboxFilter {
   @IsOptional()
   unclaimed?: boolean;
 
-  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
-  @IsOptional()
-  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  @GroupField('Only conversations re-assigned to this group')
   group?: string;
 
-  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
-  @IsOptional()
-  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  @DetectedLanguageFilterField()
   language?: string;
 
   @PageSizeField()

@@ -1,7 +1,8 @@
 /** GraphQL types of asking: a customer's question and the AI's turn, and an agent's preview of the answer. */
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { AnswerDecision, Citation, Conversation, ConversationSecretField, HandOffReason, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
+import { TextField } from '../../shared/input-fields';
 
 @ObjectType({ description: "The AI's turn in answer to a question" })
 export class AiTurn {
@@ -44,10 +45,7 @@ export class AskInput {
   @IsString()
   text!: string;
 
-  @Field({ nullable: true, description: 'The page the customer is on' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @TextField({ max: 2048, allowEmpty: true, optional: true, description: 'The page the customer is on' })
   page?: string;
 
   @Field({
@@ -68,10 +66,7 @@ export class PreviewAnswerInput {
   @IsString()
   text!: string;
 
-  @Field({ nullable: true, description: 'Answer as for a customer on this plan' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true, description: 'Answer as for a customer on this plan' })
   plan?: string;
 }
 

@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsDate, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsDate, IsOptional, Matches } from 'class-validator';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
-import { GROUP_PATTERN } from '../assignment/assignment.types';
+import { GroupField } from '../assignment/assignment.types';
 import { ConversationStatus } from '../conversation/conversation.types';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 export enum SlaState {
   NONE = 'none',
@@ -22,6 +23,15 @@ export enum ClaimedByFilter {
 }
 registerEnumType(ClaimedByFilter, { name: 'ClaimedByFilter' });
 
+/** The inbox's filter by the customer's language, as detected on their latest question. */
+export function DetectedLanguageFilterField(): PropertyDecorator {
+  return (target, property) => {
+    Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })(target, property);
+    IsOptional()(target, property);
+    Field(() => String, { nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })(target, property);
+  };
+}
+
 @ObjectType({ description: 'The next SLA of a conversation: first response until an agent answers, then resolution' })
 export class ConversationSla {
   @Field(() => Date, { nullable: true })
@@ -33,10 +43,7 @@ export class ConversationSla {
 
 @InputType()
 export class SearchInboxInput {
-  @Field({ nullable: true, description: 'Words to find in the questions and replies (web-search syntax: "quoted phrase", -excluded, or)' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'Words to find in the questions and replies (web-search syntax: "quoted phrase", -excluded, or)' })
   text?: string;
 
   @Field(() => [ConversationStatus], { nullable: true, description: 'Default: HANDED_OFF' })
@@ -44,31 +51,19 @@ export class SearchInboxInput {
   @ArrayMaxSize(3)
   statuses?: ConversationStatus[];
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
-  @Field({ nullable: true, description: "The asker's plan, as the AI saw it on the latest turn" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @TextField({ max: 100, optional: true, description: "The asker's plan, as the AI saw it on the latest turn" })
   plan?: string;
 
-  @Field({ nullable: true, description: "The customer's language (ISO 639 code, e.g. es), as detected on the latest question" })
-  @IsOptional()
-  @Matches(/^[a-z]{2,3}$/, { message: 'language must be an ISO 639 code in lower case, such as "es"' })
+  @DetectedLanguageFilterField()
   language?: string;
 
-  @Field({ nullable: true, description: 'Only conversations re-assigned to this group' })
-  @IsOptional()
-  @Matches(GROUP_PATTERN, { message: 'group must be lowercase letters, digits, _ or -, 1-64 characters' })
+  @GroupField('Only conversations re-assigned to this group')
   group?: string;
 
-  @Field(() => ClaimedByFilter, { nullable: true, description: 'ME (claimed by the caller), ANYONE (claimed at all) or NOBODY' })
-  @IsOptional()
-  @IsIn(Object.values(ClaimedByFilter))
+  @EnumField(ClaimedByFilter, { optional: true, description: 'ME (claimed by the caller), ANYONE (claimed at all) or NOBODY' })
   claimedBy?: ClaimedByFilter;
 
   @Field(() => [SlaState], { nullable: true })

@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { IdField, IdListField, IntField, TextField } from '../../shared/input-fields';
 
 export const ESCALATION_STEP_KINDS = ['offered', 'reminded', 'reassigned', 'escalated_to_backup', 'resolved', 'reopened'] as const;
 
@@ -35,60 +36,35 @@ const MAX_MS = 30 * 24 * 3_600_000;
 
 @InputType()
 export class UpdateEscalationSettingsInput {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(MAX_MS)
+  @IntField({ min: 100, max: MAX_MS, optional: true })
   firstResponseMs?: number;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(MAX_MS)
+  @IntField({ min: 100, max: MAX_MS, optional: true })
   resolutionMs?: number;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_MS)
+  @IntField({ min: 0, max: MAX_MS, optional: true })
   reminderBeforeMs?: number;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_MS)
+  @IntField({ min: 0, max: MAX_MS, optional: true })
   reopenWindowMs?: number;
 }
 
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: tell the customer a corrected answer (idempotent per corrected message)' })
 export class DeliverCorrectionInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   messageId!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20_000)
+  @TextField({ max: 20_000 })
   correctedText!: string;
 
-  @Field(() => [ID])
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IdListField({ max: 20 })
   knowledgeItemIds!: string[];
 
-  @Field(() => ID, { nullable: true, description: 'The learned answer the correction made or taught; absent when learning is frozen' })
-  @IsOptional()
-  @IsUUID()
+  @IdField({ optional: true, description: 'The learned answer the correction made or taught; absent when learning is frozen' })
   learnedAnswerId?: string | null;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   agent!: string;
 }
 
@@ -102,17 +78,14 @@ export class DeliveredCorrection {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: a step of an escalation workflow (idempotent per stepKey)' })
 export class RecordEscalationStepInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   conversationId!: string;
 
   @Field(() => String)
   @IsIn(ESCALATION_STEP_KINDS)
   kind!: (typeof ESCALATION_STEP_KINDS)[number];
 
-  @Field()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300 })
   stepKey!: string;
 
   @Field(() => GraphQLJSONObject)
@@ -122,12 +95,9 @@ export class RecordEscalationStepInput {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: release the claim of the agent who breached the first-response SLA' })
 export class ReleaseClaimInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   conversationId!: string;
 
-  @Field({ description: 'The claim to release (agent:<id> or key:<id>); another holder keeps theirs' })
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, description: 'The claim to release (agent:<id> or key:<id>); another holder keeps theirs' })
   from!: string;
 }

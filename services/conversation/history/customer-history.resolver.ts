@@ -3,7 +3,7 @@
  * newest first with its outcome, cursor paged. Customers and accounts are account-context's; conversation adds
  * these fields to them. Agents only: a history is personal data, and analysts do not read customers.
  */
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Authorized, Ctx, Directive, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { connectionOf } from '../../shared/connection';
 import { badInput } from '../../shared/errors';
 import type { ConversationContext } from '../context';
@@ -13,14 +13,25 @@ import { Account, ConversationConnection, Customer } from '../conversation/conve
 
 const DESCRIPTION = 'Earlier conversations, newest first, each with its outcome. first: 1 to 100 (default 20); after: a cursor from pageInfo.endCursor';
 
-function pageArgs(first: number | undefined | null, after: string | undefined | null): { first: number; after: string | undefined } {
+/** The page arguments both histories take: plain arguments, not an input object, listed as the schema has them. */
+@ArgsType()
+class HistoryPageArgs {
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+}
+
+function pageArgs({ first, after }: HistoryPageArgs): { first: number; after: string | undefined } {
   const size = first ?? 20;
   if (!Number.isInteger(size) || size < 1 || size > 100) throw badInput(`first must be between 1 and 100; got ${size}`);
   if (after !== undefined && after !== null && (after.length === 0 || after.length > 200)) throw badInput('after must be a cursor returned by this API');
   return { first: size, after: after ?? undefined };
 }
 
-async function connection(conversations: ConversationService, workspaceId: string, customerIds: string[], first: number, after: string | undefined): Promise<ConversationConnection> {
+async function connection(conversations: ConversationService, workspaceId: string, customerIds: string[], args: HistoryPageArgs): Promise<ConversationConnection> {
+  const { first, after } = pageArgs(args);
   const { rows, hasNextPage } = await conversations.list(workspaceId, first, after, { customerIds });
   const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
   return connectionOf(edges, hasNextPage);
@@ -35,11 +46,9 @@ export class CustomerHistoryResolver {
   async conversations(
     @Root() customer: Customer,
     @Ctx() ctx: ConversationContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args(() => HistoryPageArgs) page: HistoryPageArgs,
   ): Promise<ConversationConnection> {
-    const page = pageArgs(first, after);
-    return connection(this.history, ctx.auth.workspaceId, [customer.id], page.first, page.after);
+    return connection(this.history, ctx.auth.workspaceId, [customer.id], page);
   }
 }
 
@@ -53,11 +62,9 @@ export class AccountHistoryResolver {
   async conversations(
     @Root() account: Account,
     @Ctx() ctx: ConversationContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args(() => HistoryPageArgs) page: HistoryPageArgs,
   ): Promise<ConversationConnection> {
-    const page = pageArgs(first, after);
-    return connection(this.history, ctx.auth.workspaceId, account.customerIds ?? [], page.first, page.after);
+    return connection(this.history, ctx.auth.workspaceId, account.customerIds ?? [], page);
   }
 }
 

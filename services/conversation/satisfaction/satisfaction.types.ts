@@ -1,6 +1,7 @@
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConversationSecretField, IdempotencyKeyField } from '../conversation/conversation.types';
+import { IntField, TextField } from '../../shared/input-fields';
 
 /** The longest drop-off window a workspace may set: a week. */
 const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -37,10 +38,7 @@ export class SatisfactionSettings {
 
 @InputType()
 export class UpdateSatisfactionSettingsInput {
-  @Field({ nullable: true, description: '1–300 characters' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300, optional: true, description: '1–300 characters' })
   csatQuestion?: string;
 
   @Field(() => [String], { nullable: true, description: 'Exactly five labels, for scores 1 to 5; each 1–60 characters' })
@@ -51,11 +49,7 @@ export class UpdateSatisfactionSettingsInput {
   @Length(1, 60, { each: true })
   csatLabels?: string[];
 
-  @Field(() => Int, { nullable: true, description: `1,000 ms (a second) to ${MAX_WINDOW_MS} ms (a week)` })
-  @IsOptional()
-  @IsInt()
-  @Min(1_000)
-  @Max(MAX_WINDOW_MS)
+  @IntField({ min: 1_000, max: MAX_WINDOW_MS, optional: true, description: `1,000 ms (a second) to ${MAX_WINDOW_MS} ms (a week)` })
   dropOffWindowMs?: number;
 }
 
@@ -70,10 +64,7 @@ export class RateConversationInput {
   @Max(5, { message: 'score must be from 1 to 5' })
   score!: number;
 
-  @Field({ nullable: true, description: 'Up to 2,000 characters' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @TextField({ max: 2000, allowEmpty: true, optional: true, description: 'Up to 2,000 characters' })
   comment?: string;
 
   @ConversationSecretField()

@@ -1,5 +1,5 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { IntField } from '../../shared/input-fields';
 
 /** Owned by knowledge; insights only references it. */
 @Directive('@key(fields: "id", resolvable: false)')
@@ -56,17 +56,9 @@ export class StaleContentReport {
 
 @InputType()
 export class StaleContentInput {
-  @Field(() => Int, { nullable: true, description: 'Uncited for this many days; default 90' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(730)
+  @IntField({ min: 1, max: 730, optional: true, description: 'Uncited for this many days; default 90' })
   uncitedDays?: number;
 
-  @Field(() => Int, { nullable: true, description: 'Rows per list; default 50' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IntField({ min: 1, max: 500, optional: true, description: 'Rows per list; default 50' })
   first?: number;
 }

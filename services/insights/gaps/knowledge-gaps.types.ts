@@ -1,6 +1,6 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { DateRangeInput } from '../date-range.types';
+import { IntField, TextField } from '../../shared/input-fields';
 
 @ObjectType({ description: 'Questions the AI could not settle, grouped by what they ask' })
 export class KnowledgeGap {
@@ -25,16 +25,9 @@ export class KnowledgeGap {
 
 @InputType()
 export class KnowledgeGapsInput extends DateRangeInput {
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Largest gaps to return; default 20' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntField({ min: 1, max: 200, optional: true, description: 'Largest gaps to return; default 20' })
   first?: number;
 }

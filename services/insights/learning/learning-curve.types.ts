@@ -1,7 +1,7 @@
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { Granularity } from '../metrics/support-metrics.types';
 import { DateRangeInput } from '../date-range.types';
+import { EnumField, IntField } from '../../shared/input-fields';
 
 @ObjectType({ description: 'What the AI learned in one time bucket' })
 export class LearningCurveBucket {
@@ -53,15 +53,9 @@ export class FrictionPoint {
 
 @InputType()
 export class InsightRangeInput extends DateRangeInput {
-  @Field(() => Granularity, { nullable: true, description: 'Default WEEK' })
-  @IsOptional()
-  @IsIn(Object.values(Granularity))
+  @EnumField(Granularity, { optional: true, description: 'Default WEEK' })
   granularity?: Granularity;
 
-  @Field(() => Int, { nullable: true, description: 'For ranked lists; default 20' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntField({ min: 1, max: 200, optional: true, description: 'For ranked lists; default 20' })
   first?: number;
 }

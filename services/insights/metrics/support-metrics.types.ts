@@ -1,5 +1,6 @@
-import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsOptional, Matches } from 'class-validator';
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { EnumField, TextField } from '../../shared/input-fields';
 
 export enum Granularity {
   DAY = 'day',
@@ -129,33 +130,19 @@ export class SupportMetricsInput {
   @IsDate()
   to!: Date;
 
-  @Field(() => Granularity, { nullable: true, description: 'Default DAY' })
-  @IsOptional()
-  @IsIn(Object.values(Granularity))
+  @EnumField(Granularity, { optional: true, description: 'Default DAY' })
   granularity?: Granularity;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, optional: true })
   topic?: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true })
   plan?: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @TextField({ max: 2048, allowEmpty: true, optional: true })
   page?: string;
 
-  @Field({ nullable: true, description: 'The channel conversations came from, as the front-end named it when asking (AskInput.channel)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true, description: 'The channel conversations came from, as the front-end named it when asking (AskInput.channel)' })
   channel?: string;
 
   @Field({ nullable: true, description: "The customers' language (ISO 639 code, e.g. es), as detected on their questions" })

@@ -3,6 +3,7 @@
  * (weekly-report-builder), then rendered to Markdown and HTML (weekly-report-rendering) and stored.
  * Rates are fractions in [0, 1] or null when there was nothing to divide by; durations are seconds.
  */
+import type { FrictionPoint } from '../learning/learning-curve.service';
 
 /** One headline figure, this week against the week before. */
 export interface HeadlineFigure {
@@ -76,16 +77,8 @@ export interface KnowledgeGapSummary {
   examples: string[];
 }
 
-export interface FrictionSummary {
-  topic: string;
-  plan: string;
-  page: string;
-  repeatContacts: number;
-  downRatings: number;
-  handOffs: number;
-  /** Absent from reports made before drop-offs were recorded. */
-  dropOffs?: number;
-}
+/** A friction point as the report keeps it: drop-offs are absent from reports made before they were recorded. */
+export type FrictionSummary = Omit<FrictionPoint, 'dropOffs'> & Partial<Pick<FrictionPoint, 'dropOffs'>>;
 
 /** CSAT of one topic over the week. */
 export interface TopicCsatSummary {

@@ -1,7 +1,7 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { TopicCsat } from '../metrics/support-metrics.types';
+import { TextField } from '../../shared/input-fields';
 
 @ObjectType({ description: 'A figure this week and the week before' })
 export class HeadlineFigure {
@@ -110,22 +110,16 @@ export class WeeklyReportConnection extends ConnectionType(WeeklyReportEdge) {}
 
 @InputType()
 export class GenerateWeeklyReportInput {
-  @Field({ description: 'ISO week, e.g. 2026-W48' })
-  @IsString()
-  @MaxLength(8)
+  @TextField({ max: 8, allowEmpty: true, description: 'ISO week, e.g. 2026-W48' })
   isoWeek!: string;
 }
 
 @InputType()
 export class AddReportWebhookInput {
-  @Field({ description: 'https URL of a Slack (or compatible) incoming webhook' })
-  @IsString()
-  @MaxLength(2048)
+  @TextField({ max: 2048, allowEmpty: true, description: 'https URL of a Slack (or compatible) incoming webhook' })
   url!: string;
 
-  @Field()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true })
   label!: string;
 }
 
@@ -140,34 +134,23 @@ export class WeeklyReportsArgs {
   @PageSizeField('Default 10')
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(8)
+  @TextField({ max: 8, allowEmpty: true, optional: true })
   after?: string;
 }
 
 /** Internal (worker → insights). */
 @InputType()
 export class CompileWeeklyReportInput {
-  @Field()
-  @IsString()
-  @MaxLength(8)
+  @TextField({ max: 8, allowEmpty: true })
   isoWeek!: string;
 
-  @Field()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true })
   workspaceName!: string;
 
-  @Field()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true })
   timeZone!: string;
 
-  @Field({ description: 'The workflow run generating it; a retry with the same key changes nothing' })
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, description: 'The workflow run generating it; a retry with the same key changes nothing' })
   runKey!: string;
 }
 

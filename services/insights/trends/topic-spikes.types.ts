@@ -1,6 +1,6 @@
-import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateRangeInput } from '../date-range.types';
+import { FloatField, IntField } from '../../shared/input-fields';
 
 @ObjectType({ description: 'A product change recorded shortly before a spike, touching its topic' })
 export class SpikeProductChange {
@@ -49,31 +49,15 @@ export class TopicSpikes {
 
 @InputType({ description: 'The window to test; the baseline is the windows of the same length just before it' })
 export class TopicSpikesInput extends DateRangeInput {
-  @Field(() => Int, { nullable: true, description: 'Baseline windows; default 4' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(26)
+  @IntField({ min: 1, max: 26, optional: true, description: 'Baseline windows; default 4' })
   baselineWindows?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Family-wise significance level; default 0.01' })
-  @IsOptional()
-  @IsNumber()
-  @Min(1e-9)
-  @Max(0.5)
+  @FloatField({ min: 1e-9, max: 0.5, optional: true, description: 'Family-wise significance level; default 0.01' })
   significance?: number;
 
-  @Field(() => Int, { nullable: true, description: 'Fewest conversations in the window for a spike; default 5' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntField({ min: 1, max: 100_000, optional: true, description: 'Fewest conversations in the window for a spike; default 5' })
   minVolume?: number;
 
-  @Field(() => Int, { nullable: true, description: 'Days before the window in which product changes are linked; default 7' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(90)
+  @IntField({ min: 0, max: 90, optional: true, description: 'Days before the window in which product changes are linked; default 7' })
   linkDays?: number;
 }

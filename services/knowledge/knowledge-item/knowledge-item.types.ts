@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LOCALE_PATTERN } from './locale';
+import { TextField } from '../../shared/input-fields';
 
 /** An optional locale argument: an ISO 639 code in lower case. */
 export function LocaleField(description: string): PropertyDecorator {
@@ -163,20 +164,13 @@ export const MAX_BODY_LENGTH = 100_000;
 
 @InputType()
 export class CreateArticleInput {
-  @Field()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300 })
   title!: string;
 
-  @Field({ description: 'Markdown' })
-  @IsString()
-  @Length(1, MAX_BODY_LENGTH)
+  @TextField({ max: MAX_BODY_LENGTH, description: 'Markdown' })
   body!: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true })
   topic?: string;
 
   @LabelList()
@@ -191,10 +185,7 @@ export class CreateArticleInput {
   @LabelList()
   audienceSegments?: string[];
 
-  @Field({ nullable: true, description: 'Stable key for re-imports (e.g. a slug); unique per workspace' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'Stable key for re-imports (e.g. a slug); unique per workspace' })
   externalKey?: string;
 }
 
@@ -203,22 +194,13 @@ export class UpdateArticleInput {
   @Field(() => ID)
   id!: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300, optional: true })
   title?: string;
 
-  @Field({ nullable: true, description: 'Markdown; a changed body or title makes a new version' })
-  @IsOptional()
-  @IsString()
-  @Length(1, MAX_BODY_LENGTH)
+  @TextField({ max: MAX_BODY_LENGTH, optional: true, description: 'Markdown; a changed body or title makes a new version' })
   body?: string;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true })
   topic?: string;
 
   @LabelList()

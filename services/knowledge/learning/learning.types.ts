@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsOptional, Max, Min } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { CorrectionToLearn } from '../contracts';
 import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
+import { EnumField, FloatField, IdField, IdListField, TextField } from '../../shared/input-fields';
 
 export enum LearningMode {
   AUTO_PUBLISH = 'auto_publish',
@@ -87,9 +88,7 @@ export class LearningEventsFilter {
   @IsOptional()
   kind?: LearningEventKind;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsUUID()
+  @IdField({ optional: true })
   knowledgeItemId?: string;
 
   @Field(() => Int, { nullable: true })
@@ -98,10 +97,7 @@ export class LearningEventsFilter {
   @Max(200)
   first?: number;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(30)
+  @TextField({ max: 30, allowEmpty: true, optional: true })
   after?: string;
 }
 
@@ -128,16 +124,10 @@ export class ApproveLearnedAnswerInput {
   @Field(() => ID)
   id!: string;
 
-  @Field({ nullable: true, description: 'Edit the title while approving' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300, optional: true, description: 'Edit the title while approving' })
   title?: string;
 
-  @Field({ nullable: true, description: 'Edit the answer while approving' })
-  @IsOptional()
-  @IsString()
-  @Length(1, MAX_BODY_LENGTH)
+  @TextField({ max: MAX_BODY_LENGTH, optional: true, description: 'Edit the answer while approving' })
   body?: string;
 }
 
@@ -164,23 +154,13 @@ export class LearningSettings {
 
 @InputType()
 export class UpdateLearningSettingsInput {
-  @Field(() => LearningMode, { nullable: true })
-  @IsOptional()
-  @IsIn(Object.values(LearningMode))
+  @EnumField(LearningMode, { optional: true })
   learningMode?: LearningMode;
 
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsNumber()
-  @Min(0.51)
-  @Max(0.99)
+  @FloatField({ min: 0.51, max: 0.99, optional: true })
   targetPrecision?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Between 0.5 and 1; 1 hands off every question answered from sensitive knowledge' })
-  @IsOptional()
-  @IsNumber()
-  @Min(0.5)
-  @Max(1)
+  @FloatField({ min: 0.5, max: 1, optional: true, description: 'Between 0.5 and 1; 1 hands off every question answered from sensitive knowledge' })
   sensitiveThreshold?: number;
 
   @Field({ nullable: true, description: 'true freezes learning (the workspace keeps answering but learns nothing from its traffic); false resumes it' })
@@ -210,43 +190,28 @@ export class TopicPolicy {
 @Directive('@inaccessible')
 @InputType({ description: 'Internal: an agent correction to learn from' })
 export class LearnFromCorrectionInput implements CorrectionToLearn {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   conversationId!: string;
 
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   messageId!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 16384)
+  @TextField({ max: 16384 })
   question!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, MAX_BODY_LENGTH)
+  @TextField({ max: MAX_BODY_LENGTH })
   correctedText!: string;
 
-  @Field(() => [ID])
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IdListField({ max: 20 })
   references!: string[];
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   agent!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200 })
   idempotencyKey!: string;
 
-  @Field(() => [ID], { nullable: true, description: 'The items the corrected AI answer cited; a learned answer among them drawn from the same references is flagged stale' })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IdListField({ max: 20, optional: true, description: 'The items the corrected AI answer cited; a learned answer among them drawn from the same references is flagged stale' })
   correctedItemIds?: string[];
 
   @LocaleField("The question's language (ISO 639): the learned answer is written in it; default 'en'")

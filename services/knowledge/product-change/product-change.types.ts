@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { KnowledgeItem } from '../knowledge-item/knowledge-item.types';
+import { EnumField, IdField, IdListField, TextField } from '../../shared/input-fields';
 
 export enum ProductChangeKind {
   RELEASE_NOTE = 'release_note',
@@ -55,33 +56,26 @@ export class ProductChangeReviewStatus {
 @Directive('@inaccessible')
 @InputType()
 export class CloseProductChangeReviewInput {
-  @Field(() => ID)
-  @IsUUID()
+  @IdField()
   productChangeId!: string;
 
   @Field(() => String)
   @IsIn(['completed', 'overdue'])
   outcome!: 'completed' | 'overdue';
 
-  @Field(() => [ID])
-  @IsUUID('all', { each: true })
+  @IdListField()
   pendingItemIds!: string[];
 }
 
 @InputType()
 export class RecordProductChangeInput {
-  @Field(() => ProductChangeKind)
-  @IsIn(Object.values(ProductChangeKind))
+  @EnumField(ProductChangeKind)
   kind!: ProductChangeKind;
 
-  @Field()
-  @IsString()
-  @Length(1, 300)
+  @TextField({ max: 300 })
   title!: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20_000)
+  @TextField({ max: 20_000 })
   description!: string;
 
   @Field(() => [String], { description: 'Product areas (tags) or topics it touches' })

@@ -1,9 +1,10 @@
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
 import type { RetrievalCandidate as RetrievalCandidateContract } from '../contracts';
 import { LocaleField } from '../knowledge-item/knowledge-item.types';
+import { FloatField, IntField, TextField } from '../../shared/input-fields';
 
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
@@ -70,22 +71,13 @@ export class RetrievalResult {
 @Directive('@inaccessible')
 @InputType()
 export class RetrieveForQuestionInput {
-  @Field()
-  @IsString()
-  @Length(1, 16384)
+  @TextField({ max: 16384 })
   text!: string;
 
-  @Field({ nullable: true, description: "The asker's plan, for audience filtering" })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true, description: "The asker's plan, for audience filtering" })
   plan?: string;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @IntField({ min: 1, max: 20, optional: true })
   limit?: number;
 
   @Field(() => [String], { nullable: true, description: "The asker's account segments, for audience filtering" })
@@ -106,15 +98,10 @@ export class RecordOutcomeInput {
   @IsOptional()
   knowledgeItemId?: string;
 
-  @Field()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true })
   topic!: string;
 
-  @Field(() => Float)
-  @IsNumber()
-  @Min(0)
-  @Max(1)
+  @FloatField({ min: 0, max: 1 })
   confidence!: number;
 
   @Field(() => String, { description: OUTCOME_SIGNALS.join(', ') })
@@ -130,10 +117,7 @@ export class RecordOutcomeInput {
   @IsOptional()
   correct?: boolean;
 
-  @Field({ nullable: true, description: "The customer's question, sent when the signal confirms the answer was right: learned as a phrasing the item answers" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 16384)
+  @TextField({ max: 16384, optional: true, description: "The customer's question, sent when the signal confirms the answer was right: learned as a phrasing the item answers" })
   confirmedQuestion?: string;
 
   @Field(() => String, { nullable: true, description: `Who gave the signal: ${SOURCE_KINDS.join(', ')}; omitted, a trusted internal signal` })
@@ -141,15 +125,9 @@ export class RecordOutcomeInput {
   @IsIn(SOURCE_KINDS)
   source?: SourceKind;
 
-  @Field(() => String, { nullable: true, description: 'The customer id, the anonymous visitor\'s conversation id, or the agent' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({ max: 200, optional: true, description: 'The customer id, the anonymous visitor\'s conversation id, or the agent' })
   sourceId?: string;
 
-  @Field(() => Float, { nullable: true, description: 'For resolved: seconds from the answer to the resolution' })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
+  @FloatField({ min: 0, optional: true, description: 'For resolved: seconds from the answer to the resolution' })
   secondsToResolution?: number;
 }

@@ -1,24 +1,19 @@
-import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { Field, Float, InputType, ObjectType } from 'type-graphql';
 import { AfterCursorField, ConnectionType, EdgeType, PageSizeField } from '../../shared/connection';
 import { KnowledgeItem, KnowledgeItemKind, KnowledgeItemStatus, LocaleField } from '../knowledge-item/knowledge-item.types';
+import { TextField } from '../../shared/input-fields';
 
 @InputType({ description: 'What to find: words to search for, filters, and the page' })
 export class KnowledgeSearchInput {
-  @Field({ nullable: true, description: "Words to search titles, bodies and the questions items are known to answer for (every word counts); omit to list, newest change first" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 500)
+  @TextField({ max: 500, optional: true, description: "Words to search titles, bodies and the questions items are known to answer for (every word counts); omit to list, newest change first" })
   query?: string;
 
   @Field(() => KnowledgeItemKind, { nullable: true })
   @IsOptional()
   kind?: KnowledgeItemKind;
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ max: 100, allowEmpty: true, optional: true })
   topic?: string;
 
   @Field(() => KnowledgeItemStatus, { nullable: true, description: 'Omit for every status' })

@@ -1,5 +1,6 @@
-import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
+import { TextField } from '../../shared/input-fields';
 
 @InputType()
 export class MarkKnowledgeItemSensitiveInput {
@@ -13,9 +14,7 @@ export class MarkKnowledgeItemSensitiveInput {
 
 @InputType()
 export class MarkTopicSensitiveInput {
-  @Field({ description: 'A topic as items carry it (1 to 100 characters)' })
-  @IsString()
-  @MaxLength(200)
+  @TextField({ max: 200, allowEmpty: true, description: 'A topic as items carry it (1 to 100 characters)' })
   topic!: string;
 
   @Field({ description: 'true: every item of the topic needs the workspace sensitive threshold; false: the usual bar' })
