@@ -66,6 +66,21 @@ describe("the intent model's meaning vote", () => {
     expect(score(model)).toBeLessThan(score(meaningOnly) + 1);
   });
 
+  it('does not make a lone item look surer of an unrelated question (the vote only reorders items)', () => {
+    const withMeaning = new ReplayingModel(prng(1), { rows: 1024, vectors });
+    const wordsOnly = new ReplayingModel(prng(1), { rows: 1024, vectors: null });
+    for (const model of [withMeaning, wordsOnly]) model.learn('Can I export my invoices as a single PDF?', 'invoices-pdf');
+    const asked = 'Why is my card declined?';
+    expect(withMeaning.rank(asked)[0]!.score).toBeCloseTo(wordsOnly.rank(asked)[0]!.score, 6);
+    // With a rival, the vote's favourite gets 0 and the other less: the gap is the weighted difference of cosines.
+    for (const model of [withMeaning, wordsOnly]) model.learn('my card was declined at the shop', 'declined');
+    const gap = (model: ReplayingModel) => {
+      const [a, b] = model.rank(asked);
+      return a!.itemId === 'declined' ? a!.score - b!.score : -(a!.score - b!.score);
+    };
+    expect(gap(withMeaning)).toBeGreaterThan(gap(wordsOnly));
+  });
+
   it('rejects a meaning vector of the wrong length', () => {
     const model = new IntentModel({ rows: 64 });
     expect(() => model.learn(questionFeatures('hello there'), 'a', new Float32Array(3))).toThrow(/100 dimensions/);

@@ -109,8 +109,11 @@ export class IntentModel {
       }
     }
     let bestBayes = -Infinity;
+    const meanings = meaning && meaningWeight !== 0 ? new Float64Array(width) : undefined;
+    let bestMeaning = -Infinity;
     for (let c = 0; c < width; c++) {
       if (this.itemIds[c] === undefined) continue;
+      if (meanings) bestMeaning = Math.max(bestMeaning, (meanings[c] = this.meaningCosine(meaning!, c)));
       // Features the item never saw contribute x_f · log(α / (mass + αV)): only seen ones were looked up.
       bayes[c] += questionMass * (LOG_SMOOTHING - Math.log(this.masses[c]! + NB_PRIOR_MASS));
       if (bayes[c]! > bestBayes) bestBayes = bayes[c]!;
@@ -119,10 +122,12 @@ export class IntentModel {
     for (let c = 0; c < width; c++) {
       const itemId = this.itemIds[c];
       if (itemId === undefined || (eligible && !eligible(itemId))) continue;
-      // Naive Bayes relative to the likeliest item (which gets 0): the vote reorders items without moving the
-      // scale of the linear score, so a workspace with a single item still answers on that score alone.
+      // Naive Bayes and the meaning vote relative to the item they favour most (which gets 0): they reorder items
+      // without moving the scale of the linear score, so a workspace with a single item still answers on that score
+      // alone. (Averaged word vectors of unrelated sentences still have a cosine of 0.3–0.6: an absolute vote made a
+      // lone item's score, and so its confidence against no rival, look surer of anything asked.)
       let score = linear[c]! + (centroidWeight * dots[c]!) / Math.sqrt(this.sumNorms[c]! || 1) + bayesWeight * (bayes[c]! - bestBayes);
-      if (meaning && meaningWeight !== 0) score += meaningWeight * this.meaningCosine(meaning, c);
+      if (meanings) score += meaningWeight * (meanings[c]! - bestMeaning);
       ranked.push({ itemId, score });
     }
     return ranked.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
