@@ -152,8 +152,9 @@ function main(): void {
     `${dataset.name}: ${stream.length} questions taught${shots ? ` (${shots} per label)` : ''}, scored on the ${label}; dev ${dev.length} questions (${DEV_SPLIT.fraction * 100}% of train.csv per label, seed ${DEV_SPLIT.seed}), test ${dataset.test.length}, stream seed ${seed}; node ${process.version}`,
   );
 
+  // Read once and handed to every model; not part of a variant (its options are written to the results JSON).
   const vectors = wordVectors();
-  const variants: ReplayingModelOptions[] = [];
+  const variants: Array<Omit<ReplayingModelOptions, 'vectors'>> = [];
   for (const rows of list(values.rows, INTENT_MODEL_DEFAULTS.rows))
     for (const bayesWeight of list(values['bayes-weights'], INTENT_MODEL_DEFAULTS.bayesWeight))
       for (const centroidWeight of list(values['centroid-weights'], INTENT_MODEL_DEFAULTS.centroidWeight))
@@ -163,7 +164,7 @@ function main(): void {
               for (const wordWeight of list(values['word-weights'], FEATURE_DEFAULTS.wordWeight))
                 for (const [charMin, charMax] of (values['char-grams'] ?? `${FEATURE_DEFAULTS.charMin}-${FEATURE_DEFAULTS.charMax}`).split(',').map((range) => range.split('-').map(Number)))
                   for (const articleUpdates of (values['article-updates'] ?? String(ARTICLE_UPDATES)).split(',').map((v) => v === 'true'))
-                    variants.push({ rows, bayesWeight, centroidWeight, meaningWeight, meaningDimensions: INTENT_MODEL_DEFAULTS.meaningDimensions, vectors, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! }, articleUpdates });
+                    variants.push({ rows, bayesWeight, centroidWeight, meaningWeight, meaningDimensions: INTENT_MODEL_DEFAULTS.meaningDimensions, memory, replay, features: { wordWeight, charMin: charMin!, charMax: charMax! }, articleUpdates });
 
   const labels = [...new Set(dataset.train.map((q) => q.label))];
   const chosen = new Set(shuffled(labels, seed + 7).slice(0, Number(values.change)));
@@ -171,7 +172,7 @@ function main(): void {
   const changed = values['change-applied'] === 'false' ? new Set<string>() : chosen;
   const results = variants.map((options) => {
     const before = memoryInUse();
-    const model = new ReplayingModel(prng(seed), options);
+    const model = new ReplayingModel(prng(seed), { ...options, vectors });
     const cpu = process.cpuUsage();
     seedWithArticles(model, dataset);
     teach(model, stream, changed);
