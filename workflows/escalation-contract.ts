@@ -61,6 +61,9 @@ export interface CorrectionRequest {
   correctedItemIds?: string[];
   /** The question's language (ISO 639): the learned answer is written in it. Absent in updates sent before languages. */
   locale?: string;
+  /** Where the learned answer is served (the agent's scope): these plans only, and pages in all of these areas only. Absent in updates sent before scopes: everywhere. */
+  scopePlans?: string[];
+  scopeAreas?: string[];
 }
 
 export interface CorrectionApplied {

@@ -42,6 +42,10 @@ export interface CorrectionToLearn {
   correctedItemIds?: string[];
   /** The question's language: the learned answer's locale (default 'en'). */
   locale?: string;
+  /** Serve the learned answer only to askers on one of these plans (empty or absent: every plan). */
+  scopePlans?: string[];
+  /** Serve it only from pages in all of these product areas (empty or absent: any page). */
+  scopeAreas?: string[];
 }
 
 /** What learning from a correction did: a new learned answer, another phrasing for one, or nothing (learning frozen). */

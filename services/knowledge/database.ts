@@ -16,6 +16,7 @@ import { ConfidenceScales1764700000000 } from './migrations/1764700000000-confid
 import { ImplicitOutcomes1764740000000 } from './migrations/1764740000000-implicit-outcomes';
 import { KnowledgeLocale1764730000000 } from './migrations/1764730000000-knowledge-locale';
 import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox-prune-index';
+import { ContextLearning1764760500000 } from './migrations/1764760500000-context-learning';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -38,6 +39,7 @@ export function openKnowledgeDatabase(url: string) {
       KnowledgeLocale1764730000000,
       ImplicitOutcomes1764740000000,
       OutboxPruneIndex1764760400000,
+      ContextLearning1764760500000,
     ],
   });
 }

@@ -56,7 +56,7 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     settings,
     policy,
     outcomes: new OutcomeService(db, policy, settings, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
-    retrieval: new RetrievalService(db, policy, intents),
+    retrieval: new RetrievalService(db, policy, intents, settings),
     learned: new LearnedAnswerService(db, settings, policy, intents),
     productChanges: new ProductChangeService(db, options.reviews),
     sensitivity: new SensitivityService(db),

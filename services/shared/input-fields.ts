@@ -67,3 +67,15 @@ export function IdListField(options: IdListFieldOptions = {}): PropertyDecorator
   const each = IsUUID('all', { each: true });
   return inputField(() => [ID], options, options.max === undefined ? [each] : [ArrayMaxSize(options.max), each]);
 }
+
+interface TextListFieldOptions extends InputFieldOptions {
+  /** Most items. */
+  max: number;
+  /** Most characters per item (each 1 to this many). */
+  maxLength: number;
+}
+
+/** A list of short strings: at most `max` of them, each 1 to `maxLength` characters. */
+export function TextListField(options: TextListFieldOptions): PropertyDecorator {
+  return inputField(() => [String], options, [ArrayMaxSize(options.max), IsString({ each: true }), Length(1, options.maxLength, { each: true })]);
+}

@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { HAND_OFF_ALL } from '../../services/knowledge/learning/answer-policy';
-import { intentConfidence } from '../../services/knowledge/retrieval/ranking';
+import { NO_EVIDENCE, intentConfidence } from '../../services/knowledge/retrieval/ranking';
 import { INTENT_TAKES_OVER, RetrievalService } from '../../services/knowledge/retrieval/retrieval.service';
 import { setTopicBar, useKnowledgeServices } from '../helpers/knowledge-services';
 
@@ -35,7 +35,7 @@ async function setUp(workspaceId: string) {
   const setBar = (scale: string, threshold: number) => setTopicBar(knowledge.db, workspaceId, 'cards', scale, threshold);
   await knowledge.sut.intents.ready(workspaceId);
   const retrieval = new RetrievalService(knowledge.db, knowledge.sut.policy, knowledge.sut.intents);
-  const ask = (question: string) => retrieval.retrieve(workspaceId, question, '', 3);
+  const ask = (question: string) => retrieval.retrieve(workspaceId, question, { plan: '', limit: 3 });
   return { workspaceId, items, teach, setBar, ask };
 }
 
@@ -44,7 +44,7 @@ async function modelConfidence(workspaceId: string, question: string, itemId: st
   const ranked = (await knowledge.sut.intents.rank(workspaceId, question))!.ranked;
   expect(ranked[0]?.itemId).toBe(itemId);
   const rival = ranked.find((p) => p.itemId !== itemId && p.itemId !== sameAs)!;
-  return intentConfidence(ranked[0]!.score, rival.score, 0, 0);
+  return intentConfidence(ranked[0]!.score, rival.score, NO_EVIDENCE);
 }
 
 /**

@@ -34,7 +34,7 @@ async function setUp() {
   // Retrieval's own confidence never answers in this workspace: what answers is the taught scale or nothing.
   await policy('retrieval', HAND_OFF_ALL);
   const retrieval = new RetrievalService(knowledge.db, knowledge.sut.policy);
-  const ask = (question: string) => retrieval.retrieve(workspaceId, question, '', 3);
+  const ask = (question: string) => retrieval.retrieve(workspaceId, question, { plan: '', limit: 3 });
   const similarity = async (question: string) => Number((await knowledge.db.query('SELECT public.similarity($1, $2)::float8 AS s', [TAUGHT, question]))[0].s);
   return { taught, policy, ask, similarity };
 }

@@ -1,4 +1,4 @@
-import { normalizeProductArea, productAreasOfLabels, productAreasOfPage } from '../../services/account-context/bug/product-areas';
+import { normalizeProductArea, productAreasOfLabels, productAreasOfPage } from '../../services/shared/product-areas';
 
 describe('product areas of a page', () => {
   it.each([

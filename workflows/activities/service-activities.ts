@@ -50,6 +50,8 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
           idempotencyKey: `correction:${request.messageId}`,
           correctedItemIds: request.correctedItemIds ?? [],
           ...(request.locale ? { locale: request.locale } : {}),
+          scopePlans: request.scopePlans ?? [],
+          scopeAreas: request.scopeAreas ?? [],
         }),
       );
     },

@@ -10,7 +10,7 @@ import { Account } from '../customer/customer.types';
 import type { BugEntity } from './bug.entity';
 import { BugService, encodeBugCursor } from './bug.service';
 import { Bug, BugConnection, BugStatus, BugsPage, OpenBugsFilter } from './bug.types';
-import { normalizeProductArea } from './product-areas';
+import { normalizeProductArea } from '../../shared/product-areas';
 
 export const toBug = (entity: BugEntity): Bug => ({
   id: entity.id,

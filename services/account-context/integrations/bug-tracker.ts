@@ -4,11 +4,11 @@
  * Events of type "Issue" with action create, update, close or remove are handled; everything else (comments,
  * projects, unknown actions) is ignored. An issue is closed when the action is close or remove (a deleted
  * issue affects no one), or its state type is completed or canceled, or it carries completedAt/canceledAt.
- * Labels written "area:<name>" give its product areas (bug/product-areas.ts); accountExternalIds links it to
+ * Labels written "area:<name>" give its product areas (services/shared/product-areas.ts); accountExternalIds links it to
  * accounts by the workspace's own ids.
  */
 import { z } from 'zod';
-import { productAreasOfLabels } from '../bug/product-areas';
+import { productAreasOfLabels } from '../../shared/product-areas';
 import type { IntegrationCommand } from './integration-command';
 import { eventTypeOf, externalId, isoDate, parsePayload } from './payload';
 

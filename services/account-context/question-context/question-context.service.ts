@@ -1,12 +1,12 @@
 /**
  * What the answerer needs to know about the person asking: who they are, their account's plan and billing
  * state, and the open bugs that may be behind the question — those linked to their account, and those in
- * the product area of the page they ask from (see bug/product-areas.ts for the rule).
+ * the product area of the page they ask from (see services/shared/product-areas.ts for the rule).
  */
 import { notFound } from '../../shared/errors';
 import type { BugEntity } from '../bug/bug.entity';
 import type { BugService } from '../bug/bug.service';
-import { productAreasOfPage } from '../bug/product-areas';
+import { productAreasOfPage } from '../../shared/product-areas';
 import type { AccountEntity } from '../customer/account.entity';
 import type { CustomerEntity } from '../customer/customer.entity';
 import type { CustomerService } from '../customer/customer.service';

@@ -56,6 +56,7 @@ export class AgentResolver {
       messageId: assertUuid(input.messageId, 'messageId'),
       correctedText: input.correctedText,
       knowledgeItemIds: (input.knowledgeItemIds ?? []).map((id) => assertUuid(id, 'knowledgeItemIds')),
+      scope: input.scope,
       mayBeRetry: !!input.idempotencyKey,
     };
     const result = await this.writes.afterwards(

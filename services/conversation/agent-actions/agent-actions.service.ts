@@ -18,11 +18,14 @@ import type { ClaimGuard } from '../assignment/claim-guard';
 import type { OutcomeReporter } from '../conversation/outcome-reporter';
 import type { EscalationClient } from '../escalation/escalation-client';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
+import { CorrectionScopeKind, correctionScope } from './correction-scope';
 
 export interface CorrectionCommand {
   messageId: string;
   correctedText: string;
   knowledgeItemIds: string[];
+  /** Where the correction applies; default: the context it was made in. */
+  scope?: CorrectionScopeKind;
   /**
    * The client sent an idempotency key: this may be a retry of an attempt whose response was lost (the process
    * died, or the client gave up waiting) after the correction was applied, or while it still is.
@@ -116,7 +119,8 @@ export class AgentActionsService {
     if (!questionText) throw badInput('The corrected answer has no customer question to learn from');
     const correctedItemIds = [...new Set(aiMessage.citations.map((c) => c.knowledgeItemId))];
     const locale = conversation.language ?? undefined;
-    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale };
+    const { plans: scopePlans, areas: scopeAreas } = correctionScope(aiMessage, command.scope ?? 'asked_context');
+    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale, scopePlans, scopeAreas };
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
       let applied;
@@ -152,6 +156,8 @@ export class AgentActionsService {
       idempotencyKey: `correction:${aiMessage.id}`,
       correctedItemIds,
       locale,
+      scopePlans,
+      scopeAreas,
     });
     const learnedAnswerId = learned.knowledgeItem?.id ?? null;
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId });

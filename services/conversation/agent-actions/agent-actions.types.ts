@@ -1,11 +1,28 @@
 /** GraphQL types of what agents do with conversations: the inbox, replies and corrections. */
 import { ArrayMaxSize, IsOptional } from 'class-validator';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AfterCursorField, PageSizeField } from '../../shared/connection';
 import { GroupField } from '../assignment/assignment.types';
 import { Conversation, ConversationStatus, IdempotencyKeyField, KnowledgeItem, Message } from '../conversation/conversation.types';
 import { DetectedLanguageFilterField } from '../desk/inbox-search.types';
-import { TextField } from '../../shared/input-fields';
+import { EnumField, TextField } from '../../shared/input-fields';
+
+export enum CorrectionScope {
+  ASKED_CONTEXT = 'asked_context',
+  PLAN = 'plan',
+  PAGE_AREA = 'page_area',
+  EVERYONE = 'everyone',
+}
+registerEnumType(CorrectionScope, {
+  name: 'CorrectionScope',
+  description: 'Where a correction applies: the AI learns to answer this way only for askers in that context',
+  valuesConfig: {
+    ASKED_CONTEXT: { description: "The context the question was asked in: the asker's plan and the product areas of the page (as far as they are known)" },
+    PLAN: { description: "Askers on the asker's plan, from any page" },
+    PAGE_AREA: { description: "Questions asked from the page's product areas (and pages under them), on any plan" },
+    EVERYONE: { description: 'Every asker, on any plan and page' },
+  },
+});
 
 @InputType()
 export class ReplyInput {
@@ -31,6 +48,9 @@ export class CorrectAnswerInput {
   @IsOptional()
   @ArrayMaxSize(20)
   knowledgeItemIds?: string[];
+
+  @EnumField(CorrectionScope, { optional: true, description: 'Where the AI applies what it learns from this correction; default ASKED_CONTEXT (only when context learning is on in the workspace)' })
+  scope?: CorrectionScope;
 
   @IdempotencyKeyField()
   idempotencyKey?: string;

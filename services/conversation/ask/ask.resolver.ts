@@ -44,7 +44,7 @@ export class AskResolver {
   @Authorized('agent')
   @Query(() => AnswerPreview, { description: 'What the AI would answer now (agents check it before correcting); records nothing and learns nothing' })
   async previewAnswer(@Arg('input') input: PreviewAnswerInput, @Ctx() ctx: ConversationContext): Promise<AnswerPreview> {
-    const { language, decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null);
+    const { language, decision, written, citations } = await this.asking.preview(ctx.auth.workspaceId, input.text, input.plan ?? null, input.page ?? null);
     return {
       language,
       decision: decision.decision,

@@ -4,6 +4,7 @@
  * the same path without recording or learning anything.
  */
 import { DataSource, EntityManager } from 'typeorm';
+import { bucketsOf, contextKeys } from '../../shared/asker-buckets';
 import { badInput } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { recordEvents } from '../../shared/outbox';
@@ -92,7 +93,11 @@ export class AskService {
     if (existing?.status === 'resolved') throw badInput('This conversation is resolved; reopen it or start a new one to ask again');
     const customerId = existing?.customerId ?? (caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null);
     const context = customerId ? await this.askerContext(caller.workspaceId, customerId, page) : null;
-    const route = await this.languages.route(caller.workspaceId, text, { plan: context?.plan ?? null, segments: context?.segments ?? [] }, existing?.language ?? null);
+    // Where the asker is (plan, billing state, tenure, page areas): what a scoped correction and outcomes in context depend on.
+    const buckets = bucketsOf(context, page);
+    const keys = contextKeys(buckets);
+    const audience = { plan: context?.plan ?? null, segments: context?.segments ?? [], pageAreas: buckets.pageAreas, context: keys };
+    const route = await this.languages.route(caller.workspaceId, text, audience, existing?.language ?? null);
     const { language } = route;
     const verdict = decideFor(text, route);
     const { written, citations } = await this.write(text, verdict, route, context, page);
@@ -144,6 +149,7 @@ export class AskService {
           candidateItemId: verdict.best?.knowledgeItemId ?? null,
           writer: written?.writer ?? null,
           askerContext: context,
+          contextKeys: keys,
           threshold: verdict.threshold,
         }),
       );
@@ -183,11 +189,14 @@ export class AskService {
     return result;
   }
 
-  async preview(workspaceId: string, text: string, plan: string | null): Promise<Preview> {
+  /** `plan` and `page`: answer as for an asker on that plan, asking from that page (no account, so no billing state or tenure). */
+  async preview(workspaceId: string, text: string, plan: string | null, page: string | null = null): Promise<Preview> {
     const question = this.validateQuestion(text);
-    const route = await this.languages.route(workspaceId, question, { plan, segments: [] }, null);
+    const buckets = bucketsOf(plan ? { plan, billingState: null } : null, page);
+    const audience = { plan, segments: [], pageAreas: buckets.pageAreas, context: contextKeys(buckets) };
+    const route = await this.languages.route(workspaceId, question, audience, null);
     const decision = decideFor(question, route);
-    const { written, citations } = await this.write(question, decision, route, plan ? { plan, billingState: null, segments: [], openBugs: [] } : null, null);
+    const { written, citations } = await this.write(question, decision, route, plan ? { plan, billingState: null, signedUpAt: null, segments: [], openBugs: [] } : null, page);
     return { language: route.language, decision, written, citations };
   }
 
@@ -237,7 +246,8 @@ export class AskService {
           AND answer.conversation_id = c.id AND answer.author = 'ai' AND answer.decision = 'answered' AND NOT answer.repeat_counted
           AND question.conversation_id = c.id AND question.author = 'customer' AND question.seq = answer.seq - 1
           AND public.similarity(question.text, $4) >= ${REPEAT_SIMILARITY}
-        RETURNING answer.id, answer.citations, answer.topic, answer.confidence, answer.confidence_scale AS "confidenceScale", answer.outcome, answer.candidate_item_id AS "candidateItemId"`,
+        RETURNING answer.id, answer.citations, answer.topic, answer.confidence, answer.confidence_scale AS "confidenceScale", answer.outcome, answer.candidate_item_id AS "candidateItemId",
+                  answer.context_keys AS "contextKeys"`,
       [workspaceId, customerId, conversationId, text, this.settings.repeatContactWindowHours],
     ));
     for (const message of earlier) await this.outcomes.report(workspaceId, message, 'repeat_contact', { kind: 'customer', id: customerId });

@@ -68,6 +68,9 @@ export class PreviewAnswerInput {
 
   @TextField({ max: 100, allowEmpty: true, optional: true, description: 'Answer as for a customer on this plan' })
   plan?: string;
+
+  @TextField({ max: 2048, allowEmpty: true, optional: true, description: 'Answer as for a question asked from this page (a path or a URL): its product areas count' })
+  page?: string;
 }
 
 @ObjectType({ description: 'What the AI would answer now; nothing is recorded or learned' })

@@ -4,6 +4,16 @@ import { InternalGraphQLClient } from '../../shared/internal-client';
 
 export type { RetrievalCandidate };
 
+/** Who asks, as retrieval needs it: who may see what (plan, segments), and where they ask from (page areas, context buckets). */
+export interface Audience {
+  plan: string | null;
+  segments: string[];
+  /** The product areas of the page asked from. */
+  pageAreas?: string[];
+  /** The asker's context buckets (services/shared/asker-buckets.ts). */
+  context?: string[];
+}
+
 export interface Retrieval {
   candidates: RetrievalCandidate[];
   topic: string;
@@ -39,6 +49,8 @@ export interface Outcome {
   scale?: string | null;
   /** For `resolved`: seconds from the answer to the resolution. */
   secondsToResolution?: number | null;
+  /** The context buckets the turn was answered in: the verdict counts in them too. */
+  context?: string[];
 }
 
 export interface LearnedAnswer {
@@ -67,8 +79,8 @@ export class KnowledgeClient {
   constructor(private readonly graphql: InternalGraphQLClient) {}
 
   /** `locale`: only knowledge written in that language; omitted, any. */
-  async retrieve(workspaceId: string, text: string, audience: { plan: string | null; segments: string[] }, limit: number, locale?: string): Promise<Retrieval> {
-    const input = { text, plan: audience.plan ?? undefined, segments: audience.segments, limit, locale };
+  async retrieve(workspaceId: string, text: string, audience: Audience, limit: number, locale?: string): Promise<Retrieval> {
+    const input = { text, plan: audience.plan ?? undefined, segments: audience.segments, pageAreas: audience.pageAreas ?? [], context: audience.context ?? [], limit, locale };
     const data = await this.graphql.request<{ retrieveForQuestion: Retrieval }>(RETRIEVE, { input }, caller(workspaceId));
     return data.retrieveForQuestion;
   }

@@ -14,6 +14,8 @@ export interface CitationRecord {
 export interface AskerContextRecord {
   plan: string | null;
   billingState: string | null;
+  /** When the asker's account signed up (absent on turns from before tenure was recorded). */
+  signedUpAt?: string | null;
   segments: string[];
   openBugs: Array<{ title: string; productAreas: string[] }>;
 }
@@ -92,6 +94,10 @@ export class MessageEntity {
   /** For AI turns: the account context it answered with (plan, billing state, segments, open bugs); null when none. */
   @Column({ name: 'asker_context', type: 'jsonb', nullable: true })
   askerContext!: AskerContextRecord | null;
+
+  /** For AI turns: the context buckets it was answered in (asker-buckets.ts); its outcomes count in them too. */
+  @Column({ name: 'context_keys', type: 'text', array: true, default: () => "'{}'" })
+  contextKeys!: string[];
 
   /** For AI turns: the topic's threshold the confidence was held to. */
   @Column({ type: 'real', nullable: true })

@@ -28,7 +28,7 @@ const VERDICT: Record<OutcomeSignal, boolean | null> = {
   handoff_reviewed: null,
 };
 
-type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId' | 'conversationId' | 'seq'> & Partial<Pick<MessageEntity, 'confidenceScale'>>;
+type Turn = Pick<MessageEntity, 'id' | 'citations' | 'topic' | 'confidence' | 'candidateItemId' | 'conversationId' | 'seq'> & Partial<Pick<MessageEntity, 'confidenceScale' | 'contextKeys'>>;
 
 /** What a signal knows beyond itself: for a resolution, how long after the answer it came. */
 export interface SignalDetails {
@@ -55,6 +55,7 @@ export class OutcomeReporter {
       signal,
       correct: decisive ? verdict : null,
       source,
+      context: turn.contextKeys ?? [],
       // Offered, not taught: knowledge learns it only once other customers (or an agent) corroborate it.
       confirmedQuestion: decisive && verdict === true && knowledgeItemId ? await this.questionBefore(turn) : null,
     });
@@ -98,6 +99,7 @@ export class OutcomeReporter {
       signal: 'dropped_off',
       correct: VERDICT.dropped_off,
       source,
+      context: turn.contextKeys ?? [],
     });
   }
 

@@ -4,7 +4,7 @@
  * the question into the workspace's main knowledge language (it then answers in the customer's language from that
  * knowledge, and the citations say what they were translated from) or the question is unsupported (a hand-off).
  */
-import type { KnowledgeClient, Retrieval } from '../clients/knowledge';
+import type { Audience, KnowledgeClient, Retrieval } from '../clients/knowledge';
 import type { Translator } from '../answering/model-translator';
 import type { LanguageDetector } from './language-detector';
 
@@ -29,7 +29,7 @@ export class QuestionLanguage {
   ) {}
 
   /** `previous`: the language of the conversation so far, preferred when the question alone is ambiguous. */
-  async route(workspaceId: string, text: string, audience: { plan: string | null; segments: string[] }, previous: string | null): Promise<LanguageRoute> {
+  async route(workspaceId: string, text: string, audience: Audience, previous: string | null): Promise<LanguageRoute> {
     const preferred = previous ? [previous] : [];
     let detected = await this.detector.detect(text, preferred);
     let retrieval = await this.knowledge.retrieve(workspaceId, text, audience, CANDIDATES, detected.language);

@@ -36,6 +36,8 @@ interface SettledAnswer {
   confidence: number | null;
   confidenceScale: string | null;
   candidateItemId: string | null;
+  /** Read only when reporting (the settling update does not return it). */
+  contextKeys?: string[];
   createdAt: Date;
   dropped: boolean;
 }
@@ -113,7 +115,7 @@ export class DropOffSweep {
       const reported = await this.db.transaction(async (tx) => {
         const [answer] = rowsOf<Omit<SettledAnswer, 'dropped' | 'page' | 'plan' | 'channel' | 'language' | 'createdAt'>>(await tx.query(
           `SELECT m.id, m.workspace_id AS "workspaceId", m.conversation_id AS "conversationId", c.customer_id AS "customerId", m.seq, m.topic,
-                  m.citations, m.confidence, m.confidence_scale AS "confidenceScale", m.candidate_item_id AS "candidateItemId"
+                  m.citations, m.confidence, m.confidence_scale AS "confidenceScale", m.candidate_item_id AS "candidateItemId", m.context_keys AS "contextKeys"
              FROM conversation.messages m JOIN conversation.conversations c ON c.id = m.conversation_id
             WHERE m.dropped_off_at IS NOT NULL AND NOT m.drop_off_reported
             ORDER BY m.dropped_off_at

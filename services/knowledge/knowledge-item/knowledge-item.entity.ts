@@ -45,6 +45,16 @@ export class KnowledgeItemEntity extends WorkspaceRowEntity {
   @Column({ name: 'audience_segments', type: 'text', array: true, default: () => "'{}'" })
   audienceSegments!: string[];
 
+  /**
+   * For a learned answer: the context its correction applies to (the agent's scope). Plans: served only to askers
+   * on one of them (empty: every plan). Areas: served only from pages in all of these product areas (empty: any page).
+   */
+  @Column({ name: 'scope_plans', type: 'text', array: true, default: () => "'{}'" })
+  scopePlans!: string[];
+
+  @Column({ name: 'scope_areas', type: 'text', array: true, default: () => "'{}'" })
+  scopeAreas!: string[];
+
   @Column({ type: 'boolean', default: false })
   stale!: boolean;
 

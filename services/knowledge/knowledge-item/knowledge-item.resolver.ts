@@ -38,6 +38,7 @@ export const toKnowledgeItem = (entity: KnowledgeItemEntity): KnowledgeItem => (
   version: entity.version,
   audiencePlans: entity.audiencePlans,
   audienceSegments: entity.audienceSegments,
+  scope: { plans: entity.scopePlans ?? [], areas: entity.scopeAreas ?? [] },
   externalKey: entity.externalKey,
   stale: entity.stale,
   sensitive: entity.sensitive,

@@ -99,6 +99,15 @@ export class KnowledgeItemVersion {
   createdAt!: Date;
 }
 
+@ObjectType({ description: "Where a learned answer is served: the context of the correction it came from, unless the agent widened it" })
+export class ContextScope {
+  @Field(() => [String], { description: 'Served only to askers on one of these plans; empty means every plan' })
+  plans!: string[];
+
+  @Field(() => [String], { description: 'Served only from pages in all of these product areas (that area and the pages under it); empty means any page' })
+  areas!: string[];
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An article or a learned answer that answers can be grounded in' })
 export class KnowledgeItem {
@@ -134,6 +143,9 @@ export class KnowledgeItem {
 
   @Field(() => [String])
   audienceSegments!: string[];
+
+  @Field(() => ContextScope, { description: 'For a learned answer, the context it is served in; articles are served in every context (their audience decides who sees them)' })
+  scope!: ContextScope;
 
   @Field(() => String, { nullable: true, description: "The importer's stable key" })
   externalKey!: string | null;

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { conflict, notFound } from '../../shared/errors';
+import { normalizeProductArea } from '../../shared/product-areas';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { CorrectionToLearn, LearnOutcome } from '../contracts';
@@ -67,12 +68,17 @@ export class LearnedAnswerService {
         const item = await tx.getRepository(KnowledgeItemEntity).findOneByOrFail({ id: replay.itemId });
         return { item, outcome: replay.kind === 'learned_answer_created' ? 'created' : 'variant_added', learningEventId: replay.id };
       }
-      if (await this.settings.isFrozen(workspaceId, tx)) return NOT_LEARNED;
+      const settings = await this.settings.get(workspaceId, tx);
+      if (settings.learningFrozenAt !== null) return NOT_LEARNED;
+      const scope = settings.contextLearning ? scopeOf(correction) : EVERYWHERE;
       const references = [...new Set(correction.references)].sort();
       const referenced = references.length ? await tx.getRepository(KnowledgeItemEntity).findBy({ id: In(references), workspaceId }) : [];
       const missing = references.filter((id) => !referenced.some((item) => item.id === id));
       if (missing.length > 0) throw notFound('Knowledge item', missing.join(', '));
-      const answerHash = createHash('sha256').update(normalise(correction.correctedText)).update('|').update(references.join(',')).digest('hex');
+      // The same answer in another scope is another item: each serves its own context, and reverting one leaves the others.
+      const hash = createHash('sha256').update(normalise(correction.correctedText)).update('|').update(references.join(','));
+      if (scope.plans.length + scope.areas.length > 0) hash.update(`|plans:${scope.plans.join(',')}|areas:${scope.areas.join(',')}`);
+      const answerHash = hash.digest('hex');
       // Serialise learners of the same answer so two corrections at once make one item with two variants.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/answer/' || $2))`, [workspaceId, answerHash]);
       const existing = await tx
@@ -91,14 +97,14 @@ export class LearnedAnswerService {
           summary: `Learned that "${correction.question.slice(0, 120)}" is answered by "${existing.title.slice(0, 80)}"`,
           signal: 'agent_correction',
           actor: correction.agent,
-          after: { variantId, question: correction.question, conversationId: correction.conversationId, superseded: superseded ? [superseded] : [] },
+          after: { variantId, question: correction.question, conversationId: correction.conversationId, superseded: superseded ? [superseded] : [], scope },
           idempotencyKey: correction.idempotencyKey,
         });
         await recordEvents(tx, [{ workspaceId, type: 'question_variant_added', payload: { knowledgeItemId: existing.id, topic: existing.topic, conversationId: correction.conversationId } }]);
         await this.flagContradicted(tx, workspaceId, existing.id, correction, references);
         return { item: existing, outcome: 'variant_added', learningEventId };
       }
-      const { learningMode } = await this.settings.get(workspaceId, tx);
+      const { learningMode } = settings;
       const first = referenced[0];
       const item = await tx.getRepository(KnowledgeItemEntity).save(
         tx.getRepository(KnowledgeItemEntity).create({
@@ -112,6 +118,8 @@ export class LearnedAnswerService {
           locale: correction.locale ?? DEFAULT_LOCALE,
           audiencePlans: sharedAudience(referenced),
           audienceSegments: [],
+          scopePlans: scope.plans,
+          scopeAreas: scope.areas,
           externalKey: null,
           version: 1,
           stale: false,
@@ -136,7 +144,7 @@ export class LearnedAnswerService {
         summary: `Learned a new answer from ${correction.agent}'s correction${item.status === 'pending_review' ? ' (waiting for review)' : ''}`,
         signal: 'agent_correction',
         actor: correction.agent,
-        after: { status: item.status, question: correction.question, conversationId: correction.conversationId, references, superseded: superseded ? [superseded] : [] },
+        after: { status: item.status, question: correction.question, conversationId: correction.conversationId, references, superseded: superseded ? [superseded] : [], scope },
         idempotencyKey: correction.idempotencyKey,
       });
       await recordEvents(tx, [
@@ -353,6 +361,16 @@ export class LearnedAnswerService {
       admin,
     ]);
   }
+}
+
+/** Where a correction applies: every plan and page. */
+const EVERYWHERE: Readonly<{ plans: string[]; areas: string[] }> = Object.freeze({ plans: [], areas: [] });
+
+/** A correction's scope, normalised (areas as product-areas.ts writes them), sorted so the same scope hashes alike. */
+function scopeOf(correction: CorrectionToLearn): { plans: string[]; areas: string[] } {
+  const plans = [...new Set((correction.scopePlans ?? []).map((plan) => plan.trim()).filter((plan) => plan.length > 0))].sort();
+  const areas = [...new Set((correction.scopeAreas ?? []).map(normalizeProductArea).filter((area) => area.length > 0))].sort();
+  return { plans, areas };
 }
 
 /** A learned answer is for the plans all its references are for; any reference for everyone makes it for everyone. */

@@ -51,6 +51,7 @@ const toLearningSettings = (settings: Settings): LearningSettings => ({
   sensitiveThreshold: settings.sensitiveThreshold,
   learningFrozen: settings.learningFrozenAt !== null,
   learningFrozenAt: settings.learningFrozenAt,
+  contextLearning: settings.contextLearning,
 });
 
 @Resolver(() => LearningEvent)
@@ -121,7 +122,7 @@ export class LearningResolver {
   }
 
   @Authorized('admin')
-  @Mutation(() => LearningSettings, { description: 'Change how the workspace learns: review or auto-publish, target precision, freeze or resume learning' })
+  @Mutation(() => LearningSettings, { description: 'Change how the workspace learns: review or auto-publish, target precision, freeze or resume learning, context learning' })
   async updateLearningSettings(@Arg('input') input: UpdateLearningSettingsInput, @Ctx() ctx: KnowledgeContext): Promise<LearningSettings> {
     return toLearningSettings(
       await this.settings.update(ctx.auth.workspaceId, {
@@ -129,6 +130,7 @@ export class LearningResolver {
         targetPrecision: input.targetPrecision,
         sensitiveThreshold: input.sensitiveThreshold,
         learningFrozen: input.learningFrozen,
+        contextLearning: input.contextLearning,
       }),
     );
   }

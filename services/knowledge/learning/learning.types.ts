@@ -3,7 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { CorrectionToLearn } from '../contracts';
 import { KnowledgeItem, LocaleField, MAX_BODY_LENGTH } from '../knowledge-item/knowledge-item.types';
-import { EnumField, FloatField, IdField, IdListField, TextField } from '../../shared/input-fields';
+import { EnumField, FloatField, IdField, IdListField, TextField, TextListField } from '../../shared/input-fields';
 
 export enum LearningMode {
   AUTO_PUBLISH = 'auto_publish',
@@ -150,6 +150,12 @@ export class LearningSettings {
 
   @Field(() => Date, { nullable: true, description: 'When learning was frozen; null while it is on' })
   learningFrozenAt!: Date | null;
+
+  @Field({
+    description:
+      "Whether learning keeps the asker's context apart (default true): a correction applies to the plan and page area it was made in unless the agent widens its scope, and outcomes in the asker's context (plan, page area, billing state, tenure) weigh in the choice. false: corrections apply to everyone and only overall outcomes count.",
+  })
+  contextLearning!: boolean;
 }
 
 @InputType()
@@ -167,6 +173,11 @@ export class UpdateLearningSettingsInput {
   @IsOptional()
   @IsBoolean()
   learningFrozen?: boolean;
+
+  @Field({ nullable: true, description: "false: corrections apply to everyone and only overall outcomes count; true (the default): learning keeps the asker's context apart" })
+  @IsOptional()
+  @IsBoolean()
+  contextLearning?: boolean;
 }
 
 @ObjectType({ description: 'The confidence a topic needs before the AI answers alone, learned from outcomes' })
@@ -216,6 +227,12 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
 
   @LocaleField("The question's language (ISO 639): the learned answer is written in it; default 'en'")
   locale?: string;
+
+  @TextListField({ max: 10, maxLength: 100, optional: true, description: 'Serve the learned answer only to askers on these plans (omitted: every plan)' })
+  scopePlans?: string[];
+
+  @TextListField({ max: 10, maxLength: 200, optional: true, description: 'Serve it only from pages in all of these product areas (omitted: any page)' })
+  scopeAreas?: string[];
 }
 
 @Directive('@inaccessible')

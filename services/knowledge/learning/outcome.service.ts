@@ -44,6 +44,8 @@ export interface OutcomeInput {
   scale?: ConfidenceScale;
   /** For `resolved`: seconds from the answer to the resolution (its time to resolution). */
   secondsToResolution?: number | null;
+  /** The context buckets the answer was given in (asker-buckets.ts): the verdict also counts in each. */
+  contextKeys?: readonly string[];
 }
 
 /** An item's outcome statistics as agents and analysts read them. */
@@ -98,7 +100,7 @@ export class OutcomeService {
         if (seconds !== null) {
           await tx.query(`UPDATE knowledge.item_stats SET timed_resolutions = timed_resolutions + 1, resolution_seconds = resolution_seconds + $2 WHERE item_id = $1`, [input.knowledgeItemId, seconds]);
         }
-        if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source, factor);
+        if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source, factor, input.contextKeys ?? []);
       }
       if (learns && input.correct !== null) {
         await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source, input.scale ?? 'retrieval', factor);

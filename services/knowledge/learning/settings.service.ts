@@ -21,6 +21,12 @@ export interface LearningSettings {
   sensitiveThreshold: number;
   /** When learning was frozen; null while it is on. */
   learningFrozenAt: Date | null;
+  /**
+   * Whether learning keeps contexts apart: corrections apply to the context they were made in (or the scope the
+   * agent gave), and outcome evidence in the asker's context buckets weighs in the choice. Off: every correction
+   * applies to everyone and only an item's overall evidence counts (answers scoped before stay scoped).
+   */
+  contextLearning: boolean;
 }
 
 export interface LearningSettingsChanges {
@@ -28,6 +34,7 @@ export interface LearningSettingsChanges {
   targetPrecision?: number;
   sensitiveThreshold?: number;
   learningFrozen?: boolean;
+  contextLearning?: boolean;
 }
 
 const DEFAULT_SETTINGS: LearningSettings = {
@@ -35,16 +42,18 @@ const DEFAULT_SETTINGS: LearningSettings = {
   targetPrecision: 0.9,
   sensitiveThreshold: DEFAULT_SENSITIVE_THRESHOLD,
   learningFrozenAt: null,
+  contextLearning: true,
 };
 
 const COLUMNS = `learning_mode AS "learningMode", target_precision AS "targetPrecision", sensitive_threshold AS "sensitiveThreshold",
-  learning_frozen_at AS "learningFrozenAt"`;
+  learning_frozen_at AS "learningFrozenAt", context_learning AS "contextLearning"`;
 
 interface SettingsRow {
   learningMode: LearningMode;
   targetPrecision: number;
   sensitiveThreshold: number;
   learningFrozenAt: Date | null;
+  contextLearning: boolean;
 }
 
 const fromRow = (row: SettingsRow): LearningSettings => ({
@@ -52,6 +61,7 @@ const fromRow = (row: SettingsRow): LearningSettings => ({
   targetPrecision: Number(row.targetPrecision),
   sensitiveThreshold: Number(row.sensitiveThreshold),
   learningFrozenAt: row.learningFrozenAt,
+  contextLearning: row.contextLearning,
 });
 
 export class SettingsService {
@@ -71,8 +81,8 @@ export class SettingsService {
     // Freezing twice keeps the first time; unfreezing clears it. One statement, so concurrent updates cannot interleave.
     const freeze = changes.learningFrozen === undefined ? null : changes.learningFrozen ? 'freeze' : 'thaw';
     const [row] = await this.db.query(
-      `INSERT INTO knowledge.workspace_settings (workspace_id, learning_mode, target_precision, sensitive_threshold, learning_frozen_at, updated_at)
-       VALUES ($1, coalesce($2, $6), coalesce($3::real, $7::real), coalesce($4::real, $8::real), CASE WHEN $5::text = 'freeze' THEN now() END, now())
+      `INSERT INTO knowledge.workspace_settings (workspace_id, learning_mode, target_precision, sensitive_threshold, learning_frozen_at, context_learning, updated_at)
+       VALUES ($1, coalesce($2, $6), coalesce($3::real, $7::real), coalesce($4::real, $8::real), CASE WHEN $5::text = 'freeze' THEN now() END, coalesce($9::boolean, true), now())
        ON CONFLICT (workspace_id) DO UPDATE SET
          learning_mode = coalesce($2, knowledge.workspace_settings.learning_mode),
          target_precision = coalesce($3::real, knowledge.workspace_settings.target_precision),
@@ -81,6 +91,7 @@ export class SettingsService {
            WHEN 'freeze' THEN coalesce(knowledge.workspace_settings.learning_frozen_at, now())
            WHEN 'thaw' THEN NULL
            ELSE knowledge.workspace_settings.learning_frozen_at END,
+         context_learning = coalesce($9::boolean, knowledge.workspace_settings.context_learning),
          updated_at = now()
        RETURNING ${COLUMNS}`,
       [
@@ -92,6 +103,7 @@ export class SettingsService {
         DEFAULT_SETTINGS.learningMode,
         DEFAULT_SETTINGS.targetPrecision,
         DEFAULT_SETTINGS.sensitiveThreshold,
+        changes.contextLearning ?? null,
       ],
     );
     return fromRow(row as SettingsRow);

@@ -62,24 +62,47 @@ export function passageRelevance(passage: PassageTerms, corpus: CorpusTerms): nu
   return Math.min(1, score / most);
 }
 
-export interface CandidateEvidence {
-  passageRelevance: number;
-  variantRelevance: number;
+/** Good and bad evidence: an item's own, or the part of it given in the asker's context buckets. */
+export interface Evidence {
   good: number;
   bad: number;
-  stale: boolean;
 }
 
-/** Beta(1,1) posterior mean of "this item helps", mapped to a factor in [0.5, 1.5]. */
-function evidenceFactor(good: number, bad: number): number {
-  return 0.5 + (good + 1) / (good + bad + 2);
+export const NO_EVIDENCE: Evidence = Object.freeze({ good: 0, bad: 0 });
+
+export interface CandidateEvidence extends Evidence {
+  passageRelevance: number;
+  variantRelevance: number;
+  stale: boolean;
+  /** The item's evidence in the asker's context (absent: none, or context learning is off). */
+  context?: Evidence;
+}
+
+/**
+ * How many verdicts' worth the item's overall record counts for in a context: a context's own verdicts outweigh it
+ * only once there are more than this many. Empirical-Bayes shrinkage with a fixed prior strength, so a bucket with
+ * one or two verdicts barely moves the item, and a bucket that keeps failing (five bad verdicts against an item
+ * that works elsewhere) takes its factor near the floor there. Chosen by reasoning about how fast one bad context
+ * should show, then checked on `npm run bench:context` (README); not tuned on any test split.
+ */
+export const CONTEXT_PRIOR_VERDICTS = 4;
+
+/**
+ * The posterior mean of "this item helps": Beta(1,1) over its own evidence, then, in a context, that mean as the
+ * prior (CONTEXT_PRIOR_VERDICTS strong) updated by the evidence given in the asker's context buckets. Mapped to a
+ * factor in [0.5, 1.5]. With no evidence in the context it is exactly the item's overall factor.
+ */
+function evidenceFactor(own: Evidence, context?: Evidence): number {
+  const overall = (own.good + 1) / (own.good + own.bad + 2);
+  if (!context || context.good + context.bad <= 0) return 0.5 + overall;
+  return 0.5 + (context.good + CONTEXT_PRIOR_VERDICTS * overall) / (context.good + context.bad + CONTEXT_PRIOR_VERDICTS);
 }
 
 export const STALE_DISCOUNT = 0.5;
 
 export function itemScore(candidate: CandidateEvidence): number {
   const relevance = Math.min(1, Math.max(candidate.passageRelevance, candidate.variantRelevance * 1.1));
-  const score = relevance * evidenceFactor(candidate.good, candidate.bad) * (candidate.stale ? STALE_DISCOUNT : 1);
+  const score = relevance * evidenceFactor(candidate, candidate.context) * (candidate.stale ? STALE_DISCOUNT : 1);
   return Math.min(1, score);
 }
 
@@ -101,9 +124,14 @@ export function confidenceOf(best: number, runnerUp: number): number {
  * the right item by 1): 1 − e^(−margin × evidence), where evidence scales it by the item's outcomes like retrieval
  * scores are (an item that keeps failing loses confidence; one that keeps resolving gains). Smooth and never
  * capped, so answers keep their order all the way up: a cap would tie every clear case at 1, and a threshold
- * could then not tell the surest answers from merely sure ones.
+ * could then not tell the surest answers from merely sure ones. In a context, the evidence is the context's.
  */
-export function intentConfidence(best: number, runnerUp: number, good: number, bad: number): number {
+export function intentConfidence(best: number, runnerUp: number, own: Evidence, context?: Evidence): number {
   const margin = Math.max(0, best - runnerUp);
-  return 1 - Math.exp(-margin * (evidenceFactor(good, bad) / 1.5 + 1 / 3));
+  return 1 - Math.exp(-margin * (evidenceFactor(own, context) / 1.5 + 1 / 3));
+}
+
+/** How the asker's context changes an item's standing: its factor in the context over its factor overall (1 without context evidence). */
+export function contextLift(own: Evidence, context?: Evidence): number {
+  return evidenceFactor(own, context) / evidenceFactor(own);
 }

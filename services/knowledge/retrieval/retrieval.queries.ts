@@ -5,7 +5,15 @@
  * trigram similarity). Only published items of the caller's workspace whose audience includes the asker's plan
  * are considered. Outcome evidence comes along for ranking.
  */
-import { EVIDENCE_COLUMNS_SQL } from '../learning/item-evidence';
+import { CONTEXT_EVIDENCE_COLUMNS_SQL, EVIDENCE_COLUMNS_SQL, contextEvidenceJoin } from '../learning/item-evidence';
+
+/**
+ * A learned answer scoped by its correction (learned-answer.service.ts) is served only in that context: to askers
+ * on one of its plans, and from pages in all of its product areas (its area and the pages under it).
+ */
+function inScope(item: string, plan: string, pageAreas: string): string {
+  return `(cardinality(${item}.scope_plans) = 0 OR ${plan} = ANY(${item}.scope_plans)) AND ${item}.scope_areas <@ ${pageAreas}::text[]`;
+}
 
 /**
  * The question's distinct lexemes (sorted: the term arrays below follow this order) with how many of the
@@ -49,7 +57,8 @@ const MAX_VARIANTS_MATCHED = 1000;
  * each with its own limit: passages by their terms, article titles by theirs, learned questions by their terms
  * and, separately, by trigram similarity.
  * $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments,
- * $6 the asker's locale (NULL = any), $7 whether to match learned questions (false once the intent model speaks).
+ * $6 the asker's locale (NULL = any), $7 whether to match learned questions (false once the intent model speaks),
+ * $8 the page's product areas, $9 the asker's context keys (for the evidence in their context).
  */
 export const RETRIEVE_CANDIDATES_SQL = `
   WITH ${QUESTION_TERMS},
@@ -118,18 +127,20 @@ export const RETRIEVE_CANDIDATES_SQL = `
          CASE WHEN i.kind = 'article' THEN public.similarity(i.title, $2) ELSE 0 END::float8 AS "titleSimilarity",
          ARRAY(SELECT df FROM terms ORDER BY lexeme) AS "termPassages",
          totals.passages AS "totalPassages", totals.lexemes AS "totalLength",
-         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
+         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
     FROM candidates c
     -- One key lookup per candidate (LIMIT 1 keeps the planner from turning it into a scan of the workspace's items).
     JOIN LATERAL (SELECT * FROM knowledge.knowledge_items WHERE id = c.item_id LIMIT 1) i ON true
     CROSS JOIN totals
     LEFT JOIN best_variant bv ON bv.item_id = i.id
     LEFT JOIN LATERAL (SELECT * FROM knowledge.item_stats WHERE item_id = c.item_id LIMIT 1) s ON true
+    ${contextEvidenceJoin('c.item_id', '$9')}
    WHERE i.workspace_id = $1
      AND i.status = 'published'
      AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
      AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $5::text[])
-     AND ($6::text IS NULL OR i.locale = $6)`;
+     AND ($6::text IS NULL OR i.locale = $6)
+     AND ${inScope('i', '$3', '$8')}`;
 
 /** The first passage of an item, for items found only through a question variant. $1 item ids. */
 export const FIRST_PASSAGES_SQL = `
@@ -142,12 +153,13 @@ export const PASSAGE_TEXTS_SQL = `SELECT id, text FROM knowledge.passages WHERE 
 /**
  * The items the intent model ranked, with the same columns as RETRIEVE_CANDIDATES_SQL: only published items the
  * asker may see; the passage shown is the item's passage closest to the question (trigram), else its first.
- * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question, $6 locale (NULL = any).
+ * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question, $6 locale (NULL = any), $7 the page's product
+ * areas, $8 the asker's context keys.
  */
 export const INTENT_CANDIDATES_SQL = `
   SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},
          p.id AS "passageId", p.text AS "passageText", md5(p.text) AS "passageDigest", 0::float8 AS "passageRelevance",
-         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL}
+         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
     FROM knowledge.knowledge_items i
     LEFT JOIN LATERAL (
       SELECT id, text FROM knowledge.passages
@@ -156,12 +168,14 @@ export const INTENT_CANDIDATES_SQL = `
        LIMIT 1
     ) p ON true
     LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
+    ${contextEvidenceJoin('i.id', '$8')}
    WHERE i.workspace_id = $1
      AND i.id = ANY($2::uuid[])
      AND i.status = 'published'
      AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
      AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $4::text[])
-     AND ($6::text IS NULL OR i.locale = $6)`;
+     AND ($6::text IS NULL OR i.locale = $6)
+     AND ${inScope('i', '$3', '$7')}`;
 
 /** The locales a workspace has published knowledge in, most items first. $1 workspace. */
 export const PUBLISHED_LOCALES_SQL = `
@@ -178,9 +192,10 @@ export const TRIGRAM_FLOOR_SQL = `SELECT set_config('pg_trgm.similarity_threshol
 /**
  * The items whose taught questions (learned from corrections and corroborated customers) come nearest a question,
  * by trigram similarity, credited to the answer that superseded theirs if any; only questions of published items,
- * or of items a published answer superseded. Nearest first, two items: the nearest and its rival. Only questions at
- * least pg_trgm.similarity_threshold near (TRIGRAM_FLOOR_SQL) are found.
- * $1 workspace, $2 question.
+ * or of items a published answer superseded, and only of answers served in the asker's context (inScope). Nearest
+ * first, two items: the nearest and its rival. Only questions at least pg_trgm.similarity_threshold near
+ * (TRIGRAM_FLOOR_SQL) are found.
+ * $1 workspace, $2 question, $3 plan, $4 the page's product areas.
  */
 export const NEAREST_TAUGHT_SQL = `
   SELECT "itemId", text, similarity FROM (
@@ -189,7 +204,7 @@ export const NEAREST_TAUGHT_SQL = `
       JOIN knowledge.question_variants v ON v.id = m.id
       JOIN knowledge.knowledge_items i ON i.id = v.item_id
       LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
-     WHERE i.status = 'published' OR s.id IS NOT NULL
+     WHERE (i.status = 'published' AND s.id IS NULL AND ${inScope('i', '$3', '$4')}) OR (s.id IS NOT NULL AND ${inScope('s', '$3', '$4')})
      ORDER BY coalesce(s.id, v.item_id), similarity DESC
   ) nearest
   ORDER BY similarity DESC, "itemId"

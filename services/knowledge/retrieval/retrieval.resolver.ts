@@ -17,7 +17,14 @@ export class RetrievalResolver {
   @Directive('@inaccessible')
   @Query(() => RetrievalResult, { description: 'Internal: candidates, confidence and threshold for a question' })
   async retrieveForQuestion(@Arg('input') input: RetrieveForQuestionInput, @Ctx() ctx: KnowledgeContext): Promise<RetrievalResult> {
-    return this.retrieval.retrieve(ctx.auth.workspaceId, input.text, input.plan ?? '', input.limit ?? 5, input.segments ?? [], input.locale ?? null);
+    return this.retrieval.retrieve(ctx.auth.workspaceId, input.text, {
+      plan: input.plan ?? '',
+      segments: input.segments ?? [],
+      pageAreas: input.pageAreas ?? [],
+      contextKeys: input.context ?? [],
+      limit: input.limit ?? 5,
+      locale: input.locale ?? null,
+    });
   }
 
   @Authorized('system')
@@ -34,6 +41,7 @@ export class RetrievalResolver {
       source: input.source ? { kind: input.source, id: input.sourceId ?? '' } : null,
       scale: input.scale ?? 'retrieval',
       secondsToResolution: input.secondsToResolution ?? null,
+      contextKeys: input.context ?? [],
     });
     return true;
   }

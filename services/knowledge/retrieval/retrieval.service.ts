@@ -4,7 +4,8 @@ import type { RetrievalCandidate as Candidate } from '../contracts';
 import type { IntentModels, IntentVerdict } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
-import { STALE_DISCOUNT, confidenceOf, intentConfidence, itemScore, passageRelevance } from './ranking';
+import type { SettingsService } from '../learning/settings.service';
+import { Evidence, STALE_DISCOUNT, confidenceOf, contextLift, intentConfidence, itemScore, passageRelevance } from './ranking';
 import {
   FIRST_PASSAGES_SQL,
   INTENT_CANDIDATES_SQL,
@@ -29,7 +30,23 @@ export interface Retrieval {
   scale: ConfidenceScale;
 }
 
-/** One question put to retrieval: whose, by which plan and segments, in which locale, and how many candidates it wants. */
+/** Who asks and from where: what decides which knowledge they may be answered from, and the evidence that counts. */
+export interface AskedFrom {
+  /** The asker's plan ('' = unknown). */
+  plan: string;
+  /** How many candidates to return. */
+  limit: number;
+  /** The asker's account segments. */
+  segments?: string[];
+  /** Only knowledge written in this locale (the asker's language); null or absent for any. */
+  locale?: string | null;
+  /** The product areas of the page asked from (scoped learned answers are served only there). */
+  pageAreas?: string[];
+  /** The asker's context buckets (asker-buckets.ts): outcome evidence in them weighs in the choice. */
+  contextKeys?: string[];
+}
+
+/** One question put to retrieval, with where it was asked from. */
 interface Ask {
   workspaceId: string;
   question: string;
@@ -37,6 +54,9 @@ interface Ask {
   limit: number;
   segments: string[];
   locale: string | null;
+  pageAreas: string[];
+  /** Empty when context learning is off in the workspace. */
+  contextKeys: string[];
 }
 
 interface NearestTaught {
@@ -57,6 +77,9 @@ interface Row extends Pick<Candidate, 'knowledgeItemId' | 'kind' | 'title' | 'to
   variantRelevance: number;
   good: number;
   bad: number;
+  /** Evidence given in the asker's context buckets. */
+  contextGood: number;
+  contextBad: number;
 }
 
 /** A passage scored by RETRIEVE_CANDIDATES_SQL: the term statistics BM25 needs (and its text's digest, not the text). */
@@ -98,21 +121,41 @@ const INTENT_CANDIDATES = 8;
  * few-shot; retrieval's day-one top-1 on the same dev split is 53–54%. Below it, retrieval's choice stands.
  */
 export const INTENT_TAKES_OVER = 0.5;
+/**
+ * How much the asker's context moves the intent model's ranking: ln(context lift) (ranking.ts contextLift, 1/3 to 3)
+ * is added to an item's score, whose margins the model trains to 1. An item failing in the context (lift ~0.5) then
+ * gives up about 0.7 of a margin there, and nothing moves where the context has no evidence. Set a priori, checked
+ * on `npm run bench:context`.
+ */
+const CONTEXT_RANK_WEIGHT = 1;
 
 export class RetrievalService {
   constructor(
     private readonly db: DataSource,
     private readonly policy: AnswerPolicyService,
     private readonly intents?: IntentModels,
+    /** Whether the workspace learns by context; absent, it does (the default setting). */
+    private readonly settings?: SettingsService,
   ) {}
 
-  /** `locale`: only knowledge written in it (the asker's language); null for any. */
-  async retrieve(workspaceId: string, question: string, plan: string, limit: number, segments: string[] = [], locale: string | null = null): Promise<Retrieval> {
-    const ask: Ask = { workspaceId, question, plan, limit, segments, locale };
+  async retrieve(workspaceId: string, question: string, from: AskedFrom): Promise<Retrieval> {
+    const keys = from.contextKeys ?? [];
+    const contextKeys = keys.length > 0 && this.settings && !(await this.settings.get(workspaceId)).contextLearning ? [] : keys;
+    const ask: Ask = { workspaceId, question, plan: from.plan, limit: from.limit, segments: from.segments ?? [], locale: from.locale ?? null, pageAreas: from.pageAreas ?? [], contextKeys };
     const locales = this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale));
     // The model first (in memory): while it speaks, retrieval need not match learned questions (see choose()).
     const verdict = (await this.intents?.rank(workspaceId, question)) ?? null;
-    const scored: ScoredPassageRow[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [workspaceId, question, plan, CANDIDATES_PER_KIND, segments, locale, verdict === null]);
+    const scored: ScoredPassageRow[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [
+      workspaceId,
+      question,
+      ask.plan,
+      CANDIDATES_PER_KIND,
+      ask.segments,
+      ask.locale,
+      verdict === null,
+      ask.pageAreas,
+      ask.contextKeys,
+    ]);
     const chosen = await this.choose(ask, scored, verdict, await locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
@@ -122,7 +165,7 @@ export class RetrievalService {
 
   /** The items of `ids` the asker may be answered from, each with its passage nearest the question. */
   private eligible(ask: Ask, ids: string[]): Promise<Row[]> {
-    return this.db.query(INTENT_CANDIDATES_SQL, [ask.workspaceId, ids, ask.plan, ask.segments, ask.question, ask.locale]);
+    return this.db.query(INTENT_CANDIDATES_SQL, [ask.workspaceId, ids, ask.plan, ask.segments, ask.question, ask.locale, ask.pageAreas, ask.contextKeys]);
   }
 
   /**
@@ -136,7 +179,7 @@ export class RetrievalService {
     const floor = await this.policy.lowestThreshold(ask.workspaceId, 'taught');
     const [first, rival] = await this.db.transaction(async (tx): Promise<NearestTaught[]> => {
       await tx.query(TRIGRAM_FLOOR_SQL, [floor]);
-      return tx.query(NEAREST_TAUGHT_SQL, [ask.workspaceId, ask.question]);
+      return tx.query(NEAREST_TAUGHT_SQL, [ask.workspaceId, ask.question, ask.plan, ask.pageAreas]);
     });
     if (!first || (rival && rival.similarity >= first.similarity)) return null;
     const [row] = await this.eligible(ask, [first.itemId]);
@@ -189,11 +232,19 @@ export class RetrievalService {
     const intentRows = await this.eligible(ask, verdict.ranked.slice(0, INTENT_CANDIDATES).map((p) => p.itemId));
     // Stale items stay in: when the model's choice is stale, the answer policy hands off instead of answering from it.
     const eligible = new Map(intentRows.filter((row) => row.passageId).map((row) => [row.knowledgeItemId, row]));
-    const ranked = verdict.ranked.filter((p) => eligible.has(p.itemId));
+    // In the asker's context, items with evidence there move (CONTEXT_RANK_WEIGHT); the rest keep the model's scores.
+    const ranked = verdict.ranked
+      .filter((p) => eligible.has(p.itemId))
+      .map((p) => {
+        const row = eligible.get(p.itemId)!;
+        const lift = contextLift(ownEvidence(row), contextEvidence(row));
+        return lift === 1 ? p : { ...p, score: p.score + CONTEXT_RANK_WEIGHT * Math.log(lift) };
+      })
+      .sort((a, b) => b.score - a.score);
     const first = ranked[0] && eligible.get(ranked[0].itemId)!;
     if (!first || verdict.taught(first.knowledgeItemId) === 0) return null;
     const rival = ranked.find((p) => !sameAnswer(eligible.get(p.itemId)!, first));
-    const confidence = intentConfidence(ranked[0]!.score, rival?.score ?? 0, Number(first.good), Number(first.bad)) * (first.stale ? STALE_DISCOUNT : 1);
+    const confidence = intentConfidence(ranked[0]!.score, rival?.score ?? 0, ownEvidence(first), contextEvidence(first)) * (first.stale ? STALE_DISCOUNT : 1);
     const decide = async (locales: string[], decided: number): Promise<Retrieval> => {
       const chosen = ranked.slice(0, ask.limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
       const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
@@ -279,9 +330,20 @@ function toCandidate(row: Row, firstPassage: FirstPassage | undefined): RankedCa
     score: itemScore({
       passageRelevance: Number(row.passageRelevance),
       variantRelevance: Number(row.variantRelevance),
-      good: Number(row.good),
-      bad: Number(row.bad),
+      ...ownEvidence(row),
+      context: contextEvidence(row),
       stale: row.stale,
     }),
   };
+}
+
+function ownEvidence(row: Pick<Row, 'good' | 'bad'>): Evidence {
+  return { good: Number(row.good), bad: Number(row.bad) };
+}
+
+/** The row's evidence in the asker's context; undefined when there is none (the item's own then stands alone). */
+function contextEvidence(row: Pick<Row, 'contextGood' | 'contextBad'>): Evidence | undefined {
+  const good = Number(row.contextGood ?? 0);
+  const bad = Number(row.contextBad ?? 0);
+  return good + bad > 0 ? { good, bad } : undefined;
 }

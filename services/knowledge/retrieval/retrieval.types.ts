@@ -4,7 +4,7 @@ import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
 import type { RetrievalCandidate as RetrievalCandidateContract } from '../contracts';
 import { LocaleField } from '../knowledge-item/knowledge-item.types';
-import { FloatField, IntField, TextField } from '../../shared/input-fields';
+import { FloatField, IntField, TextField, TextListField } from '../../shared/input-fields';
 
 @Directive('@inaccessible')
 @ObjectType({ description: 'Internal: a knowledge item that may answer a question, with the passage to cite' })
@@ -87,6 +87,12 @@ export class RetrieveForQuestionInput {
 
   @LocaleField("Only knowledge in the asker's language (an ISO 639 code)")
   locale?: string;
+
+  @TextListField({ max: 10, maxLength: 200, optional: true, description: 'The product areas of the page asked from: learned answers scoped to a page area are served only there' })
+  pageAreas?: string[];
+
+  @TextListField({ max: 16, maxLength: 300, optional: true, description: "The asker's context buckets (plan:…, billing:…, tenure:…, area:…): outcome evidence in them weighs in the choice" })
+  context?: string[];
 }
 
 export const OUTCOME_SIGNALS = ['shown', 'resolved', 'rated_up', 'rated_down', 'escalated', 'corrected', 'repeat_contact', 'dropped_off', 'handoff_reviewed'] as const;
@@ -130,4 +136,7 @@ export class RecordOutcomeInput {
 
   @FloatField({ min: 0, optional: true, description: 'For resolved: seconds from the answer to the resolution' })
   secondsToResolution?: number;
+
+  @TextListField({ max: 16, maxLength: 300, optional: true, description: 'The context buckets the answer was given in: the verdict also counts in each' })
+  context?: string[];
 }

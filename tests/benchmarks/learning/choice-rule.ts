@@ -14,7 +14,7 @@
  * - `model`: the model's best item always, taught or not.
  */
 import type { ReplayingModel } from '../../../services/knowledge/intent/replaying-model';
-import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
+import { NO_EVIDENCE, intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { offlineStreamFromArgs } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { OfflineRetrieval } from './offline-retrieval';
@@ -82,7 +82,7 @@ function modelView(model: ReplayingModel, text: string): ModelView {
   const first = ranked[0];
   if (!first) return { label: null, taught: false, confidence: 0 };
   const second = ranked.find((p) => answerOf(p.itemId) !== answerOf(first.itemId));
-  return { label: answerOf(first.itemId), taught: model.taught(first.itemId) > 0, confidence: intentConfidence(first.score, second?.score ?? 0, 0, 0) };
+  return { label: answerOf(first.itemId), taught: model.taught(first.itemId) > 0, confidence: intentConfidence(first.score, second?.score ?? 0, NO_EVIDENCE) };
 }
 
 const fromModel = (m: ModelView): Decision => ({ label: m.label, scale: 'intent', confidence: m.confidence });

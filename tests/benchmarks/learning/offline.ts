@@ -30,7 +30,7 @@ import { INTENT_MODEL_DEFAULTS, IntentModel, IntentPrediction } from '../../../s
 import { FEATURE_DEFAULTS, questionFeatures } from '../../../services/knowledge/intent/question-features';
 import { ARTICLE_UPDATES, REPLAY, REPLAY_MEMORY, ReplayingModel, ReplayingModelOptions, articleSentences } from '../../../services/knowledge/intent/replaying-model';
 import { wordVectors } from '../../../services/knowledge/intent/word-vectors';
-import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
+import { NO_EVIDENCE, intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { REPO_ROOT } from '../../helpers/repo-root';
 import { prng } from '../bench-support';
 import { Dataset, LabelledQuestion, loadDataset, restrictToLabels, shuffled, takeShots } from './dataset';
@@ -89,7 +89,7 @@ function evaluate(model: Ranker, questions: readonly LabelledQuestion[], changed
   const cpu = process.cpuUsage();
   const answers = questions.map((q) => {
     const [first, second] = model.rank(q.text);
-    return { correct: first?.itemId === (changed.has(q.label) ? renewed(q.label) : q.label), confidence: first ? intentConfidence(first.score, second?.score ?? 0, 0, 0) : 0, answered: true };
+    return { correct: first?.itemId === (changed.has(q.label) ? renewed(q.label) : q.label), confidence: first ? intentConfidence(first.score, second?.score ?? 0, NO_EVIDENCE) : 0, answered: true };
   });
   const scoringWallMs = (performance.now() - started) / questions.length;
   const used = process.cpuUsage(cpu);

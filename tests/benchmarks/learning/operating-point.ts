@@ -13,7 +13,7 @@
  * for every candidate bar, with the precision of the answers it would add beyond the model's at its untaught bar,
  * and the share of the stream's reworded probes (the learning benchmark's) it would serve. No stack, no test.csv.
  */
-import { intentConfidence } from '../../../services/knowledge/retrieval/ranking';
+import { NO_EVIDENCE, intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { offlineStreamFromArgs } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
 import { trigramSimilarity, trigrams } from './trigrams';
@@ -49,7 +49,7 @@ function main(): void {
       if (!first || model.taught(first.itemId) === 0) return false;
       const answerOf = (itemId: string) => itemId.replace(/#learned$/, '');
       const second = ranked.find((p) => answerOf(p.itemId) !== answerOf(first.itemId));
-      return intentConfidence(first.score, second?.score ?? 0, 0, 0) >= DEFAULT_THRESHOLD;
+      return intentConfidence(first.score, second?.score ?? 0, NO_EVIDENCE) >= DEFAULT_THRESHOLD;
     };
     // The taught-question scale: the nearest question agents taught (trigram similarity, as Postgres scores it),
     // its lead over the nearest taught for another answer, and whether the model already answers at its bar.
@@ -75,7 +75,7 @@ function main(): void {
       const answerOf = (itemId: string) => itemId.replace(/#learned$/, '');
       const second = ranked.find((p) => answerOf(p.itemId) !== answerOf(first.itemId));
       const correct = answerOf(first.itemId) === q.label;
-      return [{ correct, confidence: intentConfidence(first.score, second?.score ?? 0, 0, 0) }];
+      return [{ correct, confidence: intentConfidence(first.score, second?.score ?? 0, NO_EVIDENCE) }];
     });
     const cells = BARS.map((bar) => {
       const answered = decisions.filter((d) => d.confidence >= bar);
