@@ -74,3 +74,54 @@ describe('a topic moving between handing off and answering', () => {
     expect(await knowledge.sut.policy.thresholdFor(randomUUID(), 'a', 'intent')).toBe(DEFAULT_THRESHOLD);
   });
 });
+
+describe('thresholds by context bucket', () => {
+  const inContext = (workspaceId: string, topic: string, confidence: number, correct: boolean, contextKeys: string[]) =>
+    knowledge.sut.outcomes.record(workspaceId, { knowledgeItemId: null, topic, confidence, signal: correct ? 'handoff_reviewed' : 'rated_down', correct, scale: 'intent', contextKeys });
+
+  it("gives a bucket its own bar once its outcomes prove one, starting from the topic's; an asker in several is held to the strictest", async () => {
+    const workspaceId = randomUUID();
+    // Enterprise admins' answers at 0.8 are always right; trial users' are right half the time.
+    for (let i = 0; i < 40; i++) await inContext(workspaceId, 'sso', 0.8, true, ['plan:enterprise', 'area:settings']);
+    for (let i = 0; i < 26; i++) await inContext(workspaceId, 'sso', 0.8, i % 2 === 0, ['plan:trial', 'area:settings']);
+    // The topic as a whole is not precise enough at 0.8: it hands off everything...
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'sso', 'intent')).toBeGreaterThan(1);
+    // ...but enterprise askers' own record proves 0.8 (40 right of 40), so there the AI answers from 0.8.
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'sso', 'intent', ['plan:enterprise'])).toBeCloseTo(0.8, 5);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'sso', 'intent', ['plan:trial'])).toBeGreaterThan(1);
+    // The settings page mixes both: it keeps the topic's bar; an enterprise admin on it is held to the stricter bucket.
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'sso', 'intent', ['plan:enterprise', 'area:settings'])).toBeGreaterThan(1);
+    // A bucket nobody has outcomes in, and another topic, keep their own bars.
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'sso', 'intent', ['plan:business'])).toBeGreaterThan(1);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'billing', 'intent', ['plan:enterprise'])).toBe(DEFAULT_THRESHOLD);
+    const policies = (await knowledge.sut.policy.listPolicies(workspaceId)).map((p) => [p.context, p.samples]);
+    expect(policies).toEqual([
+      [null, 66],
+      ['area:settings', 66],
+      ['plan:enterprise', 40],
+      ['plan:trial', 26],
+    ]);
+  });
+
+  it("closes a bucket whose answers fail at the topic's bar, and only that bucket, once it has MIN_SAMPLES outcomes", async () => {
+    const workspaceId = randomUUID();
+    // Business customers' answers at 0.8 are right; every twelfth outcome is a trial user's, wrong at the same confidence.
+    let wrong = 0;
+    for (let i = 0; i < 240; i++) {
+      await inContext(workspaceId, 'exports', 0.8, true, ['plan:business']);
+      if (i % 12 === 11 && wrong < MIN_SAMPLES - 1) {
+        await inContext(workspaceId, 'exports', 0.8, false, ['plan:trial']);
+        wrong++;
+      }
+    }
+    // The topic as a whole still holds its bar (240 right of 259 at 0.8), and so, with too few outcomes yet, does the bucket.
+    const topicBar = await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent');
+    expect(topicBar).toBe(DEFAULT_THRESHOLD);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent', ['plan:trial'])).toBe(topicBar);
+    await inContext(workspaceId, 'exports', 0.8, false, ['plan:trial']);
+    // Its twentieth outcome: every trial answer at the topic's bar was wrong, so the bucket hands off everything.
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent', ['plan:trial'])).toBeGreaterThan(1);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent', ['plan:business'])).toBe(topicBar);
+    expect(await knowledge.sut.policy.thresholdFor(workspaceId, 'exports', 'intent')).toBe(topicBar);
+  });
+});

@@ -188,6 +188,12 @@ export class TopicPolicy {
   @Field(() => String, { description: "Whose confidence the threshold judges: retrieval's (articles matched to the question) or the intent model's (learned from corrections)" })
   scale!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'A context bucket (plan:…, billing:…, tenure:…, area:…) whose own outcomes gave it its own threshold within the topic; null for the topic as a whole',
+  })
+  context!: string | null;
+
   @Field(() => Float, { description: 'Above 1 means every question on the topic is handed off' })
   threshold!: number;
 

@@ -103,7 +103,7 @@ export class OutcomeService {
         if (says !== null) await weighVerdict(tx, workspaceId, input.knowledgeItemId, says, source, factor, input.contextKeys ?? []);
       }
       if (learns && input.correct !== null) {
-        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source, input.scale ?? 'retrieval', factor);
+        await this.policy.recordOutcome(tx, workspaceId, input.topic, input.confidence, input.correct, input.signal, source, input.scale ?? 'retrieval', factor, input.contextKeys ?? []);
       }
       const question = input.confirmedQuestion?.trim();
       if (learns && input.correct === true && input.knowledgeItemId && question && source?.kind === 'customer') {

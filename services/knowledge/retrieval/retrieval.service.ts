@@ -184,7 +184,7 @@ export class RetrievalService {
     if (!first || (rival && rival.similarity >= first.similarity)) return null;
     const [row] = await this.eligible(ask, [first.itemId]);
     if (!row?.passageId) return null;
-    const bar = await this.bar(ask.workspaceId, row.topic, 'taught', row.sensitive);
+    const bar = await this.bar(ask, row.topic, 'taught', row.sensitive);
     const confidence = first.similarity * (row.stale ? STALE_DISCOUNT : 1);
     if (confidence < bar.threshold) return null;
     const [taught] = await this.withTexts([{ ...toCandidate({ ...row, variantRelevance: first.similarity, matchedQuestion: first.text }, undefined), score: first.similarity }]);
@@ -207,7 +207,7 @@ export class RetrievalService {
     const text = await this.textRanking(rows, verdict);
     // Retrieval's bar is looked up once, and only when a decision needs it.
     let textBarOnce: ReturnType<RetrievalService['bar']> | undefined;
-    const textBar = () => (textBarOnce ??= this.bar(ask.workspaceId, text.best?.topic ?? '', 'retrieval', text.best?.sensitive ?? false));
+    const textBar = () => (textBarOnce ??= this.bar(ask, text.best?.topic ?? '', 'retrieval', text.best?.sensitive ?? false));
     // A stale choice (content a product change or a later correction has overtaken) does not take over below the bar:
     // handed off either way, the hand-off should carry what retrieval finds in the current text.
     if (model && (model.confidence >= INTENT_TAKES_OVER || (!model.first.stale && text.confidence < (await textBar()).threshold))) {
@@ -249,7 +249,7 @@ export class RetrievalService {
       const chosen = ranked.slice(0, ask.limit).map((p) => ({ ...toCandidate(eligible.get(p.itemId)!, undefined), score: p.score }));
       const others = rows.filter((row) => !eligible.has(row.knowledgeItemId) && row.passageId).map((row) => toCandidate(row, undefined));
       const candidates = await this.withTexts([...chosen, ...others.sort((a, b) => b.score - a.score)].slice(0, ask.limit));
-      const bar = await this.bar(ask.workspaceId, first.topic, 'intent', first.sensitive);
+      const bar = await this.bar(ask, first.topic, 'intent', first.sensitive);
       return { candidates, topic: first.topic, confidence: decided, scale: 'intent', locales, ...bar };
     };
     return { first, confidence, decide };
@@ -286,8 +286,9 @@ export class RetrievalService {
     return ranked.map(({ passageDigest: _digest, passageText, ...candidate }) => ({ ...candidate, passageText: passageText ?? texts.get(candidate.passageId) ?? '' }));
   }
 
-  private async bar(workspaceId: string, topic: string, scale: ConfidenceScale, sensitive: boolean): Promise<{ threshold: number; sensitive: boolean }> {
-    const threshold = await this.policy.thresholdFor(workspaceId, topic, scale);
+  /** The bar for the topic on the scale, in the asker's context (the strictest of their buckets that has its own). */
+  private async bar({ workspaceId, contextKeys }: Ask, topic: string, scale: ConfidenceScale, sensitive: boolean): Promise<{ threshold: number; sensitive: boolean }> {
+    const threshold = await this.policy.thresholdFor(workspaceId, topic, scale, contextKeys);
     return sensitive ? { threshold: await this.policy.sensitiveThresholdFor(workspaceId, threshold), sensitive } : { threshold, sensitive };
   }
 }
