@@ -94,7 +94,7 @@ describe('a known issue in the turn', () => {
   });
 
   it('records the bug with the account context, and nothing new without one', () => {
-    const context = { plan: 'pro', billingState: null, segments: [], openBugs: [knownIssue] };
+    const context = { plan: 'pro', billingState: null, signedUpAt: null, segments: [], openBugs: [knownIssue] };
     expect(contextRecord(context, knownIssue)).toEqual({ ...context, knownIssue });
     expect(contextRecord(context, null)).toBe(context);
     expect(contextRecord(null, null)).toBeNull();
