@@ -24,7 +24,7 @@ import { markFirstHandOff } from '../conversation/conversation-firsts';
 import { type OutcomeReporter, voterOf } from '../conversation/outcome-reporter';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
 import type { LanguageRoute, QuestionLanguage } from '../language/question-language';
-import { systemMessage } from '../language/system-messages';
+import { contextRecord, customerReply, knownIssueOf, withKnownIssue } from './known-issue-turn';
 
 export interface AskCommand {
   conversationId?: string;
@@ -99,7 +99,8 @@ export class AskService {
     const audience = { plan: context?.plan ?? null, segments: context?.segments ?? [], pageAreas: buckets.pageAreas, context: keys };
     const route = await this.languages.route(caller.workspaceId, text, audience, existing?.language ?? null);
     const { language } = route;
-    const verdict = decideFor(text, route);
+    const knownIssue = knownIssueOf(text, context);
+    const verdict = withKnownIssue(decideFor(text, route), knownIssue);
     const { written, citations } = await this.write(text, verdict, route, context, page);
     const answered = verdict.decision === AnswerDecision.ANSWERED;
     const secret = !existing && customerId === null ? newConversationSecret() : null;
@@ -138,7 +139,7 @@ export class AskService {
           workspaceId: caller.workspaceId,
           conversationId: conversation.id,
           author: 'ai',
-          text: written?.text ?? systemMessage(verdict.handOffReason === HandOffReason.UNSUPPORTED_LANGUAGE ? 'unsupportedLanguage' : 'handedOff', language),
+          text: customerReply(written, verdict, knownIssue, language),
           page,
           confidence: verdict.confidence,
           confidenceScale: route.retrieval.scale ?? null,
@@ -148,7 +149,7 @@ export class AskService {
           topic: verdict.topic,
           candidateItemId: verdict.best?.knowledgeItemId ?? null,
           writer: written?.writer ?? null,
-          askerContext: context,
+          askerContext: contextRecord(context, knownIssue),
           contextKeys: keys,
           threshold: verdict.threshold,
         }),
@@ -175,6 +176,7 @@ export class AskService {
             latencyMs,
             writer: written?.writer ?? '',
             fallbackReason: written?.fallbackReason ?? '',
+            knownIssue: knownIssue?.title ?? '',
           },
         },
       ]);

@@ -1,19 +1,27 @@
 /** Typed client for the account-context subgraph's internal endpoint. */
 import { InternalGraphQLClient } from '../../shared/internal-client';
 
+/** An open bug as the ask path sees it: enough to match a question to it and to say which one it was. */
+export interface AskerBug {
+  id: string;
+  title: string;
+  productAreas: string[];
+  url: string | null;
+}
+
 export interface AskerContext {
   plan: string | null;
   billingState: string | null;
   /** When the account signed up (ISO 8601): the asker's tenure bucket. */
   signedUpAt: string | null;
   segments: string[];
-  openBugs: Array<{ title: string; productAreas: string[] }>;
+  openBugs: AskerBug[];
 }
 
 const UPSERT_CUSTOMER = `mutation EnsureCustomer($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }`;
 
 const QUESTION_CONTEXT = `query QuestionContext($input: QuestionContextInput!) {
-  questionContext(input: $input) { account { plan billingState segments signedUpAt } openBugs { title productAreas } }
+  questionContext(input: $input) { account { plan billingState segments signedUpAt } openBugs { id title productAreas url } }
 }`;
 
 const AGENT = `query Agent($id: ID!) { agent(id: $id) { id name active } }`;
@@ -62,7 +70,7 @@ export class AccountContextClient {
   /** What the answerer should know about the asker: plan, billing state, open bugs that affect them. */
   async questionContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext> {
     const data = await this.graphql.request<{
-      questionContext: { account: { plan: string; billingState: string; segments: string[]; signedUpAt: string | null } | null; openBugs: Array<{ title: string; productAreas: string[] }> };
+      questionContext: { account: { plan: string; billingState: string; segments: string[]; signedUpAt: string | null } | null; openBugs: AskerBug[] };
     }>(QUESTION_CONTEXT, { input: { customerId, page: page ?? undefined } }, caller(workspaceId));
     const { account, openBugs } = data.questionContext;
     return { plan: account?.plan ?? null, billingState: account?.billingState ?? null, signedUpAt: account?.signedUpAt ?? null, segments: account?.segments ?? [], openBugs };

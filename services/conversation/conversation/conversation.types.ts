@@ -33,6 +33,8 @@ export enum HandOffReason {
   SENSITIVE_KNOWLEDGE = 'sensitive_knowledge',
   /** The question is in a language the workspace has no knowledge in (and no answer model to translate). */
   UNSUPPORTED_LANGUAGE = 'unsupported_language',
+  /** The question is about an open bug that affects the asker: a person follows up on it. */
+  KNOWN_ISSUE = 'known_issue',
 }
 registerEnumType(HandOffReason, { name: 'HandOffReason' });
 

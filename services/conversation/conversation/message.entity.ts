@@ -18,6 +18,8 @@ export interface AskerContextRecord {
   signedUpAt?: string | null;
   segments: string[];
   openBugs: Array<{ title: string; productAreas: string[] }>;
+  /** The open bug the question was about (see answering/known-issues.ts); absent when none was. */
+  knownIssue?: { id: string; title: string; productAreas: string[]; url: string | null };
 }
 
 @Entity({ name: 'messages' })

@@ -12,7 +12,7 @@ export interface HandOffFacts {
 
 const pct = (value: number | null) => (value === null ? 'unknown' : value.toFixed(2));
 
-export function explain(reason: HandOffReason, turn: Pick<MessageEntity, 'confidence' | 'threshold' | 'topic'> | null): string {
+export function explain(reason: HandOffReason, turn: (Pick<MessageEntity, 'confidence' | 'threshold' | 'topic'> & Partial<Pick<MessageEntity, 'askerContext'>>) | null): string {
   const topic = turn?.topic ? `"${turn.topic}"` : 'its topic';
   switch (reason) {
     case HandOffReason.LOW_CONFIDENCE:
@@ -29,6 +29,10 @@ export function explain(reason: HandOffReason, turn: Pick<MessageEntity, 'confid
       return `The best match is marked sensitive and the confidence ${pct(turn?.confidence ?? null)} was under the sensitive bar`;
     case HandOffReason.UNSUPPORTED_LANGUAGE:
       return "No knowledge is written in the customer's language, and no answer model is configured to translate";
+    case HandOffReason.KNOWN_ISSUE: {
+      const title = turn?.askerContext?.knownIssue?.title;
+      return `The question is about an open bug that affects the customer${title ? `: "${title}"` : ''}`;
+    }
     default: {
       const unknown: never = reason;
       return String(unknown);

@@ -8,6 +8,9 @@ export class OpenBugSnapshot {
 
   @Field(() => [String])
   productAreas!: string[];
+
+  @Field(() => String, { nullable: true, description: "The bug's page in the tracker" })
+  url?: string | null;
 }
 
 @ObjectType({ description: "The asker's account as the AI saw it when it answered (not as it is now)" })
@@ -23,6 +26,9 @@ export class AskerContextSnapshot {
 
   @Field(() => [OpenBugSnapshot])
   openBugs!: OpenBugSnapshot[];
+
+  @Field(() => OpenBugSnapshot, { nullable: true, description: 'The open bug the question was about, which the AI acknowledged; null when none was' })
+  knownIssue?: OpenBugSnapshot | null;
 }
 
 @ObjectType({ description: 'Why the AI handed a conversation off, and what it had in front of it' })
