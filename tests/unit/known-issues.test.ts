@@ -65,6 +65,10 @@ describe('a known issue in the turn', () => {
     expect(withKnownIssue(verdict(AnswerDecision.HANDED_OFF, HandOffReason.LOW_CONFIDENCE), knownIssue).handOffReason).toBe(HandOffReason.KNOWN_ISSUE);
     expect(withKnownIssue(verdict(AnswerDecision.HANDED_OFF, HandOffReason.NO_KNOWLEDGE), knownIssue).handOffReason).toBe(HandOffReason.KNOWN_ISSUE);
     expect(withKnownIssue(verdict(AnswerDecision.HANDED_OFF, HandOffReason.UNSUPPORTED_LANGUAGE), knownIssue).handOffReason).toBe(HandOffReason.UNSUPPORTED_LANGUAGE);
+    expect(withKnownIssue(verdict(AnswerDecision.HANDED_OFF, HandOffReason.STALE_KNOWLEDGE), knownIssue).handOffReason).toBe(HandOffReason.KNOWN_ISSUE);
+    for (const kept of [HandOffReason.SENSITIVE_KNOWLEDGE, HandOffReason.POLICY, HandOffReason.CUSTOMER_ASKED]) {
+      expect(withKnownIssue(verdict(AnswerDecision.HANDED_OFF, kept), knownIssue).handOffReason).toBe(kept);
+    }
     expect(withKnownIssue(verdict(AnswerDecision.ANSWERED, null), knownIssue)).toEqual(verdict(AnswerDecision.ANSWERED, null));
     expect(withKnownIssue(verdict(AnswerDecision.HANDED_OFF, HandOffReason.LOW_CONFIDENCE), null).handOffReason).toBe(HandOffReason.LOW_CONFIDENCE);
   });

@@ -12,10 +12,17 @@ import { systemMessage } from '../language/system-messages';
 import type { Decision } from './answer-policy';
 
 /**
- * Hand-off reasons a known issue does not replace: a question in a language nobody can answer yet still needs
- * that fixed first, and its message says so.
+ * Hand-off reasons a known issue does not replace: it names why the AI could not help (no knowledge, too unsure,
+ * stale knowledge), not a rule that would have handed the question off anyway. A question in a language nobody
+ * can answer yet still needs that fixed first (its message says so); sensitive knowledge and workspace policy keep
+ * their reasons, which agents triage by.
  */
-const KEPT_REASONS: ReadonlySet<HandOffReason | null> = new Set([HandOffReason.UNSUPPORTED_LANGUAGE]);
+const KEPT_REASONS: ReadonlySet<HandOffReason | null> = new Set([
+  HandOffReason.UNSUPPORTED_LANGUAGE,
+  HandOffReason.SENSITIVE_KNOWLEDGE,
+  HandOffReason.POLICY,
+  HandOffReason.CUSTOMER_ASKED,
+]);
 
 /** A tracker title can be long; the customer reads it inside one sentence. */
 const MAX_TITLE_CHARS = 160;
