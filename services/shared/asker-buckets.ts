@@ -17,8 +17,6 @@ export interface AskerBuckets {
   pageAreas: string[];
 }
 
-export const NO_BUCKETS: AskerBuckets = Object.freeze({ plan: null, billingState: null, tenure: null, pageAreas: [] as string[] }) as AskerBuckets;
-
 /**
  * Page areas that get a statistics key of their own: the outermost ones. Deeper segments are mostly sub-pages
  * of those (`/settings/billing/invoices`), and every key a verdict counts in dilutes what each key says.

@@ -144,10 +144,13 @@ export class IntentModel {
     return dot / Math.sqrt(norm);
   }
 
-  /** Learns one example of `itemId`: it joins the item's sums, and the linear model takes one update towards it. */
-  learn(x: SparseVector, itemId: string, meaning?: Float32Array | null): void {
+  /**
+   * Learns one example of `itemId`: it joins the item's sums, and the linear model takes one update towards it.
+   * `mayRival`: which items the update may push down as the rival (item-scope.ts); every item when absent.
+   */
+  learn(x: SparseVector, itemId: string, meaning?: Float32Array | null, mayRival?: (itemId: string) => boolean): void {
     const { rows, c } = this.addToSums(x, itemId, meaning);
-    this.update(rows, x.values, c);
+    this.update(rows, x.values, c, mayRival);
   }
 
   /**
@@ -192,8 +195,8 @@ export class IntentModel {
   }
 
   /** One online update of the linear model towards `itemId` (a replayed example: the sums already hold it). */
-  sharpen(x: SparseVector, itemId: string): void {
-    this.update(this.fold(x), x.values, this.column(itemId));
+  sharpen(x: SparseVector, itemId: string, mayRival?: (itemId: string) => boolean): void {
+    this.update(this.fold(x), x.values, this.column(itemId), mayRival);
   }
 
   /** Forget an item entirely (archived, edited, superseded, reverted). */
@@ -224,7 +227,7 @@ export class IntentModel {
     this.forget(itemId);
   }
 
-  private update(rows: Int32Array, values: Float32Array, own: number): void {
+  private update(rows: Int32Array, values: Float32Array, own: number, mayRival?: (itemId: string) => boolean): void {
     const width = this.itemIds.length;
     const scores = new Float64Array(width);
     for (let k = 0; k < rows.length; k++) {
@@ -232,7 +235,11 @@ export class IntentModel {
       for (let c = 0; c < width; c++) scores[c] += this.weights[base + c]! * values[k]!;
     }
     let rival = -1;
-    for (let c = 0; c < width; c++) if (c !== own && this.itemIds[c] !== undefined && (rival < 0 || scores[c]! > scores[rival]!)) rival = c;
+    for (let c = 0; c < width; c++) {
+      const itemId = this.itemIds[c];
+      if (c === own || itemId === undefined || (rival >= 0 && scores[c]! <= scores[rival]!)) continue;
+      if (!mayRival || mayRival(itemId)) rival = c;
+    }
     const loss = Math.max(0, 1 - (scores[own]! - (rival >= 0 ? scores[rival]! : 0)));
     if (loss === 0) return;
     let squaredNorm = 0;

@@ -29,9 +29,10 @@ export const ITEM_VARIANTS_SQL = `
    WHERE workspace_id = $1 AND item_id = $2
    ORDER BY created_at, id`;
 
-/** Question variants learned since, of items not archived, credited to the answer that superseded theirs if any. */
+/** Question variants learned since, of items not archived, credited to the answer that superseded theirs if any (with that answer's scope). */
 export const VARIANTS_SQL = `
-  SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at
+  SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at,
+         coalesce(s.scope_plans, i.scope_plans) AS "scopePlans", coalesce(s.scope_areas, i.scope_areas) AS "scopeAreas"
     FROM knowledge.question_variants v
     JOIN knowledge.knowledge_items i ON i.id = v.item_id
     LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'

@@ -14,6 +14,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
 import type { IntentPrediction } from './intent-model';
 import { seededBy } from '../../shared/random';
+import type { ItemScope } from './item-scope';
 import { ReplayingModel, articleSentences } from './replaying-model';
 import { WordVectors, wordVectors } from './word-vectors';
 import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
@@ -96,14 +97,16 @@ export class IntentModels {
     return { ranked: state.model.rank(question), variants: state.variants, taught: (itemId) => state.model.taught(itemId) };
   }
 
-  /** A variant this process just learned (after its transaction committed). */
-  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string): void {
+  /** A variant this process just learned (after its transaction committed); `scope`: where its item is served, when known. */
+  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string, scope?: ItemScope): void {
     const state = this.models.get(workspaceId);
     if (!state || state.recentVariants.has(variantId)) return;
     state.recentVariants.set(variantId, -Date.now());
     state.variants++;
     const before = state.model.matrixBytes;
-    state.model.learn(text, state.successors.get(itemId) ?? itemId);
+    const learner = state.successors.get(itemId) ?? itemId;
+    if (scope && learner === itemId) state.model.scope(itemId, scope);
+    state.model.learn(text, learner);
     if (state.model.matrixBytes > before) this.evictBeyondBounds(workspaceId);
   }
 
@@ -251,12 +254,13 @@ export class IntentModels {
       }
     }
     for (const row of successions) if (row.successorId) this.applySuccession(state, row.id, row.successorId);
-    const variants: Array<{ id: string; text: string; itemId: string; at: Date }> = await this.db.query(VARIANTS_SQL, [workspaceId, since, OVERLAP_MS]);
+    const variants: Array<{ id: string; text: string; itemId: string; at: Date; scopePlans: string[]; scopeAreas: string[] }> = await this.db.query(VARIANTS_SQL, [workspaceId, since, OVERLAP_MS]);
     for (const variant of variants) {
       const seen = state.recentVariants.get(variant.id);
       state.recentVariants.set(variant.id, variant.at.getTime());
       if (seen !== undefined) continue;
       state.variants++;
+      state.model.scope(variant.itemId, { plans: variant.scopePlans, areas: variant.scopeAreas });
       state.model.learn(variant.text, variant.itemId);
     }
     const latest = [...archived, ...articles, ...successions, ...variants].map((row) => row.at).reduce((max, at) => (at > max ? at : max), since);

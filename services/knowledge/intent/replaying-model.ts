@@ -11,6 +11,7 @@
 import { sentences } from '../../shared/text';
 import { IntentModel, IntentModelOptions, IntentPrediction } from './intent-model';
 import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-features';
+import { EVERYWHERE, ItemScope, isEverywhere, mayRival } from './item-scope';
 import { WordVectors, wordVectors } from './word-vectors';
 
 /** Earlier examples revisited per new one. */
@@ -51,6 +52,8 @@ export class ReplayingModel {
   private characters = 0;
   /** Questions taught per item (article text not counted): the items the model has evidence for. */
   private readonly questions = new Map<string, number>();
+  /** Items served only in a context (scoped learned answers); the rest are served everywhere. */
+  private readonly scopes = new Map<string, ItemScope>();
 
   constructor(
     private readonly random: () => number,
@@ -97,27 +100,41 @@ export class ReplayingModel {
     return this.questions.get(itemId) ?? 0;
   }
 
+  /** Where an item is served (its examples' updates then push down only items served there too: item-scope.ts). */
+  scope(itemId: string, scope: ItemScope): void {
+    if (isEverywhere(scope)) this.scopes.delete(itemId);
+    else this.scopes.set(itemId, scope);
+  }
+
   /**
    * Learns one example; `replay` false for article text, which seeds the model: ARTICLE_SEEDING says whether it
    * also takes a linear update (costly with many items) or only joins the item's sums.
    */
   learn(text: string, itemId: string, replay = true): void {
     const meaning = this.vectors?.embed(text);
-    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId, meaning);
+    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId, meaning, this.rivalsOf(itemId));
     else this.model.seed(questionFeatures(text, this.features), itemId, meaning);
     if (replay) this.questions.set(itemId, this.taught(itemId) + 1);
     if (replay) {
       for (let r = 0; r < this.replay && this.examples.length > 0; r++) {
         const earlier = this.examples[Math.floor(this.random() * this.examples.length)]!;
-        this.model.sharpen(questionFeatures(earlier.text, this.features), earlier.itemId);
+        this.model.sharpen(questionFeatures(earlier.text, this.features), earlier.itemId, this.rivalsOf(earlier.itemId));
       }
     }
     this.remember({ text, itemId });
   }
 
+  /** Which items an update towards `itemId` may push down; undefined (all) while no item is scoped. */
+  private rivalsOf(itemId: string): ((rival: string) => boolean) | undefined {
+    if (this.scopes.size === 0) return undefined;
+    const own = this.scopes.get(itemId) ?? EVERYWHERE;
+    return (rival) => mayRival(own, this.scopes.get(rival) ?? EVERYWHERE);
+  }
+
   /** Every example of `itemId` becomes an example of `successorId` and is taught to it; `itemId` is forgotten. */
   relabel(itemId: string, successorId: string): void {
     this.model.merge(itemId, successorId);
+    if (itemId !== successorId) this.scopes.delete(itemId);
     if (itemId !== successorId && this.questions.has(itemId)) {
       this.questions.set(successorId, this.taught(successorId) + this.taught(itemId));
       this.questions.delete(itemId);
@@ -125,7 +142,7 @@ export class ReplayingModel {
     for (const example of this.examples) {
       if (example.itemId !== itemId) continue;
       example.itemId = successorId;
-      this.model.sharpen(questionFeatures(example.text, this.features), successorId);
+      this.model.sharpen(questionFeatures(example.text, this.features), successorId, this.rivalsOf(successorId));
     }
   }
 
@@ -133,6 +150,7 @@ export class ReplayingModel {
   forget(itemId: string): void {
     this.model.forget(itemId);
     this.questions.delete(itemId);
+    this.scopes.delete(itemId);
     for (let i = this.examples.length - 1; i >= 0; i--) {
       if (this.examples[i]!.itemId !== itemId) continue;
       this.characters -= this.examples[i]!.text.length;

@@ -36,8 +36,8 @@ const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
 
 /** What learning tells the workspace's intent model, and asks it. */
 export interface IntentLearner {
-  /** A question variant committed (the model learns it at once). */
-  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string): void;
+  /** A question variant committed (the model learns it at once); `scope`: where its item is served. */
+  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string, scope?: { plans: string[]; areas: string[] }): void;
   /** A stale learned answer was superseded by a published one. */
   superseded(workspaceId: string, itemId: string, successorId: string): void;
   /** A revert took back what the workspace had learned (the model rebuilds from Postgres). */
@@ -57,7 +57,7 @@ export class LearnedAnswerService {
   ) {}
 
   async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedResult> {
-    let variant: { id: string; text: string; itemId: string } | undefined;
+    let variant: { id: string; text: string; itemId: string; scope: { plans: string[]; areas: string[] } } | undefined;
     let succession: { itemId: string; successorId: string } | undefined;
     // What the system would have answered this question from: if that is a stale learned answer, this correction replaces it.
     const predicted = await (this.intents?.choice(workspaceId, correction.question) ?? Promise.resolve([])).catch(() => [] as string[]);
@@ -86,7 +86,7 @@ export class LearnedAnswerService {
         .findOne({ where: { workspaceId, answerHash, kind: 'learned_answer', status: In(['published', 'pending_review']) } });
       if (existing) {
         const variantId = await this.addVariant(tx, existing, correction);
-        variant = { id: variantId, text: correction.question.trim(), itemId: existing.id };
+        variant = { id: variantId, text: correction.question.trim(), itemId: existing.id, scope: { plans: existing.scopePlans, areas: existing.scopeAreas } };
         const superseded = await this.supersedeStale(tx, workspaceId, existing, predicted, references);
         if (superseded && existing.status === 'published') succession = { itemId: superseded, successorId: existing.id };
         const learningEventId = await recordLearningEvent(tx, {
@@ -130,7 +130,7 @@ export class LearnedAnswerService {
       await recordVersion(tx, item, correction.agent);
       await writePassages(tx, item);
       const variantId = await this.addVariant(tx, item, correction);
-      if (item.status === 'published') variant = { id: variantId, text: correction.question.trim(), itemId: item.id };
+      if (item.status === 'published') variant = { id: variantId, text: correction.question.trim(), itemId: item.id, scope };
       const superseded = await this.supersedeStale(tx, workspaceId, item, predicted, references);
       if (superseded && item.status === 'published') succession = { itemId: superseded, successorId: item.id };
       if (item.status === 'pending_review') {
@@ -153,7 +153,7 @@ export class LearnedAnswerService {
       await this.flagContradicted(tx, workspaceId, item.id, correction, references);
       return { item, outcome: 'created', learningEventId };
     });
-    if (variant) this.intents?.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId);
+    if (variant) this.intents?.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId, variant.scope);
     if (succession) this.intents?.superseded(workspaceId, succession.itemId, succession.successorId);
     return result;
   }

@@ -85,7 +85,7 @@ export interface CandidateEvidence extends Evidence {
  * that works elsewhere) takes its factor near the floor there. Chosen by reasoning about how fast one bad context
  * should show, then checked on `npm run bench:context` (README); not tuned on any test split.
  */
-export const CONTEXT_PRIOR_VERDICTS = 4;
+const CONTEXT_PRIOR_VERDICTS = 4;
 
 /**
  * The posterior mean of "this item helps": Beta(1,1) over its own evidence, then, in a context, that mean as the

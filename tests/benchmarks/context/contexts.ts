@@ -35,7 +35,7 @@ export function chooseDependentLabels(labels: readonly string[], count: number, 
 }
 
 /** The version right for an asker in `context`, for a label that depends on `dependence` (null: the one article). */
-export function variantFor(dependence: Dependence | undefined, context: AskerContext): Variant {
+function variantFor(dependence: Dependence | undefined, context: AskerContext): Variant {
   return dependence === 'plan' ? context.plan : dependence === 'page' ? context.page : null;
 }
 
