@@ -8,16 +8,15 @@ describe('which items compete in an update', () => {
   const web = { plans: [], areas: ['web'] };
   const mobile = { plans: [], areas: ['mobile'] };
 
-  it('answers served in different plans or page areas never rival each other; items served everywhere rival every item', () => {
+  it('answers served in different plans or page areas never rival each other; items served everywhere rival and are rivalled by every item', () => {
     expect(mayRival(starter, business)).toBe(false);
     expect(mayRival(web, mobile)).toBe(false);
     expect(mayRival(starter, EVERYWHERE)).toBe(true);
     expect(mayRival(web, EVERYWHERE)).toBe(true);
     expect(mayRival(starter, starter)).toBe(true);
     expect(mayRival({ plans: ['starter'], areas: ['settings', 'billing'] }, { plans: [], areas: ['billing'] })).toBe(true);
-    // An item served everywhere may have been asked anywhere: nothing says a scoped answer was served there.
-    expect(mayRival(EVERYWHERE, starter)).toBe(false);
-    expect(mayRival(EVERYWHERE, web)).toBe(false);
+    expect(mayRival(EVERYWHERE, starter)).toBe(true);
+    expect(mayRival(EVERYWHERE, web)).toBe(true);
     expect(mayRival(EVERYWHERE, EVERYWHERE)).toBe(true);
   });
 

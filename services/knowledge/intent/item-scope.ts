@@ -17,12 +17,15 @@ export const EVERYWHERE: ItemScope = Object.freeze({ plans: [], areas: [] });
 export const isEverywhere = (scope: ItemScope) => scope.plans.length === 0 && scope.areas.length === 0;
 
 /**
- * Whether `rival` could be served in the narrowest context an example of `item` may come from: on one of the
- * item's plans (any plan when it has none, which only an unscoped rival is sure to serve) and from a page in only the
- * item's areas. An unscoped item's examples could come from anywhere, so they keep scoped answers out of their
- * updates: nothing says the asker was where those are served.
+ * Whether an update towards `item` may push `rival` down. A scoped item's examples were asked in its scope: its
+ * rivals are the items that could be served in the narrowest context there (on one of its plans, from a page in only
+ * its areas), so two answers for two plans or two page areas never push each other down. An item served everywhere
+ * keeps every item as a rival: its examples are questions that no scoped answer should win, wherever they were
+ * asked (without that, a scoped answer's weights could only grow, and it would take other needs' questions in its
+ * context: the context benchmark's other labels lost about a point on the dev split).
  */
 export function mayRival(item: ItemScope, rival: ItemScope): boolean {
+  if (isEverywhere(item)) return true;
   const plans = rival.plans.length === 0 || (item.plans.length > 0 && item.plans.every((plan) => rival.plans.includes(plan)));
   return plans && rival.areas.every((area) => item.areas.includes(area));
 }
