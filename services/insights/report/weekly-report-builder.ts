@@ -23,7 +23,7 @@ const UNCITED_DAYS = 90;
  * Questions a context bucket needs in each of the two weeks before its automation is compared: at 20, one more
  * hand-off moves the rate by at most 5 points, so a fall is rarely one conversation's doing.
  */
-export const MIN_CONTEXT_QUESTIONS = 20;
+const MIN_CONTEXT_QUESTIONS = 20;
 const DAY = 86_400_000;
 
 export interface ReportedWorkspace {
