@@ -337,7 +337,7 @@ describe('the weekly intelligence report', () => {
 });
 
 const CURVE = 'query($input: InsightRangeInput!) { workspace { learningCurve(input: $input) { start questions automationRate correctionsAbsorbed } } }';
-const FRICTION = 'query($input: InsightRangeInput!) { workspace { frictionPoints(input: $input) { topic plan page pageArea handOffs downRatings } } }';
+const FRICTION = 'query($input: InsightRangeInput!, $by: FrictionBreakdown) { workspace { frictionPoints(input: $input, by: $by) { topic plan page pageArea handOffs downRatings } } }';
 
 describe('insights by where askers were', () => {
   let ws: TestWorkspace;
@@ -401,6 +401,21 @@ describe('insights by where askers were', () => {
     expect(all.map((point: { pageArea: string }) => point.pageArea).sort()).toEqual(['billing', 'reports', 'settings']);
   });
 
+  it('ranks friction per topic and plan, or per topic and page area, on request', async () => {
+    const friction = async (by: string, context: Record<string, string> = {}) =>
+      dataOf(await ws.as('analyst', FRICTION, { input: { ...range, context }, by })).workspace.frictionPoints;
+    expect(await friction('PLAN')).toEqual([
+      { topic: 'team', plan: 'free', page: '', pageArea: '', handOffs: 18, downRatings: 0 },
+      { topic: 'invoices', plan: 'pro', page: '', pageArea: '', handOffs: 12, downRatings: 1 },
+    ]);
+    expect(await friction('PAGE_AREA')).toEqual([
+      { topic: 'team', plan: '', page: '', pageArea: 'settings', handOffs: 18, downRatings: 0 },
+      { topic: 'invoices', plan: '', page: '', pageArea: 'billing', handOffs: 6, downRatings: 1 },
+      { topic: 'invoices', plan: '', page: '', pageArea: 'reports', handOffs: 6, downRatings: 0 },
+    ]);
+    expect(await friction('PAGE_AREA', { plan: 'free' })).toEqual([{ topic: 'team', plan: '', page: '', pageArea: 'settings', handOffs: 18, downRatings: 0 }]);
+  });
+
   it('names the context where automation fell most in the weekly report', async () => {
     const report = dataOf(await ws.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { findings markdown } }', { input: { isoWeek: lastWeek } })).generateWeeklyReport;
     expect(report.findings).toContain(
@@ -411,6 +426,8 @@ describe('insights by where askers were', () => {
 
   it('is for analysts and admins of the workspace only, and refuses a context that makes no sense', async () => {
     const withContext = { ...range, context: { plan: 'pro', pageArea: 'billing' } };
+    for (const role of ['agent', 'widget'] as const) expect([role, codeOf(await ws.as(role, FRICTION, { input: range, by: 'PAGE_AREA' }))]).toEqual([role, 'FORBIDDEN']);
+    expect(codeOf(await ws.as('analyst', FRICTION, { input: range, by: 'TOPIC' }))).toBe('BAD_USER_INPUT');
     for (const query of [CURVE, FRICTION]) {
       for (const role of ['agent', 'widget'] as const) expect([query, role, codeOf(await ws.as(role, query, { input: withContext }))]).toEqual([query, role, 'FORBIDDEN']);
       for (const context of [{ plan: 'x'.repeat(101) }, { pageArea: 'x'.repeat(101) }, { plan: '' }, { pageArea: '42' }, { pageArea: ' - ' }]) {
@@ -421,5 +438,6 @@ describe('insights by where askers were', () => {
     const other = await createTestWorkspace(env, 'Contexts elsewhere');
     expect(dataOf(await other.as('analyst', CURVE, { input: withContext })).workspace.learningCurve.every((bucket: { questions: number }) => bucket.questions === 0)).toBe(true);
     expect(dataOf(await other.as('analyst', FRICTION, { input: withContext })).workspace.frictionPoints).toEqual([]);
+    expect(dataOf(await other.as('analyst', FRICTION, { input: range, by: 'PLAN' })).workspace.frictionPoints).toEqual([]);
   });
 });

@@ -279,12 +279,15 @@ describe('rollups answer what raw events answer', () => {
           expect([name, timeZone, granularity, context, await rollups.learning.curve(workspaceId, query)]).toEqual([name, timeZone, granularity, context, await raw.learning.curve(workspaceId, query)]);
         }
       }
-      for (const context of contexts) {
-        const friction = await rollups.learning.friction(workspaceId, range.from, range.to, 50, context);
-        expect([name, context, friction]).toEqual([name, context, await raw.learning.friction(workspaceId, range.from, range.to, 50, context)]);
-        for (const point of friction) {
-          if (context.plan) expect(point.plan).toBe(context.plan);
-          if (context.pageArea) expect(point.pageArea).toBe(context.pageArea);
+      for (const context of [{}, ...contexts]) {
+        for (const by of [undefined, 'plan', 'pageArea'] as const) {
+          const friction = await rollups.learning.friction(workspaceId, range.from, range.to, 50, { context, by });
+          expect([name, context, by, friction]).toEqual([name, context, by, await raw.learning.friction(workspaceId, range.from, range.to, 50, { context, by })]);
+          for (const point of friction) {
+            if (context.plan && by !== 'pageArea') expect(point.plan).toBe(context.plan);
+            if (context.pageArea && by !== 'plan') expect(point.pageArea).toBe(context.pageArea);
+            if (by) expect(point.page).toBe('');
+          }
         }
       }
       expect([name, await rollups.learning.automationByContext(workspaceId, range.from, range.to)]).toEqual([name, await raw.learning.automationByContext(workspaceId, range.from, range.to)]);
@@ -303,6 +306,13 @@ describe('rollups answer what raw events answer', () => {
         .map(({ kind, bucket, inBucket }) => ({ kind, bucket, questions: count('question_asked', inBucket), answered: count('answer_shown', inBucket), handedOff: count('handed_off', inBucket) }))
         .sort((a, b) => a.kind.localeCompare(b.kind) || a.bucket.localeCompare(b.bucket)),
     );
+    // Friction by page area: each topic's signals over its pages, summed by their first area.
+    const perPage = await rollups.learning.friction(workspaceId, whole.from, whole.to, 1_000);
+    const perArea = await rollups.learning.friction(workspaceId, whole.from, whole.to, 1_000, { by: 'pageArea' });
+    const summed = new Map<string, number>();
+    for (const point of perPage) summed.set(`${point.topic}|${point.pageArea}`, (summed.get(`${point.topic}|${point.pageArea}`) ?? 0) + point.handOffs);
+    expect(new Map(perArea.map((point) => [`${point.topic}|${point.pageArea}`, point.handOffs]))).toEqual(summed);
+    expect(perArea.every((point) => point.plan === '' && point.page === '')).toBe(true);
     // learningCurve with a bucket as its context counts the same questions and automation.
     for (const row of byContext) {
       const context = row.kind === 'plan' ? { plan: row.bucket } : { pageArea: row.bucket };
@@ -396,9 +406,11 @@ describe("on a sample of bench:warehouse's generated events", () => {
         const curve = await rollups.learning.curve(generatedWorkspace, { ...weekly, context });
         expect(curve.some((bucket) => bucket.questions > 0)).toBe(true);
         expect([context, curve]).toEqual([context, await raw.learning.curve(generatedWorkspace, { ...weekly, context })]);
-        const points = await rollups.learning.friction(generatedWorkspace, range.from, range.to, 30, context);
-        expect(points.length).toBeGreaterThan(0);
-        expect([context, points]).toEqual([context, await raw.learning.friction(generatedWorkspace, range.from, range.to, 30, context)]);
+        for (const by of [undefined, 'plan', 'pageArea'] as const) {
+          const points = await rollups.learning.friction(generatedWorkspace, range.from, range.to, 30, { context, by });
+          expect(points.length).toBeGreaterThan(0);
+          expect([context, by, points]).toEqual([context, by, await raw.learning.friction(generatedWorkspace, range.from, range.to, 30, { context, by })]);
+        }
       }
       const byContext = await rollups.learning.automationByContext(generatedWorkspace, range.from, range.to);
       expect(byContext.length).toBeGreaterThan(3);

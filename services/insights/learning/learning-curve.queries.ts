@@ -60,18 +60,24 @@ export const LEARNING_CURVE_SQL = `
  * so the rollup cuts a context exactly as raw events do.
  */
 const FRICTION_TYPES = `event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off') AND ${IN_CONTEXT_SQL}`;
-/** The ranking over rows of (topic, plan, page, event_type, rating sign, events). */
+/**
+ * The ranking over rows of (topic, plan, page, event_type, rating sign, events), per topic, plan and page, or (bound
+ * {by:String} 'plan' or 'pageArea') per topic and plan or topic and page area: the keys a breakdown drops are ''.
+ */
 const frictionFrom = (rows: string) => `
-  SELECT topic, plan, page,
+  SELECT topic,
+    if({by:String} = 'pageArea', '', toString(plan)) AS plan_key,
+    if({by:String} = '', page, '') AS page_key,
+    if({by:String} = 'pageArea', ${pageAreaSql()}, '') AS area_key,
     sumIf(events, event_type = 'outcome_repeat_contact') AS repeatContacts,
     sumIf(events, event_type = 'answer_rated' AND rating < 0) AS downRatings,
     sumIf(events, event_type IN ('handed_off', 'escalated')) AS handOffs,
     sumIf(events, event_type = 'dropped_off') AS dropOffs,
     repeatContacts + downRatings + handOffs + 0.25 * dropOffs AS friction
   FROM ${rows}
-  GROUP BY topic, plan, page
+  GROUP BY topic, plan_key, page_key, area_key
   HAVING friction > 0
-  ORDER BY friction DESC, topic, plan, page
+  ORDER BY friction DESC, topic, plan_key, page_key, area_key
   LIMIT {limit:UInt32}`;
 
 export const FRICTION_SQL = frictionFrom(`(

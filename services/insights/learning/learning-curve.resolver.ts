@@ -6,7 +6,7 @@ import { ownWorkspace } from '../workspace/workspace.resolver';
 import { Workspace } from '../workspace/workspace.types';
 import { askerContextOf } from '../asker-context';
 import { LearningCurveService } from './learning-curve.service';
-import { FrictionPoint, InsightRangeInput, LearningCurveBucket } from './learning-curve.types';
+import { FrictionBreakdown, FrictionPoint, InsightRangeInput, LearningCurveBucket } from './learning-curve.types';
 
 @Resolver(() => Workspace)
 export class LearningCurveResolver {
@@ -28,8 +28,13 @@ export class LearningCurveResolver {
 
   @Authorized('analyst')
   @FieldResolver(() => [FrictionPoint], { description: 'Topics by plan and page with the most repeat contacts, down-ratings, hand-offs and (a quarter each) drop-offs; input.context keeps one plan and/or page area' })
-  async frictionPoints(@Root() workspace: Workspace, @Ctx() ctx: SubgraphContext, @Arg('input', () => InsightRangeInput) input: InsightRangeInput): Promise<FrictionPoint[]> {
+  async frictionPoints(
+    @Root() workspace: Workspace,
+    @Ctx() ctx: SubgraphContext,
+    @Arg('input', () => InsightRangeInput) input: InsightRangeInput,
+    @Arg('by', () => FrictionBreakdown, { nullable: true, description: 'Rank per topic and plan, or per topic and page area; default per topic, plan and page' }) by?: FrictionBreakdown | null,
+  ): Promise<FrictionPoint[]> {
     ownWorkspace(workspace, ctx);
-    return this.learning.friction(workspace.id, input.from, input.to, input.first ?? 20, askerContextOf(input.context));
+    return this.learning.friction(workspace.id, input.from, input.to, input.first ?? 20, { context: askerContextOf(input.context), by: by ?? undefined });
   }
 }

@@ -92,19 +92,23 @@ export class LearningCurveService extends WarehouseReader {
     });
   }
 
-  /** `context` keeps the signals of askers on that plan and/or asking from that page area. */
-  async friction(workspaceId: string, from: Date, to: Date, limit: number, context?: AskerContext): Promise<FrictionPoint[]> {
+  /**
+   * `context` keeps the signals of askers on that plan and/or asking from that page area; `by` ranks topics per plan
+   * or per page area instead of per plan and page (the dropped keys come back '').
+   */
+  async friction(workspaceId: string, from: Date, to: Date, limit: number, { context, by }: { context?: AskerContext; by?: ContextKind } = {}): Promise<FrictionPoint[]> {
     checkRange(from, to);
     const rows = await this.rows<Record<string, string | number>>(this.readFrom === 'rollups' ? FRICTION_ROLLUP_SQL : FRICTION_SQL, {
       ...workspaceRangeParams(workspaceId, from, to),
       ...contextParams(context),
+      by: by ?? '',
       limit,
     });
     return rows.map((row) => ({
       topic: String(row.topic),
-      plan: String(row.plan),
-      page: String(row.page),
-      pageArea: productAreasOfPage(String(row.page))[0] ?? '',
+      plan: String(row.plan_key),
+      page: String(row.page_key),
+      pageArea: by === 'pageArea' ? String(row.area_key) : (productAreasOfPage(String(row.page_key))[0] ?? ''),
       repeatContacts: Number(row.repeatContacts),
       downRatings: Number(row.downRatings),
       handOffs: Number(row.handOffs),

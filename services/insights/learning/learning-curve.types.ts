@@ -1,5 +1,5 @@
 import { ValidateNested } from 'class-validator';
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Granularity } from '../metrics/support-metrics.types';
 import { DateRangeInput } from '../date-range.types';
 import { EnumField, IntField, TextField } from '../../shared/input-fields';
@@ -30,6 +30,20 @@ export class LearningCurveBucket {
   @Field(() => Float, { nullable: true, description: 'answered / (answered + handed off), in the context when one is given; null with no decisions' })
   automationRate!: number | null;
 }
+
+/** How friction points are keyed: the values are asker-context.ts's ContextKind. */
+export enum FrictionBreakdown {
+  PLAN = 'plan',
+  PAGE_AREA = 'pageArea',
+}
+registerEnumType(FrictionBreakdown, {
+  name: 'FrictionBreakdown',
+  description: 'Friction points per topic and one context bucket instead of per topic, plan and page',
+  valuesConfig: {
+    PLAN: { description: "Per topic and plan; page and pageArea are ''" },
+    PAGE_AREA: { description: "Per topic and page area (a page's first product area); plan and page are ''" },
+  },
+});
 
 @ObjectType({ description: 'A topic, plan and page where customers were not helped' })
 export class FrictionPoint {
