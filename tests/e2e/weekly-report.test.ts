@@ -3,6 +3,7 @@
  * warehouse; the workspace's Schedule fires the workflow on the real Temporal dev server; the report is built,
  * stored, fetched over GraphQL and posted to a webhook that fails once. On-demand generation too, which
  * returns once the report is stored even while the webhook hangs. Webhooks to internal addresses are refused.
+ * Insights cut by where askers were (plan, page area), and the finding naming the context where automation fell.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
@@ -332,5 +333,111 @@ describe('the weekly intelligence report', () => {
     // Another workspace sees none of these reports.
     const other = await createTestWorkspace(env, 'Other');
     expect(dataOf(await other.as('analyst', `{ workspace { weeklyReport(isoWeek: "${lastWeek}") { id } } }`)).workspace.weeklyReport).toBeNull();
+  });
+});
+
+const CURVE = 'query($input: InsightRangeInput!) { workspace { learningCurve(input: $input) { start questions automationRate correctionsAbsorbed } } }';
+const FRICTION = 'query($input: InsightRangeInput!, $by: FrictionBreakdown) { workspace { frictionPoints(input: $input, by: $by) { topic plan page pageArea handOffs downRatings } } }';
+
+describe('insights by where askers were', () => {
+  let ws: TestWorkspace;
+  const lastWeek = reportedIsoWeek(new Date());
+  const period = reportPeriod(lastWeek, TIME_ZONE);
+  const before = reportPeriod(isoWeekOf(new Date(period.start.getTime() - 3 * 86_400_000)), TIME_ZONE);
+  const range = { from: before.start.toISOString(), to: period.end.toISOString(), granularity: 'WEEK' };
+
+  beforeAll(async () => {
+    ws = await createTestWorkspace(env, 'Contexts Inc', { timeZone: TIME_ZONE });
+    // Two weeks of 40 questions: pro askers (alternately from /billing/invoices/7 and /reports, so each of those
+    // areas has 10 a week, under the report's minimum) answered 18 of 20, then 10 of 20; free askers on
+    // /settings/team answered 10 of 20, then 12 of 20. Pro answers the even questions first: billing's 10 go from 9
+    // answered to 5. One down-rating on pro's billing page last week.
+    const groups: Array<{ week: typeof period; plan: string; topic: string; pages: string[]; answered: number }> = [
+      { week: before, plan: 'pro', topic: 'invoices', pages: ['/billing/invoices/7', '/reports'], answered: 18 },
+      { week: before, plan: 'free', topic: 'team', pages: ['/settings/team'], answered: 10 },
+      { week: period, plan: 'pro', topic: 'invoices', pages: ['/billing/invoices/7', '/reports'], answered: 10 },
+      { week: period, plan: 'free', topic: 'team', pages: ['/settings/team'], answered: 12 },
+    ];
+    const events: Array<{ type: string; at: Date; payload: Record<string, unknown> }> = groups.flatMap(({ week, plan, topic, pages, answered }, group) =>
+      Array.from({ length: 20 }, (_, i) => {
+        const at = new Date(week.start.getTime() + (10 + (group % 2) * 40 + i) * 3_600_000);
+        const common = { conversationId: randomUUID(), topic, plan, page: pages[i % pages.length]! };
+        const decided = i < answered ? 'answer_shown' : 'handed_off';
+        return [
+          { type: 'question_asked', at, payload: { ...common, text: `question ${i}`, followUp: false } },
+          { type: decided, at: new Date(at.getTime() + 1_000), payload: { ...common, ...(decided === 'handed_off' ? { handOffReason: 'low_confidence' } : {}) } },
+        ];
+      }).flat(),
+    );
+    const [firstPro] = events.filter((event) => event.at >= period.start && event.payload.plan === 'pro' && event.type === 'answer_shown');
+    events.push({ type: 'answer_rated', at: new Date(firstPro!.at.getTime() + 60_000), payload: { ...firstPro!.payload, rating: -1 } });
+    await backdatedEvents(ws.id, events);
+    await eventually(
+      async () => dataOf(await ws.as('analyst', CURVE, { input: range })).workspace.learningCurve,
+      (curve) => curve.length === 2 && curve.every((bucket: { questions: number }) => bucket.questions === 40),
+    );
+  });
+
+  it('cuts the learning curve by plan, by page area (its first, outermost area) and by both', async () => {
+    const curve = async (context: Record<string, string>) =>
+      dataOf(await ws.as('analyst', CURVE, { input: { ...range, context } })).workspace.learningCurve.map(({ questions, automationRate }: { questions: number; automationRate: number }) => [questions, automationRate]);
+    expect(await curve({ plan: 'pro' })).toEqual([[20, 0.9], [20, 0.5]]);
+    expect(await curve({ plan: 'free' })).toEqual([[20, 0.5], [20, 0.6]]);
+    // /billing/invoices/7 is in billing (not invoices: a page's bucket is its first area); "Billing" is compared normalised.
+    expect(await curve({ pageArea: 'Billing' })).toEqual([[10, 0.9], [10, 0.5]]);
+    expect(await curve({ pageArea: 'invoices' })).toEqual([[0, null], [0, null]]);
+    expect(await curve({ plan: 'pro', pageArea: 'reports' })).toEqual([[10, 0.9], [10, 0.5]]);
+    expect(await curve({ plan: 'free', pageArea: 'reports' })).toEqual([[0, null], [0, null]]);
+    // An admin may read it too.
+    expect(dataOf(await ws.as('admin', CURVE, { input: { ...range, context: { plan: 'pro' } } })).workspace.learningCurve).toHaveLength(2);
+  });
+
+  it('keeps the friction points of one plan or page area, each with its page area', async () => {
+    const friction = async (context: Record<string, string>, role: 'analyst' | 'admin' = 'analyst') =>
+      dataOf(await ws.as(role, FRICTION, { input: { ...range, context } })).workspace.frictionPoints;
+    expect(await friction({ pageArea: 'billing' })).toEqual([{ topic: 'invoices', plan: 'pro', page: '/billing/invoices/7', pageArea: 'billing', handOffs: 6, downRatings: 1 }]);
+    expect(await friction({ plan: 'free' }, 'admin')).toEqual([{ topic: 'team', plan: 'free', page: '/settings/team', pageArea: 'settings', handOffs: 18, downRatings: 0 }]);
+    const all = await friction({});
+    expect(all.map((point: { pageArea: string }) => point.pageArea).sort()).toEqual(['billing', 'reports', 'settings']);
+  });
+
+  it('ranks friction per topic and plan, or per topic and page area, on request', async () => {
+    const friction = async (by: string, context: Record<string, string> = {}) =>
+      dataOf(await ws.as('analyst', FRICTION, { input: { ...range, context }, by })).workspace.frictionPoints;
+    expect(await friction('PLAN')).toEqual([
+      { topic: 'team', plan: 'free', page: '', pageArea: '', handOffs: 18, downRatings: 0 },
+      { topic: 'invoices', plan: 'pro', page: '', pageArea: '', handOffs: 12, downRatings: 1 },
+    ]);
+    expect(await friction('PAGE_AREA')).toEqual([
+      { topic: 'team', plan: '', page: '', pageArea: 'settings', handOffs: 18, downRatings: 0 },
+      { topic: 'invoices', plan: '', page: '', pageArea: 'billing', handOffs: 6, downRatings: 1 },
+      { topic: 'invoices', plan: '', page: '', pageArea: 'reports', handOffs: 6, downRatings: 0 },
+    ]);
+    expect(await friction('PAGE_AREA', { plan: 'free' })).toEqual([{ topic: 'team', plan: '', page: '', pageArea: 'settings', handOffs: 18, downRatings: 0 }]);
+  });
+
+  it('names the context where automation fell most in the weekly report', async () => {
+    const report = dataOf(await ws.as('admin', 'mutation($input: GenerateWeeklyReportInput!) { generateWeeklyReport(input: $input) { findings markdown } }', { input: { isoWeek: lastWeek } })).generateWeeklyReport;
+    expect(report.findings).toContain(
+      'Automation fell most for askers on the pro plan: the AI answered 50.0% of 20 questions on its own, down from 90.0% of 20 questions the week before.',
+    );
+    expect(report.markdown).toContain('Automation fell most for askers on the pro plan');
+  });
+
+  it('is for analysts and admins of the workspace only, and refuses a context that makes no sense', async () => {
+    const withContext = { ...range, context: { plan: 'pro', pageArea: 'billing' } };
+    for (const role of ['agent', 'widget'] as const) expect([role, codeOf(await ws.as(role, FRICTION, { input: range, by: 'PAGE_AREA' }))]).toEqual([role, 'FORBIDDEN']);
+    expect(codeOf(await ws.as('analyst', FRICTION, { input: range, by: 'TOPIC' }))).toBe('BAD_USER_INPUT');
+    for (const query of [CURVE, FRICTION]) {
+      for (const role of ['agent', 'widget'] as const) expect([query, role, codeOf(await ws.as(role, query, { input: withContext }))]).toEqual([query, role, 'FORBIDDEN']);
+      for (const context of [{ plan: 'x'.repeat(101) }, { pageArea: 'x'.repeat(101) }, { plan: '' }, { pageArea: '42' }, { pageArea: ' - ' }]) {
+        expect([query, context, codeOf(await ws.as('analyst', query, { input: { ...range, context } }))]).toEqual([query, context, 'BAD_USER_INPUT']);
+      }
+    }
+    // Another workspace's analysts see none of these questions in any context.
+    const other = await createTestWorkspace(env, 'Contexts elsewhere');
+    expect(dataOf(await other.as('analyst', CURVE, { input: withContext })).workspace.learningCurve.every((bucket: { questions: number }) => bucket.questions === 0)).toBe(true);
+    expect(dataOf(await other.as('analyst', FRICTION, { input: withContext })).workspace.frictionPoints).toEqual([]);
+    expect(dataOf(await other.as('analyst', FRICTION, { input: range, by: 'PLAN' })).workspace.frictionPoints).toEqual([]);
   });
 });

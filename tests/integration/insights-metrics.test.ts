@@ -170,8 +170,8 @@ describe('the learning curve and friction points', () => {
     const curve = await new LearningCurveService(warehouse).curve(workspaceId, { ...twoWeeks, granularity: 'week', timeZone: 'Europe/Paris' });
     expect(curve).toEqual([
       // Week of 2 March: 2 answered (A, D) of 4 decisions.
-      { start: '2026-03-02', correctionsAbsorbed: 2, learnedAnswersPublished: 1, phrasingsLearned: 1, topicsOpened: 1, topicsClosed: 0, automationRate: 0.5 },
-      { start: '2026-03-09', correctionsAbsorbed: 0, learnedAnswersPublished: 1, phrasingsLearned: 0, topicsOpened: 0, topicsClosed: 1, automationRate: null },
+      { start: '2026-03-02', correctionsAbsorbed: 2, learnedAnswersPublished: 1, phrasingsLearned: 1, topicsOpened: 1, topicsClosed: 0, questions: 4, automationRate: 0.5 },
+      { start: '2026-03-09', correctionsAbsorbed: 0, learnedAnswersPublished: 1, phrasingsLearned: 0, topicsOpened: 0, topicsClosed: 1, questions: 0, automationRate: null },
     ]);
   });
 
@@ -180,9 +180,9 @@ describe('the learning curve and friction points', () => {
     // Each signal in the place it carries: billing/pro = escalation of A + hand-off of C + the down-rating of D = 3;
     // the repeat contact (from knowledge) carries no plan: billing/'' = 1; login/free: B = 1.
     expect(points).toEqual([
-      { topic: 'billing', plan: 'pro', page: '', repeatContacts: 0, downRatings: 1, handOffs: 2, dropOffs: 0 },
-      { topic: 'billing', plan: '', page: '', repeatContacts: 1, downRatings: 0, handOffs: 0, dropOffs: 0 },
-      { topic: 'login', plan: 'free', page: '', repeatContacts: 0, downRatings: 0, handOffs: 1, dropOffs: 0 },
+      { topic: 'billing', plan: 'pro', page: '', pageArea: '', repeatContacts: 0, downRatings: 1, handOffs: 2, dropOffs: 0 },
+      { topic: 'billing', plan: '', page: '', pageArea: '', repeatContacts: 1, downRatings: 0, handOffs: 0, dropOffs: 0 },
+      { topic: 'login', plan: 'free', page: '', pageArea: '', repeatContacts: 0, downRatings: 0, handOffs: 1, dropOffs: 0 },
     ]);
   });
 

@@ -18,9 +18,11 @@ import { StaleContentService } from '../../services/insights/content/stale-conte
 import { KnowledgeGapsService } from '../../services/insights/gaps/knowledge-gaps.service';
 import { LearningCurveService } from '../../services/insights/learning/learning-curve.service';
 import { MetricsQuery, SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
+import type { AskerContext } from '../../services/insights/asker-context';
 import type { ReadFrom } from '../../services/insights/rollup-window';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
+import { productAreasOfPage } from '../../services/shared/product-areas';
 import { prng } from '../../services/shared/random';
 import { stampFirsts } from '../helpers/conversation-firsts';
 import { GENERATED_COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS, GENERATED_WORKSPACES } from '../helpers/generated-events';
@@ -87,7 +89,7 @@ const fixed = (eventType: string, iso: string, fields: Partial<InteractionEvent>
   occurredAt: new Date(iso),
   ...fields,
 });
-const [A, B, C] = [randomUUID(), randomUUID(), randomUUID()];
+const [A, B, C, D, E] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 /** Hand-made: events on both sides of hour and day boundaries, and of the ranges below. */
 const handMade: InteractionEvent[] = stampFirsts([
   fixed('question_asked', '2026-03-02T09:59:59.999Z', { conversationId: A, topic: 'billing', plan: 'pro', page: '/billing', channel: 'in_app' }),
@@ -102,6 +104,12 @@ const handMade: InteractionEvent[] = stampFirsts([
   fixed('question_asked', '2026-03-08T22:59:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app' }),
   fixed('handed_off', '2026-03-08T23:01:00Z', { conversationId: C, topic: 'exports', plan: 'pro', channel: 'in_app', handoffReason: 'policy' }),
   fixed('answer_corrected', '2026-04-02T10:00:00Z', { conversationId: C, topic: 'exports' }),
+  // Pages whose first product area is not the whole path: settings (with billing deeper), billing (a hash route).
+  fixed('question_asked', '2026-03-03T10:30:00Z', { conversationId: D, topic: 'billing', plan: 'pro', page: '/settings/billing/invoices/42', channel: 'in_app' }),
+  fixed('answer_shown', '2026-03-03T10:30:01Z', { conversationId: D, topic: 'billing', plan: 'pro', page: '/settings/billing/invoices/42', channel: 'in_app' }),
+  fixed('answer_rated', '2026-03-03T10:31:00Z', { conversationId: D, topic: 'billing', plan: 'pro', page: '/settings/billing/invoices/42', channel: 'in_app', rating: -1 }),
+  fixed('question_asked', '2026-03-03T11:00:00Z', { conversationId: E, topic: 'billing', plan: 'free', page: 'https://app.example.com/#/Billing?tab=cards', channel: 'in_app' }),
+  fixed('handed_off', '2026-03-03T11:00:01Z', { conversationId: E, topic: 'billing', plan: 'free', page: 'https://app.example.com/#/Billing?tab=cards', channel: 'in_app', handoffReason: 'policy' }),
 ]);
 /** Items' lifecycle: flags before, inside and after the ranges, edits after a flag, an archive, learned answers reverted or not. */
 const lifecycle: InteractionEvent[] = [
@@ -260,6 +268,59 @@ describe('rollups answer what raw events answer', () => {
     expect(csatSeen).toBeGreaterThan(0);
   });
 
+  it('the learning curve, friction points and automation by context bucket, for every context, range and zone', async () => {
+    const contexts: AskerContext[] = [{ plan: 'pro' }, { pageArea: 'billing' }, { pageArea: 'settings' }, { plan: 'free', pageArea: 'billing' }, { plan: 'enterprise' }];
+    let combination = 0;
+    for (const [name, range] of Object.entries(RANGES)) {
+      for (const timeZone of ZONES) {
+        const granularity = GRANULARITIES[combination++ % GRANULARITIES.length]!;
+        for (const context of contexts) {
+          const query = { ...range, granularity, timeZone, context };
+          expect([name, timeZone, granularity, context, await rollups.learning.curve(workspaceId, query)]).toEqual([name, timeZone, granularity, context, await raw.learning.curve(workspaceId, query)]);
+        }
+      }
+      for (const context of [{}, ...contexts]) {
+        for (const by of [undefined, 'plan', 'pageArea'] as const) {
+          const friction = await rollups.learning.friction(workspaceId, range.from, range.to, 50, { context, by });
+          expect([name, context, by, friction]).toEqual([name, context, by, await raw.learning.friction(workspaceId, range.from, range.to, 50, { context, by })]);
+          for (const point of friction) {
+            if (context.plan && by !== 'pageArea') expect(point.plan).toBe(context.plan);
+            if (context.pageArea && by !== 'plan') expect(point.pageArea).toBe(context.pageArea);
+            if (by) expect(point.page).toBe('');
+          }
+        }
+      }
+      expect([name, await rollups.learning.automationByContext(workspaceId, range.from, range.to)]).toEqual([name, await raw.learning.automationByContext(workspaceId, range.from, range.to)]);
+    }
+
+    // And what they count is right: the sample's own events in each bucket, counted here with the shared page rule.
+    const whole = RANGES['the whole sample'];
+    const count = (type: string, inBucket: (event: InteractionEvent) => boolean) => all.filter((event) => event.eventType === type && inBucket(event)).length;
+    const areaOf = (event: InteractionEvent) => productAreasOfPage(event.page)[0] ?? '';
+    const byContext = await rollups.learning.automationByContext(workspaceId, whole.from, whole.to);
+    const buckets = [...new Set(all.map((event) => event.plan ?? ''))].filter(Boolean).map((plan) => ({ kind: 'plan', bucket: plan, inBucket: (event: InteractionEvent) => event.plan === plan }));
+    const areas = [...new Set(all.map(areaOf))].filter(Boolean).map((area) => ({ kind: 'pageArea', bucket: area, inBucket: (event: InteractionEvent) => areaOf(event) === area }));
+    expect(areas.map((area) => area.bucket).sort()).toEqual(['billing', 'settings']);
+    expect(byContext.map(({ kind, bucket, questions, answered, handedOff }) => ({ kind, bucket, questions, answered, handedOff }))).toEqual(
+      [...buckets, ...areas]
+        .map(({ kind, bucket, inBucket }) => ({ kind, bucket, questions: count('question_asked', inBucket), answered: count('answer_shown', inBucket), handedOff: count('handed_off', inBucket) }))
+        .sort((a, b) => a.kind.localeCompare(b.kind) || a.bucket.localeCompare(b.bucket)),
+    );
+    // Friction by page area: each topic's signals over its pages, summed by their first area.
+    const perPage = await rollups.learning.friction(workspaceId, whole.from, whole.to, 1_000);
+    const perArea = await rollups.learning.friction(workspaceId, whole.from, whole.to, 1_000, { by: 'pageArea' });
+    const summed = new Map<string, number>();
+    for (const point of perPage) summed.set(`${point.topic}|${point.pageArea}`, (summed.get(`${point.topic}|${point.pageArea}`) ?? 0) + point.handOffs);
+    expect(new Map(perArea.map((point) => [`${point.topic}|${point.pageArea}`, point.handOffs]))).toEqual(summed);
+    expect(perArea.every((point) => point.plan === '' && point.page === '')).toBe(true);
+    // learningCurve with a bucket as its context counts the same questions and automation.
+    for (const row of byContext) {
+      const context = row.kind === 'plan' ? { plan: row.bucket } : { pageArea: row.bucket };
+      const curve = await rollups.learning.curve(workspaceId, { ...whole, granularity: 'month', timeZone: 'UTC', context });
+      expect([context, curve.reduce((sum, bucket) => sum + bucket.questions, 0)]).toEqual([context, row.questions]);
+    }
+  });
+
   it('activity, over any instants', async () => {
     for (const range of Object.values(RANGES)) {
       const fromRollups = await rollups.activity.summary(workspaceId, range.from, range.to);
@@ -341,6 +402,19 @@ describe("on a sample of bench:warehouse's generated events", () => {
       }
       const weekly: MetricsQuery = { ...range, granularity: 'week', timeZone: 'America/New_York' };
       expect(await rollups.learning.curve(generatedWorkspace, weekly)).toEqual(await raw.learning.curve(generatedWorkspace, weekly));
+      for (const context of [{ plan: 'pro' }, { pageArea: 'invoices' }, { plan: 'enterprise', pageArea: 'billing' }]) {
+        const curve = await rollups.learning.curve(generatedWorkspace, { ...weekly, context });
+        expect(curve.some((bucket) => bucket.questions > 0)).toBe(true);
+        expect([context, curve]).toEqual([context, await raw.learning.curve(generatedWorkspace, { ...weekly, context })]);
+        for (const by of [undefined, 'plan', 'pageArea'] as const) {
+          const points = await rollups.learning.friction(generatedWorkspace, range.from, range.to, 30, { context, by });
+          expect(points.length).toBeGreaterThan(0);
+          expect([context, by, points]).toEqual([context, by, await raw.learning.friction(generatedWorkspace, range.from, range.to, 30, { context, by })]);
+        }
+      }
+      const byContext = await rollups.learning.automationByContext(generatedWorkspace, range.from, range.to);
+      expect(byContext.length).toBeGreaterThan(3);
+      expect(byContext).toEqual(await raw.learning.automationByContext(generatedWorkspace, range.from, range.to));
       expect(await rollups.activity.summary(generatedWorkspace, range.from, range.to)).toEqual(await raw.activity.summary(generatedWorkspace, range.from, range.to));
       const friction = await rollups.learning.friction(generatedWorkspace, range.from, range.to, 30);
       expect(friction.length).toBeGreaterThan(0);

@@ -3,7 +3,8 @@
  * are listed below, each finding's figures are read back out of its words and compared with what the insights
  * query it came from returns for the same week. The week is one that used to produce false statements: a learned
  * answer reverted (and so archived) counted as served, recently published items left out of "uncited" (so the
- * report said every item was cited), and "1 questions".
+ * report said every item was cited), and "1 questions". A second workspace's weeks have questions by plan and page,
+ * for the finding naming the context where automation fell most.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +37,8 @@ let services: {
 };
 let report: WeeklyReportContent;
 let markdown: string;
+const contextWorkspace = randomUUID();
+let contextReport: WeeklyReportContent;
 
 const event = (eventType: string, occurredAt: string, fields: Partial<InteractionEvent> = {}): InteractionEvent => ({
   eventId: randomUUID(),
@@ -66,10 +69,34 @@ const fixture: InteractionEvent[] = [
   event('learning_reverted', '2026-03-06T09:00:00Z', { knowledgeItemId: revertedAnswer, topic: 'cards', payload: { kind: 'learned_answer_created' } }),
 ];
 
+/**
+ * Questions by plan and page, the week before and the reported week: [plan, page, answered, handed off]. Each has a
+ * topic of its own, so no topic rises or holds friction, and hand-offs carry no text, so there is no knowledge gap:
+ * the findings are about automation. The pro plan falls from 90% to 50% (20 questions both weeks), the billing area
+ * (pro's invoices and some of free's questions) from 76.7% to 50%, enterprise from 100% to none, on 3 questions,
+ * below the minimum.
+ */
+const CONTEXT_WEEKS: Array<{ monday: string; groups: Array<[string, string, number, number]> }> = [
+  { monday: '2026-02-23', groups: [['pro', '/billing/invoices/7', 18, 2], ['free', '/settings/team', 10, 10], ['free', '/billing', 5, 5], ['enterprise', '/reports', 3, 0]] },
+  { monday: '2026-03-02', groups: [['pro', '/billing/invoices/7', 10, 10], ['free', '/settings/team', 12, 8], ['free', '/billing', 5, 5], ['enterprise', '/reports', 0, 3]] },
+];
+const contextFixture: InteractionEvent[] = CONTEXT_WEEKS.flatMap(({ monday, groups }, week) =>
+  groups.flatMap(([plan, page, answered, handedOff], group) =>
+    Array.from({ length: answered + handedOff }, (_, i) => {
+      const at = Date.parse(`${monday}T08:00:00Z`) + (group * 40 + i) * 3_600_000;
+      const fields = { workspaceId: contextWorkspace, conversationId: randomUUID(), topic: `topic ${week}-${group}-${i}`, plan, page };
+      return [
+        { ...fields, eventId: randomUUID(), eventType: 'question_asked', occurredAt: new Date(at) },
+        { ...fields, eventId: randomUUID(), eventType: i < answered ? 'answer_shown' : 'handed_off', occurredAt: new Date(at + 1_000) },
+      ];
+    }).flat(),
+  ),
+);
+
 beforeAll(async () => {
   warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: dataPath }));
   await migrateWarehouse(warehouse);
-  await insertEvents(warehouse, fixture);
+  await insertEvents(warehouse, [...fixture, ...contextFixture]);
   services = {
     supportMetrics: new SupportMetricsService(warehouse),
     learning: new LearningCurveService(warehouse),
@@ -79,6 +106,7 @@ beforeAll(async () => {
   };
   report = await new WeeklyReportBuilder(services).build({ id: workspaceId, name: 'Acme', timeZone: 'UTC' }, ISO_WEEK, new Date('2026-03-09T06:00:00Z'));
   markdown = renderMarkdown(report);
+  contextReport = await new WeeklyReportBuilder(services).build({ id: contextWorkspace, name: 'Contexts', timeZone: 'UTC' }, ISO_WEEK, new Date('2026-03-09T06:00:00Z'));
 });
 
 afterAll(async () => {
@@ -86,8 +114,11 @@ afterAll(async () => {
   rmSync(dataPath, { recursive: true, force: true });
 });
 
+const defaultWorkspace = workspaceId;
+const weekBefore = { from: new Date(week.from.getTime() - 7 * 86_400_000), to: week.from };
+
 /** Reads the figures a finding states and says which query figure each must equal. */
-async function claimsOf(finding: string): Promise<Array<{ stated: number; queried: number; what: string }>> {
+async function claimsOf(finding: string, workspaceId = defaultWorkspace): Promise<Array<{ stated: number; queried: number; what: string }>> {
   const totals = (await services.supportMetrics.metrics(workspaceId, { ...week, granularity: 'week', timeZone: 'UTC' })).totals;
   const curve = await services.learning.curve(workspaceId, { ...week, granularity: 'week', timeZone: 'UTC' });
   const gaps = await services.gaps.gaps(workspaceId, { ...week, first: 5 });
@@ -100,11 +131,24 @@ async function claimsOf(finding: string): Promise<Array<{ stated: number; querie
     ];
   }
   if ((match = finding.match(/^The AI answered ([\d.]+)% of questions on its own, (up|down) ([\d.]+) points from the week before\.$/))) {
-    const before = (await services.supportMetrics.metrics(workspaceId, { from: new Date(week.from.getTime() - 7 * 86_400_000), to: week.from, granularity: 'week', timeZone: 'UTC' })).totals;
+    const before = (await services.supportMetrics.metrics(workspaceId, { ...weekBefore, granularity: 'week', timeZone: 'UTC' })).totals;
     const change = ((totals.automationRate ?? NaN) - (before.automationRate ?? NaN)) * 100;
     return [
       { what: 'automation', stated: Number(match[1]), queried: Number(((totals.automationRate ?? NaN) * 100).toFixed(1)) },
       { what: 'automation change', stated: (match[2] === 'up' ? 1 : -1) * Number(match[3]), queried: Number(change.toFixed(1)) },
+    ];
+  }
+  if ((match = finding.match(/^Automation fell most (?:for askers on the (.+) plan|for questions asked from the (.+) area): the AI answered ([\d.]+)% of ([\d,]+) questions? on its own, down from ([\d.]+)% of ([\d,]+) questions? the week before\.$/))) {
+    // learningCurve with the named bucket as its context, one weekly bucket for each week.
+    const context = match[1] !== undefined ? { plan: match[1] } : { pageArea: match[2]! };
+    const [now] = await services.learning.curve(workspaceId, { ...week, granularity: 'week', timeZone: 'UTC', context });
+    const [then] = await services.learning.curve(workspaceId, { ...weekBefore, granularity: 'week', timeZone: 'UTC', context });
+    const percent = (rate: number | null | undefined) => Number(((rate ?? NaN) * 100).toFixed(1));
+    return [
+      { what: 'context automation', stated: Number(match[3]), queried: percent(now?.automationRate) },
+      { what: 'context questions', stated: num(match[4]!), queried: now?.questions ?? NaN },
+      { what: 'context automation the week before', stated: Number(match[5]), queried: percent(then?.automationRate) },
+      { what: 'context questions the week before', stated: num(match[6]!), queried: then?.questions ?? NaN },
     ];
   }
   if ((match = finding.match(/^Customers asked ([\d,]+) questions? this week\.$/))) return [{ what: 'questions', stated: num(match[1]!), queried: totals.questions }];
@@ -148,5 +192,19 @@ describe('a weekly report', () => {
     expect(report.findings).toContain('Customers asked 1 question this week.');
     expect(markdown).toContain('1 question handed off or escalated this week');
     expect(markdown).not.toMatch(/\b1 (questions|conversations|corrections|answers|items|clusters)\b/);
+  });
+
+  it('names the context where automation fell most, with figures learningCurve returns for that context', async () => {
+    expect(contextReport.findings).toContain(
+      'Automation fell most for askers on the pro plan: the AI answered 50.0% of 20 questions on its own, down from 90.0% of 20 questions the week before.',
+    );
+    for (const finding of contextReport.findings) {
+      for (const claim of await claimsOf(finding, contextWorkspace)) expect({ finding, what: claim.what, figure: claim.stated }).toEqual({ finding, what: claim.what, figure: claim.queried });
+    }
+    // Enterprise fell further, on too few questions to say so; billing fell less than pro.
+    expect(contextReport.automationByContext?.map(({ kind, bucket }) => `${kind}:${bucket}`)).toEqual(['plan:pro', 'pageArea:billing', 'plan:free', 'pageArea:settings']);
+    // The first workspace's weeks have no bucket with enough questions: no such finding.
+    expect(report.automationByContext).toEqual([]);
+    expect(report.findings.filter((finding) => finding.startsWith('Automation fell most'))).toEqual([]);
   });
 });

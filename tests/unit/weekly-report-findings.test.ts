@@ -76,4 +76,36 @@ describe('findings', () => {
     expect(sut).toContain('1 article flagged as out of date after a product change was still cited in 4 answers; updating it comes first.');
     expect(sut).toContain('Half of the handed-off customers heard from a person within 30 minutes, slower than the week before (10 minutes).');
   });
+
+  describe('automation by context', () => {
+    const change = (kind: 'plan' | 'pageArea', bucket: string, current: [number, number], previous: [number, number]) => ({
+      kind,
+      bucket,
+      current: { questions: current[0], automationRate: current[1] },
+      previous: { questions: previous[0], automationRate: previous[1] },
+    });
+
+    it('names the plan or page area where automation fell most, with both weeks\' rates and questions', () => {
+      const week = quietWeek();
+      week.automationByContext = [change('plan', 'pro', [24, 0.5], [31, 0.9]), change('pageArea', 'billing', [40, 0.7], [40, 0.8])];
+      expect(deriveFindings(week)).toContain(
+        'Automation fell most for askers on the pro plan: the AI answered 50.0% of 24 questions on its own, down from 90.0% of 31 questions the week before.',
+      );
+      week.automationByContext = [change('pageArea', 'billing', [1_204, 0.612], [998, 0.7])];
+      expect(deriveFindings(week)).toContain(
+        'Automation fell most for questions asked from the billing area: the AI answered 61.2% of 1,204 questions on its own, down from 70.0% of 998 questions the week before.',
+      );
+    });
+
+    it('says nothing when no bucket fell, or fell by less than the headline calls steady', () => {
+      const week = quietWeek();
+      const quiet = deriveFindings(week);
+      week.automationByContext = [change('plan', 'pro', [24, 0.9], [31, 0.5])];
+      expect(deriveFindings(week)).toEqual(quiet);
+      week.automationByContext = [change('plan', 'pro', [24, 0.79], [31, 0.8])];
+      expect(deriveFindings(week)).toEqual(quiet);
+      week.automationByContext = [];
+      expect(deriveFindings(week)).toEqual(quiet);
+    });
+  });
 });

@@ -1,15 +1,16 @@
 /**
  * Computes a weekly intelligence report from the same services the insights queries use, so every figure
  * in it equals what `support` (CSAT by topic included), `learningCurve`, `topicSpikes`, `knowledgeGaps`, `frictionPoints` and
- * `staleContent` return for the same week in the same time zone.
+ * `staleContent` return for the same week in the same time zone; automation by context equals `learningCurve` with
+ * that plan or page area as its context.
  */
 import type { StaleContentService } from '../content/stale-content.service';
 import type { KnowledgeGapsService } from '../gaps/knowledge-gaps.service';
-import type { LearningCurveService } from '../learning/learning-curve.service';
+import type { ContextAutomation, LearningCurveService } from '../learning/learning-curve.service';
 import type { Bucket, SupportMetricsService } from '../metrics/support-metrics.service';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../trends/topic-spikes.service';
 import { previousIsoWeek, reportPeriod } from './report-period';
-import type { DailyVolume, HeadlineFigure, LearningWeek, WeeklyHeadline, WeeklyReportContent } from './weekly-report-content';
+import type { ContextAutomationChange, DailyVolume, HeadlineFigure, LearningWeek, WeeklyHeadline, WeeklyReportContent } from './weekly-report-content';
 import { deriveFindings } from './weekly-report-findings';
 
 /** Weeks of learning curve shown, the reported one included. */
@@ -18,6 +19,11 @@ const LIST_LENGTH = 5;
 /** Topics shown in the CSAT table: the ones with the most responses. */
 const CSAT_TOPICS = 10;
 const UNCITED_DAYS = 90;
+/**
+ * Questions a context bucket needs in each of the two weeks before its automation is compared: at 20, one more
+ * hand-off moves the rate by at most 5 points, so a fall is rarely one conversation's doing.
+ */
+const MIN_CONTEXT_QUESTIONS = 20;
 const DAY = 86_400_000;
 
 export interface ReportedWorkspace {
@@ -44,7 +50,7 @@ export class WeeklyReportBuilder {
     const curveStart = reportPeriod(previousIsoWeek(isoWeek, LEARNING_WEEKS - 1), timeZone);
     const { supportMetrics, learning, content, trends, gaps } = this.sources;
 
-    const [thisWeek, lastWeek, curve, spikes, knowledgeGaps, friction, stale, uncited] = await Promise.all([
+    const [thisWeek, lastWeek, curve, spikes, knowledgeGaps, friction, stale, uncited, contextNow, contextBefore] = await Promise.all([
       supportMetrics.metrics(id, { from: period.start, to: period.end, granularity: 'day', timeZone }),
       supportMetrics.metrics(id, { from: previous.start, to: previous.end, granularity: 'day', timeZone }),
       learning.curve(id, { from: curveStart.start, to: period.end, granularity: 'week', timeZone }),
@@ -53,6 +59,8 @@ export class WeeklyReportBuilder {
       learning.friction(id, period.start, period.end, LIST_LENGTH),
       content.staleStillServed(id, LIST_LENGTH),
       content.uncited(id, UNCITED_DAYS, period.end, LIST_LENGTH),
+      learning.automationByContext(id, period.start, period.end),
+      learning.automationByContext(id, previous.start, previous.end),
     ]);
 
     const weeks = fillWeeks(curveStart.monday, curve);
@@ -72,6 +80,7 @@ export class WeeklyReportBuilder {
       risingTopics: spikes.spikes.slice(0, LIST_LENGTH).map(({ topic, volume, baseline, pValue, productChanges }) => ({ topic, volume, baseline, pValue, productChanges })),
       knowledgeGaps: knowledgeGaps.map(({ label, volume, previousVolume, examples }) => ({ label, volume, previousVolume, examples })),
       frictionPoints: friction,
+      automationByContext: contextChanges(contextNow, contextBefore),
       csatByTopic: thisWeek.csatByTopic.slice(0, CSAT_TOPICS),
       staleStillServed: stale.map((s) => ({ knowledgeItemId: s.knowledgeItemId, title: s.title, topic: s.topic, timesServed: s.timesServed })),
       uncited: uncited.items.map((u) => ({ knowledgeItemId: u.knowledgeItemId, title: u.title, topic: u.topic, timesServed: 0 })),
@@ -94,6 +103,27 @@ function headline(current: Bucket, previous: Bucket, corrections: number, previo
     medianResolutionSeconds: figure((b) => b.medianResolutionSeconds),
     correctionsAbsorbed: { current: corrections, previous: previousCorrections },
   };
+}
+
+/** Buckets with MIN_CONTEXT_QUESTIONS questions and a decision both weeks, largest fall first (ties by kind and name). */
+function contextChanges(current: ContextAutomation[], previous: ContextAutomation[]): ContextAutomationChange[] {
+  const before = new Map(previous.map((bucket) => [`${bucket.kind}:${bucket.bucket}`, bucket]));
+  const changes: ContextAutomationChange[] = [];
+  for (const now of current) {
+    const then = before.get(`${now.kind}:${now.bucket}`);
+    if (!then || now.automationRate === null || then.automationRate === null) continue;
+    if (now.questions < MIN_CONTEXT_QUESTIONS || then.questions < MIN_CONTEXT_QUESTIONS) continue;
+    changes.push({
+      kind: now.kind,
+      bucket: now.bucket,
+      current: { questions: now.questions, automationRate: now.automationRate },
+      previous: { questions: then.questions, automationRate: then.automationRate },
+    });
+  }
+  const change = (c: ContextAutomationChange) => c.current.automationRate - c.previous.automationRate;
+  return changes
+    .sort((a, b) => change(a) - change(b) || a.kind.localeCompare(b.kind) || a.bucket.localeCompare(b.bucket))
+    .slice(0, LIST_LENGTH);
 }
 
 const addDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);

@@ -77,8 +77,18 @@ export interface KnowledgeGapSummary {
   examples: string[];
 }
 
-/** A friction point as the report keeps it: drop-offs are absent from reports made before they were recorded. */
-export type FrictionSummary = Omit<FrictionPoint, 'dropOffs'> & Partial<Pick<FrictionPoint, 'dropOffs'>>;
+/** A friction point as the report keeps it: drop-offs and the page area are absent from reports made before they were recorded. */
+export type FrictionSummary = Omit<FrictionPoint, 'dropOffs' | 'pageArea'> & Partial<Pick<FrictionPoint, 'dropOffs' | 'pageArea'>>;
+
+/** Automation in one context bucket (a plan, or a page's first product area), this week against the week before. */
+export interface ContextAutomationChange {
+  kind: 'plan' | 'pageArea';
+  /** The plan, or the page area. */
+  bucket: string;
+  /** Questions asked in the bucket and answered / (answered + handed off) there, as `learningCurve` with it as the context. */
+  current: { questions: number; automationRate: number };
+  previous: { questions: number; automationRate: number };
+}
 
 /** CSAT of one topic over the week. */
 export interface TopicCsatSummary {
@@ -126,6 +136,11 @@ export interface WeeklyReportContent {
   risingTopics: RisingTopic[];
   knowledgeGaps: KnowledgeGapSummary[];
   frictionPoints: FrictionSummary[];
+  /**
+   * Context buckets with enough questions both weeks to compare (weekly-report-builder's MIN_CONTEXT_QUESTIONS),
+   * largest fall in automation first (a few of them). Absent from reports made before it existed.
+   */
+  automationByContext?: ContextAutomationChange[];
   /** Topics with CSAT responses this week, most responses first. Absent from reports made before CSAT existed. */
   csatByTopic?: TopicCsatSummary[];
   staleStillServed: StaleItemSummary[];

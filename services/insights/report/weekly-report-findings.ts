@@ -18,7 +18,7 @@ const points = (delta: number) => `${Math.abs(delta * 100).toFixed(1)} points`;
 const plural = formatQuantity;
 
 export function deriveFindings(report: FindingInput): string[] {
-  const rules = [automation, volume, risingTopic, knowledgeGap, learning, staleContent, friction, firstResponse];
+  const rules = [automation, contextAutomation, volume, risingTopic, knowledgeGap, learning, staleContent, friction, firstResponse];
   const fired = rules.map((rule) => rule(report));
   const findings = fired.filter((finding): finding is string => finding !== null);
   // A plain statement of a figure a finding already gave (with its change) would say the same thing twice.
@@ -37,6 +37,23 @@ function automation({ headline }: FindingInput): string | null {
   const delta = current - previous;
   if (Math.abs(delta * 100) < STEADY_POINTS) return null;
   return `The AI answered ${pct(current)} of questions on its own, ${delta > 0 ? 'up' : 'down'} ${points(delta)} from the week before.`;
+}
+
+/**
+ * The context bucket (plan or page area) where automation fell most, with both weeks' rates and questions. Only
+ * buckets with enough questions both weeks are in the report; a fall smaller than STEADY_POINTS is steady, as in
+ * the headline, so a week where no bucket fell by that much says nothing here.
+ */
+function contextAutomation({ automationByContext }: FindingInput): string | null {
+  const top = automationByContext?.[0];
+  if (!top) return null;
+  const delta = top.current.automationRate - top.previous.automationRate;
+  if (delta >= 0 || Math.abs(delta * 100) < STEADY_POINTS) return null;
+  const where = top.kind === 'plan' ? `for askers on the ${top.bucket} plan` : `for questions asked from the ${top.bucket} area`;
+  return (
+    `Automation fell most ${where}: the AI answered ${pct(top.current.automationRate)} of ${plural(top.current.questions, 'question')} on its own, ` +
+    `down from ${pct(top.previous.automationRate)} of ${plural(top.previous.questions, 'question')} the week before.`
+  );
 }
 
 function volume({ headline }: FindingInput): string | null {
