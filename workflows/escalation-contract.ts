@@ -64,6 +64,9 @@ export interface CorrectionRequest {
   /** Where the learned answer is served (the agent's scope): these plans only, and pages in all of these areas only. Absent in updates sent before scopes: everywhere. */
   scopePlans?: string[];
   scopeAreas?: string[];
+  /** Where the corrected question was asked (plan absent: unknown). Absent in updates sent before: not known. */
+  askedPlan?: string;
+  askedAreas?: string[];
 }
 
 export interface CorrectionApplied {

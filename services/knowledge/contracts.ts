@@ -46,6 +46,9 @@ export interface CorrectionToLearn {
   scopePlans?: string[];
   /** Serve it only from pages in all of these product areas (empty or absent: any page). */
   scopeAreas?: string[];
+  /** Where the corrected question was asked: the asker's plan (absent: unknown) and the page's product areas (absent: not known at all). */
+  askedPlan?: string;
+  askedAreas?: string[];
 }
 
 /** What learning from a correction did: a new learned answer, another phrasing for one, or nothing (learning frozen). */

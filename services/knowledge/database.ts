@@ -17,6 +17,7 @@ import { ImplicitOutcomes1764740000000 } from './migrations/1764740000000-implic
 import { KnowledgeLocale1764730000000 } from './migrations/1764730000000-knowledge-locale';
 import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox-prune-index';
 import { ContextLearning1764760500000 } from './migrations/1764760500000-context-learning';
+import { VariantAskedContext1764760600000 } from './migrations/1764760600000-variant-asked-context';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -40,6 +41,7 @@ export function openKnowledgeDatabase(url: string) {
       ImplicitOutcomes1764740000000,
       OutboxPruneIndex1764760400000,
       ContextLearning1764760500000,
+      VariantAskedContext1764760600000,
     ],
   });
 }

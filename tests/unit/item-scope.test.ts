@@ -1,4 +1,4 @@
-import { EVERYWHERE, mayRival } from '../../services/knowledge/intent/item-scope';
+import { EVERYWHERE, mayRival, servedIn } from '../../services/knowledge/intent/item-scope';
 import { ReplayingModel } from '../../services/knowledge/intent/replaying-model';
 import { prng } from '../../services/shared/random';
 
@@ -18,6 +18,17 @@ describe('which items compete in an update', () => {
     expect(mayRival(EVERYWHERE, starter)).toBe(true);
     expect(mayRival(EVERYWHERE, web)).toBe(true);
     expect(mayRival(EVERYWHERE, EVERYWHERE)).toBe(true);
+  });
+
+  it('an example that knows where it was asked rivals exactly what was served there', () => {
+    const starterOnWeb = { plan: 'starter', areas: ['web', 'settings'] };
+    expect(servedIn(EVERYWHERE, starterOnWeb)).toBe(true);
+    expect(servedIn(starter, starterOnWeb)).toBe(true);
+    expect(servedIn(business, starterOnWeb)).toBe(false);
+    expect(servedIn(web, starterOnWeb)).toBe(true);
+    expect(servedIn(mobile, starterOnWeb)).toBe(false);
+    expect(servedIn(starter, { plan: null, areas: [] })).toBe(false);
+    expect(servedIn(EVERYWHERE, { plan: null, areas: [] })).toBe(true);
   });
 
   it('keeps two answers to the same questions, scoped to two plans, from undoing each other', () => {
@@ -42,5 +53,19 @@ describe('which items compete in an update', () => {
     const unscoped = starterMargin(false);
     const scoped = starterMargin(true);
     expect(scoped).toBeGreaterThan(unscoped + 0.2);
+  });
+
+  it("an answer served everywhere pushes a scoped answer down only with questions asked where that one is served", () => {
+    const margin = (askedPlan: string) => {
+      const sut = new ReplayingModel(prng(1), { rows: 1024, vectors: null });
+      sut.scope('starter-fee', { plans: ['starter'], areas: [] });
+      for (const q of ['what is the fee for a wire transfer', 'wire transfer fee on my plan']) sut.learn(q, 'starter-fee', true, { plan: 'starter', areas: [] });
+      // Another need that shares words, taught from one plan's askers only.
+      for (const q of ['the wire transfer did not arrive', 'my wire transfer has not arrived yet', 'where is my wire transfer']) sut.learn(q, 'transfer-missing', true, { plan: askedPlan, areas: [] });
+      const ranked = sut.rank('my wire transfer has not arrived');
+      return ranked.find((p) => p.itemId === 'transfer-missing')!.score - ranked.find((p) => p.itemId === 'starter-fee')!.score;
+    };
+    // Asked by Starter customers, the other need's questions were ones the Starter answer could have taken: it is pushed down.
+    expect(margin('starter')).toBeGreaterThan(margin('business') + 0.2);
   });
 });

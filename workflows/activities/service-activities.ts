@@ -52,6 +52,8 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
           ...(request.locale ? { locale: request.locale } : {}),
           scopePlans: request.scopePlans ?? [],
           scopeAreas: request.scopeAreas ?? [],
+          ...(request.askedPlan ? { askedPlan: request.askedPlan } : {}),
+          ...(request.askedAreas ? { askedAreas: request.askedAreas } : {}),
         }),
       );
     },

@@ -18,7 +18,7 @@ import type { ClaimGuard } from '../assignment/claim-guard';
 import type { OutcomeReporter } from '../conversation/outcome-reporter';
 import type { EscalationClient } from '../escalation/escalation-client';
 import { queueEscalationCommand } from '../escalation/escalation-commands';
-import { CorrectionScopeKind, correctionScope } from './correction-scope';
+import { CorrectionScopeKind, askedContext, correctionScope } from './correction-scope';
 
 export interface CorrectionCommand {
   messageId: string;
@@ -120,7 +120,8 @@ export class AgentActionsService {
     const correctedItemIds = [...new Set(aiMessage.citations.map((c) => c.knowledgeItemId))];
     const locale = conversation.language ?? undefined;
     const { plans: scopePlans, areas: scopeAreas } = correctionScope(aiMessage, command.scope ?? 'asked_context');
-    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale, scopePlans, scopeAreas };
+    const asked = askedContext(aiMessage);
+    const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale, scopePlans, scopeAreas, ...asked };
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
       let applied;
@@ -158,6 +159,7 @@ export class AgentActionsService {
       locale,
       scopePlans,
       scopeAreas,
+      ...asked,
     });
     const learnedAnswerId = learned.knowledgeItem?.id ?? null;
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId });

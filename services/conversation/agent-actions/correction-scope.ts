@@ -15,6 +15,12 @@ export interface Scope {
   areas: string[];
 }
 
+/** Where the corrected question was asked: the asker's plan (if known) and the page's product areas. */
+export function askedContext(turn: Pick<MessageEntity, 'askerContext' | 'page'>): { askedPlan?: string; askedAreas: string[] } {
+  const plan = turn.askerContext?.plan || null;
+  return { ...(plan ? { askedPlan: plan } : {}), askedAreas: productAreasOfPage(turn.page) };
+}
+
 export function correctionScope(turn: Pick<MessageEntity, 'askerContext' | 'page'>, kind: CorrectionScopeKind): Scope {
   const plan = turn.askerContext?.plan || null;
   const areas = productAreasOfPage(turn.page);

@@ -25,14 +25,15 @@ export const ARTICLES_SQL = `
 
 /** Every question variant of one item (taught again when an edit starts the item afresh). */
 export const ITEM_VARIANTS_SQL = `
-  SELECT id, text, created_at AS at FROM knowledge.question_variants
+  SELECT id, text, created_at AS at, asked_plan AS "askedPlan", asked_areas AS "askedAreas" FROM knowledge.question_variants
    WHERE workspace_id = $1 AND item_id = $2
    ORDER BY created_at, id`;
 
 /** Question variants learned since, of items not archived, credited to the answer that superseded theirs if any (with that answer's scope). */
 export const VARIANTS_SQL = `
   SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at,
-         coalesce(s.scope_plans, i.scope_plans) AS "scopePlans", coalesce(s.scope_areas, i.scope_areas) AS "scopeAreas"
+         coalesce(s.scope_plans, i.scope_plans) AS "scopePlans", coalesce(s.scope_areas, i.scope_areas) AS "scopeAreas",
+         v.asked_plan AS "askedPlan", v.asked_areas AS "askedAreas"
     FROM knowledge.question_variants v
     JOIN knowledge.knowledge_items i ON i.id = v.item_id
     LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'

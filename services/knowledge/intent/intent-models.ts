@@ -14,7 +14,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../../shared/logger';
 import type { IntentPrediction } from './intent-model';
 import { seededBy } from '../../shared/random';
-import type { ItemScope } from './item-scope';
+import type { AskedIn, ItemScope } from './item-scope';
 import { ReplayingModel, articleSentences } from './replaying-model';
 import { WordVectors, wordVectors } from './word-vectors';
 import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
@@ -98,7 +98,7 @@ export class IntentModels {
   }
 
   /** A variant this process just learned (after its transaction committed); `scope`: where its item is served, when known. */
-  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string, scope?: ItemScope): void {
+  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string, scope?: ItemScope, asked?: AskedIn): void {
     const state = this.models.get(workspaceId);
     if (!state || state.recentVariants.has(variantId)) return;
     state.recentVariants.set(variantId, -Date.now());
@@ -106,7 +106,7 @@ export class IntentModels {
     const before = state.model.matrixBytes;
     const learner = state.successors.get(itemId) ?? itemId;
     if (scope && learner === itemId) state.model.scope(itemId, scope);
-    state.model.learn(text, learner);
+    state.model.learn(text, learner, true, asked);
     if (state.model.matrixBytes > before) this.evictBeyondBounds(workspaceId);
   }
 
@@ -245,23 +245,23 @@ export class IntentModels {
       for (const text of [article.title, ...articleSentences(article.body)]) state.model.learn(text, article.id, false);
       // An edit (or a return from the archive) starts the article afresh: the questions it answers are taught again.
       if (learned !== undefined || since.getTime() > 0) {
-        const taught: Array<{ id: string; text: string; at: Date }> = await this.db.query(ITEM_VARIANTS_SQL, [workspaceId, article.id]);
+        const taught: Array<{ id: string; text: string; at: Date } & AskedRow> = await this.db.query(ITEM_VARIANTS_SQL, [workspaceId, article.id]);
         for (const variant of taught) {
           if (!state.recentVariants.has(variant.id) && variant.at.getTime() > since.getTime() - OVERLAP_MS) state.variants++;
           state.recentVariants.set(variant.id, variant.at.getTime());
-          state.model.learn(variant.text, article.id);
+          state.model.learn(variant.text, article.id, true, askedOf(variant));
         }
       }
     }
     for (const row of successions) if (row.successorId) this.applySuccession(state, row.id, row.successorId);
-    const variants: Array<{ id: string; text: string; itemId: string; at: Date; scopePlans: string[]; scopeAreas: string[] }> = await this.db.query(VARIANTS_SQL, [workspaceId, since, OVERLAP_MS]);
+    const variants: Array<{ id: string; text: string; itemId: string; at: Date; scopePlans: string[]; scopeAreas: string[] } & AskedRow> = await this.db.query(VARIANTS_SQL, [workspaceId, since, OVERLAP_MS]);
     for (const variant of variants) {
       const seen = state.recentVariants.get(variant.id);
       state.recentVariants.set(variant.id, variant.at.getTime());
       if (seen !== undefined) continue;
       state.variants++;
       state.model.scope(variant.itemId, { plans: variant.scopePlans, areas: variant.scopeAreas });
-      state.model.learn(variant.text, variant.itemId);
+      state.model.learn(variant.text, variant.itemId, true, askedOf(variant));
     }
     const latest = [...archived, ...articles, ...successions, ...variants].map((row) => row.at).reduce((max, at) => (at > max ? at : max), since);
     state.syncedAt = latest;
@@ -278,6 +278,16 @@ export class IntentModels {
     for (const [earlier, successor] of state.successors) if (successor === itemId) state.successors.set(earlier, successorId);
     state.model.relabel(itemId, successorId);
   }
+}
+
+/** Where a taught question was asked, as its row keeps it (areas NULL: not known). */
+interface AskedRow {
+  askedPlan: string | null;
+  askedAreas: string[] | null;
+}
+
+function askedOf(row: AskedRow): AskedIn | undefined {
+  return row.askedAreas ? { plan: row.askedPlan, areas: row.askedAreas } : undefined;
 }
 
 function sizeOf(state: WorkspaceModel): number {

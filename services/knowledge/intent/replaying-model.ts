@@ -11,7 +11,7 @@
 import { sentences } from '../../shared/text';
 import { IntentModel, IntentModelOptions, IntentPrediction } from './intent-model';
 import { FEATURE_DEFAULTS, FeatureOptions, questionFeatures } from './question-features';
-import { EVERYWHERE, ItemScope, isEverywhere, mayRival } from './item-scope';
+import { AskedIn, EVERYWHERE, ItemScope, isEverywhere, mayRival, servedIn } from './item-scope';
 import { WordVectors, wordVectors } from './word-vectors';
 
 /** Earlier examples revisited per new one. */
@@ -36,6 +36,8 @@ export interface ReplayingModelOptions extends IntentModelOptions {
 interface Example {
   text: string;
   itemId: string;
+  /** Where it was asked, when known (a corrected question): its update's rivals are what was served there. */
+  asked?: AskedIn;
 }
 
 export class ReplayingModel {
@@ -110,23 +112,27 @@ export class ReplayingModel {
    * Learns one example; `replay` false for article text, which seeds the model: ARTICLE_SEEDING says whether it
    * also takes a linear update (costly with many items) or only joins the item's sums.
    */
-  learn(text: string, itemId: string, replay = true): void {
+  learn(text: string, itemId: string, replay = true, asked?: AskedIn): void {
     const meaning = this.vectors?.embed(text);
-    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId, meaning, this.rivalsOf(itemId));
+    if (replay || this.articleUpdates) this.model.learn(questionFeatures(text, this.features), itemId, meaning, this.rivalsOf(itemId, asked));
     else this.model.seed(questionFeatures(text, this.features), itemId, meaning);
     if (replay) this.questions.set(itemId, this.taught(itemId) + 1);
     if (replay) {
       for (let r = 0; r < this.replay && this.examples.length > 0; r++) {
         const earlier = this.examples[Math.floor(this.random() * this.examples.length)]!;
-        this.model.sharpen(questionFeatures(earlier.text, this.features), earlier.itemId, this.rivalsOf(earlier.itemId));
+        this.model.sharpen(questionFeatures(earlier.text, this.features), earlier.itemId, this.rivalsOf(earlier.itemId, earlier.asked));
       }
     }
-    this.remember({ text, itemId });
+    this.remember(asked ? { text, itemId, asked } : { text, itemId });
   }
 
-  /** Which items an update towards `itemId` may push down; undefined (all) while no item is scoped. */
-  private rivalsOf(itemId: string): ((rival: string) => boolean) | undefined {
+  /**
+   * Which items an update towards `itemId` may push down (item-scope.ts): those served where the example was asked,
+   * when it knows; else as the item's scope says. Undefined (all) while no item is scoped.
+   */
+  private rivalsOf(itemId: string, asked?: AskedIn): ((rival: string) => boolean) | undefined {
     if (this.scopes.size === 0) return undefined;
+    if (asked) return (rival) => servedIn(this.scopes.get(rival) ?? EVERYWHERE, asked);
     const own = this.scopes.get(itemId) ?? EVERYWHERE;
     return (rival) => mayRival(own, this.scopes.get(rival) ?? EVERYWHERE);
   }
@@ -142,7 +148,7 @@ export class ReplayingModel {
     for (const example of this.examples) {
       if (example.itemId !== itemId) continue;
       example.itemId = successorId;
-      this.model.sharpen(questionFeatures(example.text, this.features), successorId, this.rivalsOf(successorId));
+      this.model.sharpen(questionFeatures(example.text, this.features), successorId, this.rivalsOf(successorId, example.asked));
     }
   }
 

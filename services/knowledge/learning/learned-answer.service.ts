@@ -10,6 +10,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { conflict, notFound } from '../../shared/errors';
 import { normalizeProductArea } from '../../shared/product-areas';
+import type { AskedIn } from '../intent/item-scope';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { CorrectionToLearn, LearnOutcome } from '../contracts';
@@ -37,7 +38,7 @@ const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
 /** What learning tells the workspace's intent model, and asks it. */
 export interface IntentLearner {
   /** A question variant committed (the model learns it at once); `scope`: where its item is served. */
-  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string, scope?: { plans: string[]; areas: string[] }): void;
+  learnedVariant(workspaceId: string, variantId: string, text: string, itemId: string, scope?: { plans: string[]; areas: string[] }, asked?: AskedIn): void;
   /** A stale learned answer was superseded by a published one. */
   superseded(workspaceId: string, itemId: string, successorId: string): void;
   /** A revert took back what the workspace had learned (the model rebuilds from Postgres). */
@@ -58,6 +59,7 @@ export class LearnedAnswerService {
 
   async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedResult> {
     let variant: { id: string; text: string; itemId: string; scope: { plans: string[]; areas: string[] } } | undefined;
+    const asked = askedIn(correction);
     let succession: { itemId: string; successorId: string } | undefined;
     // What the system would have answered this question from: if that is a stale learned answer, this correction replaces it.
     const predicted = await (this.intents?.choice(workspaceId, correction.question) ?? Promise.resolve([])).catch(() => [] as string[]);
@@ -153,7 +155,7 @@ export class LearnedAnswerService {
       await this.flagContradicted(tx, workspaceId, item.id, correction, references);
       return { item, outcome: 'created', learningEventId };
     });
-    if (variant) this.intents?.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId, variant.scope);
+    if (variant) this.intents?.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId, variant.scope, asked);
     if (succession) this.intents?.superseded(workspaceId, succession.itemId, succession.successorId);
     return result;
   }
@@ -340,9 +342,10 @@ export class LearnedAnswerService {
   }
 
   private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: CorrectionToLearn): Promise<string> {
+    const asked = askedIn(correction);
     const [row] = await tx.query(
-      `INSERT INTO knowledge.question_variants (workspace_id, item_id, text, source_conversation_id) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [item.workspaceId, item.id, correction.question.trim(), correction.conversationId],
+      `INSERT INTO knowledge.question_variants (workspace_id, item_id, text, source_conversation_id, asked_plan, asked_areas) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [item.workspaceId, item.id, correction.question.trim(), correction.conversationId, asked?.plan ?? null, asked ? [...asked.areas] : null],
     );
     return row.id as string;
   }
@@ -361,6 +364,13 @@ export class LearnedAnswerService {
       admin,
     ]);
   }
+}
+
+/** Where the corrected question was asked, if the correction says (its areas normalised as scopes are). */
+function askedIn(correction: CorrectionToLearn): AskedIn | undefined {
+  if (!correction.askedAreas) return undefined;
+  const areas = [...new Set(correction.askedAreas.map(normalizeProductArea).filter((area) => area.length > 0))];
+  return { plan: correction.askedPlan?.trim() || null, areas };
 }
 
 /** Where a correction applies: every plan and page. */

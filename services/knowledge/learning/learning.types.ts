@@ -239,6 +239,12 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
 
   @TextListField({ max: 10, maxLength: 200, optional: true, description: 'Serve it only from pages in all of these product areas (omitted: any page)' })
   scopeAreas?: string[];
+
+  @TextField({ max: 100, optional: true, description: "The plan of the customer whose question was corrected (omitted: unknown)" })
+  askedPlan?: string;
+
+  @TextListField({ max: 10, maxLength: 200, optional: true, description: 'The product areas of the page the question was asked from (empty: no page; omitted: not known)' })
+  askedAreas?: string[];
 }
 
 @Directive('@inaccessible')
