@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { freePort } from '../../deploy/local/free-port';
+import { freePorts } from '../../deploy/local/free-port';
 import { REPO_ROOT } from './repo-root';
 import { resolveTemporalCli, startTemporalDevServer } from '../../deploy/local/temporal-cli';
 
@@ -23,7 +23,7 @@ export interface TestTemporal {
   stop(): Promise<void>;
 }
 
-// freePort() hands back a port another process could grab before the server binds it; try again if so.
+// freePorts() hands back ports another process could grab before the server binds them; try again if so.
 const START_ATTEMPTS = 3;
 
 /**
@@ -50,13 +50,8 @@ export async function startTestTemporal(): Promise<TestTemporal> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      const options = {
-        binary,
-        dbFile: path.join(dataDir, `temporal-${attempt}.db`),
-        port: await freePort(),
-        uiPort: await freePort(),
-        headless: true,
-      };
+      const [port, uiPort] = await freePorts(2);
+      const options = { binary, dbFile: path.join(dataDir, `temporal-${attempt}.db`), port: port!, uiPort: uiPort!, headless: true };
       let server = await startTemporalDevServer(options);
       let down = false;
       return {

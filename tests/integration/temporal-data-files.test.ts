@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../deploy/local/free-port';
+import { freePorts } from '../../deploy/local/free-port';
 import { sqliteFiles } from '../../deploy/local/private-paths';
 import { TemporalDevServer, resolveTemporalCli, startTemporalDevServer } from '../../deploy/local/temporal-cli';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -30,7 +30,10 @@ afterAll(async () => {
 async function start(dbFile: string): Promise<TemporalDevServer> {
   const binary = resolveTemporalCli(REPO_ROOT, process.env);
   if (!binary) throw new Error('No Temporal CLI found (TEMPORAL_CLI_PATH, PATH or .tools/temporal)');
-  return startTemporalDevServer({ binary, dbFile, port: await freePort(), uiPort: await freePort(), headless: true });
+  // Two distinct ports: two separate asks can get the same one back (the kernel reuses a port just released), and a
+  // dev server given the same port twice exits on start (a CI run saw it).
+  const [port, uiPort] = await freePorts(2);
+  return startTemporalDevServer({ binary, dbFile, port: port!, uiPort: uiPort!, headless: true });
 }
 
 it('the SQLite file and its companions are created 0600, and a 0644 file is fixed on the next start', async () => {
