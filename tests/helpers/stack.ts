@@ -53,10 +53,16 @@ export interface TestStack {
 export type TestStackOptions = Pick<StackOptions, 'restart' | 'onGiveUp' | 'readyTimeoutMs'> & {
   /** A server URL (no database name) to create the stack's database on instead of the run's shared one. */
   postgresServerUrl?: string;
+  /** Serve the Temporal SDK's own metrics from the worker (WORKER_SDK_METRICS_PORT, drawn with the other ports). */
+  workerSdkMetrics?: boolean;
 };
 
+/** A port drawn free can be taken (by another listener or an outgoing connection) before the child binds it. */
+const PORT_TAKEN = /EADDRINUSE|is not available/;
+const START_ATTEMPTS = 3;
+
 export async function startTestStack(extraEnv: Record<string, string> = {}, stackOptions: TestStackOptions = {}): Promise<TestStack> {
-  const { postgresServerUrl, ...supervision } = stackOptions;
+  const { postgresServerUrl, workerSdkMetrics, ...supervision } = stackOptions;
   const database = await createThrowawayDatabase('loopdesk_e2e', postgresServerUrl);
   const databaseUrl = database.url;
   const temporal = await startTestTemporal();
@@ -64,10 +70,6 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
   const hmacSecret = randomBytes(32).toString('hex');
   const logs: string[] = [];
   const names = ['gateway', 'conversation', 'knowledge', 'account-context', 'insights', 'worker'] as const;
-  // One call for all of them: separately drawn sets could share a port.
-  const free = await freePorts(names.length * 2);
-  const ports = Object.fromEntries(names.map((name, i) => [name, free[i]!]));
-  const metricsPorts = Object.fromEntries(names.map((name, i) => [name, free[names.length + i]!]));
   let stack: RunningStack | undefined;
   const cleanUp = async () => {
     await stack?.stop();
@@ -75,8 +77,13 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
     rmSync(warehouseDir, { recursive: true, force: true });
     await database.drop();
   };
-  try {
-    stack = await startStack({
+  const start = async () => {
+    // One call for all of them: separately drawn sets could share a port.
+    const free = await freePorts(names.length * 2 + (workerSdkMetrics ? 1 : 0));
+    const ports = Object.fromEntries(names.map((name, i) => [name, free[i]!]));
+    const metricsPorts = Object.fromEntries(names.map((name, i) => [name, free[names.length + i]!]));
+    const sdkMetrics: Record<string, string> = workerSdkMetrics ? { WORKER_SDK_METRICS_PORT: String(free[names.length * 2]) } : {};
+    return startStack({
       repoRoot: REPO_ROOT,
       databaseUrl,
       temporalAddress: temporal.address,
@@ -92,9 +99,20 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
         logs.push(line);
         if (logs.length > 2_000) logs.shift();
       },
-      extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...GENEROUS_RATE_LIMITS, ...extraEnv },
+      extraEnv: { AUTH_CACHE_TTL_MS: '0', RELAY_INTERVAL_MS: '100', ...GENEROUS_RATE_LIMITS, ...sdkMetrics, ...extraEnv },
       ...supervision,
     });
+  };
+  try {
+    for (let attempt = 1; !stack; attempt++) {
+      try {
+        stack = await start();
+      } catch (error) {
+        // startStack has stopped whatever it had started; fresh ports, same database, Temporal and warehouse.
+        if (attempt >= START_ATTEMPTS || !PORT_TAKEN.test(String((error as Error).message))) throw error;
+        process.stderr.write(`startTestStack: a port was taken before its process bound it; drawing new ports (attempt ${attempt + 1})\n`);
+      }
+    }
     const accountContext = new InternalGraphQLClient(stack.urls['account-context'], hmacSecret);
     const created = await accountContext.request<{ bootstrapWorkspace: { workspace: { id: string }; adminKey: string; customerTokenSecret: string } | null }>(
       'mutation { bootstrapWorkspace(name: "E2E workspace") { workspace { id } adminKey customerTokenSecret } }',
