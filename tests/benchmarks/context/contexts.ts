@@ -105,6 +105,12 @@ export class ContextGrounding {
     return { ...found, variant };
   }
 
+  /** The label an item answers, and whether that label depends on context; undefined for an item the harness never saw. */
+  labelOf(itemId: string): { label: string; dependent: boolean } | undefined {
+    const known = this.items.get(itemId);
+    return known && { label: known.label, dependent: this.dependent.has(known.label) };
+  }
+
   isRight(itemId: string | undefined, label: string, context: AskerContext): boolean {
     const known = itemId === undefined ? undefined : this.items.get(itemId);
     return known !== undefined && known.label === label && known.variant === variantFor(this.dependent.get(label), context);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:context -- [--dataset ../shared/datasets/banking77] [--shots 40] [--dependent 10] [--seed 1]
- *   [--eval test|dev] [--test-limit 400] [--concurrency 4] [--out tests/benchmarks/results/context.json]`
+ *   [--eval test|dev] [--dependent-limit 200] [--other-limit 800] [--concurrency 4] [--out tests/benchmarks/results/context.json]`
  *
  * Does learning use where the customer is? Ten labels of the data set get two versions of their article that differ
  * by plan or by page area (contexts.ts). Signed-in customers on two plans ask the train questions (less the dev
@@ -83,6 +83,8 @@ interface ProbeSample {
   leaked: boolean;
 }
 
+type WrongPick = 'right' | 'dependentLabel' | 'otherLabel' | 'unknown' | 'none';
+
 const itemOf = (preview: Preview): string | undefined => preview.candidate?.id ?? preview.citations[0]?.knowledgeItem.id;
 const reword = (question: string) => `hi, ${question.toLowerCase().replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim()}`;
 const otherContext = (context: AskerContext, dependence: Dependence): AskerContext =>
@@ -92,6 +94,8 @@ class ContextWorkspace {
   readonly checkpoints: Checkpoint[] = [];
   /** The last checkpoint's verdict per preview (in the probes' order): the two workspaces are compared question by question. */
   lastCorrect: boolean[] = [];
+  /** The last checkpoint's pick per preview, as a miss is told apart (wrongPick). */
+  lastPicks: WrongPick[] = [];
   readonly totals = { asked: 0, answeredRight: 0, answeredWrong: 0, handedOff: 0, corrections: 0, failed: 0 };
   readonly probes: ProbeSample[] = [];
   private readonly grounding: ContextGrounding;
@@ -172,10 +176,11 @@ class ContextWorkspace {
       const answer: ScoredAnswer & { error: boolean } = preview
         ? { correct: this.grounding.isRight(itemOf(preview), probe.question.label, probe.context), confidence: preview.confidence, answered: preview.decision === 'ANSWERED', error: false }
         : { correct: false, confidence: 0, answered: false, error: true };
-      return { probe, answer };
+      return { probe, answer, preview };
     });
     progress.finish();
     this.lastCorrect = scored.map((s) => s.answer.correct);
+    this.lastPicks = scored.map((s) => (s.answer.correct ? 'right' : this.wrongPick(s.preview)));
     const group = (keep: (probe: Probe) => boolean): GroupScore => {
       const answers = scored.filter((s) => keep(s.probe)).map((s) => s.answer);
       const score = scoreCheckpoint(answers);
@@ -194,6 +199,14 @@ class ContextWorkspace {
     this.options.log(
       `${this.name.padEnd(9)} ${(fraction * 100).toFixed(0).padStart(3)}%: context-dependent top-1 ${pct(checkpoint.dependent.top1)} (answers ${pct(checkpoint.dependent.answeredShare)}, ${pct(checkpoint.dependent.answeredPrecision)} right); other labels top-1 ${pct(checkpoint.other.top1)} (answers ${pct(checkpoint.other.answeredShare)}, ${pct(checkpoint.other.answeredPrecision)} right)`,
     );
+  }
+
+  /** What a wrong preview chose: an answer of a context-dependent label, of another label, one the harness never saw, or none. */
+  private wrongPick(preview: Preview | null): WrongPick {
+    const id = preview && itemOf(preview);
+    if (!id) return 'none';
+    const known = this.grounding.labelOf(id);
+    return !known ? 'unknown' : known.dependent ? 'dependentLabel' : 'otherLabel';
   }
 
   /** After a context-specific correction: how soon the reworded question is answered from it in its context, and never in the other. */
@@ -282,7 +295,11 @@ async function main(): Promise<void> {
       dependent: { type: 'string', default: '10' },
       seed: { type: 'string', default: '1' },
       eval: { type: 'string', default: 'test' },
-      'test-limit': { type: 'string', default: '400' },
+      // Scored questions: up to 200 of the context-dependent labels (each previewed in both its contexts; their few
+      // test questions would be lost in a uniform sample) and 800 of the others, enough for the paired comparison
+      // of the other labels to tell a loss of 2 points from chance.
+      'dependent-limit': { type: 'string', default: '200' },
+      'other-limit': { type: 'string', default: '800' },
       concurrency: { type: 'string', default: '4' },
       out: { type: 'string' },
     },
@@ -290,7 +307,8 @@ async function main(): Promise<void> {
   if (values.eval !== 'test' && values.eval !== 'dev') throw new Error('--eval is test (results) or dev (tuning)');
   const seed = intOption('seed', values.seed, 0);
   const shots = intOption('shots', values.shots, 1);
-  const testLimit = intOption('test-limit', values['test-limit'], 1);
+  const dependentLimit = intOption('dependent-limit', values['dependent-limit'], 1);
+  const otherLimit = intOption('other-limit', values['other-limit'], 1);
   const concurrency = intOption('concurrency', values.concurrency, 1);
   const dataset = loadDataset(values.dataset!);
   const labels = [...new Set(dataset.articles.map((a) => a.externalKey!))];
@@ -298,11 +316,10 @@ async function main(): Promise<void> {
   const split = devSplit(dataset.train);
   const stream = takeShots(shuffled(split.rest, seed), shots);
   const contexts = drawContexts(stream.length, seed + 5);
-  // Half the scored questions from the dependent labels (their few test questions would be lost in a uniform sample).
   const pool = values.eval === 'dev' ? split.dev : dataset.test;
   const dependentPool = shuffled(pool.filter((q) => dependent.has(q.label)), seed + 1);
   const otherPool = shuffled(pool.filter((q) => !dependent.has(q.label)), seed + 1);
-  const evaluation = [...dependentPool.slice(0, Math.floor(testLimit / 2)), ...otherPool.slice(0, testLimit - Math.min(dependentPool.length, Math.floor(testLimit / 2)))];
+  const evaluation = [...dependentPool.slice(0, dependentLimit), ...otherPool.slice(0, otherLimit)];
   const probes = probesOf(evaluation, dependent, seed + 9);
   const log = (line: string) => console.log(line);
   log(`${dataset.name}: ${labels.length} labels, ${dependent.size} context-dependent (${[...dependent].map(([l, d]) => `${l}:${d}`).join(', ')}); stream ${stream.length} questions; scoring ${evaluation.length} ${values.eval} questions as ${probes.length} previews`);
@@ -349,6 +366,13 @@ async function main(): Promise<void> {
     const others = probes.map((p, i) => ({ p, i })).filter(({ p }) => !p.dependent);
     const onlyOn = others.filter(({ i }) => learning.lastCorrect[i] && !workspaces[1]!.lastCorrect[i]).length;
     const onlyOff = others.filter(({ i }) => !learning.lastCorrect[i] && workspaces[1]!.lastCorrect[i]).length;
+    // Where the other labels' misses went: to a context-dependent label's answer (a scoped answer taking questions in
+    // its context would show here), to another label's, or nowhere.
+    const missesOf = (w: ContextWorkspace) => {
+      const counts: Record<Exclude<WrongPick, 'right'>, number> = { dependentLabel: 0, otherLabel: 0, unknown: 0, none: 0 };
+      for (const { i } of others) if (w.lastPicks[i] !== 'right') counts[w.lastPicks[i] as Exclude<WrongPick, 'right'>]++;
+      return counts;
+    };
     const result = {
       benchmark: 'bench:context',
       command: `npm run bench:context -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -387,6 +411,7 @@ async function main(): Promise<void> {
         dependentTop1: { contextOn: on!.dependent.top1, contextOff: off!.dependent.top1, gainPoints: Math.round(gain * 1000) / 10 },
         otherTop1: { contextOn: on!.other.top1, contextOff: off!.other.top1, changePoints: Math.round(otherChange * 1000) / 10 },
         otherPaired: { questions: others.length, rightOnlyWithContext: onlyOn, rightOnlyWithout: onlyOff, signTestP: Math.round(signTest(onlyOn, onlyOff) * 1000) / 1000 },
+        otherMissesWentTo: { contextOn: missesOf(learning), contextOff: missesOf(workspaces[1]!) },
         target: 'context-dependent labels: context on beats off by >= 25 points; other labels: no loss (not fewer right, or a difference a sign test cannot tell from chance, p >= 0.05)',
         met: gain >= 0.25 && (otherChange >= 0 || signTest(onlyOn, onlyOff) >= 0.05),
       },
