@@ -22,8 +22,7 @@ export function askedContext(turn: Pick<MessageEntity, 'askerContext' | 'page'>)
 }
 
 export function correctionScope(turn: Pick<MessageEntity, 'askerContext' | 'page'>, kind: CorrectionScopeKind): Scope {
-  const plan = turn.askerContext?.plan || null;
-  const areas = productAreasOfPage(turn.page);
+  const { askedPlan: plan, askedAreas: areas } = askedContext(turn);
   const plans = plan ? [plan] : [];
   switch (kind) {
     case 'everyone':

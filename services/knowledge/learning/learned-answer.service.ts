@@ -87,7 +87,7 @@ export class LearnedAnswerService {
         .getRepository(KnowledgeItemEntity)
         .findOne({ where: { workspaceId, answerHash, kind: 'learned_answer', status: In(['published', 'pending_review']) } });
       if (existing) {
-        const variantId = await this.addVariant(tx, existing, correction);
+        const variantId = await this.addVariant(tx, existing, correction, asked);
         variant = { id: variantId, text: correction.question.trim(), itemId: existing.id, scope: { plans: existing.scopePlans, areas: existing.scopeAreas } };
         const superseded = await this.supersedeStale(tx, workspaceId, existing, predicted, references);
         if (superseded && existing.status === 'published') succession = { itemId: superseded, successorId: existing.id };
@@ -131,7 +131,7 @@ export class LearnedAnswerService {
       );
       await recordVersion(tx, item, correction.agent);
       await writePassages(tx, item);
-      const variantId = await this.addVariant(tx, item, correction);
+      const variantId = await this.addVariant(tx, item, correction, asked);
       if (item.status === 'published') variant = { id: variantId, text: correction.question.trim(), itemId: item.id, scope };
       const superseded = await this.supersedeStale(tx, workspaceId, item, predicted, references);
       if (superseded && item.status === 'published') succession = { itemId: superseded, successorId: item.id };
@@ -341,8 +341,7 @@ export class LearnedAnswerService {
     );
   }
 
-  private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: CorrectionToLearn): Promise<string> {
-    const asked = askedIn(correction);
+  private async addVariant(tx: EntityManager, item: KnowledgeItemEntity, correction: CorrectionToLearn, asked: AskedIn | undefined): Promise<string> {
     const [row] = await tx.query(
       `INSERT INTO knowledge.question_variants (workspace_id, item_id, text, source_conversation_id, asked_plan, asked_areas) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [item.workspaceId, item.id, correction.question.trim(), correction.conversationId, asked?.plan ?? null, asked ? [...asked.areas] : null],
