@@ -55,24 +55,17 @@ describe('which items compete in an update', () => {
     expect(scoped).toBeGreaterThan(unscoped + 0.2);
   });
 
-  it('an answer served everywhere pushes a scoped answer down whichever plan its questions were asked on', () => {
-    const margins = (askedPlan: string) => {
+  it("an answer served everywhere pushes a scoped answer down only with questions asked where that one is served", () => {
+    const margin = (askedPlan: string) => {
       const sut = new ReplayingModel(prng(1), { rows: 1024, vectors: null });
       sut.scope('starter-fee', { plans: ['starter'], areas: [] });
-      sut.scope('business-fee', { plans: ['business'], areas: [] });
-      for (const q of ['what is the fee for a wire transfer', 'wire transfer fee on my plan']) {
-        sut.learn(q, 'starter-fee', true, { plan: 'starter', areas: [] });
-        sut.learn(q, 'business-fee', true, { plan: 'business', areas: [] });
-      }
-      // Another need that shares words, served everywhere, taught from one plan's askers only.
+      for (const q of ['what is the fee for a wire transfer', 'wire transfer fee on my plan']) sut.learn(q, 'starter-fee', true, { plan: 'starter', areas: [] });
+      // Another need that shares words, taught from one plan's askers only.
       for (const q of ['the wire transfer did not arrive', 'my wire transfer has not arrived yet', 'where is my wire transfer']) sut.learn(q, 'transfer-missing', true, { plan: askedPlan, areas: [] });
-      const score = (question: string, itemId: string) => sut.rank(question).find((p) => p.itemId === itemId)!.score;
-      return { missingOverStarterFee: score('my wire transfer has not arrived', 'transfer-missing') - score('my wire transfer has not arrived', 'starter-fee') };
+      const ranked = sut.rank('my wire transfer has not arrived');
+      return ranked.find((p) => p.itemId === 'transfer-missing')!.score - ranked.find((p) => p.itemId === 'starter-fee')!.score;
     };
-    const askedByStarter = margins('starter');
-    const askedByBusiness = margins('business');
-    // Its questions mean the same need on every plan: the Starter answer is pushed down alike from either plan's askers.
-    expect(askedByBusiness.missingOverStarterFee).toBeGreaterThan(0.5);
-    expect(askedByBusiness.missingOverStarterFee).toBeCloseTo(askedByStarter.missingOverStarterFee, 6);
+    // Asked by Starter customers, the other need's questions were ones the Starter answer could have taken: it is pushed down.
+    expect(margin('starter')).toBeGreaterThan(margin('business') + 0.2);
   });
 });

@@ -1,7 +1,7 @@
 import { AnswerDecision, HandOffReason } from '../../services/conversation/conversation/conversation.types';
 import { decide } from '../../services/conversation/ask/answer-policy';
 import type { Retrieval } from '../../services/conversation/clients/knowledge';
-import { CorpusTerms, PassageTerms, confidenceOf, passageRelevance } from '../../services/knowledge/retrieval/ranking';
+import { CorpusTerms, PassageTerms, confidenceOf, contextLift, itemScore, passageRelevance } from '../../services/knowledge/retrieval/ranking';
 
 // Two question terms: a rare one (2 of 100 passages hold it) and a common one (60 of 100).
 const corpus: CorpusTerms = { termPassages: [2, 60], totalPassages: 100, totalLength: 3000 };
@@ -40,6 +40,32 @@ describe('retrieval confidence', () => {
     expect(confidenceOf(0.5, 0.5)).toBe(0);
     expect(confidenceOf(0, 0)).toBe(0);
     expect(confidenceOf(1, 0)).toBeLessThan(1);
+  });
+});
+
+describe("an item's evidence in the asker's context", () => {
+  const own = { good: 12, bad: 4 };
+  const scored = (context?: { good: number; bad: number }) => itemScore({ ...own, passageRelevance: 0.6, variantRelevance: 0, stale: false, context });
+
+  it('lifts nothing where the item fares as it does everywhere, however many verdicts the buckets hold', () => {
+    // The asker's two buckets hold every verdict of the item between them, and one bucket half of them again.
+    expect(contextLift(own, { good: 18, bad: 6 })).toBeCloseTo(1, 12);
+    expect(contextLift(own, { good: 3, bad: 1 })).toBeCloseTo(1, 12);
+    expect(scored({ good: 18, bad: 6 })).toBeCloseTo(scored(), 12);
+    expect(contextLift(own, { good: 0, bad: 0 })).toBe(1);
+  });
+
+  it('lowers an item that keeps failing in the context, and more with more verdicts there', () => {
+    const few = contextLift(own, { good: 0, bad: 2 });
+    const many = contextLift(own, { good: 0, bad: 10 });
+    expect(few).toBeLessThan(1);
+    expect(many).toBeLessThan(few);
+    expect(many).toBeGreaterThanOrEqual(1 / 3);
+    expect(scored({ good: 0, bad: 10 })).toBeLessThan(scored());
+  });
+
+  it('raises one that works in the context where it fails elsewhere', () => {
+    expect(contextLift({ good: 5, bad: 10 }, { good: 5, bad: 0 })).toBeGreaterThan(1);
   });
 });
 

@@ -2,11 +2,8 @@
  * Which items compete in the intent model's updates. A learned answer scoped to a context (learned-answer.service.ts)
  * is served only there, so two answers scoped to different plans or page areas never stand side by side: an update
  * for one must not push the other down as its rival, or the two would undo each other's lessons with every
- * correction. A scoped answer's rival is an item that could have been served where the example was asked: exactly,
- * when the example knows where (a corrected question keeps its asker's plan and page areas), else as near as the
- * item's scope says. An answer served everywhere rivals every item, scoped ones included, wherever its example was
- * asked: its questions mean the same need in every context, so a scoped answer must not take them in its own (with
- * only the askers in its scope pushing it down, the other labels of the context benchmark lost 0.8 to 2.5 points).
+ * correction. A rival is an item that could have been served where the example was asked: exactly, when the example
+ * knows where (a corrected question keeps its asker's plan and page areas), else as near as the item's scope says.
  */
 export interface ItemScope {
   /** Served only to askers on these plans; empty: every plan. */

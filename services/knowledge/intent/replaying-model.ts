@@ -127,15 +127,13 @@ export class ReplayingModel {
   }
 
   /**
-   * Which items an update towards `itemId` may push down (item-scope.ts): every item when `itemId` is served
-   * everywhere; for a scoped answer, those served where the example was asked, when it knows, else as its scope says.
-   * Undefined (all) while no item is scoped.
+   * Which items an update towards `itemId` may push down (item-scope.ts): those served where the example was asked,
+   * when it knows; else as the item's scope says. Undefined (all) while no item is scoped.
    */
   private rivalsOf(itemId: string, asked?: AskedIn): ((rival: string) => boolean) | undefined {
     if (this.scopes.size === 0) return undefined;
-    const own = this.scopes.get(itemId) ?? EVERYWHERE;
-    if (isEverywhere(own)) return undefined;
     if (asked) return (rival) => servedIn(this.scopes.get(rival) ?? EVERYWHERE, asked);
+    const own = this.scopes.get(itemId) ?? EVERYWHERE;
     return (rival) => mayRival(own, this.scopes.get(rival) ?? EVERYWHERE);
   }
 
