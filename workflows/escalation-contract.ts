@@ -3,7 +3,7 @@
  * conversation service that starts and drives it, so the two cannot drift apart.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LearnOutcome } from '../services/knowledge/contracts';
+import type { CorrectionContext, LearnOutcome } from '../services/knowledge/contracts';
 
 export const ESCALATION_WORKFLOW = 'escalation';
 export const escalationWorkflowId = (conversationId: string) => `escalation-${conversationId}`;
@@ -50,7 +50,8 @@ export interface ReassignSignal extends AgentSignal {
   group: string;
 }
 
-export interface CorrectionRequest {
+/** Its context fields are absent in updates sent before languages and scopes: 'en', everywhere, asked nowhere known. */
+export interface CorrectionRequest extends CorrectionContext {
   messageId: string;
   /** The customer question the corrected turn answered: what the learned answer is learned for. */
   question: string;
@@ -59,14 +60,6 @@ export interface CorrectionRequest {
   agent: string;
   /** The items the corrected AI turn cited (a learned answer among them may be contradicted by the correction). */
   correctedItemIds?: string[];
-  /** The question's language (ISO 639): the learned answer is written in it. Absent in updates sent before languages. */
-  locale?: string;
-  /** Where the learned answer is served (the agent's scope): these plans only, and pages in all of these areas only. Absent in updates sent before scopes: everywhere. */
-  scopePlans?: string[];
-  scopeAreas?: string[];
-  /** Where the corrected question was asked (plan absent: unknown). Absent in updates sent before: not known. */
-  askedPlan?: string;
-  askedAreas?: string[];
 }
 
 export interface CorrectionApplied {

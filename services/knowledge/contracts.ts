@@ -27,8 +27,21 @@ export interface RetrievalCandidate {
   score: number;
 }
 
+/** A correction's language and context: where its learned answer is served, and where its question was asked. */
+export interface CorrectionContext {
+  /** The question's language (ISO 639): the learned answer's locale (default 'en'). */
+  locale?: string;
+  /** Serve the learned answer only to askers on one of these plans (empty or absent: every plan). */
+  scopePlans?: string[];
+  /** Serve it only from pages in all of these product areas (empty or absent: any page). */
+  scopeAreas?: string[];
+  /** Where the corrected question was asked: the asker's plan (absent: unknown) and the page's product areas (absent: not known at all). */
+  askedPlan?: string;
+  askedAreas?: string[];
+}
+
 /** An agent's correction of an AI answer, for knowledge to learn as the answer to the customer's question. */
-export interface CorrectionToLearn {
+export interface CorrectionToLearn extends CorrectionContext {
   conversationId: string;
   messageId: string;
   question: string;
@@ -40,15 +53,6 @@ export interface CorrectionToLearn {
   idempotencyKey: string;
   /** The items the corrected AI answer cited (a learned answer among them may be contradicted by the correction). */
   correctedItemIds?: string[];
-  /** The question's language: the learned answer's locale (default 'en'). */
-  locale?: string;
-  /** Serve the learned answer only to askers on one of these plans (empty or absent: every plan). */
-  scopePlans?: string[];
-  /** Serve it only from pages in all of these product areas (empty or absent: any page). */
-  scopeAreas?: string[];
-  /** Where the corrected question was asked: the asker's plan (absent: unknown) and the page's product areas (absent: not known at all). */
-  askedPlan?: string;
-  askedAreas?: string[];
 }
 
 /** What learning from a correction did: a new learned answer, another phrasing for one, or nothing (learning frozen). */
