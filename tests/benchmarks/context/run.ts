@@ -385,7 +385,7 @@ async function main(): Promise<void> {
         dataset: dataset.name,
         evaluatedOn: values.eval === 'dev' ? 'the dev split of train.csv (tuning)' : 'test.csv',
         tuning:
-          'CONTEXT_PRIOR_VERDICTS and CONTEXT_RANK_WEIGHT were set a priori (ranking.ts, retrieval.service.ts); the rival rule of scoped answers (item-scope.ts) was chosen between three designs on runs of this benchmark on the dev split (--eval dev), never on test.csv',
+          'CONTEXT_PRIOR_VERDICTS and CONTEXT_RANK_WEIGHT were set a priori (ranking.ts, retrieval.service.ts); the rival rule of scoped answers (item-scope.ts, between four designs) and the form of the context lift (ranking.ts contextLift, between two) were chosen on runs of this benchmark on the dev split (--eval dev), never on test.csv',
         plans: PLANS,
         pages: PAGES,
         customersPerPlan: CUSTOMERS_PER_PLAN,
