@@ -16,6 +16,18 @@ function inScope(item: string, plan: string, pageAreas: string): string {
 }
 
 /**
+ * The items an asker may be answered from (`item` the alias, the rest parameter placeholders): published, for their
+ * plan and segments, in the locale asked (NULL: any), and scoped where they ask from.
+ */
+function answerableBy(item: string, asker: { plan: string; segments: string; locale: string; pageAreas: string }): string {
+  return `${item}.status = 'published'
+     AND (cardinality(${item}.audience_plans) = 0 OR ${asker.plan} = ANY(${item}.audience_plans))
+     AND (cardinality(${item}.audience_segments) = 0 OR ${item}.audience_segments && ${asker.segments}::text[])
+     AND (${asker.locale}::text IS NULL OR ${item}.locale = ${asker.locale})
+     AND ${inScope(item, asker.plan, asker.pageAreas)}`;
+}
+
+/**
  * The question's distinct lexemes (sorted: the term arrays below follow this order) with how many of the
  * workspace's passages hold each, and the workspace's passage count and summed passage length: what BM25 needs.
  */
@@ -136,11 +148,7 @@ export const RETRIEVE_CANDIDATES_SQL = `
     LEFT JOIN LATERAL (SELECT * FROM knowledge.item_stats WHERE item_id = c.item_id LIMIT 1) s ON true
     ${contextEvidenceJoin('c.item_id', '$9')}
    WHERE i.workspace_id = $1
-     AND i.status = 'published'
-     AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
-     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $5::text[])
-     AND ($6::text IS NULL OR i.locale = $6)
-     AND ${inScope('i', '$3', '$8')}`;
+     AND ${answerableBy('i', { plan: '$3', segments: '$5', locale: '$6', pageAreas: '$8' })}`;
 
 /** The first passage of an item, for items found only through a question variant. $1 item ids. */
 export const FIRST_PASSAGES_SQL = `
@@ -171,11 +179,7 @@ export const INTENT_CANDIDATES_SQL = `
     ${contextEvidenceJoin('i.id', '$8')}
    WHERE i.workspace_id = $1
      AND i.id = ANY($2::uuid[])
-     AND i.status = 'published'
-     AND (cardinality(i.audience_plans) = 0 OR $3 = ANY(i.audience_plans))
-     AND (cardinality(i.audience_segments) = 0 OR i.audience_segments && $4::text[])
-     AND ($6::text IS NULL OR i.locale = $6)
-     AND ${inScope('i', '$3', '$7')}`;
+     AND ${answerableBy('i', { plan: '$3', segments: '$4', locale: '$6', pageAreas: '$7' })}`;
 
 /** The locales a workspace has published knowledge in, most items first. $1 workspace. */
 export const PUBLISHED_LOCALES_SQL = `
