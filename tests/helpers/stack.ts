@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, freePorts } from '../../deploy/local/free-port';
+import { freePort, startOnFreePorts } from '../../deploy/local/free-port';
 import { rateLimitEnv } from '../../gateway/config';
 import { REPO_ROOT } from './repo-root';
 import { RunningStack, StackOptions, startStack } from '../../deploy/local/stack';
@@ -57,9 +57,8 @@ export type TestStackOptions = Pick<StackOptions, 'restart' | 'onGiveUp' | 'read
   workerSdkMetrics?: boolean;
 };
 
-/** A port drawn free can be taken (by another listener or an outgoing connection) before the child binds it. */
+/** How a start fails when a port drawn free was taken before its process bound it (startOnFreePorts starts again). */
 const PORT_TAKEN = /EADDRINUSE|is not available/;
-const START_ATTEMPTS = 3;
 
 export async function startTestStack(extraEnv: Record<string, string> = {}, stackOptions: TestStackOptions = {}): Promise<TestStack> {
   const { postgresServerUrl, workerSdkMetrics, ...supervision } = stackOptions;
@@ -77,9 +76,8 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
     rmSync(warehouseDir, { recursive: true, force: true });
     await database.drop();
   };
-  const start = async () => {
-    // One call for all of them: separately drawn sets could share a port.
-    const free = await freePorts(names.length * 2 + (workerSdkMetrics ? 1 : 0));
+  // One draw for all of them (separately drawn sets could share a port); startStack stops what it started when it fails.
+  const start = (free: number[]) => {
     const ports = Object.fromEntries(names.map((name, i) => [name, free[i]!]));
     const metricsPorts = Object.fromEntries(names.map((name, i) => [name, free[names.length + i]!]));
     const sdkMetrics: Record<string, string> = workerSdkMetrics ? { WORKER_SDK_METRICS_PORT: String(free[names.length * 2]) } : {};
@@ -104,15 +102,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}, stac
     });
   };
   try {
-    for (let attempt = 1; !stack; attempt++) {
-      try {
-        stack = await start();
-      } catch (error) {
-        // startStack has stopped whatever it had started; fresh ports, same database, Temporal and warehouse.
-        if (attempt >= START_ATTEMPTS || !PORT_TAKEN.test(String((error as Error).message))) throw error;
-        process.stderr.write(`startTestStack: a port was taken before its process bound it; drawing new ports (attempt ${attempt + 1})\n`);
-      }
-    }
+    stack = await startOnFreePorts(names.length * 2 + (workerSdkMetrics ? 1 : 0), start, { retryIf: (error) => PORT_TAKEN.test(String((error as Error).message)) });
     const accountContext = new InternalGraphQLClient(stack.urls['account-context'], hmacSecret);
     const created = await accountContext.request<{ bootstrapWorkspace: { workspace: { id: string }; adminKey: string; customerTokenSecret: string } | null }>(
       'mutation { bootstrapWorkspace(name: "E2E workspace") { workspace { id } adminKey customerTokenSecret } }',

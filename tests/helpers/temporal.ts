@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { freePorts } from '../../deploy/local/free-port';
+import { startOnFreePorts } from '../../deploy/local/free-port';
 import { REPO_ROOT } from './repo-root';
 import { resolveTemporalCli, startTemporalDevServer } from '../../deploy/local/temporal-cli';
 
@@ -22,9 +22,6 @@ export interface TestTemporal {
   recover(): Promise<void>;
   stop(): Promise<void>;
 }
-
-// freePorts() hands back ports another process could grab before the server binds them; try again if so.
-const START_ATTEMPTS = 3;
 
 /**
  * Keeps the SDK's worker lifecycle chatter (bundle built, state changes) out of test output; warnings and
@@ -47,10 +44,9 @@ export async function startTestTemporal(): Promise<TestTemporal> {
     );
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'loopdesk-temporal-'));
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      const [port, uiPort] = await freePorts(2);
+  // A port drawn free can be taken before the server binds it: startOnFreePorts draws new ones and starts again.
+  try {
+    return await startOnFreePorts(2, async ([port, uiPort], attempt): Promise<TestTemporal> => {
       const options = { binary, dbFile: path.join(dataDir, `temporal-${attempt}.db`), port: port!, uiPort: uiPort!, headless: true };
       let server = await startTemporalDevServer(options);
       let down = false;
@@ -74,10 +70,9 @@ export async function startTestTemporal(): Promise<TestTemporal> {
           await rm(dataDir, { recursive: true, force: true });
         },
       };
-    } catch (error) {
-      lastError = error;
-    }
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   }
-  await rm(dataDir, { recursive: true, force: true });
-  throw lastError;
 }

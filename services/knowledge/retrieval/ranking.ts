@@ -80,10 +80,10 @@ export interface CandidateEvidence extends Evidence {
 
 /**
  * How many verdicts' worth the item's overall record counts for in a context: a context's own verdicts outweigh it
- * only once there are more than this many. Empirical-Bayes shrinkage with a fixed prior strength, so a bucket with
- * one or two verdicts barely moves the item, and a bucket that keeps failing (five bad verdicts against an item
- * that works elsewhere) takes its factor near the floor there. Chosen by reasoning about how fast one bad context
- * should show, then checked on `npm run bench:context` (README); not tuned on any test split.
+ * only once there are more than this many. Empirical-Bayes shrinkage with a fixed prior strength: for an item with
+ * 20 good verdicts elsewhere, one bad verdict in a bucket takes 12% off its factor there and five take 34% (1.28 to
+ * 0.84). Chosen by reasoning about how fast one bad context should show, then checked on `npm run bench:context`
+ * (README); not tuned on any test split.
  */
 const CONTEXT_PRIOR_VERDICTS = 4;
 

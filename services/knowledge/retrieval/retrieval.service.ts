@@ -144,8 +144,9 @@ export class RetrievalService {
     const learnsByContext = keys.length > 0 && this.settings ? this.settings.get(workspaceId).then((settings) => settings.contextLearning) : Promise.resolve(true);
     const locales = this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale));
     // The model first (in memory): while it speaks, retrieval need not match learned questions (see choose()).
-    const verdict = (await this.intents?.rank(workspaceId, question)) ?? null;
-    const contextKeys = (await learnsByContext) ? keys : [];
+    const [ranked, learns] = await Promise.all([this.intents?.rank(workspaceId, question), learnsByContext]);
+    const verdict = ranked ?? null;
+    const contextKeys = learns ? keys : [];
     const ask: Ask = { workspaceId, question, plan: from.plan, limit: from.limit, segments: from.segments ?? [], locale: from.locale ?? null, pageAreas: from.pageAreas ?? [], contextKeys };
     const scored: ScoredPassageRow[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [
       workspaceId,
