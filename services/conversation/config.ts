@@ -19,6 +19,15 @@ export const conversationEnv = {
    * language model writes the answers: an ask then spends seconds waiting on the model, not on this process.
    */
   MAX_CONCURRENT_ASKS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * Below that ceiling the bound in force is learned (shared/latency-limit.ts): it keeps the mean time of an ask
+   * within this multiple of its time when nothing queues, so an overloaded process refuses the excess instead of
+   * making every accepted ask wait. 0: no learning, the ceiling is the bound.
+   */
+  ASK_LATENCY_TOLERANCE: z.coerce
+    .number()
+    .refine((value) => value === 0 || (value > 1 && value <= 100), 'must be 0 (off) or a multiple above 1, at most 100')
+    .default(2),
   /** An AI answer with no rating, resolution or follow-up this long after it is a drop-off (workspaces may set their own). */
   DROP_OFF_WINDOW_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
   /** How often the drop-off sweep looks for answers whose window has passed. */

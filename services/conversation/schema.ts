@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildFederatedSchema } from '../shared/federation';
 import { InFlightLimit } from '../shared/in-flight-limit';
+import { LatencyLimit } from '../shared/latency-limit';
 import { InternalGraphQLClient } from '../shared/internal-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger';
@@ -51,7 +52,7 @@ import { Account } from './conversation/conversation.types';
 export interface ConversationServices {
   conversations: ConversationService;
   asking: AskService;
-  /** Bounds the asks in flight in this process (MAX_CONCURRENT_ASKS); the excess is refused, not queued. */
+  /** Bounds the asks in flight in this process (learned, at most MAX_CONCURRENT_ASKS); the excess is refused, not queued. */
   askSlots: InFlightLimit;
   signals: CustomerSignalsService;
   agentActions: AgentActionsService;
@@ -88,11 +89,13 @@ export function createConversationServices(db: DataSource, config: ConversationC
   }, logger, answerMetrics, languages);
   const askSlots = new InFlightLimit({
     limit: config.MAX_CONCURRENT_ASKS,
+    adaptive: config.ASK_LATENCY_TOLERANCE > 0 ? new LatencyLimit({ max: config.MAX_CONCURRENT_ASKS, tolerance: config.ASK_LATENCY_TOLERANCE }) : undefined,
     refusal: 'This service is answering as many questions as it can right now',
     // A slot frees as soon as one ask in flight finishes, well within a second: the shortest hint HTTP allows.
     retryAfterSeconds: 1,
     onRefused: () => answerMetrics.shedAsks.inc(),
   });
+  answerMetrics.watchAskBound(() => askSlots.limit);
   const escalationSettings = new EscalationSettingsService(db, {
     firstResponseMs: config.ESCALATION_FIRST_RESPONSE_MS,
     resolutionMs: config.ESCALATION_RESOLUTION_MS,

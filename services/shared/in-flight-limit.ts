@@ -3,9 +3,11 @@
  * Past the point where the process (and its database pool) is busy, each extra request in flight only waits, so
  * a queue would turn overload into seconds of latency for everyone; a refusal tells the client to come back
  * later and keeps the accepted requests fast. Refused work has not started: the caller checks before any write.
- * (p-limit and its kin queue the excess, which is the behaviour this replaces.)
+ * (p-limit and its kin queue the excess, which is the behaviour this replaces.) With a LatencyLimit the bound in
+ * force is the one it learns from the work's durations, never above `limit`.
  */
 import { DomainError, ErrorCode } from './errors';
+import type { LatencyLimit } from './latency-limit';
 
 export interface InFlightLimitOptions {
   /** At most this many run at once. */
@@ -15,6 +17,10 @@ export interface InFlightLimitOptions {
   /** Whole seconds a refused client should wait before retrying (extensions.details.retryAfterSeconds). */
   retryAfterSeconds: number;
   onRefused?: () => void;
+  /** Learns the bound in force (at most `limit`) from how long the work takes; without it the bound is `limit`. */
+  adaptive?: LatencyLimit;
+  /** Milliseconds from any origin (default performance.now); tests pass their own. */
+  clock?: () => number;
 }
 
 export class InFlightLimit {
@@ -26,17 +32,31 @@ export class InFlightLimit {
     return this.running;
   }
 
-  /** Runs `work` if a slot is free; otherwise throws UNAVAILABLE without calling it. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.options.limit) {
+  /** The bound in force now. */
+  get limit(): number {
+    return Math.min(this.options.limit, this.options.adaptive?.current ?? Infinity);
+  }
+
+  /**
+   * Runs `work` if a slot is free; otherwise throws UNAVAILABLE without calling it. `measured` says, once the work
+   * has succeeded, whether its duration tells the adaptive bound anything (a stored result replayed does not).
+   */
+  async run<T>(work: () => Promise<T>, measured: () => boolean = () => true): Promise<T> {
+    if (this.running >= this.limit) {
       this.options.onRefused?.();
       throw new DomainError(ErrorCode.Unavailable, `${this.options.refusal}; retry in ${this.options.retryAfterSeconds} s`, {
         retryAfterSeconds: this.options.retryAfterSeconds,
       });
     }
     this.running += 1;
+    const admittedWith = this.running;
+    const clock = this.options.clock ?? performance.now.bind(performance);
+    const started = clock();
     try {
-      return await work();
+      const result = await work();
+      // Only work done in full teaches the bound: bad input or a replay returns early and says nothing of load.
+      if (measured()) this.options.adaptive?.record(clock() - started, admittedWith, this.running);
+      return result;
     } finally {
       this.running -= 1;
     }

@@ -8,7 +8,7 @@
  *
  *   npm run bench:ask -- --passages 10000 [--taught 0,1000,10000] [--questions 300] [--warmup 20]
  *                        [--concurrency 1,4,16,64] [--customers 100] [--seed 77]
- *                        [--out tests/benchmarks/results/ask.json] [--explain 5] [--hold]
+ *                        [--out tests/benchmarks/results/ask.json] [--explain 5] [--hold] [--ask-latency-tolerance 2]
  *
  * Teaching: train questions are taught the way the escalation workflow's activity teaches a correction, through
  * the knowledge subgraph's internal `learnFromCorrection` (the agent's answer is the label's article text, citing
@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { InternalGraphQLClient } from '../../services/shared/internal-client';
+import { conversationEnv } from '../../services/conversation/config';
 import { sentences as splitSentences } from '../../services/shared/text';
 import { CpuUse, printCpu, trackCpu } from './process-cpu';
 import { GatewayRatio, measureGatewayRatio } from './gateway-ratio';
@@ -76,6 +77,8 @@ interface Options {
   out: string;
   explain: number;
   hold: boolean;
+  /** The conversation service's ASK_LATENCY_TOLERANCE (0: the fixed bound). */
+  askLatencyTolerance: number;
 }
 
 function readOptions(): Options {
@@ -91,6 +94,7 @@ function readOptions(): Options {
       out: { type: 'string', default: path.join('tests', 'benchmarks', 'results', 'ask.json') },
       explain: { type: 'string', default: '0' },
       hold: { type: 'boolean', default: false },
+      'ask-latency-tolerance': { type: 'string' },
     },
   });
   return {
@@ -104,6 +108,8 @@ function readOptions(): Options {
     out: values.out!,
     explain: intOption('explain', values.explain, 0),
     hold: values.hold ?? false,
+    // The conversation service's default unless given (0: the fixed MAX_CONCURRENT_ASKS bound, as before it learned).
+    askLatencyTolerance: conversationEnv.ASK_LATENCY_TOLERANCE.parse(values['ask-latency-tolerance']),
   };
 }
 
@@ -590,8 +596,9 @@ async function main(): Promise<void> {
   const trainQuestions = shuffled(readQuestions('train.csv'), options.seed);
   const mostTaught = options.taught.at(-1) ?? 0;
   if (trainQuestions.length < mostTaught) throw new Error(`train.csv has ${trainQuestions.length} questions; --taught asks for ${mostTaught}`);
-  // The production default, not the e2e helper's 0, so every ask is not also an authentication round trip.
-  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500' };
+  // Production defaults, not the e2e helper's 0s: every ask is not also an authentication round trip, and the bound
+  // on asks in flight is learned.
+  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500', ASK_LATENCY_TOLERANCE: String(options.askLatencyTolerance) };
 
   let env: TestStack | undefined;
   let db: Client | undefined;

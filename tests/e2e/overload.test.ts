@@ -1,7 +1,7 @@
 /**
  * Load shedding on the real stack: the conversation process works on at most MAX_CONCURRENT_ASKS asks at once
- * (here 2) and refuses the rest at once with UNAVAILABLE, a retry-after and, through the gateway, HTTP 503 and a
- * Retry-After header. A refused ask has written nothing: Postgres holds exactly the accepted asks. The language
+ * (here 2; the ceiling holds with the learned bound on, as in production) and refuses the rest at once with
+ * UNAVAILABLE, a retry-after and, through the gateway, HTTP 503 and a Retry-After header. A refused ask has written nothing: Postgres holds exactly the accepted asks. The language
  * model (a local stand-in) holds its answers until the test lets them go, so the accepted asks are still in
  * flight when the others arrive, however fast or slow the machine is.
  */
@@ -41,7 +41,7 @@ beforeAll(async () => {
     if (holding) held.push({ passage, response });
     else answer({ passage, response });
   });
-  env = await startTestStack({ MAX_CONCURRENT_ASKS: String(BOUND), OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: baseUrl, OPENAI_MODEL: 'test-model', ANSWER_MODEL_TIMEOUT_MS: '60000' });
+  env = await startTestStack({ MAX_CONCURRENT_ASKS: String(BOUND), ASK_LATENCY_TOLERANCE: '2', OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: baseUrl, OPENAI_MODEL: 'test-model', ANSWER_MODEL_TIMEOUT_MS: '60000' });
   pool = new Pool({ connectionString: env.databaseUrl, max: 2 });
   pool.on('error', () => undefined);
   ws = await createTestWorkspace(env, 'Overload');

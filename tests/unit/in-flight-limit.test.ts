@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode } from '../../services/shared/errors';
 import { InFlightLimit } from '../../services/shared/in-flight-limit';
+import { LatencyLimit } from '../../services/shared/latency-limit';
 
 /** Work that runs until the test lets it finish (or fail). */
 function pending() {
@@ -46,5 +47,25 @@ describe('in-flight limit', () => {
     await expect(running).rejects.toThrow('boom');
     expect(sut.inFlight).toBe(0);
     expect(await sut.run(async () => 'next')).toBe('next');
+  });
+
+  it('with a learned bound, takes what it allows (never above the ceiling) and learns only from work it is told to measure', async () => {
+    const learned = new LatencyLimit({ max: 3, tolerance: 2, initial: 1 });
+    let now = 0;
+    // Every piece of work takes 5 ms by this clock, so the bound learns the same however loaded the machine is.
+    const sut = new InFlightLimit({ limit: 2, refusal: 'Busy', retryAfterSeconds: 1, adaptive: learned, clock: () => (now += 5) });
+    expect(sut.limit).toBe(1);
+    const held = pending();
+    const running = sut.run(held.work);
+    await refusalOf(sut.run(async () => 'refused'));
+    held.finish('done');
+    await running;
+    // Replays say nothing of load: five of them leave the bound where it was.
+    for (let i = 0; i < 5; i += 1) await sut.run(async () => 'replayed', () => false);
+    expect(sut.limit).toBe(1);
+    // Work done in full, at the bound and within the tolerance, raises it; the ceiling (2) still caps it.
+    for (let i = 0; i < 20; i += 1) await sut.run(async () => 'asked');
+    expect(learned.current).toBe(3);
+    expect(sut.limit).toBe(2);
   });
 });

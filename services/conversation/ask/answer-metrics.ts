@@ -2,16 +2,18 @@
  * Prometheus figures about answers: how many were answered or handed off (and why), how long asking took, and how
  * many asks were shed under overload.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export class AnswerMetrics {
   readonly decisions: Counter<'decision' | 'reason'>;
   readonly askLatency: Histogram<'decision'>;
   readonly shedAsks: Counter;
+  private readonly registers: Registry[];
 
   /** Without a registry (schema generation) the metrics are kept but exported nowhere. */
   constructor(registry?: Registry) {
     const registers = registry ? [registry] : [];
+    this.registers = registers;
     this.decisions = new Counter({
       name: 'loopdesk_answer_decisions_total',
       help: 'AI turns by decision (answered, handed_off) and hand-off reason',
@@ -27,8 +29,20 @@ export class AnswerMetrics {
     });
     this.shedAsks = new Counter({
       name: 'loopdesk_asks_shed_total',
-      help: 'Asks refused with UNAVAILABLE because MAX_CONCURRENT_ASKS were already in flight in this process',
+      help: 'Asks refused with UNAVAILABLE because as many as the bound in force were already in flight in this process',
       registers,
+    });
+  }
+
+  /** Exports the bound on asks in flight in force (learned below MAX_CONCURRENT_ASKS), read at each scrape. */
+  watchAskBound(bound: () => number): void {
+    new Gauge({
+      name: 'loopdesk_ask_concurrency_limit',
+      help: 'Asks this process takes at once now (learned from ask latency, at most MAX_CONCURRENT_ASKS)',
+      registers: this.registers,
+      collect() {
+        this.set(bound());
+      },
     });
   }
 

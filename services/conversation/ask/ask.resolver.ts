@@ -29,7 +29,16 @@ export class AskResolver {
       channel: input.channel,
     };
     // The slot is taken before the idempotency key is looked up or anything is written: a refused ask leaves nothing.
-    const result = await this.askSlots.run(() => this.writes.ask(ctx.auth, input, (remember) => this.asking.ask(ctx.auth, command, remember)));
+    // Only an ask answered now (not one replayed for its key) says how long asking takes.
+    let answeredNow = false;
+    const result = await this.askSlots.run(
+      () =>
+        this.writes.ask(ctx.auth, input, (remember) => {
+          answeredNow = true;
+          return this.asking.ask(ctx.auth, command, remember);
+        }),
+      () => answeredNow,
+    );
     return {
       conversation: toConversation(result.conversation),
       message: toMessage(result.message),

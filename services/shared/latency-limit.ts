@@ -1,0 +1,100 @@
+/**
+ * How many requests a process should work on at once, learned from how long they take. A fixed bound cannot know
+ * it: past the point where the cores are busy, each request more in flight only waits, so the right bound is about
+ * throughput × acceptable latency, and both change with the machine, the workload and whether a language model
+ * writes the answers (then requests wait on the model, not on the cores, and many may run at once). This follows
+ * the idea of TCP Vegas and Netflix's concurrency limiters (ideas only, no code): keep the mean latency of the work
+ * within `tolerance` times its latency when nothing queues, by raising the bound by one while requests come back
+ * within that and cutting it by a quarter when they do not (additive increase, multiplicative decrease: it settles
+ * just under the point where queueing starts and backs off fast from overload). It is cut only for requests that
+ * ran together (a slow request alone is slow for another reason), and starts at the ceiling.
+ *
+ * The unloaded latency is the fastest request that ran with at most one other: the minimum over the last two spans
+ * of samples that had such a request, so it follows a lasting change (more knowledge to search, a model answering)
+ * instead of remembering one lucky request forever, and a span of continuous load (where every request waited)
+ * never replaces it. Until some request has run nearly alone, the fastest of all stands in.
+ * Pure: it is given durations and answers the bound; the caller times the work.
+ */
+
+export interface LatencyLimitOptions {
+  /** The bound never goes above this (the configured ceiling). */
+  max: number;
+  /** Latency allowed, as a multiple of the unloaded latency, before the bound is cut (2: queueing may double it). */
+  tolerance: number;
+  /** The bound at start (default `max`: a cold process takes what the fixed bound took until it has learned). */
+  initial?: number;
+  /** Completions per span of the unloaded latency (default 200). */
+  spanSamples?: number;
+}
+
+/** The bound is judged on the mean latency of at least this many completions (and never fewer than the bound). */
+const MIN_WINDOW = 5;
+const DECREASE = 0.75;
+/** A request admitted with at most this many in flight (itself included) ran unloaded enough to be the baseline. */
+const UNLOADED_IN_FLIGHT = 2;
+
+export class LatencyLimit {
+  private bound: number;
+  private readonly spanSamples: number;
+  private fastestAlone = Infinity;
+  private fastestAloneBefore = Infinity;
+  private fastestAny = Infinity;
+  private spanCount = 0;
+  private windowSum = 0;
+  private windowCount = 0;
+  private windowAdmittedWith = 0;
+
+  constructor(private readonly options: LatencyLimitOptions) {
+    if (!(options.tolerance > 1)) throw new RangeError('tolerance must be above 1: at 1 no request could ever wait');
+    if (!(options.max >= 1)) throw new RangeError('max must be at least 1');
+    this.bound = Math.min(options.max, Math.max(1, options.initial ?? options.max));
+    this.spanSamples = options.spanSamples ?? 200;
+  }
+
+  /** Requests that may run at once now (at least one). */
+  get current(): number {
+    return Math.max(1, Math.floor(this.bound));
+  }
+
+  /** The unloaded latency the bound is judged against (Infinity before the first completion). */
+  get unloadedMs(): number {
+    const alone = Math.min(this.fastestAlone, this.fastestAloneBefore);
+    return Number.isFinite(alone) ? alone : this.fastestAny;
+  }
+
+  /**
+   * Records one completed request: how long it took, how many were in flight when it was admitted (itself
+   * included), and how many were in flight when it ended (itself included).
+   */
+  record(durationMs: number, admittedWith: number, endedWith: number): void {
+    this.observeUnloaded(durationMs, admittedWith);
+    this.windowSum += durationMs;
+    this.windowAdmittedWith += admittedWith;
+    this.windowCount += 1;
+    if (this.windowCount < Math.max(MIN_WINDOW, this.current)) return;
+    const mean = this.windowSum / this.windowCount;
+    // Requests that mostly ran alone were slow for some other reason (a cold cache, a slow peer): fewer in flight
+    // would not make them faster.
+    const overlapped = this.windowAdmittedWith / this.windowCount >= 2;
+    this.windowSum = 0;
+    this.windowAdmittedWith = 0;
+    this.windowCount = 0;
+    if (mean > this.options.tolerance * this.unloadedMs) {
+      if (overlapped) this.bound = Math.max(1, this.bound * DECREASE);
+    } else if (endedWith >= this.current - 1) {
+      // Raised only when the bound was (nearly) reached: a process that is not busy proves nothing about a higher one.
+      this.bound = Math.min(this.options.max, Math.floor(this.bound) + 1);
+    }
+  }
+
+  private observeUnloaded(durationMs: number, admittedWith: number): void {
+    this.fastestAny = Math.min(this.fastestAny, durationMs);
+    if (admittedWith <= UNLOADED_IN_FLIGHT) this.fastestAlone = Math.min(this.fastestAlone, durationMs);
+    this.spanCount += 1;
+    if (this.spanCount < this.spanSamples) return;
+    this.spanCount = 0;
+    if (!Number.isFinite(this.fastestAlone)) return;
+    this.fastestAloneBefore = this.fastestAlone;
+    this.fastestAlone = Infinity;
+  }
+}
