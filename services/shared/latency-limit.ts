@@ -9,10 +9,11 @@
  * just under the point where queueing starts and backs off fast from overload). It is cut only for requests that
  * ran together (a slow request alone is slow for another reason), and starts at the ceiling.
  *
- * The unloaded latency is the fastest request that ran with at most one other: the minimum over the last two spans
- * of samples that had such a request, so it follows a lasting change (more knowledge to search, a model answering)
- * instead of remembering one lucky request forever, and a span of continuous load (where every request waited)
- * never replaces it. Until some request has run nearly alone, the fastest of all stands in.
+ * The unloaded latency is the mean time of the requests that ran with at most one other (an exponentially weighted
+ * mean, so it follows a lasting change such as more knowledge to search or a model answering); a stretch of
+ * continuous load, where every request waited, leaves it as it was. Until some request has run nearly alone, the
+ * fastest of all stands in. A mean, not the fastest request: asks differ (a long question searches more), and
+ * against the fastest one, asks running alone already look queued.
  * Pure: it is given durations and answers the bound; the caller times the work.
  */
 
@@ -23,8 +24,6 @@ export interface LatencyLimitOptions {
   tolerance: number;
   /** The bound at start (default `max`: a cold process takes what the fixed bound took until it has learned). */
   initial?: number;
-  /** Completions per span of the unloaded latency (default 200). */
-  spanSamples?: number;
 }
 
 /** The bound is judged on the mean latency of at least this many completions (and never fewer than the bound). */
@@ -32,14 +31,13 @@ const MIN_WINDOW = 5;
 const DECREASE = 0.75;
 /** A request admitted with at most this many in flight (itself included) ran unloaded enough to be the baseline. */
 const UNLOADED_IN_FLIGHT = 2;
+/** Weight of each new nearly-alone request in the unloaded mean (about the last twenty count). */
+const UNLOADED_WEIGHT = 0.05;
 
 export class LatencyLimit {
   private bound: number;
-  private readonly spanSamples: number;
-  private fastestAlone = Infinity;
-  private fastestAloneBefore = Infinity;
+  private unloadedMean = NaN;
   private fastestAny = Infinity;
-  private spanCount = 0;
   private windowSum = 0;
   private windowCount = 0;
   private windowAdmittedWith = 0;
@@ -48,7 +46,6 @@ export class LatencyLimit {
     if (!(options.tolerance > 1)) throw new RangeError('tolerance must be above 1: at 1 no request could ever wait');
     if (!(options.max >= 1)) throw new RangeError('max must be at least 1');
     this.bound = Math.min(options.max, Math.max(1, options.initial ?? options.max));
-    this.spanSamples = options.spanSamples ?? 200;
   }
 
   /** Requests that may run at once now (at least one). */
@@ -58,8 +55,7 @@ export class LatencyLimit {
 
   /** The unloaded latency the bound is judged against (Infinity before the first completion). */
   get unloadedMs(): number {
-    const alone = Math.min(this.fastestAlone, this.fastestAloneBefore);
-    return Number.isFinite(alone) ? alone : this.fastestAny;
+    return Number.isNaN(this.unloadedMean) ? this.fastestAny : this.unloadedMean;
   }
 
   /**
@@ -89,12 +85,7 @@ export class LatencyLimit {
 
   private observeUnloaded(durationMs: number, admittedWith: number): void {
     this.fastestAny = Math.min(this.fastestAny, durationMs);
-    if (admittedWith <= UNLOADED_IN_FLIGHT) this.fastestAlone = Math.min(this.fastestAlone, durationMs);
-    this.spanCount += 1;
-    if (this.spanCount < this.spanSamples) return;
-    this.spanCount = 0;
-    if (!Number.isFinite(this.fastestAlone)) return;
-    this.fastestAloneBefore = this.fastestAlone;
-    this.fastestAlone = Infinity;
+    if (admittedWith > UNLOADED_IN_FLIGHT) return;
+    this.unloadedMean = Number.isNaN(this.unloadedMean) ? durationMs : this.unloadedMean + UNLOADED_WEIGHT * (durationMs - this.unloadedMean);
   }
 }
