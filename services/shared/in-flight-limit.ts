@@ -25,8 +25,15 @@ export interface InFlightLimitOptions {
 
 export class InFlightLimit {
   private running = 0;
+  /** ∫ running dt since the start (ms), and when `running` last changed: a request's mean company is Δarea / Δt. */
+  private area = 0;
+  private changedAt: number;
+  private readonly clock: () => number;
 
-  constructor(private readonly options: InFlightLimitOptions) {}
+  constructor(private readonly options: InFlightLimitOptions) {
+    this.clock = options.clock ?? performance.now.bind(performance);
+    this.changedAt = this.clock();
+  }
 
   get inFlight(): number {
     return this.running;
@@ -48,17 +55,28 @@ export class InFlightLimit {
         retryAfterSeconds: this.options.retryAfterSeconds,
       });
     }
-    this.running += 1;
-    const admittedWith = this.running;
-    const clock = this.options.clock ?? performance.now.bind(performance);
-    const started = clock();
+    const started = this.step(+1);
+    const areaAtStart = this.area;
     try {
       const result = await work();
       // Only work done in full teaches the bound: bad input or a replay returns early and says nothing of load.
-      if (measured()) this.options.adaptive?.record(clock() - started, admittedWith, this.running);
+      if (measured() && this.options.adaptive) {
+        const ended = this.step(0);
+        const durationMs = ended - started;
+        this.options.adaptive.record(durationMs, durationMs > 0 ? (this.area - areaAtStart) / durationMs : this.running, this.running);
+      }
       return result;
     } finally {
-      this.running -= 1;
+      this.step(-1);
     }
+  }
+
+  /** Brings the area up to now, then changes `running` by `by`; returns now. */
+  private step(by: number): number {
+    const now = this.clock();
+    this.area += this.running * (now - this.changedAt);
+    this.changedAt = now;
+    this.running += by;
+    return now;
   }
 }

@@ -9,7 +9,7 @@
  * just under the point where queueing starts and backs off fast from overload). It is cut only for requests that
  * ran together (a slow request alone is slow for another reason), and starts at the ceiling.
  *
- * The unloaded latency is the mean time of the requests that ran with at most one other (an exponentially weighted
+ * The unloaded latency is the mean time of the requests that ran (nearly) alone (an exponentially weighted
  * mean, so it follows a lasting change such as more knowledge to search or a model answering); a stretch of
  * continuous load, where every request waited, leaves it as it was. Until some request has run nearly alone, the
  * fastest of all stands in. A mean, not the fastest request: asks differ (a long question searches more), and
@@ -29,8 +29,11 @@ export interface LatencyLimitOptions {
 /** The bound is judged on the mean latency of at least this many completions (and never fewer than the bound). */
 const MIN_WINDOW = 5;
 const DECREASE = 0.75;
-/** A request admitted with at most this many in flight (itself included) ran unloaded enough to be the baseline. */
-const UNLOADED_IN_FLIGHT = 2;
+/**
+ * A request that had on average at most this many in flight over its life (itself included) ran alone enough to be
+ * the baseline. Near one: a single ask already keeps more than one process of the stack busy.
+ */
+const UNLOADED_IN_FLIGHT = 1.25;
 /** Weight of each new nearly-alone request in the unloaded mean (about the last twenty count). */
 const UNLOADED_WEIGHT = 0.05;
 
@@ -40,7 +43,7 @@ export class LatencyLimit {
   private fastestAny = Infinity;
   private windowSum = 0;
   private windowCount = 0;
-  private windowAdmittedWith = 0;
+  private windowInFlight = 0;
 
   constructor(private readonly options: LatencyLimitOptions) {
     if (!(options.tolerance > 1)) throw new RangeError('tolerance must be above 1: at 1 no request could ever wait');
@@ -59,21 +62,21 @@ export class LatencyLimit {
   }
 
   /**
-   * Records one completed request: how long it took, how many were in flight when it was admitted (itself
+   * Records one completed request: how long it took, how many were in flight on average over its life (itself
    * included), and how many were in flight when it ended (itself included).
    */
-  record(durationMs: number, admittedWith: number, endedWith: number): void {
-    this.observeUnloaded(durationMs, admittedWith);
+  record(durationMs: number, meanInFlight: number, endedWith: number): void {
+    this.observeUnloaded(durationMs, meanInFlight);
     this.windowSum += durationMs;
-    this.windowAdmittedWith += admittedWith;
+    this.windowInFlight += meanInFlight;
     this.windowCount += 1;
     if (this.windowCount < Math.max(MIN_WINDOW, this.current)) return;
     const mean = this.windowSum / this.windowCount;
     // Requests that mostly ran alone were slow for some other reason (a cold cache, a slow peer): fewer in flight
     // would not make them faster.
-    const overlapped = this.windowAdmittedWith / this.windowCount >= 2;
+    const overlapped = this.windowInFlight / this.windowCount >= 2;
     this.windowSum = 0;
-    this.windowAdmittedWith = 0;
+    this.windowInFlight = 0;
     this.windowCount = 0;
     if (mean > this.options.tolerance * this.unloadedMs) {
       if (overlapped) this.bound = Math.max(1, this.bound * DECREASE);
@@ -83,9 +86,9 @@ export class LatencyLimit {
     }
   }
 
-  private observeUnloaded(durationMs: number, admittedWith: number): void {
+  private observeUnloaded(durationMs: number, meanInFlight: number): void {
     this.fastestAny = Math.min(this.fastestAny, durationMs);
-    if (admittedWith > UNLOADED_IN_FLIGHT) return;
+    if (meanInFlight > UNLOADED_IN_FLIGHT) return;
     this.unloadedMean = Number.isNaN(this.unloadedMean) ? durationMs : this.unloadedMean + UNLOADED_WEIGHT * (durationMs - this.unloadedMean);
   }
 }

@@ -68,4 +68,27 @@ describe('in-flight limit', () => {
     expect(learned.current).toBe(3);
     expect(sut.limit).toBe(2);
   });
+
+  it('counts as unloaded only work that ran alone most of its life, however many were in flight when it began', async () => {
+    const learned = new LatencyLimit({ max: 4, tolerance: 2 });
+    let now = 0;
+    const sut = new InFlightLimit({ limit: 4, refusal: 'Busy', retryAfterSeconds: 1, adaptive: learned, clock: () => now });
+    const alone = pending();
+    const running = sut.run(alone.work);
+    now = 40;
+    alone.finish('alone');
+    await running;
+    expect(learned.unloadedMs).toBe(40);
+    // Begun alone, but three more joined it at once and stayed until it ended 300 ms later: it waited on them.
+    const first = pending();
+    const firstRun = sut.run(first.work);
+    const company = [pending(), pending(), pending()];
+    const companyRuns = company.map((c) => sut.run(c.work));
+    now = 340;
+    first.finish('first');
+    await firstRun;
+    company.forEach((c) => c.finish('company'));
+    await Promise.all(companyRuns);
+    expect(learned.unloadedMs).toBe(40);
+  });
 });
