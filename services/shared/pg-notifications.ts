@@ -2,8 +2,12 @@
  * Postgres LISTEN on one channel over a connection of its own, so that a background loop hears about work the
  * moment the transaction that queued it commits (NOTIFY is delivered on commit, never for a rollback) instead of
  * at its next poll. The loop keeps polling too: a notification can be missed while this connection is down
- * (it reconnects with backoff and then calls onNotify once, for whatever committed meanwhile), and a connection
- * pooler in transaction mode does not carry LISTEN at all.
+ * (it reconnects with backoff and then calls onNotify once with null, for whatever committed meanwhile), and a
+ * connection pooler in transaction mode does not carry LISTEN at all.
+ *
+ * onNotify receives each notification's payload. A listener that keeps state derived from what the notifications
+ * announce (a cache) reads `listening` too: while it is false, changes go unannounced, and the null after a
+ * reconnect says that anything may have changed meanwhile.
  */
 import { Client } from 'pg';
 import type { Logger } from './logger';
@@ -20,10 +24,16 @@ export class PgNotifications {
   constructor(
     private readonly databaseUrl: string,
     private readonly channel: string,
-    private readonly onNotify: () => void,
+    /** A payload as sent; null when notifications may have been missed (at every start of listening). */
+    private readonly onNotify: (payload: string | null) => void,
     private readonly logger: Logger,
   ) {
     if (!CHANNEL.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+  }
+
+  /** True from the moment LISTEN has taken effect until the connection is lost: only then is every commit heard. */
+  get listening(): boolean {
+    return this.client !== undefined;
   }
 
   start(): void {
@@ -47,7 +57,7 @@ export class PgNotifications {
     client.on('error', reconnect);
     client.on('end', () => reconnect(new Error('connection ended')));
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.onNotify();
+      if (message.channel === this.channel) this.onNotify(message.payload ?? '');
     });
     try {
       await client.connect();
@@ -60,7 +70,7 @@ export class PgNotifications {
       this.client = client;
       this.delayMs = 250;
       // Whatever was queued before LISTEN took effect was announced to nobody.
-      this.onNotify();
+      this.onNotify(null);
     } catch (error) {
       reconnect(error as Error);
     }
