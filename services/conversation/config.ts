@@ -28,6 +28,12 @@ export const conversationEnv = {
     .number()
     .refine((value) => value === 0 || (value > 1 && value <= 100), 'must be 0 (off) or a multiple above 1, at most 100')
     .default(2),
+  /**
+   * How long an asker's context (account-context's questionContext: plan, billing state, open bugs) is kept in this
+   * process; 0 asks account-context on every ask. A change in account-context evicts its workspace's contexts when it
+   * commits (NOTIFY, heard over a connection of DATABASE_URL), so this bounds only what a missed notification costs.
+   */
+  ASKER_CONTEXT_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** An AI answer with no rating, resolution or follow-up this long after it is a drop-off (workspaces may set their own). */
   DROP_OFF_WINDOW_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
   /** How often the drop-off sweep looks for answers whose window has passed. */

@@ -20,6 +20,8 @@ export function startConversation(config: ConversationConfig, host?: string) {
       createContext: createRequestContext,
       startBackground: (services, logger) => {
         services.dispatcher?.start();
+        // Until it listens, the askers' context cache keeps nothing.
+        services.accountContextChanges?.start();
         const pruning = new PollingLoop(() => services.idempotencyKeys.prune(), {
           intervalMs: IDEMPOTENCY_PRUNE_INTERVAL_MS,
           maxDelayMs: IDEMPOTENCY_PRUNE_INTERVAL_MS,
@@ -37,6 +39,7 @@ export function startConversation(config: ConversationConfig, host?: string) {
           async stop() {
             await dropOffs.stop();
             await pruning.stop();
+            await services.accountContextChanges?.stop();
             await services.dispatcher?.stop();
             await services.temporal?.close();
           },

@@ -5,6 +5,7 @@ import { buildFederatedSchema } from '../shared/federation';
 import { InFlightLimit } from '../shared/in-flight-limit';
 import { LatencyLimit } from '../shared/latency-limit';
 import { InternalGraphQLClient } from '../shared/internal-client';
+import type { PgNotifications } from '../shared/pg-notifications';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger';
 import { AnswerMetrics } from './ask/answer-metrics';
@@ -13,6 +14,7 @@ import { createAnswerer, createTranslator } from './answering/create-answerer';
 import { LanguageDetector } from './language/language-detector';
 import { QuestionLanguage } from './language/question-language';
 import { AccountContextClient } from './clients/account-context';
+import { askerContextCacheListening } from './clients/account-context-changes';
 import { KnowledgeClient } from './clients/knowledge';
 import type { ConversationConfig } from './config';
 // type-graphql prints fields in the order their modules load: these two first keeps the schema's field order.
@@ -64,6 +66,8 @@ export interface ConversationServices {
   /** Null when escalations are disabled. */
   dispatcher: EscalationDispatcher | null;
   temporal: { close(): Promise<void> } | null;
+  /** Hears account-context's changes for the askers' context cache; null when the cache is off (ASKER_CONTEXT_CACHE_MS=0). */
+  accountContextChanges: PgNotifications | null;
   idempotencyKeys: IdempotencyKeys;
   idempotentWrites: IdempotentWrites;
   satisfactionSettings: SatisfactionSettingsService;
@@ -73,7 +77,8 @@ export interface ConversationServices {
 
 export function createConversationServices(db: DataSource, config: ConversationConfig, logger: Logger, registry?: Registry): ConversationServices {
   const knowledge = new KnowledgeClient(new InternalGraphQLClient(config.KNOWLEDGE_URL, config.INTERNAL_HMAC_SECRET));
-  const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET));
+  const askerContexts = config.ASKER_CONTEXT_CACHE_MS > 0 ? askerContextCacheListening(config.DATABASE_URL, config.ASKER_CONTEXT_CACHE_MS, logger, registry) : null;
+  const accountContext = new AccountContextClient(new InternalGraphQLClient(config.ACCOUNT_CONTEXT_URL, config.INTERNAL_HMAC_SECRET), askerContexts?.cache ?? null);
   const conversations = new ConversationService(db, accountContext);
   const claims = new ClaimGuard(accountContext);
   if (registry) registerBacklogMetrics(db, registry);
@@ -121,6 +126,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
     escalationSteps,
     dispatcher,
     temporal,
+    accountContextChanges: askerContexts?.changes ?? null,
     idempotencyKeys,
     idempotentWrites: new IdempotentWrites(idempotencyKeys, db),
     satisfactionSettings,

@@ -1,7 +1,8 @@
 /**
  * The agents' desk through the gateway: agents are people with personal keys, everything they do is recorded
  * under them, claims mean something (CONFLICT naming the holder, unclaim, reassign), and the escalation
- * workflow's SLA re-assignment goes through the same release. Satisfaction: CSAT after resolution in the
+ * workflow's SLA re-assignment goes through the same release. The asker's account context is kept between asks
+ * and a change in account-context reaches the next ask. Satisfaction: CSAT after resolution in the
  * support metrics and the weekly report by topic, drop-offs after a (short) window as outcomes and friction, and
  * time to resolution in an answer's evidence.
  */
@@ -579,6 +580,41 @@ describe('the conversation view', () => {
     expect(codeOf(await ws.as('widget', HAND_OFF, { id: asked.conversation.id }, frank.token))).toBe('FORBIDDEN');
     expect(codeOf(await other.as('agent', HAND_OFF, { id: asked.conversation.id }))).toBe('NOT_FOUND');
     expect(codeOf(await ws.as('agent', HAND_OFF, { id: 'nope' }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+/** A counter on a process's /metrics (0 before its first increment), by name and labels. */
+async function counterOn(process: 'conversation' | 'account-context', name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(env.stack.metricsUrls[process])).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([label, value]) => l.includes(`${label}="${value}"`)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+describe("the asker's account context", () => {
+  it('asks in a row call account-context once; a plan change made there reaches the next ask', async () => {
+    const ws = await createTestWorkspace(env, 'Context cache');
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'switcher', name: 'Switcher', plan: 'team' } }));
+    const hana = await customerOf(ws, 'hana', 'switcher');
+    // A question nothing answers hands off, and the conversation view shows the context the AI used.
+    const planOfNextAsk = async () => {
+      const asked = await hana.ask('qwerty zxcvb plugh');
+      return dataOf(await ws.as('agent', HAND_OFF, { id: asked.conversation.id })).conversation.handOff.askerContext.plan as string;
+    };
+    const calls = async () => ({
+      accountContext: await counterOn('account-context', 'loopdesk_graphql_requests_total', { operation: 'QuestionContext', outcome: 'ok' }),
+      hits: await counterOn('conversation', 'loopdesk_asker_context_cache_total', { result: 'hit' }),
+      misses: await counterOn('conversation', 'loopdesk_asker_context_cache_total', { result: 'miss' }),
+    });
+
+    const before = await calls();
+    expect(await planOfNextAsk()).toBe('team');
+    expect(await planOfNextAsk()).toBe('team');
+    expect(await calls()).toEqual({ accountContext: before.accountContext + 1, hits: before.hits + 1, misses: before.misses + 1 });
+
+    // Well within the cache's 30 s: account-context's change evicts the workspace's contexts when it commits.
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'switcher', name: 'Switcher', plan: 'enterprise' } }));
+    expect(await planOfNextAsk()).toBe('enterprise');
+    expect(await calls()).toEqual({ accountContext: before.accountContext + 2, hits: before.hits + 1, misses: before.misses + 2 });
   });
 });
 

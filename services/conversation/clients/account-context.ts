@@ -1,5 +1,6 @@
 /** Typed client for the account-context subgraph's internal endpoint. */
 import { InternalGraphQLClient } from '../../shared/internal-client';
+import type { AskerContextCache } from './asker-context-cache';
 
 /** An open bug as the ask path sees it: enough to match a question to it and to say which one it was. */
 export interface AskerBug {
@@ -42,7 +43,11 @@ export class AccountContextClient {
   /** `${workspaceId} ${externalId}` → account-context id, oldest first (Map order) so the oldest is forgotten first. */
   private readonly customerIds = new Map<string, string>();
 
-  constructor(private readonly graphql: InternalGraphQLClient) {}
+  /** askerContexts: questionContext's answers kept briefly (null: every ask asks account-context). */
+  constructor(
+    private readonly graphql: InternalGraphQLClient,
+    private readonly askerContexts: AskerContextCache | null = null,
+  ) {}
 
   /** The account-context id of a verified end-customer, creating the record on first contact. */
   async ensureCustomer(workspaceId: string, externalId: string): Promise<string> {
@@ -68,7 +73,12 @@ export class AccountContextClient {
   }
 
   /** What the answerer should know about the asker: plan, billing state, open bugs that affect them. */
-  async questionContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext> {
+  questionContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext> {
+    if (!this.askerContexts) return this.fetchQuestionContext(workspaceId, customerId, page);
+    return this.askerContexts.get(workspaceId, customerId, page, () => this.fetchQuestionContext(workspaceId, customerId, page));
+  }
+
+  private async fetchQuestionContext(workspaceId: string, customerId: string, page: string | null): Promise<AskerContext> {
     const data = await this.graphql.request<{
       questionContext: { account: { plan: string; billingState: string; segments: string[]; signedUpAt: string | null } | null; openBugs: AskerBug[] };
     }>(QUESTION_CONTEXT, { input: { customerId, page: page ?? undefined } }, caller(workspaceId));
