@@ -494,7 +494,11 @@ interface ExplainSummary {
  */
 function retrievalParameters(workspaceId: string, question: string): unknown[] {
   const used = Math.max(0, ...[...RETRIEVE_CANDIDATES_SQL.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-  return [workspaceId, question, '', 30, [], null, false].slice(0, used);
+  // As retrieval.service.ts passes them for an asker with no plan, segments, locale, page or context keys, once the
+  // intent model speaks (learned questions are not matched in SQL).
+  const parameters = [workspaceId, question, '', 30, [], null, false, [], []];
+  if (used > parameters.length) throw new Error(`RETRIEVE_CANDIDATES_SQL takes ${used} parameters; the benchmark knows ${parameters.length}`);
+  return parameters.slice(0, used);
 }
 
 async function explainRetrieval(db: Client, workspaceId: string, questions: Question[]): Promise<ExplainSummary[]> {
