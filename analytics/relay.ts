@@ -82,7 +82,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 10_000;
-    this.intervalMs = options.intervalMs ?? 500;
+    this.intervalMs = options.intervalMs ?? 2_000;
     this.retentionMs = options.retentionMs ?? OUTBOX_RETENTION_MS;
     this.loop = new PollingLoop(() => this.drainAll(), {
       intervalMs: this.intervalMs,

@@ -25,6 +25,7 @@
  * articles (so word and trigram statistics stay those of real support text) with invented product names and
  * numbers, drawn from a seeded generator so every run builds the same corpus.
  */
+import { insightsEnv } from '../../services/insights/config';
 import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -634,7 +635,7 @@ async function main(): Promise<void> {
   if (trainQuestions.length < mostTaught) throw new Error(`train.csv has ${trainQuestions.length} questions; --taught asks for ${mostTaught}`);
   // Production defaults, not the e2e helper's 0s: every ask is not also an authentication round trip, and the bound
   // on asks in flight is learned.
-  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500', ASK_LATENCY_TOLERANCE: String(options.askLatencyTolerance) };
+  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: String(insightsEnv.RELAY_INTERVAL_MS.parse(undefined)), ASK_LATENCY_TOLERANCE: String(options.askLatencyTolerance) };
 
   let env: TestStack | undefined;
   let db: Client | undefined;

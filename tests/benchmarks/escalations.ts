@@ -27,6 +27,7 @@
  * worker's by the hand-offs (in phase 1 they do nothing else), and the summary sets the three figures with targets
  * beside them: command written → offered p99, the correction round trip (correctAnswer) p99, and CPU per hand-off.
  */
+import { insightsEnv } from '../../services/insights/config';
 import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { printCpu, trackCpu } from './process-cpu';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -551,7 +552,7 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const cases = buildCases(options.open, options.seed);
   // The production default, not the e2e helper's 0, so every call is not also an authentication round trip.
-  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: '500' };
+  const stackEnv = { AUTH_CACHE_TTL_MS: '30000', RELAY_INTERVAL_MS: String(insightsEnv.RELAY_INTERVAL_MS.parse(undefined)) };
   const sla = { firstResponseMs: 3_600_000, reminderBeforeMs: 600_000, resolutionMs: 7_200_000, reopenWindowMs: 3_600_000 };
 
   let env: TestStack | undefined;
