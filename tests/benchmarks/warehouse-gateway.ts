@@ -13,6 +13,7 @@
  *    - the rest with INSERT … SELECT over numbers() (the same generator SQL, in ClickHouse), block by block in
  *      time order through the same ingest table and views.
  *    Knowledge and learning events (items, stale flags, learned answers, threshold moves, product changes) follow.
+ *    The merges the load set off are waited for (a warehouse that grew over 26 weeks has merged its parts).
  * 3. The insights process starts again on that directory. Each query runs once to warm up, then --repeat times,
  *    for the largest workspace over its default range (the last 30 days) and over 26 weeks. The weekly report
  *    is generated through the gateway (generateWeeklyReport: Temporal, build, render, store).
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = {database:String} AND (table LIKE 'hourly_%' OR table = 'knowledge_lifecycle_events')`,
     );
     const largestEvents = await one<{ n: number }>(warehouse, `SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {ws:UUID}`, { ws: largest.id });
+    const settled = await awaitMerges(warehouse, log);
     await warehouse.close();
     log(`loaded: ${count(stored.rows)} rows, ${(stored.bytes / stored.rows).toFixed(1)} bytes/event on disk`);
 
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
         uncompressedBytesPerEvent: Number((stored.uncompressed / stored.rows).toFixed(2)),
         rollupBytes: rollupBytes.bytes,
       },
+      mergesAfterLoad: { ...settled, note: 'waited for before any query: the load writes in minutes what the services write over 26 weeks, and a warehouse that grew that slowly has merged its parts long since' },
       insightsProcess: { peakRssMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) },
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };
@@ -180,6 +183,24 @@ async function main(): Promise<void> {
   } finally {
     await env?.stop();
   }
+}
+
+/**
+ * Waits until no merge runs in the warehouse for two polls in a row (at most 30 minutes): the load sets off merges
+ * that would otherwise still run, and compete with the queries, when the first ones are timed.
+ */
+async function awaitMerges(warehouse: Warehouse, log: (m: string) => void): Promise<{ seconds: number; activeParts: number; timedOut: boolean }> {
+  const started = Date.now();
+  let quiet = 0;
+  while (quiet < 2 && Date.now() - started < 30 * 60_000) {
+    const { n } = await one<{ n: number }>(warehouse, `SELECT count() AS n FROM system.merges WHERE database = {database:String}`);
+    quiet = Number(n) === 0 ? quiet + 1 : 0;
+    if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const parts = await one<{ n: number }>(warehouse, `SELECT count() AS n FROM system.parts WHERE active AND database = {database:String}`);
+  log(`merges after the load: settled in ${seconds} s, ${parts.n} active parts`);
+  return { seconds, activeParts: Number(parts.n), timedOut: quiet < 2 };
 }
 
 /** The insights queries an analyst's dashboard sends, each with its variables. */
