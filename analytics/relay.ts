@@ -29,6 +29,13 @@ export interface RelayOptions {
 }
 
 const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+/**
+ * Batches of one outbox in flight at once while a backlog drains: while one batch is written to the warehouse, the
+ * next is read and locked in Postgres (FOR UPDATE SKIP LOCKED hands each its own rows, so no event is in two
+ * inserts at once, which the warehouse's dedup view relies on). Order between batches does not matter: every
+ * rollup is a sum or an order-free state.
+ */
+const BATCHES_IN_FLIGHT = 2;
 /** How often each outbox is pruned, and how many rows one statement deletes at most. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 10_000;
@@ -109,11 +116,10 @@ export class OutboxRelay {
     let moved = 0;
     for (const schema of OUTBOX_SCHEMAS) {
       if (!(await this.hasOutbox(schema))) continue;
-      for (;;) {
-        const count = await this.relayBatch(schema);
-        moved += count;
-        if (count < this.batchSize) break;
-      }
+      const drained = await Promise.allSettled(Array.from({ length: BATCHES_IN_FLIGHT }, () => this.drain(schema)));
+      for (const result of drained) if (result.status === 'fulfilled') moved += result.value;
+      const failed = drained.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
       await this.measureLag(schema);
       if (Date.now() - (this.prunedAt.get(schema) ?? 0) >= PRUNE_EVERY_MS) {
         await this.prune(schema);
@@ -121,6 +127,16 @@ export class OutboxRelay {
       }
     }
     return moved;
+  }
+
+  /** Relays batch after batch of one outbox until a batch comes back short; returns how many events were moved. */
+  private async drain(schema: string): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const count = await this.relayBatch(schema);
+      moved += count;
+      if (count < this.batchSize) return moved;
+    }
   }
 
   /**
