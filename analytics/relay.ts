@@ -88,7 +88,7 @@ export class OutboxRelay {
   private readonly prunedAt = new Map<string, number>();
 
   constructor(private readonly options: RelayOptions) {
-    this.batchSize = options.batchSize ?? 10_000;
+    this.batchSize = options.batchSize ?? 20_000;
     this.intervalMs = options.intervalMs ?? 2_000;
     this.retentionMs = options.retentionMs ?? OUTBOX_RETENTION_MS;
     this.loop = new PollingLoop(() => this.drainAll(), {
