@@ -33,7 +33,8 @@ const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
  * Batches of one outbox in flight at once while a backlog drains: while one batch is written to the warehouse, the
  * next is read and locked in Postgres (FOR UPDATE SKIP LOCKED hands each its own rows, so no event is in two
  * inserts at once, which the warehouse's dedup view relies on). Order between batches does not matter: every
- * rollup is a sum or an order-free state.
+ * rollup is a sum or an order-free state. Both start at once, even on an idle outbox (one more empty read per pass):
+ * sending the first batch alone to see whether there is a backlog cost 10% of the drain rate at 20,000 a batch.
  */
 const BATCHES_IN_FLIGHT = 2;
 /** How often each outbox is pruned, and how many rows one statement deletes at most. */

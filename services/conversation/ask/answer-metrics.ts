@@ -8,12 +8,12 @@ export class AnswerMetrics {
   readonly decisions: Counter<'decision' | 'reason'>;
   readonly askLatency: Histogram<'decision'>;
   readonly shedAsks: Counter;
-  private readonly registers: Registry[];
+  /** Where the bound on asks in flight is read at each scrape (watchAskBound); 0 until it is set. */
+  private askBound: () => number = () => 0;
 
   /** Without a registry (schema generation) the metrics are kept but exported nowhere. */
   constructor(registry?: Registry) {
     const registers = registry ? [registry] : [];
-    this.registers = registers;
     this.decisions = new Counter({
       name: 'loopdesk_answer_decisions_total',
       help: 'AI turns by decision (answered, handed_off) and hand-off reason',
@@ -32,18 +32,20 @@ export class AnswerMetrics {
       help: 'Asks refused with UNAVAILABLE because as many as the bound in force were already in flight in this process',
       registers,
     });
-  }
-
-  /** Exports the bound on asks in flight in force (learned below MAX_CONCURRENT_ASKS), read at each scrape. */
-  watchAskBound(bound: () => number): void {
+    const metrics = this;
     new Gauge({
       name: 'loopdesk_ask_concurrency_limit',
       help: 'Asks this process takes at once now (learned from ask latency, at most MAX_CONCURRENT_ASKS)',
-      registers: this.registers,
+      registers,
       collect() {
-        this.set(bound());
+        this.set(metrics.askBound());
       },
     });
+  }
+
+  /** The bound on asks in flight in force (learned below MAX_CONCURRENT_ASKS), exported at each scrape. */
+  watchAskBound(bound: () => number): void {
+    this.askBound = bound;
   }
 
   record(decision: string, reason: string | null, latencyMs: number): void {
