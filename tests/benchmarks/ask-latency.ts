@@ -26,7 +26,7 @@
  * numbers, drawn from a seeded generator so every run builds the same corpus.
  */
 import { insightsEnv } from '../../services/insights/config';
-import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
+import { Distribution, distribution, intListOption, intOption, machineSetup, mapConcurrent, prng } from './bench-support';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -101,11 +101,11 @@ function readOptions(): Options {
   });
   return {
     passages: intOption('passages', values.passages, 1),
-    taught: values.taught!.split(',').map((t) => intOption('taught', t, 0)).sort((a, b) => a - b),
+    taught: intListOption('taught', values.taught, 0).sort((a, b) => a - b),
     customers: intOption('customers', values.customers, 1),
     questions: intOption('questions', values.questions, 1),
     warmup: intOption('warmup', values.warmup, 0),
-    concurrency: values.concurrency!.split(',').map((c) => intOption('concurrency', c, 1)),
+    concurrency: intListOption('concurrency', values.concurrency, 1),
     seed: intOption('seed', values.seed, 0),
     out: values.out!,
     explain: intOption('explain', values.explain, 0),

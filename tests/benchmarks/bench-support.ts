@@ -37,11 +37,25 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
   return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
 }
 
-/** A command-line option's value as a whole number of at least `min`; otherwise an error naming the option. */
-export function intOption(name: string, value: string | undefined, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got ${value}`);
+/** A command-line option's value as a whole number from `min` to `max` (`_` may group digits: 10_000_000); otherwise an error naming the option. */
+export function intOption(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(String(value).replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const allowed = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new Error(`--${name} must be an integer ${allowed}; got ${value}`);
+  }
   return n;
+}
+
+/** A comma list of whole numbers, each checked as intOption checks one. */
+export const intListOption = (name: string, value: string | undefined, min: number): number[] => String(value).split(',').map((item) => intOption(name, item, min));
+
+/** A comma list of which each item must be one of `allowed`; otherwise an error naming the option, the unknown items and what it allows. */
+export function choiceListOption<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T[] {
+  const items = String(value).split(',').map((item) => item.trim());
+  const unknown = items.filter((item) => !allowed.includes(item as T));
+  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
+  return items as T[];
 }
 
 /** The machine in one line: cores (model), memory. */

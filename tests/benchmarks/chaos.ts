@@ -26,7 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../deploy/local/free-port';
-import { distribution, intOption } from './bench-support';
+import { choiceListOption, distribution, intOption } from './bench-support';
 import type { StackProcessName } from '../../deploy/local/stack';
 import { dataOf } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -71,9 +71,6 @@ function readOptions(): Options {
       out: { type: 'string', default: path.join(REPO_ROOT, 'tests', 'benchmarks', 'results', 'chaos.json') },
     },
   });
-  const faults = values.faults!.split(',').map((name) => name.trim()) as FaultTarget[];
-  const unknown = faults.filter((name) => !ALL_FAULTS.includes(name));
-  if (unknown.length > 0) throw new Error(`--faults: unknown ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}`);
   return {
     customers: intOption('customers', values.customers, 1),
     agents: intOption('agents', values.agents, 0),
@@ -81,7 +78,7 @@ function readOptions(): Options {
     probeMs: intOption('probe-ms', values['probe-ms'], 50),
     baselineS: intOption('baseline', values.baseline, 1),
     settleS: intOption('settle', values.settle, 1),
-    faults,
+    faults: choiceListOption('faults', values.faults, ALL_FAULTS),
     seed: intOption('seed', values.seed, 0),
     out: path.resolve(values.out!),
   };

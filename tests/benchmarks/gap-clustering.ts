@@ -21,6 +21,7 @@ import {
   REPRESENTATIONS,
 } from '../../services/insights/gaps/question-clustering';
 import { REPO_ROOT } from '../helpers/repo-root';
+import { choiceListOption, intOption } from './bench-support';
 import { LabelledQuestion as Labelled, readLabelledCsv } from './learning/dataset';
 import { DEV_SPLIT, devSplit } from './learning/dev-split';
 
@@ -59,14 +60,6 @@ function score(data: Labelled[], { representation, linkage, threshold }: Setting
   return { clusters: clusters.length, withFivePlus: clusters.filter((c) => c.volume >= 5).length, purity, inversePurity, f: (2 * purity * inversePurity) / (purity + inversePurity), ms, questions: total };
 }
 
-/** A comma list of which each item must be one of `allowed`. */
-function choices<T extends string>(list: string, allowed: readonly T[], what: string): T[] {
-  const items = list.split(',');
-  const unknown = items.filter((item) => !allowed.includes(item as T));
-  if (unknown.length) throw new Error(`unknown ${what} ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
-  return items as T[];
-}
-
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -78,10 +71,10 @@ function main(): void {
       json: { type: 'boolean', default: false },
     },
   });
-  const labels = Number(values.labels);
+  const labels = intOption('labels', values.labels, 1);
   const thresholds = values.thresholds.split(',').map(Number);
-  const linkages = choices(values.linkages, LINKAGES, 'linkage');
-  const representations = choices(values.representations, REPRESENTATIONS, 'representation');
+  const linkages = choiceListOption('linkages', values.linkages, LINKAGES);
+  const representations = choiceListOption('representations', values.representations, REPRESENTATIONS);
   const datasets = values.datasets.split(',');
   const settings: Setting[] = representations.flatMap((representation) =>
     linkages.flatMap((linkage) => thresholds.map((threshold) => ({ representation, linkage, threshold }))),

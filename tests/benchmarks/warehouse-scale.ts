@@ -42,7 +42,7 @@ import { SPIKE_DEFAULTS, TopicSpikesService } from '../../services/insights/tren
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { Progress } from '../../services/shared/progress';
 import { isoWeekOf } from '../../workflows/iso-week';
-import { Distribution, distribution, loadAverages, prng } from './bench-support';
+import { Distribution, distribution, intListOption, intOption, loadAverages, prng } from './bench-support';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -94,19 +94,14 @@ function readOptions(): Options {
       json: { type: 'string' },
     },
   });
-  const int = (name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const n = Number(String(value).replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}; got ${value}`);
-    return n;
-  };
   return {
-    events: int('events', values.events, 1),
-    workspaces: int('workspaces', values.workspaces, 1, 1000),
+    events: intOption('events', values.events, 1),
+    workspaces: intOption('workspaces', values.workspaces, 1, 1000),
     // The weekly report and 26-week queries look back 26 weeks; topic spikes need 5 weeks of history.
-    weeks: int('weeks', values.weeks, 5, 104),
-    repeat: int('repeat', values.repeat, 1),
-    seed: int('seed', values.seed, 0, 2 ** 31),
-    chunks: values.chunks.split(',').map((c) => int('chunks', c, 1)),
+    weeks: intOption('weeks', values.weeks, 5, 104),
+    repeat: intOption('repeat', values.repeat, 1),
+    seed: intOption('seed', values.seed, 0, 2 ** 31),
+    chunks: intListOption('chunks', values.chunks, 1),
     dir: values.dir,
     keep: values.keep ?? false,
     json: values.json,
