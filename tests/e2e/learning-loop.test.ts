@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { readKnowledgeFolder } from '../../services/knowledge/import/knowledge-folder';
 import { codeOf, customerToken, dataOf } from '../helpers/graphql';
+import { reportExportArticles } from '../helpers/report-export-articles';
 import { useTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -96,28 +97,24 @@ describe('learning in seconds', () => {
 describe('feedback changes ranking', () => {
   it('after repeated down-ratings of an item, the other candidate wins the question they both match', async () => {
     const ws = await createTestWorkspace(env, 'Ranking');
-    const a = dataOf(
-      await ws.as('admin', ARTICLE, { input: { title: 'Monthly report export to a spreadsheet', body: 'Export your monthly report to a CSV file: open Reports, pick the monthly report and click Export.' } }),
-    ).createArticle;
-    const b = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Report export', body: 'Export any report, monthly or weekly, to a CSV file from Reports by clicking Export.' } })).createArticle;
-    const question = 'How do I export my monthly report to a CSV file?';
+    const { narrow, broad, question } = await reportExportArticles(ws);
     const bestCandidate = async () =>
       dataOf(await ws.as('admin', 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { candidate { id } } }', { input: { text: question } })).previewAnswer.candidate?.id;
     // The article that matches more of the question leads at first (too narrowly to answer it alone on day one).
-    expect(await bestCandidate()).toBe(a.id);
+    expect(await bestCandidate()).toBe(narrow);
     // What only it matches, it answers alone; every such answer is rated down, each by a different signed-in
     // customer (one customer's verdicts on an item count once), and it loses the shared question.
     let ratedDown = 0;
-    for (let i = 0; i < 8 && (await bestCandidate()) === a.id; i++) {
+    for (let i = 0; i < 8 && (await bestCandidate()) === narrow; i++) {
       const token = await customerToken(ws.customerTokenSecret, `rater-${i}`);
       const own = await ask(ws, 'spreadsheet', token);
       expect(own.decision).toBe('ANSWERED');
-      expect(own.message.citations[0]?.knowledgeItem.id).toBe(a.id);
+      expect(own.message.citations[0]?.knowledgeItem.id).toBe(narrow);
       dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: own.message.id, rating: 'DOWN' } }, token));
       ratedDown++;
     }
-    expect(await bestCandidate()).toBe(b.id);
-    const stats = dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown ratedDown } } }', { id: a.id })).knowledgeItem.stats;
+    expect(await bestCandidate()).toBe(broad);
+    const stats = dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { stats { shown ratedDown } } }', { id: narrow })).knowledgeItem.stats;
     expect(stats.ratedDown).toBe(ratedDown);
     expect(stats.shown).toBeGreaterThanOrEqual(stats.ratedDown);
   });
