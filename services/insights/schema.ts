@@ -22,7 +22,7 @@ import { ActivityResolver } from './activity/activity.resolver';
 import { StaleContentResolver } from './content/stale-content.resolver';
 import { KnowledgeGapsResolver } from './gaps/knowledge-gaps.resolver';
 import { LearningCurveResolver } from './learning/learning-curve.resolver';
-import { SupportMetricsResolver } from './metrics/support-metrics.resolver';
+import { SupportBucketTimesResolver, SupportMetricsResolver } from './metrics/support-metrics.resolver';
 import { TopicSpikesResolver } from './trends/topic-spikes.resolver';
 import { Workspace } from './workspace/workspace.types';
 
@@ -73,6 +73,7 @@ export function buildInsightsSchema(services: InsightsServices): Promise<GraphQL
       new StaleContentResolver(services.content),
       new LearningCurveResolver(services.learning),
       new SupportMetricsResolver(services.supportMetrics),
+      new SupportBucketTimesResolver(),
       new ActivityResolver(services.activity),
       new WeeklyReportResolver(services.reports, services.webhooks, services.runner),
       new WeeklyReportFieldsResolver(services.reports),

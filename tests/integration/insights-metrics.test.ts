@@ -126,6 +126,21 @@ describe('support figures', () => {
     expect(result.totals.p90ResolutionSeconds).toBeCloseTo(10_800 + 0.9 * 75_600, 6);
   });
 
+  it('computes the range\'s times, the buckets\' or both, each scope alone giving what metrics gives', async () => {
+    const query = { ...range, granularity: 'day' as const, timeZone: 'Europe/Paris' };
+    const all = await sut.metrics(workspaceId, query);
+    const [rangeOnly, bucketsOnly, both] = await Promise.all((['range', 'buckets', 'both'] as const).map((scope) => sut.responseTimes(workspaceId, query, scope)));
+    const timesOf = ({ medianFirstResponseSeconds, p90FirstResponseSeconds, medianResolutionSeconds, p90ResolutionSeconds }: Bucket) =>
+      ({ medianFirstResponseSeconds, p90FirstResponseSeconds, medianResolutionSeconds, p90ResolutionSeconds });
+    expect(rangeOnly.range).toEqual(timesOf(all.totals));
+    expect(rangeOnly.buckets.size).toBe(0);
+    // A bucket with no stamped conversation (the 4th) has no row.
+    const withTimes = all.buckets.filter((b) => b.medianResolutionSeconds !== null || b.medianFirstResponseSeconds !== null);
+    expect(Object.fromEntries(bucketsOnly.buckets)).toEqual(Object.fromEntries(withTimes.map((b) => [b.start, timesOf(b)])));
+    expect(bucketsOnly.range.medianResolutionSeconds).toBeNull();
+    expect(both).toEqual({ range: rangeOnly.range, buckets: bucketsOnly.buckets });
+  });
+
   it('counts a reply that came after the range for the conversation that started in it', async () => {
     const late = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-03T00:00:00Z') };
     const result = await sut.metrics(workspaceId, { ...late, granularity: 'week', timeZone: 'UTC' });

@@ -67,21 +67,28 @@ export const HAND_OFF_REASONS_SQL = `
  * (firstResponseMs; none when it came before any hand-off) and its first resolution with the time since it started
  * (resolutionMs), each with the conversation's start and its first question's topic, plan, page, channel and
  * language, which the filters apply to. A conversation's times count in the bucket it started in, whenever the
- * reply or resolution came. Medians do not add up, so the range's own figures are one more grouping of the same
- * rows: the row with total = 1 (GROUPING SETS: each bucket, and all of them; grouping() is 1 for the set without
- * the bucket, whose bucket column is meaningless). `times` yields (occurred_at: the conversation's start, kind,
- * ms), filtered.
+ * reply or resolution came. One row per kind ('first_response', 'resolution') and scope: `levels` the median and
+ * the 90th percentile in ms (exact, interpolated), `n` how many. Exact quantiles over every conversation in the
+ * range are the costly part of support figures (each value is kept and sorted), and medians do not add up, so
+ * `scope` says which are computed: the range's (total = 1, bucket ''), each bucket's (total = 0), or both in one
+ * pass (GROUPING SETS; grouping() is 1 for the set without the bucket). `times` yields (occurred_at: the
+ * conversation's start, kind, ms), filtered.
  */
-const responseTimesOver = (times: string) => `
+export type TimesScope = 'range' | 'buckets' | 'both';
+
+const TIMES_GROUPING: Record<TimesScope, { bucket: string; total: string; groupBy: string }> = {
+  range: { bucket: "''", total: '1', groupBy: 'kind' },
+  buckets: { bucket: `toString(${BUCKET_SQL})`, total: '0', groupBy: 'bucket, kind' },
+  both: { bucket: `toString(${BUCKET_SQL})`, total: 'grouping(bucket)', groupBy: 'GROUPING SETS ((bucket, kind), (kind))' },
+};
+
+const responseTimesOver = (times: string) => (scope: TimesScope) => `
   SELECT
-    toString(${BUCKET_SQL}) AS bucket,
-    grouping(bucket) AS total,
-    quantileExactInclusiveIf(0.5)(ms, kind = 'first_response') / 1000 AS medianFirstResponseSeconds,
-    quantileExactInclusiveIf(0.9)(ms, kind = 'first_response') / 1000 AS p90FirstResponseSeconds,
-    quantileExactInclusiveIf(0.5)(ms, kind = 'resolution') / 1000 AS medianResolutionSeconds,
-    quantileExactInclusiveIf(0.9)(ms, kind = 'resolution') / 1000 AS p90ResolutionSeconds,
-    countIf(kind = 'first_response') AS firstResponses,
-    countIf(kind = 'resolution') AS resolutions
+    ${TIMES_GROUPING[scope].bucket} AS bucket,
+    ${TIMES_GROUPING[scope].total} AS total,
+    kind,
+    quantilesExactInclusive(0.5, 0.9)(ms) AS levels,
+    count() AS n
   FROM ${times}
   WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
     AND ({topic:String} = '' OR topic = {topic:String})
@@ -89,11 +96,10 @@ const responseTimesOver = (times: string) => `
     AND ({page:String} = '' OR page = {page:String})
     AND ({channel:String} = '' OR channel = {channel:String})
     AND ({language:String} = '' OR language = {language:String})
-  GROUP BY GROUPING SETS ((bucket), ())
-  ORDER BY total, bucket`;
+  GROUP BY ${TIMES_GROUPING[scope].groupBy}`;
 
 /** From raw events: the stamped firsts, read from their payloads (each once). */
-export const RESPONSE_TIMES_SQL = responseTimesOver(`(
+export const responseTimesSql = responseTimesOver(`(
     SELECT
       parseDateTime64BestEffortOrZero(JSONExtractString(payload, 'conversationStartedAt'), 3, 'UTC') AS occurred_at,
       if(JSONHas(payload, 'firstResponseMs'), 'first_response', 'resolution') AS kind,
@@ -183,8 +189,8 @@ export function supportRollupSql(filters: Filters, { bucketed, edges }: { bucket
     ${csatByTopic}`;
 }
 
-/** RESPONSE_TIMES_SQL from conversation_times (analytics migration 007): one row per stamped first. */
-export const RESPONSE_TIMES_ROLLUP_SQL = responseTimesOver(`(
+/** responseTimesSql from conversation_times (analytics migration 007): one row per stamped first. */
+export const responseTimesRollupSql = responseTimesOver(`(
     SELECT started_at AS occurred_at, kind, ms, topic, plan, page, channel, language
       FROM {database:Identifier}.conversation_times
      WHERE workspace_id = {workspaceId:UUID}

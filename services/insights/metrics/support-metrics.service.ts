@@ -3,7 +3,7 @@ import { cutsOnHours, isWholeHour, rollupRange } from '../rollup-window';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
 import {
-  CSAT_BY_TOPIC_SQL, HAND_OFF_REASONS_SQL, RESPONSE_TIMES_ROLLUP_SQL, RESPONSE_TIMES_SQL, SUPPORT_METRICS_SQL, supportRollupSql,
+  CSAT_BY_TOPIC_SQL, HAND_OFF_REASONS_SQL, SUPPORT_METRICS_SQL, TimesScope, responseTimesRollupSql, responseTimesSql, supportRollupSql,
 } from './support-metrics.queries';
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -64,7 +64,7 @@ export interface Bucket {
 
 export type ResponseTimes = Pick<Bucket, 'medianFirstResponseSeconds' | 'p90FirstResponseSeconds' | 'medianResolutionSeconds' | 'p90ResolutionSeconds'>;
 
-const NO_TIMES: ResponseTimes = { medianFirstResponseSeconds: null, p90FirstResponseSeconds: null, medianResolutionSeconds: null, p90ResolutionSeconds: null };
+export const NO_TIMES: ResponseTimes = { medianFirstResponseSeconds: null, p90FirstResponseSeconds: null, medianResolutionSeconds: null, p90ResolutionSeconds: null };
 
 
 /** CSAT over the range for one topic. */
@@ -80,6 +80,18 @@ export interface TopicCsat {
 export interface SupportMetrics {
   buckets: Bucket[];
   totals: Bucket;
+  handOffReasons: Array<{ reason: string; count: number }>;
+  /** Topics with CSAT responses, most responses first. */
+  csatByTopic: TopicCsat[];
+}
+
+/** A bucket's figures but its response times. */
+export type BucketCounts = Omit<Bucket, keyof ResponseTimes>;
+
+/** SupportMetrics without response times: every figure that sums (the costly exact quantiles are asked for apart). */
+export interface SupportCounts {
+  buckets: BucketCounts[];
+  totals: BucketCounts;
   handOffReasons: Array<{ reason: string; count: number }>;
   /** Topics with CSAT responses, most responses first. */
   csatByTopic: TopicCsat[];
@@ -101,13 +113,12 @@ type Counts = Omit<Bucket, 'start' | 'automationRate' | 'handOffRate' | 'resolut
 
 const ZERO: Counts = { questions: 0, answered: 0, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0, ...NO_CSAT, conversations: 0 };
 
-function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): Bucket {
+function withRates(start: string, c: Counts): BucketCounts {
   const csatScores = CSAT_SCORES.map((score) => c[score]);
   const csat = csatOf(csatScores);
   return {
     start,
     ...c,
-    ...times,
     csatResponses: csat.responses,
     csatScores,
     csatAverage: csat.average,
@@ -119,43 +130,43 @@ function withRates(start: string, c: Counts, times: ResponseTimes = NO_TIMES): B
   };
 }
 
+/** Response times over a range: the range's own, and each bucket's by its start (per the scope asked for). */
+export interface ResponseTimesByScope {
+  range: ResponseTimes;
+  buckets: Map<string, ResponseTimes>;
+}
+
 export class SupportMetricsService extends WarehouseReader {
+  /** Every figure: the counts and the response times of the range and of each bucket. */
   async metrics(workspaceId: string, query: MetricsQuery): Promise<SupportMetrics> {
-    checkRange(query.from, query.to);
-    const params = {
-      ...bucketedRangeParams(this.warehouse.database, workspaceId, query),
-      topic: query.topic ?? '',
-      plan: query.plan ?? '',
-      page: query.page ?? '',
-      channel: query.channel ?? '',
-      language: query.language ?? '',
-      ...rollupRange('range', query.from, query.to),
+    const [counts, times] = await Promise.all([this.counts(workspaceId, query), this.responseTimes(workspaceId, query, 'both')]);
+    return {
+      ...counts,
+      buckets: counts.buckets.map((bucket) => ({ ...bucket, ...(times.buckets.get(bucket.start) ?? NO_TIMES) })),
+      totals: { ...counts.totals, ...times.range },
     };
+  }
+
+  /** The figures that sum: counts, rates, CSAT, hand-off reasons. */
+  async counts(workspaceId: string, query: MetricsQuery): Promise<SupportCounts> {
+    checkRange(query.from, query.to);
+    const params = this.params(workspaceId, query);
     const rows = <T>(sql: string) => this.rows<T>(sql, params);
     // Counts are bucketed by the hour they happened in: rollups only where the zone cuts days on UTC hours.
     // The language is in the events' payload, not in the hourly rollups' grain: a language filter reads raw events.
-    // Times are rows bucketed by each conversation's exact start, with its language: their table serves every case.
     const rollups = this.readFrom === 'rollups' && !query.language;
     const countsFromRollups = rollups && cutsOnHours(query.timeZone, query.from, query.to);
     // chDB runs one query at a time: from the rollups, counts, hand-off reasons and CSAT by topic are one query
     // (reasons and CSAT by topic are not bucketed: they come from the rollups in any zone).
     const sql = supportRollupSql(query, { bucketed: countsFromRollups, edges: !(isWholeHour(query.from) && isWholeHour(query.to)) });
     const fromRollups = () => rows<FigureRow>(sql).then(figuresOf);
-    const figures: Promise<Figures> = countsFromRollups
-      ? fromRollups()
-      : Promise.all([
+    const { counts: countRows, reasons, csat: csatRows }: Figures = countsFromRollups
+      ? await fromRollups()
+      : await Promise.all([
           rows<Counts & { bucket: string }>(SUPPORT_METRICS_SQL),
           rollups ? fromRollups() : Promise.all([rows<Figures['reasons'][number]>(HAND_OFF_REASONS_SQL), rows<Figures['csat'][number]>(CSAT_BY_TOPIC_SQL)]).then(([reasons, csat]) => ({ reasons, csat })),
         ]).then(([counts, { reasons, csat }]) => ({ counts, reasons, csat }));
-    // Each bucket's times and the range's (total = 1), in one query.
-    const [{ counts: countRows, reasons, csat: csatRows }, allTimes] = await Promise.all([
-      figures,
-      rows<TimesRow>(this.readFrom === 'rollups' ? RESPONSE_TIMES_ROLLUP_SQL : RESPONSE_TIMES_SQL),
-    ]);
-    const times = allTimes.filter((row) => Number(row.total) === 0);
-    const totalTimes = allTimes.filter((row) => Number(row.total) === 1);
-    const timesByBucket = new Map(times.map((row) => [row.bucket, responseTimes(row)]));
-    const buckets = countRows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts), timesByBucket.get(bucket)));
+    const buckets = countRows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts)));
     const sum = buckets.reduce<Counts>((acc, b) => {
       const next = { ...acc };
       for (const key of Object.keys(ZERO) as Array<keyof Counts>) next[key] = acc[key] + b[key];
@@ -163,9 +174,43 @@ export class SupportMetricsService extends WarehouseReader {
     }, ZERO);
     return {
       buckets,
-      totals: withRates(buckets[0]?.start ?? '', sum, totalTimes[0] ? responseTimes(totalTimes[0]) : NO_TIMES),
+      totals: withRates(buckets[0]?.start ?? '', sum),
       handOffReasons: reasons.map((r) => ({ reason: r.reason, count: Number(r.count) })),
       csatByTopic: byTopic(csatRows),
+    };
+  }
+
+  /**
+   * Median and 90th-percentile times to first response and to resolution, exact, for the range, its buckets or
+   * both. Their table (conversation_times, one row per conversation's stamped first, with its start and first
+   * question's context) serves every filter and zone; raw events are the reference it is tested against.
+   */
+  async responseTimes(workspaceId: string, query: MetricsQuery, scope: TimesScope): Promise<ResponseTimesByScope> {
+    checkRange(query.from, query.to);
+    const sql = this.readFrom === 'rollups' ? responseTimesRollupSql(scope) : responseTimesSql(scope);
+    const rows = await this.rows<TimesRow>(sql, this.params(workspaceId, query));
+    const range = { ...NO_TIMES };
+    const buckets = new Map<string, ResponseTimes>();
+    for (const row of rows) {
+      let times = range;
+      if (Number(row.total) !== 1) {
+        times = buckets.get(row.bucket) ?? { ...NO_TIMES };
+        buckets.set(row.bucket, times);
+      }
+      Object.assign(times, timesOf(row));
+    }
+    return { range, buckets };
+  }
+
+  private params(workspaceId: string, query: MetricsQuery) {
+    return {
+      ...bucketedRangeParams(this.warehouse.database, workspaceId, query),
+      topic: query.topic ?? '',
+      plan: query.plan ?? '',
+      page: query.page ?? '',
+      channel: query.channel ?? '',
+      language: query.language ?? '',
+      ...rollupRange('range', query.from, query.to),
     };
   }
 }
@@ -259,26 +304,20 @@ interface TimesRow {
   bucket: string;
   /** 1 for the range's own figures (every bucket together), 0 for a bucket's. */
   total: number | string;
-  medianFirstResponseSeconds: number | string | null;
-  p90FirstResponseSeconds: number | string | null;
-  medianResolutionSeconds: number | string | null;
-  p90ResolutionSeconds: number | string | null;
-  firstResponses: number | string;
-  resolutions: number | string;
+  kind: 'first_response' | 'resolution';
+  /** Median and 90th percentile, ms (nan over nothing). */
+  levels: Array<number | string>;
+  n: number | string;
 }
 
-/** ClickHouse gives nan for a quantile over nothing; that is "no figure", not a number. */
-function responseTimes(row: TimesRow): ResponseTimes {
-  const seconds = (value: number | string | null, present: boolean) => {
+/** One kind's row as figures in seconds; ClickHouse gives nan for a quantile over nothing: "no figure". */
+function timesOf(row: TimesRow): Partial<ResponseTimes> {
+  const seconds = (value: number | string | undefined) => {
     const n = Number(value);
-    return present && Number.isFinite(n) ? n : null;
+    return Number(row.n) > 0 && Number.isFinite(n) ? n / 1000 : null;
   };
-  const responded = Number(row.firstResponses) > 0;
-  const resolved = Number(row.resolutions) > 0;
-  return {
-    medianFirstResponseSeconds: seconds(row.medianFirstResponseSeconds, responded),
-    p90FirstResponseSeconds: seconds(row.p90FirstResponseSeconds, responded),
-    medianResolutionSeconds: seconds(row.medianResolutionSeconds, resolved),
-    p90ResolutionSeconds: seconds(row.p90ResolutionSeconds, resolved),
-  };
+  const [median, p90] = [seconds(row.levels[0]), seconds(row.levels[1])];
+  return row.kind === 'first_response'
+    ? { medianFirstResponseSeconds: median, p90FirstResponseSeconds: p90 }
+    : { medianResolutionSeconds: median, p90ResolutionSeconds: p90 };
 }
