@@ -10,6 +10,7 @@
 import { toClickHouseTime } from './time-range';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Where a service reads from: the rollups wherever they can answer (the default), or raw events only (the
@@ -17,18 +18,27 @@ const HOUR_MS = 3_600_000;
  */
 export type ReadFrom = 'rollups' | 'raw';
 
-/** Bound parameters for one range, named after it. */
+/**
+ * Bound parameters for one range, named after it. A daily rollup (one that needs no time bucket) reads the whole UTC
+ * days of the body, `{<name>DaysFrom}` to `{<name>DaysTo}`, and an hourly one the hours around them.
+ */
 export function rollupRange(name: string, from: Date, to: Date): Record<string, string> {
   let bodyFrom = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
   let bodyTo = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
   // A range inside one hour has no whole hour: all of it is read raw.
   if (bodyFrom >= bodyTo) bodyFrom = bodyTo = to.getTime();
+  let daysFrom = Math.ceil(bodyFrom / DAY_MS) * DAY_MS;
+  let daysTo = Math.floor(bodyTo / DAY_MS) * DAY_MS;
+  // A body without a whole UTC day is read by the hour.
+  if (daysFrom >= daysTo) daysFrom = daysTo = bodyTo;
   const second = (ms: number) => toClickHouseTime(new Date(ms)).slice(0, 19);
   return {
     [`${name}From`]: toClickHouseTime(from),
     [`${name}To`]: toClickHouseTime(to),
     [`${name}BodyFrom`]: second(bodyFrom),
     [`${name}BodyTo`]: second(bodyTo),
+    [`${name}DaysFrom`]: second(daysFrom),
+    [`${name}DaysTo`]: second(daysTo),
   };
 }
 
@@ -63,16 +73,24 @@ const rawEdges = (name: string) => `workspace_id = {workspaceId:UUID}
 const rollupBody = (name: string) => `workspace_id = {workspaceId:UUID}
        AND hour >= {${name}BodyFrom:DateTime('UTC')} AND hour < {${name}BodyTo:DateTime('UTC')}`;
 
+/** The whole hours of the body before its first whole UTC day and after its last (all of them without one). */
+const hoursAroundDays = (name: string) => `workspace_id = {workspaceId:UUID}
+       AND ((hour >= {${name}BodyFrom:DateTime('UTC')} AND hour < {${name}DaysFrom:DateTime('UTC')})
+         OR (hour >= {${name}DaysTo:DateTime('UTC')} AND hour < {${name}BodyTo:DateTime('UTC')}))`;
+
 const hourOf = `toDateTime(toStartOfHour(occurred_at), 'UTC')`;
 
 /** The dimensions the per-dimension rollups keep; the totals (migration 008) keep none of them. */
 const DIMENSIONS = 'topic, plan, page, channel, ';
 
-/** Event counts from `table`, keeping `dimensions`: (hour, event_type, [dimensions,] handoff_reason, rating, direction, events). */
-const eventCounts = (table: string, dimensions: string) => (name: string, where = '1') => `(
+/**
+ * Event counts from `table`, keeping `dimensions`: (hour, event_type, [dimensions,] handoff_reason, rating, direction,
+ * events). `body` picks the table's hours (default: all of the range's whole hours).
+ */
+const eventCounts = (table: string, dimensions: string) => (name: string, where = '1', body = rollupBody(name)) => `(
     SELECT hour, event_type, ${dimensions}handoff_reason, rating, direction, events
       FROM {database:Identifier}.${table}
-     WHERE ${rollupBody(name)} AND ${where}
+     WHERE ${body} AND ${where}
     UNION ALL
     SELECT ${hourOf} AS hour, event_type, ${dimensions}handoff_reason,
            toInt8(sign(rating)) AS rating,
@@ -103,6 +121,21 @@ export const hourlyEvents = eventCounts('hourly_events', DIMENSIONS);
  * queries that filter on none of them. (hour, event_type, handoff_reason, rating, direction, events).
  */
 export const hourlyEventTotals = eventCounts('hourly_event_totals', '');
+
+/**
+ * Friction's signals (analytics migration 010): (event_type, topic, plan, page, rating sign, events) over the range,
+ * with no time: whole UTC days from daily_friction, the hours around them from hourly_events, partial hours raw.
+ * `where` may filter on the event type, topic, plan and page.
+ */
+export const dailyFriction = (name: string, where = '1') => `(
+    SELECT event_type, topic, plan, page, rating, events
+      FROM {database:Identifier}.daily_friction
+     WHERE workspace_id = {workspaceId:UUID}
+       AND day >= {${name}DaysFrom:DateTime('UTC')} AND day < {${name}DaysTo:DateTime('UTC')} AND ${where}
+    UNION ALL
+    SELECT event_type, topic, plan, page, rating, events
+      FROM ${hourlyEvents(name, where, hoursAroundDays(name))}
+  )`;
 
 /** Rows of hourly_contacts: (hour, topic, plan, page, channel, contacts uniqExact state). */
 export const hourlyContacts = contactCounts('hourly_contacts', DIMENSIONS);

@@ -194,6 +194,9 @@ describe('re-delivered events', () => {
     expect(await scalar('SELECT sum(score * responses) AS n FROM {database:Identifier}.hourly_csat WHERE workspace_id = {workspaceId:UUID}')).toBe(csat.reduce((sum, e) => sum + e.rating!, 0));
     const citations = all.filter((e) => e.eventType === 'answer_shown' && e.knowledgeItemId).length;
     expect(await scalar('SELECT sum(answers) AS n FROM {database:Identifier}.hourly_citations WHERE workspace_id = {workspaceId:UUID}')).toBe(citations);
+    expect(await scalar('SELECT count() AS n FROM {database:Identifier}.item_citations WHERE workspace_id = {workspaceId:UUID}')).toBe(citations);
+    const frictionSignals = all.filter((e) => ['outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off'].includes(e.eventType)).length;
+    expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.daily_friction WHERE workspace_id = {workspaceId:UUID}')).toBe(frictionSignals);
     const gapQuestions = all.filter((e) => ['handed_off', 'escalated'].includes(e.eventType) && e.text).length;
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.hourly_gap_questions WHERE workspace_id = {workspaceId:UUID}')).toBe(gapQuestions);
     expect(await scalar('SELECT count() AS n FROM {database:Identifier}.knowledge_lifecycle_events WHERE workspace_id = {workspaceId:UUID}')).toBe(lifecycle.length);
@@ -220,6 +223,10 @@ const RANGES = {
   'whole weeks': { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-16T00:00:00Z') },
   'off the hour': { from: new Date('2026-03-02T10:17:23.456Z'), to: new Date('2026-03-09T23:00:00.001Z') },
   'inside one hour': { from: new Date('2026-03-02T10:05:00Z'), to: new Date('2026-03-02T10:50:00Z') },
+  // Whole hours on both sides of one whole UTC day (the 4th), partial hours at both ends.
+  'around one day': { from: new Date('2026-03-03T21:30:00Z'), to: new Date('2026-03-05T02:10:00.5Z') },
+  // Whole hours but no whole UTC day.
+  'across midnight': { from: new Date('2026-03-06T20:00:00Z'), to: new Date('2026-03-07T06:00:00Z') },
   'the whole sample': { from: new Date('2026-02-20T00:00:00Z'), to: new Date('2026-04-10T00:00:00Z') },
 };
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'];

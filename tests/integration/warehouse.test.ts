@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql', '009-hourly-support-events.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql', '009-hourly-support-events.sql', '010-daily-friction-and-item-citations.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -60,6 +60,7 @@ describe('warehouse migrations', () => {
       { version: 7, name: '007-conversation-times.sql' },
       { version: 8, name: '008-hourly-totals.sql' },
       { version: 9, name: '009-hourly-support-events.sql' },
+      { version: 10, name: '010-daily-friction-and-item-citations.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -67,6 +68,8 @@ describe('warehouse migrations', () => {
     expect(tables.map((table) => table.name)).toEqual([
       'conversation_times',
       'conversation_times_mv',
+      'daily_friction',
+      'daily_friction_mv',
       'hourly_citations',
       'hourly_citations_mv',
       'hourly_contacts',
@@ -87,6 +90,8 @@ describe('warehouse migrations', () => {
       'interaction_events',
       'interaction_events_dedup_mv',
       'interaction_events_ingest',
+      'item_citations',
+      'item_citations_mv',
       'knowledge_lifecycle_events',
       'knowledge_lifecycle_events_mv',
       'schema_migrations',
@@ -199,6 +204,21 @@ describe('warehouse migrations', () => {
         { backfill: earlier.database },
       );
       expect(support).toEqual([...[1, 2, 8].map((kept) => ({ kept, events: 4, conversations: 2 })), { kept: 15, events: 2, conversations: 2 }]);
+
+      // Migration 010's daily friction and per-item citations, from the events themselves (each once); a rerun adds nothing.
+      copy('010-daily-friction-and-item-citations.sql');
+      await expect(migrateWarehouse(earlier, undefined, directory)).resolves.toEqual(['010-daily-friction-and-item-citations.sql']);
+      for (const migration of await loadMigrations(directory, earlier.database)) {
+        if (migration.version === 10) for (const statement of migration.statements) await warehouse.client.command({ query: statement });
+      }
+      const daily = await rows<{ friction: number; day: string; citations: number; cited: string }>(
+        `SELECT (SELECT sum(events) FROM {backfill:Identifier}.daily_friction) AS friction,
+                (SELECT toString(any(day)) FROM {backfill:Identifier}.daily_friction) AS day,
+                (SELECT count() FROM {backfill:Identifier}.item_citations) AS citations,
+                (SELECT toString(any(occurred_at)) FROM {backfill:Identifier}.item_citations) AS cited`,
+        { backfill: earlier.database },
+      );
+      expect(daily).toEqual([{ friction: 1, day: '2024-03-01 00:00:00', citations: 1, cited: '2024-03-01 10:30:01.000' }]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
       await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${earlier.database}` });

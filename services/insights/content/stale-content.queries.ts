@@ -2,9 +2,10 @@
  * Content health from knowledge's and conversation's events: items a product change flagged stale that are
  * still being cited (no edit since the flag), and published items nobody has cited for a while.
  *
- * Each query comes in two readings over the same data: from the rollups (analytics migration 005: items'
- * lifecycle events in knowledge_lifecycle_events, citations per hour in hourly_citations with raw events for
- * partial hours), and from raw events only, the reference the rollups are tested against.
+ * Each query comes in two readings over the same data: from the rollups (items' lifecycle events in
+ * knowledge_lifecycle_events; the answers citing each item in item_citations, migration 010; the items cited per
+ * hour in hourly_citations, migration 005, with raw events for partial hours), and from raw events only, the
+ * reference the rollups are tested against.
  */
 import { type ReadFrom, hourlyCitations } from '../rollup-window';
 
@@ -38,32 +39,28 @@ const stillStale = (from: ReadFrom) => `
       ) AS st ON st.knowledge_item_id = f.knowledge_item_id
      WHERE st.settled_at < f.flagged_at OR st.knowledge_item_id = ''`;
 
-/** Raw answers citing a stale item since its flag: from the rollups, only those in the hour of the flag. */
-const servedRaw = (from: ReadFrom) => `
+/** Answers citing a stale item since its flag, from raw events (the reference). */
+const SERVED_RAW = `
     SELECT e.knowledge_item_id AS knowledge_item_id, toUInt64(uniqExact(e.event_id)) AS answers, max(e.occurred_at) AS last_cited_at
       FROM {database:Identifier}.interaction_events AS e
       INNER JOIN stale AS s ON s.knowledge_item_id = e.knowledge_item_id
      WHERE e.workspace_id = {workspaceId:UUID} AND e.event_type = 'answer_shown'
        AND e.occurred_at >= s.flagged_at
-       ${from === 'rollups' ? 'AND (e.knowledge_item_id, toStartOfHour(e.occurred_at)) IN (SELECT knowledge_item_id, toStartOfHour(flagged_at) FROM stale)' : ''}
      GROUP BY e.knowledge_item_id`;
 
-/** Whole hours after the hour of each item's flag, from hourly_citations. */
+/** The same from item_citations (analytics migration 010): each stale item's answers since its flag are one index range. */
 const SERVED_ROLLUP = `
-    SELECT c.knowledge_item_id AS knowledge_item_id, toUInt64(sum(c.answers)) AS answers, max(c.last_cited_at) AS last_cited_at
-      FROM {database:Identifier}.hourly_citations AS c
+    SELECT c.knowledge_item_id AS knowledge_item_id, count() AS answers, max(c.occurred_at) AS last_cited_at
+      FROM {database:Identifier}.item_citations AS c
       INNER JOIN stale AS s ON s.knowledge_item_id = c.knowledge_item_id
      WHERE c.workspace_id = {workspaceId:UUID}
        AND c.knowledge_item_id IN (SELECT knowledge_item_id FROM stale)
-       AND c.hour > (SELECT toStartOfHour(min(flagged_at)) FROM stale)
-       AND c.hour > toStartOfHour(s.flagged_at)
+       AND c.occurred_at >= s.flagged_at
      GROUP BY c.knowledge_item_id`;
 
 export const staleStillServedSql = (from: ReadFrom) => `
   WITH stale AS (${stillStale(from)}),
-  served AS (
-    ${from === 'rollups' ? `${servedRaw(from)} UNION ALL ${SERVED_ROLLUP}` : servedRaw(from)}
-  )
+  served AS (${from === 'rollups' ? SERVED_ROLLUP : SERVED_RAW})
   SELECT s.knowledge_item_id AS knowledgeItemId, s.topic AS topic, s.flagged_at AS flaggedAt, any(t.title) AS title,
          sum(v.answers) AS timesServed, max(v.last_cited_at) AS lastServedAt
     FROM stale AS s
@@ -103,16 +100,15 @@ const citedItems = (from: ReadFrom) =>
         WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND knowledge_item_id != ''
           AND occurred_at >= {windowFrom:DateTime64(3, 'UTC')} AND occurred_at < {windowTo:DateTime64(3, 'UTC')}`;
 
-/** Live items no answer cited in the window, oldest first; an item published during the window counts too. */
+/**
+ * The items live at {until}, uncited ones (no answer cited them in the window; an item published during the window
+ * counts too) first, oldest first, at most {limit} rows; each row with how many items were live (`published`) and how
+ * many of them uncited (`uncited`), counted before the limit. One query, so chDB reads the citations once.
+ */
 export const uncitedSql = (from: ReadFrom) => `
-  SELECT p.knowledge_item_id AS knowledgeItemId, p.topic AS topic, p.published_at AS publishedAt, t.title AS title
-    FROM (${liveItems(from)}) AS p
+  SELECT p.knowledge_item_id AS knowledgeItemId, p.topic AS topic, p.published_at AS publishedAt, t.title AS title,
+         p.cited AS cited, count() OVER () AS published, countIf(NOT p.cited) OVER () AS uncited
+    FROM (SELECT *, knowledge_item_id IN (${citedItems(from)}) AS cited FROM (${liveItems(from)})) AS p
     LEFT JOIN (${titles(from)}) AS t ON t.knowledge_item_id = p.knowledge_item_id
-   WHERE p.knowledge_item_id NOT IN (${citedItems(from)})
-   ORDER BY publishedAt, knowledgeItemId
+   ORDER BY cited, publishedAt, knowledgeItemId
    LIMIT {limit:UInt32}`;
-
-/** How many items were live at {until}, and how many of them no answer cited in the window. */
-export const uncitedCountsSql = (from: ReadFrom) => `
-  SELECT count() AS published, countIf(knowledge_item_id NOT IN (${citedItems(from)})) AS uncited
-    FROM (${liveItems(from)})`;

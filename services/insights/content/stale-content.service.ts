@@ -2,7 +2,7 @@
 import { rollupRange } from '../rollup-window';
 import { toClickHouseTime } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
-import { staleStillServedSql, uncitedCountsSql, uncitedSql } from './stale-content.queries';
+import { staleStillServedSql, uncitedSql } from './stale-content.queries';
 
 export interface StaleStillServed {
   knowledgeItemId: string;
@@ -48,10 +48,11 @@ export class StaleContentService extends WarehouseReader {
       limit,
       ...rollupRange('window', new Date(now.getTime() - days * 86_400_000), now),
     };
-    const [items, counts] = await Promise.all([
-      this.rows<Uncited>(uncitedSql(this.readFrom), params),
-      this.rows<{ published: number; uncited: number }>(uncitedCountsSql(this.readFrom), params),
-    ]);
-    return { items, uncitedCount: Number(counts[0]?.uncited ?? 0), publishedCount: Number(counts[0]?.published ?? 0) };
+    const rows = await this.rows<Uncited & { cited: number | boolean; published: number; uncited: number }>(uncitedSql(this.readFrom), params);
+    return {
+      items: rows.filter((row) => !Number(row.cited)).map(({ knowledgeItemId, topic, title, publishedAt }) => ({ knowledgeItemId, topic, title, publishedAt })),
+      uncitedCount: Number(rows[0]?.uncited ?? 0),
+      publishedCount: Number(rows[0]?.published ?? 0),
+    };
   }
 }

@@ -9,7 +9,7 @@
  * in the warehouse and stay the workspace's: the queries bind {plan} and {pageArea} ('' for any) either way.
  */
 import { IN_CONTEXT_SQL, pageAreaSql } from '../asker-context';
-import { hourlyEventTotals, hourlyEvents } from '../rollup-window';
+import { dailyFriction, hourlyEventTotals, hourlyEvents } from '../rollup-window';
 import { BUCKET_SQL } from '../time-range';
 
 /**
@@ -55,9 +55,9 @@ export const LEARNING_CURVE_SQL = `
  * a quarter in the ranking, as it does in the answer's evidence (knowledge's learning-trust.ts, DROP_OFF_WEIGHT).
  * Each signal carries the plan and page of the question it is about (conversation stamps them on ratings,
  * requests for a person, hand-offs and drop-offs), so one row is one place in the product. FRICTION_SQL reads raw
- * events (the reference); FRICTION_ROLLUP_SQL reads hourly_events, with raw events for partial hours. Both keep the
- * signals in the context bound as {plan} and {pageArea} ('' for any): hourly_events keeps plan and page verbatim,
- * so the rollup cuts a context exactly as raw events do.
+ * events (the reference); FRICTION_ROLLUP_SQL reads daily_friction for whole UTC days, hourly_events for the hours
+ * around them and raw events for partial hours. Both keep the signals in the context bound as {plan} and {pageArea}
+ * ('' for any): the rollups keep plan and page verbatim, so they cut a context exactly as raw events do.
  */
 const FRICTION_TYPES = `event_type IN ('outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off') AND ${IN_CONTEXT_SQL}`;
 /**
@@ -89,7 +89,7 @@ export const FRICTION_SQL = frictionFrom(`(
      GROUP BY topic, plan, page, event_type, rating
   )`);
 
-export const FRICTION_ROLLUP_SQL = frictionFrom(hourlyEvents('range', FRICTION_TYPES));
+export const FRICTION_ROLLUP_SQL = frictionFrom(dailyFriction('range', FRICTION_TYPES));
 
 /**
  * LEARNING_CURVE_SQL's counts from an hourly rollup (`range` = [from, to)); learned answers come from
