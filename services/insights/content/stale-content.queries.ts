@@ -39,37 +39,32 @@ const stillStale = (from: ReadFrom) => `
       ) AS st ON st.knowledge_item_id = f.knowledge_item_id
      WHERE st.settled_at < f.flagged_at OR st.knowledge_item_id = ''`;
 
-/** Answers citing a stale item since its flag, from raw events (the reference). */
-const SERVED_RAW = `
-    SELECT e.knowledge_item_id AS knowledge_item_id, toUInt64(uniqExact(e.event_id)) AS answers, max(e.occurred_at) AS last_cited_at
-      FROM {database:Identifier}.interaction_events AS e
-      INNER JOIN stale AS s ON s.knowledge_item_id = e.knowledge_item_id
-     WHERE e.workspace_id = {workspaceId:UUID} AND e.event_type = 'answer_shown'
-       AND e.occurred_at >= s.flagged_at
-     GROUP BY e.knowledge_item_id`;
-
-/** The same from item_citations (analytics migration 010): each stale item's answers since its flag are one index range. */
-const SERVED_ROLLUP = `
-    SELECT c.knowledge_item_id AS knowledge_item_id, count() AS answers, max(c.occurred_at) AS last_cited_at
-      FROM {database:Identifier}.item_citations AS c
-      INNER JOIN stale AS s ON s.knowledge_item_id = c.knowledge_item_id
-     WHERE c.workspace_id = {workspaceId:UUID}
-       AND c.knowledge_item_id IN (SELECT knowledge_item_id FROM stale)
-       AND c.occurred_at >= s.flagged_at
-     GROUP BY c.knowledge_item_id`;
-
-export const staleStillServedSql = (from: ReadFrom) => `
-  WITH stale AS (${stillStale(from)}),
-  served AS (${from === 'rollups' ? SERVED_ROLLUP : SERVED_RAW})
-  SELECT s.knowledge_item_id AS knowledgeItemId, s.topic AS topic, s.flagged_at AS flaggedAt, any(t.title) AS title,
-         sum(v.answers) AS timesServed, max(v.last_cited_at) AS lastServedAt
-    FROM stale AS s
-    INNER JOIN served AS v ON v.knowledge_item_id = s.knowledge_item_id
+/** Items flagged stale and not edited since, each with its latest title before {until}. */
+export const stillStaleSql = (from: ReadFrom) => `
+  SELECT s.knowledge_item_id AS knowledgeItemId, s.topic AS topic, s.flagged_at AS flaggedAt, any(t.title) AS title
+    FROM (${stillStale(from)}) AS s
     LEFT JOIN (${titles(from)}) AS t ON t.knowledge_item_id = s.knowledge_item_id
-   GROUP BY knowledgeItemId, topic, flaggedAt
-  HAVING timesServed > 0
-   ORDER BY timesServed DESC, knowledgeItemId
-   LIMIT {limit:UInt32}`;
+   GROUP BY knowledgeItemId, topic, flaggedAt`;
+
+/**
+ * The answers that cited each of {items:Array(String)} since its flag ({flags:Map(String, DateTime64)}, by item): from
+ * item_citations (analytics migration 010), where each item's answers since its flag are one range of the index, or
+ * from raw events, the reference. Items no answer cited since have no row.
+ */
+export const servedSinceFlagSql = (from: ReadFrom) =>
+  from === 'rollups'
+    ? `
+  SELECT knowledge_item_id AS knowledgeItemId, count() AS timesServed, max(occurred_at) AS lastServedAt
+    FROM {database:Identifier}.item_citations
+   WHERE workspace_id = {workspaceId:UUID} AND knowledge_item_id IN {items:Array(String)}
+     AND occurred_at >= {flags:Map(String, DateTime64(3, 'UTC'))}[knowledge_item_id]
+   GROUP BY knowledge_item_id`
+    : `
+  SELECT knowledge_item_id AS knowledgeItemId, uniqExact(event_id) AS timesServed, max(occurred_at) AS lastServedAt
+    FROM {database:Identifier}.interaction_events
+   WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND knowledge_item_id IN {items:Array(String)}
+     AND occurred_at >= {flags:Map(String, DateTime64(3, 'UTC'))}[knowledge_item_id]
+   GROUP BY knowledge_item_id`;
 
 /**
  * Knowledge items customers could be served at {until}: published (an article, or a learned answer published

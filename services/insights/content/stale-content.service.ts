@@ -2,7 +2,7 @@
 import { rollupRange } from '../rollup-window';
 import { toClickHouseTime } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
-import { staleStillServedSql, uncitedSql } from './stale-content.queries';
+import { servedSinceFlagSql, stillStaleSql, uncitedSql } from './stale-content.queries';
 
 export interface StaleStillServed {
   knowledgeItemId: string;
@@ -33,8 +33,24 @@ export interface UncitedContent {
 export class StaleContentService extends WarehouseReader {
   /** Items flagged stale, not edited since, that answers cited after the flag (up to `now`), most served first. */
   async staleStillServed(workspaceId: string, limit: number, now = new Date()): Promise<StaleStillServed[]> {
-    const rows = await this.rows<StaleStillServed>(staleStillServedSql(this.readFrom), { workspaceId, limit, until: toClickHouseTime(now) });
-    return rows.map((row) => ({ ...row, timesServed: Number(row.timesServed) }));
+    // Two queries: the stale items (a few), then their citations by item and flag as bound values, so the citations
+    // are read by index ranges and the stale items worked out once.
+    const stale = await this.rows<Omit<StaleStillServed, 'timesServed' | 'lastServedAt'>>(stillStaleSql(this.readFrom), { workspaceId, until: toClickHouseTime(now) });
+    if (stale.length === 0) return [];
+    const served = await this.rows<{ knowledgeItemId: string; timesServed: number | string; lastServedAt: string }>(servedSinceFlagSql(this.readFrom), {
+      workspaceId,
+      items: stale.map((item) => item.knowledgeItemId),
+      flags: new Map(stale.map((item) => [item.knowledgeItemId, item.flaggedAt])),
+    });
+    const servedOf = new Map(served.map((row) => [row.knowledgeItemId, row]));
+    return stale
+      .flatMap((item) => {
+        const citations = servedOf.get(item.knowledgeItemId);
+        const timesServed = Number(citations?.timesServed ?? 0);
+        return timesServed > 0 ? [{ ...item, timesServed, lastServedAt: citations!.lastServedAt }] : [];
+      })
+      .sort((a, b) => b.timesServed - a.timesServed || (a.knowledgeItemId < b.knowledgeItemId ? -1 : a.knowledgeItemId > b.knowledgeItemId ? 1 : 0))
+      .slice(0, limit);
   }
 
   /**
