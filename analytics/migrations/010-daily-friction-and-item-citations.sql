@@ -14,6 +14,11 @@
 -- item's hours since the earliest flag, and the hour of each flag came from raw events. item_citations keeps one row
 -- per citing answer, ordered by item and time: a stale item's answers since its flag are one range of the index, to
 -- the millisecond, with no raw part.
+--
+-- Uncited content lists the live items no answer cited in a window (30 days by default): the items cited per hour
+-- in hourly_citations were 350k rows for the largest workspace. daily_citations keeps them per UTC day (an item's
+-- answers and latest citation), read like daily_friction: whole days here, the hours around them hourly, partial
+-- hours raw.
 CREATE TABLE IF NOT EXISTS {database}.daily_friction
 (
     workspace_id UUID,
@@ -55,6 +60,27 @@ AS SELECT workspace_id, knowledge_item_id, occurred_at
 FROM {database}.interaction_events
 WHERE event_type = 'answer_shown' AND knowledge_item_id != '';
 
+CREATE TABLE IF NOT EXISTS {database}.daily_citations
+(
+    workspace_id      UUID,
+    day               DateTime('UTC') COMMENT 'start of the UTC day',
+    knowledge_item_id String,
+    answers           SimpleAggregateFunction(sum, UInt64),
+    last_cited_at     SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (workspace_id, day, knowledge_item_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS {database}.daily_citations_mv
+TO {database}.daily_citations
+AS SELECT
+    workspace_id, toStartOfDay(occurred_at) AS day, knowledge_item_id,
+    toUInt64(count()) AS answers, max(occurred_at) AS last_cited_at
+FROM {database}.interaction_events
+WHERE event_type = 'answer_shown' AND knowledge_item_id != ''
+GROUP BY workspace_id, day, knowledge_item_id;
+
 INSERT INTO {database}.daily_friction
 SELECT workspace_id, toStartOfDay(occurred_at) AS day, event_type, topic, plan, page, toInt8(sign(rating)) AS rating, count() AS events
 FROM {database}.interaction_events FINAL
@@ -67,3 +93,9 @@ SELECT workspace_id, knowledge_item_id, occurred_at
 FROM {database}.interaction_events FINAL
 WHERE event_type = 'answer_shown' AND knowledge_item_id != ''
   AND (SELECT count() FROM {database}.item_citations) = 0;
+
+INSERT INTO {database}.daily_citations
+SELECT workspace_id, toStartOfDay(occurred_at) AS day, knowledge_item_id, toUInt64(count()) AS answers, max(occurred_at) AS last_cited_at
+FROM {database}.interaction_events FINAL
+WHERE event_type = 'answer_shown' AND knowledge_item_id != '' AND (SELECT count() FROM {database}.daily_citations) = 0
+GROUP BY workspace_id, day, knowledge_item_id;

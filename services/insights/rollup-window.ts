@@ -183,16 +183,23 @@ export const hourlySupportEvents = (name: string, kept: number, where = '1', edg
      GROUP BY hour, edge_topic, event_type, handoff_reason, edge_score` : ''}
   )`;
 
-/** Rows of hourly_citations (analytics migration 005): (hour, knowledge_item_id, answers, last_cited_at). */
-export const hourlyCitations = (name: string, where = '1') => `(
-    SELECT hour, knowledge_item_id, answers, last_cited_at
-      FROM {database:Identifier}.hourly_citations
-     WHERE ${rollupBody(name)} AND ${where}
+/**
+ * The items answers cited in the range (analytics migration 010): whole UTC days from daily_citations, the hours
+ * around them from hourly_citations, partial hours raw; (knowledge_item_id), an item once per source it is in.
+ */
+export const citedItems = (name: string) => `(
+    SELECT DISTINCT knowledge_item_id
+      FROM {database:Identifier}.daily_citations
+     WHERE workspace_id = {workspaceId:UUID}
+       AND day >= {${name}DaysFrom:DateTime('UTC')} AND day < {${name}DaysTo:DateTime('UTC')}
     UNION ALL
-    SELECT ${hourOf} AS hour, knowledge_item_id, toUInt64(uniqExact(event_id)) AS answers, max(occurred_at) AS last_cited_at
+    SELECT DISTINCT knowledge_item_id
+      FROM {database:Identifier}.hourly_citations
+     WHERE ${hoursAroundDays(name)}
+    UNION ALL
+    SELECT DISTINCT knowledge_item_id
       FROM {database:Identifier}.interaction_events
-     WHERE ${rawEdges(name)} AND event_type = 'answer_shown' AND knowledge_item_id != '' AND ${where}
-     GROUP BY hour, knowledge_item_id
+     WHERE ${rawEdges(name)} AND event_type = 'answer_shown' AND knowledge_item_id != ''
   )`;
 
 /** Rows of hourly_gap_questions (analytics migration 005): (hour, topic, question_key, question, events). */

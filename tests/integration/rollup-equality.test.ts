@@ -195,6 +195,7 @@ describe('re-delivered events', () => {
     const citations = all.filter((e) => e.eventType === 'answer_shown' && e.knowledgeItemId).length;
     expect(await scalar('SELECT sum(answers) AS n FROM {database:Identifier}.hourly_citations WHERE workspace_id = {workspaceId:UUID}')).toBe(citations);
     expect(await scalar('SELECT count() AS n FROM {database:Identifier}.item_citations WHERE workspace_id = {workspaceId:UUID}')).toBe(citations);
+    expect(await scalar('SELECT sum(answers) AS n FROM {database:Identifier}.daily_citations WHERE workspace_id = {workspaceId:UUID}')).toBe(citations);
     const frictionSignals = all.filter((e) => ['outcome_repeat_contact', 'answer_rated', 'handed_off', 'escalated', 'dropped_off'].includes(e.eventType)).length;
     expect(await scalar('SELECT sum(events) AS n FROM {database:Identifier}.daily_friction WHERE workspace_id = {workspaceId:UUID}')).toBe(frictionSignals);
     const gapQuestions = all.filter((e) => ['handed_off', 'escalated'].includes(e.eventType) && e.text).length;

@@ -68,6 +68,8 @@ describe('warehouse migrations', () => {
     expect(tables.map((table) => table.name)).toEqual([
       'conversation_times',
       'conversation_times_mv',
+      'daily_citations',
+      'daily_citations_mv',
       'daily_friction',
       'daily_friction_mv',
       'hourly_citations',
@@ -211,14 +213,15 @@ describe('warehouse migrations', () => {
       for (const migration of await loadMigrations(directory, earlier.database)) {
         if (migration.version === 10) for (const statement of migration.statements) await warehouse.client.command({ query: statement });
       }
-      const daily = await rows<{ friction: number; day: string; citations: number; cited: string }>(
+      const daily = await rows<{ friction: number; day: string; citations: number; cited: string; dailyCitations: number }>(
         `SELECT (SELECT sum(events) FROM {backfill:Identifier}.daily_friction) AS friction,
                 (SELECT toString(any(day)) FROM {backfill:Identifier}.daily_friction) AS day,
                 (SELECT count() FROM {backfill:Identifier}.item_citations) AS citations,
-                (SELECT toString(any(occurred_at)) FROM {backfill:Identifier}.item_citations) AS cited`,
+                (SELECT toString(any(occurred_at)) FROM {backfill:Identifier}.item_citations) AS cited,
+                (SELECT sum(answers) FROM {backfill:Identifier}.daily_citations) AS dailyCitations`,
         { backfill: earlier.database },
       );
-      expect(daily).toEqual([{ friction: 1, day: '2024-03-01 00:00:00', citations: 1, cited: '2024-03-01 10:30:01.000' }]);
+      expect(daily).toEqual([{ friction: 1, day: '2024-03-01 00:00:00', citations: 1, cited: '2024-03-01 10:30:01.000', dailyCitations: 1 }]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
       await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${earlier.database}` });

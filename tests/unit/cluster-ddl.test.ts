@@ -41,7 +41,7 @@ it('every statement of the cluster DDL parses, and it covers the raw table and e
     expect(row?.formatted).toMatch(/^CREATE TABLE loopdesk\./);
   }
   const created = statements.map((statement) => /^CREATE TABLE loopdesk\.(\w+)/.exec(statement)?.[1]);
-  for (const table of ['interaction_events', 'interaction_events_ingest', 'hourly_events', 'hourly_contacts', 'conversation_times', 'hourly_csat', 'hourly_citations', 'hourly_gap_questions', 'knowledge_lifecycle_events', 'hourly_event_totals', 'hourly_support_events', 'daily_friction', 'item_citations']) {
+  for (const table of ['interaction_events', 'interaction_events_ingest', 'hourly_events', 'hourly_contacts', 'conversation_times', 'hourly_csat', 'hourly_citations', 'hourly_gap_questions', 'knowledge_lifecycle_events', 'hourly_event_totals', 'hourly_support_events', 'daily_friction', 'item_citations', 'daily_citations']) {
     expect(created).toContain(table);
     if (table !== 'interaction_events_ingest') expect(created).toContain(`${table}_all`);
   }

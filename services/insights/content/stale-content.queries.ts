@@ -4,47 +4,42 @@
  *
  * Each query comes in two readings over the same data: from the rollups (items' lifecycle events in
  * knowledge_lifecycle_events; the answers citing each item in item_citations, migration 010; the items cited per
- * hour in hourly_citations, migration 005, with raw events for partial hours), and from raw events only, the
- * reference the rollups are tested against.
+ * day in daily_citations, migration 010, and per hour in hourly_citations, migration 005, with raw events for
+ * partial hours), and from raw events only, the reference the rollups are tested against.
  */
-import { type ReadFrom, hourlyCitations } from '../rollup-window';
+import { type ReadFrom, citedItems as citedItemsIn } from '../rollup-window';
 
 /** Where an item's lifecycle events (published, updated, archived, flagged, learned, reverted) are read from. */
 const lifecycle = (from: ReadFrom) => `{database:Identifier}.${from === 'rollups' ? 'knowledge_lifecycle_events' : 'interaction_events'}`;
+
+/** The lifecycle events that give an item its title, up to {until}. */
+const TITLED = `event_type IN ('knowledge_published', 'knowledge_updated', 'learned_answer_created', 'learned_answer_published')
+       AND JSONExtractString(payload, 'title') != ''
+       AND occurred_at < {until:DateTime64(3, 'UTC')}`;
 
 /** Each item's latest title before {until} (every item when {until} is far ahead). */
 const titles = (from: ReadFrom) => `
     SELECT knowledge_item_id, argMax(JSONExtractString(payload, 'title'), occurred_at) AS title
       FROM ${lifecycle(from)}
-     WHERE workspace_id = {workspaceId:UUID}
-       AND event_type IN ('knowledge_published', 'knowledge_updated', 'learned_answer_created', 'learned_answer_published')
-       AND JSONExtractString(payload, 'title') != ''
-       AND occurred_at < {until:DateTime64(3, 'UTC')}
+     WHERE workspace_id = {workspaceId:UUID} AND ${TITLED}
      GROUP BY knowledge_item_id`;
 
-/** Items flagged stale with no edit or archive since their latest flag. */
-const stillStale = (from: ReadFrom) => `
-    SELECT f.knowledge_item_id AS knowledge_item_id, f.flagged_at AS flagged_at, f.topic AS topic
-      FROM (
-        SELECT knowledge_item_id, max(occurred_at) AS flagged_at, argMax(topic, occurred_at) AS topic
-          FROM ${lifecycle(from)}
-         WHERE workspace_id = {workspaceId:UUID} AND event_type = 'knowledge_flagged_stale'
-         GROUP BY knowledge_item_id
-      ) AS f
-      LEFT JOIN (
-        SELECT knowledge_item_id, max(occurred_at) AS settled_at
-          FROM ${lifecycle(from)}
-         WHERE workspace_id = {workspaceId:UUID} AND event_type IN ('knowledge_updated', 'knowledge_archived')
-         GROUP BY knowledge_item_id
-      ) AS st ON st.knowledge_item_id = f.knowledge_item_id
-     WHERE st.settled_at < f.flagged_at OR st.knowledge_item_id = ''`;
-
-/** Items flagged stale and not edited since, each with its latest title before {until}. */
+/**
+ * Items flagged stale with no edit or archive since their latest flag, with the topic of that flag and their latest
+ * title before {until} ('' without one): one pass over the items' lifecycle events (an item never edited or archived
+ * has a latest edit of 1970).
+ */
 export const stillStaleSql = (from: ReadFrom) => `
-  SELECT s.knowledge_item_id AS knowledgeItemId, s.topic AS topic, s.flagged_at AS flaggedAt, any(t.title) AS title
-    FROM (${stillStale(from)}) AS s
-    LEFT JOIN (${titles(from)}) AS t ON t.knowledge_item_id = s.knowledge_item_id
-   GROUP BY knowledgeItemId, topic, flaggedAt`;
+  SELECT knowledge_item_id AS knowledgeItemId,
+         argMaxIf(topic, occurred_at, event_type = 'knowledge_flagged_stale') AS topic,
+         maxIf(occurred_at, event_type = 'knowledge_flagged_stale') AS flaggedAt,
+         argMaxIf(JSONExtractString(payload, 'title'), occurred_at, ${TITLED}) AS title
+    FROM ${lifecycle(from)}
+   WHERE workspace_id = {workspaceId:UUID}
+     AND event_type IN ('knowledge_flagged_stale', 'knowledge_updated', 'knowledge_archived', 'knowledge_published', 'learned_answer_created', 'learned_answer_published')
+   GROUP BY knowledge_item_id
+  HAVING countIf(event_type = 'knowledge_flagged_stale') > 0
+     AND maxIf(occurred_at, event_type IN ('knowledge_updated', 'knowledge_archived')) < flaggedAt`;
 
 /**
  * The answers that cited each of {items:Array(String)} since its flag ({flags:Map(String, DateTime64)}, by item): from
@@ -90,7 +85,7 @@ const liveItems = (from: ReadFrom) => `
 /** Items an answer cited in the window [{windowFrom}, {windowTo}). */
 const citedItems = (from: ReadFrom) =>
   from === 'rollups'
-    ? `SELECT DISTINCT knowledge_item_id FROM ${hourlyCitations('window')}`
+    ? `SELECT knowledge_item_id FROM ${citedItemsIn('window')}`
     : `SELECT DISTINCT knowledge_item_id FROM {database:Identifier}.interaction_events
         WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND knowledge_item_id != ''
           AND occurred_at >= {windowFrom:DateTime64(3, 'UTC')} AND occurred_at < {windowTo:DateTime64(3, 'UTC')}`;
