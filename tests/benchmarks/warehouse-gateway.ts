@@ -208,6 +208,8 @@ function queries(from: Date, to: Date): Array<[string, string, Record<string, un
   const range = { from: from.toISOString(), to: to.toISOString() };
   return [
     ['support by day', 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions automationRate medianFirstResponseSeconds } buckets { start questions } handOffReasons { reason count } } } }', { input: { ...range, granularity: 'DAY' } }],
+    // The same with each bucket's response times: exact quantiles per bucket as well as over the range (one pass).
+    ['support by day, bucket times', 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions medianFirstResponseSeconds } buckets { start questions medianFirstResponseSeconds medianResolutionSeconds } } } }', { input: { ...range, granularity: 'DAY' } }],
     ['support by week, plan filter', 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions conversations medianResolutionSeconds } } } }', { input: { ...range, granularity: 'WEEK', plan: 'pro' } }],
     ['activity', 'query($range: TimeRangeInput) { workspace { activity(range: $range) { questions answered handedOff } } }', { range }],
     ['learning curve', 'query($input: InsightRangeInput!) { workspace { learningCurve(input: $input) { start correctionsAbsorbed learnedAnswersPublished } } }', { input: { ...range, granularity: 'WEEK' } }],

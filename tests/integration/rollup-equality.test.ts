@@ -228,6 +228,8 @@ const RANGES = {
   'around one day': { from: new Date('2026-03-03T21:30:00Z'), to: new Date('2026-03-05T02:10:00.5Z') },
   // Whole hours but no whole UTC day.
   'across midnight': { from: new Date('2026-03-06T20:00:00Z'), to: new Date('2026-03-07T06:00:00Z') },
+  // Starts on an hour, ends off one: knowledge gaps read both periods as one span, with partial hours at its ends.
+  'from on the hour': { from: new Date('2026-03-05T06:00:00Z'), to: new Date('2026-03-08T13:45:10.250Z') },
   'the whole sample': { from: new Date('2026-02-20T00:00:00Z'), to: new Date('2026-04-10T00:00:00Z') },
 };
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'];
