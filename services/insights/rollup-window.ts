@@ -187,7 +187,7 @@ export const hourlySupportEvents = (name: string, kept: number, where = '1', edg
  * The items answers cited in the range (analytics migration 010): whole UTC days from daily_citations, the hours
  * around them from hourly_citations, partial hours raw; (knowledge_item_id), an item once per source it is in.
  */
-export const citedItems = (name: string) => `(
+export const itemsCitedIn = (name: string) => `(
     SELECT DISTINCT knowledge_item_id
       FROM {database:Identifier}.daily_citations
      WHERE workspace_id = {workspaceId:UUID}

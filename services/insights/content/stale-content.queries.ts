@@ -7,7 +7,7 @@
  * day in daily_citations, migration 010, and per hour in hourly_citations, migration 005, with raw events for
  * partial hours), and from raw events only, the reference the rollups are tested against.
  */
-import { type ReadFrom, citedItems as citedItemsIn } from '../rollup-window';
+import { type ReadFrom, itemsCitedIn } from '../rollup-window';
 
 /** Where an item's lifecycle events (published, updated, archived, flagged, learned, reverted) are read from. */
 const lifecycle = (from: ReadFrom) => `{database:Identifier}.${from === 'rollups' ? 'knowledge_lifecycle_events' : 'interaction_events'}`;
@@ -85,7 +85,7 @@ const liveItems = (from: ReadFrom) => `
 /** Items an answer cited in the window [{windowFrom}, {windowTo}). */
 const citedItems = (from: ReadFrom) =>
   from === 'rollups'
-    ? `SELECT knowledge_item_id FROM ${citedItemsIn('window')}`
+    ? `SELECT knowledge_item_id FROM ${itemsCitedIn('window')}`
     : `SELECT DISTINCT knowledge_item_id FROM {database:Identifier}.interaction_events
         WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND knowledge_item_id != ''
           AND occurred_at >= {windowFrom:DateTime64(3, 'UTC')} AND occurred_at < {windowTo:DateTime64(3, 'UTC')}`;

@@ -1,4 +1,5 @@
 /** Content that needs attention: stale items still served, and items nobody cites. */
+import { compareText } from '../compare-text';
 import { rollupRange } from '../rollup-window';
 import { toClickHouseTime } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
@@ -49,7 +50,7 @@ export class StaleContentService extends WarehouseReader {
         const timesServed = Number(citations?.timesServed ?? 0);
         return timesServed > 0 ? [{ ...item, timesServed, lastServedAt: citations!.lastServedAt }] : [];
       })
-      .sort((a, b) => b.timesServed - a.timesServed || (a.knowledgeItemId < b.knowledgeItemId ? -1 : a.knowledgeItemId > b.knowledgeItemId ? 1 : 0))
+      .sort((a, b) => b.timesServed - a.timesServed || compareText(a.knowledgeItemId, b.knowledgeItemId))
       .slice(0, limit);
   }
 

@@ -7,6 +7,7 @@
  * few, a launch week many), and its labels are explainable: they are the heaviest terms of the cluster's centroid.
  */
 import { STOP_WORDS, stem, tokens } from '../../shared/text';
+import { compareText } from '../compare-text';
 
 export interface GapQuestion {
   text: string;
@@ -335,8 +336,4 @@ function labelTerms(centroid: SparseVector): number[] {
   const ranked = [...centroid].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const characteristic = ranked.filter(([, value], rank) => rank < 2 || (rank < MAX_LABEL_TERMS && value >= ranked[0][1] / 2));
   return characteristic.map(([id]) => id);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

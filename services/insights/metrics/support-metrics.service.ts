@@ -1,4 +1,5 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
+import { compareText } from '../compare-text';
 import { cutsOnHours, isWholeHour, rollupRange } from '../rollup-window';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
@@ -249,7 +250,6 @@ function fieldOf(measure: string, score: number): keyof Counts | undefined {
   }
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** supportRollupSql's rows in the shapes of the raw queries': buckets in order, reasons most frequent first. */
 function figuresOf(rows: FigureRow[]): Figures {
@@ -272,8 +272,8 @@ function figuresOf(rows: FigureRow[]): Figures {
     if (row.measure === 'handed_off') reasons.set(row.handoff_reason, (reasons.get(row.handoff_reason) ?? 0) + n);
   }
   return {
-    counts: [...buckets].sort(([a], [b]) => byText(a, b)).map(([bucket, counts]) => ({ bucket, ...counts })),
-    reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || byText(a.reason, b.reason)),
+    counts: [...buckets].sort(([a], [b]) => compareText(a, b)).map(([bucket, counts]) => ({ bucket, ...counts })),
+    reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || compareText(a.reason, b.reason)),
     csat,
   };
 }
