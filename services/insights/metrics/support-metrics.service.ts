@@ -148,6 +148,12 @@ export class SupportMetricsService extends WarehouseReader {
     };
   }
 
+  /** Every figure but each bucket's response times: the range's times only (what the weekly report shows). */
+  async rangeMetrics(workspaceId: string, query: MetricsQuery): Promise<SupportCounts & { totals: Bucket }> {
+    const [counts, times] = await Promise.all([this.counts(workspaceId, query), this.responseTimes(workspaceId, query, 'range')]);
+    return { ...counts, totals: { ...counts.totals, ...times.range } };
+  }
+
   /** The figures that sum: counts, rates, CSAT, hand-off reasons. */
   async counts(workspaceId: string, query: MetricsQuery): Promise<SupportCounts> {
     checkRange(query.from, query.to);

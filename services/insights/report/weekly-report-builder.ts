@@ -7,7 +7,7 @@
 import type { StaleContentService } from '../content/stale-content.service';
 import type { KnowledgeGapsService } from '../gaps/knowledge-gaps.service';
 import type { ContextAutomation, LearningCurveService } from '../learning/learning-curve.service';
-import type { Bucket, SupportMetricsService } from '../metrics/support-metrics.service';
+import type { Bucket, BucketCounts, SupportMetricsService } from '../metrics/support-metrics.service';
 import { SPIKE_DEFAULTS, TopicSpikesService } from '../trends/topic-spikes.service';
 import { previousIsoWeek, reportPeriod } from './report-period';
 import type { ContextAutomationChange, DailyVolume, HeadlineFigure, LearningWeek, WeeklyHeadline, WeeklyReportContent } from './weekly-report-content';
@@ -51,8 +51,9 @@ export class WeeklyReportBuilder {
     const { supportMetrics, learning, content, trends, gaps } = this.sources;
 
     const [thisWeek, lastWeek, curve, spikes, knowledgeGaps, friction, stale, uncited, contextNow, contextBefore] = await Promise.all([
-      supportMetrics.metrics(id, { from: period.start, to: period.end, granularity: 'day', timeZone }),
-      supportMetrics.metrics(id, { from: previous.start, to: previous.end, granularity: 'day', timeZone }),
+      // The week's response times only: the report shows no day's.
+      supportMetrics.rangeMetrics(id, { from: period.start, to: period.end, granularity: 'day', timeZone }),
+      supportMetrics.rangeMetrics(id, { from: previous.start, to: previous.end, granularity: 'day', timeZone }),
       learning.curve(id, { from: curveStart.start, to: period.end, granularity: 'week', timeZone }),
       trends.spikes(id, { from: period.start, to: period.end, ...SPIKE_DEFAULTS }),
       gaps.gaps(id, { from: period.start, to: period.end, first: LIST_LENGTH }),
@@ -144,7 +145,7 @@ function fillWeeks(firstMonday: string, curve: Awaited<ReturnType<LearningCurveS
   });
 }
 
-function fillDays(monday: string, buckets: Bucket[]): DailyVolume[] {
+function fillDays(monday: string, buckets: BucketCounts[]): DailyVolume[] {
   const byDay = new Map(buckets.map((bucket) => [bucket.start, bucket]));
   return Array.from({ length: 7 }, (_, i) => {
     const day = addDays(monday, i);
