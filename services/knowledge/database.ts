@@ -18,6 +18,7 @@ import { KnowledgeLocale1764730000000 } from './migrations/1764730000000-knowled
 import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox-prune-index';
 import { ContextLearning1764760500000 } from './migrations/1764760500000-context-learning';
 import { VariantAskedContext1764760600000 } from './migrations/1764760600000-variant-asked-context';
+import { PassageRevisions1764760800000 } from './migrations/1764760800000-passage-revisions';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -42,6 +43,7 @@ export function openKnowledgeDatabase(url: string) {
       OutboxPruneIndex1764760400000,
       ContextLearning1764760500000,
       VariantAskedContext1764760600000,
+      PassageRevisions1764760800000,
     ],
   });
 }

@@ -40,7 +40,7 @@ import { conversationEnv } from '../../services/conversation/config';
 import { sentences as splitSentences } from '../../services/shared/text';
 import { CpuUse, printCpu, trackCpu } from './process-cpu';
 import { GatewayRatio, measureGatewayRatio } from './gateway-ratio';
-import { RETRIEVE_CANDIDATES_SQL } from '../../services/knowledge/retrieval/retrieval.queries';
+import { QUESTION_PROBE_SQL } from '../../services/knowledge/retrieval/passage-index.queries';
 import { customerToken, dataOf } from '../helpers/graphql';
 import { readLabelledCsv, shuffled } from './learning/dataset';
 import { TestStack, startTestStack } from '../helpers/stack';
@@ -491,25 +491,10 @@ interface ExplainSummary {
   plan: string;
 }
 
-/**
- * The retrieval query's parameters as an anonymous asker's ask binds them once the intent model speaks: $1 workspace,
- * $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 segments, $6 locale (any), $7 learned questions
- * (not matched). Only as many as the query uses are bound, so the benchmark keeps working while the query gains or
- * loses parameters.
- */
-function retrievalParameters(workspaceId: string, question: string): unknown[] {
-  const used = Math.max(0, ...[...RETRIEVE_CANDIDATES_SQL.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-  // As retrieval.service.ts passes them for an asker with no plan, segments, locale, page or context keys, once the
-  // intent model speaks (learned questions are not matched in SQL).
-  const parameters = [workspaceId, question, '', 30, [], null, false, [], []];
-  if (used > parameters.length) throw new Error(`RETRIEVE_CANDIDATES_SQL takes ${used} parameters; the benchmark knows ${parameters.length}`);
-  return parameters.slice(0, used);
-}
-
 async function explainRetrieval(db: Client, workspaceId: string, questions: Question[]): Promise<ExplainSummary[]> {
   const results: ExplainSummary[] = [];
   for (const question of questions) {
-    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${RETRIEVE_CANDIDATES_SQL}`, retrievalParameters(workspaceId, question.text));
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${QUESTION_PROBE_SQL}`, [workspaceId, question.text]);
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     results.push({
       question: question.text,
@@ -755,7 +740,7 @@ async function main(): Promise<void> {
     let explain: ExplainSummary[] = [];
     if (options.explain > 0) {
       explain = await explainRetrieval(db, ws.id, questions.slice(0, options.explain));
-      console.log(`\n== EXPLAIN (ANALYZE, BUFFERS) of RETRIEVE_CANDIDATES_SQL, ${explain.length} questions`);
+      console.log(`\n== EXPLAIN (ANALYZE, BUFFERS) of QUESTION_PROBE_SQL (the question's lexemes and passage revision), ${explain.length} questions`);
       for (const e of explain) console.log(`  ${e.executionMs.toFixed(1).padStart(8)} ms execution, ${e.planningMs.toFixed(1)} ms planning: ${e.question}`);
       console.log(`\n-- plan for: ${explain[0]!.question}\n${explain[0]!.plan}`);
     }

@@ -1,6 +1,6 @@
-/** The offline benchmarks' trigram similarity (tests/benchmarks/learning/trigrams.ts) scores what Postgres's pg_trgm does. */
+/** The passage index's trigram similarity (services/knowledge/retrieval/trigram.ts, also the offline benchmarks') scores what Postgres's pg_trgm does. */
 import 'reflect-metadata';
-import { trigramSimilarity, trigrams } from '../benchmarks/learning/trigrams';
+import { trigramSimilarity, trigrams } from '../../services/knowledge/retrieval/trigram';
 import { useKnowledgeServices } from '../helpers/knowledge-services';
 
 const knowledge = useKnowledgeServices('loopdesk_it_trigrams');

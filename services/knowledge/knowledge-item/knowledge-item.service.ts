@@ -7,6 +7,7 @@ import { PassageEntity } from './passage.entity';
 import { DEFAULT_LOCALE } from './locale';
 import { splitIntoPassages } from './passage-splitter';
 import { flagLearnedAnswersOf } from './stale-learned-answers';
+import { STAMP_PASSAGE_REVISION_SQL } from '../retrieval/passage-index.queries';
 
 export interface ArticleFields {
   title: string;
@@ -60,6 +61,7 @@ export async function writePassages(tx: EntityManager, item: KnowledgeItemEntity
   }));
   await tx.getRepository(PassageEntity).insert(passages);
   await countLexemes(tx, item, 1);
+  await tx.query(STAMP_PASSAGE_REVISION_SQL, [item.id, item.workspaceId]);
 }
 
 export async function recordVersion(tx: EntityManager, item: KnowledgeItemEntity, author: string): Promise<void> {

@@ -1,9 +1,9 @@
 /**
- * Retrieval SQL. Two kinds of evidence find an item for a question: its passages and its article's title (found
- * by full-text index scans, scored with BM25 in ranking.ts from the term statistics returned here), and the
- * questions it is known to answer (question variants learned from corrections, matched by full-text rank and
- * trigram similarity). Only published items of the caller's workspace whose audience includes the asker's plan
- * are considered. Outcome evidence comes along for ranking.
+ * Retrieval SQL. Two kinds of evidence find an item for a question: its passages and its article's title (ranked
+ * in this process by the passage index, passage-index.ts), and the questions it is known to answer (question
+ * variants learned from corrections, matched by full-text rank and trigram similarity). Only published items of the
+ * caller's workspace whose audience includes the asker's plan are considered. Outcome evidence comes along for
+ * ranking.
  */
 import { CONTEXT_EVIDENCE_COLUMNS_SQL, EVIDENCE_COLUMNS_SQL, contextEvidenceJoin } from '../learning/item-evidence';
 
@@ -27,83 +27,43 @@ function answerableBy(item: string, asker: { plan: string; segments: string; loc
      AND ${inScope(item, asker.plan, asker.pageAreas)}`;
 }
 
-/**
- * The question's distinct lexemes (sorted: the term arrays below follow this order) with how many of the
- * workspace's passages hold each, and the workspace's passage count and summed passage length: what BM25 needs.
- */
-const QUESTION_TERMS = `
-  terms AS (
-    SELECT t.lexeme, coalesce(s.passages, 0) AS df
-      FROM (SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS lexeme) t
-      LEFT JOIN knowledge.lexeme_stats s ON s.workspace_id = $1 AND s.lexeme = t.lexeme
-  ),
-  totals AS (
-    SELECT coalesce(max(passages), 0) AS passages, coalesce(max(lexemes), 0) AS lexemes FROM knowledge.passage_totals WHERE workspace_id = $1
-  ),
-  -- Passages are found by the question's terms except those in more than 5% of them (always keeping its two
-  -- rarest): common terms match nearly everything, cost the most to rank and tell least.
-  q AS (
-    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(r.lexeme), ' | '), '')), ''::tsquery) AS query
-      FROM (SELECT lexeme, df, row_number() OVER (ORDER BY df, lexeme) AS rarity FROM terms WHERE df > 0) r CROSS JOIN totals
-     WHERE r.df <= greatest(50, totals.passages * 0.05) OR r.rarity <= 2
-  ),
-  -- Titles and learned questions are short: every term of the question counts for them.
-  q_all AS (
-    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query FROM terms
-  )`;
-
 /** An item is sensitive when an admin marked it, or its topic. */
 const SENSITIVE = `(i.sensitive OR (i.topic <> '' AND EXISTS (
     SELECT 1 FROM knowledge.sensitive_topics st WHERE st.workspace_id = i.workspace_id AND st.topic = i.topic))) AS sensitive`;
 
-/** Passages matched are capped before ranking: a question of only common terms ranks a sample, never the corpus. */
-const MAX_PASSAGES_MATCHED = 3000;
-/** Passages scored exactly (BM25, in ranking.ts): the best of the matched by Postgres's cover density rank. */
-const MAX_PASSAGES_SCORED = 200;
 const MAX_VARIANTS_MATCHED = 1000;
 
 /**
- * Candidates for a question, one row per passage scored, with what BM25 needs: the term frequencies of the
- * question's terms (in `terms` order) in the passage and in its article's title, the passage length, the terms'
- * passage counts and the workspace's totals; and per item the best learned-question match. Three index scans,
- * each with its own limit: passages by their terms, article titles by theirs, learned questions by their terms
- * and, separately, by trigram similarity.
- * $1 workspace, $2 question, $3 plan ('' = unknown), $4 per-kind candidate limit, $5 the asker's segments,
- * $6 the asker's locale (NULL = any), $7 whether to match learned questions (false once the intent model speaks),
- * $8 the page's product areas, $9 the asker's context keys (for the evidence in their context).
+ * The items of `$2` (those the passage index ranked, and those a learned question matched) that the asker may be
+ * answered from, with what ranking weighs besides the text: staleness, sensitivity and outcome evidence.
+ * $1 workspace, $2 item ids, $3 plan ('' = unknown), $4 the asker's segments, $5 the asker's locale (NULL = any),
+ * $6 the page's product areas, $7 the asker's context keys (for the evidence in their context).
  */
-export const RETRIEVE_CANDIDATES_SQL = `
-  WITH ${QUESTION_TERMS},
-  matching_passages AS (
-    SELECT p.id, p.item_id, p.search_vector
-      FROM knowledge.passages p CROSS JOIN q
-     WHERE p.workspace_id = $1 AND p.search_vector @@ q.query
-     LIMIT ${MAX_PASSAGES_MATCHED}
+export const ANSWERABLE_ITEMS_SQL = `
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
+    FROM knowledge.knowledge_items i
+    LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
+    ${contextEvidenceJoin('i.id', '$7')}
+   WHERE i.workspace_id = $1
+     AND i.id = ANY($2::uuid[])
+     AND ${answerableBy('i', { plan: '$3', segments: '$4', locale: '$5', pageAreas: '$6' })}`;
+
+/**
+ * While the workspace's intent model is not loaded (once it is, it owns the learned questions): the items whose
+ * learned questions match the question best, by full-text rank and trigram similarity, each by its best question.
+ * Two index scans, each with its own limit. $1 workspace, $2 question, $3 its lexemes, $4 how many questions.
+ */
+export const VARIANT_MATCHES_SQL = `
+  WITH q_all AS (
+    SELECT coalesce(to_tsquery('english', nullif(string_agg(quote_literal(lexeme), ' | '), '')), ''::tsquery) AS query FROM unnest($3::text[]) AS lexeme
   ),
-  ranked_passages AS (
-    SELECT m.id FROM matching_passages m CROSS JOIN q_all
-     ORDER BY ts_rank_cd(m.search_vector, q_all.query, 1 | 32) DESC
-     LIMIT ${MAX_PASSAGES_SCORED}
-  ),
-  title_matches AS (
-    SELECT i.id FROM knowledge.knowledge_items i CROSS JOIN q_all
-     WHERE i.workspace_id = $1 AND i.kind = 'article' AND i.title_vector @@ q_all.query
-     ORDER BY ts_rank(i.title_vector, q_all.query) DESC
-     LIMIT $4
-  ),
-  scored_passages AS (
-    SELECT id FROM ranked_passages
-    UNION
-    SELECT p.id FROM title_matches t JOIN knowledge.passages p ON p.item_id = t.id
-  ),
-  -- Only while the workspace's intent model is not loaded ($7): once it is, it owns the learned questions.
   variant_matches AS (
     (SELECT v.id FROM knowledge.question_variants v CROSS JOIN q_all
-      WHERE $7 AND v.workspace_id = $1 AND v.search_vector @@ q_all.query
+      WHERE v.workspace_id = $1 AND v.search_vector @@ q_all.query
       LIMIT ${MAX_VARIANTS_MATCHED})
     UNION
     (SELECT v.id FROM knowledge.question_variants v
-      WHERE $7 AND v.workspace_id = $1 AND v.text OPERATOR(public.%) $2
+      WHERE v.workspace_id = $1 AND v.text OPERATOR(public.%) $2
       LIMIT ${MAX_VARIANTS_MATCHED})
   ),
   variant_hits AS (
@@ -112,43 +72,8 @@ export const RETRIEVE_CANDIDATES_SQL = `
       FROM variant_matches m JOIN knowledge.question_variants v ON v.id = m.id CROSS JOIN q_all
      ORDER BY relevance DESC
      LIMIT $4
-  ),
-  best_variant AS (
-    SELECT DISTINCT ON (item_id) item_id, text, relevance FROM variant_hits ORDER BY item_id, relevance DESC
-  ),
-  -- Materialized: inlined, the planner (which expects a dozen scored passages, not hundreds) re-reads every scored
-  -- passage once per item of the workspace.
-  candidates AS MATERIALIZED (
-    SELECT p.item_id, p.id AS passage_id, p.text, p.search_vector FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id
-    UNION ALL
-    -- Items found only through a learned question: no passage scored (their first passage is fetched to cite).
-    SELECT b.item_id, NULL, NULL, NULL FROM best_variant b
-     WHERE NOT EXISTS (SELECT 1 FROM scored_passages s JOIN knowledge.passages p ON p.id = s.id WHERE p.item_id = b.item_id)
   )
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},
-         c.passage_id AS "passageId", md5(c.text) AS "passageDigest",
-         coalesce(length(c.search_vector), 0) AS "passageLength",
-         -- The passage's vector cut down to the question's terms first (passage vectors are all weight D: the terms
-         -- marked A are kept), so only those are unnested rather than its fifty-odd lexemes.
-         ARRAY(SELECT coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END)
-                 FROM terms t
-                 LEFT JOIN unnest(ts_filter(setweight(c.search_vector, 'A', (SELECT array_agg(lexeme) FROM terms)), '{a}')) u ON u.lexeme = t.lexeme
-                ORDER BY t.lexeme) AS "passageTf",
-         ARRAY(SELECT CASE WHEN i.kind <> 'article' THEN 0 ELSE coalesce(array_length(u.positions, 1), CASE WHEN u.lexeme IS NULL THEN 0 ELSE 1 END) END
-                 FROM terms t LEFT JOIN unnest(i.title_vector) u ON u.lexeme = t.lexeme ORDER BY t.lexeme) AS "titleTf",
-         CASE WHEN i.kind = 'article' THEN public.similarity(i.title, $2) ELSE 0 END::float8 AS "titleSimilarity",
-         ARRAY(SELECT df FROM terms ORDER BY lexeme) AS "termPassages",
-         totals.passages AS "totalPassages", totals.lexemes AS "totalLength",
-         bv.text AS "matchedQuestion", coalesce(bv.relevance, 0) AS "variantRelevance",${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
-    FROM candidates c
-    -- One key lookup per candidate (LIMIT 1 keeps the planner from turning it into a scan of the workspace's items).
-    JOIN LATERAL (SELECT * FROM knowledge.knowledge_items WHERE id = c.item_id LIMIT 1) i ON true
-    CROSS JOIN totals
-    LEFT JOIN best_variant bv ON bv.item_id = i.id
-    LEFT JOIN LATERAL (SELECT * FROM knowledge.item_stats WHERE item_id = c.item_id LIMIT 1) s ON true
-    ${contextEvidenceJoin('c.item_id', '$9')}
-   WHERE i.workspace_id = $1
-     AND ${answerableBy('i', { plan: '$3', segments: '$5', locale: '$6', pageAreas: '$8' })}`;
+  SELECT DISTINCT ON (item_id) item_id AS "itemId", text, relevance FROM variant_hits ORDER BY item_id, relevance DESC`;
 
 /** The first passage of an item, for items found only through a question variant. $1 item ids. */
 export const FIRST_PASSAGES_SQL = `

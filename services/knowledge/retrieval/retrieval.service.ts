@@ -5,15 +5,17 @@ import type { IntentModels, IntentVerdict } from '../intent/intent-models';
 import type { ConfidenceScale } from '../learning/answer-policy';
 import type { AnswerPolicyService } from '../learning/answer-policy.service';
 import type { SettingsService } from '../learning/settings.service';
-import { Evidence, STALE_DISCOUNT, confidenceOf, contextLift, intentConfidence, itemScore, passageRelevance } from './ranking';
+import { PassageHit, PassageIndexes, ProbedQuestion } from './passage-index';
+import { Evidence, STALE_DISCOUNT, confidenceOf, contextLift, intentConfidence, itemScore } from './ranking';
 import {
+  ANSWERABLE_ITEMS_SQL,
   FIRST_PASSAGES_SQL,
   INTENT_CANDIDATES_SQL,
   NEAREST_TAUGHT_SQL,
   PASSAGE_TEXTS_SQL,
   PUBLISHED_LOCALES_SQL,
-  RETRIEVE_CANDIDATES_SQL,
   TRIGRAM_FLOOR_SQL,
+  VARIANT_MATCHES_SQL,
 } from './retrieval.queries';
 
 export interface Retrieval {
@@ -82,36 +84,45 @@ interface Row extends Pick<Candidate, 'knowledgeItemId' | 'kind' | 'title' | 'to
   contextBad: number;
 }
 
-/** A passage scored by RETRIEVE_CANDIDATES_SQL: the term statistics BM25 needs (and its text's digest, not the text). */
-interface ScoredPassageRow extends Omit<Row, 'passageRelevance' | 'passageText'> {
-  passageLength: number;
-  passageTf: number[];
-  titleTf: number[];
-  titleSimilarity: number;
-  termPassages: number[];
-  totalPassages: string | number;
-  totalLength: string | number;
+/** An item as ANSWERABLE_ITEMS_SQL gives it (eligible for the asker), before its passage and question match join it. */
+type AnswerableRow = Omit<Row, 'passageId' | 'passageText' | 'passageDigest' | 'passageRelevance' | 'matchedQuestion' | 'variantRelevance'>;
+
+/** An item's best learned question for the question (VARIANT_MATCHES_SQL). */
+interface VariantMatch {
+  itemId: string;
+  text: string;
+  relevance: number;
 }
 
-/** One row per item: its best-scoring passage (BM25F), with its learned-question match. */
-function bestPassagePerItem(rows: readonly ScoredPassageRow[]): Row[] {
-  const best = new Map<string, Row>();
-  for (const row of rows) {
-    const relevance = row.passageId
-      ? passageRelevance(
-          { passageTf: row.passageTf, titleTf: row.titleTf, passageLength: Number(row.passageLength), titleSimilarity: Number(row.titleSimilarity) },
-          { termPassages: row.termPassages, totalPassages: Number(row.totalPassages), totalLength: Number(row.totalLength) },
-        )
-      : 0;
-    const current = best.get(row.knowledgeItemId);
-    if (current && current.passageRelevance >= relevance) continue;
-    const { passageLength: _l, passageTf: _p, titleTf: _t, titleSimilarity: _s, termPassages: _d, totalPassages: _n, totalLength: _a, ...item } = row;
-    best.set(row.knowledgeItemId, { ...item, passageText: null, passageRelevance: relevance });
-  }
-  return [...best.values()];
+/**
+ * One row per item ranked by its passages or matched by a learned question, of those the asker may be answered
+ * from: its best passage (none for items found only through a question) with its relevance, and its best question.
+ */
+function candidateRows(answerable: readonly AnswerableRow[], hits: readonly PassageHit[], variants: readonly VariantMatch[]): Row[] {
+  const hitOf = new Map(hits.map((hit) => [hit.itemId, hit]));
+  const variantOf = new Map(variants.map((variant) => [variant.itemId, variant]));
+  return answerable.map((item) => {
+    const hit = hitOf.get(item.knowledgeItemId);
+    const variant = variantOf.get(item.knowledgeItemId);
+    return {
+      ...item,
+      passageId: hit?.passage.id ?? null,
+      passageText: null,
+      passageDigest: hit?.passage.digest ?? null,
+      passageRelevance: hit?.relevance ?? 0,
+      matchedQuestion: variant?.text ?? null,
+      variantRelevance: variant ? Number(variant.relevance) : 0,
+    };
+  });
 }
 
 const CANDIDATES_PER_KIND = 30;
+/**
+ * Items the passage index puts forward per question (each by its best passage) before the asker's eligibility and
+ * outcome evidence weigh in. Evidence moves a score by at most a factor of three, and the Postgres ranking this
+ * replaced looked at about as many items (its 200 best passages).
+ */
+const PASSAGE_ITEMS = 100;
 /** Items of the intent model's ranking looked at (the best eligible one usually comes first). */
 const INTENT_CANDIDATES = 8;
 /**
@@ -136,6 +147,7 @@ export class RetrievalService {
     private readonly intents?: IntentModels,
     /** Whether the workspace learns by context; absent, it does (the default setting). */
     private readonly settings?: SettingsService,
+    private readonly passages: PassageIndexes = new PassageIndexes(db),
   ) {}
 
   async retrieve(workspaceId: string, question: string, from: AskedFrom): Promise<Retrieval> {
@@ -143,27 +155,32 @@ export class RetrievalService {
     // Read beside the model's ranking and the locales, not before them: the ask waits for one round trip, not two.
     const learnsByContext = keys.length > 0 && this.settings ? this.settings.get(workspaceId).then((settings) => settings.contextLearning) : Promise.resolve(true);
     const locales = this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale));
+    // The question's lexemes and the workspace's passage revision, read beside them too.
+    const probed = this.passages.probe(workspaceId, question);
     // The model first (in memory): while it speaks, retrieval need not match learned questions (see choose()).
-    const [ranked, learns] = await Promise.all([this.intents?.rank(workspaceId, question), learnsByContext]);
+    const [ranked, learns] = await Promise.all([this.intents?.rank(workspaceId, question), learnsByContext, probed]);
     const verdict = ranked ?? null;
     const contextKeys = learns ? keys : [];
     const ask: Ask = { workspaceId, question, plan: from.plan, limit: from.limit, segments: from.segments ?? [], locale: from.locale ?? null, pageAreas: from.pageAreas ?? [], contextKeys };
-    const scored: ScoredPassageRow[] = await this.db.query(RETRIEVE_CANDIDATES_SQL, [
-      workspaceId,
-      question,
-      ask.plan,
-      CANDIDATES_PER_KIND,
-      ask.segments,
-      ask.locale,
-      verdict === null,
-      ask.pageAreas,
-      ask.contextKeys,
-    ]);
-    const chosen = await this.choose(ask, scored, verdict, await locales);
+    const rows = await this.candidates(ask, await probed, verdict === null);
+    const chosen = await this.choose(ask, rows, verdict, await locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
     // what they taught. Looked up only here, so the questions answered outright pay nothing for it.
     return (await this.fromTaught(ask, chosen)) ?? chosen;
+  }
+
+  /**
+   * The items the question's text finds (ranked by the passage index), and, while the intent model is not loaded
+   * (`learnedQuestions`), those its learned questions match, of the items the asker may be answered from.
+   */
+  private async candidates(ask: Ask, { lexemes, index }: ProbedQuestion, learnedQuestions: boolean): Promise<Row[]> {
+    const hits = index.rank(lexemes, ask.question, PASSAGE_ITEMS);
+    const variants: VariantMatch[] = learnedQuestions ? await this.db.query(VARIANT_MATCHES_SQL, [ask.workspaceId, ask.question, lexemes, CANDIDATES_PER_KIND]) : [];
+    const ids = [...new Set([...hits.map((hit) => hit.itemId), ...variants.map((variant) => variant.itemId)])];
+    if (ids.length === 0) return [];
+    const answerable: AnswerableRow[] = await this.db.query(ANSWERABLE_ITEMS_SQL, [ask.workspaceId, ids, ask.plan, ask.segments, ask.locale, ask.pageAreas, ask.contextKeys]);
+    return candidateRows(answerable, hits, variants);
   }
 
   /** The items of `ids` the asker may be answered from, each with its passage nearest the question. */
@@ -204,8 +221,7 @@ export class RetrievalService {
    * confidence is that either is right, 1 − (1 − model)(1 − retrieval). Both rules were weighed on the dev split
    * (`npm run bench:choice`, README *The answering loop*).
    */
-  private async choose(ask: Ask, scored: ScoredPassageRow[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
-    const rows = bestPassagePerItem(scored);
+  private async choose(ask: Ask, rows: Row[], verdict: IntentVerdict | null, locales: string[]): Promise<Retrieval> {
     const model = await this.intentChoice(ask, rows, verdict);
     const text = await this.textRanking(rows, verdict);
     // Retrieval's bar is looked up once, and only when a decision needs it.

@@ -10,7 +10,7 @@
 import { STOP_WORDS, stem, tokens } from '../../../services/shared/text';
 import { splitIntoPassages } from '../../../services/knowledge/knowledge-item/passage-splitter';
 import { confidenceOf, passageRelevance } from '../../../services/knowledge/retrieval/ranking';
-import { trigramSimilarity, trigrams } from './trigrams';
+import { trigramSimilarity, trigrams } from '../../../services/knowledge/retrieval/trigram';
 
 interface IndexedPassage {
   itemId: string;

@@ -16,7 +16,7 @@
 import { NO_EVIDENCE, intentConfidence } from '../../../services/knowledge/retrieval/ranking';
 import { offlineStreamFromArgs } from './offline-stream';
 import { DEFAULT_CHECKPOINTS } from './checkpoints';
-import { trigramSimilarity, trigrams } from './trigrams';
+import { trigramSimilarity, trigrams } from '../../../services/knowledge/retrieval/trigram';
 import { DEFAULT_THRESHOLD, TAUGHT_THRESHOLD } from '../../../services/knowledge/learning/answer-policy';
 
 const BARS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
