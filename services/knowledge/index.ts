@@ -24,6 +24,7 @@ export function startKnowledge(config: KnowledgeConfig, host?: string) {
               checkEveryMs: config.PRODUCT_CHANGE_REVIEW_CHECK_MS,
             },
             intentModels: { maxModels: config.INTENT_MODELS_MAX, maxBytes: config.INTENT_MODELS_MAX_BYTES },
+            passageIndex: { maxPassages: config.PASSAGE_INDEX_MAX_PASSAGES },
           },
           logger,
         ),

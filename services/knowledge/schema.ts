@@ -18,6 +18,7 @@ import { RetrievalResolver } from './retrieval/retrieval.resolver';
 import { KnowledgeSearchResolver } from './search/knowledge-search.resolver';
 import { KnowledgeSearchService } from './search/knowledge-search.service';
 import { RetrievalService } from './retrieval/retrieval.service';
+import { PassageIndexBounds, PassageIndexes } from './retrieval/passage-index';
 import { IntentModelBounds, IntentModels } from './intent/intent-models';
 import type { Logger } from '../shared/logger';
 import { WorkspaceKnowledgeResolver } from './workspace/workspace.resolver';
@@ -42,6 +43,8 @@ export interface KnowledgeOptions {
   reviews: ReviewPolicy;
   /** How many workspace intent models this process holds (least recently used ones are dropped and rebuilt on demand). */
   intentModels?: IntentModelBounds;
+  /** How many passages this process holds in its workspaces' passage indexes (least recently asked ones are dropped and reloaded on demand). */
+  passageIndex?: PassageIndexBounds;
 }
 
 const NO_REVIEW_WORKFLOWS: KnowledgeOptions = { reviews: { enabled: false, deadlineMs: 0, checkEveryMs: 0 } };
@@ -56,7 +59,7 @@ export function createKnowledgeServices(db: DataSource, options: KnowledgeOption
     settings,
     policy,
     outcomes: new OutcomeService(db, policy, settings, (workspaceId, variant) => intents.learnedVariant(workspaceId, variant.id, variant.text, variant.itemId)),
-    retrieval: new RetrievalService(db, policy, intents, settings),
+    retrieval: new RetrievalService(db, policy, intents, settings, new PassageIndexes(db, options.passageIndex)),
     learned: new LearnedAnswerService(db, settings, policy, intents),
     productChanges: new ProductChangeService(db, options.reviews),
     sensitivity: new SensitivityService(db),

@@ -73,6 +73,18 @@ describe('the passage index', () => {
     expect(after.index.passageCount).toBe(expected.passages);
   });
 
+  it('holds at most its bound of passages: the least recently asked workspace is dropped, and loaded again when asked', async () => {
+    const [a, b] = [await workspaceWithArticles(), await workspaceWithArticles()];
+    const perWorkspace = (await postgresStatistics(a.workspaceId, 'card')).passages;
+    const indexes = new PassageIndexes(knowledge.db, { maxPassages: perWorkspace });
+    const first = await indexes.probe(a.workspaceId, 'card delivery');
+    expect((await indexes.probe(a.workspaceId, 'card delivery')).index).toBe(first.index);
+    await indexes.probe(b.workspaceId, 'card delivery');
+    const again = await indexes.probe(a.workspaceId, 'card delivery');
+    expect(again.index).not.toBe(first.index);
+    expect(again.index.rank(again.lexemes, 'card delivery', 1)[0]!.itemId).toBe(a.items[0]!.id);
+  });
+
   it('serves retrieval: a question is answered from what was imported a moment before', async () => {
     const { workspaceId, items } = await workspaceWithArticles();
     const retrieval = new RetrievalService(knowledge.db, knowledge.sut.policy);

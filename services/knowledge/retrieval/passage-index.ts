@@ -10,14 +10,16 @@
  * workspaces up to a bound on passages held; a dropped one is loaded again on its next question.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { CorpusTerms, passageRelevance } from './ranking';
+import { bm25f } from './ranking';
 import { trigramSimilarity, trigrams } from './trigram';
 import { CHANGED_ITEMS_SQL, CHANGED_PASSAGES_SQL, PASSAGE_REVISION_SQL, QUESTION_PROBE_SQL } from './passage-index.queries';
 
 /** A passage as ranking needs it. */
 export interface IndexedPassage {
   id: string;
-  itemId: string;
+  item: IndexedItem;
+  /** Its place in the index's score arrays. */
+  slot: number;
   /** md5 of its text, as Postgres computes it (two items citing the same text give the same answer). */
   digest: string;
   /** Distinct lexemes. */
@@ -25,7 +27,7 @@ export interface IndexedPassage {
   lexemes: readonly string[];
 }
 
-interface IndexedItem {
+export interface IndexedItem {
   id: string;
   passages: IndexedPassage[];
   /** Articles only: occurrences of each title lexeme, and the title's trigrams. */
@@ -62,6 +64,11 @@ interface PassageRow {
   counts: number[];
 }
 
+function grown<T extends Float64Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 /** One workspace's index at one revision. */
 export class WorkspacePassages {
   revision = -1;
@@ -71,6 +78,15 @@ export class WorkspacePassages {
   private readonly titles = new Map<string, Set<IndexedItem>>();
   private totalPassages = 0;
   private totalLength = 0;
+  /** Passages by slot, and the slots free for the next ones. */
+  private readonly slots: Array<IndexedPassage | undefined> = [];
+  private readonly freeSlots: number[] = [];
+  /** Per slot, while a question is ranked: its score so far, the question it was last a candidate of, the term it last held. */
+  private score = new Float64Array(0);
+  private candidate = new Uint32Array(0);
+  private holds = new Uint32Array(0);
+  /** Stamps questions and terms, so the arrays above need no clearing between them. */
+  private stamp = 0;
 
   get passageCount(): number {
     return this.totalPassages;
@@ -94,7 +110,8 @@ export class WorkspacePassages {
     for (const row of passageRows) {
       const item = added.get(row.itemId);
       if (!item) continue;
-      const passage: IndexedPassage = { id: row.id, itemId: row.itemId, digest: row.digest, length: Number(row.length), lexemes: row.lexemes };
+      const passage: IndexedPassage = { id: row.id, item, slot: this.takeSlot(), digest: row.digest, length: Number(row.length), lexemes: row.lexemes };
+      this.slots[passage.slot] = passage;
       item.passages.push(passage);
       row.lexemes.forEach((lexeme, i) => {
         let list = this.postings.get(lexeme);
@@ -110,38 +127,79 @@ export class WorkspacePassages {
 
   /**
    * The items with a passage that holds a term of the question or whose title does, each by its best passage,
-   * most relevant first, at most `limit`. `lexemes`: the question's distinct lexemes.
+   * most relevant first, at most `limit`. `lexemes`: the question's distinct lexemes. BM25F (ranking.ts), a term at
+   * a time over its posting list and the passages of the articles whose title holds it.
    */
   rank(lexemes: readonly string[], question: string, limit: number): PassageHit[] {
-    const corpus: CorpusTerms = {
-      termPassages: lexemes.map((lexeme) => this.postings.get(lexeme)?.passages.length ?? 0),
-      totalPassages: this.totalPassages,
-      totalLength: this.totalLength,
-    };
-    const counts = new Map<IndexedPassage, number[]>();
-    const countsOf = (passage: IndexedPassage) => {
-      let found = counts.get(passage);
-      if (!found) counts.set(passage, (found = new Array<number>(lexemes.length).fill(0)));
-      return found;
+    const total = { totalPassages: this.totalPassages, totalLength: this.totalLength };
+    const averageLength = bm25f.averageLength(total, 1);
+    const idfs = lexemes.map((lexeme) => bm25f.idf(this.postings.get(lexeme)?.passages.length ?? 0, this.totalPassages));
+    const candidates: number[] = [];
+    if (this.stamp > 0xffff_0000) {
+      // Stamps are about to overflow the arrays' 32 bits: start them again from clean arrays.
+      this.candidate.fill(0);
+      this.holds.fill(0);
+      this.stamp = 0;
+    }
+    const question$ = ++this.stamp;
+    const touch = (slot: number) => {
+      if (this.candidate[slot] === question$) return;
+      this.candidate[slot] = question$;
+      this.score[slot] = 0;
+      candidates.push(slot);
     };
     lexemes.forEach((lexeme, t) => {
+      const idf = idfs[t]!;
+      const term$ = ++this.stamp;
+      const titled = this.titles.get(lexeme);
       const list = this.postings.get(lexeme);
-      if (list) for (let i = 0; i < list.passages.length; i++) countsOf(list.passages[i]!)[t] = list.counts[i]!;
-      for (const item of this.titles.get(lexeme) ?? []) for (const passage of item.passages) countsOf(passage);
+      for (let i = 0; list && i < list.passages.length; i++) {
+        const passage = list.passages[i]!;
+        const slot = passage.slot;
+        touch(slot);
+        this.holds[slot] = term$;
+        const titleTf = titled?.has(passage.item) ? passage.item.titleCounts!.get(lexeme)! : 0;
+        this.score[slot] += bm25f.term(idf, list.counts[i]! / bm25f.lengthNorm(passage.length, averageLength), titleTf);
+      }
+      // Passages of articles whose title holds the term but whose text does not: the title's occurrences alone.
+      for (const item of titled ?? []) {
+        const titleTerm = bm25f.term(idf, 0, item.titleCounts!.get(lexeme)!);
+        for (const passage of item.passages) {
+          if (this.holds[passage.slot] === term$) continue;
+          touch(passage.slot);
+          this.score[passage.slot] += titleTerm;
+        }
+      }
     });
+    const most = bm25f.mostFromTerms(idfs);
     const questionTrigrams = trigrams(question);
     const similarity = new Map<IndexedItem, number>();
-    const best = new Map<string, PassageHit>();
-    for (const [passage, passageTf] of counts) {
-      const item = this.items.get(passage.itemId)!;
+    const best = new Map<IndexedItem, PassageHit>();
+    for (const slot of candidates) {
+      const passage = this.slots[slot]!;
+      const item = passage.item;
       let titleSimilarity = similarity.get(item);
       if (titleSimilarity === undefined) similarity.set(item, (titleSimilarity = item.titleTrigrams ? trigramSimilarity(item.titleTrigrams, questionTrigrams) : 0));
-      const titleTf = lexemes.map((lexeme) => item.titleCounts?.get(lexeme) ?? 0);
-      const relevance = passageRelevance({ passageTf, titleTf, passageLength: passage.length, titleSimilarity }, corpus);
-      const current = best.get(item.id);
-      if (!current || relevance > current.relevance || (relevance === current.relevance && passage.id < current.passage.id)) best.set(item.id, { itemId: item.id, passage, relevance });
+      const relevance = bm25f.share(this.score[slot]!, most, titleSimilarity);
+      const current = best.get(item);
+      if (!current || relevance > current.relevance || (relevance === current.relevance && passage.id < current.passage.id)) best.set(item, { itemId: item.id, passage, relevance });
     }
     return [...best.values()].sort((a, b) => b.relevance - a.relevance || (a.itemId < b.itemId ? -1 : 1)).slice(0, limit);
+  }
+
+  /** A free place in the score arrays, growing them when none is left. */
+  private takeSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.slots.length;
+    if (slot >= this.score.length) {
+      const size = Math.max(1024, this.score.length * 2);
+      this.score = grown(this.score, new Float64Array(size));
+      this.candidate = grown(this.candidate, new Uint32Array(size));
+      this.holds = grown(this.holds, new Uint32Array(size));
+    }
+    this.slots.push(undefined);
+    return slot;
   }
 
   private remove(itemIds: readonly string[]): void {
@@ -158,6 +216,8 @@ export class WorkspacePassages {
       }
       for (const passage of item.passages) {
         gone.add(passage);
+        this.slots[passage.slot] = undefined;
+        this.freeSlots.push(passage.slot);
         for (const lexeme of passage.lexemes) touched.add(lexeme);
         this.totalPassages -= 1;
         this.totalLength -= passage.length;

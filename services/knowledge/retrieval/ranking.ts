@@ -40,26 +40,47 @@ function inverseDocumentFrequency(passagesWithTerm: number, totalPassages: numbe
 }
 
 /**
+ * BM25F's parts, for a ranker that scores a term at a time over posting lists (passage-index.ts) with the same
+ * arithmetic as passageRelevance: each term's idf, a passage's length normaliser, one term's saturated score, and
+ * the most a question could score.
+ */
+export const bm25f = {
+  idf(passagesWithTerm: number, totalPassages: number): number {
+    return inverseDocumentFrequency(Math.min(passagesWithTerm, totalPassages), totalPassages);
+  },
+  averageLength(corpus: Pick<CorpusTerms, 'totalPassages' | 'totalLength'>, passageLength: number): number {
+    return corpus.totalPassages > 0 ? Math.max(1, corpus.totalLength / corpus.totalPassages) : Math.max(1, passageLength);
+  },
+  lengthNorm(passageLength: number, averageLength: number): number {
+    return 1 - BM25.b + (BM25.b * passageLength) / averageLength;
+  },
+  /** A term's score from its occurrences in the passage (already length-normalised) and in the title. */
+  term(idf: number, passageTf: number, titleTf: number): number {
+    const tf = passageTf + BM25.titleWeight * titleTf;
+    return tf > 0 ? (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1) : 0;
+  },
+  /** The most a question of these terms' idfs could score from its terms alone (0: nothing to score). */
+  mostFromTerms(idfs: readonly number[]): number {
+    return idfs.reduce((sum, idf) => sum + idf * (BM25.k1 + 1), 0);
+  },
+  /** The share of the most: the terms' score plus the title's trigram similarity, worth BM25.titleSimilarity. */
+  share(termScore: number, mostFromTerms: number, titleSimilarity: number): number {
+    if (mostFromTerms === 0) return 0;
+    return Math.min(1, (termScore + BM25.titleSimilarity * titleSimilarity) / (mostFromTerms + BM25.titleSimilarity));
+  },
+};
+
+/**
  * BM25F relevance of a passage as a share (0..1) of the most this question could score: the same question
  * then means the same thing in a workspace of 20 articles and one of 20,000, and scores compare with the
  * learned-question match, which is also 0..1.
  */
 export function passageRelevance(passage: PassageTerms, corpus: CorpusTerms): number {
-  const { k1, b, titleWeight, titleSimilarity } = BM25;
-  const averageLength = corpus.totalPassages > 0 ? Math.max(1, corpus.totalLength / corpus.totalPassages) : Math.max(1, passage.passageLength);
-  const lengthNorm = 1 - b + (b * passage.passageLength) / averageLength;
+  const norm = bm25f.lengthNorm(passage.passageLength, bm25f.averageLength(corpus, passage.passageLength));
+  const idfs = corpus.termPassages.map((df) => bm25f.idf(df, corpus.totalPassages));
   let score = 0;
-  let most = 0;
-  corpus.termPassages.forEach((df, t) => {
-    const idf = inverseDocumentFrequency(Math.min(df, corpus.totalPassages), corpus.totalPassages);
-    most += idf * (k1 + 1);
-    const tf = (passage.passageTf[t] ?? 0) / lengthNorm + titleWeight * (passage.titleTf[t] ?? 0);
-    if (tf > 0) score += (idf * tf * (k1 + 1)) / (tf + k1);
-  });
-  if (most === 0) return 0;
-  score += titleSimilarity * passage.titleSimilarity;
-  most += titleSimilarity;
-  return Math.min(1, score / most);
+  idfs.forEach((idf, t) => (score += bm25f.term(idf, (passage.passageTf[t] ?? 0) / norm, passage.titleTf[t] ?? 0)));
+  return bm25f.share(score, bm25f.mostFromTerms(idfs), passage.titleSimilarity);
 }
 
 /** Good and bad evidence: an item's own, or the part of it given in the asker's context buckets. */

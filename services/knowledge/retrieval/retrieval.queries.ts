@@ -34,19 +34,24 @@ const SENSITIVE = `(i.sensitive OR (i.topic <> '' AND EXISTS (
 const MAX_VARIANTS_MATCHED = 1000;
 
 /**
- * The items of `$2` (those the passage index ranked, and those a learned question matched) that the asker may be
- * answered from, with what ranking weighs besides the text: staleness, sensitivity and outcome evidence.
+ * The items of `$2` that the asker may be answered from, with what ranking weighs besides the text: staleness,
+ * sensitivity and outcome evidence; `passage` adds a passage's columns and the join that finds it.
  * $1 workspace, $2 item ids, $3 plan ('' = unknown), $4 the asker's segments, $5 the asker's locale (NULL = any),
  * $6 the page's product areas, $7 the asker's context keys (for the evidence in their context).
  */
-export const ANSWERABLE_ITEMS_SQL = `
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
-    FROM knowledge.knowledge_items i
+function answerableItemsSql(passage?: { columns: string; join: string }): string {
+  return `
+  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},${passage?.columns ?? ''}${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
+    FROM knowledge.knowledge_items i${passage?.join ?? ''}
     LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
     ${contextEvidenceJoin('i.id', '$7')}
    WHERE i.workspace_id = $1
      AND i.id = ANY($2::uuid[])
      AND ${answerableBy('i', { plan: '$3', segments: '$4', locale: '$5', pageAreas: '$6' })}`;
+}
+
+/** Those of the items the passage index ranked, and those a learned question matched: answerableItemsSql's parameters. */
+export const ANSWERABLE_ITEMS_SQL = answerableItemsSql();
 
 /**
  * While the workspace's intent model is not loaded (once it is, it owns the learned questions): the items whose
@@ -84,27 +89,21 @@ export const FIRST_PASSAGES_SQL = `
 export const PASSAGE_TEXTS_SQL = `SELECT id, text FROM knowledge.passages WHERE id = ANY($1::uuid[])`;
 
 /**
- * The items the intent model ranked, with the same columns as RETRIEVE_CANDIDATES_SQL: only published items the
- * asker may see; the passage shown is the item's passage closest to the question (trigram), else its first.
- * $1 workspace, $2 item ids, $3 plan, $4 segments, $5 question, $6 locale (NULL = any), $7 the page's product
- * areas, $8 the asker's context keys.
+ * The items the intent model ranked, with ANSWERABLE_ITEMS_SQL's columns and parameters ($1-$7), and a passage: the
+ * item's passage closest to the question ($8, by trigram similarity), else its first.
  */
-export const INTENT_CANDIDATES_SQL = `
-  SELECT i.id AS "knowledgeItemId", i.kind, i.title, i.topic, i.version AS "itemVersion", i.stale, ${SENSITIVE},
+export const INTENT_CANDIDATES_SQL = answerableItemsSql({
+  columns: `
          p.id AS "passageId", p.text AS "passageText", md5(p.text) AS "passageDigest", 0::float8 AS "passageRelevance",
-         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",${EVIDENCE_COLUMNS_SQL},${CONTEXT_EVIDENCE_COLUMNS_SQL}
-    FROM knowledge.knowledge_items i
+         NULL::text AS "matchedQuestion", 0::float8 AS "variantRelevance",`,
+  join: `
     LEFT JOIN LATERAL (
       SELECT id, text FROM knowledge.passages
        WHERE item_id = i.id
-       ORDER BY public.similarity(text, $5) DESC, ordinal
+       ORDER BY public.similarity(text, $8) DESC, ordinal
        LIMIT 1
-    ) p ON true
-    LEFT JOIN knowledge.item_stats s ON s.item_id = i.id
-    ${contextEvidenceJoin('i.id', '$8')}
-   WHERE i.workspace_id = $1
-     AND i.id = ANY($2::uuid[])
-     AND ${answerableBy('i', { plan: '$3', segments: '$4', locale: '$6', pageAreas: '$7' })}`;
+    ) p ON true`,
+});
 
 /** The locales a workspace has published knowledge in, most items first. $1 workspace. */
 export const PUBLISHED_LOCALES_SQL = `

@@ -185,7 +185,7 @@ export class RetrievalService {
 
   /** The items of `ids` the asker may be answered from, each with its passage nearest the question. */
   private eligible(ask: Ask, ids: string[]): Promise<Row[]> {
-    return this.db.query(INTENT_CANDIDATES_SQL, [ask.workspaceId, ids, ask.plan, ask.segments, ask.question, ask.locale, ask.pageAreas, ask.contextKeys]);
+    return this.db.query(INTENT_CANDIDATES_SQL, [ask.workspaceId, ids, ask.plan, ask.segments, ask.locale, ask.pageAreas, ask.contextKeys, ask.question]);
   }
 
   /**
