@@ -57,7 +57,8 @@ interface WorkspaceModel {
 }
 
 export interface IntentVerdict {
-  ranked: IntentPrediction[];
+  /** Computed when first read, from the model as it is then. */
+  readonly ranked: IntentPrediction[];
   /** Learned question variants behind the model. */
   variants: number;
   /** Questions the model was taught for an item (0: it knows the item only from its article's text). */
@@ -94,7 +95,15 @@ export class IntentModels {
       this.startBuilding(workspaceId);
       return null;
     }
-    return { ranked: state.model.rank(question), variants: state.variants, taught: (itemId) => state.model.taught(itemId) };
+    // Ranked when first read: a workspace with no learned questions yet (day one) never needs the model's ranking for retrieval.
+    let ranked: IntentPrediction[] | undefined;
+    return {
+      get ranked() {
+        return (ranked ??= state.model.rank(question));
+      },
+      variants: state.variants,
+      taught: (itemId) => state.model.taught(itemId),
+    };
   }
 
   /** A variant this process just learned (after its transaction committed); `scope`: where its item is served, when known. */
