@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { PassageIndexes } from '../../services/knowledge/retrieval/passage-index';
+import { passageRelevance } from '../../services/knowledge/retrieval/ranking';
 import { RetrievalService } from '../../services/knowledge/retrieval/retrieval.service';
 import { useKnowledgeServices } from '../helpers/knowledge-services';
 
@@ -51,6 +52,36 @@ describe('the passage index', () => {
     expect(hits[0]!.relevance).toBeGreaterThan(hits[1]!.relevance);
     const [digest] = await knowledge.db.query(`SELECT md5(text) AS digest FROM knowledge.passages WHERE id = $1`, [hits[0]!.passage.id]);
     expect(hits[0]!.passage.digest).toBe(digest.digest);
+  });
+
+  it('scores each item as passageRelevance scores its best passage from Postgres\'s own term statistics', async () => {
+    const { workspaceId } = await workspaceWithArticles();
+    const indexes = new PassageIndexes(knowledge.db);
+    for (const question of ['how do I top up my card by bank transfer?', 'card delivery times', 'exchange rate fees on weekends', 'top-ups']) {
+      const { lexemes, index } = await indexes.probe(workspaceId, question);
+      const hits = index.rank(lexemes, question, 10);
+      expect(hits.length).toBeGreaterThan(0);
+      const stats = await postgresStatistics(workspaceId, question);
+      // Every passage of each hit's item, with its term frequencies and title similarity as Postgres computes them.
+      const rows: Array<{ itemId: string; length: number; passageTf: number[]; titleTf: number[]; similarity: number }> = await knowledge.db.query(
+        `SELECT p.item_id AS "itemId", length(p.search_vector) AS length,
+                ARRAY(SELECT coalesce(array_length(u.positions, 1), 0) FROM unnest($2::text[]) WITH ORDINALITY t(lexeme, n)
+                        LEFT JOIN unnest(p.search_vector) u ON u.lexeme = t.lexeme ORDER BY t.n) AS "passageTf",
+                ARRAY(SELECT coalesce(array_length(u.positions, 1), 0) FROM unnest($2::text[]) WITH ORDINALITY t(lexeme, n)
+                        LEFT JOIN unnest(i.title_vector) u ON u.lexeme = t.lexeme ORDER BY t.n) AS "titleTf",
+                public.similarity(i.title, $3)::float8 AS similarity
+           FROM knowledge.passages p JOIN knowledge.knowledge_items i ON i.id = p.item_id
+          WHERE p.item_id = ANY($1::uuid[])`,
+        [hits.map((hit) => hit.itemId), lexemes, question],
+      );
+      const corpus = { termPassages: lexemes.map((lexeme) => stats.df.get(lexeme) ?? 0), totalPassages: stats.passages, totalLength: stats.lexemes };
+      for (const hit of hits) {
+        const relevances = rows
+          .filter((row) => row.itemId === hit.itemId)
+          .map((row) => passageRelevance({ passageTf: row.passageTf, titleTf: row.titleTf, passageLength: Number(row.length), titleSimilarity: Number(row.similarity) }, corpus));
+        expect(hit.relevance).toBeCloseTo(Math.max(...relevances), 6);
+      }
+    }
   });
 
   it('on another replica, ranks an edit and a new article on the next question', async () => {

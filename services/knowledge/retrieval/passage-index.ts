@@ -142,12 +142,7 @@ export class WorkspacePassages {
       this.stamp = 0;
     }
     const question$ = ++this.stamp;
-    const touch = (slot: number) => {
-      if (this.candidate[slot] === question$) return;
-      this.candidate[slot] = question$;
-      this.score[slot] = 0;
-      candidates.push(slot);
-    };
+    const { score, candidate, holds } = this;
     lexemes.forEach((lexeme, t) => {
       const idf = idfs[t]!;
       const term$ = ++this.stamp;
@@ -156,35 +151,42 @@ export class WorkspacePassages {
       for (let i = 0; list && i < list.passages.length; i++) {
         const passage = list.passages[i]!;
         const slot = passage.slot;
-        touch(slot);
-        this.holds[slot] = term$;
+        if (candidate[slot] !== question$) (candidate[slot] = question$), (score[slot] = 0), candidates.push(slot);
+        holds[slot] = term$;
         const titleTf = titled?.has(passage.item) ? passage.item.titleCounts!.get(lexeme)! : 0;
-        this.score[slot] += bm25f.term(idf, list.counts[i]! / bm25f.lengthNorm(passage.length, averageLength), titleTf);
+        score[slot] += bm25f.term(idf, list.counts[i]! / bm25f.lengthNorm(passage.length, averageLength), titleTf);
       }
       // Passages of articles whose title holds the term but whose text does not: the title's occurrences alone.
       for (const item of titled ?? []) {
         const titleTerm = bm25f.term(idf, 0, item.titleCounts!.get(lexeme)!);
         for (const passage of item.passages) {
-          if (this.holds[passage.slot] === term$) continue;
-          touch(passage.slot);
-          this.score[passage.slot] += titleTerm;
+          const slot = passage.slot;
+          if (holds[slot] === term$) continue;
+          if (candidate[slot] !== question$) (candidate[slot] = question$), (score[slot] = 0), candidates.push(slot);
+          score[slot] += titleTerm;
         }
       }
     });
-    const most = bm25f.mostFromTerms(idfs);
-    const questionTrigrams = trigrams(question);
-    const similarity = new Map<IndexedItem, number>();
-    const best = new Map<IndexedItem, PassageHit>();
+    // Each item by its best passage: the title's similarity is the item's, so the terms alone choose the passage.
+    const best = new Map<IndexedItem, { passage: IndexedPassage; score: number }>();
     for (const slot of candidates) {
       const passage = this.slots[slot]!;
-      const item = passage.item;
-      let titleSimilarity = similarity.get(item);
-      if (titleSimilarity === undefined) similarity.set(item, (titleSimilarity = item.titleTrigrams ? trigramSimilarity(item.titleTrigrams, questionTrigrams) : 0));
-      const relevance = bm25f.share(this.score[slot]!, most, titleSimilarity);
-      const current = best.get(item);
-      if (!current || relevance > current.relevance || (relevance === current.relevance && passage.id < current.passage.id)) best.set(item, { itemId: item.id, passage, relevance });
+      const current = best.get(passage.item);
+      if (!current || score[slot]! > current.score || (score[slot] === current.score && passage.id < current.passage.id)) best.set(passage.item, { passage, score: score[slot]! });
     }
-    return [...best.values()].sort((a, b) => b.relevance - a.relevance || (a.itemId < b.itemId ? -1 : 1)).slice(0, limit);
+    // The title's similarity adds at most bm25f.titleSimilarityWorth: an item whose terms score that much less than the
+    // limit-th best terms' score cannot rank within the limit, and its similarity is not computed.
+    const scores = Float64Array.from(best.values(), (b) => b.score).sort();
+    const floor = scores.length > limit ? scores[scores.length - limit]! - bm25f.titleSimilarityWorth : -Infinity;
+    const most = bm25f.mostFromTerms(idfs);
+    const questionTrigrams = trigrams(question);
+    const hits: PassageHit[] = [];
+    for (const [item, { passage, score: termScore }] of best) {
+      if (termScore < floor) continue;
+      const titleSimilarity = item.titleTrigrams ? trigramSimilarity(item.titleTrigrams, questionTrigrams) : 0;
+      hits.push({ itemId: item.id, passage, relevance: bm25f.share(termScore, most, titleSimilarity) });
+    }
+    return hits.sort((a, b) => b.relevance - a.relevance || (a.itemId < b.itemId ? -1 : 1)).slice(0, limit);
   }
 
   /** A free place in the score arrays, growing them when none is left. */

@@ -63,6 +63,8 @@ export const bm25f = {
   mostFromTerms(idfs: readonly number[]): number {
     return idfs.reduce((sum, idf) => sum + idf * (BM25.k1 + 1), 0);
   },
+  /** What a title's trigram similarity of 1 adds to the terms' score. */
+  titleSimilarityWorth: BM25.titleSimilarity,
   /** The share of the most: the terms' score plus the title's trigram similarity, worth BM25.titleSimilarity. */
   share(termScore: number, mostFromTerms: number, titleSimilarity: number): number {
     if (mostFromTerms === 0) return 0;

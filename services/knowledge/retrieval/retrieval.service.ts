@@ -166,7 +166,10 @@ export class RetrievalService {
     const chosen = await this.choose(ask, rows, verdict, await locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
-    // what they taught. Looked up only here, so the questions answered outright pay nothing for it.
+    // what they taught. Looked up only here, so the questions answered outright pay nothing for it; and not at all
+    // while the workspace's loaded model knows no taught question (it hears of those learned here at once, and of
+    // other replicas' within its catch-up second).
+    if (verdict?.variants === 0) return chosen;
     return (await this.fromTaught(ask, chosen)) ?? chosen;
   }
 
