@@ -251,6 +251,8 @@ export const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object
 export interface ProbedQuestion {
   lexemes: string[];
   index: WorkspacePassages;
+  /** The locales the workspace has published knowledge in, most items first (read in the same query). */
+  locales: string[];
 }
 
 export class PassageIndexes {
@@ -266,7 +268,7 @@ export class PassageIndexes {
 
   /** The question's lexemes, and the workspace's index caught up to the revision read with them. */
   async probe(workspaceId: string, question: string): Promise<ProbedQuestion> {
-    const [row] = (await this.db.query(QUESTION_PROBE_SQL, [workspaceId, question])) as Array<{ lexemes: string[]; revision: string }>;
+    const [row] = (await this.db.query(QUESTION_PROBE_SQL, [workspaceId, question])) as Array<{ lexemes: string[]; revision: string; locales: string[] }>;
     const revision = Number(row!.revision);
     let index = this.indexes.get(workspaceId);
     while (!index || index.revision < revision) {
@@ -275,7 +277,7 @@ export class PassageIndexes {
     }
     this.indexes.delete(workspaceId);
     this.indexes.set(workspaceId, index);
-    return { lexemes: row!.lexemes, index };
+    return { lexemes: row!.lexemes, index, locales: row!.locales };
   }
 
   private catchUp(workspaceId: string, index: WorkspacePassages | undefined): Promise<void> {

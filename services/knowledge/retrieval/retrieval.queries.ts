@@ -105,10 +105,6 @@ export const INTENT_CANDIDATES_SQL = answerableItemsSql({
     ) p ON true`,
 });
 
-/** The locales a workspace has published knowledge in, most items first. $1 workspace. */
-export const PUBLISHED_LOCALES_SQL = `
-  SELECT locale FROM knowledge.knowledge_items WHERE workspace_id = $1 AND status = 'published' GROUP BY locale ORDER BY count(*) DESC, locale`;
-
 /**
  * For the rest of the transaction: pg_trgm's `%` matches from similarity $1 (its trigram index prunes by it), and
  * the trigram index is used. The planner prices a scan that computes the similarity of every question of the

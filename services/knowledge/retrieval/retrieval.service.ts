@@ -13,7 +13,6 @@ import {
   INTENT_CANDIDATES_SQL,
   NEAREST_TAUGHT_SQL,
   PASSAGE_TEXTS_SQL,
-  PUBLISHED_LOCALES_SQL,
   TRIGRAM_FLOOR_SQL,
   VARIANT_MATCHES_SQL,
 } from './retrieval.queries';
@@ -154,8 +153,7 @@ export class RetrievalService {
     const keys = from.contextKeys ?? [];
     // Read beside the model's ranking and the locales, not before them: the ask waits for one round trip, not two.
     const learnsByContext = keys.length > 0 && this.settings ? this.settings.get(workspaceId).then((settings) => settings.contextLearning) : Promise.resolve(true);
-    const locales = this.db.query(PUBLISHED_LOCALES_SQL, [workspaceId]).then((rows: Array<{ locale: string }>) => rows.map((row) => row.locale));
-    // The question's lexemes and the workspace's passage revision, read beside them too.
+    // The question's lexemes, the workspace's passage revision and its locales, read beside them too.
     const probed = this.passages.probe(workspaceId, question);
     // The model first (in memory): while it speaks, retrieval need not match learned questions (see choose()).
     const [ranked, learns] = await Promise.all([this.intents?.rank(workspaceId, question), learnsByContext, probed]);
@@ -163,7 +161,7 @@ export class RetrievalService {
     const contextKeys = learns ? keys : [];
     const ask: Ask = { workspaceId, question, plan: from.plan, limit: from.limit, segments: from.segments ?? [], locale: from.locale ?? null, pageAreas: from.pageAreas ?? [], contextKeys };
     const rows = await this.candidates(ask, await probed, verdict === null);
-    const chosen = await this.choose(ask, rows, verdict, await locales);
+    const chosen = await this.choose(ask, rows, verdict, (await probed).locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
     // what they taught. Looked up only here, so the questions answered outright pay nothing for it; and not at all
