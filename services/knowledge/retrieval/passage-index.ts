@@ -24,7 +24,8 @@ export interface IndexedPassage {
   digest: string;
   /** Distinct lexemes. */
   length: number;
-  lexemes: readonly string[];
+  /** The posting lists it is in (one per lexeme): what a removal rewrites. */
+  terms: Postings[];
 }
 
 export interface IndexedItem {
@@ -42,7 +43,9 @@ export interface PassageHit {
   relevance: number;
 }
 
+/** A lexeme's passages, and how often it occurs in each. Rewritten in place when passages leave. */
 interface Postings {
+  lexeme: string;
   passages: IndexedPassage[];
   counts: number[];
 }
@@ -110,14 +113,15 @@ export class WorkspacePassages {
     for (const row of passageRows) {
       const item = added.get(row.itemId);
       if (!item) continue;
-      const passage: IndexedPassage = { id: row.id, item, slot: this.takeSlot(), digest: row.digest, length: Number(row.length), lexemes: row.lexemes };
+      const passage: IndexedPassage = { id: row.id, item, slot: this.takeSlot(), digest: row.digest, length: Number(row.length), terms: new Array<Postings>(row.lexemes.length) };
       this.slots[passage.slot] = passage;
       item.passages.push(passage);
       row.lexemes.forEach((lexeme, i) => {
         let list = this.postings.get(lexeme);
-        if (!list) this.postings.set(lexeme, (list = { passages: [], counts: [] }));
+        if (!list) this.postings.set(lexeme, (list = { lexeme, passages: [], counts: [] }));
         list.passages.push(passage);
         list.counts.push(Number(row.counts[i]));
+        passage.terms[i] = list;
       });
       this.totalPassages += 1;
       this.totalLength += passage.length;
@@ -206,7 +210,7 @@ export class WorkspacePassages {
 
   private remove(itemIds: readonly string[]): void {
     const gone = new Set<IndexedPassage>();
-    const touched = new Set<string>();
+    const touched = new Set<Postings>();
     for (const id of itemIds) {
       const item = this.items.get(id);
       if (!item) continue;
@@ -220,22 +224,22 @@ export class WorkspacePassages {
         gone.add(passage);
         this.slots[passage.slot] = undefined;
         this.freeSlots.push(passage.slot);
-        for (const lexeme of passage.lexemes) touched.add(lexeme);
+        for (const list of passage.terms) touched.add(list);
         this.totalPassages -= 1;
         this.totalLength -= passage.length;
       }
     }
     // Each posting list the removed passages were in is rewritten once, however many of them it held.
-    for (const lexeme of touched) {
-      const list = this.postings.get(lexeme)!;
-      const kept: Postings = { passages: [], counts: [] };
-      list.passages.forEach((passage, i) => {
-        if (gone.has(passage)) return;
-        kept.passages.push(passage);
-        kept.counts.push(list.counts[i]!);
-      });
-      if (kept.passages.length === 0) this.postings.delete(lexeme);
-      else this.postings.set(lexeme, kept);
+    for (const list of touched) {
+      let kept = 0;
+      for (let i = 0; i < list.passages.length; i++) {
+        if (gone.has(list.passages[i]!)) continue;
+        list.passages[kept] = list.passages[i]!;
+        list.counts[kept++] = list.counts[i]!;
+      }
+      list.passages.length = kept;
+      list.counts.length = kept;
+      if (kept === 0) this.postings.delete(list.lexeme);
     }
   }
 }
@@ -245,7 +249,7 @@ export interface PassageIndexBounds {
   maxPassages: number;
 }
 
-export const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object.freeze({ maxPassages: 500_000 });
+export const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object.freeze({ maxPassages: 100_000 });
 
 /** A question's lexemes, and the index it is ranked against, current as of when it was asked. */
 export interface ProbedQuestion {

@@ -151,7 +151,7 @@ export class RetrievalService {
 
   async retrieve(workspaceId: string, question: string, from: AskedFrom): Promise<Retrieval> {
     const keys = from.contextKeys ?? [];
-    // Read beside the model's ranking and the locales, not before them: the ask waits for one round trip, not two.
+    // Read beside the model's ranking and the question's probe, not before them: the ask waits for one round trip, not two.
     const learnsByContext = keys.length > 0 && this.settings ? this.settings.get(workspaceId).then((settings) => settings.contextLearning) : Promise.resolve(true);
     // The question's lexemes, the workspace's passage revision and its locales, read beside them too.
     const probed = this.passages.probe(workspaceId, question);
