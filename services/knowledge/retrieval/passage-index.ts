@@ -249,7 +249,7 @@ export interface PassageIndexBounds {
   maxPassages: number;
 }
 
-export const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object.freeze({ maxPassages: 100_000 });
+const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object.freeze({ maxPassages: 100_000 });
 
 /** A question's lexemes, and the index it is ranked against, current as of when it was asked. */
 export interface ProbedQuestion {
