@@ -18,17 +18,13 @@ import { CHANGED_ITEMS_SQL, CHANGED_PASSAGES_SQL, PASSAGE_REVISION_SQL, QUESTION
 export interface IndexedPassage {
   id: string;
   item: IndexedItem;
-  /** Its place in the index's score arrays. */
+  /** Its place in the index's per-slot arrays (and in posting lists). */
   slot: number;
   /** md5 of its text, as Postgres computes it (two items citing the same text give the same answer). */
   digest: string;
-  /** Distinct lexemes. */
-  length: number;
-  /** The posting lists it is in (one per lexeme): what a removal rewrites. */
-  terms: Postings[];
 }
 
-export interface IndexedItem {
+interface IndexedItem {
   id: string;
   passages: IndexedPassage[];
   /** Articles only: occurrences of each title lexeme, and the title's trigrams. */
@@ -43,11 +39,36 @@ export interface PassageHit {
   relevance: number;
 }
 
-/** A lexeme's passages, and how often it occurs in each. Rewritten in place when passages leave. */
-interface Postings {
-  lexeme: string;
-  passages: IndexedPassage[];
-  counts: number[];
+/** A lexeme's passages (by slot) and how often it occurs in each, in typed arrays that grow by half. */
+class Postings {
+  slots = new Int32Array(4);
+  counts = new Uint16Array(4);
+  length = 0;
+
+  push(slot: number, count: number): void {
+    if (this.length === this.slots.length) {
+      const size = this.length + (this.length >> 1) + 4;
+      this.slots = grown(this.slots, new Int32Array(size));
+      this.counts = grown(this.counts, new Uint16Array(size));
+    }
+    this.slots[this.length] = slot;
+    // A tsvector keeps at most 256 positions per lexeme.
+    this.counts[this.length++] = Math.min(count, 0xffff);
+  }
+
+  /** Drops the slots marked in `gone`; whether any were. */
+  drop(gone: Uint8Array): boolean {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const slot = this.slots[i]!;
+      if (gone[slot]) continue;
+      this.slots[kept] = slot;
+      this.counts[kept++] = this.counts[i]!;
+    }
+    const dropped = kept < this.length;
+    this.length = kept;
+    return dropped;
+  }
 }
 
 interface ItemRow {
@@ -67,7 +88,7 @@ interface PassageRow {
   counts: number[];
 }
 
-function grown<T extends Float64Array | Uint32Array>(from: T, to: T): T {
+function grown<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }
@@ -84,7 +105,8 @@ export class WorkspacePassages {
   /** Passages by slot, and the slots free for the next ones. */
   private readonly slots: Array<IndexedPassage | undefined> = [];
   private readonly freeSlots: number[] = [];
-  /** Per slot, while a question is ranked: its score so far, the question it was last a candidate of, the term it last held. */
+  /** Per slot: the passage's length (distinct lexemes); while a question is ranked, its score so far, the question it was last a candidate of, the term it last held. */
+  private lengths = new Int32Array(0);
   private score = new Float64Array(0);
   private candidate = new Uint32Array(0);
   private holds = new Uint32Array(0);
@@ -113,18 +135,17 @@ export class WorkspacePassages {
     for (const row of passageRows) {
       const item = added.get(row.itemId);
       if (!item) continue;
-      const passage: IndexedPassage = { id: row.id, item, slot: this.takeSlot(), digest: row.digest, length: Number(row.length), terms: new Array<Postings>(row.lexemes.length) };
+      const passage: IndexedPassage = { id: row.id, item, slot: this.takeSlot(), digest: row.digest };
       this.slots[passage.slot] = passage;
+      this.lengths[passage.slot] = Number(row.length);
       item.passages.push(passage);
       row.lexemes.forEach((lexeme, i) => {
         let list = this.postings.get(lexeme);
-        if (!list) this.postings.set(lexeme, (list = { lexeme, passages: [], counts: [] }));
-        list.passages.push(passage);
-        list.counts.push(Number(row.counts[i]));
-        passage.terms[i] = list;
+        if (!list) this.postings.set(lexeme, (list = new Postings()));
+        list.push(passage.slot, Number(row.counts[i]));
       });
       this.totalPassages += 1;
-      this.totalLength += passage.length;
+      this.totalLength += Number(row.length);
     }
     this.revision = revision;
   }
@@ -137,7 +158,7 @@ export class WorkspacePassages {
   rank(lexemes: readonly string[], question: string, limit: number): PassageHit[] {
     const total = { totalPassages: this.totalPassages, totalLength: this.totalLength };
     const averageLength = bm25f.averageLength(total, 1);
-    const idfs = lexemes.map((lexeme) => bm25f.idf(this.postings.get(lexeme)?.passages.length ?? 0, this.totalPassages));
+    const idfs = lexemes.map((lexeme) => bm25f.idf(this.postings.get(lexeme)?.length ?? 0, this.totalPassages));
     const candidates: number[] = [];
     if (this.stamp > 0xffff_0000) {
       // Stamps are about to overflow the arrays' 32 bits: start them again from clean arrays.
@@ -146,19 +167,19 @@ export class WorkspacePassages {
       this.stamp = 0;
     }
     const question$ = ++this.stamp;
-    const { score, candidate, holds } = this;
+    const { score, candidate, holds, lengths } = this;
     lexemes.forEach((lexeme, t) => {
       const idf = idfs[t]!;
       const term$ = ++this.stamp;
       const titled = this.titles.get(lexeme);
       const list = this.postings.get(lexeme);
-      for (let i = 0; list && i < list.passages.length; i++) {
-        const passage = list.passages[i]!;
-        const slot = passage.slot;
+      for (let i = 0; list && i < list.length; i++) {
+        const slot = list.slots[i]!;
         if (candidate[slot] !== question$) (candidate[slot] = question$), (score[slot] = 0), candidates.push(slot);
         holds[slot] = term$;
-        const titleTf = titled?.has(passage.item) ? passage.item.titleCounts!.get(lexeme)! : 0;
-        score[slot] += bm25f.term(idf, list.counts[i]! / bm25f.lengthNorm(passage.length, averageLength), titleTf);
+        const item = titled ? this.slots[slot]!.item : undefined;
+        const titleTf = item && titled!.has(item) ? item.titleCounts!.get(lexeme)! : 0;
+        score[slot] += bm25f.term(idf, list.counts[i]! / bm25f.lengthNorm(lengths[slot]!, averageLength), titleTf);
       }
       // Passages of articles whose title holds the term but whose text does not: the title's occurrences alone.
       for (const item of titled ?? []) {
@@ -193,13 +214,14 @@ export class WorkspacePassages {
     return hits.sort((a, b) => b.relevance - a.relevance || (a.itemId < b.itemId ? -1 : 1)).slice(0, limit);
   }
 
-  /** A free place in the score arrays, growing them when none is left. */
+  /** A free place in the per-slot arrays, growing them when none is left. */
   private takeSlot(): number {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
     const slot = this.slots.length;
     if (slot >= this.score.length) {
       const size = Math.max(1024, this.score.length * 2);
+      this.lengths = grown(this.lengths, new Int32Array(size));
       this.score = grown(this.score, new Float64Array(size));
       this.candidate = grown(this.candidate, new Uint32Array(size));
       this.holds = grown(this.holds, new Uint32Array(size));
@@ -208,9 +230,10 @@ export class WorkspacePassages {
     return slot;
   }
 
+  /** Takes the items' passages out: every posting list is rewritten once (a catch-up is rare; a question is not). */
   private remove(itemIds: readonly string[]): void {
-    const gone = new Set<IndexedPassage>();
-    const touched = new Set<Postings>();
+    const gone = new Uint8Array(this.slots.length);
+    const freed: number[] = [];
     for (const id of itemIds) {
       const item = this.items.get(id);
       if (!item) continue;
@@ -221,26 +244,15 @@ export class WorkspacePassages {
         if (holders?.size === 0) this.titles.delete(lexeme);
       }
       for (const passage of item.passages) {
-        gone.add(passage);
-        this.slots[passage.slot] = undefined;
-        this.freeSlots.push(passage.slot);
-        for (const list of passage.terms) touched.add(list);
+        gone[passage.slot] = 1;
+        freed.push(passage.slot);
         this.totalPassages -= 1;
-        this.totalLength -= passage.length;
+        this.totalLength -= this.lengths[passage.slot]!;
       }
     }
-    // Each posting list the removed passages were in is rewritten once, however many of them it held.
-    for (const list of touched) {
-      let kept = 0;
-      for (let i = 0; i < list.passages.length; i++) {
-        if (gone.has(list.passages[i]!)) continue;
-        list.passages[kept] = list.passages[i]!;
-        list.counts[kept++] = list.counts[i]!;
-      }
-      list.passages.length = kept;
-      list.counts.length = kept;
-      if (kept === 0) this.postings.delete(list.lexeme);
-    }
+    if (freed.length === 0) return;
+    for (const [lexeme, list] of this.postings) if (list.drop(gone) && list.length === 0) this.postings.delete(lexeme);
+    for (const slot of freed) (this.slots[slot] = undefined), this.freeSlots.push(slot);
   }
 }
 
