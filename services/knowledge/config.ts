@@ -17,7 +17,7 @@ export const knowledgeEnv = {
   /** Bytes all workspace intent models may hold together (a banking77-size model is about 4.5 MB). */
   INTENT_MODELS_MAX_BYTES: z.coerce.number().int().min(1_000_000).default(256 * 1024 * 1024),
   /** Passages all workspaces' passage indexes may hold together (least recently asked workspaces' are reloaded when asked). */
-  PASSAGE_INDEX_MAX_PASSAGES: z.coerce.number().int().min(1_000).default(100_000),
+  PASSAGE_INDEX_MAX_PASSAGES: z.coerce.number().int().min(1_000).default(500_000),
 };
 
 export type KnowledgeConfig = ReturnType<typeof loadKnowledgeConfig>;

@@ -11,7 +11,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { bm25f } from './ranking';
-import { trigramSimilarity, trigrams } from './trigram';
+import { trigrams } from './trigram';
 import { CHANGED_ITEMS_SQL, CHANGED_PASSAGES_SQL, PASSAGE_REVISION_SQL, QUESTION_PROBE_SQL } from './passage-index.queries';
 
 /** A passage as ranking needs it. */
@@ -26,10 +26,12 @@ export interface IndexedPassage {
 
 interface IndexedItem {
   id: string;
+  /** Its place in the index's per-item arrays. */
+  ordinal: number;
   passages: IndexedPassage[];
-  /** Articles only: occurrences of each title lexeme, and the title's trigrams. */
+  /** Articles only: occurrences of each title lexeme, and the title's distinct trigrams (by their ids in the index). */
   titleCounts: Map<string, number> | null;
-  titleTrigrams: Set<string> | null;
+  titleTrigrams: Int32Array | null;
 }
 
 /** An item's best passage for a question, and how relevant it is (0..1, ranking.ts passageRelevance). */
@@ -93,6 +95,29 @@ function grown<T extends Float64Array | Int32Array | Uint32Array | Uint16Array |
   return to;
 }
 
+/** Places in per-place arrays, handed out and given back; `grow` is told each new capacity before it is used. */
+class Places {
+  private readonly free: number[] = [];
+  private next = 0;
+  private capacity = 0;
+
+  constructor(
+    private readonly grow: (capacity: number) => void,
+    private readonly initial: number,
+  ) {}
+
+  take(): number {
+    const free = this.free.pop();
+    if (free !== undefined) return free;
+    if (this.next >= this.capacity) this.grow((this.capacity = Math.max(this.initial, this.capacity * 2)));
+    return this.next++;
+  }
+
+  give(place: number): void {
+    this.free.push(place);
+  }
+}
+
 /** One workspace's index at one revision. */
 export class WorkspacePassages {
   revision = -1;
@@ -102,14 +127,38 @@ export class WorkspacePassages {
   private readonly titles = new Map<string, Set<IndexedItem>>();
   private totalPassages = 0;
   private totalLength = 0;
-  /** Passages by slot, and the slots free for the next ones. */
+  /** Passages by slot. */
   private readonly slots: Array<IndexedPassage | undefined> = [];
-  private readonly freeSlots: number[] = [];
+  private readonly slotPlaces = new Places((size) => {
+    this.lengths = grown(this.lengths, new Int32Array(size));
+    this.slotItem = grown(this.slotItem, new Int32Array(size));
+    this.score = grown(this.score, new Float64Array(size));
+    this.termTf = grown(this.termTf, new Float64Array(size));
+    this.candidate = grown(this.candidate, new Uint32Array(size));
+    this.holds = grown(this.holds, new Uint32Array(size));
+  }, 1024);
   /** Per slot: the passage's length (distinct lexemes); while a question is ranked, its score so far, the question it was last a candidate of, the term it last held. */
   private lengths = new Int32Array(0);
   private score = new Float64Array(0);
+  /** Per slot, while a term is ranked: its length-normalised occurrences in the passage. */
+  private termTf = new Float64Array(0);
   private candidate = new Uint32Array(0);
   private holds = new Uint32Array(0);
+  /** Per slot: its item's ordinal. */
+  private slotItem = new Int32Array(0);
+  /** Items by ordinal; per ordinal, while a question is ranked: its best passage's score and slot, and the question it was last seen in. */
+  private readonly byOrdinal: Array<IndexedItem | undefined> = [];
+  private readonly ordinalPlaces = new Places((size) => {
+    this.itemBest = grown(this.itemBest, new Float64Array(size));
+    this.itemBestSlot = grown(this.itemBestSlot, new Int32Array(size));
+    this.itemSeen = grown(this.itemSeen, new Uint32Array(size));
+  }, 256);
+  private itemBest = new Float64Array(0);
+  private itemBestSlot = new Int32Array(0);
+  private itemSeen = new Uint32Array(0);
+  /** Title trigrams by id; per id, the question it was last in. */
+  private readonly trigramId = new Map<string, number>();
+  private inQuestion = new Uint32Array(0);
   /** Stamps questions and terms, so the arrays above need no clearing between them. */
   private stamp = 0;
 
@@ -123,7 +172,8 @@ export class WorkspacePassages {
     const added = new Map<string, IndexedItem>();
     for (const row of itemRows) {
       const titleCounts = row.titleLexemes && row.titleCounts ? new Map(row.titleLexemes.map((lexeme, i) => [lexeme, Number(row.titleCounts![i])])) : null;
-      const item: IndexedItem = { id: row.id, passages: [], titleCounts, titleTrigrams: row.kind === 'article' ? trigrams(row.title) : null };
+      const item: IndexedItem = { id: row.id, ordinal: this.ordinalPlaces.take(), passages: [], titleCounts, titleTrigrams: row.kind === 'article' ? this.trigramIds(row.title) : null };
+      this.byOrdinal[item.ordinal] = item;
       added.set(row.id, item);
       this.items.set(row.id, item);
       for (const lexeme of titleCounts?.keys() ?? []) {
@@ -135,9 +185,10 @@ export class WorkspacePassages {
     for (const row of passageRows) {
       const item = added.get(row.itemId);
       if (!item) continue;
-      const passage: IndexedPassage = { id: row.id, item, slot: this.takeSlot(), digest: row.digest };
+      const passage: IndexedPassage = { id: row.id, item, slot: this.slotPlaces.take(), digest: row.digest };
       this.slots[passage.slot] = passage;
       this.lengths[passage.slot] = Number(row.length);
+      this.slotItem[passage.slot] = item.ordinal;
       item.passages.push(passage);
       row.lexemes.forEach((lexeme, i) => {
         let list = this.postings.get(lexeme);
@@ -162,12 +213,11 @@ export class WorkspacePassages {
     const candidates: number[] = [];
     if (this.stamp > 0xffff_0000) {
       // Stamps are about to overflow the arrays' 32 bits: start them again from clean arrays.
-      this.candidate.fill(0);
-      this.holds.fill(0);
+      for (const stamps of [this.candidate, this.holds, this.itemSeen, this.inQuestion]) stamps.fill(0);
       this.stamp = 0;
     }
     const question$ = ++this.stamp;
-    const { score, candidate, holds, lengths } = this;
+    const { score, candidate, holds, lengths, termTf } = this;
     lexemes.forEach((lexeme, t) => {
       const idf = idfs[t]!;
       const term$ = ++this.stamp;
@@ -177,57 +227,87 @@ export class WorkspacePassages {
         const slot = list.slots[i]!;
         if (candidate[slot] !== question$) (candidate[slot] = question$), (score[slot] = 0), candidates.push(slot);
         holds[slot] = term$;
-        const item = titled ? this.slots[slot]!.item : undefined;
-        const titleTf = item && titled!.has(item) ? item.titleCounts!.get(lexeme)! : 0;
-        score[slot] += bm25f.term(idf, list.counts[i]! / bm25f.lengthNorm(lengths[slot]!, averageLength), titleTf);
+        const tf = list.counts[i]! / bm25f.lengthNorm(lengths[slot]!, averageLength);
+        termTf[slot] = tf;
+        score[slot] += bm25f.term(idf, tf, 0);
       }
-      // Passages of articles whose title holds the term but whose text does not: the title's occurrences alone.
+      // Articles whose title holds the term: their passages score the title's occurrences with the text's (BM25F adds
+      // them before saturating, so a passage that also holds the term has its text-only score replaced).
       for (const item of titled ?? []) {
-        const titleTerm = bm25f.term(idf, 0, item.titleCounts!.get(lexeme)!);
+        const titleTf = item.titleCounts!.get(lexeme)!;
+        const titleOnly = bm25f.term(idf, 0, titleTf);
         for (const passage of item.passages) {
           const slot = passage.slot;
-          if (holds[slot] === term$) continue;
+          if (holds[slot] === term$) {
+            score[slot] += bm25f.term(idf, termTf[slot]!, titleTf) - bm25f.term(idf, termTf[slot]!, 0);
+            continue;
+          }
           if (candidate[slot] !== question$) (candidate[slot] = question$), (score[slot] = 0), candidates.push(slot);
-          score[slot] += titleTerm;
+          score[slot] += titleOnly;
         }
       }
     });
     // Each item by its best passage: the title's similarity is the item's, so the terms alone choose the passage.
-    const best = new Map<IndexedItem, { passage: IndexedPassage; score: number }>();
+    const { slotItem, itemBest, itemBestSlot, itemSeen } = this;
+    const items: number[] = [];
     for (const slot of candidates) {
-      const passage = this.slots[slot]!;
-      const current = best.get(passage.item);
-      if (!current || score[slot]! > current.score || (score[slot] === current.score && passage.id < current.passage.id)) best.set(passage.item, { passage, score: score[slot]! });
+      const o = slotItem[slot]!;
+      if (itemSeen[o] !== question$) {
+        itemSeen[o] = question$;
+        items.push(o);
+      } else if (score[slot]! < itemBest[o]! || (score[slot] === itemBest[o] && this.slots[slot]!.id > this.slots[itemBestSlot[o]!]!.id)) continue;
+      itemBest[o] = score[slot]!;
+      itemBestSlot[o] = slot;
     }
     // The title's similarity adds at most bm25f.titleSimilarityWorth: an item whose terms score that much less than the
     // limit-th best terms' score cannot rank within the limit, and its similarity is not computed.
-    const scores = Float64Array.from(best.values(), (b) => b.score).sort();
+    const scores = Float64Array.from(items, (o) => itemBest[o]!).sort();
     const floor = scores.length > limit ? scores[scores.length - limit]! - bm25f.titleSimilarityWorth : -Infinity;
     const most = bm25f.mostFromTerms(idfs);
-    const questionTrigrams = trigrams(question);
+    const questionTrigrams = this.markQuestionTrigrams(question, question$);
     const hits: PassageHit[] = [];
-    for (const [item, { passage, score: termScore }] of best) {
-      if (termScore < floor) continue;
-      const titleSimilarity = item.titleTrigrams ? trigramSimilarity(item.titleTrigrams, questionTrigrams) : 0;
-      hits.push({ itemId: item.id, passage, relevance: bm25f.share(termScore, most, titleSimilarity) });
+    for (const o of items) {
+      if (itemBest[o]! < floor) continue;
+      const item = this.byOrdinal[o]!;
+      hits.push({ itemId: item.id, passage: this.slots[itemBestSlot[o]!]!, relevance: bm25f.share(itemBest[o]!, most, this.titleSimilarity(item, questionTrigrams, question$)) });
     }
     return hits.sort((a, b) => b.relevance - a.relevance || (a.itemId < b.itemId ? -1 : 1)).slice(0, limit);
   }
 
-  /** A free place in the per-slot arrays, growing them when none is left. */
-  private takeSlot(): number {
-    const free = this.freeSlots.pop();
-    if (free !== undefined) return free;
-    const slot = this.slots.length;
-    if (slot >= this.score.length) {
-      const size = Math.max(1024, this.score.length * 2);
-      this.lengths = grown(this.lengths, new Int32Array(size));
-      this.score = grown(this.score, new Float64Array(size));
-      this.candidate = grown(this.candidate, new Uint32Array(size));
-      this.holds = grown(this.holds, new Uint32Array(size));
+  /** pg_trgm's similarity of the item's title to the question whose trigrams were marked with `question$` (0 for items without a title field). */
+  private titleSimilarity(item: IndexedItem, questionTrigrams: number, question$: number): number {
+    const title = item.titleTrigrams;
+    if (!title || title.length === 0 || questionTrigrams === 0) return 0;
+    let shared = 0;
+    for (let i = 0; i < title.length; i++) if (this.inQuestion[title[i]!] === question$) shared++;
+    return shared / (title.length + questionTrigrams - shared);
+  }
+
+  /** Marks the question's trigrams that some title holds; returns how many distinct trigrams the question has. */
+  private markQuestionTrigrams(question: string, question$: number): number {
+    const grams = trigrams(question);
+    for (const gram of grams) {
+      const id = this.trigramId.get(gram);
+      if (id !== undefined) this.inQuestion[id] = question$;
     }
-    this.slots.push(undefined);
-    return slot;
+    return grams.size;
+  }
+
+  /** A title's distinct trigrams as ids, new ones given the next id. */
+  private trigramIds(title: string): Int32Array {
+    const grams = trigrams(title);
+    const ids = new Int32Array(grams.size);
+    let i = 0;
+    for (const gram of grams) {
+      let id = this.trigramId.get(gram);
+      if (id === undefined) {
+        id = this.trigramId.size;
+        this.trigramId.set(gram, id);
+        if (id >= this.inQuestion.length) this.inQuestion = grown(this.inQuestion, new Uint32Array(Math.max(1024, this.inQuestion.length * 2)));
+      }
+      ids[i++] = id;
+    }
+    return ids;
   }
 
   /** Takes the items' passages out: every posting list is rewritten once (a catch-up is rare; a question is not). */
@@ -238,6 +318,8 @@ export class WorkspacePassages {
       const item = this.items.get(id);
       if (!item) continue;
       this.items.delete(id);
+      this.byOrdinal[item.ordinal] = undefined;
+      this.ordinalPlaces.give(item.ordinal);
       for (const lexeme of item.titleCounts?.keys() ?? []) {
         const holders = this.titles.get(lexeme);
         holders?.delete(item);
@@ -252,7 +334,7 @@ export class WorkspacePassages {
     }
     if (freed.length === 0) return;
     for (const [lexeme, list] of this.postings) if (list.drop(gone) && list.length === 0) this.postings.delete(lexeme);
-    for (const slot of freed) (this.slots[slot] = undefined), this.freeSlots.push(slot);
+    for (const slot of freed) (this.slots[slot] = undefined), this.slotPlaces.give(slot);
   }
 }
 
@@ -261,7 +343,7 @@ export interface PassageIndexBounds {
   maxPassages: number;
 }
 
-const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object.freeze({ maxPassages: 100_000 });
+const DEFAULT_PASSAGE_INDEX_BOUNDS: Readonly<PassageIndexBounds> = Object.freeze({ maxPassages: 500_000 });
 
 /** A question's lexemes, and the index it is ranked against, current as of when it was asked. */
 export interface ProbedQuestion {
