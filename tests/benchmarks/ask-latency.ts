@@ -16,7 +16,7 @@
  * workflow round trip would; what is learned (question variants, learned answers, the intent model) is the same.
  * No outcomes come with them, so topic thresholds stay at their untaught bars.
  *
- * --explain K runs EXPLAIN (ANALYZE, BUFFERS) of the retrieval query for K of the questions against the
+ * --explain K runs EXPLAIN (ANALYZE, BUFFERS) of the question probe (QUESTION_PROBE_SQL, the SQL left of ranking) for K of the questions against the
  * benchmark database before the stack stops; --hold keeps the stack (and its database) up until Ctrl-C.
  *
  * Synthetic articles are made of four paragraphs of 600-750 characters each. The knowledge service cuts

@@ -151,17 +151,16 @@ export class RetrievalService {
 
   async retrieve(workspaceId: string, question: string, from: AskedFrom): Promise<Retrieval> {
     const keys = from.contextKeys ?? [];
-    // Read beside the model's ranking and the question's probe, not before them: the ask waits for one round trip, not two.
+    // All at once, so the ask waits for one round trip: the model's ranking (in memory; while it speaks, retrieval
+    // need not match learned questions, see choose()), whether the workspace learns by context, and the question's
+    // probe (its lexemes, the workspace's passage revision and its locales).
     const learnsByContext = keys.length > 0 && this.settings ? this.settings.get(workspaceId).then((settings) => settings.contextLearning) : Promise.resolve(true);
-    // The question's lexemes, the workspace's passage revision and its locales, read beside them too.
-    const probed = this.passages.probe(workspaceId, question);
-    // The model first (in memory): while it speaks, retrieval need not match learned questions (see choose()).
-    const [ranked, learns] = await Promise.all([this.intents?.rank(workspaceId, question), learnsByContext, probed]);
+    const [ranked, learns, probe] = await Promise.all([this.intents?.rank(workspaceId, question), learnsByContext, this.passages.probe(workspaceId, question)]);
     const verdict = ranked ?? null;
     const contextKeys = learns ? keys : [];
     const ask: Ask = { workspaceId, question, plan: from.plan, limit: from.limit, segments: from.segments ?? [], locale: from.locale ?? null, pageAreas: from.pageAreas ?? [], contextKeys };
-    const rows = await this.candidates(ask, await probed, verdict === null);
-    const chosen = await this.choose(ask, rows, verdict, (await probed).locales);
+    const rows = await this.candidates(ask, probe, verdict === null);
+    const chosen = await this.choose(ask, rows, verdict, probe.locales);
     if (chosen.confidence >= chosen.threshold) return chosen;
     // Neither the model nor retrieval is sure enough alone: a question this near one agents taught is answered from
     // what they taught. Looked up only here, so the questions answered outright pay nothing for it; and not at all
