@@ -29,7 +29,11 @@ export const ITEM_VARIANTS_SQL = `
    WHERE workspace_id = $1 AND item_id = $2
    ORDER BY created_at, id`;
 
-/** Question variants learned since, of items not archived, credited to the answer that superseded theirs if any (with that answer's scope). */
+/**
+ * Question variants learned since, credited to the answer that superseded theirs if any (with that answer's scope):
+ * those of items not archived, and those of archived items a published answer superseded (they teach it, as in
+ * retrieval's taught-question lookup).
+ */
 export const VARIANTS_SQL = `
   SELECT v.id, v.text, coalesce(s.id, v.item_id) AS "itemId", v.created_at AS at,
          coalesce(s.scope_plans, i.scope_plans) AS "scopePlans", coalesce(s.scope_areas, i.scope_areas) AS "scopeAreas",
@@ -37,5 +41,5 @@ export const VARIANTS_SQL = `
     FROM knowledge.question_variants v
     JOIN knowledge.knowledge_items i ON i.id = v.item_id
     LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
-   WHERE v.workspace_id = $1 AND v.created_at > $2::timestamptz - $3 * interval '1 millisecond' AND i.status <> 'archived'
+   WHERE v.workspace_id = $1 AND v.created_at > $2::timestamptz - $3 * interval '1 millisecond' AND (i.status <> 'archived' OR s.id IS NOT NULL)
    ORDER BY v.created_at, v.id`;

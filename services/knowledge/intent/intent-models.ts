@@ -16,6 +16,7 @@ import type { IntentPrediction } from './intent-model';
 import { seededBy } from '../../shared/random';
 import type { AskedIn, ItemScope } from './item-scope';
 import { ReplayingModel, articleSentences } from './replaying-model';
+import { NearQuestion, TaughtQuestions } from './taught-questions';
 import { WordVectors, wordVectors } from './word-vectors';
 import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
 
@@ -54,6 +55,8 @@ interface WorkspaceModel {
   changedAt: number;
   /** Learned question variants (not article text): with none, the model has nothing to say beyond retrieval. */
   variants: number;
+  /** The same variants' texts, for retrieval's taught-question lookup. */
+  taughtQuestions: TaughtQuestions;
 }
 
 export interface IntentVerdict {
@@ -63,6 +66,11 @@ export interface IntentVerdict {
   variants: number;
   /** Questions the model was taught for an item (0: it knows the item only from its article's text). */
   taught: (itemId: string) => number;
+  /**
+   * The taught questions at least `floor` near the question by trigram similarity, nearest first: all that
+   * Postgres's own search would find (and perhaps more) of the variants the model has heard of.
+   */
+  nearTaught: (floor: number, limit: number) => NearQuestion[];
 }
 
 export class IntentModels {
@@ -103,6 +111,7 @@ export class IntentModels {
       },
       variants: state.variants,
       taught: (itemId) => state.model.taught(itemId),
+      nearTaught: (floor, limit) => state.taughtQuestions.near(question, floor, limit),
     };
   }
 
@@ -112,6 +121,7 @@ export class IntentModels {
     if (!state || state.recentVariants.has(variantId)) return;
     state.recentVariants.set(variantId, -Date.now());
     state.variants++;
+    state.taughtQuestions.add(variantId, text);
     const before = state.model.matrixBytes;
     const learner = state.successors.get(itemId) ?? itemId;
     if (scope && learner === itemId) state.model.scope(itemId, scope);
@@ -189,7 +199,7 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId), { vectors: this.vectors }), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0 };
+      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId), { vectors: this.vectors }), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0, taughtQuestions: new TaughtQuestions() };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
       this.evictBeyondBounds(workspaceId);
@@ -258,6 +268,7 @@ export class IntentModels {
         for (const variant of taught) {
           if (!state.recentVariants.has(variant.id) && variant.at.getTime() > since.getTime() - OVERLAP_MS) state.variants++;
           state.recentVariants.set(variant.id, variant.at.getTime());
+          state.taughtQuestions.add(variant.id, variant.text);
           state.model.learn(variant.text, article.id, true, askedOf(variant));
         }
       }
@@ -269,6 +280,7 @@ export class IntentModels {
       state.recentVariants.set(variant.id, variant.at.getTime());
       if (seen !== undefined) continue;
       state.variants++;
+      state.taughtQuestions.add(variant.id, variant.text);
       state.model.scope(variant.itemId, { plans: variant.scopePlans, areas: variant.scopeAreas });
       state.model.learn(variant.text, variant.itemId, true, askedOf(variant));
     }
@@ -300,5 +312,5 @@ function askedOf(row: AskedRow): AskedIn | undefined {
 }
 
 function sizeOf(state: WorkspaceModel): number {
-  return state.model.bytes + (state.recentVariants.size + state.articles.size + state.successors.size) * BYTES_PER_ID;
+  return state.model.bytes + state.taughtQuestions.bytes + (state.recentVariants.size + state.articles.size + state.successors.size) * BYTES_PER_ID;
 }

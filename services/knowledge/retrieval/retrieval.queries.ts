@@ -31,7 +31,8 @@ function answerableBy(item: string, asker: { plan: string; segments: string; loc
 const SENSITIVE = `(i.sensitive OR (i.topic <> '' AND EXISTS (
     SELECT 1 FROM knowledge.sensitive_topics st WHERE st.workspace_id = i.workspace_id AND st.topic = i.topic))) AS sensitive`;
 
-const MAX_VARIANTS_MATCHED = 1000;
+/** The most taught questions one lookup considers (a question of common words can be near many). */
+export const MAX_VARIANTS_MATCHED = 1000;
 
 /**
  * The items of `$2` that the asker may be answered from, with what ranking weighs besides the text: staleness,
@@ -117,14 +118,13 @@ export const TRIGRAM_FLOOR_SQL = `SELECT set_config('pg_trgm.similarity_threshol
  * The items whose taught questions (learned from corrections and corroborated customers) come nearest a question,
  * by trigram similarity, credited to the answer that superseded theirs if any; only questions of published items,
  * or of items a published answer superseded, and only of answers served in the asker's context (inScope). Nearest
- * first, two items: the nearest and its rival. Only questions at least pg_trgm.similarity_threshold near
- * (TRIGRAM_FLOOR_SQL) are found.
+ * first, two items: the nearest and its rival. Of the questions `matched` selects (ids).
  * $1 workspace, $2 question, $3 plan, $4 the page's product areas.
  */
-export const NEAREST_TAUGHT_SQL = `
+const nearestTaughtSql = (matched: string) => `
   SELECT "itemId", text, similarity FROM (
     SELECT DISTINCT ON (coalesce(s.id, v.item_id)) coalesce(s.id, v.item_id) AS "itemId", v.text, public.similarity(v.text, $2)::float8 AS similarity
-      FROM (SELECT id FROM knowledge.question_variants WHERE workspace_id = $1 AND text OPERATOR(public.%) $2 LIMIT ${MAX_VARIANTS_MATCHED}) m
+      FROM (${matched}) m
       JOIN knowledge.question_variants v ON v.id = m.id
       JOIN knowledge.knowledge_items i ON i.id = v.item_id
       LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
@@ -133,3 +133,19 @@ export const NEAREST_TAUGHT_SQL = `
   ) nearest
   ORDER BY similarity DESC, "itemId"
   LIMIT 2`;
+
+/**
+ * NEAREST_TAUGHT among the workspace's questions at least pg_trgm.similarity_threshold near (TRIGRAM_FLOOR_SQL), as
+ * pg_trgm's index finds them: while the workspace's intent model is not loaded.
+ */
+export const NEAREST_TAUGHT_SQL = nearestTaughtSql(
+  `SELECT id FROM knowledge.question_variants WHERE workspace_id = $1 AND text OPERATOR(public.%) $2 LIMIT ${MAX_VARIANTS_MATCHED}`,
+);
+
+/**
+ * NEAREST_TAUGHT among the questions the intent model found near ($5, variant ids), those of them still at least
+ * $6 near by Postgres's own similarity (pg_trgm's `%` at that threshold).
+ */
+export const NEAREST_TAUGHT_AMONG_SQL = nearestTaughtSql(
+  `SELECT id FROM knowledge.question_variants WHERE workspace_id = $1 AND id = ANY($5::uuid[]) AND public.similarity(text, $2)::float8 >= $6::float8`,
+);

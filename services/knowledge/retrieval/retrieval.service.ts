@@ -11,6 +11,8 @@ import {
   ANSWERABLE_ITEMS_SQL,
   FIRST_PASSAGES_SQL,
   INTENT_CANDIDATES_SQL,
+  MAX_VARIANTS_MATCHED,
+  NEAREST_TAUGHT_AMONG_SQL,
   NEAREST_TAUGHT_SQL,
   PASSAGE_TEXTS_SQL,
   TRIGRAM_FLOOR_SQL,
@@ -167,7 +169,7 @@ export class RetrievalService {
     // while the workspace's loaded model knows no taught question (it hears of those learned here at once, and of
     // other replicas' within its catch-up second).
     if (verdict?.variants === 0) return chosen;
-    return (await this.fromTaught(ask, chosen)) ?? chosen;
+    return (await this.fromTaught(ask, chosen, verdict)) ?? chosen;
   }
 
   /**
@@ -193,14 +195,11 @@ export class RetrievalService {
    * similarity), when no other item's taught question is as near, on its own scale and bar. Null when no
    * question was taught near enough to clear the bar, or the item is not one the asker may be answered from.
    */
-  private async fromTaught(ask: Ask, fallback: Retrieval): Promise<Retrieval | null> {
+  private async fromTaught(ask: Ask, fallback: Retrieval, verdict: IntentVerdict | null): Promise<Retrieval | null> {
     // A taught question less near than the lowest taught bar can answer nothing, nor be a rival to one that can:
-    // the trigram index looks only from there (pg_trgm's default 0.3 matched hundreds of questions per ask).
+    // the search looks only from there (pg_trgm's default 0.3 matched hundreds of questions per ask).
     const floor = await this.policy.lowestThreshold(ask.workspaceId, 'taught');
-    const [first, rival] = await this.db.transaction(async (tx): Promise<NearestTaught[]> => {
-      await tx.query(TRIGRAM_FLOOR_SQL, [floor]);
-      return tx.query(NEAREST_TAUGHT_SQL, [ask.workspaceId, ask.question, ask.plan, ask.pageAreas]);
-    });
+    const [first, rival] = await this.nearestTaught(ask, floor, verdict);
     if (!first || (rival && rival.similarity >= first.similarity)) return null;
     const [row] = await this.eligible(ask, [first.itemId]);
     if (!row?.passageId) return null;
@@ -211,6 +210,23 @@ export class RetrievalService {
     if (!taught) return null;
     const candidates = [taught, ...fallback.candidates.filter((c) => c.knowledgeItemId !== taught.knowledgeItemId)].slice(0, ask.limit);
     return { candidates, topic: row.topic, confidence, scale: 'taught', locales: fallback.locales, ...bar };
+  }
+
+  /**
+   * The two nearest taught questions of different items, as NEAREST_TAUGHT_SQL finds them. With the intent model
+   * loaded, its copy of the taught questions (searched in this process) says which are near enough, and Postgres
+   * only checks those: none near, no query. Otherwise pg_trgm's index searches them all.
+   */
+  private async nearestTaught(ask: Ask, floor: number, verdict: IntentVerdict | null): Promise<NearestTaught[]> {
+    const params = [ask.workspaceId, ask.question, ask.plan, ask.pageAreas];
+    if (verdict) {
+      const near = verdict.nearTaught(floor, MAX_VARIANTS_MATCHED);
+      return near.length === 0 ? [] : this.db.query(NEAREST_TAUGHT_AMONG_SQL, [...params, near.map((q) => q.variantId), floor]);
+    }
+    return this.db.transaction(async (tx): Promise<NearestTaught[]> => {
+      await tx.query(TRIGRAM_FLOOR_SQL, [floor]);
+      return tx.query(NEAREST_TAUGHT_SQL, params);
+    });
   }
 
   /**
