@@ -4,7 +4,7 @@
  * into the warehouse; it is the one reader besides the owner, and it only reads and marks them.
  */
 import { randomUUID } from 'node:crypto';
-import { Column, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { currentRequestId } from './request-context';
 
 @Entity({ name: 'outbox_events' })
@@ -45,12 +45,25 @@ export interface DomainEvent {
 /** Call inside the transaction that makes the change. */
 export async function recordEvents(tx: EntityManager, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  // The service's own schema, from the entity registered on its DataSource.
-  const table = tx.connection.getMetadata(OutboxEventEntity).tablePath;
-  await tx.query(
-    `INSERT INTO ${table} (id, workspace_id, type, occurred_at, payload, correlation_id)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])`,
-    [
+  const insert = outboxInsert(outboxTable(tx.connection), events, 1);
+  await tx.query(insert.sql, insert.params);
+}
+
+/** The service's own outbox table (schema-qualified), from the entity registered on its DataSource. */
+export function outboxTable(db: DataSource): string {
+  return db.getMetadata(OutboxEventEntity).tablePath;
+}
+
+/**
+ * The INSERT of `events` into `table`, its parameters numbered from $`first`: recordEvents runs it alone, and a
+ * statement that writes a change and its events at once (a data-modifying WITH) runs it as one of its parts.
+ */
+export function outboxInsert(table: string, events: DomainEvent[], first: number): { sql: string; params: unknown[] } {
+  const [ids, workspaces, types, times, payloads, correlations] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
+  return {
+    sql: `INSERT INTO ${table} (id, workspace_id, type, occurred_at, payload, correlation_id)
+     SELECT * FROM unnest(${ids}::uuid[], ${workspaces}::uuid[], ${types}::text[], ${times}::timestamptz[], ${payloads}::jsonb[], ${correlations}::text[])`,
+    params: [
       events.map(() => randomUUID()),
       events.map((event) => event.workspaceId),
       events.map((event) => event.type),
@@ -58,7 +71,7 @@ export async function recordEvents(tx: EntityManager, events: DomainEvent[]): Pr
       events.map((event) => JSON.stringify(event.payload)),
       events.map(() => currentRequestId() ?? ''),
     ],
-  );
+  };
 }
 
 /**

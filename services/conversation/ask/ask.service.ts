@@ -7,7 +7,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { bucketsOf, contextKeys } from '../../shared/asker-buckets';
 import { badInput } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
-import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient, AskerContext } from '../clients/account-context';
@@ -15,16 +14,15 @@ import type { KnowledgeClient } from '../clients/knowledge';
 import type { Answerer, WrittenAnswer } from '../answering/answerer';
 import type { AnswerMetrics } from './answer-metrics';
 import { Decision, decide, handOffUnsupportedLanguage } from './answer-policy';
-import { ConversationEntity } from '../conversation/conversation.entity';
+import type { ConversationEntity } from '../conversation/conversation.entity';
 import type { ConversationService } from '../conversation/conversation.service';
 import { AnswerDecision, HandOffReason } from '../conversation/conversation.types';
-import { CitationRecord, MessageEntity } from '../conversation/message.entity';
+import type { CitationRecord, MessageEntity } from '../conversation/message.entity';
 import { newConversationSecret } from '../conversation/conversation-secret';
-import { markFirstHandOff } from '../conversation/conversation-firsts';
 import { type OutcomeReporter, voterOf } from '../conversation/outcome-reporter';
-import { queueEscalationCommand } from '../escalation/escalation-commands';
 import type { LanguageRoute, QuestionLanguage } from '../language/question-language';
 import { contextRecord, customerReply, knownIssueOf, withKnownIssue } from './known-issue-turn';
+import { Turn, WrittenTurn, writeTurn } from './turn-writes';
 
 export interface AskCommand {
   conversationId?: string;
@@ -105,85 +103,86 @@ export class AskService {
     const answered = verdict.decision === AnswerDecision.ANSWERED;
     const secret = !existing && customerId === null ? newConversationSecret() : null;
 
-    const result = await this.db.transaction(async (tx) => {
-      const conversations = tx.getRepository(ConversationEntity);
-      const conversation =
-        existing ??
-        conversations.create({
-          workspaceId: caller.workspaceId,
-          customerId,
-          status: 'open',
-          channel: command.channel ?? null,
-          secretHash: secret?.hash ?? null,
-          firstTopic: verdict.topic,
-          firstPlan: context?.plan ?? '',
-          firstPage: page ?? '',
-        });
-      conversation.topic = verdict.topic;
-      conversation.language = language;
-      const handingOff = !answered && conversation.status !== 'handed_off';
-      if (handingOff) {
-        conversation.status = 'handed_off';
-        conversation.handOffReason = verdict.handOffReason;
-        conversation.handedOffAt = new Date();
-      }
-      await conversations.save(conversation);
-      // Only a conversation changing hands can be having its first hand-off (one already with the team has had it).
-      if (handingOff) await markFirstHandOff(tx, conversation.id);
-      const messages = tx.getRepository(MessageEntity);
-      const question = await messages.save(
-        messages.create({ workspaceId: caller.workspaceId, conversationId: conversation.id, author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic, language }),
-      );
-      const message = await messages.save(
-        messages.create({
-          workspaceId: caller.workspaceId,
-          conversationId: conversation.id,
-          author: 'ai',
-          text: customerReply(written, verdict, knownIssue, language),
-          page,
-          confidence: verdict.confidence,
-          confidenceScale: route.retrieval.scale ?? null,
-          decision: verdict.decision,
-          handOffReason: verdict.handOffReason,
-          citations,
-          topic: verdict.topic,
-          candidateItemId: verdict.best?.knowledgeItemId ?? null,
-          writer: written?.writer ?? null,
-          askerContext: contextRecord(context, knownIssue),
-          contextKeys: keys,
-          threshold: verdict.threshold,
-        }),
-      );
-      if (!answered) {
-        await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId: conversation.id, kind: 'hand_off', payload: { aiMessageId: message.id, reason: verdict.handOffReason ?? '' } });
-      }
-      const latencyMs = Math.round(performance.now() - started);
-      const common = { conversationId: conversation.id, customerId: customerId ?? '', page: page ?? '', channel: conversation.channel ?? '', topic: verdict.topic, plan: context?.plan ?? '', language };
-      await recordEvents(tx, [
-        { workspaceId: caller.workspaceId, type: 'question_asked', payload: { ...common, messageId: question.id, text, followUp: existing !== null } },
-        {
-          workspaceId: caller.workspaceId,
-          type: answered ? 'answer_shown' : 'handed_off',
-          payload: {
-            ...common,
-            messageId: message.id,
-            // The question again, so a hand-off can be read (and clustered into knowledge gaps) on its own.
-            text: answered ? '' : text,
-            knowledgeItemId: answered ? (citations[0]?.knowledgeItemId ?? '') : '',
-            confidence: verdict.confidence,
-            decision: verdict.decision,
-            handOffReason: verdict.handOffReason ?? '',
-            latencyMs,
-            writer: written?.writer ?? '',
-            fallbackReason: written?.fallbackReason ?? '',
-            knownIssue: knownIssue?.title ?? '',
+    const handingOff = !answered && existing?.status !== 'handed_off';
+    const latencyMs = Math.round(performance.now() - started);
+    const turn: Turn = {
+      workspaceId: caller.workspaceId,
+      conversation: existing
+        ? { existing }
+        : {
+            started: {
+              workspaceId: caller.workspaceId,
+              customerId,
+              channel: command.channel ?? null,
+              secretHash: secret?.hash ?? null,
+              firstTopic: verdict.topic,
+              firstPlan: context?.plan ?? '',
+              firstPage: page ?? '',
+            },
           },
-        },
-      ]);
-      const turn = { conversation, message, decision: verdict.decision, handOffReason: verdict.handOffReason, confidence: verdict.confidence, latencyMs, conversationSecret: secret?.secret ?? null };
-      await remember?.(tx, turn);
-      return turn;
+      topic: verdict.topic,
+      language,
+      handOff: handingOff ? { reason: verdict.handOffReason } : null,
+      question: { author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic, language },
+      answer: {
+        author: 'ai',
+        text: customerReply(written, verdict, knownIssue, language),
+        page,
+        confidence: verdict.confidence,
+        confidenceScale: route.retrieval.scale ?? null,
+        decision: verdict.decision,
+        handOffReason: verdict.handOffReason,
+        citations,
+        topic: verdict.topic,
+        candidateItemId: verdict.best?.knowledgeItemId ?? null,
+        writer: written?.writer ?? null,
+        askerContext: contextRecord(context, knownIssue),
+        contextKeys: keys,
+        threshold: verdict.threshold,
+      },
+      escalate: answered ? null : { reason: verdict.handOffReason ?? '' },
+      events: ({ conversationId, questionId, answerId }) => {
+        const common = { conversationId, customerId: customerId ?? '', page: page ?? '', channel: existing ? (existing.channel ?? '') : (command.channel ?? ''), topic: verdict.topic, plan: context?.plan ?? '', language };
+        return [
+          { workspaceId: caller.workspaceId, type: 'question_asked', payload: { ...common, messageId: questionId, text, followUp: existing !== null } },
+          {
+            workspaceId: caller.workspaceId,
+            type: answered ? 'answer_shown' : 'handed_off',
+            payload: {
+              ...common,
+              messageId: answerId,
+              // The question again, so a hand-off can be read (and clustered into knowledge gaps) on its own.
+              text: answered ? '' : text,
+              knowledgeItemId: answered ? (citations[0]?.knowledgeItemId ?? '') : '',
+              confidence: verdict.confidence,
+              decision: verdict.decision,
+              handOffReason: verdict.handOffReason ?? '',
+              latencyMs,
+              writer: written?.writer ?? '',
+              fallbackReason: written?.fallbackReason ?? '',
+              knownIssue: knownIssue?.title ?? '',
+            },
+          },
+        ];
+      },
+    };
+    const toResult = (wrote: WrittenTurn): AskResult => ({
+      conversation: wrote.conversation,
+      message: wrote.answer,
+      decision: verdict.decision,
+      handOffReason: verdict.handOffReason,
+      confidence: verdict.confidence,
+      latencyMs,
+      conversationSecret: secret?.secret ?? null,
     });
+    // Without an idempotency key to remember, the turn's one statement is its own transaction.
+    const result = remember
+      ? await this.db.transaction(async (tx) => {
+          const turnResult = toResult(await writeTurn(tx, turn));
+          await remember(tx, turnResult);
+          return turnResult;
+        })
+      : toResult(await writeTurn(this.db, turn));
 
     this.metrics.record(result.decision, result.handOffReason, result.latencyMs);
     if (answered) await this.outcomes.report(caller.workspaceId, result.message, 'shown', voterOf(result.conversation));

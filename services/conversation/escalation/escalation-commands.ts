@@ -16,9 +16,22 @@ export async function queueEscalationCommand(
   command: { workspaceId: string; conversationId: string; kind: EscalationCommandKind; payload?: Record<string, unknown> },
 ): Promise<void> {
   // One round trip for both; notifications with the same payload in one transaction are delivered once.
-  await tx.query(
-    `WITH queued AS (INSERT INTO conversation.escalation_commands (workspace_id, conversation_id, kind, payload) VALUES ($1, $2, $3, $4) RETURNING 1)
-     SELECT pg_notify('${ESCALATION_COMMANDS_CHANNEL}', '') FROM queued`,
-    [command.workspaceId, command.conversationId, command.kind, JSON.stringify(command.payload ?? {})],
-  );
+  await tx.query(`WITH queued AS (${escalationCommandInsert(1)}) ${notifyDispatcher('queued')}`, escalationCommandParams(command));
+}
+
+/**
+ * The INSERT of one command, RETURNING 1, its parameters (escalationCommandParams) numbered from $`first`; a
+ * statement that also writes the change runs it as one of its parts, with notifyDispatcher over what it returns.
+ */
+export function escalationCommandInsert(first: number): string {
+  return `INSERT INTO conversation.escalation_commands (workspace_id, conversation_id, kind, payload) VALUES ($${first}, $${first + 1}, $${first + 2}, $${first + 3}) RETURNING 1`;
+}
+
+export function escalationCommandParams(command: { workspaceId: string; conversationId: string; kind: EscalationCommandKind; payload?: Record<string, unknown> }): unknown[] {
+  return [command.workspaceId, command.conversationId, command.kind, JSON.stringify(command.payload ?? {})];
+}
+
+/** A SELECT that notifies the dispatcher once for each row of `queued` (the name of an escalationCommandInsert part). */
+export function notifyDispatcher(queued: string): string {
+  return `SELECT pg_notify('${ESCALATION_COMMANDS_CHANNEL}', '') FROM ${queued}`;
 }
