@@ -55,14 +55,15 @@ export function outboxTable(db: DataSource): string {
 }
 
 /**
- * The INSERT of `events` into `table`, its parameters numbered from $`first`: recordEvents runs it alone, and a
- * statement that writes a change and its events at once (a data-modifying WITH) runs it as one of its parts.
+ * The INSERT of `events` into `table` (only if `where`, a WHERE clause, holds), its parameters numbered from
+ * $`first`: recordEvents runs it alone, and a statement that writes a change and its events at once (a
+ * data-modifying WITH) runs it as one of its parts.
  */
-export function outboxInsert(table: string, events: DomainEvent[], first: number): { sql: string; params: unknown[] } {
+export function outboxInsert(table: string, events: DomainEvent[], first: number, where = ''): { sql: string; params: unknown[] } {
   const [ids, workspaces, types, times, payloads, correlations] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
   return {
     sql: `INSERT INTO ${table} (id, workspace_id, type, occurred_at, payload, correlation_id)
-     SELECT * FROM unnest(${ids}::uuid[], ${workspaces}::uuid[], ${types}::text[], ${times}::timestamptz[], ${payloads}::jsonb[], ${correlations}::text[])`,
+     SELECT * FROM unnest(${ids}::uuid[], ${workspaces}::uuid[], ${types}::text[], ${times}::timestamptz[], ${payloads}::jsonb[], ${correlations}::text[]) ${where}`,
     params: [
       events.map(() => randomUUID()),
       events.map((event) => event.workspaceId),

@@ -106,20 +106,22 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
   const answer = { ...turn.answer, id: randomUUID(), workspaceId: turn.workspaceId, conversationId } as MessageEntity;
   // One VALUES list: its rows are inserted in order, so the question's seq comes before the answer's.
   const rows = [question, answer].map((message) => `(${MESSAGE_COLUMNS.map(([property, , type]) => param(messageValue(message, property), type)).join(', ')})`);
+  // Every write below happens only with the conversation's: a conversation not found (another workspace's) writes nothing.
+  const found = 'WHERE EXISTS (SELECT 1 FROM conversation)';
   parts.push(`messages AS (
       INSERT INTO conversation.messages (${MESSAGE_COLUMNS.map(([, column]) => column).join(', ')})
-      VALUES ${rows.join(', ')}
+      SELECT * FROM (VALUES ${rows.join(', ')}) turn ${found}
       RETURNING id, seq, created_at)`);
   let notified = '0';
   if (turn.escalate) {
     const first = params.length + 1;
     params.push(...escalationCommandParams({ workspaceId: turn.workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: answer.id, reason: turn.escalate.reason } }));
-    parts.push(`command AS (${escalationCommandInsert(first)})`);
+    parts.push(`command AS (${escalationCommandInsert(first, found)})`);
     notified = `(SELECT count(*) FROM (${notifyDispatcher('command')}) n)`;
   }
   const events = turn.events({ conversationId, questionId: question.id, answerId: answer.id });
   if (events.length > 0) {
-    const insert = outboxInsert(outboxTable('connection' in db ? db.connection : db), events, params.length + 1);
+    const insert = outboxInsert(outboxTable('connection' in db ? db.connection : db), events, params.length + 1, found);
     params.push(...insert.params);
     parts.push(`events AS (${insert.sql})`);
   }

@@ -20,11 +20,12 @@ export async function queueEscalationCommand(
 }
 
 /**
- * The INSERT of one command, RETURNING 1, its parameters (escalationCommandParams) numbered from $`first`; a
- * statement that also writes the change runs it as one of its parts, with notifyDispatcher over what it returns.
+ * The INSERT of one command (only if `where`, a WHERE clause, holds), RETURNING 1, its parameters
+ * (escalationCommandParams) numbered from $`first`; a statement that also writes the change runs it as one of its
+ * parts, with notifyDispatcher over what it returns.
  */
-export function escalationCommandInsert(first: number): string {
-  return `INSERT INTO conversation.escalation_commands (workspace_id, conversation_id, kind, payload) VALUES ($${first}, $${first + 1}, $${first + 2}, $${first + 3}) RETURNING 1`;
+export function escalationCommandInsert(first: number, where = ''): string {
+  return `INSERT INTO conversation.escalation_commands (workspace_id, conversation_id, kind, payload) SELECT $${first}::uuid, $${first + 1}::uuid, $${first + 2}, $${first + 3}::jsonb ${where} RETURNING 1`;
 }
 
 export function escalationCommandParams(command: { workspaceId: string; conversationId: string; kind: EscalationCommandKind; payload?: Record<string, unknown> }): unknown[] {
