@@ -79,6 +79,8 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
   const id = param(conversationId, 'uuid');
   const workspace = param(turn.workspaceId, 'uuid');
   const handingOff = param(turn.handOff !== null, 'boolean');
+  // In milliseconds, as the desk's keyset cursors (SLA due times) carry it; the first hand-off is the statement's time.
+  const handedOffAt = param(turn.handOff ? new Date() : null, 'timestamptz');
   const reason = param(turn.handOff?.reason ?? null, 'text');
   const topic = param(turn.topic, 'text');
   const language = param(turn.language, 'text');
@@ -89,7 +91,7 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
       INSERT INTO conversation.conversations (id, workspace_id, customer_id, status, channel, secret_hash, first_topic, first_plan, first_page, topic, language, hand_off_reason, handed_off_at, first_handed_off_at)
       VALUES (${id}, ${workspace}, ${param(started.customerId, 'uuid')}, CASE WHEN ${handingOff} THEN 'handed_off' ELSE 'open' END, ${param(started.channel, 'text')},
               ${param(started.secretHash, 'bytea')}, ${param(started.firstTopic, 'text')}, ${param(started.firstPlan, 'text')}, ${param(started.firstPage, 'text')},
-              ${topic}, ${language}, CASE WHEN ${handingOff} THEN ${reason} END, CASE WHEN ${handingOff} THEN now() END, CASE WHEN ${handingOff} THEN now() END)
+              ${topic}, ${language}, CASE WHEN ${handingOff} THEN ${reason} END, ${handedOffAt}, CASE WHEN ${handingOff} THEN now() END)
       RETURNING *)`);
   } else {
     parts.push(`conversation AS (
@@ -97,7 +99,7 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
          SET topic = ${topic}, language = ${language}, updated_at = now(),
              status = CASE WHEN ${handingOff} THEN 'handed_off' ELSE status END,
              hand_off_reason = CASE WHEN ${handingOff} THEN ${reason} ELSE hand_off_reason END,
-             handed_off_at = CASE WHEN ${handingOff} THEN now() ELSE handed_off_at END,
+             handed_off_at = CASE WHEN ${handingOff} THEN ${handedOffAt} ELSE handed_off_at END,
              first_handed_off_at = CASE WHEN ${handingOff} THEN coalesce(first_handed_off_at, now()) ELSE first_handed_off_at END
        WHERE id = ${id} AND workspace_id = ${workspace}
       RETURNING *)`);
