@@ -43,6 +43,17 @@ function turn(workspaceId: string, conversation: Turn['conversation'], handingOf
   };
 }
 
+/** The conversation's messages and escalation commands, and the workspace's outbox events. */
+async function written(conversationId: string, workspaceId: string): Promise<{ messages: number; commands: number; events: number }> {
+  const [counts] = await db.query(
+    `SELECT (SELECT count(*)::int FROM conversation.messages WHERE conversation_id = $1) AS messages,
+            (SELECT count(*)::int FROM conversation.escalation_commands WHERE conversation_id = $1) AS commands,
+            (SELECT count(*)::int FROM conversation.outbox_events WHERE workspace_id = $2) AS events`,
+    [conversationId, workspaceId],
+  );
+  return counts;
+}
+
 const started = (workspaceId: string) => ({ started: { workspaceId, customerId: null, channel: 'widget', secretHash: Buffer.from('secret'), firstTopic: 'exports', firstPlan: 'pro', firstPage: '/contacts' } });
 
 describe('an ask turn written in one statement', () => {
@@ -84,13 +95,7 @@ describe('an ask turn written in one statement', () => {
     const followUp = await writeTurn(db, turn(workspaceId, { existing: first.conversation }, false));
     expect(followUp.conversation).toMatchObject({ id: first.conversation.id, status: 'handed_off', firstHandedOffAt: first.conversation.firstHandedOffAt });
     expect(followUp.conversation.updatedAt.getTime()).toBeGreaterThanOrEqual(first.conversation.updatedAt.getTime());
-    const [counts] = await db.query(
-      `SELECT (SELECT count(*)::int FROM conversation.messages WHERE conversation_id = $1) AS messages,
-              (SELECT count(*)::int FROM conversation.escalation_commands WHERE conversation_id = $1) AS commands,
-              (SELECT count(*)::int FROM conversation.outbox_events WHERE workspace_id = $2) AS events`,
-      [first.conversation.id, workspaceId],
-    );
-    expect(counts).toEqual({ messages: 4, commands: 1, events: 4 });
+    expect(await written(first.conversation.id, workspaceId)).toEqual({ messages: 4, commands: 1, events: 4 });
   });
 
   it("refuses another workspace's conversation and writes nothing", async () => {
@@ -98,12 +103,6 @@ describe('an ask turn written in one statement', () => {
     const other = randomUUID();
     const first = await writeTurn(db, turn(owner, started(owner), false));
     await expect(writeTurn(db, turn(other, { existing: first.conversation }, true))).rejects.toThrow();
-    const [counts] = await db.query(
-      `SELECT (SELECT count(*)::int FROM conversation.messages WHERE conversation_id = $1) AS messages,
-              (SELECT count(*)::int FROM conversation.escalation_commands WHERE conversation_id = $1) AS commands,
-              (SELECT count(*)::int FROM conversation.outbox_events WHERE workspace_id = $2) AS events`,
-      [first.conversation.id, other],
-    );
-    expect(counts).toEqual({ messages: 2, commands: 0, events: 0 });
+    expect(await written(first.conversation.id, other)).toEqual({ messages: 2, commands: 0, events: 0 });
   });
 });
