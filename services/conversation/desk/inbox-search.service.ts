@@ -39,16 +39,20 @@ export interface InboxHit extends SlaFacts {
 /** A page of hits ends at its last hit's (SLA due time, or 'infinity' for none, id). */
 const inboxCursor = keysetCursor([cursorPart.either(cursorPart.literal('infinity'), cursorPart.timestamp), cursorPart.uuid], 'after must be a cursor returned by searchInbox');
 
-/** The conversations of a workspace with the due time and state of their next SLA; $1..$4 are fixed. */
+/**
+ * The conversations of a workspace with the due time and state of their next SLA; $1..$4 are fixed. The due time
+ * is cut to whole milliseconds, as a cursor (a JavaScript date) carries it: with the microseconds Postgres keeps, the
+ * row a page ended on would sort after its own cursor and open the next page again.
+ */
 const TIMED = `
   WITH timed AS (
     SELECT c.*,
-      CASE
+      date_trunc('milliseconds', CASE
         WHEN c.status <> 'handed_off' OR c.handed_off_at IS NULL THEN NULL
         WHEN NOT EXISTS (SELECT 1 FROM conversation.messages r WHERE r.conversation_id = c.id AND r.author = 'agent' AND r.created_at >= c.handed_off_at)
           THEN c.handed_off_at + make_interval(secs => $2::float8 / 1000)
         ELSE c.handed_off_at + make_interval(secs => $3::float8 / 1000)
-      END AS sla_due_at
+      END) AS sla_due_at
     FROM conversation.conversations c
     WHERE c.workspace_id = $1
   ), stated AS (
