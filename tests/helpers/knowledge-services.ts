@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { MIN_SAMPLES } from '../../services/knowledge/learning/answer-policy';
 import { openKnowledgeDatabase } from '../../services/knowledge/database';
 import { KnowledgeServices, createKnowledgeServices } from '../../services/knowledge/schema';
-import { ThrowawayDatabase, createThrowawayDatabase } from './database';
+import { ThrowawayDataSource, useThrowawayDataSource } from './database';
 
 export interface KnowledgeServicesUnderTest {
   db: DataSource;
@@ -14,16 +14,9 @@ export interface KnowledgeServicesUnderTest {
 }
 
 export function useKnowledgeServices(databasePrefix: string): KnowledgeServicesUnderTest {
-  const under = {} as KnowledgeServicesUnderTest;
-  let database: ThrowawayDatabase | undefined;
-  beforeAll(async () => {
-    database = await createThrowawayDatabase(databasePrefix);
-    under.db = await openKnowledgeDatabase(database.url);
+  const under = useThrowawayDataSource(databasePrefix, openKnowledgeDatabase) as ThrowawayDataSource & KnowledgeServicesUnderTest;
+  beforeAll(() => {
     under.sut = createKnowledgeServices(under.db);
-  });
-  afterAll(async () => {
-    await under.db?.destroy();
-    await database?.drop();
   });
   return under;
 }

@@ -4,32 +4,20 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { openConversationDatabase } from '../../services/conversation/database';
 import { InboxSearchService } from '../../services/conversation/desk/inbox-search.service';
 import { EscalationSettingsService } from '../../services/conversation/escalation/escalation-settings.service';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+import { openConversationDatabase } from '../../services/conversation/database';
+import { useThrowawayDataSource } from '../helpers/database';
 
-let database: ThrowawayDatabase;
-let db: DataSource;
-
-beforeAll(async () => {
-  database = await createThrowawayDatabase('loopdesk_it_inbox_cursor');
-  db = await openConversationDatabase(database.url);
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const store = useThrowawayDataSource('loopdesk_it_inbox_cursor', openConversationDatabase);
 
 it('pages through conversations handed off within the same millisecond, each once and in order', async () => {
   const workspaceId = randomUUID();
-  const sut = new InboxSearchService(db, new EscalationSettingsService(db, { firstResponseMs: 3_600_000, resolutionMs: 86_400_000, reminderBeforeMs: 600_000, reopenWindowMs: 86_400_000 }));
+  const sut = new InboxSearchService(store.db, new EscalationSettingsService(store.db, { firstResponseMs: 3_600_000, resolutionMs: 86_400_000, reminderBeforeMs: 600_000, reopenWindowMs: 86_400_000 }));
   const times = ['10:00:00.123456', '10:00:00.123789', '10:00:00.124001', '10:00:00.124999', '10:00:01.000001'];
   const ids: string[] = [];
   for (const time of times) {
-    const [row] = await db.query(
+    const [row] = await store.db.query(
       `INSERT INTO conversation.conversations (workspace_id, status, topic, hand_off_reason, handed_off_at) VALUES ($1, 'handed_off', 'exports', 'LOW_CONFIDENCE', $2::timestamptz) RETURNING id`,
       [workspaceId, `2026-12-06 ${time}+00`],
     );

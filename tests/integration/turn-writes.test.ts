@@ -7,24 +7,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import { Turn, writeTurn } from '../../services/conversation/ask/turn-writes';
-import { openConversationDatabase } from '../../services/conversation/database';
 import { ESCALATION_COMMANDS_CHANNEL } from '../../services/conversation/escalation/escalation-commands';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+import { openConversationDatabase } from '../../services/conversation/database';
+import { useThrowawayDataSource } from '../helpers/database';
 
-let database: ThrowawayDatabase;
-let db: DataSource;
-
-beforeAll(async () => {
-  database = await createThrowawayDatabase('loopdesk_it_turn_writes');
-  db = await openConversationDatabase(database.url);
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const store = useThrowawayDataSource('loopdesk_it_turn_writes', openConversationDatabase);
 
 function turn(workspaceId: string, conversation: Turn['conversation'], handingOff: boolean): Turn {
   return {
@@ -45,7 +33,7 @@ function turn(workspaceId: string, conversation: Turn['conversation'], handingOf
 
 /** The conversation's messages and escalation commands, and the workspace's outbox events. */
 async function written(conversationId: string, workspaceId: string): Promise<{ messages: number; commands: number; events: number }> {
-  const [counts] = await db.query(
+  const [counts] = await store.db.query(
     `SELECT (SELECT count(*)::int FROM conversation.messages WHERE conversation_id = $1) AS messages,
             (SELECT count(*)::int FROM conversation.escalation_commands WHERE conversation_id = $1) AS commands,
             (SELECT count(*)::int FROM conversation.outbox_events WHERE workspace_id = $2) AS events`,
@@ -59,28 +47,28 @@ const started = (workspaceId: string) => ({ started: { workspaceId, customerId: 
 describe('an ask turn written in one statement', () => {
   it('starts a handed-off conversation with its messages in order, one escalation command, a NOTIFY on commit, and its events', async () => {
     const workspaceId = randomUUID();
-    const listener = new Client({ connectionString: database.url });
+    const listener = new Client({ connectionString: store.url });
     await listener.connect();
     const notified: string[] = [];
     listener.on('notification', (message) => notified.push(message.channel));
     await listener.query(`LISTEN ${ESCALATION_COMMANDS_CHANNEL}`);
     try {
-      const wrote = await writeTurn(db, turn(workspaceId, started(workspaceId), true));
+      const wrote = await writeTurn(store.db, turn(workspaceId, started(workspaceId), true));
       expect(wrote.conversation).toMatchObject({ workspaceId, status: 'handed_off', handOffReason: 'LOW_CONFIDENCE', channel: 'widget', topic: 'exports', firstPlan: 'pro', escalationLevel: 'agents' });
       expect(wrote.conversation.firstHandedOffAt).toBeInstanceOf(Date);
       // Whole milliseconds, as the desk's keyset cursors carry the SLA due times computed from it.
       expect(wrote.conversation.handedOffAt).toBeInstanceOf(Date);
-      const [stored] = await db.query(`SELECT (extract(microseconds FROM handed_off_at)::bigint % 1000)::int AS micros FROM conversation.conversations WHERE id = $1`, [wrote.conversation.id]);
+      const [stored] = await store.db.query(`SELECT (extract(microseconds FROM handed_off_at)::bigint % 1000)::int AS micros FROM conversation.conversations WHERE id = $1`, [wrote.conversation.id]);
       expect(stored.micros).toBe(0);
       expect(BigInt(wrote.question.seq)).toBeLessThan(BigInt(wrote.answer.seq));
 
-      const messages = await db.query(`SELECT id, author, seq::text, asker_context, context_keys, citations FROM conversation.messages WHERE conversation_id = $1 ORDER BY seq`, [wrote.conversation.id]);
+      const messages = await store.db.query(`SELECT id, author, seq::text, asker_context, context_keys, citations FROM conversation.messages WHERE conversation_id = $1 ORDER BY seq`, [wrote.conversation.id]);
       expect(messages.map((m: { id: string; author: string }) => [m.id, m.author])).toEqual([[wrote.question.id, 'customer'], [wrote.answer.id, 'ai']]);
       // A null context is SQL NULL (not JSON null); unset arrays take the column's default.
       expect(messages[1]).toMatchObject({ asker_context: null, context_keys: ['plan:pro'], citations: [] });
-      const commands = await db.query(`SELECT kind, payload FROM conversation.escalation_commands WHERE conversation_id = $1`, [wrote.conversation.id]);
+      const commands = await store.db.query(`SELECT kind, payload FROM conversation.escalation_commands WHERE conversation_id = $1`, [wrote.conversation.id]);
       expect(commands).toEqual([{ kind: 'hand_off', payload: { aiMessageId: wrote.answer.id, reason: 'LOW_CONFIDENCE' } }]);
-      const events = await db.query(`SELECT type, payload->>'messageId' AS "messageId" FROM conversation.outbox_events WHERE workspace_id = $1 ORDER BY position`, [workspaceId]);
+      const events = await store.db.query(`SELECT type, payload->>'messageId' AS "messageId" FROM conversation.outbox_events WHERE workspace_id = $1 ORDER BY position`, [workspaceId]);
       expect(events).toEqual([{ type: 'question_asked', messageId: wrote.question.id }, { type: 'handed_off', messageId: wrote.answer.id }]);
       for (let i = 0; i < 50 && notified.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(notified).toEqual([ESCALATION_COMMANDS_CHANNEL]);
@@ -91,8 +79,8 @@ describe('an ask turn written in one statement', () => {
 
   it('moves a conversation on without restamping its first hand-off, and an answered turn queues no command', async () => {
     const workspaceId = randomUUID();
-    const first = await writeTurn(db, turn(workspaceId, started(workspaceId), true));
-    const followUp = await writeTurn(db, turn(workspaceId, { existing: first.conversation }, false));
+    const first = await writeTurn(store.db, turn(workspaceId, started(workspaceId), true));
+    const followUp = await writeTurn(store.db, turn(workspaceId, { existing: first.conversation }, false));
     expect(followUp.conversation).toMatchObject({ id: first.conversation.id, status: 'handed_off', firstHandedOffAt: first.conversation.firstHandedOffAt });
     expect(followUp.conversation.updatedAt.getTime()).toBeGreaterThanOrEqual(first.conversation.updatedAt.getTime());
     expect(await written(first.conversation.id, workspaceId)).toEqual({ messages: 4, commands: 1, events: 4 });
@@ -101,8 +89,8 @@ describe('an ask turn written in one statement', () => {
   it("refuses another workspace's conversation and writes nothing", async () => {
     const owner = randomUUID();
     const other = randomUUID();
-    const first = await writeTurn(db, turn(owner, started(owner), false));
-    await expect(writeTurn(db, turn(other, { existing: first.conversation }, true))).rejects.toThrow();
+    const first = await writeTurn(store.db, turn(owner, started(owner), false));
+    await expect(writeTurn(store.db, turn(other, { existing: first.conversation }, true))).rejects.toThrow();
     expect(await written(first.conversation.id, other)).toEqual({ messages: 2, commands: 0, events: 0 });
   });
 });
