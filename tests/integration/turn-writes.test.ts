@@ -56,7 +56,7 @@ describe('an ask turn written in one statement', () => {
       const wrote = await writeTurn(store.db, turn(workspaceId, started(workspaceId), true));
       expect(wrote.conversation).toMatchObject({ workspaceId, status: 'handed_off', handOffReason: 'LOW_CONFIDENCE', channel: 'widget', topic: 'exports', firstPlan: 'pro', escalationLevel: 'agents' });
       expect(wrote.conversation.firstHandedOffAt).toBeInstanceOf(Date);
-      // Whole milliseconds, as the desk's keyset cursors carry the SLA due times computed from it.
+      // Whole milliseconds, as a JavaScript date holds it (as the customers' own hand-offs record it).
       expect(wrote.conversation.handedOffAt).toBeInstanceOf(Date);
       const [stored] = await store.db.query(`SELECT (extract(microseconds FROM handed_off_at)::bigint % 1000)::int AS micros FROM conversation.conversations WHERE id = $1`, [wrote.conversation.id]);
       expect(stored.micros).toBe(0);

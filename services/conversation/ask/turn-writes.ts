@@ -72,6 +72,7 @@ const MESSAGE_COLUMNS: Array<[keyof MessageEntity, string, string]> = [
 
 /** Writes the turn (in `tx` when given, else as one statement of its own) and returns what it wrote. */
 export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Promise<WrittenTurn> {
+  const source = 'connection' in db ? db.connection : db;
   const params: unknown[] = [];
   const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
   const existing = 'existing' in turn.conversation ? turn.conversation.existing : null;
@@ -79,7 +80,8 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
   const id = param(conversationId, 'uuid');
   const workspace = param(turn.workspaceId, 'uuid');
   const handingOff = param(turn.handOff !== null, 'boolean');
-  // In milliseconds, as the desk's keyset cursors (SLA due times) carry it; the first hand-off is the statement's time.
+  // The hand-off as a JavaScript date holds it (milliseconds), as the customers' own hand-offs record it; the first
+  // hand-off is the statement's time.
   const handedOffAt = param(turn.handOff ? new Date() : null, 'timestamptz');
   const reason = param(turn.handOff?.reason ?? null, 'text');
   const topic = param(turn.topic, 'text');
@@ -123,7 +125,7 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
   }
   const events = turn.events({ conversationId, questionId: question.id, answerId: answer.id });
   if (events.length > 0) {
-    const insert = outboxInsert(outboxTable('connection' in db ? db.connection : db), events, params.length + 1, found);
+    const insert = outboxInsert(outboxTable(source), events, params.length + 1, found);
     params.push(...insert.params);
     parts.push(`events AS (${insert.sql})`);
   }
@@ -133,7 +135,7 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
   const [row] = (await db.query(sql, params)) as Array<Record<string, unknown> & { messageSeqs: string[]; messagesAt: Date }>;
   if (!row) throw new Error(`conversation ${conversationId} was not found to record the turn in`);
   const [questionSeq, answerSeq] = row.messageSeqs;
-  const metadata = ('connection' in db ? db.connection : db).getMetadata(ConversationEntity);
+  const metadata = source.getMetadata(ConversationEntity);
   return {
     conversation: hydrated<ConversationEntity>(metadata, row),
     question: Object.assign(new MessageEntity(), question, { seq: questionSeq!, createdAt: row.messagesAt }),

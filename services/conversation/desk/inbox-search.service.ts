@@ -36,23 +36,23 @@ export interface InboxHit extends SlaFacts {
   cursor: string;
 }
 
-/** A page of hits ends at its last hit's (SLA due time, or 'infinity' for none, id). */
+/**
+ * A page of hits ends at its last hit's (SLA due time, or 'infinity' for none, id), the time as Postgres's own text
+ * (keyset-cursor.ts): a JavaScript date would cut its microseconds, and the row a page ended on would then sort after
+ * its own cursor and open the next page again.
+ */
 const inboxCursor = keysetCursor([cursorPart.either(cursorPart.literal('infinity'), cursorPart.timestamp), cursorPart.uuid], 'after must be a cursor returned by searchInbox');
 
-/**
- * The conversations of a workspace with the due time and state of their next SLA; $1..$4 are fixed. The due time
- * is cut to whole milliseconds, as a cursor (a JavaScript date) carries it: with the microseconds Postgres keeps, the
- * row a page ended on would sort after its own cursor and open the next page again.
- */
+/** The conversations of a workspace with the due time and state of their next SLA; $1..$4 are fixed. */
 const TIMED = `
   WITH timed AS (
     SELECT c.*,
-      date_trunc('milliseconds', CASE
+      CASE
         WHEN c.status <> 'handed_off' OR c.handed_off_at IS NULL THEN NULL
         WHEN NOT EXISTS (SELECT 1 FROM conversation.messages r WHERE r.conversation_id = c.id AND r.author = 'agent' AND r.created_at >= c.handed_off_at)
           THEN c.handed_off_at + make_interval(secs => $2::float8 / 1000)
         ELSE c.handed_off_at + make_interval(secs => $3::float8 / 1000)
-      END) AS sla_due_at
+      END AS sla_due_at
     FROM conversation.conversations c
     WHERE c.workspace_id = $1
   ), stated AS (
@@ -70,6 +70,8 @@ interface Row {
   id: string;
   sla_due_at: Date | null;
   sla_state: SlaStateValue;
+  /** The sort key as text, for the cursor. */
+  sort_key: string;
 }
 
 export class InboxSearchService {
@@ -109,7 +111,7 @@ export class InboxSearchService {
       where.push(`(coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id) > (${bind(due)}::timestamptz, ${bind(id)}::uuid)`);
     }
     const sql = `${TIMED}
-      SELECT s.id, s.sla_due_at, s.sla_state FROM stated s
+      SELECT s.id, s.sla_due_at, s.sla_state, to_json(coalesce(s.sla_due_at, 'infinity'::timestamptz)) #>> '{}' AS sort_key FROM stated s
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id
       LIMIT ${bind(first + 1)}`;
@@ -118,7 +120,7 @@ export class InboxSearchService {
       conversationId: row.id,
       dueAt: row.sla_due_at,
       state: row.sla_state,
-      cursor: inboxCursor.encode([row.sla_due_at ? row.sla_due_at.toISOString() : 'infinity', row.id]),
+      cursor: inboxCursor.encode([row.sort_key, row.id]),
     }));
     return { hits, hasNextPage };
   }

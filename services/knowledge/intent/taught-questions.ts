@@ -8,7 +8,7 @@
  * deleted it) or whose item no longer answers is dropped by that check. So questions are only ever added; the
  * intent model that holds this is rebuilt from Postgres when it forgets (a revert), which starts it afresh.
  */
-import { trigrams } from '../retrieval/trigram';
+import { TrigramIds, similarityOfShared, trigrams } from '../retrieval/trigram';
 
 /** How far below the floor a question still counts here: Postgres computes the similarity in single precision. */
 const ROUNDING = 1e-6;
@@ -24,12 +24,12 @@ export class TaughtQuestions {
   private readonly slotOf = new Map<string, number>();
   private readonly ids: string[] = [];
   /** Distinct trigrams of each question, by slot. */
-  private sizes: Int32Array<ArrayBuffer> = new Int32Array(64);
-  private readonly trigramIds = new Map<string, number>();
+  private readonly sizes: number[] = [];
+  private readonly trigramIds = new TrigramIds();
   /** Per trigram id, the slots of the questions holding it. */
   private readonly postings: number[][] = [];
-  /** Shared trigrams per slot while a search runs; reset through `touched` after each. */
-  private shared = new Int32Array(64);
+  /** Shared trigrams per slot while a search runs; reset through the slots it touched after each. */
+  private shared = new Int32Array(0);
   private postingEntries = 0;
 
   get size(): number {
@@ -46,20 +46,11 @@ export class TaughtQuestions {
     const slot = this.ids.length;
     this.slotOf.set(variantId, slot);
     this.ids.push(variantId);
-    if (slot >= this.sizes.length) {
-      this.sizes = grown(this.sizes);
-      this.shared = new Int32Array(this.sizes.length);
-    }
     const held = trigrams(text);
-    this.sizes[slot] = held.size;
+    this.sizes.push(held.size);
     for (const trigram of held) {
-      let id = this.trigramIds.get(trigram);
-      if (id === undefined) {
-        id = this.trigramIds.size;
-        this.trigramIds.set(trigram, id);
-        this.postings.push([]);
-      }
-      this.postings[id]!.push(slot);
+      const id = this.trigramIds.add(trigram);
+      (this.postings[id] ??= []).push(slot);
       this.postingEntries++;
     }
   }
@@ -68,26 +59,20 @@ export class TaughtQuestions {
   near(question: string, floor: number, limit: number): NearQuestion[] {
     const asked = trigrams(question);
     if (asked.size === 0 || this.ids.length === 0) return [];
+    if (this.shared.length < this.ids.length) this.shared = new Int32Array(this.ids.length * 2);
     const touched: number[] = [];
     for (const trigram of asked) {
-      const id = this.trigramIds.get(trigram);
+      const id = this.trigramIds.find(trigram);
       if (id === undefined) continue;
       for (const slot of this.postings[id]!) if (this.shared[slot]++ === 0) touched.push(slot);
     }
     const found: NearQuestion[] = [];
     for (const slot of touched) {
-      const shared = this.shared[slot]!;
+      const similarity = similarityOfShared(this.shared[slot]!, asked.size, this.sizes[slot]!);
       this.shared[slot] = 0;
-      const similarity = shared / (asked.size + this.sizes[slot]! - shared);
       if (similarity >= floor - ROUNDING) found.push({ variantId: this.ids[slot]!, similarity });
     }
     found.sort((a, b) => b.similarity - a.similarity || (a.variantId < b.variantId ? -1 : 1));
     return found.slice(0, limit);
   }
-}
-
-function grown(array: Int32Array): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(array.length * 2);
-  next.set(array);
-  return next;
 }

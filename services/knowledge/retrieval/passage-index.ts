@@ -11,7 +11,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { bm25f } from './ranking';
-import { trigrams } from './trigram';
+import { TrigramIds, similarityOfShared, trigrams } from './trigram';
 import { CHANGED_ITEMS_SQL, CHANGED_PASSAGES_SQL, PASSAGE_REVISION_SQL, QUESTION_PROBE_SQL } from './passage-index.queries';
 
 /** A passage as ranking needs it. */
@@ -157,7 +157,7 @@ export class WorkspacePassages {
   private itemBestSlot = new Int32Array(0);
   private itemSeen = new Uint32Array(0);
   /** Title trigrams by id; per id, the question it was last in. */
-  private readonly trigramId = new Map<string, number>();
+  private readonly trigramIds = new TrigramIds();
   private inQuestion = new Uint32Array(0);
   /** Stamps questions and terms, so the arrays above need no clearing between them. */
   private stamp = 0;
@@ -172,7 +172,7 @@ export class WorkspacePassages {
     const added = new Map<string, IndexedItem>();
     for (const row of itemRows) {
       const titleCounts = row.titleLexemes && row.titleCounts ? new Map(row.titleLexemes.map((lexeme, i) => [lexeme, Number(row.titleCounts![i])])) : null;
-      const item: IndexedItem = { id: row.id, ordinal: this.ordinalPlaces.take(), passages: [], titleCounts, titleTrigrams: row.kind === 'article' ? this.trigramIds(row.title) : null };
+      const item: IndexedItem = { id: row.id, ordinal: this.ordinalPlaces.take(), passages: [], titleCounts, titleTrigrams: row.kind === 'article' ? this.titleTrigramIds(row.title) : null };
       this.byOrdinal[item.ordinal] = item;
       added.set(row.id, item);
       this.items.set(row.id, item);
@@ -277,36 +277,26 @@ export class WorkspacePassages {
   /** pg_trgm's similarity of the item's title to the question whose trigrams were marked with `question$` (0 for items without a title field). */
   private titleSimilarity(item: IndexedItem, questionTrigrams: number, question$: number): number {
     const title = item.titleTrigrams;
-    if (!title || title.length === 0 || questionTrigrams === 0) return 0;
+    if (!title) return 0;
     let shared = 0;
     for (let i = 0; i < title.length; i++) if (this.inQuestion[title[i]!] === question$) shared++;
-    return shared / (title.length + questionTrigrams - shared);
+    return similarityOfShared(shared, title.length, questionTrigrams);
   }
 
   /** Marks the question's trigrams that some title holds; returns how many distinct trigrams the question has. */
   private markQuestionTrigrams(question: string, question$: number): number {
     const grams = trigrams(question);
     for (const gram of grams) {
-      const id = this.trigramId.get(gram);
+      const id = this.trigramIds.find(gram);
       if (id !== undefined) this.inQuestion[id] = question$;
     }
     return grams.size;
   }
 
   /** A title's distinct trigrams as ids, new ones given the next id. */
-  private trigramIds(title: string): Int32Array {
-    const grams = trigrams(title);
-    const ids = new Int32Array(grams.size);
-    let i = 0;
-    for (const gram of grams) {
-      let id = this.trigramId.get(gram);
-      if (id === undefined) {
-        id = this.trigramId.size;
-        this.trigramId.set(gram, id);
-        if (id >= this.inQuestion.length) this.inQuestion = grown(this.inQuestion, new Uint32Array(Math.max(1024, this.inQuestion.length * 2)));
-      }
-      ids[i++] = id;
-    }
+  private titleTrigramIds(title: string): Int32Array {
+    const ids = Int32Array.from(trigrams(title), (gram) => this.trigramIds.add(gram));
+    if (this.trigramIds.size > this.inQuestion.length) this.inQuestion = grown(this.inQuestion, new Uint32Array(Math.max(1024, this.trigramIds.size * 2)));
     return ids;
   }
 

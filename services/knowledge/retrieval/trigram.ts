@@ -18,9 +18,34 @@ export function trigrams(text: string): Set<string> {
 
 /** pg_trgm's similarity of two trigram sets: shared over the union, 0 when either is empty. */
 export function trigramSimilarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
   for (const trigram of small) if (large.has(trigram)) shared++;
-  return shared / (a.size + b.size - shared);
+  return similarityOfShared(shared, a.size, b.size);
+}
+
+/** The same, from how many trigrams two sets of these sizes share (for callers that count them their own way). */
+export function similarityOfShared(shared: number, sizeA: number, sizeB: number): number {
+  return sizeA === 0 || sizeB === 0 ? 0 : shared / (sizeA + sizeB - shared);
+}
+
+/** Trigrams numbered in the order first seen, so that sets of them can be held as arrays of small integers. */
+export class TrigramIds {
+  private readonly ids = new Map<string, number>();
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** The trigram's id: a new one (the next) for a trigram not seen before. */
+  add(trigram: string): number {
+    let id = this.ids.get(trigram);
+    if (id === undefined) this.ids.set(trigram, (id = this.ids.size));
+    return id;
+  }
+
+  /** The trigram's id, if it was seen. */
+  find(trigram: string): number | undefined {
+    return this.ids.get(trigram);
+  }
 }
