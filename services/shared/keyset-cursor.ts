@@ -3,6 +3,7 @@
  * decoding checks each value's shape, so a cursor a client made up or cut short is a BAD_USER_INPUT, never a
  * database error. Lists fetch one row more than they show: that row only says another page follows.
  */
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from './errors';
 import { isUuid } from './ids';
 
@@ -56,4 +57,22 @@ export function keysetCursor<const P extends readonly CursorPart<unknown>[]>(
 /** The page of rows fetched with `LIMIT first + 1`, and whether the extra row says more follow. */
 export function pageOf<T>(rows: T[], first: number): { rows: T[]; hasNextPage: boolean } {
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+/** A listed row with its sort key as Postgres wrote it: text, so a timestamptz keeps its microseconds in the cursor. */
+export interface KeyedRow<T> {
+  row: T;
+  sortKey: string;
+}
+
+/**
+ * Runs a list query (one row per entity, no joins) and reads each row's `sortColumn` as Postgres text. A cursor made
+ * from a JavaScript Date would cut the microseconds that `now()` writes, and the next page would skip the rows of
+ * that millisecond.
+ */
+export async function keyedRows<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, sortColumn: string): Promise<KeyedRow<T>[]> {
+  const alias = query.alias;
+  const { entities, raw } = await query.addSelect(`to_json(${alias}.${sortColumn}) #>> '{}'`, 'keyset_sort_key').getRawAndEntities<Record<string, unknown>>();
+  const sortKeys = new Map(raw.map((values) => [values[`${alias}_id`], String(values.keyset_sort_key)]));
+  return entities.map((row) => ({ row, sortKey: sortKeys.get(row.id)! }));
 }

@@ -44,7 +44,7 @@ export class BugResolver {
     }
     const productArea = filter?.productArea ? normalizeProductArea(filter.productArea) : undefined;
     const { rows, hasNextPage } = await this.bugs.listOpen(ctx.auth.workspaceId, { accountExternalId, productArea }, page?.first ?? 20, page?.after ?? undefined);
-    const edges = rows.map((row) => ({ cursor: encodeBugCursor(row), node: toBug(row) }));
+    const edges = rows.map((keyed) => ({ cursor: encodeBugCursor(keyed), node: toBug(keyed.row) }));
     return connectionOf(edges, hasNextPage);
   }
 

@@ -1,6 +1,6 @@
 /** Bugs from the workspace's bug tracker: kept in step with tracker events, read by agents and the answerer. */
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { keysetCursor, cursorPart, pageOf } from '../../shared/keyset-cursor';
+import { keysetCursor, cursorPart, KeyedRow, keyedRows, pageOf } from '../../shared/keyset-cursor';
 import { DomainEvent, recordEvents } from '../../shared/outbox';
 import { sameValue } from '../customer/profile-patch';
 import { BugEntity, BugStatusValue } from './bug.entity';
@@ -26,13 +26,13 @@ export interface OpenBugsFilter {
 }
 
 export interface BugPage {
-  rows: BugEntity[];
+  rows: KeyedRow<BugEntity>[];
   hasNextPage: boolean;
 }
 
 /** A page of open bugs ends at its last bug's (opened_at, id). */
 const bugCursor = keysetCursor([cursorPart.timestamp, cursorPart.uuid]);
-export const encodeBugCursor = (bug: BugEntity): string => bugCursor.encode([bug.openedAt.toISOString(), bug.id]);
+export const encodeBugCursor = ({ row, sortKey }: KeyedRow<BugEntity>): string => bugCursor.encode([sortKey, row.id]);
 
 const TRACKED_FIELDS = ['title', 'status', 'productAreas', 'accountExternalIds', 'url', 'openedAt', 'closedAt'] as const;
 
@@ -93,7 +93,7 @@ export class BugService {
       const [openedAt, id] = bugCursor.decode(after);
       query.andWhere('(b.opened_at, b.id) < (:openedAt, :id)', { openedAt, id });
     }
-    return pageOf(await query.getMany(), first);
+    return pageOf(await keyedRows(query, 'opened_at'), first);
   }
 
   /**

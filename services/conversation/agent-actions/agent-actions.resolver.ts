@@ -31,7 +31,7 @@ export class AgentResolver {
       group: filter?.group ?? undefined,
       language: filter?.language ?? undefined,
     });
-    const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
+    const edges = rows.map((keyed) => ({ cursor: encodeCursor(keyed), node: toConversation(keyed.row) }));
     return connectionOf(edges, hasNextPage);
   }
 

@@ -1,7 +1,7 @@
 /** Conversation reads: one conversation for its caller, its messages, and lists (newest first, cursor paged). */
 import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
 import { DomainError, ErrorCode, notFound } from '../../shared/errors';
-import { cursorPart, keysetCursor, pageOf } from '../../shared/keyset-cursor';
+import { cursorPart, KeyedRow, keyedRows, keysetCursor, pageOf } from '../../shared/keyset-cursor';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient } from '../clients/account-context';
 import { secretOpens } from './conversation-secret';
@@ -9,7 +9,7 @@ import { ConversationEntity, ConversationStatusValue } from './conversation.enti
 import { MessageEntity } from './message.entity';
 
 export interface ConversationPage {
-  rows: ConversationEntity[];
+  rows: KeyedRow<ConversationEntity>[];
   hasNextPage: boolean;
 }
 
@@ -95,7 +95,7 @@ export class ConversationService {
       const [createdAt, id] = conversationCursor.decode(after);
       query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt, id });
     }
-    return pageOf(await query.getMany(), first);
+    return pageOf(await keyedRows(query, 'created_at'), first);
   }
 
   async byIds(workspaceId: string, ids: string[]): Promise<ConversationEntity[]> {
@@ -105,4 +105,4 @@ export class ConversationService {
 
 /** A page of conversations ends at its last conversation's (created_at, id). */
 const conversationCursor = keysetCursor([cursorPart.timestamp, cursorPart.uuid]);
-export const encodeCursor = (row: ConversationEntity): string => conversationCursor.encode([row.createdAt.toISOString(), row.id]);
+export const encodeCursor = ({ row, sortKey }: KeyedRow<ConversationEntity>): string => conversationCursor.encode([sortKey, row.id]);

@@ -33,7 +33,7 @@ function pageArgs({ first, after }: HistoryPageArgs): { first: number; after: st
 async function connection(conversations: ConversationService, workspaceId: string, customerIds: string[], args: HistoryPageArgs): Promise<ConversationConnection> {
   const { first, after } = pageArgs(args);
   const { rows, hasNextPage } = await conversations.list(workspaceId, first, after, { customerIds });
-  const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
+  const edges = rows.map((keyed) => ({ cursor: encodeCursor(keyed), node: toConversation(keyed.row) }));
   return connectionOf(edges, hasNextPage);
 }
 

@@ -21,7 +21,7 @@ export class WorkspaceConversationsResolver {
   ): Promise<ConversationConnection> {
     if (workspace.id !== ctx.auth.workspaceId) throw forbidden('Conversations of another workspace are not visible');
     const { rows, hasNextPage } = await this.conversationService.list(workspace.id, page?.first ?? 20, page?.after);
-    const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toConversation(row) }));
+    const edges = rows.map((keyed) => ({ cursor: encodeCursor(keyed), node: toConversation(keyed.row) }));
     return connectionOf(edges, hasNextPage);
   }
 }
