@@ -14,7 +14,7 @@ export class SupportBucket {
   @Field({ description: 'First day of the bucket, YYYY-MM-DD, in the workspace time zone' })
   start!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Questions customers asked in the bucket, follow-ups included' })
   questions!: number;
 
   @Field(() => Int, { description: 'Questions the AI answered alone' })
@@ -26,13 +26,13 @@ export class SupportBucket {
   @Field(() => Int, { description: 'Customers who asked for a person after an answer' })
   escalatedByCustomer!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Conversations resolved in the bucket, whenever they started' })
   resolved!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'AI answers the customer rated helpful in the bucket' })
   ratedUp!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'AI answers the customer rated unhelpful in the bucket' })
   ratedDown!: number;
 
   @Field(() => Int, { description: 'Conversations started in the bucket (their first question asked in it; a question outside any conversation counts as one), with the filters applied to that first question' })

@@ -53,25 +53,25 @@ export class LearnedFrom {
 
 @ObjectType({ description: 'What happened after answers grounded in an item; ranking reads these' })
 export class KnowledgeItemStats {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'AI answers that cited it' })
   shown!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers citing it whose conversation was then resolved' })
   resolved!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers citing it that the customer rated helpful' })
   ratedUp!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers citing it that the customer rated unhelpful' })
   ratedDown!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers citing it after which the customer asked for a person' })
   escalatedAfter!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers citing it that an agent corrected' })
   corrected!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers citing it after which the same customer asked a similar question in a new conversation' })
   repeatContactAfter!: number;
 
   @Field(() => Int, { description: 'Answers citing it that the customer left with no rating, resolution or follow-up within the drop-off window' })
