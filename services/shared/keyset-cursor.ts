@@ -14,8 +14,12 @@ type PartValues<P extends readonly CursorPart<unknown>[]> = { -readonly [K in ke
 
 export const cursorPart = {
   uuid: (value: unknown): value is string => typeof value === 'string' && isUuid(value),
-  /** An ISO timestamp, kept as text so a timestamptz loses no microseconds on the way back. */
-  timestamp: (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
+  /**
+   * An ISO timestamp as this API writes them (`toISOString()`, or Postgres's JSON text of a timestamptz), kept as
+   * text so a timestamptz loses no microseconds on the way back. Checked field by field: `Date.parse` also takes
+   * "1" and 2024-02-30, which Postgres refuses with a database error.
+   */
+  timestamp: (value: unknown): value is string => typeof value === 'string' && isIsoTimestamp(value),
   finiteNumber: (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value),
   /** A fixed value: names what a cursor was made for, so one from another kind of request is refused. */
   literal:
@@ -27,6 +31,16 @@ export const cursorPart = {
     (value: unknown): value is A | B =>
       a(value) || b(value),
 };
+
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+function isIsoTimestamp(value: string): boolean {
+  const match = ISO_TIMESTAMP.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part)));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! < 24 && minute! < 60 && second! < 60 && offsetHours! < 16 && offsetMinutes! < 60;
+}
 
 export interface KeysetCursor<T extends unknown[]> {
   encode(values: T): string;

@@ -15,6 +15,10 @@ describe('keyset cursors', () => {
     expect(sut.decode(cursor)).toEqual(['2026-12-04T10:00:00.123Z', ID]);
   });
 
+  test.each(['2026-12-06T10:00:00.123456+00:00', '2024-02-29T23:59:59-05:30', '2026-12-06T10:00:00Z'])('Postgres JSON text of a timestamptz (%s) is a time', (time) => {
+    expect(sut.decode(sut.encode([time, ID]))).toEqual([time, ID]);
+  });
+
   test('a cursor is opaque base64url JSON of the tuple, the same string earlier releases handed out', () => {
     const cursor = sut.encode(['2026-12-04T10:00:00.000Z', ID]);
     expect(cursor).toBe(Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000Z', ID])).toString('base64url'));
@@ -28,6 +32,11 @@ describe('keyset cursors', () => {
     ['too few values', Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000Z'])).toString('base64url')],
     ['too many values', Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000Z', ID, 1])).toString('base64url')],
     ['a value that is not a time', Buffer.from(JSON.stringify(['yesterday', ID])).toString('base64url')],
+    // Date.parse takes both; Postgres refuses them (a database error, not the client's BAD_USER_INPUT).
+    ['a bare number as the time', Buffer.from(JSON.stringify(['1', ID])).toString('base64url')],
+    ['a day the month does not have', Buffer.from(JSON.stringify(['2024-02-30T10:00:00.000Z', ID])).toString('base64url')],
+    ['a time of day past midnight', Buffer.from(JSON.stringify(['2026-12-04T24:00:00.000Z', ID])).toString('base64url')],
+    ['a time without its zone', Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000', ID])).toString('base64url')],
     ['an id that is not a UUID', Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000Z', "1' OR '1'='1"])).toString('base64url')],
     ['the empty string', ''],
   ])('%s is refused as BAD_USER_INPUT', (_what, cursor) => {
