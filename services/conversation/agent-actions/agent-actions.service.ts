@@ -12,6 +12,7 @@ import type { RequestContext } from '../../shared/request-context';
 import type { KnowledgeClient, LearnedAnswer } from '../clients/knowledge';
 import { ConversationEntity } from '../conversation/conversation.entity';
 import { claimFirstReply, claimFirstResolution } from '../conversation/conversation-firsts';
+import { changeConversation, lockedConversation } from '../conversation/locked-conversation';
 import type { ConversationService } from '../conversation/conversation.service';
 import { MessageEntity } from '../conversation/message.entity';
 import type { ClaimGuard } from '../assignment/claim-guard';
@@ -164,6 +165,8 @@ export class AgentActionsService {
     const learnedAnswerId = learned.knowledgeItem?.id ?? null;
     const { agentMessageId } = await this.deliver(caller.workspaceId, { ...request, learnedAnswerId });
     const message = await this.db.getRepository(MessageEntity).findOneByOrFail({ id: agentMessageId });
+    // Two corrections of one turn at once: the one delivered first is the correction; the other is told so.
+    if (message.authorId !== caller.subject || message.text !== correctedText) throw conflict('This answer was already corrected');
     return { conversation, message, learned: { knowledgeItemId: learnedAnswerId, outcome: learned.outcome } };
   }
 
@@ -208,9 +211,14 @@ export class AgentActionsService {
     if (!aiMessage) throw notFound('Message', request.messageId);
     if (aiMessage.author !== 'ai') throw badInput('Only an answer from the AI can be corrected');
     const delivered = await this.db.transaction(async (tx) => {
-      const existing = await tx.getRepository(MessageEntity).findOneBy({ correctsMessageId: aiMessage.id });
-      if (existing) return { agentMessageId: existing.id, first: false };
-      await tx.query(`UPDATE conversation.messages SET corrected_at = now() WHERE id = $1 AND corrected_at IS NULL`, [aiMessage.id]);
+      // Marking the turn takes its row lock: a delivery running at the same time waits here, then finds the turn
+      // marked and the first delivery's message (committed with the mark), instead of inserting a second one.
+      const marked = rowsOf(await tx.query(`UPDATE conversation.messages SET corrected_at = now() WHERE id = $1 AND corrected_at IS NULL RETURNING id`, [aiMessage.id]));
+      if (marked.length === 0) {
+        const existing = await tx.getRepository(MessageEntity).findOneBy({ correctsMessageId: aiMessage.id });
+        if (!existing) throw conflict('This answer was already corrected');
+        return { agentMessageId: existing.id, first: false };
+      }
       const message = await tx.getRepository(MessageEntity).save(
         tx.getRepository(MessageEntity).create({
           workspaceId,
@@ -264,15 +272,16 @@ export class AgentActionsService {
     if (to === 'reopened' && conversation.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');
     if (to === 'resolved') await this.claims.assertMayAct(caller, conversation, 'resolve');
     return this.db.transaction(async (tx) => {
-      if (to === 'resolved') await this.claims.assertMayActLocked(tx, caller, conversationId, 'resolve');
-      if (to === 'resolved') {
-        conversation.status = 'resolved';
-        conversation.resolvedAt = new Date();
-      } else {
-        conversation.status = conversation.handedOffAt ? 'handed_off' : 'open';
-        conversation.resolvedAt = null;
-      }
-      await tx.getRepository(ConversationEntity).save(conversation);
+      // Decided again on the row as it is now: two resolves at once make one resolution (one event, one command).
+      const current = await lockedConversation(tx, caller.workspaceId, conversationId);
+      if (to === 'resolved' && current.status === 'resolved') throw conflict('This conversation is already resolved');
+      if (to === 'reopened' && current.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');
+      if (to === 'resolved') await this.claims.assertMayAct(caller, current, 'resolve');
+      const conversation = await changeConversation(
+        tx,
+        current,
+        to === 'resolved' ? { status: 'resolved', resolvedAt: new Date() } : { status: current.handedOffAt ? 'handed_off' : 'open', resolvedAt: null },
+      );
       const first = to === 'resolved' ? await claimFirstResolution(tx, conversationId) : {};
       await recordEvents(tx, [
         { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject, ...first } },

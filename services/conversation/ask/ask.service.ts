@@ -22,7 +22,7 @@ import { newConversationSecret } from '../conversation/conversation-secret';
 import { type OutcomeReporter, voterOf } from '../conversation/outcome-reporter';
 import type { LanguageRoute, QuestionLanguage } from '../language/question-language';
 import { contextRecord, customerReply, knownIssueOf, withKnownIssue } from './known-issue-turn';
-import { Turn, WrittenTurn, writeTurn } from './turn-writes';
+import { RESOLVED_CONVERSATION, Turn, WrittenTurn, writeTurn } from './turn-writes';
 
 export interface AskCommand {
   conversationId?: string;
@@ -88,7 +88,7 @@ export class AskService {
     const text = this.validateQuestion(command.text);
     const page = command.page ?? null;
     const existing = command.conversationId ? await this.conversations.getForCaller(caller, command.conversationId, command.conversationSecret) : null;
-    if (existing?.status === 'resolved') throw badInput('This conversation is resolved; reopen it or start a new one to ask again');
+    if (existing?.status === 'resolved') throw badInput(RESOLVED_CONVERSATION);
     const customerId = existing?.customerId ?? (caller.customerId ? await this.accountContext.ensureCustomer(caller.workspaceId, caller.customerId) : null);
     const context = customerId ? await this.askerContext(caller.workspaceId, customerId, page) : null;
     // Where the asker is (plan, billing state, tenure, page areas): what a scoped correction and outcomes in context depend on.

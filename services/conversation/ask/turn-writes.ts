@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, EntityMetadata } from 'typeorm';
+import { badInput } from '../../shared/errors';
 import { DomainEvent, outboxInsert, outboxTable } from '../../shared/outbox';
 import { ConversationEntity } from '../conversation/conversation.entity';
 import { MessageEntity } from '../conversation/message.entity';
@@ -48,6 +49,9 @@ export interface WrittenTurn {
 }
 
 /** The message columns the turn writes, in the order of each VALUES row. */
+/** Why a question cannot be asked in a resolved conversation. */
+export const RESOLVED_CONVERSATION = 'This conversation is resolved; reopen it or start a new one to ask again';
+
 const MESSAGE_COLUMNS: Array<[keyof MessageEntity, string, string]> = [
   ['id', 'id', 'uuid'],
   ['workspaceId', 'workspace_id', 'uuid'],
@@ -103,7 +107,7 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
              hand_off_reason = CASE WHEN ${handingOff} THEN ${reason} ELSE hand_off_reason END,
              handed_off_at = CASE WHEN ${handingOff} THEN ${handedOffAt} ELSE handed_off_at END,
              first_handed_off_at = CASE WHEN ${handingOff} THEN coalesce(first_handed_off_at, now()) ELSE first_handed_off_at END
-       WHERE id = ${id} AND workspace_id = ${workspace}
+       WHERE id = ${id} AND workspace_id = ${workspace} AND status <> 'resolved'
       RETURNING *)`);
   }
   const question = { ...turn.question, id: randomUUID(), workspaceId: turn.workspaceId, conversationId } as MessageEntity;
@@ -133,7 +137,9 @@ export async function writeTurn(db: DataSource | EntityManager, turn: Turn): Pro
     SELECT c.*, (SELECT array_agg(m.seq::text ORDER BY m.seq) FROM messages m) AS "messageSeqs", (SELECT min(m.created_at) FROM messages m) AS "messagesAt", ${notified} AS notified
       FROM conversation c`;
   const [row] = (await db.query(sql, params)) as Array<Record<string, unknown> & { messageSeqs: string[]; messagesAt: Date }>;
-  if (!row) throw new Error(`conversation ${conversationId} was not found to record the turn in`);
+  // The caller found the conversation open; not found now, it was resolved while the question was being answered
+  // (the update waited for that resolution's row lock, then saw it), and the turn wrote nothing.
+  if (!row) throw badInput(RESOLVED_CONVERSATION);
   const [questionSeq, answerSeq] = row.messageSeqs;
   const metadata = source.getMetadata(ConversationEntity);
   return {

@@ -6,6 +6,7 @@ import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import { ConversationEntity } from '../conversation/conversation.entity';
 import { claimFirstResolution, markFirstHandOff } from '../conversation/conversation-firsts';
+import { changeConversation, lockedConversation } from '../conversation/locked-conversation';
 import type { ConversationService } from '../conversation/conversation.service';
 import { HandOffReason } from '../conversation/conversation.types';
 import { MessageEntity } from '../conversation/message.entity';
@@ -53,9 +54,10 @@ export class CustomerSignalsService {
     if (conversation.status === 'resolved') throw conflict('This conversation is already resolved');
     const lastAnswer = await this.lastAnswer(conversation.id);
     const resolved = await this.db.transaction(async (tx) => {
-      conversation.status = 'resolved';
-      conversation.resolvedAt = new Date();
-      await tx.getRepository(ConversationEntity).save(conversation);
+      // Decided again on the row as it is now: the customer and an agent resolving at once make one resolution.
+      const current = await lockedConversation(tx, caller.workspaceId, conversationId);
+      if (current.status === 'resolved') throw conflict('This conversation is already resolved');
+      const conversation = await changeConversation(tx, current, { status: 'resolved', resolvedAt: new Date() });
       const first = await claimFirstResolution(tx, conversationId);
       await recordEvents(tx, [
         {
@@ -84,11 +86,12 @@ export class CustomerSignalsService {
     const lastAnswer = await this.lastAnswer(conversation.id);
     const lastQuestion = await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'customer' }, order: { seq: 'DESC' } });
     const lastTurn = lastAnswer ?? (await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai' }, order: { seq: 'DESC' } }));
-    await this.db.transaction(async (tx) => {
-      conversation.status = 'handed_off';
-      conversation.handOffReason = HandOffReason.CUSTOMER_ASKED;
-      conversation.handedOffAt = new Date();
-      await tx.getRepository(ConversationEntity).save(conversation);
+    const handedOff = await this.db.transaction(async (tx) => {
+      // Decided again on the row as it is now: asking twice at once (or as an agent resolves) hands off once.
+      const current = await lockedConversation(tx, caller.workspaceId, conversationId);
+      if (current.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
+      if (current.status === 'handed_off') throw conflict('This conversation is already with the support team');
+      const conversation = await changeConversation(tx, current, { status: 'handed_off', handOffReason: HandOffReason.CUSTOMER_ASKED, handedOffAt: new Date() });
       await markFirstHandOff(tx, conversationId);
       await recordEvents(tx, [
         {
@@ -110,9 +113,10 @@ export class CustomerSignalsService {
         await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: lastTurn.id, reason: HandOffReason.CUSTOMER_ASKED } });
       }
       await remember?.(tx, conversation);
+      return conversation;
     });
-    if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated', voterOf(conversation));
-    return conversation;
+    if (lastAnswer) await this.outcomes.report(caller.workspaceId, lastAnswer, 'escalated', voterOf(handedOff));
+    return handedOff;
   }
 
   private async lastAnswer(conversationId: string): Promise<MessageEntity | null> {
