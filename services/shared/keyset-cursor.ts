@@ -39,7 +39,8 @@ function isIsoTimestamp(value: string): boolean {
   if (!match) return false;
   const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part)));
   const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! < 24 && minute! < 60 && second! < 60 && offsetHours! < 16 && offsetMinutes! < 60;
+  // Year 0 parses in JavaScript; Postgres has no year 0.
+  return year! >= 1 && month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! < 24 && minute! < 60 && second! < 60 && offsetHours! < 16 && offsetMinutes! < 60;
 }
 
 export interface KeysetCursor<T extends unknown[]> {

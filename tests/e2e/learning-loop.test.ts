@@ -92,6 +92,18 @@ describe('learning in seconds', () => {
     expect(codeOf(await ws.as('admin', 'mutation($input: KnowledgeItemRef!) { revertLearningEvent(input: $input) { id } }', { input: { id: event.id } }))).toBe('CONFLICT');
     void learned;
   });
+
+  it('the learning events list pages by a sequence cursor, and refuses one past Postgres bigint as BAD_USER_INPUT', async () => {
+    const ws = await createTestWorkspace(env, 'Learning cursor');
+    const asked = await ask(ws, 'Can I pay by bank transfer?');
+    await correct(ws, asked.message.id, 'Yes: choose bank transfer at checkout and use the reference shown.');
+    const LIST = 'query($after: String) { learningEvents(filter: { first: 1, after: $after }) { events { id } nextCursor } }';
+    const newest = dataOf(await ws.as('analyst', LIST, { after: '9223372036854775807' })).learningEvents;
+    expect(newest.events).toHaveLength(1);
+    for (const after of ['9223372036854775808', '9999999999999999999', '-1', '1e3']) {
+      expect({ after, code: codeOf(await ws.as('analyst', LIST, { after })) }).toEqual({ after, code: 'BAD_USER_INPUT' });
+    }
+  });
 });
 
 describe('feedback changes ranking', () => {

@@ -36,6 +36,7 @@ describe('keyset cursors', () => {
     ['a bare number as the time', Buffer.from(JSON.stringify(['1', ID])).toString('base64url')],
     ['a day the month does not have', Buffer.from(JSON.stringify(['2024-02-30T10:00:00.000Z', ID])).toString('base64url')],
     ['a time of day past midnight', Buffer.from(JSON.stringify(['2026-12-04T24:00:00.000Z', ID])).toString('base64url')],
+    ['year 0, which Postgres does not have', Buffer.from(JSON.stringify(['0000-01-01T00:00:00.000Z', ID])).toString('base64url')],
     ['a time without its zone', Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000', ID])).toString('base64url')],
     ['an id that is not a UUID', Buffer.from(JSON.stringify(['2026-12-04T10:00:00.000Z', "1' OR '1'='1"])).toString('base64url')],
     ['the empty string', ''],

@@ -5,6 +5,7 @@
  */
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { conflict, notFound } from '../../shared/errors';
+import { uniqueViolation } from '../../shared/unique-violation';
 import { ApiKeyEntity } from '../workspace/api-key.entity';
 import { WorkspaceEntity } from '../workspace/workspace.entity';
 import type { WorkspaceService } from '../workspace/workspace.service';
@@ -30,8 +31,6 @@ export interface AgentQuery {
   availability?: AgentAvailabilityValue;
   includeInactive?: boolean;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 const normalizeGroups = (groups: readonly string[]) => [...new Set(groups)];
 
@@ -163,8 +162,7 @@ export class AgentService {
     try {
       return await write();
     } catch (error) {
-      const code = (error as { driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
-      if (code === UNIQUE_VIOLATION) throw conflict('Another agent of this workspace has this email');
+      if (uniqueViolation(error) !== null) throw conflict('Another agent of this workspace has this email');
       throw error;
     }
   }

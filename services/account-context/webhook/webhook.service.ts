@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { DomainError, badInput, conflict, unauthenticated } from '../../shared/errors';
+import { uniqueViolation } from '../../shared/unique-violation';
 import { isUuid } from '../../shared/ids';
 import { recordEvents } from '../../shared/outbox';
 import type { SecretEnvelope } from '../../shared/secret-envelope';
@@ -25,7 +26,6 @@ import { DELIVERY_HEADER, WORKSPACE_HEADER, verifyWebhookSignature } from './web
 const WEBHOOK_SECRET_GRACE_MS = 24 * 60 * 60_000;
 
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
-const UNIQUE_VIOLATION = '23505';
 
 export interface IncomingWebhook {
   provider: WebhookProvider;
@@ -128,10 +128,7 @@ export class WebhookService {
       });
     } catch (error) {
       // Two copies of one delivery raced past the check above: the second loses on the unique keys.
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        const constraint = String((error.driverError as { constraint?: string }).constraint ?? '');
-        if (constraint.startsWith('webhook_deliveries_')) throw alreadyReceived(deliveryId);
-      }
+      if (uniqueViolation(error)?.startsWith('webhook_deliveries_')) throw alreadyReceived(deliveryId);
       throw error;
     }
   }

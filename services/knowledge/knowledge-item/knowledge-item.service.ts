@@ -1,6 +1,7 @@
 /** Articles: publish, edit (each edit a new version), archive, import; and the passages retrieval reads. */
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { badInput, conflict, notFound } from '../../shared/errors';
+import { uniqueViolation } from '../../shared/unique-violation';
 import { recordEvents } from '../../shared/outbox';
 import { KnowledgeItemEntity } from './knowledge-item.entity';
 import { PassageEntity } from './passage.entity';
@@ -71,6 +72,21 @@ export async function recordVersion(tx: EntityManager, item: KnowledgeItemEntity
   );
 }
 
+/**
+ * A write that lost the workspace's external key to another (an article created with a key in use, or two imports
+ * adding the same new key at once) is a CONFLICT, not an internal error.
+ */
+async function externalKeyTaken<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (uniqueViolation(error) === 'knowledge_items_external_key') {
+      throw conflict('Another article of this workspace has this externalKey: import the article to update it, or choose another key');
+    }
+    throw error;
+  }
+}
+
 export class KnowledgeItemService {
   private readonly items: Repository<KnowledgeItemEntity>;
 
@@ -83,7 +99,7 @@ export class KnowledgeItemService {
   }
 
   async createArticle(workspaceId: string, fields: ArticleFields, author: string): Promise<KnowledgeItemEntity> {
-    return this.committed(workspaceId, this.db.transaction((tx) => this.insertArticle(tx, workspaceId, fields, author)));
+    return this.committed(workspaceId, externalKeyTaken(this.db.transaction((tx) => this.insertArticle(tx, workspaceId, fields, author))));
   }
 
   /** Every edit is a new version; an edit also settles the item's staleness (someone looked at it). */
@@ -117,7 +133,7 @@ export class KnowledgeItemService {
     const keys = articles.map((a) => a.externalKey);
     if (keys.some((k) => !k)) throw badInput('Every imported article needs an externalKey, so that importing again updates instead of duplicating');
     if (new Set(keys).size !== keys.length) throw badInput('externalKey values must be unique within one import');
-    const imported = this.db.transaction(async (tx) => {
+    const imported = externalKeyTaken(this.db.transaction(async (tx) => {
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, items: [] };
       for (const article of articles) {
         const existing = await tx.getRepository(KnowledgeItemEntity).findOne({ where: { workspaceId, externalKey: article.externalKey! }, lock: { mode: 'pessimistic_write' } });
@@ -133,7 +149,7 @@ export class KnowledgeItemService {
         }
       }
       return summary;
-    });
+    }));
     return this.committed(workspaceId, imported);
   }
 

@@ -54,6 +54,8 @@ const toLearningSettings = (settings: Settings): LearningSettings => ({
   contextLearning: settings.contextLearning,
 });
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 @Resolver(() => LearningEvent)
 export class LearningResolver {
   constructor(
@@ -70,7 +72,8 @@ export class LearningResolver {
     @Arg('filter', () => LearningEventsFilter, { nullable: true }) filter?: LearningEventsFilter,
   ): Promise<LearningEventPage> {
     const first = filter?.first ?? 50;
-    if (filter?.after !== undefined && !/^\d{1,19}$/.test(filter.after)) throw badInput('after must be a cursor returned by this API');
+    // A sequence number, so within Postgres's bigint: a longer one would be a database error, not the client's.
+    if (filter?.after !== undefined && !(/^\d{1,19}$/.test(filter.after) && BigInt(filter.after) <= MAX_BIGINT)) throw badInput('after must be a cursor returned by this API');
     const rows = await listLearningEvents(this.db.manager, ctx.auth.workspaceId, { kind: filter?.kind, itemId: filter?.knowledgeItemId, beforeSeq: filter?.after }, first + 1);
     const events = rows.slice(0, first).map(toLearningEvent);
     return { events, nextCursor: rows.length > first ? (events.at(-1)?.seq ?? null) : null };
