@@ -68,6 +68,16 @@ describe('npm start -- --demo', () => {
     expect(asked.decision).toBe('ANSWERED');
     expect(asked.message.citations[0].knowledgeItem.kind).toBe('LEARNED_ANSWER');
     expect(asked.message.text).toContain('50% off');
+    // What a customer may read of the item its answer cited: its text, not where it was learned or how it is targeted.
+    const CITED = 'mutation($input: AskInput!) { ask(input: $input) { conversation { id } message { citations { knowledgeItem { title body learnedFrom { agent conversationId } externalKey } } } } }';
+    const cited = await graphql(env.gatewayUrl, CITED, { input: { text: demo.script.corrections[0]!.paraphrase } }, { apiKey: demo.keys.widget });
+    const item = cited.data?.ask.message.citations[0].knowledgeItem;
+    expect(item).toEqual({ title: expect.any(String), body: expect.stringContaining('50% off'), learnedFrom: null, externalKey: null });
+    expect(new Set(cited.errors?.map((error) => `${error.path?.at(-1)} ${error.extensions?.code}`))).toEqual(new Set(['learnedFrom FORBIDDEN', 'externalKey FORBIDDEN']));
+    // An agent reads them.
+    const CITED_FOR_STAFF = 'query($id: ID!) { conversation(id: $id) { messages { citations { knowledgeItem { learnedFrom { agent } externalKey } } } } }';
+    const staff = dataOf(await graphql(env.gatewayUrl, CITED_FOR_STAFF, { id: cited.data?.ask.conversation.id }, { apiKey: demo.keys.agent })).conversation;
+    expect(staff.messages.flatMap((m: { citations: Array<{ knowledgeItem: unknown }> }) => m.citations.map((c) => c.knowledgeItem))).toContainEqual({ learnedFrom: { agent: expect.any(String) }, externalKey: null });
 
     // 2: the agent's correction of the open question is learned, and its rewording is answered from it.
     expect((await pasted(correct!)).correctAnswer).toMatchObject({ learning: 'CREATED', learnedAnswer: { status: 'PUBLISHED' } });

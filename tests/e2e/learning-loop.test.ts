@@ -340,6 +340,11 @@ describe('segment-scoped knowledge', () => {
     expect(inBeta.message.citations[0].knowledgeItem.id).toBe(beta.id);
     expect(notInBeta.decision).toBe('HANDED_OFF');
     expect(notInBeta.message.citations).toEqual([]);
+    // Which segment an item targets is the workspace's business: the customer it was cited to reads no segments.
+    const SEGMENTS = 'mutation($input: AskInput!) { ask(input: $input) { message { citations { knowledgeItem { id audienceSegments } } } } }';
+    const asCustomer = dataOf(await ws.as('widget', SEGMENTS, { input: { text: question } }, await customerToken(ws.customerTokenSecret, 'beta-user'))).ask;
+    expect(asCustomer.message.citations[0].knowledgeItem).toEqual({ id: beta.id, audienceSegments: [] });
+    expect(dataOf(await ws.as('agent', 'query($id: ID!) { knowledgeItem(id: $id) { audienceSegments } }', { id: beta.id })).knowledgeItem).toEqual({ audienceSegments: ['beta'] });
   });
 });
 

@@ -5,7 +5,7 @@ export interface GraphQLResult<T = any> {
   status: number;
   headers: Headers;
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; [key: string]: unknown } }>;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string; [key: string]: unknown } }>;
 }
 
 export interface Credentials {

@@ -73,6 +73,12 @@ export class KnowledgeItemResolver {
     return stats ?? NO_STATS;
   }
 
+  /** The segments an item targets name how the workspace sorts its customers: not for the customers themselves. */
+  @FieldResolver(() => [String])
+  audienceSegments(@Root() item: KnowledgeItem, @Ctx() ctx: KnowledgeContext): string[] {
+    return ctx.auth.role === 'widget' ? [] : item.audienceSegments;
+  }
+
   @Authorized('agent', 'analyst')
   @FieldResolver(() => [KnowledgeItemVersion], { description: 'Every version, newest first' })
   async versions(@Root() item: KnowledgeItem, @Ctx() ctx: KnowledgeContext): Promise<KnowledgeItemVersion[]> {

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LOCALE_PATTERN } from './locale';
 import { TextField } from '../../shared/input-fields';
 
@@ -108,8 +108,19 @@ export class ContextScope {
   areas!: string[];
 }
 
+/**
+ * The fields a customer's widget may not read of an item its answer cited (Message.citations): where a learned
+ * answer came from (another customer's conversation, the agent who corrected it) and how the workspace curates its
+ * knowledge. All nullable, so a widget that asks for one gets its FORBIDDEN error beside the answer, not instead of
+ * it. Admins read them too. (audienceSegments, not nullable, reads as empty to a widget: KnowledgeItemResolver.)
+ */
+const STAFF = ['agent', 'analyst'] as const;
+
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'An article or a learned answer that answers can be grounded in' })
+@ObjectType({
+  description:
+    "An article or a learned answer that answers can be grounded in. A widget (through an answer's citations) may not read learnedFrom, staleReason, supersededBy or externalKey (FORBIDDEN), and reads audienceSegments as empty",
+})
 export class KnowledgeItem {
   @Field(() => ID)
   id!: string;
@@ -141,12 +152,13 @@ export class KnowledgeItem {
   @Field(() => [String], { description: 'Plans the item is for; empty means every plan' })
   audiencePlans!: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Customer segments the item is for; empty means every segment (always empty to a widget)' })
   audienceSegments!: string[];
 
   @Field(() => ContextScope, { description: 'For a learned answer, the context it is served in; articles are served in every context (their audience decides who sees them)' })
   scope!: ContextScope;
 
+  @Authorized(...STAFF)
   @Field(() => String, { nullable: true, description: "The importer's stable key" })
   externalKey!: string | null;
 
@@ -156,12 +168,15 @@ export class KnowledgeItem {
   @Field({ description: "Marked sensitive by an admin: answered alone only above the workspace's sensitive threshold" })
   sensitive!: boolean;
 
+  @Authorized(...STAFF)
   @Field(() => String, { nullable: true })
   staleReason!: string | null;
 
+  @Authorized(...STAFF)
   @Field(() => ID, { nullable: true, description: 'For a stale learned answer: the newer answer an agent gave from the same sources, which now answers its questions' })
   supersededBy!: string | null;
 
+  @Authorized(...STAFF)
   @Field(() => LearnedFrom, { nullable: true, description: 'For learned answers: the correction it came from' })
   learnedFrom!: LearnedFrom | null;
 
