@@ -45,6 +45,8 @@ interface CommandRow {
 }
 
 const BATCH = 200;
+/** The advisory-lock class of a conversation's dispatch lock (two-key locks; the key is the conversation's hash). */
+const DISPATCH_LOCK_CLASS = 0x45534331;
 /** Conversations whose commands go to Temporal at the same time. */
 const PARALLEL_CONVERSATIONS = 64;
 
@@ -81,9 +83,14 @@ export class EscalationDispatcher {
   /** Sends every pending command (or only one conversation's); returns how many went out. */
   async dispatchPending(conversationId?: string): Promise<number> {
     return this.db.transaction(async (tx) => {
+      // A conversation's commands go out in order, whichever replica sends them: a pass takes a conversation's
+      // commands only with its lock (held until this transaction ends), and skips the conversations another pass
+      // holds, later commands included. Rows alone were not enough: a pass that locked a hand-off's row left a
+      // claim queued after it to another pass, which signalled a workflow not yet started (and dropped the claim).
       const rows: CommandRow[] = await tx.query(
         `SELECT id, workspace_id, conversation_id, kind, payload FROM conversation.escalation_commands
           WHERE dispatched_at IS NULL AND ($2::uuid IS NULL OR conversation_id = $2)
+            AND pg_try_advisory_xact_lock(${DISPATCH_LOCK_CLASS}, hashtext(conversation_id::text))
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH, conversationId ?? null],
       );
