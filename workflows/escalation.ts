@@ -57,6 +57,12 @@ const CORRECTION_MARKED_AFTER_APPLY = 'correction-marked-after-apply';
 /** Workflows that started before this patch applied corrections with scheduled activities. */
 const CORRECTION_AS_LOCAL_ACTIVITIES = 'correction-as-local-activities';
 
+/**
+ * Workflows that started before this patch skipped the resolution SLA after a first-response breach: its timer
+ * runs from the first response (as the desk's `Conversation.sla` counts it), and a late one never started it.
+ */
+const RESOLUTION_SLA_AFTER_LATE_RESPONSE = 'resolution-sla-after-late-response';
+
 
 export async function escalation(input: EscalationInput): Promise<EscalationState> {
   const state: EscalationState = input.state ?? {
@@ -196,6 +202,10 @@ export async function escalation(input: EscalationInput): Promise<EscalationStat
           state.assignee = null;
         }
       }
+    }
+    // After a breach, the resolution SLA waits for the late first response (or the resolution) to start from it.
+    if (state.firstResponseAt === null && state.phase !== 'resolved' && patched(RESOLUTION_SLA_AFTER_LATE_RESPONSE)) {
+      await condition(() => state.firstResponseAt !== null || state.phase === 'resolved' || workflowInfo().continueAsNewSuggested);
     }
     // Resolution: past the SLA the case goes to the backup group, once.
     if (state.phase !== 'resolved' && !state.escalatedToBackup) {

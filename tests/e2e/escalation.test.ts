@@ -249,6 +249,24 @@ describe('service levels', () => {
     expect(state).toMatchObject({ remindersSent: 1, reassignments: 1, assignee: null });
     await recordHistory('escalation-sla-breach', conversationId);
   });
+
+  it('after a first-response breach, the resolution SLA runs from the late first response and goes to the backup group', async () => {
+    const ws = await createTestWorkspace(env, 'SLA late response');
+    dataOf(await ws.as('admin', 'mutation { updateEscalationSettings(input: { firstResponseMs: 1000, reminderBeforeMs: 500, resolutionMs: 2500 }) { firstResponseMs } }'));
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Can I change the currency of my invoices?' } })).ask;
+    const conversationId = asked.conversation.id;
+    await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'reassigned'), 20_000);
+    // Nothing more happens until someone answers: the resolution SLA counts from the first response.
+    await eventually(() => stateOf(conversationId), (s: EscalationState) => s.reassignments > 0);
+    const repliedAt = Date.now();
+    dataOf(await ws.as('agent', 'mutation($input: ReplyInput!) { replyToConversation(input: $input) { id } }', { input: { conversationId, text: 'Sorry for the wait: yes, under Billing > Currency.' } }));
+    const escalated = await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'escalated_to_backup'), 30_000);
+    expect(escalated.escalationSteps.map((s: any) => s.kind)).toEqual(['offered', 'reminded', 'reassigned', 'escalated_to_backup']);
+    expect(escalated.escalationSteps[3].detail).toMatchObject({ sla: 'resolution' });
+    expect(Date.now() - repliedAt).toBeGreaterThanOrEqual(2500);
+    expect(await stateOf(conversationId)).toMatchObject({ escalatedToBackup: true, firstResponseAt: expect.any(Number) });
+    await recordHistory('escalation-sla-late-response', conversationId);
+  });
 });
 
 describe('product-change reviews', () => {

@@ -14,7 +14,7 @@ const HISTORY_DIR = path.join(ROOT, 'tests', 'fixtures', 'histories');
 
 describe('recorded escalation histories', () => {
   it('exist for the main paths', () => {
-    expect(readdirSync(HISTORY_DIR).sort()).toEqual(['escalation-full-cycle.json', 'escalation-sla-breach.json']);
+    expect(readdirSync(HISTORY_DIR).sort()).toEqual(['escalation-full-cycle.json', 'escalation-sla-breach.json', 'escalation-sla-late-response.json']);
   });
 
   it('replay without nondeterminism against the current workflow code', async () => {
@@ -23,6 +23,7 @@ describe('recorded escalation histories', () => {
     expect(results).toEqual([
       { history: 'escalation-full-cycle', replayed: true },
       { history: 'escalation-sla-breach', replayed: true },
+      { history: 'escalation-sla-late-response', replayed: true },
     ]);
   }, 60_000);
 });
