@@ -269,6 +269,37 @@ describe('service levels', () => {
   });
 });
 
+describe('a case reopened after it closed', () => {
+  it('starts again as a new run that still takes corrections of its handed-off turn; closed, a correction is CONFLICT', async () => {
+    const ws = await createTestWorkspace(env, 'Late reopen');
+    dataOf(await ws.as('admin', 'mutation { updateEscalationSettings(input: { reopenWindowMs: 500 }) { reopenWindowMs } }'));
+    const asked = dataOf(await ws.as('widget', ASK, { input: { text: 'Can I export invoices as XML?' } })).ask;
+    const conversationId: string = asked.conversation.id;
+    const handle = temporal.workflow.getHandle(escalationWorkflowId(conversationId));
+    await eventually(() => stateOf(conversationId).catch(() => null), (s) => s !== null && s.aiMessageIds.length === 1);
+    const { runId: firstRun } = await handle.describe();
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { resolveConversation(input: $input) { id } }', { input: { conversationId } }));
+    // The reopen window passes: the case closes.
+    await eventually(async () => (await handle.describe()).status.name, (status) => status === 'COMPLETED', 20_000);
+    const CORRECT = 'mutation($input: CorrectAnswerInput!) { correctAnswer(input: $input) { learning } }';
+    const input = { messageId: asked.message.id, correctedText: 'Not yet: invoices export as CSV or PDF.' };
+    expect(codeOf(await ws.as('agent', CORRECT, { input }))).toBe('CONFLICT');
+
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { reopenConversation(input: $input) { id } }', { input: { conversationId } }));
+    const reopened = await eventually(
+      async () => handle.describe().then((d) => ({ runId: d.runId, status: d.status.name })),
+      (d) => d.runId !== firstRun && d.status === 'RUNNING',
+      20_000,
+    );
+    expect(reopened.status).toBe('RUNNING');
+    expect(await stateOf(conversationId)).toMatchObject({ phase: 'in_progress', aiMessageIds: [asked.message.id], correctedMessageIds: [] });
+    const kinds = (await eventually(() => steps(ws, conversationId), (c) => c.escalationSteps.some((s: any) => s.kind === 'reopened'))).escalationSteps.map((s: any) => s.kind);
+    expect(kinds).toEqual(['offered', 'resolved', 'reopened']);
+    expect(dataOf(await ws.as('agent', CORRECT, { input })).correctAnswer.learning).toBe('CREATED');
+    expect((await stateOf(conversationId)).correctedMessageIds).toEqual([asked.message.id]);
+  });
+});
+
 describe('product-change reviews', () => {
   const RECORD = 'mutation($input: RecordProductChangeInput!) { recordProductChange(input: $input) { id flaggedItems { id } reviewDeadline } }';
   const CHANGES = '{ productChanges { id reviewOutcome reviewClosedAt } }';

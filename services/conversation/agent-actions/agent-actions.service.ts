@@ -123,6 +123,8 @@ export class AgentActionsService {
     const { plans: scopePlans, areas: scopeAreas } = correctionScope(aiMessage, command.scope ?? 'asked_context');
     const asked = askedContext(aiMessage);
     const request = { messageId: aiMessage.id, question: questionText, correctedText, knowledgeItemIds: command.knowledgeItemIds, agent: caller.subject, correctedItemIds, locale, scopePlans, scopeAreas, ...asked };
+    // The workflow's own refusal, given here: once the case has closed (its reopen window passed) there is no run to ask.
+    if (this.escalations && conversation.handedOffAt && conversation.status === 'resolved') throw conflict('This case is closed; reopen the conversation first');
     if (this.escalations && conversation.handedOffAt) {
       // A handed-off conversation has an escalation workflow: the correction is its validated update.
       let applied;

@@ -20,6 +20,7 @@ import type { DataSource } from 'typeorm';
 import {
   ESCALATION_WORKFLOW,
   EscalationInput,
+  EscalationState,
   claimSignal,
   escalationWorkflowId,
   handOffSignal,
@@ -31,6 +32,7 @@ import {
 } from '../../../workflows/escalation-contract';
 import type { Logger } from '../../shared/logger';
 import { PgNotifications } from '../../shared/pg-notifications';
+import { rowsOf } from '../../shared/sql-rows';
 import { MORE_WAITING, PollingLoop } from '../../shared/polling-loop';
 import { ESCALATION_COMMANDS_CHANNEL, EscalationCommandKind } from './escalation-commands';
 import type { EscalationSettingsService, EscalationSla } from './escalation-settings.service';
@@ -150,9 +152,55 @@ export class EscalationDispatcher {
       if (row.kind === 'reassign') await handle.signal(reassignSignal, { commandId, agent, to: row.payload.to ?? '', group: row.payload.group ?? '' });
       else await handle.signal({ claim: claimSignal, reply: replySignal, resolved: resolvedSignal, reopened: reopenedSignal, unclaim: unclaimSignal }[row.kind], { commandId, agent });
     } catch (error) {
-      // The case is closed (or never escalated): nothing is waiting for this signal.
       if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // A case closes once its reopen window has passed: a later reopen opens it again, as a new run.
+      if (row.kind === 'reopened') await this.reopenClosedCase(client, row, slaOf, commandId, agent);
+      // Otherwise the case is closed (or was never escalated): nothing is waiting for this signal.
     }
     return null;
+  }
+
+  /**
+   * Starts a new run of a closed case for a conversation reopened after its window, carrying what the conversation
+   * records of it: the AI turns it handed off (still correctable through the run) and those already corrected, who
+   * holds it, and its first response (so the resolution SLA runs again from now; with none, the first-response SLA).
+   * The run records no offered step; its reopened step is recorded here.
+   */
+  private async reopenClosedCase(client: Client, row: CommandRow, slaOf: (workspaceId: string) => Promise<EscalationSla>, commandId: string, agent: string): Promise<void> {
+    const [found] = rowsOf<{ handedOff: string[]; corrected: string[]; claimedBy: string | null; firstRepliedAt: Date | null }>(
+      await this.db.query(
+        `SELECT coalesce(array_agg(m.id::text ORDER BY m.seq) FILTER (WHERE m.id IS NOT NULL), '{}') AS "handedOff",
+                coalesce(array_agg(m.id::text ORDER BY m.seq) FILTER (WHERE m.corrected_at IS NOT NULL), '{}') AS corrected,
+                c.claimed_by AS "claimedBy", c.first_replied_at AS "firstRepliedAt"
+           FROM conversation.conversations c
+           LEFT JOIN conversation.messages m ON m.conversation_id = c.id AND m.author = 'ai'
+                AND m.id::text IN (SELECT payload->>'aiMessageId' FROM conversation.escalation_commands WHERE conversation_id = c.id AND kind = 'hand_off')
+          WHERE c.id = $1 AND c.workspace_id = $2
+          GROUP BY c.id`,
+        [row.conversation_id, row.workspace_id],
+      ),
+    );
+    if (!found) return;
+    const state: EscalationState = {
+      phase: 'in_progress',
+      aiMessageIds: found.handedOff,
+      correctedMessageIds: found.corrected,
+      assignee: found.claimedBy,
+      firstResponseAt: found.firstRepliedAt ? found.firstRepliedAt.getTime() : null,
+      remindersSent: 0,
+      reassignments: 0,
+      escalatedToBackup: false,
+      seenCommands: [],
+      resolutions: 0,
+    };
+    const input: EscalationInput = { workspaceId: row.workspace_id, conversationId: row.conversation_id, sla: await slaOf(row.workspace_id), offeredByDispatcher: true, state };
+    const handle = await client.workflow.signalWithStart(ESCALATION_WORKFLOW, {
+      workflowId: escalationWorkflowId(row.conversation_id),
+      taskQueue: this.taskQueue,
+      args: [input],
+      signal: reopenedSignal,
+      signalArgs: [{ commandId, agent }],
+    });
+    await this.steps.record(row.workspace_id, { conversationId: row.conversation_id, kind: 'reopened', stepKey: `${handle.signaledRunId}:reopened:0:0:0`, detail: { newRun: true } });
   }
 }
