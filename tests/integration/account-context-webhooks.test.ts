@@ -174,6 +174,23 @@ describe('bug tracker webhooks', () => {
     ]);
   });
 
+  it('skip an event older than the one the bug was last written from (a retried delivery), so a closed bug stays closed', async () => {
+    const workspaceId = await sut.createWorkspace();
+    const secret = await sut.createWebhookSecret(workspaceId, 'BUG_TRACKER');
+    const post = (body: object) => sut.postWebhook({ provider: 'bug-tracker', workspaceId, secret, body });
+    expect((await post(issueEvent({ id: 'LIN-2', eventAt: '2026-03-02T10:00:00.000Z' }))).body.detail).toBe('opened');
+    const close = issueEvent({ id: 'LIN-2', action: 'update', stateType: 'completed', completedAt: '2026-03-02T12:00:00.000Z', eventAt: '2026-03-02T12:00:00.000Z' });
+    expect((await post(close)).body.detail).toBe('closed');
+    // An update made at 11:00 whose first delivery failed arrives now, after the close.
+    const late = await post(issueEvent({ id: 'LIN-2', action: 'update', title: 'Invoices page shows USD', eventAt: '2026-03-02T11:00:00.000Z' }));
+    expect(late.body).toMatchObject({ outcome: 'applied', detail: 'stale' });
+    const { rows } = await sut.db.query(`SELECT status, title FROM account_context.bugs WHERE workspace_id = $1`, [workspaceId]);
+    expect(rows).toEqual([{ status: 'closed', title: 'Invoices page shows the wrong currency' }]);
+    expect((await outboxEvents(sut.db, workspaceId)).filter((e) => e.type.startsWith('bug_')).map((e) => e.type)).toEqual(['bug_opened', 'bug_closed']);
+    // A newer event still applies.
+    expect((await post(issueEvent({ id: 'LIN-2', action: 'update', eventAt: '2026-03-03T09:00:00.000Z' }))).body.detail).toBe('reopened');
+  });
+
   it('acknowledge an event type they do not handle and record it as ignored, changing nothing else', async () => {
     const workspaceId = await sut.createWorkspace();
     const secret = await sut.createWebhookSecret(workspaceId, 'BUG_TRACKER');

@@ -147,6 +147,7 @@ describe('the bug tracker mapper', () => {
       url: 'https://tracker.example/issue/ENG-1',
       openedAt: new Date('2026-03-01T09:00:00.000Z'),
       closedAt: null,
+      eventAt: new Date('2026-03-02T10:00:00.000Z'),
     });
   });
 

@@ -70,13 +70,15 @@ export interface IssueEventOptions {
   accountExternalIds?: string[];
   createdAt?: string;
   completedAt?: string | null;
+  /** When the event happened (the payload's own createdAt). */
+  eventAt?: string;
 }
 
 export function issueEvent(options: IssueEventOptions = {}) {
   return {
     type: options.type ?? 'Issue',
     action: options.action ?? 'create',
-    createdAt: '2026-03-02T10:00:00.000Z',
+    createdAt: options.eventAt ?? '2026-03-02T10:00:00.000Z',
     data: {
       id: options.id ?? 'issue-1',
       identifier: 'ENG-1',

@@ -36,6 +36,10 @@ export class BugEntity extends WorkspaceRowEntity {
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
 
+  /** When the tracker event it was last written from happened: an older event delivered later is stale. */
+  @Column({ name: 'tracker_event_at', type: 'timestamptz', nullable: true })
+  trackerEventAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

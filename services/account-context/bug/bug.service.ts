@@ -16,9 +16,12 @@ export interface BugChange {
   url: string | null;
   openedAt: Date;
   closedAt: Date | null;
+  /** When the tracker event happened: trackers retry failed deliveries, so events can arrive out of order. */
+  eventAt?: Date;
 }
 
-export type BugOutcome = 'opened' | 'reopened' | 'closed' | 'updated' | 'unchanged';
+/** stale: an event older than the one the bug was last written from, delivered late; nothing changes. */
+export type BugOutcome = 'opened' | 'reopened' | 'closed' | 'updated' | 'unchanged' | 'stale';
 
 export interface OpenBugsFilter {
   accountExternalId?: string;
@@ -55,6 +58,7 @@ export class BugService {
       url: change.url,
       openedAt: change.openedAt,
       closedAt: change.status === 'closed' ? change.closedAt : null,
+      ...(change.eventAt ? { trackerEventAt: change.eventAt } : {}),
     };
     let bug = await repository.findOne({ where: key, lock: { mode: 'pessimistic_write' } });
     if (!bug) {
@@ -69,8 +73,13 @@ export class BugService {
       // Another delivery created it between our read and insert: update the row it wrote.
       bug = await repository.findOneOrFail({ where: key, lock: { mode: 'pessimistic_write' } });
     }
+    if (change.eventAt && bug.trackerEventAt && bug.trackerEventAt > change.eventAt) return { bug, outcome: 'stale' };
     const changed = TRACKED_FIELDS.filter((field) => !sameValue(bug![field], values[field]));
-    if (changed.length === 0) return { bug, outcome: 'unchanged' };
+    if (changed.length === 0) {
+      // Only the ordering mark moved: bookkeeping, not a change anyone needs to hear about.
+      if (change.eventAt) await repository.update({ id: bug.id }, { trackerEventAt: change.eventAt });
+      return { bug, outcome: 'unchanged' };
+    }
     const outcome: BugOutcome = bug.status === values.status ? 'updated' : values.status === 'closed' ? 'closed' : 'reopened';
     Object.assign(bug, values);
     bug = await repository.save(bug);
@@ -117,7 +126,7 @@ export class BugService {
       .getMany();
   }
 
-  private event(bug: BugEntity, outcome: Exclude<BugOutcome, 'unchanged'>, changed: readonly string[]): DomainEvent {
+  private event(bug: BugEntity, outcome: Exclude<BugOutcome, 'unchanged' | 'stale'>, changed: readonly string[]): DomainEvent {
     return {
       workspaceId: bug.workspaceId,
       type: `bug_${outcome}`,

@@ -68,6 +68,7 @@ export function mapBugTrackerEvent(payload: unknown): IntegrationCommand {
       url: issue.url ?? null,
       openedAt: issue.createdAt,
       closedAt: closed ? (issue.completedAt ?? issue.canceledAt ?? event.createdAt) : null,
+      eventAt: event.createdAt,
     },
   };
 }
