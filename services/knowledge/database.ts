@@ -19,6 +19,7 @@ import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox
 import { ContextLearning1764760500000 } from './migrations/1764760500000-context-learning';
 import { VariantAskedContext1764760600000 } from './migrations/1764760600000-variant-asked-context';
 import { PassageRevisions1764760800000 } from './migrations/1764760800000-passage-revisions';
+import { IntentModelEpochs1764761000000 } from './migrations/1764761000000-intent-model-epochs';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -44,6 +45,7 @@ export function openKnowledgeDatabase(url: string) {
       ContextLearning1764760500000,
       VariantAskedContext1764760600000,
       PassageRevisions1764760800000,
+      IntentModelEpochs1764761000000,
     ],
   });
 }

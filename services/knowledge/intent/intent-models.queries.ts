@@ -43,3 +43,20 @@ export const VARIANTS_SQL = `
     LEFT JOIN knowledge.knowledge_items s ON s.id = i.superseded_by AND s.status = 'published'
    WHERE v.workspace_id = $1 AND v.created_at > $2::timestamptz - $3 * interval '1 millisecond' AND (i.status <> 'archived' OR s.id IS NOT NULL)
    ORDER BY v.created_at, v.id`;
+
+/** Moves the workspace's intent-model epoch (in the transaction of a change only a rebuild applies: a revert). */
+export const MOVE_EPOCH_SQL = `
+  INSERT INTO knowledge.intent_model_epochs (workspace_id, epoch) VALUES ($1, 1)
+  ON CONFLICT (workspace_id) DO UPDATE SET epoch = intent_model_epochs.epoch + 1`;
+
+/**
+ * Read first by each catch-up: the workspace's epoch (0 without a row), the database's clock, and when the oldest
+ * transaction of this service's database user still open began. Rows carry their transaction's start time
+ * (now()), so one that commits later with an earlier time is seen by the next catch-up only if that looks back to
+ * when it began (an import of a thousand articles takes seconds).
+ */
+export const CATCH_UP_MARKS_SQL = `
+  SELECT coalesce((SELECT epoch FROM knowledge.intent_model_epochs WHERE workspace_id = $1), 0)::text AS epoch,
+         now() AS "readAt",
+         (SELECT min(xact_start) FROM pg_stat_activity
+           WHERE datname = current_database() AND usename = current_user AND xact_start IS NOT NULL AND pid <> pg_backend_pid()) AS "oldestOpen"`;

@@ -18,11 +18,13 @@ import type { AskedIn, ItemScope } from './item-scope';
 import { ReplayingModel, articleSentences } from './replaying-model';
 import { NearQuestion, TaughtQuestions } from './taught-questions';
 import { WordVectors, wordVectors } from './word-vectors';
-import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
+import { ARCHIVED_ITEMS_SQL, ARTICLES_SQL, CATCH_UP_MARKS_SQL, ITEM_VARIANTS_SQL, SUCCESSIONS_SQL, VARIANTS_SQL } from './intent-models.queries';
 
 const CATCH_UP_MS = 1_000;
-/** Catch-up queries look this far behind the last change they saw: a transaction that committed late with an earlier timestamp is still seen. */
+/** Catch-up queries look this far behind where they last stopped (a margin; open transactions are waited for, below). */
 const OVERLAP_MS = 5_000;
+/** The farthest an open transaction holds a catch-up's starting point back (one open longer is not waited for). */
+const MAX_HOLD_BACK_MS = 10 * 60_000;
 /** A variant learned here that no catch-up has seen yet is remembered at most this long (it normally shows up within a second). */
 const UNSEEN_VARIANT_MS = 10 * 60_000;
 /** Articles seeded between two yields to the event loop during a catch-up. */
@@ -57,6 +59,8 @@ interface WorkspaceModel {
   variants: number;
   /** The same variants' texts, for retrieval's taught-question lookup. */
   taughtQuestions: TaughtQuestions;
+  /** The workspace's intent-model epoch the model was built at (null until its first catch-up): a moved one rebuilds it. */
+  epoch: string | null;
 }
 
 export interface IntentVerdict {
@@ -155,7 +159,7 @@ export class IntentModels {
 
   /**
    * Drops a workspace's model after a revert took back a variant: the next question rebuilds it from Postgres
-   * in the background (retrieval answers meanwhile). Other replicas pick up reverts when they restart.
+   * in the background (retrieval answers meanwhile). Other replicas rebuild at their next catch-up: the revert moved the workspace's epoch.
    */
   forget(workspaceId: string): void {
     this.models.delete(workspaceId);
@@ -199,7 +203,7 @@ export class IntentModels {
     if (this.building.has(workspaceId)) return;
     const started = Date.now();
     const build = (async () => {
-      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId), { vectors: this.vectors }), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0, taughtQuestions: new TaughtQuestions() };
+      const state: WorkspaceModel = { model: new ReplayingModel(seededBy(workspaceId), { vectors: this.vectors }), recentVariants: new Map(), articles: new Map(), successors: new Map(), syncedAt: new Date(0), lastCatchUp: 0, catchUpBegan: 0, changedAt: -1, variants: 0, taughtQuestions: new TaughtQuestions(), epoch: null };
       await this.catchUp(workspaceId, state);
       this.models.set(workspaceId, state);
       this.evictBeyondBounds(workspaceId);
@@ -240,6 +244,13 @@ export class IntentModels {
   private async catchUp(workspaceId: string, state: WorkspaceModel): Promise<void> {
     state.lastCatchUp = state.catchUpBegan = Date.now();
     const since = state.syncedAt;
+    const [marks] = (await this.db.query(CATCH_UP_MARKS_SQL, [workspaceId])) as Array<{ epoch: string; readAt: Date; oldestOpen: Date | null }>;
+    if (state.epoch !== null && marks!.epoch !== state.epoch) {
+      // A revert (here or on another replica) took back what the model learned: rebuild from Postgres.
+      this.forget(workspaceId);
+      return;
+    }
+    state.epoch = marks!.epoch;
     const successions: Array<{ id: string; successorId: string | null; at: Date }> = await this.db.query(SUCCESSIONS_SQL, [workspaceId, since, [...state.successors.keys()], OVERLAP_MS]);
     if (successions.some((row) => row.successorId === null && state.successors.has(row.id))) {
       // A succession was taken back (a revert, an edit): rebuild from Postgres rather than unpick the updates.
@@ -285,9 +296,12 @@ export class IntentModels {
       state.model.learn(variant.text, variant.itemId, true, askedOf(variant));
     }
     const latest = [...archived, ...articles, ...successions, ...variants].map((row) => row.at).reduce((max, at) => (at > max ? at : max), since);
-    state.syncedAt = latest;
+    // The next look starts no later than this one's reading of the clock, nor than the oldest transaction then open
+    // (its rows, committed later, carry its start time), nor than the last change seen.
+    const heldBack = marks!.oldestOpen && marks!.oldestOpen.getTime() > marks!.readAt.getTime() - MAX_HOLD_BACK_MS ? marks!.oldestOpen : marks!.readAt;
+    state.syncedAt = new Date(Math.max(since.getTime(), Math.min(latest.getTime(), marks!.readAt.getTime(), heldBack.getTime())));
     // Only variants inside the overlap window can come back; older ids need not be remembered.
-    const oldest = latest.getTime() - OVERLAP_MS;
+    const oldest = state.syncedAt.getTime() - OVERLAP_MS;
     const unseenSince = Date.now() - UNSEEN_VARIANT_MS;
     for (const [id, at] of state.recentVariants) if (at >= 0 ? at < oldest : -at < unseenSince) state.recentVariants.delete(id);
   }

@@ -10,6 +10,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { conflict, notFound } from '../../shared/errors';
 import { normalizeProductArea } from '../../shared/product-areas';
+import { MOVE_EPOCH_SQL } from '../intent/intent-models.queries';
 import type { AskedIn } from '../intent/item-scope';
 import { recordEvents } from '../../shared/outbox';
 import { rowsOf } from '../../shared/sql-rows';
@@ -261,6 +262,9 @@ export class LearnedAnswerService {
           throw new Error(`no revert for ${String(unknownKind)}`);
         }
       }
+      // Every replica's intent model rebuilds (a deleted question or an answer sent back to review leaves no row
+      // its catch-up could read); a threshold is not the model's.
+      if (event.kind !== 'threshold_moved') await tx.query(MOVE_EPOCH_SQL, [workspaceId]);
       await markReverted(tx, event.id, admin);
       await recordEvents(tx, [{ workspaceId, type: 'learning_reverted', payload: { learningEventId: event.id, kind: event.kind, knowledgeItemId: event.itemId ?? '', topic: event.topic ?? '' } }]);
     });
