@@ -20,6 +20,7 @@ import { ContextLearning1764760500000 } from './migrations/1764760500000-context
 import { VariantAskedContext1764760600000 } from './migrations/1764760600000-variant-asked-context';
 import { PassageRevisions1764760800000 } from './migrations/1764760800000-passage-revisions';
 import { IntentModelEpochs1764761000000 } from './migrations/1764761000000-intent-model-epochs';
+import { OutcomeReceipts1764761100000 } from './migrations/1764761100000-outcome-receipts';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -46,6 +47,7 @@ export function openKnowledgeDatabase(url: string) {
       VariantAskedContext1764760600000,
       PassageRevisions1764760800000,
       IntentModelEpochs1764761000000,
+      OutcomeReceipts1764761100000,
     ],
   });
 }

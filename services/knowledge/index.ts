@@ -7,7 +7,10 @@ import { createRequestContext } from './context';
 import { KNOWLEDGE_SCHEMA, openKnowledgeDatabase } from './database';
 import { lazyTemporalClient } from '../shared/temporal-connection';
 import { WorkflowStartDispatcher } from '../shared/workflow-starts';
+import { PollingLoop } from '../shared/polling-loop';
 import { buildKnowledgeSchema, createKnowledgeServices } from './schema';
+
+const RECEIPT_PRUNE_INTERVAL_MS = 60 * 60_000;
 
 export function startKnowledge(config: KnowledgeConfig, host?: string) {
   return startPostgresSubgraph(
@@ -31,12 +34,20 @@ export function startKnowledge(config: KnowledgeConfig, host?: string) {
       buildSchema: buildKnowledgeSchema,
       createContext: createRequestContext,
       startBackground: (services, logger) => {
-        if (!config.PRODUCT_CHANGE_REVIEWS_ENABLED) return { stop: async () => undefined };
+        // Outcome signals' keys are kept long enough to absorb a resend (outcome.service.ts), then forgotten.
+        const pruning = new PollingLoop(() => services.outcomes.pruneReceipts(), {
+          intervalMs: RECEIPT_PRUNE_INTERVAL_MS,
+          maxDelayMs: RECEIPT_PRUNE_INTERVAL_MS,
+          onFailure: (error) => logger.warn({ err: error }, 'pruning old outcome receipts failed'),
+        });
+        pruning.start();
+        if (!config.PRODUCT_CHANGE_REVIEWS_ENABLED) return { stop: () => pruning.stop() };
         const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
         const dispatcher = new WorkflowStartDispatcher(services.db, KNOWLEDGE_SCHEMA, () => temporal.get(), config.TEMPORAL_TASK_QUEUE, logger);
         dispatcher.start();
         return {
           async stop() {
+            await pruning.stop();
             await dispatcher.stop();
             await temporal.close();
           },

@@ -51,6 +51,8 @@ export interface Outcome {
   secondsToResolution?: number | null;
   /** The context buckets the turn was answered in: the verdict counts in them too. */
   context?: string[];
+  /** Names the signal (the turn and the signal): knowledge takes it once however often it is sent. */
+  idempotencyKey: string;
 }
 
 export interface LearnedAnswer {
@@ -97,7 +99,8 @@ export class KnowledgeClient {
       source: source.kind,
       sourceId: source.id,
     };
-    await this.graphql.request(RECORD_OUTCOME, { input }, caller(workspaceId));
+    // Keyed, so a resend (a retry after a lost reply) is taken once.
+    await this.graphql.request(RECORD_OUTCOME, { input }, caller(workspaceId), { idempotent: true });
   }
 
   async learnFromCorrection(workspaceId: string, correction: CorrectionToLearn): Promise<LearnedAnswer> {

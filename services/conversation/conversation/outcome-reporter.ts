@@ -35,6 +35,9 @@ export interface SignalDetails {
   secondsToResolution?: number;
 }
 
+/** Each turn gives each signal once (a rating, a resolution, a drop-off...): the pair names it for knowledge. */
+const outcomeKey = (turn: Pick<Turn, 'id'>, signal: OutcomeSignal) => `outcome:${turn.id}:${signal}`;
+
 export class OutcomeReporter {
   constructor(
     private readonly db: DataSource,
@@ -58,6 +61,7 @@ export class OutcomeReporter {
       context: turn.contextKeys ?? [],
       // Offered, not taught: knowledge learns it only once other customers (or an agent) corroborate it.
       confirmedQuestion: decisive && verdict === true && knowledgeItemId ? await this.questionBefore(turn) : null,
+      idempotencyKey: outcomeKey(turn, signal),
     });
   }
 
@@ -83,6 +87,7 @@ export class OutcomeReporter {
       signal: 'handoff_reviewed',
       correct: rightItems.includes(turn.candidateItemId),
       source: { kind: 'agent', id: agent },
+      idempotencyKey: outcomeKey(turn, 'handoff_reviewed'),
     });
   }
 
@@ -100,6 +105,7 @@ export class OutcomeReporter {
       correct: VERDICT.dropped_off,
       source,
       context: turn.contextKeys ?? [],
+      idempotencyKey: outcomeKey(turn, 'dropped_off'),
     });
   }
 

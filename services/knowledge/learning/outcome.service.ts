@@ -46,7 +46,12 @@ export interface OutcomeInput {
   secondsToResolution?: number | null;
   /** The context buckets the answer was given in (asker-buckets.ts): the verdict also counts in each. */
   contextKeys?: readonly string[];
+  /** Names the signal (the answer and the signal): one already taken under this key changes nothing. */
+  idempotencyKey?: string | null;
 }
+
+/** How long a taken signal's key is remembered (a sender resends within minutes). */
+export const OUTCOME_RECEIPT_DAYS = 30;
 
 /** An item's outcome statistics as agents and analysts read them. */
 export interface ItemStats {
@@ -87,6 +92,11 @@ export class OutcomeService {
     const seconds = input.signal === 'resolved' ? (input.secondsToResolution ?? null) : null;
     const factor = signalWeight(input.signal, seconds);
     await this.db.transaction(async (tx) => {
+      if (input.idempotencyKey) {
+        const taken = await tx.query(`INSERT INTO knowledge.outcome_receipts (workspace_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`, [workspaceId, input.idempotencyKey]);
+        // Resent (the sender did not hear that the first one was taken): it was counted then.
+        if (rowsOf(taken).length === 0) return;
+      }
       if (learns && input.knowledgeItemId && input.signal !== 'handoff_reviewed') {
         const { column, says } = ITEM_SIGNAL[input.signal];
         const updated = await tx.query(
@@ -119,6 +129,12 @@ export class OutcomeService {
     });
     const variant = learned as LearnedVariant | null;
     if (variant) this.onVariant?.(workspaceId, variant);
+  }
+
+  /** Forgets the keys of signals taken more than OUTCOME_RECEIPT_DAYS ago; returns how many. */
+  async pruneReceipts(): Promise<number> {
+    const deleted = await this.db.query(`DELETE FROM knowledge.outcome_receipts WHERE received_at < now() - make_interval(days => $1) RETURNING 1`, [OUTCOME_RECEIPT_DAYS]);
+    return rowsOf(deleted).length;
   }
 
   /**

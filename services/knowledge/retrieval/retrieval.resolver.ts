@@ -42,6 +42,7 @@ export class RetrievalResolver {
       scale: input.scale ?? 'retrieval',
       secondsToResolution: input.secondsToResolution ?? null,
       contextKeys: input.context ?? [],
+      idempotencyKey: input.idempotencyKey ?? null,
     });
     return true;
   }

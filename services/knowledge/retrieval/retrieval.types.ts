@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CONFIDENCE_SCALES, ConfidenceScale } from '../learning/answer-policy';
 import { SOURCE_KINDS, SourceKind } from '../learning/learning-trust';
@@ -139,4 +139,8 @@ export class RecordOutcomeInput {
 
   @TextListField({ max: 16, maxLength: 300, optional: true, description: 'The context buckets the answer was given in: the verdict also counts in each' })
   context?: string[];
+
+  @TextField({ max: 200, optional: true, description: 'Names this signal (the answer and the signal): a resent signal with a key already taken changes nothing' })
+  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'idempotencyKey may hold letters, digits and _ . : - only' })
+  idempotencyKey?: string;
 }
