@@ -13,7 +13,7 @@ export function createMetrics(service: string): ProcessMetrics {
   collectDefaultMetrics({ register: registry });
   const graphqlRequests = new Counter({
     name: 'loopdesk_graphql_requests_total',
-    help: 'GraphQL operations served, by operation name and outcome (ok or error)',
+    help: 'GraphQL operations served, by operation (its type and root fields, e.g. mutation:ask) and outcome (ok or error)',
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });

@@ -601,7 +601,7 @@ describe("the asker's account context", () => {
       return dataOf(await ws.as('agent', HAND_OFF, { id: asked.conversation.id })).conversation.handOff.askerContext.plan as string;
     };
     const calls = async () => ({
-      accountContext: await counterOn('account-context', 'loopdesk_graphql_requests_total', { operation: 'QuestionContext', outcome: 'ok' }),
+      accountContext: await counterOn('account-context', 'loopdesk_graphql_requests_total', { operation: 'query:questionContext', outcome: 'ok' }),
       hits: await counterOn('conversation', 'loopdesk_asker_context_cache_total', { result: 'hit' }),
       misses: await counterOn('conversation', 'loopdesk_asker_context_cache_total', { result: 'miss' }),
     });
