@@ -20,6 +20,9 @@ registerEnumType(AgentAvailability, { name: 'AgentAvailability' });
 const GROUP_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const GROUP_MESSAGE = 'groups must be lowercase letters, digits, _ or -, 1-64 characters, starting with a letter or digit';
 
+/** Who reads an agent's record beyond the name a customer sees. */
+const STAFF = ['agent', 'analyst', 'system'] as const;
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A person who works conversations: everything they do is recorded under them' })
 export class Agent {
@@ -29,26 +32,33 @@ export class Agent {
   @Field()
   name!: string;
 
-  /** Staff only: a customer may see who helps them (name), not their address. */
-  @Authorized('agent', 'analyst', 'system')
+  // Staff only, every field but the name: a customer may see who helps them, not their address, role, routing
+  // groups, whether they are online or since when they work here (FORBIDDEN to a widget).
+  @Authorized(...STAFF)
   @Field()
   email!: string;
 
+  @Authorized(...STAFF)
   @Field(() => AgentRole)
   role!: AgentRole;
 
+  @Authorized(...STAFF)
   @Field(() => [String], { description: 'Groups or skills conversations can be routed to' })
   groups!: string[];
 
+  @Authorized(...STAFF)
   @Field(() => AgentAvailability)
   availability!: AgentAvailability;
 
+  @Authorized(...STAFF)
   @Field({ description: 'How the agent appears in claims, learning events and messages: agent:<id>' })
   subject!: string;
 
+  @Authorized(...STAFF)
   @Field(() => Boolean)
   active!: boolean;
 
+  @Authorized(...STAFF)
   @Field()
   createdAt!: Date;
 }
