@@ -380,6 +380,26 @@ describe('bad input', () => {
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 
+  it('a time zone in another letter case is stored as IANA spells it, so the warehouse can bucket by it', async () => {
+    const created = dataOf(await gw('mutation { createWorkspace(input: { name: "Lower Co", timeZone: "europe/paris" }) { workspace { id timeZone } adminKey } }', {}, env.operatorKey)).createWorkspace;
+    expect(created.workspace.timeZone).toBe('Europe/Paris');
+    const support = (key: string) =>
+      gw('query($input: SupportMetricsInput!) { workspace { timeZone support(input: $input) { timeZone totals { questions } } } }', { input: { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() } }, key);
+    expect(dataOf(await support(created.adminKey)).workspace).toEqual({ timeZone: 'Europe/Paris', support: { timeZone: 'Europe/Paris', totals: { questions: 0 } } });
+    // A workspace stored with another spelling before this rule reads canonically, and its insights work.
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`UPDATE account_context.workspaces SET time_zone = 'asia/tokyo' WHERE id = $1`, [created.workspace.id]);
+    } finally {
+      await client.end();
+    }
+    const legacy = await support(created.adminKey);
+    expect(legacy.errors).toBeUndefined();
+    expect(legacy.data?.workspace.support.timeZone).toBe('Asia/Tokyo');
+  });
+
   it('an invalid email is BAD_USER_INPUT and names the field, not the value', async () => {
     const result = await gw('mutation { upsertCustomer(input: { externalId: "c-9", email: "not-an-email" }) { id } }', {}, env.adminKey);
     expect(codeOf(result)).toBe('BAD_USER_INPUT');

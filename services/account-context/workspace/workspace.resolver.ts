@@ -1,4 +1,5 @@
 /** Workspace and API key operations. Thin: role checks, id checks, mapping. */
+import { canonicalTimeZone } from '../../shared/time-zone';
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput, forbidden } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
@@ -23,7 +24,8 @@ import {
 const toWorkspace = (entity: WorkspaceEntity): Workspace => ({
   id: entity.id,
   name: entity.name,
-  timeZone: entity.timeZone,
+  // Workspaces created before zones were stored canonically may hold another spelling.
+  timeZone: canonicalTimeZone(entity.timeZone) ?? 'UTC',
   analystsSeePersonalData: entity.analystsSeePersonalData,
   createdAt: entity.createdAt,
 });

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { badInput, conflict, notFound, unauthenticated } from '../../shared/errors';
+import { canonicalTimeZone } from '../../shared/time-zone';
 import { SYSTEM_WORKSPACE } from '../../shared/request-context';
 import type { SecretEnvelope } from '../../shared/secret-envelope';
 import { AgentEntity } from '../agent/agent.entity';
@@ -12,7 +13,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { bumpAuthEpoch, readAuthEpoch } from './auth-epoch.queries';
 import { CustomerTokenRules, verifyCustomerToken } from './customer-token';
 import { WorkspaceEntity } from './workspace.entity';
-import { KeyRole, WorkspaceKeyRole, isTimeZone } from './workspace.types';
+import { KeyRole, WorkspaceKeyRole } from './workspace.types';
 
 export interface VerifiedCaller {
   workspaceId: string;
@@ -58,8 +59,10 @@ export class WorkspaceService {
   }
 
   async createWorkspace(name: string, timeZone = 'UTC'): Promise<NewWorkspace> {
-    if (!isTimeZone(timeZone)) throw badInput(`timeZone must be an IANA time zone such as "Europe/Paris"; got "${timeZone}"`);
-    return this.db.transaction((tx) => this.insertWorkspace(tx, name.trim(), timeZone, 'first admin key'));
+    const zone = canonicalTimeZone(timeZone);
+    if (!zone) throw badInput(`timeZone must be an IANA time zone such as "Europe/Paris"; got "${timeZone}"`);
+    // Stored as IANA spells it: the warehouse and Temporal know no other spelling.
+    return this.db.transaction((tx) => this.insertWorkspace(tx, name.trim(), zone, 'first admin key'));
   }
 
   /** Creates the local workspace on a fresh installation; does nothing once any workspace exists. */

@@ -108,15 +108,6 @@ export class CreatedOperatorKey {
   secret!: string;
 }
 
-export const isTimeZone = (value: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 @InputType()
 export class CreateWorkspaceInput {
   @TextField({ max: 200 })

@@ -1,4 +1,5 @@
 /** Weekly reports over GraphQL: read by analysts, generated and routed by admins, compiled and delivered by the worker. */
+import { canonicalTimeZone } from '../../shared/time-zone';
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { connectionOf } from '../../shared/connection';
 import { badInput, forbidden, notFound } from '../../shared/errors';
@@ -88,8 +89,9 @@ export class WeeklyReportResolver {
   @Mutation(() => CompiledWeeklyReport, { description: 'Internal: build and store a weekly report (idempotent per run key)' })
   async compileWeeklyReport(@Arg('input') input: CompileWeeklyReportInput, @Ctx() ctx: SubgraphContext): Promise<CompiledWeeklyReport> {
     mondayOfIsoWeek(input.isoWeek);
-    if (!isTimeZone(input.timeZone)) throw badInput(`Unknown time zone ${input.timeZone}`);
-    const { report, webhookIds } = await this.reports.generate({ id: ctx.auth.workspaceId, name: input.workspaceName, timeZone: input.timeZone }, input.isoWeek, input.runKey);
+    const timeZone = canonicalTimeZone(input.timeZone);
+    if (!timeZone) throw badInput(`Unknown time zone ${input.timeZone}`);
+    const { report, webhookIds } = await this.reports.generate({ id: ctx.auth.workspaceId, name: input.workspaceName, timeZone }, input.isoWeek, input.runKey);
     return { reportId: report.id, webhookIds };
   }
 
@@ -141,11 +143,3 @@ function ownWorkspace(workspace: Workspace, ctx: SubgraphContext): void {
 
 const toWebhook = (webhook: ReportWebhookEntity): ReportWebhook => ({ id: webhook.id, label: webhook.label, destination: maskWebhookUrl(webhook.url), createdAt: webhook.createdAt });
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
