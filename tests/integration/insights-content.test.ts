@@ -79,6 +79,14 @@ it('lists items flagged stale and still cited since, with how often', async () =
   expect(rows).toEqual([{ knowledgeItemId: pricing, topic: 'billing', title: 'Plans and pricing', flaggedAt: '2026-03-01 09:00:00.000', timesServed: 3, lastServedAt: '2026-05-25 09:00:00.000' }]);
 });
 
+it('as of an earlier time, counts only the citations before it, and lists only what was stale then', async () => {
+  expect(await sut.staleStillServed(workspaceId, 10, new Date('2026-04-10T00:00:00Z'))).toEqual([
+    { knowledgeItemId: pricing, topic: 'billing', title: 'Plans and pricing', flaggedAt: '2026-03-01 09:00:00.000', timesServed: 2, lastServedAt: '2026-04-05 09:00:00.000' },
+  ]);
+  // Before the flag, nothing was stale.
+  expect(await sut.staleStillServed(workspaceId, 10, new Date('2026-02-25T00:00:00Z'))).toEqual([]);
+});
+
 it('lists live items no answer cited in the last 90 days, those published during the window included', async () => {
   // 90 days before 1 June 2026 is 3 March. Exports (last cited 10 January, then only after the window) and the May
   // article (published during the window, never cited) are uncited; so is the kept learned answer. Pricing, refunds

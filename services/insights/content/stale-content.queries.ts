@@ -52,13 +52,13 @@ export const servedSinceFlagSql = (from: ReadFrom) =>
   SELECT knowledge_item_id AS knowledgeItemId, count() AS timesServed, max(occurred_at) AS lastServedAt
     FROM {database:Identifier}.item_citations
    WHERE workspace_id = {workspaceId:UUID} AND knowledge_item_id IN {items:Array(String)}
-     AND occurred_at >= {flags:Map(String, DateTime64(3, 'UTC'))}[knowledge_item_id]
+     AND occurred_at >= {flags:Map(String, DateTime64(3, 'UTC'))}[knowledge_item_id] AND occurred_at < {until:DateTime64(3, 'UTC')}
    GROUP BY knowledge_item_id`
     : `
   SELECT knowledge_item_id AS knowledgeItemId, uniqExact(event_id) AS timesServed, max(occurred_at) AS lastServedAt
     FROM {database:Identifier}.interaction_events
    WHERE workspace_id = {workspaceId:UUID} AND event_type = 'answer_shown' AND knowledge_item_id IN {items:Array(String)}
-     AND occurred_at >= {flags:Map(String, DateTime64(3, 'UTC'))}[knowledge_item_id]
+     AND occurred_at >= {flags:Map(String, DateTime64(3, 'UTC'))}[knowledge_item_id] AND occurred_at < {until:DateTime64(3, 'UTC')}
    GROUP BY knowledge_item_id`;
 
 /**

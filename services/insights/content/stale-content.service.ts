@@ -32,7 +32,7 @@ export interface UncitedContent {
 }
 
 export class StaleContentService extends WarehouseReader {
-  /** Items flagged stale, not edited since, that answers cited after the flag (up to `now`), most served first. */
+  /** Items flagged stale at `now`, not edited since, that answers cited after the flag and before `now`, most served first. */
   async staleStillServed(workspaceId: string, limit: number, now = new Date()): Promise<StaleStillServed[]> {
     // Two queries: the stale items (a few), then their citations by item and flag as bound values, so the citations
     // are read by index ranges and the stale items worked out once.
@@ -42,6 +42,7 @@ export class StaleContentService extends WarehouseReader {
       workspaceId,
       items: stale.map((item) => item.knowledgeItemId),
       flags: new Map(stale.map((item) => [item.knowledgeItemId, item.flaggedAt])),
+      until: toClickHouseTime(now),
     });
     const servedOf = new Map(served.map((row) => [row.knowledgeItemId, row]));
     return stale

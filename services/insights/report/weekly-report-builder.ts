@@ -58,7 +58,8 @@ export class WeeklyReportBuilder {
       trends.spikes(id, { from: period.start, to: period.end, ...SPIKE_DEFAULTS }),
       gaps.gaps(id, { from: period.start, to: period.end, first: LIST_LENGTH }),
       learning.friction(id, period.start, period.end, LIST_LENGTH),
-      content.staleStillServed(id, LIST_LENGTH),
+      // As the week ended: a report of an earlier week neither lists items flagged since nor counts later answers.
+      content.staleStillServed(id, LIST_LENGTH, period.end),
       content.uncited(id, UNCITED_DAYS, period.end, LIST_LENGTH),
       learning.automationByContext(id, period.start, period.end),
       learning.automationByContext(id, previous.start, previous.end),
