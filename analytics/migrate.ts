@@ -10,7 +10,8 @@
  * and are dropped first, so they may say anything. `{database}` is replaced by the warehouse's
  * validated database identifier (DDL cannot take bound parameters) — the only text substitution.
  *
- * One process migrates (the one owning the warehouse), so there is no lock.
+ * Callers that also relay hold analytics/warehouse-lock.ts around it (the insights process does): migrations by
+ * two processes run one after the other, and no relay insert lands during a backfill.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';

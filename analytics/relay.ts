@@ -13,6 +13,7 @@ import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { InteractionEvent, insertEvents } from './event-writer';
 import type { Warehouse } from './warehouse-client';
+import { shareWarehouseWrites } from './warehouse-lock';
 
 /** Postgres schemas whose outbox the relay drains. */
 const OUTBOX_SCHEMAS = ['conversation', 'knowledge', 'account_context'] as const;
@@ -170,6 +171,8 @@ export class OutboxRelay {
     client.on('error', onLost);
     try {
       await client.query('BEGIN');
+      // No warehouse migration runs while this batch is written (warehouse-lock.ts).
+      await shareWarehouseWrites(client);
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, workspace_id, type, occurred_at, payload, correlation_id
            FROM ${schema}.outbox_events

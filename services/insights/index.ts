@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay } from '../../analytics/relay';
 import { createWarehouse } from '../../analytics/warehouse-client';
+import { withWarehouseWritesHeld } from '../../analytics/warehouse-lock';
 import { lazyTemporalClient } from '../shared/temporal-connection';
 import { hmacSecrets } from '../shared/config';
 import { createLogger } from '../shared/logger';
@@ -24,13 +25,14 @@ export async function startInsights(config: InsightsConfig, host?: string) {
   const logger = createLogger('insights', config.LOG_LEVEL);
   const metrics = createMetrics('insights');
   const warehouse = await createWarehouse(config, logger);
-  await migrateWarehouse(warehouse, logger);
-  const db = await openInsightsDatabase(config.DATABASE_URL);
-  const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'loopdesk-relay' });
   // An idle connection that Postgres drops (a restart, a failover) is an 'error' on the pool: without a listener
   // it would end the process. The pool discards that connection and opens a new one on the next pass.
   pool.on('error', (error) => logger.warn({ err: error }, 'relay lost an idle Postgres connection'));
+  // Alone: no relay (this pod's or another's, in a rolling deploy) writes while migrations backfill.
+  await withWarehouseWritesHeld(pool, () => migrateWarehouse(warehouse, logger));
+  const db = await openInsightsDatabase(config.DATABASE_URL);
+  const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, registry: metrics.registry });
   const schema = await buildInsightsSchema(createInsightsServices({
       warehouse,
