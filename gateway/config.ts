@@ -40,6 +40,8 @@ export const gatewayEnv = {
   AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(15),
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  /** Fields an operation may return at most, page sizes multiplied with its variables (list-size-plugin.ts). */
+  MAX_QUERY_NODES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(1_000).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(4_000),
   /** true: every caller may introspect and sees "Did you mean" hints (local development); false: admin keys only. */

@@ -21,6 +21,7 @@ import { currentRequestId, newRequestId } from '../services/shared/request-conte
 import { runProcess } from '../services/shared/run-process';
 import { Authenticator } from './authenticator';
 import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
+import { listSizePlugin } from './list-size-plugin';
 import { formatGatewayError } from './planner-errors';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { RateLimiter, rateLimitBudgets } from './rate-limiter';
@@ -68,6 +69,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
     validationOptions: { maxErrors: MAX_VALIDATION_ERRORS },
     plugins: [
       ...protections.plugins,
+      listSizePlugin(config.MAX_QUERY_NODES),
       schemaVisibilityPlugin(config.GATEWAY_INTROSPECTION),
       refuseNulCharactersPlugin(),
       ApolloServerPluginInlineTraceDisabled(),

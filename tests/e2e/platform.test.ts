@@ -414,6 +414,19 @@ describe('bad input', () => {
     expect(result.errors?.[0]?.message).toMatch(/alias/i);
   });
 
+  it('a query whose nested pages (sizes in variables or page inputs too) would return too many nodes is refused before it runs', async () => {
+    const NESTED =
+      'query($n: Int) { workspace { conversations(page: { first: 100 }) { edges { node { customer { conversations(first: $n) { edges { node { customer { conversations(first: $n) { edges { node { id } } } } } } } } } } } } }';
+    const refused = await gw(NESTED, { n: 100 }, keys.agent);
+    expect(refused.data ?? null).toBeNull();
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/nodes/);
+    // The same shape with small pages runs.
+    const small = await gw(NESTED, { n: 5 }, keys.agent);
+    expect(small.errors).toBeUndefined();
+    expect(small.data?.workspace.conversations.edges).toEqual(expect.any(Array));
+  });
+
   it('a query nested deeper than allowed is refused before it runs', async () => {
     const deepest = '{ workspace { conversations { edges { node { messages { citations { knowledgeItem { id } } } } } } } }';
     expect(dataOf(await gw(deepest, {}, keys.agent)).workspace).toBeDefined();
