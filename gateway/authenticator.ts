@@ -40,7 +40,7 @@ export interface AuthenticatorOptions {
 }
 
 const AUTHENTICATE = `query Authenticate($apiKey: String!, $customerToken: String) {
-  authenticate(apiKey: $apiKey, customerToken: $customerToken) { workspaceId role subject customerId personalData }
+  authenticate(apiKey: $apiKey, customerToken: $customerToken) { workspaceId role subject customerId personalData validUntil }
 }`;
 const AUTH_EPOCH = 'query AuthEpoch { authEpoch }';
 
@@ -85,7 +85,7 @@ export class Authenticator {
     const hit = this.cache.get(cacheKey);
     if (hit && epoch !== undefined && hit.epoch === epoch && hit.expires > performance.now()) return hit.caller;
 
-    let verified: { authenticate: { workspaceId: string; role: Role; subject: string; customerId: string | null; personalData: boolean } };
+    let verified: { authenticate: { workspaceId: string; role: Role; subject: string; customerId: string | null; personalData: boolean; validUntil: string | null } };
     try {
       verified = await this.accountContext.request(AUTHENTICATE, { apiKey, customerToken: customerToken ?? null }, { ...GATEWAY_CALLER, requestId });
     } catch (error) {
@@ -93,12 +93,14 @@ export class Authenticator {
       if (error instanceof DomainError && error.code === ErrorCode.Unavailable) throw error;
       throw unauthenticated('The credentials could not be verified');
     }
-    const { workspaceId, role, subject, customerId, personalData } = verified.authenticate;
+    const { workspaceId, role, subject, customerId, personalData, validUntil } = verified.authenticate;
     const caller: Caller = { workspaceId, role, subject, ...(customerId ? { customerId } : {}), ...(personalData ? { personalData } : {}) };
-    if (this.options.cacheTtlMs > 0 && epoch !== undefined) {
+    // A customer token's verdict ends when the token does, however long the cache would keep it.
+    const ttl = Math.min(this.options.cacheTtlMs, validUntil ? Date.parse(validUntil) - Date.now() : Infinity);
+    if (ttl > 0 && epoch !== undefined) {
       this.cache.delete(cacheKey);
       if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(cacheKey, { caller, expires: performance.now() + this.options.cacheTtlMs, epoch });
+      this.cache.set(cacheKey, { caller, expires: performance.now() + ttl, epoch });
     }
     return caller;
   }

@@ -280,6 +280,19 @@ describe('customer tokens', () => {
     expect(await verdict(gatewayReplica(), widget, await tokenFor(secret, { iat: now() + 20, exp: now() + 3600 }))).toMatchObject({ customerId: 'cust-1' });
   });
 
+  it('a cached customer verdict ends when its token does, though the cache would keep it a minute', async () => {
+    const { secret, widget } = await workspaceWithWidget();
+    const replica = gatewayReplica();
+    await warmedUp(replica, widget);
+    // Past its exp, but within the 60 s clock skew account-context allows: it verifies for about two more seconds.
+    const token = await tokenFor(secret, { iat: now() - 100, exp: now() - 58 });
+    expect(await verdict(replica, widget, token)).toMatchObject({ customerId: 'cust-1' });
+    const cached = (replica as unknown as { cache: Map<string, { expires: number }> }).cache;
+    expect(cached.size).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await verdict(replica, widget, token)).toMatch(/^UNAUTHENTICATED: The customer token has expired/);
+  });
+
   it("a token signed with another workspace's secret is UNAUTHENTICATED", async () => {
     const mine = await workspaceWithWidget();
     const theirs = await workspaceWithWidget();

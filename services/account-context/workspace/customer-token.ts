@@ -27,8 +27,15 @@ function refusal(error: unknown, rules: CustomerTokenRules): string {
   return `The customer token does not verify: it must be ${SHAPE}`;
 }
 
-/** The verified customer id (the token's sub); UNAUTHENTICATED otherwise. */
-export async function verifyCustomerToken(token: string, secret: string, rules: CustomerTokenRules): Promise<string> {
+export interface VerifiedCustomer {
+  /** The token's sub. */
+  customerId: string;
+  /** The instant this verification stops holding (its exp, or its iat plus the maximum lifetime, with the clock skew allowed): a cached verdict must not outlive it. */
+  validUntil: Date;
+}
+
+/** The verified customer (the token's sub, and until when); UNAUTHENTICATED otherwise. */
+export async function verifyCustomerToken(token: string, secret: string, rules: CustomerTokenRules): Promise<VerifiedCustomer> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, Buffer.from(secret), {
@@ -45,5 +52,6 @@ export async function verifyCustomerToken(token: string, secret: string, rules: 
     throw unauthenticated(`The customer token lives ${lifetime} seconds (exp - iat); at most ${rules.maxLifetimeSeconds} seconds are allowed`);
   }
   if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated(`The customer token's sub must be the customer's id; it must be ${SHAPE}`);
-  return payload.sub;
+  const lastSecond = Math.min(payload.exp!, payload.iat! + rules.maxLifetimeSeconds) + rules.clockSkewSeconds;
+  return { customerId: payload.sub, validUntil: new Date(lastSecond * 1000) };
 }

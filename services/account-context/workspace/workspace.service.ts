@@ -22,6 +22,8 @@ export interface VerifiedCaller {
   customerId: string | null;
   /** Analysts only: the workspace lets its analysts read personal data. */
   personalData: boolean;
+  /** With a customer token: when its verification stops holding. */
+  validUntil: Date | null;
 }
 
 export interface NewWorkspace {
@@ -153,13 +155,14 @@ export class WorkspaceService {
     if (!key) throw unauthenticated('The API key is not valid or has been revoked');
     if (key.workspaceId === null) {
       if (customerToken) throw unauthenticated('An operator key acts for no customer; send it without a customer token');
-      return { workspaceId: SYSTEM_WORKSPACE, role: key.role, subject: `key:${key.id}`, customerId: null, personalData: false };
+      return { workspaceId: SYSTEM_WORKSPACE, role: key.role, subject: `key:${key.id}`, customerId: null, personalData: false, validUntil: null };
     }
     const workspace = customerToken || key.role === 'analyst' ? await this.getWorkspace(key.workspaceId) : null;
     let customerId: string | null = null;
+    let validUntil: Date | null = null;
     if (customerToken && workspace) {
       const secret = this.options.envelope.decrypt(workspace.customerTokenSecret, customerTokenSecretPurpose(workspace.id));
-      customerId = await verifyCustomerToken(customerToken, secret, this.options.customerTokens);
+      ({ customerId, validUntil } = await verifyCustomerToken(customerToken, secret, this.options.customerTokens));
     }
     let role = key.role;
     let actor = `key:${key.id}`;
@@ -172,7 +175,7 @@ export class WorkspaceService {
     }
     const subject = customerId ? `customer:${customerId}` : actor;
     const personalData = role === 'analyst' && workspace !== null && workspace.analystsSeePersonalData;
-    return { workspaceId: key.workspaceId, role, subject, customerId, personalData };
+    return { workspaceId: key.workspaceId, role, subject, customerId, personalData, validUntil };
   }
 
   private async insertWorkspace(tx: EntityManager, name: string, timeZone: string, keyLabel: string): Promise<NewWorkspace> {

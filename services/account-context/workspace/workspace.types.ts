@@ -96,6 +96,9 @@ export class Authentication {
 
   @Field({ description: 'Analysts only: the workspace lets analysts read personal data' })
   personalData!: boolean;
+
+  @Field(() => Date, { nullable: true, description: "With a customer token: when its verification stops holding (a cached verdict must not outlive it)" })
+  validUntil!: Date | null;
 }
 
 @Directive('@inaccessible')
