@@ -26,6 +26,9 @@ export const rateLimitEnv = {
   RATE_LIMIT_KEY_ASKS_BURST: burst(100),
   RATE_LIMIT_KEY_SIGNALS: perWindow(1_200),
   RATE_LIMIT_KEY_SIGNALS_BURST: burst(200),
+  // Failed authentications per client address (auth-failure-limit.ts): wrong keys, made-up customer tokens.
+  RATE_LIMIT_VISITOR_AUTH_FAILURES: perWindow(60),
+  RATE_LIMIT_VISITOR_AUTH_FAILURES_BURST: burst(20),
   RATE_LIMIT_MAX_BUCKETS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   /** Proxies in front of the gateway that append to X-Forwarded-For; 0 trusts none and uses the socket address. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

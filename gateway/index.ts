@@ -19,6 +19,7 @@ import { createLogger } from '../services/shared/logger';
 import { createMetrics } from '../services/shared/metrics';
 import { currentRequestId, newRequestId } from '../services/shared/request-context';
 import { runProcess } from '../services/shared/run-process';
+import { AuthFailureLimit } from './auth-failure-limit';
 import { Authenticator } from './authenticator';
 import { GatewayConfig, loadGatewayConfig, subgraphUrls } from './config';
 import { listSizePlugin } from './list-size-plugin';
@@ -60,6 +61,13 @@ export async function startGateway(config: GatewayConfig, host?: string) {
   const rateLimits = config.RATE_LIMITS_ENABLED
     ? [rateLimitPlugin(new RateLimiter(rateLimitBudgets(config), new TokenBuckets(config.RATE_LIMIT_MAX_BUCKETS)), metrics)]
     : [];
+  const authFailures = config.RATE_LIMITS_ENABLED
+    ? new AuthFailureLimit(new TokenBuckets(config.RATE_LIMIT_MAX_BUCKETS), {
+        name: 'visitor authentication failures',
+        burst: config.RATE_LIMIT_VISITOR_AUTH_FAILURES_BURST,
+        refillPerMs: config.RATE_LIMIT_VISITOR_AUTH_FAILURES / config.RATE_LIMIT_WINDOW_MS,
+      })
+    : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatGatewayError,
@@ -109,10 +117,14 @@ export async function startGateway(config: GatewayConfig, host?: string) {
         const requestId = currentRequestId() ?? newRequestId();
         const authorization = req.header('authorization');
         const apiKey = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+        const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        const wait = authFailures?.waitFor(address) ?? 0;
+        if (wait > 0) throw authenticationRefusal(rateLimited(wait), config.UNAVAILABLE_RETRY_AFTER_SECONDS);
         try {
           const caller = await authenticator.authenticate(apiKey, req.header('x-customer-token') ?? undefined, requestId);
-          return { caller, requestId, client: { apiKey: apiKey!, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' } };
+          return { caller, requestId, client: { apiKey: apiKey!, address } };
         } catch (error) {
+          if (error instanceof DomainError && error.code === ErrorCode.Unauthenticated) authFailures?.failed(address);
           if (error instanceof DomainError) throw authenticationRefusal(error, config.UNAVAILABLE_RETRY_AFTER_SECONDS);
           throw error;
         }
@@ -136,10 +148,21 @@ export async function startGateway(config: GatewayConfig, host?: string) {
  * is away), UNAVAILABLE with the same Retry-After hint as any other outage.
  */
 function authenticationRefusal(error: DomainError, retryAfterSeconds: number) {
+  if (error.code === ErrorCode.RateLimited) {
+    const refusal = toGraphQLError(error, true);
+    (refusal.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(error.details?.retryAfterSeconds)]]);
+    return refusal;
+  }
   if (error.code !== ErrorCode.Unavailable) return toGraphQLError(error, true);
   const refusal = toGraphQLError(new DomainError(error.code, error.message, { ...error.details, retryAfterSeconds }), true);
   (refusal.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
   return refusal;
+}
+
+/** Too many failed authentications from this address (auth-failure-limit.ts). */
+function rateLimited(waitMs: number): DomainError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new DomainError(ErrorCode.RateLimited, `Too many failed authentications from this address; retry after ${retryAfterSeconds} s`, { retryAfterSeconds, scope: 'visitor', kind: 'authentications' });
 }
 
 if (require.main === module) runProcess('gateway', () => startGateway(loadGatewayConfig()));

@@ -13,6 +13,7 @@ jest.setTimeout(180_000);
 const WINDOW_MS = 2_000;
 const VISITOR_BURST = 2;
 const KEY_BURST = 8;
+const AUTH_FAILURE_BURST = 3;
 
 let env: TestStack;
 
@@ -29,6 +30,8 @@ beforeAll(async () => {
     // One token per 200 s: the key's burst is all a test gets.
     RATE_LIMIT_KEY_ASKS: '0.01',
     RATE_LIMIT_KEY_ASKS_BURST: String(KEY_BURST),
+    RATE_LIMIT_VISITOR_AUTH_FAILURES: '1',
+    RATE_LIMIT_VISITOR_AUTH_FAILURES_BURST: String(AUTH_FAILURE_BURST),
   });
 });
 
@@ -134,6 +137,24 @@ describe('rate limits on asks and signals', () => {
     const threeAsks = 'mutation { a: ask(input: { text: "1" }) { message { id } } b: ask(input: { text: "2" }) { message { id } } c: ask(input: { text: "3" }) { message { id } } }';
     const tooMany = await graphql(env.gatewayUrl, threeAsks, {}, { apiKey: ws.keys.widget, headers: { 'x-forwarded-for': '198.51.100.41' } });
     expect([tooMany.status, codeOf(tooMany)]).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
+  it('refuses an address that keeps failing to authenticate, before verifying anything, until a token refills', async () => {
+    const ws = await createTestWorkspace(env, 'Failed logins');
+    const address = '198.51.100.60';
+    const badToken = (i: number) => graphql(env.gatewayUrl, '{ workspace { id } }', {}, { apiKey: ws.keys.widget, customerToken: `made.up.token${i}`, headers: { 'x-forwarded-for': address } });
+    const failures = [];
+    for (let i = 0; i <= AUTH_FAILURE_BURST; i++) failures.push(codeOf(await badToken(i)));
+    expect(failures).toEqual(Array(AUTH_FAILURE_BURST + 1).fill('UNAUTHENTICATED'));
+    // The budget is spent: even the right credentials from this address wait.
+    const refused = await graphql(env.gatewayUrl, '{ workspace { id } }', {}, { apiKey: ws.keys.widget, headers: { 'x-forwarded-for': address } });
+    expect([refused.status, codeOf(refused)]).toEqual([429, 'RATE_LIMITED']);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    // Another address is not affected.
+    expect(dataOf(await graphql(env.gatewayUrl, '{ workspace { id } }', {}, { apiKey: ws.keys.widget, headers: { 'x-forwarded-for': '198.51.100.61' } })).workspace.id).toBe(ws.id);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    expect(dataOf(await graphql(env.gatewayUrl, '{ workspace { id } }', {}, { apiKey: ws.keys.widget, headers: { 'x-forwarded-for': address } })).workspace.id).toBe(ws.id);
   });
 
   it('never limits agents reading the inbox or other operations', async () => {
