@@ -144,16 +144,13 @@ export async function startGateway(config: GatewayConfig, host?: string) {
 }
 
 /**
- * A refusal before execution, with its HTTP status; when the key could not be checked at all (account-context
- * is away), UNAVAILABLE with the same Retry-After hint as any other outage.
+ * A refusal before execution, with its HTTP status; a refusal to come back later (an address past its failed
+ * authentications, RATE_LIMITED with its own wait; account-context away, UNAVAILABLE with the same hint as any
+ * other outage) carries a Retry-After header.
  */
-function authenticationRefusal(error: DomainError, retryAfterSeconds: number) {
-  if (error.code === ErrorCode.RateLimited) {
-    const refusal = toGraphQLError(error, true);
-    (refusal.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(error.details?.retryAfterSeconds)]]);
-    return refusal;
-  }
-  if (error.code !== ErrorCode.Unavailable) return toGraphQLError(error, true);
+function authenticationRefusal(error: DomainError, outageRetryAfterSeconds: number) {
+  if (error.code !== ErrorCode.RateLimited && error.code !== ErrorCode.Unavailable) return toGraphQLError(error, true);
+  const retryAfterSeconds = Number(error.details?.retryAfterSeconds ?? outageRetryAfterSeconds);
   const refusal = toGraphQLError(new DomainError(error.code, error.message, { ...error.details, retryAfterSeconds }), true);
   (refusal.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
   return refusal;

@@ -32,22 +32,36 @@ import {
 const DEFAULT_PAGE = 20;
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
+type Field = GraphQLField<unknown, unknown>;
+
+/** A field's arguments that carry a page size, each direct (`first`) or in an input (`page: { first }`); read once per field. */
+const pageArguments = new WeakMap<Field, Array<{ argument: Field['args'][number]; direct: boolean }>>();
+
+function pagingOf(field: Field) {
+  let found = pageArguments.get(field);
+  if (!found) {
+    found = field.args.flatMap((argument) => {
+      const input = getNamedType(argument.type);
+      const direct = PAGE_ARGUMENTS.has(argument.name);
+      const nested = isInputObjectType(input) && Object.keys(input.getFields()).some((name) => PAGE_ARGUMENTS.has(name));
+      return direct || nested ? [{ argument, direct }] : [];
+    });
+    pageArguments.set(field, found);
+  }
+  return found;
+}
+
 /** The page size a field asks for (1 when it takes none). */
-function pageSize(field: GraphQLField<unknown, unknown>, node: { arguments?: readonly ArgumentNode[] }, variables: Record<string, unknown>): number {
+function pageSize(field: Field, node: { arguments?: readonly ArgumentNode[] }, variables: Record<string, unknown>): number {
+  const paging = pagingOf(field);
+  if (paging.length === 0) return 1;
   let size: number | undefined;
-  let paged = false;
-  for (const argument of field.args) {
-    const input = getNamedType(argument.type);
-    const direct = PAGE_ARGUMENTS.has(argument.name);
-    const nested = isInputObjectType(input) && Object.keys(input.getFields()).some((name) => PAGE_ARGUMENTS.has(name));
-    if (!direct && !nested) continue;
-    paged = true;
+  for (const { argument, direct } of paging) {
     const given = node.arguments?.find((a) => a.name.value === argument.name);
     const value = given ? valueFromAST(given.value, argument.type, variables) : undefined;
     const asked = direct ? value : value && typeof value === 'object' ? ((value as Record<string, unknown>).first ?? (value as Record<string, unknown>).last) : undefined;
     if (typeof asked === 'number' && Number.isFinite(asked)) size = Math.max(size ?? 0, asked);
   }
-  if (!paged) return 1;
   return Math.max(1, size ?? DEFAULT_PAGE);
 }
 

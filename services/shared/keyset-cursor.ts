@@ -74,6 +74,13 @@ export function pageOf<T>(rows: T[], first: number): { rows: T[]; hasNextPage: b
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
+/**
+ * SQL for a timestamptz sort key as Postgres's own text (`2026-12-06T10:00:00.123456+00:00`): a cursor made from a
+ * JavaScript Date cuts the microseconds that `now()` writes, and the next page then skips (or repeats) the rows
+ * of that millisecond. Every keyset list over a time carries its cursor's time this way.
+ */
+export const sortKeyText = (expression: string): string => `(to_json(${expression}) #>> '{}')`;
+
 /** A listed row with its sort key as Postgres wrote it: text, so a timestamptz keeps its microseconds in the cursor. */
 export interface KeyedRow<T> {
   row: T;
@@ -87,7 +94,7 @@ export interface KeyedRow<T> {
  */
 export async function keyedRows<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, sortColumn: string): Promise<KeyedRow<T>[]> {
   const alias = query.alias;
-  const { entities, raw } = await query.addSelect(`to_json(${alias}.${sortColumn}) #>> '{}'`, 'keyset_sort_key').getRawAndEntities<Record<string, unknown>>();
+  const { entities, raw } = await query.addSelect(sortKeyText(`${alias}.${sortColumn}`), 'keyset_sort_key').getRawAndEntities<Record<string, unknown>>();
   const sortKeys = new Map(raw.map((values) => [values[`${alias}_id`], String(values.keyset_sort_key)]));
   return entities.map((row) => ({ row, sortKey: sortKeys.get(row.id)! }));
 }

@@ -16,6 +16,7 @@ import { AgentActionsService } from '../../services/conversation/agent-actions/a
 import { ClaimGuard } from '../../services/conversation/assignment/claim-guard';
 import { ConversationEntity } from '../../services/conversation/conversation/conversation.entity';
 import { ConversationService } from '../../services/conversation/conversation/conversation.service';
+import { HandOffReason } from '../../services/conversation/conversation/conversation.types';
 import { OutcomeReporter } from '../../services/conversation/conversation/outcome-reporter';
 import { CustomerSignalsService } from '../../services/conversation/customer-signals/customer-signals.service';
 import { openConversationDatabase } from '../../services/conversation/database';
@@ -111,7 +112,7 @@ describe('conversation status changes that race', () => {
     const raced = await raceAtTheLock(other, [() => sut.requestHuman(agent(workspaceId), other), () => sut.markResolved(agent(workspaceId), other)]);
     const [row] = await store.db.query(`SELECT status, hand_off_reason, handed_off_at IS NOT NULL AS "handedOff" FROM conversation.conversations WHERE id = $1`, [other]);
     if (raced.every((result) => result.status === 'fulfilled')) {
-      expect(row).toEqual({ status: 'resolved', hand_off_reason: 'CUSTOMER_ASKED', handedOff: true });
+      expect(row).toEqual({ status: 'resolved', hand_off_reason: HandOffReason.CUSTOMER_ASKED, handedOff: true });
       expect(await counts(other, workspaceId)).toMatchObject({ resolvedCommands: 1 });
     } else {
       // The resolution went first; the request for a person was then refused.

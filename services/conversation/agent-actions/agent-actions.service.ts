@@ -269,12 +269,10 @@ export class AgentActionsService {
   }
 
   private async transition(caller: RequestContext, conversationId: string, to: 'resolved' | 'reopened', remember?: Remembered<ConversationEntity>): Promise<ConversationEntity> {
-    const conversation = await this.conversations.getForCaller(caller, conversationId);
-    if (to === 'resolved' && conversation.status === 'resolved') throw conflict('This conversation is already resolved');
-    if (to === 'reopened' && conversation.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');
-    if (to === 'resolved') await this.claims.assertMayAct(caller, conversation, 'resolve');
+    // The caller may see it; what it may do is decided on the row as it is now, under its lock: two resolves at
+    // once make one resolution (one event, one command).
+    await this.conversations.getForCaller(caller, conversationId);
     return this.db.transaction(async (tx) => {
-      // Decided again on the row as it is now: two resolves at once make one resolution (one event, one command).
       const current = await lockedConversation(tx, caller.workspaceId, conversationId);
       if (to === 'resolved' && current.status === 'resolved') throw conflict('This conversation is already resolved');
       if (to === 'reopened' && current.status !== 'resolved') throw conflict('Only a resolved conversation can be reopened');

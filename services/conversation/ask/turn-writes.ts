@@ -48,10 +48,10 @@ export interface WrittenTurn {
   answer: MessageEntity;
 }
 
-/** The message columns the turn writes, in the order of each VALUES row. */
 /** Why a question cannot be asked in a resolved conversation. */
 export const RESOLVED_CONVERSATION = 'This conversation is resolved; reopen it or start a new one to ask again';
 
+/** The message columns the turn writes, in the order of each VALUES row. */
 const MESSAGE_COLUMNS: Array<[keyof MessageEntity, string, string]> = [
   ['id', 'id', 'uuid'],
   ['workspaceId', 'workspace_id', 'uuid'],

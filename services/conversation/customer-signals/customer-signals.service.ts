@@ -50,11 +50,10 @@ export class CustomerSignalsService {
   }
 
   async markResolved(caller: RequestContext, conversationId: string, secret?: string, remember?: (tx: EntityManager, resolved: ConversationEntity) => Promise<void>): Promise<ConversationEntity> {
-    const conversation = await this.conversations.getForCaller(caller, conversationId, secret);
-    if (conversation.status === 'resolved') throw conflict('This conversation is already resolved');
-    const lastAnswer = await this.lastAnswer(conversation.id);
+    await this.conversations.getForCaller(caller, conversationId, secret);
+    const lastAnswer = await this.lastAnswer(conversationId);
     const resolved = await this.db.transaction(async (tx) => {
-      // Decided again on the row as it is now: the customer and an agent resolving at once make one resolution.
+      // Decided on the row as it is now, under its lock: the customer and an agent resolving at once make one resolution.
       const current = await lockedConversation(tx, caller.workspaceId, conversationId);
       if (current.status === 'resolved') throw conflict('This conversation is already resolved');
       const conversation = await changeConversation(tx, current, { status: 'resolved', resolvedAt: new Date() });
@@ -80,14 +79,12 @@ export class CustomerSignalsService {
   }
 
   async requestHuman(caller: RequestContext, conversationId: string, secret?: string, remember?: (tx: EntityManager, handedOff: ConversationEntity) => Promise<void>): Promise<ConversationEntity> {
-    const conversation = await this.conversations.getForCaller(caller, conversationId, secret);
-    if (conversation.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
-    if (conversation.status === 'handed_off') throw conflict('This conversation is already with the support team');
-    const lastAnswer = await this.lastAnswer(conversation.id);
+    await this.conversations.getForCaller(caller, conversationId, secret);
+    const lastAnswer = await this.lastAnswer(conversationId);
     const lastQuestion = await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'customer' }, order: { seq: 'DESC' } });
     const lastTurn = lastAnswer ?? (await this.db.getRepository(MessageEntity).findOne({ where: { conversationId, author: 'ai' }, order: { seq: 'DESC' } }));
     const handedOff = await this.db.transaction(async (tx) => {
-      // Decided again on the row as it is now: asking twice at once (or as an agent resolves) hands off once.
+      // Decided on the row as it is now, under its lock: asking twice at once (or as an agent resolves) hands off once.
       const current = await lockedConversation(tx, caller.workspaceId, conversationId);
       if (current.status === 'resolved') throw conflict('This conversation is resolved; reopen it or start a new one');
       if (current.status === 'handed_off') throw conflict('This conversation is already with the support team');

@@ -6,7 +6,7 @@
  * SQL stays here, with bound parameters only.
  */
 import type { DataSource } from 'typeorm';
-import { cursorPart, keysetCursor, pageOf } from '../../shared/keyset-cursor';
+import { cursorPart, keysetCursor, sortKeyText, pageOf } from '../../shared/keyset-cursor';
 import type { EscalationSettingsService } from '../escalation/escalation-settings.service';
 import type { ConversationStatusValue } from '../conversation/conversation.entity';
 
@@ -111,7 +111,7 @@ export class InboxSearchService {
       where.push(`(coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id) > (${bind(due)}::timestamptz, ${bind(id)}::uuid)`);
     }
     const sql = `${TIMED}
-      SELECT s.id, s.sla_due_at, s.sla_state, to_json(coalesce(s.sla_due_at, 'infinity'::timestamptz)) #>> '{}' AS sort_key FROM stated s
+      SELECT s.id, s.sla_due_at, s.sla_state, ${sortKeyText("coalesce(s.sla_due_at, 'infinity'::timestamptz)")} AS sort_key FROM stated s
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id
       LIMIT ${bind(first + 1)}`;

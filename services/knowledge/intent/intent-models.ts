@@ -296,10 +296,10 @@ export class IntentModels {
       state.model.learn(variant.text, variant.itemId, true, askedOf(variant));
     }
     const latest = [...archived, ...articles, ...successions, ...variants].map((row) => row.at).reduce((max, at) => (at > max ? at : max), since);
-    // The next look starts no later than this one's reading of the clock, nor than the oldest transaction then open
-    // (its rows, committed later, carry its start time), nor than the last change seen.
+    // The next look starts no later than the last change seen, nor than this one's reading of the clock, or the
+    // oldest transaction then open (its rows, committed later, carry its start time, which is before the reading).
     const heldBack = marks!.oldestOpen && marks!.oldestOpen.getTime() > marks!.readAt.getTime() - MAX_HOLD_BACK_MS ? marks!.oldestOpen : marks!.readAt;
-    state.syncedAt = new Date(Math.max(since.getTime(), Math.min(latest.getTime(), marks!.readAt.getTime(), heldBack.getTime())));
+    state.syncedAt = latest < heldBack ? latest : heldBack;
     // Only variants inside the overlap window can come back; older ids need not be remembered.
     const oldest = state.syncedAt.getTime() - OVERLAP_MS;
     const unseenSince = Date.now() - UNSEEN_VARIANT_MS;

@@ -7,6 +7,7 @@
  * questions it is known to answer (full-text and trigram, so a learned answer is found by a paraphrase of the question
  * it was taught). Every term of the query counts (OR): an agent types a customer's words, not the article's.
  */
+import { sortKeyText } from '../../shared/keyset-cursor';
 
 /** Filters shared by list and search. $1 workspace, $2 kind, $3 topic, $4 status, $5 stale, $6 locale. */
 const FILTERS = `
@@ -22,7 +23,7 @@ const FILTERS = `
  * $7 cursor time (NULL for the first page), $8 cursor id, $9 page size.
  */
 export const LIST_KNOWLEDGE_SQL = `
-  SELECT i.id, (to_json(i.updated_at) #>> '{}') AS "sortKey"
+  SELECT i.id, ${sortKeyText('i.updated_at')} AS "sortKey"
     FROM knowledge.knowledge_items i
    WHERE ${FILTERS}
      AND ($7::timestamptz IS NULL OR (i.updated_at, i.id) < ($7::timestamptz, $8::uuid))
