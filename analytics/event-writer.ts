@@ -1,8 +1,14 @@
 /**
  * Writes interaction events in JSONCompactEachRow chunks to {database}.interaction_events_ingest, from where a
- * view forwards to interaction_events (migration 001) only the events it does not hold yet (migration 003),
- * so the rollups fed from interaction_events count each event once. Sending an event again is safe.
+ * view forwards to interaction_events (migration 001) only the events it does not hold yet (migrations 003 and
+ * 011), so the rollups fed from interaction_events count each event once. Sending an event again is safe.
+ *
+ * A relay batch is sent with its id as the insert's deduplication token (migration 011): sending the same batch
+ * again, even while the first attempt is still running or after it failed halfway down the views, writes each
+ * table's block once.
  */
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Warehouse } from './warehouse-client';
 
 /**
@@ -75,19 +81,42 @@ const COLUMNS = [
   'rating', 'text', 'payload', 'correlation_id',
 ] as const satisfies ReadonlyArray<keyof InteractionEventRow>;
 
+export interface InsertEventsOptions {
+  /** Rows per request; default EVENT_INSERT_CHUNK_SIZE. */
+  chunkSize?: number;
+  /**
+   * The relay batch these events are, always sent whole and in the same order: each chunk's deduplication token
+   * is the batch and the chunk's number. Letters, digits and `-` only.
+   */
+  batch?: string;
+}
+
+const BATCH_ID = /^[A-Za-z0-9-]{1,64}$/;
+
 /** Inserts every event, `chunkSize` rows per request; returns how many rows were sent. */
-export async function insertEvents(
-  warehouse: Warehouse,
-  events: readonly InteractionEvent[],
-  chunkSize = EVENT_INSERT_CHUNK_SIZE,
-): Promise<number> {
-  const table = `${warehouse.database}.interaction_events_ingest`;
-  for (let start = 0; start < events.length; start += chunkSize) {
-    const values = events.slice(start, start + chunkSize).map((event) => {
+export async function insertEvents(warehouse: Warehouse, events: readonly InteractionEvent[], options: InsertEventsOptions = {}): Promise<number> {
+  const { chunkSize = EVENT_INSERT_CHUNK_SIZE, batch } = options;
+  if (batch !== undefined && !BATCH_ID.test(batch)) throw new RangeError(`insertEvents: batch id ${JSON.stringify(batch)} is not letters, digits and -`);
+  const columns = batch === undefined ? COLUMNS : [...COLUMNS, 'relay_batch'];
+  for (let start = 0, chunk = 0; start < events.length; start += chunkSize, chunk += 1) {
+    let body = '';
+    for (const event of events.slice(start, start + chunkSize)) {
       const row = toEventRow(event);
-      return COLUMNS.map((column) => row[column]);
+      const values: unknown[] = COLUMNS.map((column) => row[column]);
+      if (batch !== undefined) values.push(batch);
+      body += `${JSON.stringify(values)}\n`;
+    }
+    // The settings go in the statement, not in clickhouse_settings: on a chDB connection those become session-wide
+    // SETs, and a token left behind would drop the next insert's blocks as duplicates.
+    const settings =
+      batch === undefined ? '' : ` SETTINGS insert_deduplication_token = '${batch}-${chunk}', deduplicate_blocks_in_dependent_materialized_views = 1`;
+    const result = await warehouse.client.exec({
+      query: `INSERT INTO ${warehouse.database}.interaction_events_ingest (${columns.join(', ')})${settings} FORMAT JSONCompactEachRow`,
+      values: Readable.from([body]),
     });
-    await warehouse.client.insert({ table, columns: [...COLUMNS], values, format: 'JSONCompactEachRow' });
+    // exec hands back the response body as a stream; reading it to the end frees the socket in server mode.
+    result.stream.resume();
+    await finished(result.stream);
   }
   return events.length;
 }

@@ -1,12 +1,15 @@
 /**
- * The relay: moves every service's outbox events into the warehouse in batches. Each batch is locked
- * (FOR UPDATE SKIP LOCKED), written to ClickHouse, then marked published in the same Postgres transaction,
- * so a crash or a warehouse outage leaves the events unpublished and they are sent again later. A resend
- * is harmless: interaction_events dedups on event_id. The marks are the relay's durable cursor.
+ * The relay: moves every service's outbox events into the warehouse in batches. A batch is first claimed: its rows
+ * get the batch's id in Postgres, committed. Then it is written to ClickHouse with that id as the insert's
+ * deduplication token and marked published in one Postgres transaction, so a crash, a timeout or a warehouse
+ * outage leaves it unpublished, and it is sent again, whole and in the same order, before any new batch. A resend
+ * is harmless even when the first attempt is still running or stopped halfway down the rollup views: each table
+ * keeps the token's block once (warehouse migration 011). The marks are the relay's durable cursor.
  *
  * Published rows stay in the outbox for a while (a support engineer can still see what went out, and tests read
  * them), then the relay deletes them, oldest first in small batches, so the outbox does not grow without end.
  */
+import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
@@ -32,8 +35,7 @@ export interface RelayOptions {
 const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 /**
  * Batches of one outbox in flight at once while a backlog drains: while one batch is written to the warehouse, the
- * next is read and locked in Postgres (FOR UPDATE SKIP LOCKED hands each its own rows, so no event is in two
- * inserts at once, which the warehouse's dedup view relies on). Order between batches does not matter: every
+ * next is claimed in Postgres (FOR UPDATE SKIP LOCKED hands each its own rows). Order between batches does not matter: every
  * rollup is a sum or an order-free state. Both start at once, even on an idle outbox (one more empty read per pass):
  * sending the first batch alone to see whether there is a backlog cost 10% of the drain rate at 20,000 a batch.
  */
@@ -131,13 +133,16 @@ export class OutboxRelay {
     return moved;
   }
 
-  /** Relays batch after batch of one outbox until a batch comes back short; returns how many events were moved. */
+  /**
+   * Relays batch after batch of one outbox, batches left over from a failed attempt first, until a new batch comes
+   * back short; returns how many events were moved.
+   */
   private async drain(schema: string): Promise<number> {
     let moved = 0;
     for (;;) {
-      const count = await this.relayBatch(schema);
-      moved += count;
-      if (count < this.batchSize) return moved;
+      const sent = await this.relayBatch(schema);
+      moved += sent.events;
+      if (!sent.leftOver && sent.events < this.batchSize) return moved;
     }
   }
 
@@ -161,7 +166,11 @@ export class OutboxRelay {
     }
   }
 
-  private async relayBatch(schema: string): Promise<number> {
+  /**
+   * Sends one batch: one claimed earlier whose insert did not finish, if no other relay holds it, otherwise a new
+   * claim. Holds the batch's session lock (one sender at a time; a sender that dies lets go with its connection).
+   */
+  private async relayBatch(schema: string): Promise<{ events: number; leftOver: boolean }> {
     const client = await this.options.pool.connect();
     // The pool listens for errors only on idle clients. A connection lost while this one is checked out and no
     // query is in flight (the batch is being written to the warehouse) would otherwise be an unhandled 'error'
@@ -169,32 +178,58 @@ export class OutboxRelay {
     let lost: Error | undefined;
     const onLost = (error: Error) => (lost ??= error);
     client.on('error', onLost);
+    let held: string | undefined;
+    try {
+      held = await lockLeftOverBatch(client, schema);
+      if (held) return { events: await this.send(client, schema, held, undefined), leftOver: true };
+      held = await lockNewBatchId(client);
+      const claimed = await claimBatch(client, schema, held, this.batchSize);
+      if (claimed.length === 0) return { events: 0, leftOver: false };
+      return { events: await this.send(client, schema, held, claimed), leftOver: false };
+    } finally {
+      if (held) {
+        try {
+          await client.query(`SELECT pg_advisory_unlock(${RELAY_BATCH_LOCK}, hashtext($1))`, [held]);
+        } catch (error) {
+          // Released with an error, the connection is closed, and Postgres lets go of its session locks.
+          lost ??= error as Error;
+        }
+      }
+      client.removeListener('error', onLost);
+      // Released with its error, a broken client is closed instead of going back to the pool.
+      client.release(lost);
+    }
+  }
+
+  /**
+   * Writes batch `batch` to the warehouse with its id as the deduplication token, then marks its rows published,
+   * in one transaction. `claimed` are its rows when this relay just claimed them; otherwise they are read again, in
+   * the same order, so a resend forms the same blocks. Returns how many rows it published.
+   */
+  private async send(client: PoolClient, schema: string, batch: string, claimed: OutboxRow[] | undefined): Promise<number> {
     try {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, workspace_id, type, occurred_at, payload, correlation_id
-           FROM ${schema}.outbox_events
-          WHERE published_at IS NULL
-          ORDER BY position
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
+      const rows =
+        claimed ??
+        (
+          await client.query<OutboxRow>(
+            `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events
+              WHERE relay_batch = $1 AND published_at IS NULL
+              ORDER BY position`,
+            [batch],
+          )
+        ).rows;
       if (rows.length > 0) {
-        await insertEvents(this.options.warehouse, rows.map(toInteractionEvent));
-        await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+        await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
+        await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE relay_batch = $1 AND published_at IS NULL`, [batch]);
       }
       await client.query('COMMIT');
       return rows.length;
     } catch (error) {
       await rollback(client);
       throw error;
-    } finally {
-      client.removeListener('error', onLost);
-      // Released with its error, a broken client is closed instead of going back to the pool.
-      client.release(lost);
     }
   }
 
@@ -209,6 +244,62 @@ export class OutboxRelay {
     );
     this.lag.set({ source: schema }, rows[0]?.lag ?? 0);
   }
+}
+
+const OUTBOX_COLUMNS = 'id, workspace_id, type, occurred_at, payload, correlation_id';
+
+/**
+ * Advisory-lock class of relay batches (session locks keyed by hashtext of the batch id; 'LDRB'). Two ids that
+ * hash alike only make one relay skip a left-over batch for a pass, or draw another id.
+ */
+const RELAY_BATCH_LOCK = 1279545922;
+
+/** Locks a batch claimed earlier and not yet published that no other relay is sending; returns its id, if any. */
+async function lockLeftOverBatch(client: PoolClient, schema: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ batch: string }>(
+    `SELECT DISTINCT relay_batch AS batch FROM ${schema}.outbox_events
+      WHERE published_at IS NULL AND relay_batch IS NOT NULL
+      LIMIT 16`,
+  );
+  for (const { batch } of rows) {
+    const locked = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RELAY_BATCH_LOCK}, hashtext($1)) AS ok`, [batch]);
+    if (!locked.rows[0]?.ok) continue;
+    // Another relay may have published it between the look-up and the lock.
+    const open = await client.query(`SELECT 1 FROM ${schema}.outbox_events WHERE relay_batch = $1 AND published_at IS NULL LIMIT 1`, [batch]);
+    if (open.rowCount) return batch;
+    await client.query(`SELECT pg_advisory_unlock(${RELAY_BATCH_LOCK}, hashtext($1))`, [batch]);
+  }
+  return undefined;
+}
+
+/** A fresh batch id, its session lock taken before any row carries it, so no other relay sends it meanwhile. */
+async function lockNewBatchId(client: PoolClient): Promise<string> {
+  for (;;) {
+    const batch = randomUUID();
+    const locked = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RELAY_BATCH_LOCK}, hashtext($1)) AS ok`, [batch]);
+    if (locked.rows[0]?.ok) return batch;
+  }
+}
+
+/**
+ * Claims up to `limit` unclaimed, unpublished rows, oldest first, into `batch`, committed at once (no transaction
+ * around it): the membership must outlive a failed send, so the resend carries the same rows under the same token.
+ */
+async function claimBatch(client: PoolClient, schema: string, batch: string, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await client.query<OutboxRow & { position: string }>(
+    `WITH picked AS (
+       SELECT id FROM ${schema}.outbox_events
+        WHERE published_at IS NULL AND relay_batch IS NULL
+        ORDER BY position
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+     UPDATE ${schema}.outbox_events o SET relay_batch = $1
+       FROM picked WHERE o.id = picked.id
+     RETURNING o.id, o.workspace_id, o.type, o.occurred_at, o.payload, o.correlation_id, o.position`,
+    [batch, limit],
+  );
+  // RETURNING has no order; a resend reads the batch ORDER BY position, and the first send must match it.
+  return rows.sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
 }
 
 async function rollback(client: PoolClient): Promise<void> {

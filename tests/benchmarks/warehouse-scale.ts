@@ -732,7 +732,7 @@ async function ingest(warehouse: Warehouse, generation: GenerationPlan, options:
     if (batch.length === 0) break;
     const mode = modes[batchNumber % modes.length]!;
     const inserting = performance.now();
-    await insertEvents(warehouse, batch, mode.chunkSize);
+    await insertEvents(warehouse, batch, { chunkSize: mode.chunkSize });
     mode.ms += performance.now() - inserting;
     mode.events += batch.length;
     mode.inserts += Math.ceil(batch.length / (mode.chunkSize ?? EVENT_INSERT_CHUNK_SIZE));

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
-import { outboxPruneIndexSql, outboxTableSql } from '../../services/shared/outbox';
+import { outboxPruneIndexSql, outboxRelayBatchSql, outboxTableSql } from '../../services/shared/outbox';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
 
 export interface OutboxFixture {
@@ -23,7 +23,7 @@ export async function createOutboxFixture(workspaceId: string, count: number): P
   const pool = new Pool({ connectionString: database.url, max: 2 });
   pool.on('error', () => undefined);
   await pool.query('CREATE SCHEMA conversation');
-  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation')]) await pool.query(sql);
+  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation'), ...outboxRelayBatchSql('conversation')]) await pool.query(sql);
   await pool.query(
     `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
      SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'topic-' || (n % 7), 'text', 'question ' || n)
@@ -81,20 +81,20 @@ export function useRelayFixture(name: string, count: number): RelayFixture {
   return fixture;
 }
 
-type Insert = Warehouse['client']['insert'];
+type Exec = Warehouse['client']['exec'];
 
 /**
- * The warehouse with every insert sent through `insert` first, which decides whether and when to call the real
- * one: a fault injected in front of chDB, everything else untouched.
+ * The warehouse with every event insert (insertEvents sends them with `exec`) sent through `insert` first, which
+ * decides whether and when to call the real one: a fault injected in front of chDB, everything else untouched.
  */
-export function withInsertFault(warehouse: Warehouse, insert: (params: Parameters<Insert>[0], realInsert: Insert) => ReturnType<Insert>): Warehouse {
-  const realInsert: Insert = warehouse.client.insert.bind(warehouse.client);
+export function withInsertFault(warehouse: Warehouse, insert: (params: Parameters<Exec>[0], realInsert: Exec) => ReturnType<Exec>): Warehouse {
+  const realExec: Exec = warehouse.client.exec.bind(warehouse.client);
   return {
     ...warehouse,
     client: new Proxy(warehouse.client, {
       get(target, property, receiver) {
-        if (property !== 'insert') return Reflect.get(target, property, receiver);
-        return (params: Parameters<Insert>[0]) => insert(params, realInsert);
+        if (property !== 'exec') return Reflect.get(target, property, receiver);
+        return (params: Parameters<Exec>[0]) => (/^\s*INSERT\b/i.test(params.query) ? insert(params, realExec) : realExec(params));
       },
     }),
   };

@@ -155,8 +155,8 @@ const servicesReading = (readFrom: ReadFrom) => ({
 beforeAll(async () => {
   warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: dataPath }));
   await migrateWarehouse(warehouse);
-  await insertEvents(warehouse, [...all.slice(0, 2_000), handMade[1]!, handMade[1]!], 700);
-  await insertEvents(warehouse, all.slice(2_000), 900);
+  await insertEvents(warehouse, [...all.slice(0, 2_000), handMade[1]!, handMade[1]!], { chunkSize: 700 });
+  await insertEvents(warehouse, all.slice(2_000), { chunkSize: 900 });
   await insertEvents(warehouse, redelivered);
   await insertEvents(warehouse, stampFirsts(sample(300, 99).map((event) => ({ ...event, workspaceId: otherWorkspace }))));
   // bench:warehouse's generator: 40,000 events over 28 days and 20 workspaces, and their items' lifecycles.

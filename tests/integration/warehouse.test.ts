@@ -42,7 +42,7 @@ function event(workspaceId: string, fields: Partial<InteractionEvent> & Pick<Int
 
 describe('warehouse migrations', () => {
   it('apply every file once, in order, and a second run applies nothing', async () => {
-    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql', '009-hourly-support-events.sql', '010-daily-friction-and-item-citations.sql']);
+    expect(firstRun).toEqual(['001-interaction-events.sql', '002-daily-topic-stats.sql', '003-ingest-dedup-and-rollups.sql', '004-csat-rollup.sql', '005-content-and-gap-rollups.sql', '006-drop-daily-topic-stats.sql', '007-conversation-times.sql', '008-hourly-totals.sql', '009-hourly-support-events.sql', '010-daily-friction-and-item-citations.sql', '011-relay-batch-tokens.sql']);
 
     const sut = migrateWarehouse;
     await expect(sut(warehouse)).resolves.toEqual([]);
@@ -61,6 +61,7 @@ describe('warehouse migrations', () => {
       { version: 8, name: '008-hourly-totals.sql' },
       { version: 9, name: '009-hourly-support-events.sql' },
       { version: 10, name: '010-daily-friction-and-item-citations.sql' },
+      { version: 11, name: '011-relay-batch-tokens.sql' },
     ]);
     const tables = await rows<{ name: string }>(
       'SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name',
@@ -250,8 +251,8 @@ describe('interaction events', () => {
     ];
 
     const sut = insertEvents;
-    await expect(sut(warehouse, events, 2)).resolves.toBe(5);
-    await sut(warehouse, events, 2);
+    await expect(sut(warehouse, events, { chunkSize: 2 })).resolves.toBe(5);
+    await sut(warehouse, events, { chunkSize: 2 });
 
     const [exact] = await rows<{ final: number; distinct: number }>(
       `SELECT
