@@ -72,9 +72,9 @@ it('after a SIGKILL mid-drain and a restart, every event is in the warehouse exa
   const warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: warehousePath }));
   try {
     // Raw rows, without FINAL or uniqExact, which would hide a re-sent event. The batch the kill interrupted may
-    // have reached the warehouse before its outbox rows were marked, and the relay sends it again by design; the
-    // ingest view (analytics/migrations/003) drops copies of stored events at insert time, so even that batch
-    // lands once. A second row for any event fails this.
+    // have reached the warehouse before its outbox rows were marked, and the relay sends it again by design, whole,
+    // under the same deduplication token (analytics/migrations/011), so even that batch lands once. A second row
+    // for any event fails this.
     const result = await warehouse.client.query({
       query: `SELECT count() AS rawRows, uniqExact(event_id) AS distinctEvents
                 FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}`,

@@ -101,6 +101,16 @@ describe('warehouse migrations', () => {
     ]);
   });
 
+  it('every table a relay insert writes remembers its recent blocks, so a re-sent batch is kept once (migration 011)', async () => {
+    const tables = await rows<{ name: string; engine_full: string }>(
+      `SELECT name, engine_full FROM system.tables
+        WHERE database = {database:String} AND engine LIKE '%MergeTree' AND name != 'schema_migrations' ORDER BY name`,
+    );
+    expect(tables.length).toBeGreaterThanOrEqual(13);
+    const forgetful = tables.filter((table) => !/non_replicated_deduplication_window = [1-9]/.test(table.engine_full)).map((table) => table.name);
+    expect(forgetful).toEqual([]);
+  });
+
   it('a file that fails is not recorded and runs again from the top on the next run', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'loopdesk-migrations-'));
     const runner: Warehouse = { client: warehouse.client, database: 'loopdesk_test_runner', close: async () => undefined };
