@@ -1,20 +1,20 @@
 /**
- * The relay: moves every service's outbox events into the warehouse in batches. A batch is first claimed: its rows
- * get the batch's id in Postgres, committed. Then it is written to ClickHouse with that id as the insert's
- * deduplication token and marked published in one Postgres transaction, so a crash, a timeout or a warehouse
- * outage leaves it unpublished, and it is sent again, whole and in the same order, before any new batch. A resend
- * is harmless even when the first attempt is still running or stopped halfway down the rollup views: each table
- * keeps the token's block once (warehouse migration 011). The marks are the relay's durable cursor.
+ * The relay: moves every service's outbox events into the warehouse in batches. A batch is first written down in
+ * Postgres (relay-batches.ts), committed. Then it is written to ClickHouse with its id as the insert's
+ * deduplication token, and its rows are marked published in one Postgres transaction, so a crash, a timeout or a
+ * warehouse outage leaves it unpublished, and it is sent again, whole and in the same order, before any new batch.
+ * A resend is harmless even when the first attempt is still running or stopped halfway down the rollup views: each
+ * table keeps the token's block once (warehouse migration 011). The marks are the relay's durable cursor.
  *
  * Published rows stay in the outbox for a while (a support engineer can still see what went out, and tests read
  * them), then the relay deletes them, oldest first in small batches, so the outbox does not grow without end.
  */
-import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { InteractionEvent, insertEvents } from './event-writer';
+import { OutboxRow, claimBatch, lockLeftOverBatch, lockNewBatchId, markBatchPublished, rollback, unlockBatch } from './relay-batches';
 import type { Warehouse } from './warehouse-client';
 import { shareWarehouseWrites } from './warehouse-lock';
 
@@ -35,7 +35,7 @@ export interface RelayOptions {
 const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 /**
  * Batches of one outbox in flight at once while a backlog drains: while one batch is written to the warehouse, the
- * next is claimed in Postgres (FOR UPDATE SKIP LOCKED hands each its own rows). Order between batches does not matter: every
+ * next is claimed in Postgres. Order between batches does not matter: every
  * rollup is a sum or an order-free state. Both start at once, even on an idle outbox (one more empty read per pass):
  * sending the first batch alone to see whether there is a backlog cost 10% of the drain rate at 20,000 a batch.
  */
@@ -43,15 +43,6 @@ const BATCHES_IN_FLIGHT = 2;
 /** How often each outbox is pruned, and how many rows one statement deletes at most. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 10_000;
-
-interface OutboxRow {
-  id: string;
-  workspace_id: string;
-  type: string;
-  occurred_at: Date;
-  payload: Record<string, unknown>;
-  correlation_id: string;
-}
 
 const str = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? undefined : String(value));
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -167,8 +158,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends one batch: one claimed earlier whose insert did not finish, if no other relay holds it, otherwise a new
-   * claim. Holds the batch's session lock (one sender at a time; a sender that dies lets go with its connection).
+   * Sends one batch: one written down earlier whose insert did not finish, if no other relay is sending it,
+   * otherwise a new claim. Holds the batch's session lock while it sends.
    */
   private async relayBatch(schema: string): Promise<{ events: number; leftOver: boolean }> {
     const client = await this.options.pool.connect();
@@ -180,20 +171,20 @@ export class OutboxRelay {
     client.on('error', onLost);
     let held: string | undefined;
     try {
-      held = await lockLeftOverBatch(client, schema);
-      if (held) return { events: await this.send(client, schema, held, undefined), leftOver: true };
+      const leftOver = await lockLeftOverBatch(client, schema);
+      if (leftOver) {
+        held = leftOver.batch;
+        await this.send(client, schema, leftOver.batch, leftOver.rows);
+        return { events: leftOver.rows.length, leftOver: true };
+      }
       held = await lockNewBatchId(client);
-      const claimed = await claimBatch(client, schema, held, this.batchSize);
-      if (claimed.length === 0) return { events: 0, leftOver: false };
-      return { events: await this.send(client, schema, held, claimed), leftOver: false };
+      const rows = await claimBatch(client, schema, held, this.batchSize);
+      if (rows.length > 0) await this.send(client, schema, held, rows);
+      return { events: rows.length, leftOver: false };
     } finally {
       if (held) {
-        try {
-          await client.query(`SELECT pg_advisory_unlock(${RELAY_BATCH_LOCK}, hashtext($1))`, [held]);
-        } catch (error) {
-          // Released with an error, the connection is closed, and Postgres lets go of its session locks.
-          lost ??= error as Error;
-        }
+        // Released with an error, the connection is closed, and Postgres lets go of its session locks.
+        await unlockBatch(client, held).catch((error: Error) => (lost ??= error));
       }
       client.removeListener('error', onLost);
       // Released with its error, a broken client is closed instead of going back to the pool.
@@ -202,31 +193,17 @@ export class OutboxRelay {
   }
 
   /**
-   * Writes batch `batch` to the warehouse with its id as the deduplication token, then marks its rows published,
-   * in one transaction. `claimed` are its rows when this relay just claimed them; otherwise they are read again, in
-   * the same order, so a resend forms the same blocks. Returns how many rows it published.
+   * Writes a batch to the warehouse with its id as the deduplication token, then marks its rows published and
+   * forgets it, in one transaction.
    */
-  private async send(client: PoolClient, schema: string, batch: string, claimed: OutboxRow[] | undefined): Promise<number> {
+  private async send(client: PoolClient, schema: string, batch: string, rows: readonly OutboxRow[]): Promise<void> {
     try {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
-      const rows =
-        claimed ??
-        (
-          await client.query<OutboxRow>(
-            `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events
-              WHERE relay_batch = $1 AND published_at IS NULL
-              ORDER BY position`,
-            [batch],
-          )
-        ).rows;
-      if (rows.length > 0) {
-        await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
-        await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE relay_batch = $1 AND published_at IS NULL`, [batch]);
-      }
+      await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
+      await markBatchPublished(client, schema, batch, rows);
       await client.query('COMMIT');
-      return rows.length;
     } catch (error) {
       await rollback(client);
       throw error;
@@ -243,69 +220,5 @@ export class OutboxRelay {
       `SELECT extract(epoch FROM now() - min(occurred_at))::float8 AS lag FROM ${schema}.outbox_events WHERE published_at IS NULL`,
     );
     this.lag.set({ source: schema }, rows[0]?.lag ?? 0);
-  }
-}
-
-const OUTBOX_COLUMNS = 'id, workspace_id, type, occurred_at, payload, correlation_id';
-
-/**
- * Advisory-lock class of relay batches (session locks keyed by hashtext of the batch id; 'LDRB'). Two ids that
- * hash alike only make one relay skip a left-over batch for a pass, or draw another id.
- */
-const RELAY_BATCH_LOCK = 1279545922;
-
-/** Locks a batch claimed earlier and not yet published that no other relay is sending; returns its id, if any. */
-async function lockLeftOverBatch(client: PoolClient, schema: string): Promise<string | undefined> {
-  const { rows } = await client.query<{ batch: string }>(
-    `SELECT DISTINCT relay_batch AS batch FROM ${schema}.outbox_events
-      WHERE published_at IS NULL AND relay_batch IS NOT NULL
-      LIMIT 16`,
-  );
-  for (const { batch } of rows) {
-    const locked = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RELAY_BATCH_LOCK}, hashtext($1)) AS ok`, [batch]);
-    if (!locked.rows[0]?.ok) continue;
-    // Another relay may have published it between the look-up and the lock.
-    const open = await client.query(`SELECT 1 FROM ${schema}.outbox_events WHERE relay_batch = $1 AND published_at IS NULL LIMIT 1`, [batch]);
-    if (open.rowCount) return batch;
-    await client.query(`SELECT pg_advisory_unlock(${RELAY_BATCH_LOCK}, hashtext($1))`, [batch]);
-  }
-  return undefined;
-}
-
-/** A fresh batch id, its session lock taken before any row carries it, so no other relay sends it meanwhile. */
-async function lockNewBatchId(client: PoolClient): Promise<string> {
-  for (;;) {
-    const batch = randomUUID();
-    const locked = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RELAY_BATCH_LOCK}, hashtext($1)) AS ok`, [batch]);
-    if (locked.rows[0]?.ok) return batch;
-  }
-}
-
-/**
- * Claims up to `limit` unclaimed, unpublished rows, oldest first, into `batch`, committed at once (no transaction
- * around it): the membership must outlive a failed send, so the resend carries the same rows under the same token.
- */
-async function claimBatch(client: PoolClient, schema: string, batch: string, limit: number): Promise<OutboxRow[]> {
-  const { rows } = await client.query<OutboxRow & { position: string }>(
-    `WITH picked AS (
-       SELECT id FROM ${schema}.outbox_events
-        WHERE published_at IS NULL AND relay_batch IS NULL
-        ORDER BY position
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED)
-     UPDATE ${schema}.outbox_events o SET relay_batch = $1
-       FROM picked WHERE o.id = picked.id
-     RETURNING o.id, o.workspace_id, o.type, o.occurred_at, o.payload, o.correlation_id, o.position`,
-    [batch, limit],
-  );
-  // RETURNING has no order; a resend reads the batch ORDER BY position, and the first send must match it.
-  return rows.sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
-}
-
-async function rollback(client: PoolClient): Promise<void> {
-  try {
-    await client.query('ROLLBACK');
-  } catch {
-    // The connection is gone; Postgres rolls the transaction back itself.
   }
 }

@@ -21,7 +21,6 @@ import { VariantAskedContext1764760600000 } from './migrations/1764760600000-var
 import { PassageRevisions1764760800000 } from './migrations/1764760800000-passage-revisions';
 import { IntentModelEpochs1764761000000 } from './migrations/1764761000000-intent-model-epochs';
 import { OutcomeReceipts1764761100000 } from './migrations/1764761100000-outcome-receipts';
-import { OutboxRelayBatches1764761200000 } from './migrations/1764761200000-outbox-relay-batches';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -49,7 +48,6 @@ export function openKnowledgeDatabase(url: string) {
       PassageRevisions1764760800000,
       IntentModelEpochs1764761000000,
       OutcomeReceipts1764761100000,
-      OutboxRelayBatches1764761200000,
     ],
   });
 }

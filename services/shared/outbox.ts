@@ -33,10 +33,6 @@ export class OutboxEventEntity {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
-
-  /** The relay batch this row was claimed into (analytics/relay.ts); null until the relay claims it. */
-  @Column({ name: 'relay_batch', type: 'uuid', nullable: true, insert: false, update: false })
-  relayBatch!: string | null;
 }
 
 export interface DomainEvent {
@@ -85,17 +81,6 @@ export function outboxInsert(table: string, events: DomainEvent[], first: number
  */
 export function outboxPruneIndexSql(schema: string): string {
   return `CREATE INDEX IF NOT EXISTS outbox_events_published ON ${schema}.outbox_events (published_at) WHERE published_at IS NOT NULL`;
-}
-
-/**
- * SQL for a service's migration: the relay claims rows into a batch before sending it (analytics/relay.ts), so a
- * batch keeps its rows until it is published; the index finds the batches claimed and not yet published.
- */
-export function outboxRelayBatchSql(schema: string): string[] {
-  return [
-    `ALTER TABLE ${schema}.outbox_events ADD COLUMN IF NOT EXISTS relay_batch uuid`,
-    `CREATE INDEX IF NOT EXISTS outbox_events_claimed ON ${schema}.outbox_events (relay_batch) WHERE published_at IS NULL AND relay_batch IS NOT NULL`,
-  ];
 }
 
 /** SQL for a service's migration: the same outbox table shape in every schema. */

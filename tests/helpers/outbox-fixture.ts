@@ -7,7 +7,8 @@ import { Pool } from 'pg';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
-import { outboxPruneIndexSql, outboxRelayBatchSql, outboxTableSql } from '../../services/shared/outbox';
+import { relayBatchesTableSql } from '../../analytics/relay-batches';
+import { outboxPruneIndexSql, outboxTableSql } from '../../services/shared/outbox';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
 
 export interface OutboxFixture {
@@ -23,7 +24,10 @@ export async function createOutboxFixture(workspaceId: string, count: number): P
   const pool = new Pool({ connectionString: database.url, max: 2 });
   pool.on('error', () => undefined);
   await pool.query('CREATE SCHEMA conversation');
-  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation'), ...outboxRelayBatchSql('conversation')]) await pool.query(sql);
+  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation')]) await pool.query(sql);
+  // The relay writes its batches down in insights' table.
+  await pool.query('CREATE SCHEMA insights');
+  for (const sql of relayBatchesTableSql()) await pool.query(sql);
   await pool.query(
     `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
      SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'topic-' || (n % 7), 'text', 'question ' || n)
