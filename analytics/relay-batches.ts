@@ -53,13 +53,19 @@ export async function lockLeftOverBatch(client: PoolClient, schema: string): Pro
   );
   for (const { id } of batches) {
     if (!(await tryLock(client, id))) continue;
-    // Another relay may have published it between the look-up and the lock.
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events
-        WHERE id = ANY((SELECT event_ids FROM insights.relay_batches WHERE id = $1)::uuid[])
-        ORDER BY position`,
-      [id],
-    );
+    let rows: OutboxRow[];
+    try {
+      // Another relay may have published it between the look-up and the lock: then it is gone, and so are its rows.
+      ({ rows } = await client.query<OutboxRow>(
+        `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events
+          WHERE id = ANY((SELECT event_ids FROM insights.relay_batches WHERE id = $1)::uuid[])
+          ORDER BY position`,
+        [id],
+      ));
+    } catch (error) {
+      await unlockBatch(client, id).catch(() => undefined);
+      throw error;
+    }
     if (rows.length > 0) return { batch: id, rows };
     await unlockBatch(client, id);
   }

@@ -11,7 +11,11 @@
 import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay, toInteractionEvent } from '../../analytics/relay';
+import { claimBatch } from '../../analytics/relay-batches';
 import type { Warehouse } from '../../analytics/warehouse-client';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, PoolClient } from 'pg';
 import { createLogger } from '../../services/shared/logger';
 import { useRelayFixture, withInsertFault } from '../helpers/outbox-fixture';
 
@@ -171,4 +175,60 @@ it('the comparison sees a short rollup: the same failure, then the batch sent ag
   await insertEvents(relay.warehouse, events);
   const expected = await contents(await cleanDelivery('loopdesk_relay_clean_untokened'));
   expect((await contents(relay.warehouse)).hourly_events).not.toEqual(expected.hourly_events);
+});
+
+it('two relays draining one outbox at once claim disjoint batches, and every event arrives once', async () => {
+  await fillOutbox(EVENTS);
+  const otherPod = new Pool({ connectionString: relay.outbox.database.url, max: 2 });
+  try {
+    const relays = [relay.outbox.pool, otherPod].map(
+      (pool) => new OutboxRelay({ pool, warehouse: relay.warehouse, logger: createLogger('test', 'silent'), batchSize: 100 }),
+    );
+    const moved = await Promise.all(relays.map((sut) => sut.drainAll()));
+    // Each relay counts what it sent: a row claimed by both would make the sum exceed the outbox.
+    expect(moved[0]! + moved[1]!).toBe(EVENTS);
+    expect(moved.every((count) => count > 0)).toBe(true);
+  } finally {
+    await otherPod.end();
+  }
+  const expected = await contents(await cleanDelivery('loopdesk_relay_clean_two_relays'));
+  expect(await contents(relay.warehouse)).toEqual(expected);
+});
+
+it('claims of one outbox wait for each other: a claim made while another is being written down takes other rows', async () => {
+  await fillOutbox(300);
+  const otherPod = new Pool({ connectionString: relay.outbox.database.url, max: 1 });
+  const [first, second] = [await relay.outbox.pool.connect(), await otherPod.connect()];
+  let secondRead!: () => void;
+  const secondHasRead = new Promise<void>((resolve) => (secondRead = resolve));
+  /** `client`, with `before` awaited ahead of each statement matching `pattern` and `after` called once it returned. */
+  const intercepted = (client: PoolClient, pattern: RegExp, hooks: { before?: () => Promise<unknown>; after?: () => void }) =>
+    new Proxy(client, {
+      get(target, property) {
+        if (property !== 'query') return Reflect.get(target, property, target) as unknown;
+        return async (sql: string, params?: unknown[]) => {
+          if (pattern.test(sql)) await hooks.before?.();
+          const result = await target.query(sql, params);
+          if (pattern.test(sql)) hooks.after?.();
+          return result;
+        };
+      },
+    });
+  try {
+    // The first claim has read its rows and waits (up to a second) before writing its batch down: a second claim
+    // that did not wait for it would read the same rows meanwhile.
+    const slowFirst = intercepted(first, /INSERT INTO insights\.relay_batches/, { before: () => Promise.race([secondHasRead, sleep(1_000)]) });
+    const watchedSecond = intercepted(second, /FROM conversation\.outbox_events/, { after: secondRead });
+    const claims = await Promise.all([
+      claimBatch(slowFirst, 'conversation', randomUUID(), 200),
+      sleep(100).then(() => claimBatch(watchedSecond, 'conversation', randomUUID(), 200)),
+    ]);
+    const [a, b] = claims.map((rows) => new Set(rows.map((row) => row.id)));
+    expect([a!.size, b!.size]).toEqual([200, 100]);
+    expect([...a!].filter((id) => b!.has(id))).toEqual([]);
+  } finally {
+    first.release();
+    second.release();
+    await otherPod.end();
+  }
 });
