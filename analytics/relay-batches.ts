@@ -5,9 +5,10 @@
  * the transaction that marks its rows published. So a batch whose insert failed, timed out or died with its process
  * is still written down, and is sent again with the same rows, in the same order, under the same token.
  *
- * One relay at a time sends a batch: each holds the batch's session advisory lock while it sends, and a relay that
- * dies lets go with its connection. Claims of one outbox are serialized (a transaction advisory lock), so a new
- * claim sees every batch written down before it and never takes their rows.
+ * A relay sending a batch holds a lease on it (a time in the row, not a lock on a connection: a relay that dies, or
+ * a connection pooler between the relay and Postgres, cannot keep a batch from being sent). A send that outlasts
+ * its lease may be repeated by another relay; the token keeps that single. Claims of one outbox are serialized (a
+ * transaction advisory lock), so a new claim sees every batch written down before it and never takes their rows.
  */
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
@@ -24,69 +25,73 @@ export interface OutboxRow {
 
 const OUTBOX_COLUMNS = 'id, workspace_id, type, occurred_at, payload, correlation_id';
 
+/** How long a relay may send a batch before another may take it over: well past a warehouse insert's timeout. */
+const SEND_LEASE_MS = 60_000;
+
+/**
+ * How long a batch's token is trusted. Each warehouse table remembers its last 10,000 insert blocks (migration 011);
+ * at the relay's most, about 1.5 inserts a second of up to 8 blocks each in the table most views write, that is
+ * about 14 minutes. A batch left over for longer is sent under a fresh id instead, so the ingest view's look-up
+ * alone decides: an event already stored is dropped, never stored or counted twice, though a rollup whose view
+ * failed on the first attempt then stays short (the relay logs it).
+ */
+const TOKEN_TRUST_MS = 5 * 60_000;
+
 /** SQL for insights' migration (and for relay tests' throwaway databases): the table of batches not yet published. */
 export function relayBatchesTableSql(): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS insights.relay_batches (
        id uuid PRIMARY KEY,
        source text NOT NULL,
-       event_ids uuid[] NOT NULL,
-       claimed_at timestamptz NOT NULL DEFAULT now()
+       event_ids uuid[] NOT NULL CHECK (array_position(event_ids, NULL) IS NULL),
+       claimed_at timestamptz NOT NULL DEFAULT now(),
+       leased_until timestamptz NOT NULL
      )`,
     `CREATE INDEX IF NOT EXISTS relay_batches_source ON insights.relay_batches (source, claimed_at)`,
   ];
 }
 
-/**
- * Advisory-lock classes (two-int form; the first int): a batch being sent, keyed by hashtext of its id ('LDRB'),
- * and the claims of one outbox, keyed by hashtext of its schema ('LDRC'). Two ids that hash alike only make one
- * relay skip a left-over batch for a pass, or draw another id.
- */
-const SENDING_LOCK = 1279545922;
+/** Advisory-lock class of the claims of one outbox (two-int form, keyed by hashtext of its schema; 'LDRC'). */
 const CLAIM_LOCK = 1279545923;
 
-/** A batch written down earlier and not yet published that no other relay is sending: locked, with its rows. */
-export async function lockLeftOverBatch(client: PoolClient, schema: string): Promise<{ batch: string; rows: OutboxRow[] } | undefined> {
-  const { rows: batches } = await client.query<{ id: string }>(
-    `SELECT id FROM insights.relay_batches WHERE source = $1 ORDER BY claimed_at LIMIT 16`,
-    [schema],
+export interface LeftOverBatch {
+  batch: string;
+  /** Its rows in send order; empty when they are gone (the batch is then forgotten). */
+  rows: OutboxRow[];
+  /** Sent under a fresh id: its token was no longer trusted (TOKEN_TRUST_MS). */
+  renamed: boolean;
+}
+
+/** Leases the oldest batch written down earlier, not yet published and not leased by another relay, if any. */
+export async function takeLeftOverBatch(client: PoolClient, schema: string): Promise<LeftOverBatch | undefined> {
+  const freshId = randomUUID();
+  const { rows: taken } = await client.query<{ id: string; event_ids: string[] }>(
+    `UPDATE insights.relay_batches b
+        SET leased_until = now() + make_interval(secs => $2::float8 / 1000),
+            id = CASE WHEN b.claimed_at < now() - make_interval(secs => $3::float8 / 1000) THEN $4::uuid ELSE b.id END,
+            claimed_at = CASE WHEN b.claimed_at < now() - make_interval(secs => $3::float8 / 1000) THEN now() ELSE b.claimed_at END
+      WHERE b.id = (SELECT id FROM insights.relay_batches
+                     WHERE source = $1 AND leased_until < now()
+                     ORDER BY claimed_at
+                     LIMIT 1
+                     FOR UPDATE SKIP LOCKED)
+      RETURNING b.id, b.event_ids`,
+    [schema, SEND_LEASE_MS, TOKEN_TRUST_MS, freshId],
   );
-  for (const { id } of batches) {
-    if (!(await tryLock(client, id))) continue;
-    let rows: OutboxRow[];
-    try {
-      // Another relay may have published it between the look-up and the lock: then it is gone, and so are its rows.
-      ({ rows } = await client.query<OutboxRow>(
-        `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events
-          WHERE id = ANY((SELECT event_ids FROM insights.relay_batches WHERE id = $1)::uuid[])
-          ORDER BY position`,
-        [id],
-      ));
-    } catch (error) {
-      await unlockBatch(client, id).catch(() => undefined);
-      throw error;
-    }
-    if (rows.length > 0) return { batch: id, rows };
-    await unlockBatch(client, id);
-  }
-  return undefined;
-}
-
-/** A fresh batch id, locked before it is written down, so no other relay takes it for a left-over batch meanwhile. */
-export async function lockNewBatchId(client: PoolClient): Promise<string> {
-  for (;;) {
-    const batch = randomUUID();
-    if (await tryLock(client, batch)) return batch;
-  }
-}
-
-export async function unlockBatch(client: PoolClient, batch: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_unlock(${SENDING_LOCK}, hashtext($1))`, [batch]);
+  const batch = taken[0];
+  if (!batch) return undefined;
+  const { rows } = await client.query<OutboxRow>(
+    `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY position`,
+    [batch.event_ids],
+  );
+  if (rows.length === 0) await client.query(`DELETE FROM insights.relay_batches WHERE id = $1`, [batch.id]);
+  return { batch: batch.id, rows, renamed: batch.id === freshId };
 }
 
 /**
- * Writes down batch `batch`: up to `limit` unpublished rows of the outbox in `schema` that no other batch holds,
- * oldest first, committed before this returns. Returns the rows, in the order every send of the batch uses.
+ * Writes down batch `batch`, leased to this relay: up to `limit` unpublished rows of the outbox in `schema` that no
+ * other batch holds, oldest first, committed before this returns. Returns the rows, in the order every send of the
+ * batch uses.
  */
 export async function claimBatch(client: PoolClient, schema: string, batch: string, limit: number): Promise<OutboxRow[]> {
   await client.query('BEGIN');
@@ -102,7 +107,11 @@ export async function claimBatch(client: PoolClient, schema: string, batch: stri
       [schema, limit],
     );
     if (rows.length > 0) {
-      await client.query(`INSERT INTO insights.relay_batches (id, source, event_ids) VALUES ($1, $2, $3::uuid[])`, [batch, schema, rows.map((row) => row.id)]);
+      await client.query(
+        `INSERT INTO insights.relay_batches (id, source, event_ids, leased_until)
+         VALUES ($1, $2, $3::uuid[], now() + make_interval(secs => $4::float8 / 1000))`,
+        [batch, schema, rows.map((row) => row.id), SEND_LEASE_MS],
+      );
     }
     await client.query('COMMIT');
     return rows;
@@ -112,15 +121,23 @@ export async function claimBatch(client: PoolClient, schema: string, batch: stri
   }
 }
 
+/**
+ * Inside the transaction that sends it, before the insert: locks the batch's rows. A relay of an earlier release
+ * (FOR UPDATE SKIP LOCKED, no batches) then leaves them alone, and one that holds some is waited for.
+ */
+export async function lockBatchRows(client: PoolClient, schema: string, rows: readonly OutboxRow[]): Promise<void> {
+  await client.query(`SELECT 1 FROM ${schema}.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY position FOR UPDATE`, [rows.map((row) => row.id)]);
+}
+
 /** Inside the transaction that sent it: marks the batch's rows published and forgets the batch. */
 export async function markBatchPublished(client: PoolClient, schema: string, batch: string, rows: readonly OutboxRow[]): Promise<void> {
   await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`, [rows.map((row) => row.id)]);
   await client.query(`DELETE FROM insights.relay_batches WHERE id = $1`, [batch]);
 }
 
-async function tryLock(client: PoolClient, batch: string): Promise<boolean> {
-  const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${SENDING_LOCK}, hashtext($1)) AS ok`, [batch]);
-  return rows[0]?.ok === true;
+/** After a failed send: gives the lease up, so the next pass sends the batch again before any new one. */
+export async function releaseBatch(client: PoolClient, batch: string): Promise<void> {
+  await client.query(`UPDATE insights.relay_batches SET leased_until = '-infinity' WHERE id = $1`, [batch]);
 }
 
 export async function rollback(client: PoolClient): Promise<void> {

@@ -9,12 +9,13 @@
  * Published rows stay in the outbox for a while (a support engineer can still see what went out, and tests read
  * them), then the relay deletes them, oldest first in small batches, so the outbox does not grow without end.
  */
+import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { InteractionEvent, insertEvents } from './event-writer';
-import { OutboxRow, claimBatch, lockLeftOverBatch, lockNewBatchId, markBatchPublished, rollback, unlockBatch } from './relay-batches';
+import { OutboxRow, claimBatch, lockBatchRows, markBatchPublished, releaseBatch, rollback, takeLeftOverBatch } from './relay-batches';
 import type { Warehouse } from './warehouse-client';
 import { shareWarehouseWrites } from './warehouse-lock';
 
@@ -158,8 +159,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends one batch: one written down earlier whose insert did not finish, if no other relay is sending it,
-   * otherwise a new claim. Holds the batch's session lock while it sends.
+   * Sends one batch: one written down earlier whose send did not finish, if no other relay holds its lease,
+   * otherwise a new claim.
    */
   private async relayBatch(schema: string): Promise<{ events: number; leftOver: boolean }> {
     const client = await this.options.pool.connect();
@@ -169,23 +170,23 @@ export class OutboxRelay {
     let lost: Error | undefined;
     const onLost = (error: Error) => (lost ??= error);
     client.on('error', onLost);
-    let held: string | undefined;
     try {
-      const leftOver = await lockLeftOverBatch(client, schema);
+      const leftOver = await takeLeftOverBatch(client, schema);
       if (leftOver) {
-        held = leftOver.batch;
-        await this.send(client, schema, leftOver.batch, leftOver.rows);
+        if (leftOver.renamed) {
+          this.options.logger.warn(
+            { source: schema, batch: leftOver.batch, events: leftOver.rows.length },
+            'relay batch left over longer than its token is trusted: sent under a new id; events already stored are dropped, but a rollup whose view failed on the first attempt stays short',
+          );
+        }
+        if (leftOver.rows.length > 0) await this.send(client, schema, leftOver.batch, leftOver.rows);
         return { events: leftOver.rows.length, leftOver: true };
       }
-      held = await lockNewBatchId(client);
-      const rows = await claimBatch(client, schema, held, this.batchSize);
-      if (rows.length > 0) await this.send(client, schema, held, rows);
+      const batch = randomUUID();
+      const rows = await claimBatch(client, schema, batch, this.batchSize);
+      if (rows.length > 0) await this.send(client, schema, batch, rows);
       return { events: rows.length, leftOver: false };
     } finally {
-      if (held) {
-        // Released with an error, the connection is closed, and Postgres lets go of its session locks.
-        await unlockBatch(client, held).catch((error: Error) => (lost ??= error));
-      }
       client.removeListener('error', onLost);
       // Released with its error, a broken client is closed instead of going back to the pool.
       client.release(lost);
@@ -194,18 +195,21 @@ export class OutboxRelay {
 
   /**
    * Writes a batch to the warehouse with its id as the deduplication token, then marks its rows published and
-   * forgets it, in one transaction.
+   * forgets it, in one transaction. On failure the batch's lease is given up, so the next pass sends it first.
    */
   private async send(client: PoolClient, schema: string, batch: string, rows: readonly OutboxRow[]): Promise<void> {
     try {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
+      await lockBatchRows(client, schema, rows);
       await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
       await markBatchPublished(client, schema, batch, rows);
       await client.query('COMMIT');
     } catch (error) {
       await rollback(client);
+      // Best effort: on a lost connection the lease runs out by itself.
+      await releaseBatch(client, batch).catch(() => undefined);
       throw error;
     }
   }

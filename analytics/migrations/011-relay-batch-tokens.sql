@@ -4,7 +4,7 @@
 --     sends the batch again; neither insert sees the other's rows, both pass the lookup, the rollups count twice;
 --   * an insert through a chain of views is not atomic: if one rollup view fails, interaction_events and the views
 --     before it keep the block, the resend is then dropped whole by the lookup, and the other rollups stay short.
--- Now every relay batch has a fixed membership and id, kept in Postgres before it is sent (analytics/relay.ts), and
+-- Now every relay batch has a fixed membership and id, kept in Postgres before it is sent (analytics/relay-batches.ts), and
 -- each attempt is sent with insert_deduplication_token = that id and deduplicate_blocks_in_dependent_materialized_views
 -- = 1. ClickHouse then remembers, per table, the blocks it has already written for that token: a resend writes
 -- nothing where the block arrived, and writes exactly the missing block where a view had failed. The token window
@@ -14,19 +14,19 @@
 -- batch re-formed after an upgrade), but it lets through the events its own batch already wrote, so a resend forms
 -- the same block as the first attempt and the token decides. relay_batch is '' for inserts without a batch.
 --
--- Without a token, nothing changes: the views do not deduplicate (deduplicate_blocks_in_dependent_materialized_views
--- is off) and the Null ingest table never does.
+-- Without a token, ClickHouse 26 still deduplicates by the data (deduplicate_blocks_in_dependent_materialized_views
+-- is on by default since 26.2): a block identical to one a table already holds is a repeat of the same events, and
+-- is dropped. A later migration's backfill (INSERT … SELECT straight into a table below) is deduplicated the same
+-- way, so a re-run of it adds nothing.
 ALTER TABLE {database}.interaction_events ADD COLUMN IF NOT EXISTS relay_batch String DEFAULT '';
 
 ALTER TABLE {database}.interaction_events_ingest ADD COLUMN IF NOT EXISTS relay_batch String DEFAULT '';
 
 ALTER TABLE {database}.knowledge_lifecycle_events ADD COLUMN IF NOT EXISTS relay_batch String DEFAULT '';
 
-DROP VIEW IF EXISTS {database}.interaction_events_dedup_mv;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {database}.interaction_events_dedup_mv
-TO {database}.interaction_events
-AS SELECT *
+-- In place, never dropped and created again: between the two, inserts into the Null ingest table would vanish.
+ALTER TABLE {database}.interaction_events_dedup_mv MODIFY QUERY
+SELECT *
 FROM {database}.interaction_events_ingest
 WHERE event_id NOT IN (
     SELECT event_id FROM {database}.interaction_events
@@ -37,8 +37,10 @@ WHERE event_id NOT IN (
 )
 LIMIT 1 BY event_id;
 
--- How many recent insert blocks each table remembers. A batch that failed is sent again before any new batch of its
--- outbox, so a few blocks would do; 10,000 leaves room for every outbox and partition at once.
+-- How many recent insert blocks each table remembers: a relay insert writes one block per partition and per view into
+-- each table (hourly_support_events has four views), so 10,000 blocks last about 14 minutes at the relay's fastest.
+-- A batch that failed is sent again at the next pass; one left over for longer than 5 minutes is sent under a fresh
+-- token (analytics/relay-batches.ts).
 ALTER TABLE {database}.interaction_events MODIFY SETTING non_replicated_deduplication_window = 10000;
 
 ALTER TABLE {database}.knowledge_lifecycle_events MODIFY SETTING non_replicated_deduplication_window = 10000;

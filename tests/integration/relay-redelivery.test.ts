@@ -22,6 +22,7 @@ import { useRelayFixture, withInsertFault } from '../helpers/outbox-fixture';
 const EVENTS = 1_200;
 const BATCH = 500;
 const relay = useRelayFixture('relay-redelivery', 0);
+const otherWorkspace = randomUUID();
 jest.setTimeout(120_000);
 
 /** Columns that differ between two deliveries of the same event by design. */
@@ -231,4 +232,45 @@ it('claims of one outbox wait for each other: a claim made while another is bein
     second.release();
     await otherPod.end();
   }
+});
+
+it('a batch left over for longer than its token is trusted is sent under a new id, and the look-up keeps it single', async () => {
+  await fillOutbox(BATCH);
+  // The first attempt reaches the warehouse whole, but the relay hears a failure and the batch stays written down.
+  let failOnce = true;
+  const unlucky = withInsertFault(relay.warehouse, async (params, realInsert) => {
+    const result = await realInsert(params);
+    if (!failOnce) return result;
+    failOnce = false;
+    throw new Error('Timeout error (the reply was lost)');
+  });
+  const logged: unknown[] = [];
+  const logger = createLogger('test', 'silent');
+  const sut = new OutboxRelay({ pool: relay.outbox.pool, warehouse: unlucky, logger: Object.assign(Object.create(logger) as typeof logger, { warn: (...args: unknown[]) => logged.push(args) }), batchSize: BATCH });
+  await expect(sut.drainAll()).rejects.toThrow(/reply was lost/);
+
+  // Time passes: the batch was claimed an hour ago, and the warehouse's tables have since forgotten its blocks (their
+  // window shrunk to one block here, then other inserts, stands in for 10,000 blocks and hours of traffic).
+  await relay.outbox.pool.query(`UPDATE insights.relay_batches SET claimed_at = now() - interval '1 hour'`);
+  const windowed = await rows<{ name: string }>(relay.warehouse, `SELECT name FROM system.tables WHERE database = {database:String} AND engine_full LIKE '%non_replicated_deduplication_window%'`);
+  const setWindow = async (blocks: number) => {
+    for (const { name } of windowed) {
+      await relay.warehouse.client.command({ query: `ALTER TABLE ${relay.warehouse.database}.${name} MODIFY SETTING non_replicated_deduplication_window = ${blocks}` });
+    }
+  };
+  const { rows: outboxRows } = await relay.outbox.pool.query('SELECT id, workspace_id, type, occurred_at, payload, correlation_id FROM conversation.outbox_events ORDER BY position');
+  const others = outboxRows.map(toInteractionEvent).map((event) => ({ ...event, eventId: randomUUID(), workspaceId: otherWorkspace }));
+  await setWindow(1);
+  try {
+    await insertEvents(relay.warehouse, others.slice(0, 250), { batch: randomUUID() });
+    await insertEvents(relay.warehouse, others.slice(250), { batch: randomUUID() });
+    expect(await sut.drainAll()).toBe(BATCH);
+  } finally {
+    await setWindow(10_000);
+  }
+  expect(logged).toHaveLength(1);
+
+  const clean = await cleanDelivery('loopdesk_relay_clean_renamed');
+  await insertEvents(clean, others);
+  expect(await contents(relay.warehouse)).toEqual(await contents(clean));
 });
