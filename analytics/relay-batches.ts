@@ -5,8 +5,9 @@
  * the transaction that marks its rows published. So a batch whose insert failed, timed out or died with its process
  * is still written down, and is sent again with the same rows, in the same order, under the same token.
  *
- * A relay sending a batch holds a lease on it (a time in the row, not a lock on a connection: a relay that dies, or
- * a connection pooler between the relay and Postgres, cannot keep a batch from being sent). A send that outlasts
+ * A relay sending a batch holds a lease on it (a time and a backend in the row, not a lock held by a connection: a
+ * connection pooler between the relay and Postgres, or a half-open connection, keeps a batch from being sent for a
+ * minute at most). A send that outlasts
  * its lease may be repeated by another relay; the token keeps that single. Claims of one outbox are serialized (a
  * transaction advisory lock), so a new claim sees every batch written down before it and never takes their rows.
  */
@@ -25,7 +26,11 @@ export interface OutboxRow {
 
 const OUTBOX_COLUMNS = 'id, workspace_id, type, occurred_at, payload, correlation_id';
 
-/** How long a relay may send a batch before another may take it over: well past a warehouse insert's timeout. */
+/**
+ * How long a relay may send a batch before another may take it over: well past a warehouse insert's timeout. The
+ * lease also ends when the Postgres connection that took it is gone (a relay that crashed or lost its connection),
+ * so such a batch is sent again at the next pass, not a minute later.
+ */
 const SEND_LEASE_MS = 60_000;
 
 /**
@@ -45,7 +50,8 @@ export function relayBatchesTableSql(): string[] {
        source text NOT NULL,
        event_ids uuid[] NOT NULL CHECK (array_position(event_ids, NULL) IS NULL),
        claimed_at timestamptz NOT NULL DEFAULT now(),
-       leased_until timestamptz NOT NULL
+       leased_until timestamptz NOT NULL,
+       leased_by integer NOT NULL
      )`,
     `CREATE INDEX IF NOT EXISTS relay_batches_source ON insights.relay_batches (source, claimed_at)`,
   ];
@@ -68,10 +74,12 @@ export async function takeLeftOverBatch(client: PoolClient, schema: string): Pro
   const { rows: taken } = await client.query<{ id: string; event_ids: string[] }>(
     `UPDATE insights.relay_batches b
         SET leased_until = now() + make_interval(secs => $2::float8 / 1000),
+            leased_by = pg_backend_pid(),
             id = CASE WHEN b.claimed_at < now() - make_interval(secs => $3::float8 / 1000) THEN $4::uuid ELSE b.id END,
             claimed_at = CASE WHEN b.claimed_at < now() - make_interval(secs => $3::float8 / 1000) THEN now() ELSE b.claimed_at END
       WHERE b.id = (SELECT id FROM insights.relay_batches
-                     WHERE source = $1 AND leased_until < now()
+                     WHERE source = $1
+                       AND (leased_until < now() OR leased_by NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL))
                      ORDER BY claimed_at
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED)
@@ -108,8 +116,8 @@ export async function claimBatch(client: PoolClient, schema: string, batch: stri
     );
     if (rows.length > 0) {
       await client.query(
-        `INSERT INTO insights.relay_batches (id, source, event_ids, leased_until)
-         VALUES ($1, $2, $3::uuid[], now() + make_interval(secs => $4::float8 / 1000))`,
+        `INSERT INTO insights.relay_batches (id, source, event_ids, leased_until, leased_by)
+         VALUES ($1, $2, $3::uuid[], now() + make_interval(secs => $4::float8 / 1000), pg_backend_pid())`,
         [batch, schema, rows.map((row) => row.id), SEND_LEASE_MS],
       );
     }

@@ -274,3 +274,35 @@ it('a batch left over for longer than its token is trusted is sent under a new i
   await insertEvents(clean, others);
   expect(await contents(relay.warehouse)).toEqual(await contents(clean));
 });
+
+it('waits for rows a relay of the previous release holds, and sends nothing of them meanwhile', async () => {
+  await fillOutbox(BATCH);
+  // The previous release's relay: rows locked FOR UPDATE SKIP LOCKED while it writes them, no batch written down.
+  const oldRelay = await relay.outbox.pool.connect();
+  const otherPod = new Pool({ connectionString: relay.outbox.database.url, max: 2 });
+  let draining: Promise<number> | undefined;
+  try {
+    await oldRelay.query('BEGIN');
+    const { rows: held } = await oldRelay.query(
+      'SELECT id, workspace_id, type, occurred_at, payload, correlation_id FROM conversation.outbox_events WHERE published_at IS NULL ORDER BY position LIMIT 100 FOR UPDATE SKIP LOCKED',
+    );
+    const sut = new OutboxRelay({ pool: otherPod, warehouse: relay.warehouse, logger: createLogger('test', 'silent'), batchSize: BATCH });
+    let done = false;
+    draining = sut.drainAll().finally(() => (done = true));
+    await sleep(700);
+    expect(done).toBe(false);
+    expect((await contents(relay.warehouse)).interaction_events).toEqual([]);
+    await insertEvents(relay.warehouse, held.map(toInteractionEvent));
+    await oldRelay.query('UPDATE conversation.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])', [held.map((row) => row.id)]);
+    await oldRelay.query('COMMIT');
+    expect(await draining).toBe(BATCH);
+  } finally {
+    // After a failed expectation the old relay's transaction is still open and the relay waits on it: end both.
+    await oldRelay.query('ROLLBACK');
+    oldRelay.release();
+    await draining?.catch(() => undefined);
+    await otherPod.end();
+  }
+  const expected = await contents(await cleanDelivery('loopdesk_relay_clean_previous_release'));
+  expect(await contents(relay.warehouse)).toEqual(expected);
+});
