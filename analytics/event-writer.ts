@@ -7,6 +7,7 @@
  * again, even while the first attempt is still running or after it failed halfway down the views, writes each
  * table's block once.
  */
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Warehouse } from './warehouse-client';
@@ -113,12 +114,24 @@ export async function insertEvents(warehouse: Warehouse, events: readonly Intera
     const result = await warehouse.client.exec({
       query: `INSERT INTO ${warehouse.database}.interaction_events_ingest (${columns.join(', ')})${settings} FORMAT JSONCompactEachRow`,
       values: Readable.from([body]),
+      // Named after the batch, so stopBatchInserts finds an attempt the client gave up on.
+      query_id: batch === undefined ? undefined : `relay-${batch}-${chunk}-${randomUUID()}`,
     });
     // exec hands back the response body as a stream; reading it to the end frees the socket in server mode.
     result.stream.resume();
     await finished(result.stream);
   }
   return events.length;
+}
+
+/**
+ * Stops every insert of `batch` still running in the warehouse and waits until they have stopped: a client that
+ * gave up waiting does not stop the server's work, and a batch about to be sent under another token must not race
+ * an earlier attempt past the ingest view's look-up. On a cluster this reaches the node the relay talks to.
+ */
+export async function stopBatchInserts(warehouse: Warehouse, batch: string): Promise<void> {
+  if (!BATCH_ID.test(batch)) throw new RangeError(`stopBatchInserts: batch id ${JSON.stringify(batch)} is not letters, digits and -`);
+  await warehouse.client.command({ query: `KILL QUERY WHERE query_id LIKE 'relay-${batch}-%' SYNC` });
 }
 
 /** The row sent for an event (exported for the ingest-format benchmark). */

@@ -34,13 +34,18 @@ const OUTBOX_COLUMNS = 'id, workspace_id, type, occurred_at, payload, correlatio
 const SEND_LEASE_MS = 60_000;
 
 /**
- * How long a batch's token is trusted. Each warehouse table remembers its last 10,000 insert blocks (migration 011);
- * at the relay's most, about 1.5 inserts a second of up to 8 blocks each in the table most views write, that is
- * about 14 minutes. A batch left over for longer is sent under a fresh id instead, so the ingest view's look-up
- * alone decides: an event already stored is dropped, never stored or counted twice, though a rollup whose view
- * failed on the first attempt then stays short (the relay logs it).
+ * How far a batch's token is trusted. Each warehouse table remembers its last 10,000 insert blocks (migration 011),
+ * and a relay insert writes up to MAX_VIEWS_PER_TABLE blocks per partition into one table. Every send counts the
+ * blocks it may write on a clock in Postgres (insights.relay_blocks, shared by every relay); a batch left over
+ * after half a window's blocks, or after TOKEN_TRUST_MS (a replicated table also forgets by time), is sent under a
+ * fresh id instead, so the ingest view's look-up alone decides: an event already stored is dropped, never stored or
+ * counted twice, though a rollup whose view failed on the first attempt then stays short (the relay logs it).
  */
-const TOKEN_TRUST_MS = 5 * 60_000;
+const TRUSTED_BLOCKS = 5_000;
+const TOKEN_TRUST_MS = 30 * 60_000;
+
+/** The most materialized views writing one warehouse table (hourly_support_events has four; a test keeps this true). */
+export const MAX_VIEWS_PER_TABLE = 4;
 
 /** SQL for insights' migration (and for relay tests' throwaway databases): the table of batches not yet published. */
 export function relayBatchesTableSql(): string[] {
@@ -50,10 +55,13 @@ export function relayBatchesTableSql(): string[] {
        source text NOT NULL,
        event_ids uuid[] NOT NULL CHECK (array_position(event_ids, NULL) IS NULL),
        claimed_at timestamptz NOT NULL DEFAULT now(),
+       first_block bigint NOT NULL,
        leased_until timestamptz NOT NULL,
-       leased_by integer NOT NULL
+       leased_by integer NOT NULL,
+       lease uuid NOT NULL
      )`,
     `CREATE INDEX IF NOT EXISTS relay_batches_source ON insights.relay_batches (source, claimed_at)`,
+    `CREATE SEQUENCE IF NOT EXISTS insights.relay_blocks`,
   ];
 }
 
@@ -62,29 +70,31 @@ const CLAIM_LOCK = 1279545923;
 
 export interface LeftOverBatch {
   batch: string;
+  /** This relay's lease on it. */
+  lease: string;
   /** Its rows in send order; empty when they are gone (the batch is then forgotten). */
   rows: OutboxRow[];
-  /** Sent under a fresh id: its token was no longer trusted (TOKEN_TRUST_MS). */
-  renamed: boolean;
+  /** The warehouse may have forgotten its token (TRUSTED_BLOCKS, TOKEN_TRUST_MS): send it under a new id. */
+  tokenForgotten: boolean;
 }
+
+const CLOCK = `(SELECT last_value FROM insights.relay_blocks)`;
 
 /** Leases the oldest batch written down earlier, not yet published and not leased by another relay, if any. */
 export async function takeLeftOverBatch(client: PoolClient, schema: string): Promise<LeftOverBatch | undefined> {
-  const freshId = randomUUID();
-  const { rows: taken } = await client.query<{ id: string; event_ids: string[] }>(
+  const lease = randomUUID();
+  const { rows: taken } = await client.query<{ id: string; event_ids: string[]; forgotten: boolean }>(
     `UPDATE insights.relay_batches b
-        SET leased_until = now() + make_interval(secs => $2::float8 / 1000),
-            leased_by = pg_backend_pid(),
-            id = CASE WHEN b.claimed_at < now() - make_interval(secs => $3::float8 / 1000) THEN $4::uuid ELSE b.id END,
-            claimed_at = CASE WHEN b.claimed_at < now() - make_interval(secs => $3::float8 / 1000) THEN now() ELSE b.claimed_at END
+        SET leased_until = now() + make_interval(secs => $2::float8 / 1000), leased_by = pg_backend_pid(), lease = $3
       WHERE b.id = (SELECT id FROM insights.relay_batches
                      WHERE source = $1
                        AND (leased_until < now() OR leased_by NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL))
                      ORDER BY claimed_at
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED)
-      RETURNING b.id, b.event_ids`,
-    [schema, SEND_LEASE_MS, TOKEN_TRUST_MS, freshId],
+      RETURNING b.id, b.event_ids,
+                b.claimed_at < now() - make_interval(secs => $4::float8 / 1000) OR ${CLOCK} - b.first_block > $5 AS forgotten`,
+    [schema, SEND_LEASE_MS, lease, TOKEN_TRUST_MS, TRUSTED_BLOCKS],
   );
   const batch = taken[0];
   if (!batch) return undefined;
@@ -92,8 +102,35 @@ export async function takeLeftOverBatch(client: PoolClient, schema: string): Pro
     `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY position`,
     [batch.event_ids],
   );
-  if (rows.length === 0) await client.query(`DELETE FROM insights.relay_batches WHERE id = $1`, [batch.id]);
-  return { batch: batch.id, rows, renamed: batch.id === freshId };
+  if (rows.length === 0) await client.query(`DELETE FROM insights.relay_batches WHERE id = $1 AND lease = $2`, [batch.id, lease]);
+  return { batch: batch.id, lease, rows, tokenForgotten: batch.forgotten };
+}
+
+/**
+ * Gives a left-over batch a fresh id (its next token), counted from now; call it only once no earlier attempt can
+ * still be running. Returns the new id, or undefined when this relay no longer holds the lease.
+ */
+export async function renameBatch(client: PoolClient, batch: string, lease: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ id: string }>(
+    `UPDATE insights.relay_batches SET id = $3, claimed_at = now(), first_block = ${CLOCK}
+      WHERE id = $1 AND lease = $2
+      RETURNING id`,
+    [batch, lease, randomUUID()],
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * Before a send: moves the block clock on by the most blocks this insert may write into one table, per chunk the
+ * partitions (months) its events fall in, one more for conversation_times (partitioned by the conversation's start).
+ */
+export async function countBlocks(client: PoolClient, rows: readonly OutboxRow[], chunkSize: number): Promise<void> {
+  let blocks = 0;
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const months = new Set(rows.slice(start, start + chunkSize).map((row) => row.occurred_at.toISOString().slice(0, 7)));
+    blocks += MAX_VIEWS_PER_TABLE * (months.size + 1);
+  }
+  await client.query(`SELECT max(nextval('insights.relay_blocks')) FROM generate_series(1, $1)`, [blocks]);
 }
 
 /**
@@ -101,7 +138,7 @@ export async function takeLeftOverBatch(client: PoolClient, schema: string): Pro
  * other batch holds, oldest first, committed before this returns. Returns the rows, in the order every send of the
  * batch uses.
  */
-export async function claimBatch(client: PoolClient, schema: string, batch: string, limit: number): Promise<OutboxRow[]> {
+export async function claimBatch(client: PoolClient, schema: string, batch: string, lease: string, limit: number): Promise<OutboxRow[]> {
   await client.query('BEGIN');
   try {
     // One claim of this outbox at a time: each statement below then sees every batch claimed before it.
@@ -116,9 +153,9 @@ export async function claimBatch(client: PoolClient, schema: string, batch: stri
     );
     if (rows.length > 0) {
       await client.query(
-        `INSERT INTO insights.relay_batches (id, source, event_ids, leased_until, leased_by)
-         VALUES ($1, $2, $3::uuid[], now() + make_interval(secs => $4::float8 / 1000), pg_backend_pid())`,
-        [batch, schema, rows.map((row) => row.id), SEND_LEASE_MS],
+        `INSERT INTO insights.relay_batches (id, source, event_ids, first_block, leased_until, leased_by, lease)
+         VALUES ($1, $2, $3::uuid[], ${CLOCK}, now() + make_interval(secs => $4::float8 / 1000), pg_backend_pid(), $5)`,
+        [batch, schema, rows.map((row) => row.id), SEND_LEASE_MS, lease],
       );
     }
     await client.query('COMMIT');
@@ -143,9 +180,12 @@ export async function markBatchPublished(client: PoolClient, schema: string, bat
   await client.query(`DELETE FROM insights.relay_batches WHERE id = $1`, [batch]);
 }
 
-/** After a failed send: gives the lease up, so the next pass sends the batch again before any new one. */
-export async function releaseBatch(client: PoolClient, batch: string): Promise<void> {
-  await client.query(`UPDATE insights.relay_batches SET leased_until = '-infinity' WHERE id = $1`, [batch]);
+/**
+ * After a failed send: gives this relay's lease up (not one another relay took meanwhile), so the next pass sends
+ * the batch again before any new one.
+ */
+export async function releaseBatch(client: PoolClient, batch: string, lease: string): Promise<void> {
+  await client.query(`UPDATE insights.relay_batches SET leased_until = '-infinity' WHERE id = $1 AND lease = $2`, [batch, lease]);
 }
 
 export async function rollback(client: PoolClient): Promise<void> {

@@ -14,8 +14,8 @@ import { Pool, PoolClient } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
-import { InteractionEvent, insertEvents } from './event-writer';
-import { OutboxRow, claimBatch, lockBatchRows, markBatchPublished, releaseBatch, rollback, takeLeftOverBatch } from './relay-batches';
+import { EVENT_INSERT_CHUNK_SIZE, InteractionEvent, insertEvents, stopBatchInserts } from './event-writer';
+import { OutboxRow, claimBatch, countBlocks, lockBatchRows, markBatchPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
 import type { Warehouse } from './warehouse-client';
 import { shareWarehouseWrites } from './warehouse-lock';
 
@@ -173,18 +173,25 @@ export class OutboxRelay {
     try {
       const leftOver = await takeLeftOverBatch(client, schema);
       if (leftOver) {
-        if (leftOver.renamed) {
+        if (leftOver.rows.length === 0) return { events: 0, leftOver: true };
+        let batch: string | undefined = leftOver.batch;
+        if (leftOver.tokenForgotten) {
+          // No earlier attempt may still run when the batch goes out under a token the warehouse has not seen.
+          await stopBatchInserts(this.options.warehouse, batch);
+          batch = await renameBatch(client, batch, leftOver.lease);
+          if (!batch) return { events: 0, leftOver: true };
           this.options.logger.warn(
-            { source: schema, batch: leftOver.batch, events: leftOver.rows.length },
+            { source: schema, batch, events: leftOver.rows.length },
             'relay batch left over longer than its token is trusted: sent under a new id; events already stored are dropped, but a rollup whose view failed on the first attempt stays short',
           );
         }
-        if (leftOver.rows.length > 0) await this.send(client, schema, leftOver.batch, leftOver.rows);
+        await this.send(client, schema, batch, leftOver.lease, leftOver.rows);
         return { events: leftOver.rows.length, leftOver: true };
       }
       const batch = randomUUID();
-      const rows = await claimBatch(client, schema, batch, this.batchSize);
-      if (rows.length > 0) await this.send(client, schema, batch, rows);
+      const lease = randomUUID();
+      const rows = await claimBatch(client, schema, batch, lease, this.batchSize);
+      if (rows.length > 0) await this.send(client, schema, batch, lease, rows);
       return { events: rows.length, leftOver: false };
     } finally {
       client.removeListener('error', onLost);
@@ -197,19 +204,20 @@ export class OutboxRelay {
    * Writes a batch to the warehouse with its id as the deduplication token, then marks its rows published and
    * forgets it, in one transaction. On failure the batch's lease is given up, so the next pass sends it first.
    */
-  private async send(client: PoolClient, schema: string, batch: string, rows: readonly OutboxRow[]): Promise<void> {
+  private async send(client: PoolClient, schema: string, batch: string, lease: string, rows: readonly OutboxRow[]): Promise<void> {
     try {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
       await lockBatchRows(client, schema, rows);
+      await countBlocks(client, rows, EVENT_INSERT_CHUNK_SIZE);
       await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
       await markBatchPublished(client, schema, batch, rows);
       await client.query('COMMIT');
     } catch (error) {
       await rollback(client);
       // Best effort: on a lost connection the lease runs out by itself.
-      await releaseBatch(client, batch).catch(() => undefined);
+      await releaseBatch(client, batch, lease).catch(() => undefined);
       throw error;
     }
   }

@@ -38,9 +38,9 @@ WHERE event_id NOT IN (
 LIMIT 1 BY event_id;
 
 -- How many recent insert blocks each table remembers: a relay insert writes one block per partition and per view into
--- each table (hourly_support_events has four views), so 10,000 blocks last about 14 minutes at the relay's fastest.
--- A batch that failed is sent again at the next pass; one left over for longer than 5 minutes is sent under a fresh
--- token (analytics/relay-batches.ts).
+-- each table (hourly_support_events has four views). A batch that failed is sent again at the next pass; one left
+-- over after other inserts wrote 5,000 blocks, or after 30 minutes, is sent under a fresh token
+-- (analytics/relay-batches.ts).
 ALTER TABLE {database}.interaction_events MODIFY SETTING non_replicated_deduplication_window = 10000;
 
 ALTER TABLE {database}.knowledge_lifecycle_events MODIFY SETTING non_replicated_deduplication_window = 10000;

@@ -11,7 +11,7 @@
 import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay, toInteractionEvent } from '../../analytics/relay';
-import { claimBatch } from '../../analytics/relay-batches';
+import { claimBatch, releaseBatch, takeLeftOverBatch } from '../../analytics/relay-batches';
 import type { Warehouse } from '../../analytics/warehouse-client';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -221,8 +221,8 @@ it('claims of one outbox wait for each other: a claim made while another is bein
     const slowFirst = intercepted(first, /INSERT INTO insights\.relay_batches/, { before: () => Promise.race([secondHasRead, sleep(1_000)]) });
     const watchedSecond = intercepted(second, /FROM conversation\.outbox_events/, { after: secondRead });
     const claims = await Promise.all([
-      claimBatch(slowFirst, 'conversation', randomUUID(), 200),
-      sleep(100).then(() => claimBatch(watchedSecond, 'conversation', randomUUID(), 200)),
+      claimBatch(slowFirst, 'conversation', randomUUID(), randomUUID(), 200),
+      sleep(100).then(() => claimBatch(watchedSecond, 'conversation', randomUUID(), randomUUID(), 200)),
     ]);
     const [a, b] = claims.map((rows) => new Set(rows.map((row) => row.id)));
     expect([a!.size, b!.size]).toEqual([200, 100]);
@@ -234,7 +234,14 @@ it('claims of one outbox wait for each other: a claim made while another is bein
   }
 });
 
-it('a batch left over for longer than its token is trusted is sent under a new id, and the look-up keeps it single', async () => {
+const AGEING = {
+  // Other relay inserts since its first attempt wrote more blocks than the token is trusted for.
+  blocks: `SELECT setval('insights.relay_blocks', (SELECT last_value FROM insights.relay_blocks) + 5001)`,
+  // Or it was claimed longer ago than that (a replicated table forgets blocks by time too).
+  time: `UPDATE insights.relay_batches SET claimed_at = now() - interval '31 minutes'`,
+};
+
+it.each(Object.keys(AGEING) as (keyof typeof AGEING)[])('a batch left over past its token\'s trust (%s) is sent under a new id, and the look-up keeps it single', async (ageing) => {
   await fillOutbox(BATCH);
   // The first attempt reaches the warehouse whole, but the relay hears a failure and the batch stays written down.
   let failOnce = true;
@@ -249,9 +256,9 @@ it('a batch left over for longer than its token is trusted is sent under a new i
   const sut = new OutboxRelay({ pool: relay.outbox.pool, warehouse: unlucky, logger: Object.assign(Object.create(logger) as typeof logger, { warn: (...args: unknown[]) => logged.push(args) }), batchSize: BATCH });
   await expect(sut.drainAll()).rejects.toThrow(/reply was lost/);
 
-  // Time passes: the batch was claimed an hour ago, and the warehouse's tables have since forgotten its blocks (their
-  // window shrunk to one block here, then other inserts, stands in for 10,000 blocks and hours of traffic).
-  await relay.outbox.pool.query(`UPDATE insights.relay_batches SET claimed_at = now() - interval '1 hour'`);
+  // Time passes, and the warehouse's tables forget the batch's blocks (their window shrunk to one block here, then
+  // other inserts, stands in for 10,000 blocks of traffic).
+  await relay.outbox.pool.query(AGEING[ageing]);
   const windowed = await rows<{ name: string }>(relay.warehouse, `SELECT name FROM system.tables WHERE database = {database:String} AND engine_full LIKE '%non_replicated_deduplication_window%'`);
   const setWindow = async (blocks: number) => {
     for (const { name } of windowed) {
@@ -270,7 +277,7 @@ it('a batch left over for longer than its token is trusted is sent under a new i
   }
   expect(logged).toHaveLength(1);
 
-  const clean = await cleanDelivery('loopdesk_relay_clean_renamed');
+  const clean = await cleanDelivery(`loopdesk_relay_clean_renamed_${ageing}`);
   await insertEvents(clean, others);
   expect(await contents(relay.warehouse)).toEqual(await contents(clean));
 });
@@ -305,4 +312,29 @@ it('waits for rows a relay of the previous release holds, and sends nothing of t
   }
   const expected = await contents(await cleanDelivery('loopdesk_relay_clean_previous_release'));
   expect(await contents(relay.warehouse)).toEqual(expected);
+});
+
+it('a relay that lost its lease to another does not give up the other one\'s lease when its own send fails', async () => {
+  await fillOutbox(10);
+  const [first, second] = [await relay.outbox.pool.connect(), await relay.outbox.pool.connect()];
+  try {
+    const batch = randomUUID();
+    const firstLease = randomUUID();
+    expect(await claimBatch(first, 'conversation', batch, firstLease, 100)).toHaveLength(10);
+    // The first relay's send outlasts its lease; the second takes the batch over.
+    await second.query(`UPDATE insights.relay_batches SET leased_until = now() - interval '1 second'`);
+    const taken = await takeLeftOverBatch(second, 'conversation');
+    expect(taken).toMatchObject({ batch, tokenForgotten: false });
+    expect(taken!.rows).toHaveLength(10);
+    const leasedUntil = async () => (await second.query(`SELECT leased_until > now() AS leased FROM insights.relay_batches WHERE id = $1`, [batch])).rows[0].leased as boolean;
+
+    await releaseBatch(first, batch, firstLease);
+    expect(await leasedUntil()).toBe(true);
+    expect(await takeLeftOverBatch(first, 'conversation')).toBeUndefined();
+    await releaseBatch(second, batch, taken!.lease);
+    expect(await leasedUntil()).toBe(false);
+  } finally {
+    first.release();
+    second.release();
+  }
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { insertEvents, type InteractionEvent } from '../../analytics/event-writer';
 import { loadMigrations, migrateWarehouse } from '../../analytics/migrate';
+import { MAX_VIEWS_PER_TABLE } from '../../analytics/relay-batches';
 import { createWarehouse, type Warehouse } from '../../analytics/warehouse-client';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-warehouse-'));
@@ -109,6 +110,19 @@ describe('warehouse migrations', () => {
     expect(tables.length).toBeGreaterThanOrEqual(13);
     const forgetful = tables.filter((table) => !/non_replicated_deduplication_window = [1-9]/.test(table.engine_full)).map((table) => table.name);
     expect(forgetful).toEqual([]);
+  });
+
+  it('no table is written by more views than the relay counts blocks for', async () => {
+    const views = await rows<{ create_table_query: string }>(
+      `SELECT create_table_query FROM system.tables WHERE database = {database:String} AND engine = 'MaterializedView'`,
+    );
+    const perTarget = new Map<string, number>();
+    for (const { create_table_query } of views) {
+      const target = / TO (\S+)/.exec(create_table_query)?.[1];
+      expect(target).toBeDefined();
+      perTarget.set(target!, (perTarget.get(target!) ?? 0) + 1);
+    }
+    expect(Math.max(...perTarget.values())).toBe(MAX_VIEWS_PER_TABLE);
   });
 
   it('a file that fails is not recorded and runs again from the top on the next run', async () => {
