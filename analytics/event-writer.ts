@@ -127,11 +127,15 @@ export async function insertEvents(warehouse: Warehouse, events: readonly Intera
 /**
  * Stops every insert of `batch` still running in the warehouse and waits until they have stopped: a client that
  * gave up waiting does not stop the server's work, and a batch about to be sent under another token must not race
- * an earlier attempt past the ingest view's look-up. On a cluster this reaches the node the relay talks to.
+ * an earlier attempt past the ingest view's look-up. On a cluster this reaches the node the relay talks to. chDB
+ * runs one statement at a time and takes no query ids, so there nothing can still run and this finds nothing.
  */
 export async function stopBatchInserts(warehouse: Warehouse, batch: string): Promise<void> {
   if (!BATCH_ID.test(batch)) throw new RangeError(`stopBatchInserts: batch id ${JSON.stringify(batch)} is not letters, digits and -`);
-  await warehouse.client.command({ query: `KILL QUERY WHERE query_id LIKE 'relay-${batch}-%' SYNC` });
+  const result = await warehouse.client.query({ query: `KILL QUERY WHERE query_id LIKE 'relay-${batch}-%' SYNC`, format: 'JSONEachRow' });
+  const killed = await result.json<{ kill_status: string; query_id: string }>();
+  const running = killed.filter((row) => row.kill_status !== 'finished');
+  if (running.length > 0) throw new Error(`relay batch ${batch}: inserts still running after KILL QUERY SYNC (${running.map((row) => `${row.query_id}: ${row.kill_status}`).join(', ')})`);
 }
 
 /** The row sent for an event (exported for the ingest-format benchmark). */

@@ -12,7 +12,7 @@
  * transaction advisory lock), so a new claim sees every batch written down before it and never takes their rows.
  */
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /** The outbox columns the relay sends. */
 export interface OutboxRow {
@@ -121,16 +121,49 @@ export async function renameBatch(client: PoolClient, batch: string, lease: stri
 }
 
 /**
- * Before a send: moves the block clock on by the most blocks this insert may write into one table, per chunk the
- * partitions (months) its events fall in, one more for conversation_times (partitioned by the conversation's start).
+ * Before a send: moves the block clock on by the most blocks this insert may write into one table. Per chunk, the
+ * tables partitioned by event time get a block per month per view; conversation_times is partitioned by the
+ * conversation's start (the payload's conversationStartedAt), one block per start month, one more for a start
+ * ClickHouse cannot parse (stored as 1970).
  */
 export async function countBlocks(client: PoolClient, rows: readonly OutboxRow[], chunkSize: number): Promise<void> {
+  const month = (value: unknown) => {
+    const at = typeof value === 'string' ? new Date(value) : undefined;
+    return at && !Number.isNaN(at.getTime()) ? at.toISOString().slice(0, 7) : 'unparsed';
+  };
   let blocks = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
-    const months = new Set(rows.slice(start, start + chunkSize).map((row) => row.occurred_at.toISOString().slice(0, 7)));
-    blocks += MAX_VIEWS_PER_TABLE * (months.size + 1);
+    const chunk = rows.slice(start, start + chunkSize);
+    const months = new Set(chunk.map((row) => row.occurred_at.toISOString().slice(0, 7)));
+    const starts = new Set(chunk.filter((row) => 'conversationStartedAt' in row.payload).map((row) => month(row.payload.conversationStartedAt)));
+    blocks += Math.max(MAX_VIEWS_PER_TABLE * months.size, starts.size + 1);
   }
   await client.query(`SELECT max(nextval('insights.relay_blocks')) FROM generate_series(1, $1)`, [blocks]);
+}
+
+/**
+ * Moves the block clock on past every token's trust: after something other than the relay wrote to the warehouse's
+ * tables (a migration's backfill), no left-over batch may rely on its token.
+ */
+export async function forgetTokens(client: PoolClient | Pool): Promise<void> {
+  await client.query(`SELECT setval('insights.relay_blocks', (SELECT last_value FROM insights.relay_blocks) + $1)`, [TRUSTED_BLOCKS + 1]);
+}
+
+/**
+ * Inside the send's transaction, once it holds the warehouse lock and the rows: confirms this relay still holds
+ * the lease, records the backend that sends (behind a transaction pooler it may differ from the one that took the
+ * lease), and holds the batch's row so no other relay takes it over while this transaction lasts. Returns 'lost'
+ * when another relay holds the lease, 'forgotten' when the token stopped being trusted while this relay waited.
+ */
+export async function confirmLease(client: PoolClient, batch: string, lease: string): Promise<'held' | 'lost' | 'forgotten'> {
+  const { rows } = await client.query<{ forgotten: boolean }>(
+    `UPDATE insights.relay_batches SET leased_by = pg_backend_pid()
+      WHERE id = $1 AND lease = $2
+      RETURNING claimed_at < now() - make_interval(secs => $3::float8 / 1000) OR ${CLOCK} - first_block > $4 AS forgotten`,
+    [batch, lease, TOKEN_TRUST_MS, TRUSTED_BLOCKS],
+  );
+  if (rows.length === 0) return 'lost';
+  return rows[0]!.forgotten ? 'forgotten' : 'held';
 }
 
 /**

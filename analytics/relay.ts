@@ -15,7 +15,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { EVENT_INSERT_CHUNK_SIZE, InteractionEvent, insertEvents, stopBatchInserts } from './event-writer';
-import { OutboxRow, claimBatch, countBlocks, lockBatchRows, markBatchPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
+import { OutboxRow, claimBatch, confirmLease, countBlocks, lockBatchRows, markBatchPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
 import type { Warehouse } from './warehouse-client';
 import { shareWarehouseWrites } from './warehouse-lock';
 
@@ -110,18 +110,26 @@ export class OutboxRelay {
   /** Drains every source until it has nothing unpublished; returns how many events were moved. */
   async drainAll(): Promise<number> {
     let moved = 0;
+    let firstFailure: { reason: unknown } | undefined;
     for (const schema of OUTBOX_SCHEMAS) {
       if (!(await this.hasOutbox(schema))) continue;
       const drained = await Promise.allSettled(Array.from({ length: BATCHES_IN_FLIGHT }, () => this.drain(schema)));
       for (const result of drained) if (result.status === 'fulfilled') moved += result.value;
+      // One outbox failing (its left-over batch cannot be sent) does not hold the others back.
       const failed = drained.find((result) => result.status === 'rejected');
-      if (failed) throw failed.reason;
+      if (failed) {
+        firstFailure ??= failed;
+        // The lag gauge is what alerts on a stuck outbox: keep it current when Postgres answers.
+        await this.measureLag(schema).catch(() => undefined);
+        continue;
+      }
       await this.measureLag(schema);
       if (Date.now() - (this.prunedAt.get(schema) ?? 0) >= PRUNE_EVERY_MS) {
         await this.prune(schema);
         this.prunedAt.set(schema, Date.now());
       }
     }
+    if (firstFailure) throw firstFailure.reason;
     return moved;
   }
 
@@ -176,23 +184,29 @@ export class OutboxRelay {
         if (leftOver.rows.length === 0) return { events: 0, leftOver: true };
         let batch: string | undefined = leftOver.batch;
         if (leftOver.tokenForgotten) {
-          // No earlier attempt may still run when the batch goes out under a token the warehouse has not seen.
-          await stopBatchInserts(this.options.warehouse, batch);
-          batch = await renameBatch(client, batch, leftOver.lease);
+          try {
+            // No earlier attempt may still run when the batch goes out under a token the warehouse has not seen.
+            await stopBatchInserts(this.options.warehouse, batch);
+            batch = await renameBatch(client, batch, leftOver.lease);
+          } catch (error) {
+            await releaseBatch(client, leftOver.batch, leftOver.lease).catch(() => undefined);
+            throw error;
+          }
           if (!batch) return { events: 0, leftOver: true };
           this.options.logger.warn(
             { source: schema, batch, events: leftOver.rows.length },
             'relay batch left over longer than its token is trusted: sent under a new id; events already stored are dropped, but a rollup whose view failed on the first attempt stays short',
           );
         }
-        await this.send(client, schema, batch, leftOver.lease, leftOver.rows);
-        return { events: leftOver.rows.length, leftOver: true };
+        const sent = await this.send(client, schema, batch, leftOver.lease, leftOver.rows);
+        return { events: sent ? leftOver.rows.length : 0, leftOver: true };
       }
       const batch = randomUUID();
       const lease = randomUUID();
       const rows = await claimBatch(client, schema, batch, lease, this.batchSize);
-      if (rows.length > 0) await this.send(client, schema, batch, lease, rows);
-      return { events: rows.length, leftOver: false };
+      const sent = rows.length > 0 && (await this.send(client, schema, batch, lease, rows));
+      // A claim this relay could not send stays written down: the loop goes on and sends it as a left-over batch.
+      return { events: sent ? rows.length : 0, leftOver: rows.length > 0 && !sent };
     } finally {
       client.removeListener('error', onLost);
       // Released with its error, a broken client is closed instead of going back to the pool.
@@ -202,18 +216,27 @@ export class OutboxRelay {
 
   /**
    * Writes a batch to the warehouse with its id as the deduplication token, then marks its rows published and
-   * forgets it, in one transaction. On failure the batch's lease is given up, so the next pass sends it first.
+   * forgets it, in one transaction; false when it was not this relay's to send any more (lease lost, or token
+   * forgotten: the next take renames it). On failure the batch's lease is given up, so the next pass sends it first.
    */
-  private async send(client: PoolClient, schema: string, batch: string, lease: string, rows: readonly OutboxRow[]): Promise<void> {
+  private async send(client: PoolClient, schema: string, batch: string, lease: string, rows: readonly OutboxRow[]): Promise<boolean> {
     try {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
       await lockBatchRows(client, schema, rows);
+      // The waits above may have been long: the lease may be gone, or the token no longer trusted.
+      const held = await confirmLease(client, batch, lease);
+      if (held !== 'held') {
+        await client.query('ROLLBACK');
+        if (held === 'forgotten') await releaseBatch(client, batch, lease);
+        return false;
+      }
       await countBlocks(client, rows, EVENT_INSERT_CHUNK_SIZE);
       await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
       await markBatchPublished(client, schema, batch, rows);
       await client.query('COMMIT');
+      return true;
     } catch (error) {
       await rollback(client);
       // Best effort: on a lost connection the lease runs out by itself.

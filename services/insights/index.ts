@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay } from '../../analytics/relay';
+import { forgetTokens } from '../../analytics/relay-batches';
 import { createWarehouse } from '../../analytics/warehouse-client';
 import { withWarehouseWritesHeld } from '../../analytics/warehouse-lock';
 import { lazyTemporalClient } from '../shared/temporal-connection';
@@ -30,8 +31,10 @@ export async function startInsights(config: InsightsConfig, host?: string) {
   // it would end the process. The pool discards that connection and opens a new one on the next pass.
   pool.on('error', (error) => logger.warn({ err: error }, 'relay lost an idle Postgres connection'));
   // Alone: no relay (this pod's or another's, in a rolling deploy) writes while migrations backfill.
-  await withWarehouseWritesHeld(pool, () => migrateWarehouse(warehouse, logger));
+  const migrated = await withWarehouseWritesHeld(pool, () => migrateWarehouse(warehouse, logger));
   const db = await openInsightsDatabase(config.DATABASE_URL);
+  // A migration's backfill fills the tables' deduplication windows behind the relay's block clock.
+  if (migrated.length > 0) await forgetTokens(pool);
   const temporal = lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const relay = new OutboxRelay({ pool, warehouse, logger, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, registry: metrics.registry });
   const schema = await buildInsightsSchema(createInsightsServices({

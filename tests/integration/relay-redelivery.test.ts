@@ -11,7 +11,7 @@
 import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay, toInteractionEvent } from '../../analytics/relay';
-import { claimBatch, releaseBatch, takeLeftOverBatch } from '../../analytics/relay-batches';
+import { claimBatch, countBlocks, forgetTokens, releaseBatch, takeLeftOverBatch } from '../../analytics/relay-batches';
 import type { Warehouse } from '../../analytics/warehouse-client';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -336,5 +336,29 @@ it('a relay that lost its lease to another does not give up the other one\'s lea
   } finally {
     first.release();
     second.release();
+  }
+});
+
+it('counts a block per conversation start month for conversation_times, and forgets every token after a migration', async () => {
+  const clock = async () => Number((await relay.outbox.pool.query(`SELECT last_value FROM insights.relay_blocks`)).rows[0].last_value);
+  const client = await relay.outbox.pool.connect();
+  try {
+    // One month of events (4 blocks a view table could take) from conversations started over 13 months.
+    const rows = Array.from({ length: 26 }, (_, i) => ({
+      id: randomUUID(), workspace_id: relay.workspaceId, type: 'resolved', correlation_id: '',
+      occurred_at: new Date(Date.UTC(2026, 10, 2, 0, i)),
+      payload: { conversationStartedAt: new Date(Date.UTC(2025, 10 + (i % 13), 1)).toISOString() },
+    }));
+    const before = await clock();
+    await countBlocks(client, rows, 50_000);
+    expect((await clock()) - before).toBe(14);
+
+    await fillOutbox(10);
+    expect(await claimBatch(client, 'conversation', randomUUID(), randomUUID(), 100)).toHaveLength(10);
+    await client.query(`UPDATE insights.relay_batches SET leased_until = now() - interval '1 second'`);
+    await forgetTokens(relay.outbox.pool);
+    expect(await takeLeftOverBatch(client, 'conversation')).toMatchObject({ tokenForgotten: true });
+  } finally {
+    client.release();
   }
 });
