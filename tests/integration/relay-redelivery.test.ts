@@ -13,6 +13,7 @@ import { migrateWarehouse } from '../../analytics/migrate';
 import { OutboxRelay, toInteractionEvent } from '../../analytics/relay';
 import { claimBatch, countBlocks, forgetTokens, releaseBatch, takeLeftOverBatch } from '../../analytics/relay-batches';
 import type { Warehouse } from '../../analytics/warehouse-client';
+import { withWarehouseWritesHeld } from '../../analytics/warehouse-lock';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, PoolClient } from 'pg';
@@ -361,4 +362,39 @@ it('counts a block per conversation start month for conversation_times, and forg
   } finally {
     client.release();
   }
+});
+
+it('checks the token again after waiting for a migration, and sends a batch whose token stopped being trusted meanwhile under a new id', async () => {
+  await fillOutbox(BATCH);
+  const otherPod = new Pool({ connectionString: relay.outbox.database.url, max: 2 });
+  const logged: unknown[] = [];
+  const logger = createLogger('test', 'silent');
+  const sut = new OutboxRelay({ pool: relay.outbox.pool, warehouse: relay.warehouse, logger: Object.assign(Object.create(logger) as typeof logger, { warn: (...args: unknown[]) => logged.push(args) }), batchSize: BATCH });
+  let draining: Promise<number> | undefined;
+  try {
+    // Another pod migrates: the relay claims its batch, then waits for the warehouse lock; the migration forgets
+    // every token before it lets go.
+    let migrating!: () => void;
+    const held = new Promise<void>((resolve) => (migrating = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const migration = withWarehouseWritesHeld(otherPod, async () => {
+      migrating();
+      await finished;
+      await forgetTokens(otherPod);
+    });
+    await held;
+    draining = sut.drainAll();
+    const claimed = async () => Number((await otherPod.query('SELECT count(*) AS n FROM insights.relay_batches')).rows[0].n);
+    for (let waited = 0; (await claimed()) === 0 && waited < 5_000; waited += 50) await sleep(50);
+    expect(await claimed()).toBe(1);
+    finish();
+    await migration;
+    expect(await draining).toBe(BATCH);
+  } finally {
+    await draining?.catch(() => undefined);
+    await otherPod.end();
+  }
+  expect(logged).toHaveLength(1);
+  expect(await contents(relay.warehouse)).toEqual(await contents(await cleanDelivery('loopdesk_relay_clean_after_migration')));
 });
