@@ -92,12 +92,15 @@ export interface InsertEventsOptions {
   batch?: string;
 }
 
-const BATCH_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** A batch id goes into SQL text (a setting and a LIKE pattern), so only letters, digits and `-` pass. */
+function checkBatchId(batch: string, caller: string): void {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(batch)) throw new RangeError(`${caller}: batch id ${JSON.stringify(batch)} is not letters, digits and -`);
+}
 
 /** Inserts every event, `chunkSize` rows per request; returns how many rows were sent. */
 export async function insertEvents(warehouse: Warehouse, events: readonly InteractionEvent[], options: InsertEventsOptions = {}): Promise<number> {
   const { chunkSize = EVENT_INSERT_CHUNK_SIZE, batch } = options;
-  if (batch !== undefined && !BATCH_ID.test(batch)) throw new RangeError(`insertEvents: batch id ${JSON.stringify(batch)} is not letters, digits and -`);
+  if (batch !== undefined) checkBatchId(batch, 'insertEvents');
   const columns = batch === undefined ? COLUMNS : [...COLUMNS, 'relay_batch'];
   for (let start = 0, chunk = 0; start < events.length; start += chunkSize, chunk += 1) {
     let body = '';
@@ -131,7 +134,7 @@ export async function insertEvents(warehouse: Warehouse, events: readonly Intera
  * runs one statement at a time and takes no query ids, so there nothing can still run and this finds nothing.
  */
 export async function stopBatchInserts(warehouse: Warehouse, batch: string): Promise<void> {
-  if (!BATCH_ID.test(batch)) throw new RangeError(`stopBatchInserts: batch id ${JSON.stringify(batch)} is not letters, digits and -`);
+  checkBatchId(batch, 'stopBatchInserts');
   const result = await warehouse.client.query({ query: `KILL QUERY WHERE query_id LIKE 'relay-${batch}-%' SYNC`, format: 'JSONEachRow' });
   const killed = await result.json<{ kill_status: string; query_id: string }>();
   const running = killed.filter((row) => row.kill_status !== 'finished');

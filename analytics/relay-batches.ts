@@ -80,6 +80,10 @@ export interface LeftOverBatch {
 
 const CLOCK = `(SELECT last_value FROM insights.relay_blocks)`;
 
+/** Whether a batch row's token is past trust; binds TOKEN_TRUST_MS and TRUSTED_BLOCKS as $`first` and the next. */
+const tokenForgottenSql = (first: number) =>
+  `claimed_at < now() - make_interval(secs => $${first}::float8 / 1000) OR ${CLOCK} - first_block > $${first + 1}`;
+
 /** Leases the oldest batch written down earlier, not yet published and not leased by another relay, if any. */
 export async function takeLeftOverBatch(client: PoolClient, schema: string): Promise<LeftOverBatch | undefined> {
   const lease = randomUUID();
@@ -92,8 +96,7 @@ export async function takeLeftOverBatch(client: PoolClient, schema: string): Pro
                      ORDER BY claimed_at
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED)
-      RETURNING b.id, b.event_ids,
-                b.claimed_at < now() - make_interval(secs => $4::float8 / 1000) OR ${CLOCK} - b.first_block > $5 AS forgotten`,
+      RETURNING b.id, b.event_ids, ${tokenForgottenSql(4)} AS forgotten`,
     [schema, SEND_LEASE_MS, lease, TOKEN_TRUST_MS, TRUSTED_BLOCKS],
   );
   const batch = taken[0];
@@ -128,13 +131,13 @@ export async function renameBatch(client: PoolClient, batch: string, lease: stri
  */
 export async function countBlocks(client: PoolClient, rows: readonly OutboxRow[], chunkSize: number): Promise<void> {
   const month = (value: unknown) => {
-    const at = typeof value === 'string' ? new Date(value) : undefined;
+    const at = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
     return at && !Number.isNaN(at.getTime()) ? at.toISOString().slice(0, 7) : 'unparsed';
   };
   let blocks = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
-    const months = new Set(chunk.map((row) => row.occurred_at.toISOString().slice(0, 7)));
+    const months = new Set(chunk.map((row) => month(row.occurred_at)));
     const starts = new Set(chunk.filter((row) => 'conversationStartedAt' in row.payload).map((row) => month(row.payload.conversationStartedAt)));
     blocks += Math.max(MAX_VIEWS_PER_TABLE * months.size, starts.size + 1);
   }
@@ -159,7 +162,7 @@ export async function confirmLease(client: PoolClient, batch: string, lease: str
   const { rows } = await client.query<{ forgotten: boolean }>(
     `UPDATE insights.relay_batches SET leased_by = pg_backend_pid()
       WHERE id = $1 AND lease = $2
-      RETURNING claimed_at < now() - make_interval(secs => $3::float8 / 1000) OR ${CLOCK} - first_block > $4 AS forgotten`,
+      RETURNING ${tokenForgottenSql(3)} AS forgotten`,
     [batch, lease, TOKEN_TRUST_MS, TRUSTED_BLOCKS],
   );
   if (rows.length === 0) return 'lost';
