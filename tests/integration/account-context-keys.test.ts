@@ -348,6 +348,51 @@ describe("analysts and personal data", () => {
   });
 });
 
+describe('workspace time zone', () => {
+  const ZONE = 'mutation($input: UpdateWorkspaceSettingsInput!) { updateWorkspaceSettings(input: $input) { timeZone analystsSeePersonalData } }';
+  const storedZone = async (workspaceId: string): Promise<string> =>
+    (await sut.db.query('SELECT time_zone AS zone FROM account_context.workspaces WHERE id = $1', [workspaceId])).rows[0].zone;
+
+  it('an admin moves the workspace to another zone, stored as IANA spells it, and other settings stay', async () => {
+    const workspaceId = await sut.createWorkspace();
+
+    const moved = await sut.graphql(workspaceId, 'admin', ZONE, { input: { timeZone: 'america/sao_paulo' } });
+
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.updateWorkspaceSettings).toEqual({ timeZone: 'America/Sao_Paulo', analystsSeePersonalData: false });
+    expect(await storedZone(workspaceId)).toBe('America/Sao_Paulo');
+    expect((await sut.graphql(workspaceId, 'analyst', '{ workspace { timeZone } }')).data.workspace.timeZone).toBe('America/Sao_Paulo');
+  });
+
+  it.each(['Mars/Olympus_Mons', ''])('the zone %j is refused (BAD_USER_INPUT) and nothing changes', async (zone) => {
+    const workspaceId = await sut.createWorkspace();
+    const before = await storedZone(workspaceId);
+
+    const refused = await sut.graphql(workspaceId, 'admin', ZONE, { input: { timeZone: zone, analystsSeePersonalData: true } });
+
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await storedZone(workspaceId)).toBe(before);
+    const { rows } = await sut.db.query('SELECT analysts_see_personal_data AS granted FROM account_context.workspaces WHERE id = $1', [workspaceId]);
+    expect(rows[0].granted).toBe(false);
+  });
+
+  it.each(['analyst', 'agent', 'widget'] as const)('the %s role cannot change the zone (FORBIDDEN)', async (role) => {
+    const workspaceId = await sut.createWorkspace();
+    const before = await storedZone(workspaceId);
+    expect((await sut.graphql(workspaceId, role, ZONE, { input: { timeZone: 'Asia/Tokyo' } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await storedZone(workspaceId)).toBe(before);
+  });
+
+  it("the zone changes only the caller's workspace", async () => {
+    const workspaceId = await sut.createWorkspace();
+    const other = await sut.createWorkspace();
+    const before = await storedZone(other);
+    await sut.graphql(workspaceId, 'admin', ZONE, { input: { timeZone: 'Asia/Tokyo' } });
+    expect(await storedZone(workspaceId)).toBe('Asia/Tokyo');
+    expect(await storedZone(other)).toBe(before);
+  });
+});
+
 describe('secrets at rest', () => {
   const storedTokenSecret = async (workspaceId: string): Promise<string> =>
     (await sut.db.query('SELECT customer_token_secret AS s FROM account_context.workspaces WHERE id = $1', [workspaceId])).rows[0].s;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { ensureWeeklyReportSchedule } from '../../workflows/schedules';
+import { ensureWeeklyReportSchedule, reconcileWeeklyReportSchedules } from '../../workflows/schedules';
 import { TestTemporal, quietTemporalRuntime, startTestTemporal } from '../helpers/temporal';
 
 const NAMESPACE = 'default';
@@ -44,6 +44,44 @@ describe('weekly intelligence report schedule', () => {
     expect(description.info.nextActionTimes.length).toBeGreaterThan(0);
     for (const next of description.info.nextActionTimes) expect(tokyo.format(next)).toBe('Monday 06:00');
     expect(await schedulesWithId(sut.scheduleId)).toBe(1);
+  });
+
+  test("reconciling after the workspace's time zone changed moves the schedule there and keeps an operator's pause", async () => {
+    const workspaceId = randomUUID();
+    const taskQueue = `test-${randomUUID()}`;
+    let zone = 'Asia/Tokyo';
+    const workspaces = async () => [{ id: workspaceId, timeZone: zone }];
+    await reconcileWeeklyReportSchedules(client, workspaces, taskQueue);
+    const handle = client.schedule.getHandle(`weekly-report-${workspaceId}`);
+    await handle.pause('quiet during the migration');
+
+    zone = 'Europe/Paris';
+    const sut = await reconcileWeeklyReportSchedules(client, workspaces, taskQueue);
+
+    expect(sut).toBe(1);
+    const description = await handle.describe();
+    expect(description.spec.timezone).toBe('Europe/Paris');
+    expect(description.state).toMatchObject({ paused: true, note: 'quiet during the migration' });
+    expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'weeklyIntelligenceReport', taskQueue, args: [{ workspaceId }] });
+    expect(description.policies).toMatchObject({ overlap: 'SKIP' });
+    await handle.unpause();
+    const paris = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const next = (await handle.describe()).info.nextActionTimes;
+    expect(next.length).toBeGreaterThan(0);
+    for (const at of next) expect(paris.format(at)).toBe('Monday 06:00');
+    expect(await schedulesWithId(handle.scheduleId)).toBe(1);
+  });
+
+  test('a schedule already in the right zone and queue is left as it is', async () => {
+    const options = { workspaceId: randomUUID(), taskQueue: `test-${randomUUID()}`, timeZone: 'America/New_York' };
+    const created = await ensureWeeklyReportSchedule(client, options);
+    const before = await created.describe();
+
+    await ensureWeeklyReportSchedule(client, options);
+
+    const after = await created.describe();
+    expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
+    expect(after.spec.timezone).toBe('America/New_York');
   });
 
   /** Schedule listing goes through visibility, which may lag a create by a moment. */

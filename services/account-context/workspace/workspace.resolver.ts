@@ -65,9 +65,14 @@ export class WorkspaceResolver {
   }
 
   @Authorized('admin')
-  @Mutation(() => Workspace, { description: "Change the caller's workspace settings; cached credentials pick the change up at once" })
+  @Mutation(() => Workspace, {
+    description:
+      "Change the caller's workspace settings. A personal-data grant reaches cached credentials at once; a new time zone applies to insights at once and moves the weekly report schedule within the worker's reconcile period",
+  })
   async updateWorkspaceSettings(@Arg('input') input: UpdateWorkspaceSettingsInput, @Ctx() ctx: AccountContextContext): Promise<Workspace> {
-    return toWorkspace(await this.workspaces.updateSettings(ctx.auth.workspaceId, { analystsSeePersonalData: input.analystsSeePersonalData ?? undefined }));
+    return toWorkspace(
+      await this.workspaces.updateSettings(ctx.auth.workspaceId, { analystsSeePersonalData: input.analystsSeePersonalData ?? undefined, timeZone: input.timeZone ?? undefined }),
+    );
   }
 
   @Authorized('admin')

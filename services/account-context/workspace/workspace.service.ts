@@ -34,6 +34,8 @@ export interface NewWorkspace {
 
 export interface WorkspaceSettings {
   analystsSeePersonalData?: boolean;
+  /** IANA zone; the worker moves the weekly report schedule to it at its next reconciliation. */
+  timeZone?: string;
 }
 
 export interface WorkspaceServiceOptions {
@@ -87,16 +89,20 @@ export class WorkspaceService {
   }
 
   async updateSettings(workspaceId: string, settings: WorkspaceSettings): Promise<WorkspaceEntity> {
-    const workspace = await this.db.transaction(async (tx) => {
+    const zone = settings.timeZone === undefined ? undefined : canonicalTimeZone(settings.timeZone);
+    if (zone === null) throw badInput(`timeZone must be an IANA time zone such as "Europe/Paris"; got "${settings.timeZone}"`);
+    const { workspace, verdictsChanged } = await this.db.transaction(async (tx) => {
       const found = await tx.getRepository(WorkspaceEntity).findOne({ where: { id: workspaceId }, lock: { mode: 'pessimistic_write' } });
       if (!found) throw notFound('Workspace', workspaceId);
+      const grantChanged = settings.analystsSeePersonalData !== undefined && settings.analystsSeePersonalData !== found.analystsSeePersonalData;
       if (settings.analystsSeePersonalData !== undefined) found.analystsSeePersonalData = settings.analystsSeePersonalData;
+      if (zone !== undefined) found.timeZone = zone;
       await tx.getRepository(WorkspaceEntity).save(found);
-      // Analysts' verdicts carry the setting: cached ones must be re-read.
-      await bumpAuthEpoch(tx);
-      return found;
+      // Analysts' verdicts carry the grant: cached ones must be re-read. No verdict carries the zone.
+      if (grantChanged) await bumpAuthEpoch(tx);
+      return { workspace: found, verdictsChanged: grantChanged };
     });
-    await this.holdForGatewayLease();
+    if (verdictsChanged) await this.holdForGatewayLease();
     return workspace;
   }
 

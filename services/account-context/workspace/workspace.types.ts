@@ -141,4 +141,7 @@ export class UpdateWorkspaceSettingsInput {
   @IsOptional()
   @IsBoolean()
   analystsSeePersonalData?: boolean;
+
+  @TextField({ max: 64, optional: true, description: 'IANA time zone, e.g. "Europe/Paris": insights cut days there and the weekly report arrives Monday 06:00 there' })
+  timeZone?: string;
 }
