@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
-import { insertEvents, type InteractionEvent } from '../../analytics/event-writer';
+import { insertEvents, toEventRow, type InteractionEvent, type InteractionEventRow } from '../../analytics/event-writer';
 import { loadMigrations, migrateWarehouse } from '../../analytics/migrate';
 import { MAX_VIEWS_PER_TABLE } from '../../analytics/relay-batches';
 import { createWarehouse, type Warehouse } from '../../analytics/warehouse-client';
@@ -303,6 +303,65 @@ describe('interaction events', () => {
       rating: 0,
       payload: '{}',
     });
+  });
+
+  it('every field is stored as toEventRow writes it, whatever the text holds, across chunks', async () => {
+    const workspaceId = randomUUID();
+    const awkward = ['quote " and backslash \\ end\\', 'new\nline\ttab\r', 'emoji 🧾 RTL שלום and \u0001 control', '', '{"not":"json"'];
+    const events = awkward.map((text, i) =>
+      event(workspaceId, {
+        eventType: i % 2 ? 'answer_shown' : 'question_asked',
+        occurredAt: new Date(Date.UTC(2024, 1, 2, 9, i, 0, 7 * i)),
+        conversationId: randomUUID(),
+        messageId: i === 3 ? undefined : randomUUID(),
+        customerId: randomUUID(),
+        accountId: `acct "${i}"`,
+        knowledgeItemId: i === 1 ? randomUUID() : undefined,
+        topic: text.slice(0, 12),
+        page: `/billing?tab=${i}&q="x"`,
+        plan: i === 4 ? undefined : 'pro',
+        channel: 'in_app',
+        decision: 'answered',
+        handoffReason: i === 2 ? 'low_confidence' : undefined,
+        confidence: i / 7,
+        latencyMs: 12.6 * i,
+        rating: i === 0 ? -1 : i === 2 ? 0.6 : undefined,
+        text,
+        payload: i === 3 ? undefined : { quoted: text, nested: { n: i, list: [1, 'two'] } },
+      }),
+    );
+
+    const sut = insertEvents;
+    await expect(sut(warehouse, events, { chunkSize: 2 })).resolves.toBe(events.length);
+
+    const columns: Array<keyof InteractionEventRow> = [
+      'event_id', 'workspace_id', 'event_type', 'occurred_at', 'conversation_id', 'message_id', 'customer_id', 'account_id', 'knowledge_item_id',
+      'topic', 'page', 'plan', 'channel', 'decision', 'handoff_reason', 'latency_ms', 'rating', 'text', 'payload', 'correlation_id',
+    ];
+    const stored = await rows<Record<string, unknown>>(
+      `SELECT ${columns.join(', ')}, confidence FROM {database:Identifier}.interaction_events FINAL WHERE workspace_id = {workspaceId:UUID} ORDER BY occurred_at`,
+      { workspaceId },
+    );
+    expect(stored).toHaveLength(events.length);
+    stored.forEach((row, i) => {
+      const expected = toEventRow(events[i]!);
+      expect(Object.fromEntries(columns.map((column) => [column, row[column]]))).toEqual(Object.fromEntries(columns.map((column) => [column, expected[column]])));
+      expect(row.confidence).toBeCloseTo(expected.confidence, 5);
+    });
+  });
+
+  it('an event that cannot be sent stops the insert with an error: the chunks before it are stored, none after', async () => {
+    const workspaceId = randomUUID();
+    const at = (minute: number) => new Date(Date.UTC(2024, 1, 3, 9, minute));
+    const events = [0, 1, 2, 3, 4].map((minute) => event(workspaceId, { eventType: 'question_asked', occurredAt: minute === 3 ? new Date(Number.NaN) : at(minute) }));
+
+    await expect(insertEvents(warehouse, events, { chunkSize: 2 })).rejects.toThrow(RangeError);
+
+    const stored = await rows<{ event_id: string }>(
+      'SELECT event_id FROM {database:Identifier}.interaction_events FINAL WHERE workspace_id = {workspaceId:UUID} ORDER BY occurred_at',
+      { workspaceId },
+    );
+    expect(stored.map((row) => row.event_id)).toEqual([events[0]!.eventId, events[1]!.eventId]);
   });
 });
 
