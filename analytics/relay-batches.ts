@@ -203,16 +203,17 @@ export async function claimBatch(client: PoolClient, schema: string, batch: stri
 }
 
 /**
- * Inside the transaction that sends it, before the insert: locks the batch's rows. A relay of an earlier release
- * (FOR UPDATE SKIP LOCKED, no batches) then leaves them alone, and one that holds some is waited for.
+ * Inside the transaction that sends it, before the insert: marks the batch's rows published. The update locks
+ * them, so a relay of an earlier release (FOR UPDATE SKIP LOCKED, no batches) leaves them alone and one that holds
+ * some is waited for; nobody sees the mark before the insert has succeeded and the transaction commits, and a
+ * failed insert rolls it back. (Locking first and updating after the insert went over every row twice.)
  */
-export async function lockBatchRows(client: PoolClient, schema: string, rows: readonly OutboxRow[]): Promise<void> {
-  await client.query(`SELECT 1 FROM ${schema}.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY position FOR UPDATE`, [rows.map((row) => row.id)]);
+export async function markRowsPublished(client: PoolClient, schema: string, rows: readonly OutboxRow[]): Promise<void> {
+  await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`, [rows.map((row) => row.id)]);
 }
 
-/** Inside the transaction that sent it: marks the batch's rows published and forgets the batch. */
-export async function markBatchPublished(client: PoolClient, schema: string, batch: string, rows: readonly OutboxRow[]): Promise<void> {
-  await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`, [rows.map((row) => row.id)]);
+/** Inside the transaction that sent it, after the insert: forgets the batch. */
+export async function forgetBatch(client: PoolClient, batch: string): Promise<void> {
   await client.query(`DELETE FROM insights.relay_batches WHERE id = $1`, [batch]);
 }
 

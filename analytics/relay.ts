@@ -15,7 +15,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { EVENT_INSERT_CHUNK_SIZE, InteractionEvent, insertEvents, stopBatchInserts } from './event-writer';
-import { OutboxRow, claimBatch, confirmLease, countBlocks, lockBatchRows, markBatchPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
+import { OutboxRow, claimBatch, confirmLease, countBlocks, forgetBatch, markRowsPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
 import type { Warehouse } from './warehouse-client';
 import { shareWarehouseWrites } from './warehouse-lock';
 
@@ -224,7 +224,8 @@ export class OutboxRelay {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
-      await lockBatchRows(client, schema, rows);
+      // Marked inside this transaction, so only a successful insert makes it stick; the update locks the rows.
+      await markRowsPublished(client, schema, rows);
       // The waits above may have been long: the lease may be gone, or the token no longer trusted.
       const held = await confirmLease(client, batch, lease);
       if (held !== 'held') {
@@ -234,7 +235,7 @@ export class OutboxRelay {
       }
       await countBlocks(client, rows, EVENT_INSERT_CHUNK_SIZE);
       await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
-      await markBatchPublished(client, schema, batch, rows);
+      await forgetBatch(client, batch);
       await client.query('COMMIT');
       return true;
     } catch (error) {
