@@ -12,6 +12,7 @@ import { Agents1764720000000 } from './migrations/1764720000000-agents';
 import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox-prune-index';
 import { ContextChangeNotifications1764760700000 } from './migrations/1764760700000-context-change-notifications';
 import { BugTrackerEventOrder1764760900000 } from './migrations/1764760900000-bug-tracker-event-order';
+import { OutboxPositionNotUnique1764761300000 } from './migrations/1764761300000-outbox-position-not-unique';
 import { WebhookDeliveryEntity } from './webhook/webhook-delivery.entity';
 import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 import { ApiKeyEntity } from './workspace/api-key.entity';
@@ -24,6 +25,6 @@ export function openAccountContextDatabase(url: string) {
     url,
     schema: ACCOUNT_CONTEXT_SCHEMA,
     entities: [WorkspaceEntity, ApiKeyEntity, AgentEntity, AccountEntity, CustomerEntity, BugEntity, WebhookSecretEntity, WebhookDeliveryEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, AccountSignalsAndIntegrations1764200000000, KeysAndSecrets1764640000000, Agents1764720000000, OutboxPruneIndex1764760400000, ContextChangeNotifications1764760700000, BugTrackerEventOrder1764760900000],
+    migrations: [Initial1764100000000, AccountSignalsAndIntegrations1764200000000, KeysAndSecrets1764640000000, Agents1764720000000, OutboxPruneIndex1764760400000, ContextChangeNotifications1764760700000, BugTrackerEventOrder1764760900000, OutboxPositionNotUnique1764761300000],
   });
 }

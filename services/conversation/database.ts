@@ -17,6 +17,7 @@ import { Satisfaction1764740000001 } from './migrations/1764740000001-satisfacti
 import { ConversationFirsts1764760300000 } from './migrations/1764760300000-conversation-firsts';
 import { OutboxPruneIndex1764760400000 } from './migrations/1764760400000-outbox-prune-index';
 import { ContextKeys1764760500000 } from './migrations/1764760500000-context-keys';
+import { OutboxPositionNotUnique1764761300000 } from './migrations/1764761300000-outbox-position-not-unique';
 
 const CONVERSATION_SCHEMA = 'conversation';
 
@@ -25,6 +26,6 @@ export function openConversationDatabase(url: string) {
     url,
     schema: CONVERSATION_SCHEMA,
     entities: [ConversationEntity, MessageEntity, OutboxEventEntity],
-    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000, ConfidenceScale1764700000000, IdempotencyKeys1764710000000, AgentDesk1764720000001, DeskSearchAndView1764720000002, ConversationLanguage1764730000001, Satisfaction1764740000001, ConversationFirsts1764760300000, OutboxPruneIndex1764760400000, ContextKeys1764760500000],
+    migrations: [Initial1764100000000, LearningLoop1764200000000, Escalations1764300000000, ConversationChannel1764400000000, ConversationSecrets1764600000000, ConfidenceScale1764700000000, IdempotencyKeys1764710000000, AgentDesk1764720000001, DeskSearchAndView1764720000002, ConversationLanguage1764730000001, Satisfaction1764740000001, ConversationFirsts1764760300000, OutboxPruneIndex1764760400000, ContextKeys1764760500000, OutboxPositionNotUnique1764761300000],
   });
 }

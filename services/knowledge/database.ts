@@ -21,6 +21,7 @@ import { VariantAskedContext1764760600000 } from './migrations/1764760600000-var
 import { PassageRevisions1764760800000 } from './migrations/1764760800000-passage-revisions';
 import { IntentModelEpochs1764761000000 } from './migrations/1764761000000-intent-model-epochs';
 import { OutcomeReceipts1764761100000 } from './migrations/1764761100000-outcome-receipts';
+import { OutboxPositionNotUnique1764761300000 } from './migrations/1764761300000-outbox-position-not-unique';
 
 export const KNOWLEDGE_SCHEMA = 'knowledge';
 
@@ -48,6 +49,7 @@ export function openKnowledgeDatabase(url: string) {
       PassageRevisions1764760800000,
       IntentModelEpochs1764761000000,
       OutcomeReceipts1764761100000,
+      OutboxPositionNotUnique1764761300000,
     ],
   });
 }

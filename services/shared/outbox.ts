@@ -4,7 +4,7 @@
  * into the warehouse; it is the one reader besides the owner, and it only reads and marks them.
  */
 import { randomUUID } from 'node:crypto';
-import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+import { Column, DataSource, Entity, EntityManager, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { currentRequestId } from './request-context';
 
 @Entity({ name: 'outbox_events' })
@@ -98,4 +98,29 @@ export function outboxTableSql(schema: string): string[] {
      )`,
     `CREATE INDEX outbox_events_unpublished ON ${schema}.outbox_events (position) WHERE published_at IS NULL`,
   ];
+}
+
+/** SQL for a service's migration (and for test outboxes built without one): see outboxPositionNotUniqueMigration. */
+export function outboxPositionNotUniqueSql(schema: string): string {
+  return `ALTER TABLE ${schema}.outbox_events DROP CONSTRAINT IF EXISTS outbox_events_position_key`;
+}
+
+/**
+ * A service's migration 1764761300000: the outbox's position no longer carries a unique index. Positions come from
+ * the table's own sequence, and every reader orders unpublished rows by the partial index, so the unique index was
+ * one more index entry for every event written and every row the relay marks published (about 5% of the relay's
+ * throughput, npm run bench:relay).
+ */
+export function outboxPositionNotUniqueMigration(schema: string): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = 'OutboxPositionNotUnique1764761300000';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(outboxPositionNotUniqueSql(schema));
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`ALTER TABLE ${schema}.outbox_events ADD CONSTRAINT outbox_events_position_key UNIQUE (position)`);
+    }
+  };
 }

@@ -8,7 +8,7 @@ import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { relayBatchesTableSql } from '../../analytics/relay-batches';
-import { outboxPruneIndexSql, outboxTableSql } from '../../services/shared/outbox';
+import { outboxPositionNotUniqueSql, outboxPruneIndexSql, outboxTableSql } from '../../services/shared/outbox';
 import { ThrowawayDatabase, createThrowawayDatabase } from './database';
 
 export interface OutboxFixture {
@@ -24,7 +24,7 @@ export async function createOutboxFixture(workspaceId: string, count: number): P
   const pool = new Pool({ connectionString: database.url, max: 2 });
   pool.on('error', () => undefined);
   await pool.query('CREATE SCHEMA conversation');
-  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation')]) await pool.query(sql);
+  for (const sql of [...outboxTableSql('conversation'), outboxPruneIndexSql('conversation'), outboxPositionNotUniqueSql('conversation')]) await pool.query(sql);
   // The relay writes its batches down in insights' table.
   await pool.query('CREATE SCHEMA insights');
   for (const sql of relayBatchesTableSql()) await pool.query(sql);
