@@ -98,6 +98,9 @@ interface VariantMatch {
 /**
  * One row per item ranked by its passages or matched by a learned question, of those the asker may be answered
  * from: its best passage (none for items found only through a question) with its relevance, and its best question.
+ * The fields are copied one by one: V8 builds an object literal that spreads another and adds properties through
+ * its slow path, about a microsecond per property per row, which made this 8% of the knowledge process's CPU per
+ * ask (a CPU profile of npm run bench:ask).
  */
 function candidateRows(answerable: readonly AnswerableRow[], hits: readonly PassageHit[], variants: readonly VariantMatch[]): Row[] {
   const hitOf = new Map(hits.map((hit) => [hit.itemId, hit]));
@@ -106,7 +109,17 @@ function candidateRows(answerable: readonly AnswerableRow[], hits: readonly Pass
     const hit = hitOf.get(item.knowledgeItemId);
     const variant = variantOf.get(item.knowledgeItemId);
     return {
-      ...item,
+      knowledgeItemId: item.knowledgeItemId,
+      kind: item.kind,
+      title: item.title,
+      topic: item.topic,
+      itemVersion: item.itemVersion,
+      stale: item.stale,
+      sensitive: item.sensitive,
+      good: item.good,
+      bad: item.bad,
+      contextGood: item.contextGood,
+      contextBad: item.contextBad,
       passageId: hit?.passage.id ?? null,
       passageText: null,
       passageDigest: hit?.passage.digest ?? null,
@@ -302,7 +315,7 @@ export class RetrievalService {
     // the knowledge's own text, so one learned question cannot pull other needs' questions to its item alone.
     const learnedQuestions = verdict === null;
     const ranked = rows
-      .map((row) => toCandidate(learnedQuestions ? row : { ...row, variantRelevance: 0, matchedQuestion: null }, firstPassages.get(row.knowledgeItemId)))
+      .map((row) => toCandidate(row, firstPassages.get(row.knowledgeItemId), learnedQuestions))
       .filter((c) => c.passageId !== '')
       .sort((a, b) => b.score - a.score || a.knowledgeItemId.localeCompare(b.knowledgeItemId));
     const best = ranked[0];
@@ -349,7 +362,8 @@ interface RankedCandidate extends Omit<Candidate, 'passageText'> {
   passageDigest: string | null;
 }
 
-function toCandidate(row: Row, firstPassage: FirstPassage | undefined): RankedCandidate {
+/** `learnedQuestions` false: the row's learned-question match is left out (the intent model weighs those). */
+function toCandidate(row: Row, firstPassage: FirstPassage | undefined, learnedQuestions = true): RankedCandidate {
   const passage = row.passageId ? { passageId: row.passageId, text: row.passageText, digest: row.passageDigest } : firstPassage;
   return {
     knowledgeItemId: row.knowledgeItemId,
@@ -362,11 +376,12 @@ function toCandidate(row: Row, firstPassage: FirstPassage | undefined): RankedCa
     passageId: passage?.passageId ?? '',
     passageText: passage?.text ?? null,
     passageDigest: passage?.digest ?? null,
-    matchedQuestion: row.matchedQuestion,
+    matchedQuestion: learnedQuestions ? row.matchedQuestion : null,
     score: itemScore({
       passageRelevance: Number(row.passageRelevance),
-      variantRelevance: Number(row.variantRelevance),
-      ...ownEvidence(row),
+      variantRelevance: learnedQuestions ? Number(row.variantRelevance) : 0,
+      good: Number(row.good),
+      bad: Number(row.bad),
       context: contextEvidence(row),
       stale: row.stale,
     }),
