@@ -296,7 +296,7 @@ const ASK = `mutation Ask($input: AskInput!) {
   ask(input: $input) {
     decision handOffReason confidence latencyMs
     conversation { id }
-    message { id text citations { knowledgeItem { id externalKey } } }
+    message { id text citations { knowledgeItem { id } } }
   }
 }`;
 
@@ -311,7 +311,6 @@ interface AskSample {
   decision: string | null;
   handOffReason: string | null;
   citedId: string | null;
-  citedKey: string | null;
   label: string;
   error: string | null;
 }
@@ -335,7 +334,7 @@ const MAX_REFUSALS = 10;
  */
 async function askOnce(bench: BenchWorkspace, question: Question, index: number): Promise<AskSample & { messageId: string | null; conversationId: string | null }> {
   const first = performance.now();
-  const failed = { serverMs: null, decision: null, handOffReason: null, citedId: null, citedKey: null, label: question.label, messageId: null, conversationId: null };
+  const failed = { serverMs: null, decision: null, handOffReason: null, citedId: null, label: question.label, messageId: null, conversationId: null };
   const input = { text: question.text, idempotencyKey: randomUUID() };
   for (let refusals = 0; ; refusals += 1) {
     const started = performance.now();
@@ -357,7 +356,6 @@ async function askOnce(bench: BenchWorkspace, question: Question, index: number)
         decision: ask.decision,
         handOffReason: ask.handOffReason,
         citedId: ask.message.citations[0]?.knowledgeItem?.id ?? null,
-        citedKey: ask.message.citations[0]?.knowledgeItem?.externalKey ?? null,
         label: question.label,
         messageId: ask.message.id,
         conversationId: ask.conversation.id,
@@ -451,7 +449,9 @@ function summarise(bench: BenchWorkspace, taught: number, concurrency: number, s
     handedOff: ok.length - answered.length,
     handOffReasons: reasons,
     answeredRight: answered.filter((s) => s.citedId !== null && bench.labelOf.get(s.citedId) === s.label).length,
-    answeredFromSynthetic: answered.filter((s) => s.citedKey?.startsWith('bench-')).length,
+    // Cited items the benchmark did not label (neither a real article nor a learned answer): synthetic articles. By
+    // the benchmark's own map, since a widget may not read a cited item's external key (FORBIDDEN since 27238f4).
+    answeredFromSynthetic: answered.filter((s) => s.citedId !== null && !bench.labelOf.has(s.citedId)).length,
     errors: samples.length - ok.length,
     errorSamples: [...new Set(samples.filter((s) => s.error).map((s) => s.error!))].slice(0, 5),
     loadAverage: { before: loadBefore, after: loadAverage() },
