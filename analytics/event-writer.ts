@@ -136,6 +136,9 @@ export async function insertEvents(warehouse: Warehouse, events: readonly Intera
       // Named after the batch, so stopBatchInserts finds an attempt the client gave up on.
       queryId: batch === undefined ? undefined : `relay-${batch}-${chunk}-${randomUUID()}`,
     });
+    // Awaited below, after the next chunk is built: a failure meanwhile must not count as an unhandled rejection
+    // (which ends the process) while the build hands the event loop back.
+    sending.catch(() => undefined);
     const next = start + chunkSize;
     try {
       body = next < events.length ? await chunkBody(next) : '';

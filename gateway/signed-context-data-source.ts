@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../services/shared/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '../services/shared/request-context';
 import type { Caller } from './authenticator';
-import { httpFetcher } from './http-fetcher';
+import { httpFetcher } from '../services/shared/http-fetcher';
 import type { ClientIdentity } from './rate-limiter';
 
 export interface GatewayContext {
@@ -26,7 +26,7 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     private readonly onUnavailable: (serviceName: string, cause: Error) => void = () => undefined,
   ) {
     super({ url });
-    // Not the data source's default fetcher: see gateway/http-fetcher.ts for what each request cost with it.
+    // Not the data source's default fetcher: see services/shared/http-fetcher.ts for what each request cost with it.
     this.fetcher = httpFetcher(timeoutMs);
     // Nothing here caches responses (Apollo Server's cache-control plugin is off), so skip reading the header.
     this.honorSubgraphCacheControlHeader = false;

@@ -28,8 +28,16 @@ export const DEFAULT_METRICS_PORTS: Record<ProcessName, number> = {
 };
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-const url = (fallback: string) => z.string().url().default(fallback);
-const subgraphUrl = (name: Exclude<ProcessName, 'gateway' | 'worker'>) => url(`http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`);
+/**
+ * A peer's internal endpoint: plain HTTP inside the deployment (the processes' fetcher, http-fetcher.ts, speaks
+ * node:http over keep-alive connections; TLS between pods belongs to the network or a mesh).
+ */
+const subgraphUrl = (name: Exclude<ProcessName, 'gateway' | 'worker'>) =>
+  z
+    .string()
+    .url()
+    .refine((value) => value.startsWith('http://'), { message: 'must be an http:// URL: internal endpoints speak plain HTTP (put TLS in the network or a mesh)' })
+    .default(`http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`);
 
 export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -5,7 +5,9 @@
  * still fails is UNAVAILABLE.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { DomainError, ErrorCode, unavailable } from './errors';
+import { httpFetcher } from './http-fetcher';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, RequestContext, currentRequestId, newRequestId, signContext } from './request-context';
 
 export type CallerContext = Omit<RequestContext, 'issuedAt' | 'requestId'> & { requestId?: string };
@@ -33,11 +35,16 @@ const RETRY_BASE_MS = 150;
 class Unreached extends Error {}
 
 export class InternalGraphQLClient {
+  /** Keep-alive connections to the peer, reused call after call (the client lives as long as its process). */
+  private readonly fetch: Fetcher;
+
   constructor(
     private readonly url: string,
     private readonly secret: string,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    this.fetch = httpFetcher(timeoutMs);
+  }
 
   async request<T>(query: string, variables: Record<string, unknown>, caller: CallerContext, options: RequestOptions = {}): Promise<T> {
     const requestId = caller.requestId ?? currentRequestId() ?? newRequestId();
@@ -54,9 +61,9 @@ export class InternalGraphQLClient {
   }
 
   private async send<T>(query: string, variables: Record<string, unknown>, caller: CallerContext, requestId: string): Promise<T> {
-    let response: Response;
+    let response: FetcherResponse;
     try {
-      response = await fetch(this.url, {
+      response = await this.fetch(this.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -64,13 +71,12 @@ export class InternalGraphQLClient {
           [REQUEST_ID_HEADER]: requestId,
         },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       const name = (error as Error).name;
       // A timeout has spent the caller's budget already: reported, not retried.
-      if (name === 'TimeoutError' || name === 'AbortError') throw unavailable(`A peer service did not answer within ${this.timeoutMs} ms`);
-      throw new Unreached(`A peer service did not answer (${name})`);
+      if (name === 'TimeoutError') throw unavailable(`A peer service did not answer within ${this.timeoutMs} ms`);
+      throw new Unreached(`A peer service did not answer (${(error as NodeJS.ErrnoException).code ?? name})`);
     }
     let body: GraphQLResponse<T>;
     try {

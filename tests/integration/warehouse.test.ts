@@ -350,6 +350,29 @@ describe('interaction events', () => {
     });
   });
 
+  it('a chunk the warehouse refuses while the next one is built fails the insert, and nothing is left unhandled', async () => {
+    const workspaceId = randomUUID();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // 3,000 rows in chunks of 1,500: the second chunk is built in slices (the event loop turns) while the first,
+      // which holds an id that is no UUID, is refused.
+      const events = Array.from({ length: 3_000 }, (_, i) =>
+        event(workspaceId, { eventType: 'question_asked', occurredAt: new Date(Date.UTC(2024, 1, 4, 9, 0, i)), ...(i === 7 ? { eventId: 'not-a-uuid' } : {}) }),
+      );
+
+      await expect(insertEvents(warehouse, events, { chunkSize: 1_500 })).rejects.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(unhandled).toEqual([]);
+      const [stored] = await rows<{ n: number }>('SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}', { workspaceId });
+      expect(Number(stored!.n)).toBe(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('an event that cannot be sent stops the insert with an error: the chunks before it are stored, none after', async () => {
     const workspaceId = randomUUID();
     const at = (minute: number) => new Date(Date.UTC(2024, 1, 3, 9, minute));
