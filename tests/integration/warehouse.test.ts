@@ -3,6 +3,7 @@
  * chDB binds one data directory per process, so this file opens one temporary directory for its
  * whole run and every test works in its own workspace inside it.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { insertEvents, toEventRow, type InteractionEvent, type InteractionEventR
 import { loadMigrations, migrateWarehouse } from '../../analytics/migrate';
 import { MAX_VIEWS_PER_TABLE } from '../../analytics/relay-batches';
 import { createWarehouse, type Warehouse } from '../../analytics/warehouse-client';
+import { REPO_ROOT } from '../helpers/repo-root';
 
 const dataPath = mkdtempSync(path.join(tmpdir(), 'loopdesk-warehouse-'));
 const config = parseConfig(warehouseEnv, { WAREHOUSE_PATH: dataPath, CLICKHOUSE_DATABASE: 'loopdesk_test' });
@@ -350,27 +352,41 @@ describe('interaction events', () => {
     });
   });
 
-  it('a chunk the warehouse refuses while the next one is built fails the insert, and nothing is left unhandled', async () => {
-    const workspaceId = randomUUID();
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      // 3,000 rows in chunks of 1,500: the second chunk is built in slices (the event loop turns) while the first,
-      // which holds an id that is no UUID, is refused.
-      const events = Array.from({ length: 3_000 }, (_, i) =>
-        event(workspaceId, { eventType: 'question_asked', occurredAt: new Date(Date.UTC(2024, 1, 4, 9, 0, i)), ...(i === 7 ? { eventId: 'not-a-uuid' } : {}) }),
-      );
+  it('a chunk the warehouse refuses while the next one is built fails the insert, and nothing is left unhandled', () => {
+    // In a process of its own, on the built code: Jest does not pass unhandled rejections to a test's listeners, and
+    // in a service one ends the process. The warehouse has no tables yet, so it refuses the first chunk at once,
+    // while the second (100,000 rows) is still being built in slices, the event loop turning between them.
+    const script = `
+      const { randomUUID } = require('node:crypto');
+      const { mkdtempSync, rmSync } = require('node:fs');
+      const os = require('node:os');
+      const path = require('node:path');
+      const dist = ${JSON.stringify(path.join(REPO_ROOT, 'dist'))};
+      const { insertEvents } = require(dist + '/analytics/event-writer');
+      const { createWarehouse } = require(dist + '/analytics/warehouse-client');
+      const { parseConfig, warehouseEnv } = require(dist + '/services/shared/config');
+      let unhandled = 0;
+      process.on('unhandledRejection', () => (unhandled += 1));
+      (async () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'loopdesk-refused-chunk-'));
+        const warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: dir }));
+        try {
+          const workspaceId = randomUUID();
+          const events = Array.from({ length: 200000 }, (_, i) => ({ eventId: randomUUID(), workspaceId, eventType: 'question_asked', occurredAt: new Date(Date.UTC(2024, 1, 4, 9, 0, 0, i)) }));
+          let refusal = '';
+          await insertEvents(warehouse, events, { chunkSize: 100000 }).catch((error) => (refusal = String(error.type ?? error.code)));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          console.log(JSON.stringify({ refusal, unhandled }));
+        } finally {
+          await warehouse.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      })();`;
 
-      await expect(insertEvents(warehouse, events, { chunkSize: 1_500 })).rejects.toThrow();
-      await new Promise((resolve) => setImmediate(resolve));
+    const sut = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
 
-      expect(unhandled).toEqual([]);
-      const [stored] = await rows<{ n: number }>('SELECT count() AS n FROM {database:Identifier}.interaction_events WHERE workspace_id = {workspaceId:UUID}', { workspaceId });
-      expect(Number(stored!.n)).toBe(0);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    expect(sut.status).toBe(0);
+    expect(JSON.parse(sut.stdout.trim().split('\n').at(-1)!)).toEqual({ refusal: 'UNKNOWN_TABLE', unhandled: 0 });
   });
 
   it('an event that cannot be sent stops the insert with an error: the chunks before it are stored, none after', async () => {
