@@ -203,13 +203,22 @@ export async function claimBatch(client: PoolClient, schema: string, batch: stri
 }
 
 /**
- * Inside the transaction that sends it, before the insert: marks the batch's rows published. The update locks
- * them, so a relay of an earlier release (FOR UPDATE SKIP LOCKED, no batches) leaves them alone and one that holds
- * some is waited for; nobody sees the mark before the insert has succeeded and the transaction commits, and a
- * failed insert rolls it back. (Locking first and updating after the insert went over every row twice.)
+ * Inside the transaction that sends a batch: marks its rows published, before the insert on a first attempt (the
+ * update locks them, so a relay of an earlier release, FOR UPDATE SKIP LOCKED and no batches, leaves them alone and
+ * one that holds some is waited for; locking first and updating after the insert went over every row twice), after
+ * it on a batch sent again. Nobody sees the mark before the insert has succeeded and the transaction commits.
  */
 export async function markRowsPublished(client: PoolClient, schema: string, rows: readonly OutboxRow[]): Promise<void> {
   await client.query(`UPDATE ${schema}.outbox_events SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`, [rows.map((row) => row.id)]);
+}
+
+/**
+ * Inside the transaction that sends a batch again, before the insert: locks its rows (they are marked published
+ * after the insert). A batch sent again may fail again (the warehouse may still be down): a lock leaves nothing
+ * behind on rollback, where an update rolled back leaves a dead version of every row, each time.
+ */
+export async function lockBatchRows(client: PoolClient, schema: string, rows: readonly OutboxRow[]): Promise<void> {
+  await client.query(`SELECT 1 FROM ${schema}.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY position FOR UPDATE`, [rows.map((row) => row.id)]);
 }
 
 /** Inside the transaction that sent it, after the insert: forgets the batch. */

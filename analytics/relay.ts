@@ -15,7 +15,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '../services/shared/logger';
 import { PollingLoop } from '../services/shared/polling-loop';
 import { EVENT_INSERT_CHUNK_SIZE, InteractionEvent, insertEvents, stopBatchInserts } from './event-writer';
-import { OutboxRow, claimBatch, confirmLease, countBlocks, forgetBatch, markRowsPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
+import { OutboxRow, claimBatch, confirmLease, countBlocks, forgetBatch, lockBatchRows, markRowsPublished, releaseBatch, renameBatch, rollback, takeLeftOverBatch } from './relay-batches';
 import type { Warehouse } from './warehouse-client';
 import { shareWarehouseWrites } from './warehouse-lock';
 
@@ -198,13 +198,13 @@ export class OutboxRelay {
             'relay batch left over longer than its token is trusted: sent under a new id; events already stored are dropped, but a rollup whose view failed on the first attempt stays short',
           );
         }
-        const sent = await this.send(client, schema, batch, leftOver.lease, leftOver.rows);
+        const sent = await this.send(client, schema, batch, leftOver.lease, leftOver.rows, 'again');
         return { events: sent ? leftOver.rows.length : 0, leftOver: true };
       }
       const batch = randomUUID();
       const lease = randomUUID();
       const rows = await claimBatch(client, schema, batch, lease, this.batchSize);
-      const sent = rows.length > 0 && (await this.send(client, schema, batch, lease, rows));
+      const sent = rows.length > 0 && (await this.send(client, schema, batch, lease, rows, 'first'));
       // A claim this relay could not send stays written down: the loop goes on and sends it as a left-over batch.
       return { events: sent ? rows.length : 0, leftOver: rows.length > 0 && !sent };
     } finally {
@@ -219,13 +219,16 @@ export class OutboxRelay {
    * forgets it, in one transaction; false when it was not this relay's to send any more (lease lost, or token
    * forgotten: the next take renames it). On failure the batch's lease is given up, so the next pass sends it first.
    */
-  private async send(client: PoolClient, schema: string, batch: string, lease: string, rows: readonly OutboxRow[]): Promise<boolean> {
+  private async send(client: PoolClient, schema: string, batch: string, lease: string, rows: readonly OutboxRow[], attempt: 'first' | 'again'): Promise<boolean> {
     try {
       await client.query('BEGIN');
       // No warehouse migration runs while this batch is written (warehouse-lock.ts).
       await shareWarehouseWrites(client);
-      // Marked inside this transaction, so only a successful insert makes it stick; the update locks the rows.
-      await markRowsPublished(client, schema, rows);
+      // Either way the rows are locked before the insert and marked in this transaction, so only a successful insert
+      // makes the mark stick. A first attempt marks them at once (the update locks them: one pass over the rows); a
+      // batch sent again, whose first attempt failed, only locks them now (see lockBatchRows).
+      if (attempt === 'first') await markRowsPublished(client, schema, rows);
+      else await lockBatchRows(client, schema, rows);
       // The waits above may have been long: the lease may be gone, or the token no longer trusted.
       const held = await confirmLease(client, batch, lease);
       if (held !== 'held') {
@@ -235,6 +238,7 @@ export class OutboxRelay {
       }
       await countBlocks(client, rows, EVENT_INSERT_CHUNK_SIZE);
       await insertEvents(this.options.warehouse, rows.map(toInteractionEvent), { batch });
+      if (attempt === 'again') await markRowsPublished(client, schema, rows);
       await forgetBatch(client, batch);
       await client.query('COMMIT');
       return true;

@@ -58,11 +58,12 @@ export async function ensureWeeklyReportSchedule(client: Client, options: Weekly
   const current = await handle.describe();
   const follows = current.spec.timezone === options.timeZone && current.action.type === 'startWorkflow' && current.action.taskQueue === options.taskQueue;
   if (!follows) {
-    await handle.update<typeof weeklyIntelligenceReport>((previous) => ({
-      spec: definition.spec,
-      action: definition.action,
-      policies: { ...previous.policies, ...definition.policies },
-      state: { paused: previous.state.paused, note: previous.state.note, remainingActions: previous.state.remainingActions },
+    // Only the zone and the queue change: whatever else an operator set on the schedule (a pause, a note, jitter,
+    // skipped times, the action's timeouts) stays as it is.
+    await handle.update((previous) => ({
+      ...previous,
+      spec: { ...previous.spec, timezone: options.timeZone },
+      action: { ...previous.action, taskQueue: options.taskQueue },
     }));
   }
   return handle;
@@ -79,6 +80,21 @@ export async function reconcileWeeklyReportSchedules(
   taskQueue: string,
 ): Promise<number> {
   const all = await workspaces();
-  for (const workspace of all) await ensureWeeklyReportSchedule(client, { workspaceId: workspace.id, taskQueue, timeZone: workspace.timeZone });
+  // One workspace whose schedule cannot be kept (a zone Temporal does not know, a refused update) must not hold back
+  // the others: each is tried, and the failures are reported together at the end.
+  const failures: Array<{ workspaceId: string; error: unknown }> = [];
+  for (const workspace of all) {
+    try {
+      await ensureWeeklyReportSchedule(client, { workspaceId: workspace.id, taskQueue, timeZone: workspace.timeZone });
+    } catch (error) {
+      failures.push({ workspaceId: workspace.id, error });
+    }
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(
+      failures.map((failure) => failure.error),
+      `weekly report schedules not kept for ${failures.length} of ${all.length} workspaces: ${failures.map((failure) => failure.workspaceId).join(', ')}`,
+    );
+  }
   return all.length;
 }

@@ -72,6 +72,17 @@ describe('weekly intelligence report schedule', () => {
     expect(await schedulesWithId(handle.scheduleId)).toBe(1);
   });
 
+  test('a workspace whose schedule cannot be kept does not hold back the others, and is named', async () => {
+    const taskQueue = `test-${randomUUID()}`;
+    const broken = { id: randomUUID(), timeZone: 'Nowhere/Atlantis' };
+    const fine = { id: randomUUID(), timeZone: 'Europe/Lisbon' };
+
+    const sut = reconcileWeeklyReportSchedules(client, async () => [broken, fine], taskQueue);
+
+    await expect(sut).rejects.toThrow(new RegExp(`not kept for 1 of 2 workspaces: ${broken.id}`));
+    expect((await client.schedule.getHandle(`weekly-report-${fine.id}`).describe()).spec.timezone).toBe('Europe/Lisbon');
+  });
+
   test('a schedule already in the right zone and queue is left as it is', async () => {
     const options = { workspaceId: randomUUID(), taskQueue: `test-${randomUUID()}`, timeZone: 'America/New_York' };
     const created = await ensureWeeklyReportSchedule(client, options);

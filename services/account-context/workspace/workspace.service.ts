@@ -91,18 +91,20 @@ export class WorkspaceService {
   async updateSettings(workspaceId: string, settings: WorkspaceSettings): Promise<WorkspaceEntity> {
     const zone = settings.timeZone === undefined ? undefined : canonicalTimeZone(settings.timeZone);
     if (zone === null) throw badInput(`timeZone must be an IANA time zone such as "Europe/Paris"; got "${settings.timeZone}"`);
-    const { workspace, verdictsChanged } = await this.db.transaction(async (tx) => {
+    // Analysts' verdicts carry the grant: whenever it is given (even unchanged: this may be the retry of a call that
+    // timed out while it waited), cached verdicts are re-read and the call returns once no gateway can hold the old
+    // one. No verdict carries the zone.
+    const grantGiven = settings.analystsSeePersonalData !== undefined;
+    const workspace = await this.db.transaction(async (tx) => {
       const found = await tx.getRepository(WorkspaceEntity).findOne({ where: { id: workspaceId }, lock: { mode: 'pessimistic_write' } });
       if (!found) throw notFound('Workspace', workspaceId);
-      const grantChanged = settings.analystsSeePersonalData !== undefined && settings.analystsSeePersonalData !== found.analystsSeePersonalData;
       if (settings.analystsSeePersonalData !== undefined) found.analystsSeePersonalData = settings.analystsSeePersonalData;
       if (zone !== undefined) found.timeZone = zone;
       await tx.getRepository(WorkspaceEntity).save(found);
-      // Analysts' verdicts carry the grant: cached ones must be re-read. No verdict carries the zone.
-      if (grantChanged) await bumpAuthEpoch(tx);
-      return { workspace: found, verdictsChanged: grantChanged };
+      if (grantGiven) await bumpAuthEpoch(tx);
+      return found;
     });
-    if (verdictsChanged) await this.holdForGatewayLease();
+    if (grantGiven) await this.holdForGatewayLease();
     return workspace;
   }
 
