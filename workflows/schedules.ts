@@ -2,7 +2,7 @@
  * Temporal Schedules Loopdesk keeps per workspace. Creating one is idempotent, so the caller (workspace
  * creation, start-up reconciliation) can call it whenever it is unsure the schedule exists.
  */
-import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOptions, ScheduleOptionsStartWorkflowAction, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { weeklyIntelligenceReport } from './index';
 
 export interface WeeklyReportScheduleOptions {
@@ -16,41 +16,35 @@ function weeklyReportScheduleId(workspaceId: string): string {
   return `weekly-report-${workspaceId}`;
 }
 
-/** What a workspace's schedule should be: the create options without the id. */
-function weeklyReportDefinition(options: WeeklyReportScheduleOptions): Omit<ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof weeklyIntelligenceReport>>, 'scheduleId'> {
-  return {
-    spec: {
-      calendars: [{ dayOfWeek: 'MONDAY', hour: 6, minute: 0, comment: 'Monday 06:00 in the workspace time zone' }],
-      timezone: options.timeZone,
-    },
-    action: {
-      type: 'startWorkflow',
-      // By name, so this module (loaded by services) does not pull workflow code in; the generic checks args.
-      workflowType: 'weeklyIntelligenceReport',
-      // No isoWeek: each run reports on the week that ended before its scheduled time.
-      args: [{ workspaceId: options.workspaceId }],
-      taskQueue: options.taskQueue,
-      workflowId: weeklyReportScheduleId(options.workspaceId),
-    },
-    policies: {
-      // A report still running a week later is stuck; don't pile another on top of it.
-      overlap: ScheduleOverlapPolicy.SKIP,
-      // After an outage of up to a day, still send the report that was missed.
-      catchupWindow: '1 day',
-    },
-  };
-}
-
 /**
  * Creates the workspace's schedule, or brings an existing one to the workspace's time zone and this worker's
- * task queue (an admin changed the zone; the deployment renamed its queue). What an operator set on the schedule
- * itself (paused, a note) is kept.
+ * task queue (an admin changed the zone; the deployment renamed its queue), changing nothing else.
  */
 export async function ensureWeeklyReportSchedule(client: Client, options: WeeklyReportScheduleOptions): Promise<ScheduleHandle> {
   const scheduleId = weeklyReportScheduleId(options.workspaceId);
-  const definition = weeklyReportDefinition(options);
   try {
-    return await client.schedule.create<typeof weeklyIntelligenceReport>({ scheduleId, ...definition });
+    return await client.schedule.create<typeof weeklyIntelligenceReport>({
+      scheduleId,
+      spec: {
+        calendars: [{ dayOfWeek: 'MONDAY', hour: 6, minute: 0, comment: 'Monday 06:00 in the workspace time zone' }],
+        timezone: options.timeZone,
+      },
+      action: {
+        type: 'startWorkflow',
+        // By name, so this module (loaded by services) does not pull workflow code in; the generic checks args.
+        workflowType: 'weeklyIntelligenceReport',
+        // No isoWeek: each run reports on the week that ended before its scheduled time.
+        args: [{ workspaceId: options.workspaceId }],
+        taskQueue: options.taskQueue,
+        workflowId: scheduleId,
+      },
+      policies: {
+        // A report still running a week later is stuck; don't pile another on top of it.
+        overlap: ScheduleOverlapPolicy.SKIP,
+        // After an outage of up to a day, still send the report that was missed.
+        catchupWindow: '1 day',
+      },
+    });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
   }

@@ -14,11 +14,11 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 
 /**
  * An idle pooled socket is closed after this. The subgraphs keep theirs open for 65 s (services/shared/http-server.ts),
- * so it is the gateway that closes an idle connection, not a subgraph racing a request sent on it.
+ * so it is the caller that closes an idle connection, not a subgraph racing a request sent on it.
  */
 const IDLE_SOCKET_MS = 30_000;
 
-class SubgraphTimeout extends Error {
+class PeerTimeout extends Error {
   override name = 'TimeoutError';
 }
 
@@ -39,7 +39,7 @@ function responseOf(url: string, status: number, statusText: string, headers: He
 }
 
 export function httpFetcher(timeoutMs: number): Fetcher {
-  // No cap on sockets: the number in flight is bounded by the gateway's own requests in flight.
+  // No cap on sockets: the number in flight is bounded by the caller's own requests in flight.
   const agent = new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
   return (url: string, init: FetcherRequestInit = {}) =>
     new Promise<FetcherResponse>((resolve, reject) => {
@@ -55,7 +55,7 @@ export function httpFetcher(timeoutMs: number): Fetcher {
           resolve(responseOf(url, response.statusCode ?? 0, response.statusMessage ?? '', headers, Buffer.concat(chunks)));
         });
       });
-      const timer = setTimeout(() => request.destroy(new SubgraphTimeout(`The subgraph did not answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => request.destroy(new PeerTimeout(`${url} did not answer within ${timeoutMs} ms`)), timeoutMs);
       function fail(error: Error) {
         clearTimeout(timer);
         reject(error);
