@@ -7,18 +7,13 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { openConversationDatabase } from '../../services/conversation/database';
 import { ESCALATION_COMMANDS_CHANNEL, queueEscalationCommand } from '../../services/conversation/escalation/escalation-commands';
-import { EscalationDispatcher } from '../../services/conversation/escalation/escalation-dispatcher';
-import { EscalationSettingsService } from '../../services/conversation/escalation/escalation-settings.service';
-import { EscalationStepsService } from '../../services/conversation/escalation/escalation-steps.service';
-import { createLogger } from '../../services/shared/logger';
+import type { EscalationDispatcher } from '../../services/conversation/escalation/escalation-dispatcher';
 import { EscalationInput, escalationWorkflowId, offeredStepKey } from '../../workflows/escalation-contract';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
-import { TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { DispatchFixture, handedOffConversation, openDispatchFixture, queueHandOff, testDispatcher } from '../helpers/escalation-dispatch';
 
 jest.setTimeout(120_000);
 
@@ -27,32 +22,24 @@ const POLL_MS = 3_600_000;
 /** How long a notified command may take to reach Temporal here (a busy shared machine included). */
 const NOTIFIED_WITHIN_MS = 20_000;
 
-let database: ThrowawayDatabase;
+let fixture: DispatchFixture;
 let db: DataSource;
 let admin: Pool;
-let temporalServer: TestTemporal;
-let connection: Connection;
 let temporal: Client;
 let dispatcher: EscalationDispatcher;
 
 beforeAll(async () => {
-  [database, temporalServer] = await Promise.all([createThrowawayDatabase('loopdesk_it_dispatch'), startTestTemporal()]);
-  db = await openConversationDatabase(database.url);
-  admin = new Pool({ connectionString: database.url, max: 2 });
-  connection = await Connection.connect({ address: temporalServer.address });
-  temporal = new Client({ connection });
-  const settings = new EscalationSettingsService(db, { firstResponseMs: 3_600_000, resolutionMs: 7_200_000, reminderBeforeMs: 600_000, reopenWindowMs: 3_600_000 });
-  dispatcher = new EscalationDispatcher(db, async () => temporal, `dispatch-${randomUUID()}`, settings, new EscalationStepsService(db), createLogger('test', 'silent'), { intervalMs: POLL_MS, listenUrl: database.url });
+  fixture = await openDispatchFixture('loopdesk_it_dispatch');
+  ({ db, temporal } = fixture);
+  admin = new Pool({ connectionString: fixture.url, max: 2 });
+  dispatcher = testDispatcher(db, async () => temporal, `dispatch-${randomUUID()}`, { intervalMs: POLL_MS, listenUrl: fixture.url });
   dispatcher.start();
 });
 
 afterAll(async () => {
   await dispatcher?.stop();
-  await connection?.close();
   await admin?.end();
-  await db?.destroy();
-  await temporalServer?.stop();
-  await database?.drop();
+  await fixture?.close();
 });
 
 /** Resolves once a connection other than `not` is LISTENing (and idle, so the LISTEN has taken effect). */
@@ -67,10 +54,7 @@ async function listening(not?: number): Promise<number> {
   }
 }
 
-async function conversation(workspaceId: string): Promise<string> {
-  const [row] = await db.query(`INSERT INTO conversation.conversations (workspace_id, status, topic) VALUES ($1, 'handed_off', 'exports') RETURNING id`, [workspaceId]);
-  return row.id as string;
-}
+const conversation = (workspaceId: string) => handedOffConversation(db, workspaceId);
 
 /** Resolves with the ms from commit until the workflow existed; rejects after NOTIFIED_WITHIN_MS. */
 async function startedWithin(conversationId: string, committedAt: number): Promise<number> {
@@ -84,7 +68,7 @@ async function startedWithin(conversationId: string, committedAt: number): Promi
 }
 
 async function handOff(workspaceId: string, conversationId: string): Promise<number> {
-  await db.transaction((tx) => queueEscalationCommand(tx, { workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: randomUUID(), reason: 'no_knowledge' } }));
+  await db.transaction((tx) => queueHandOff(tx, workspaceId, conversationId));
   return performance.now();
 }
 
@@ -132,7 +116,7 @@ it('a rolled-back hand-off is neither announced nor sent; the next committed one
   const rolledBack = await conversation(workspaceId);
   await db
     .transaction(async (tx) => {
-      await queueEscalationCommand(tx, { workspaceId, conversationId: rolledBack, kind: 'hand_off', payload: { aiMessageId: randomUUID(), reason: 'no_knowledge' } });
+      await queueHandOff(tx, workspaceId, rolledBack);
       throw new Error('the ask failed after queuing');
     })
     .catch(() => undefined);

@@ -6,56 +6,39 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { openConversationDatabase } from '../../services/conversation/database';
 import { queueEscalationCommand } from '../../services/conversation/escalation/escalation-commands';
-import { EscalationDispatcher } from '../../services/conversation/escalation/escalation-dispatcher';
-import { EscalationSettingsService } from '../../services/conversation/escalation/escalation-settings.service';
-import { EscalationStepsService } from '../../services/conversation/escalation/escalation-steps.service';
-import { createLogger } from '../../services/shared/logger';
 import { escalationWorkflowId } from '../../workflows/escalation-contract';
-import { ThrowawayDatabase, createThrowawayDatabase } from '../helpers/database';
+import { DispatchFixture, handedOffConversation, openDispatchFixture, queueHandOff, testDispatcher } from '../helpers/escalation-dispatch';
 import { eventually } from '../helpers/eventually';
-import { TestTemporal, startTestTemporal } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
-let database: ThrowawayDatabase;
+let fixture: DispatchFixture;
 let db: DataSource;
-let temporalServer: TestTemporal;
-let connection: Connection;
 let temporal: Client;
 
 beforeAll(async () => {
-  [database, temporalServer] = await Promise.all([createThrowawayDatabase('loopdesk_it_dispatch_order'), startTestTemporal()]);
-  db = await openConversationDatabase(database.url);
-  connection = await Connection.connect({ address: temporalServer.address });
-  temporal = new Client({ connection });
+  fixture = await openDispatchFixture('loopdesk_it_dispatch_order');
+  ({ db, temporal } = fixture);
 });
 
 afterAll(async () => {
-  await connection?.close();
-  await db?.destroy();
-  await temporalServer?.stop();
-  await database?.drop();
+  await fixture?.close();
 });
 
 /** A dispatcher that is not started: each test calls dispatchPending itself. */
-function dispatcher(client: () => Promise<Client>, taskQueue: string): EscalationDispatcher {
-  const settings = new EscalationSettingsService(db, { firstResponseMs: 3_600_000, resolutionMs: 7_200_000, reminderBeforeMs: 600_000, reopenWindowMs: 3_600_000 });
-  return new EscalationDispatcher(db, client, taskQueue, settings, new EscalationStepsService(db), createLogger('test', 'silent'));
-}
+const dispatcher = (client: () => Promise<Client>, taskQueue: string) => testDispatcher(db, client, taskQueue);
 
 const pending = async (conversationId: string) =>
   (await db.query(`SELECT kind FROM conversation.escalation_commands WHERE conversation_id = $1 AND dispatched_at IS NULL ORDER BY id`, [conversationId])).map((row: { kind: string }) => row.kind);
 
 it("a second dispatcher leaves a conversation alone while the first is sending its hand-off, so the claim arrives after it", async () => {
   const workspaceId = randomUUID();
-  const [row] = await db.query(`INSERT INTO conversation.conversations (workspace_id, status, topic) VALUES ($1, 'handed_off', 'exports') RETURNING id`, [workspaceId]);
-  const conversationId = row.id as string;
+  const conversationId = await handedOffConversation(db, workspaceId);
   const taskQueue = `dispatch-order-${randomUUID()}`;
-  await db.transaction((tx) => queueEscalationCommand(tx, { workspaceId, conversationId, kind: 'hand_off', payload: { aiMessageId: randomUUID(), reason: 'no_knowledge' } }));
+  await db.transaction((tx) => queueHandOff(tx, workspaceId, conversationId));
 
   // The first dispatcher's Temporal takes its time with the start (the real client, held at a gate).
   let entered = false;

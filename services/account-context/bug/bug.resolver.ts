@@ -1,8 +1,7 @@
 /** Open bugs for agents. Thin: role checks, id checks, mapping. */
 import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf } from '../../shared/connection';
-import { notFound } from '../../shared/errors';
-import { assertUuid } from '../../shared/ids';
+import { loadOrNotFound } from '../../shared/loaders';
 import type { AccountContextContext } from '../context';
 import type { AccountEntity } from '../customer/account.entity';
 import { toAccount } from '../customer/customer.resolver';
@@ -38,9 +37,7 @@ export class BugResolver {
   ): Promise<BugConnection> {
     let accountExternalId: string | undefined;
     if (filter?.accountId) {
-      const account = await ctx.accounts.load(assertUuid(filter.accountId, 'filter.accountId'));
-      if (!account) throw notFound('Account', filter.accountId);
-      accountExternalId = account.externalId;
+      accountExternalId = (await loadOrNotFound(ctx.accounts, filter.accountId, 'Account', 'filter.accountId')).externalId;
     }
     const productArea = filter?.productArea ? normalizeProductArea(filter.productArea) : undefined;
     const { rows, hasNextPage } = await this.bugs.listOpen(ctx.auth.workspaceId, { accountExternalId, productArea }, page?.first ?? 20, page?.after ?? undefined);

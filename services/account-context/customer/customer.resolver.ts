@@ -1,7 +1,7 @@
 /** Customer and account queries and upserts. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { forbidden, notFound } from '../../shared/errors';
-import { assertUuid } from '../../shared/ids';
+import { forbidden } from '../../shared/errors';
+import { loadOrNotFound } from '../../shared/loaders';
 import { mayReadPersonalData } from '../../shared/personal-data';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextContext } from '../context';
@@ -75,9 +75,7 @@ export class CustomerResolver {
   @Query(() => Customer)
   async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: AccountContextContext): Promise<Customer> {
     assertMayReadCustomers(ctx.auth);
-    const found = await ctx.customers.load(assertUuid(id, 'id'));
-    if (!found) throw notFound('Customer', id);
-    return toCustomer(found);
+    return toCustomer(await loadOrNotFound(ctx.customers, id, 'Customer'));
   }
 
   @FieldResolver(() => Account, { nullable: true })
@@ -101,9 +99,7 @@ export class AccountResolver {
   @Authorized('agent', 'analyst')
   @Query(() => Account)
   async account(@Arg('id', () => ID) id: string, @Ctx() ctx: AccountContextContext): Promise<Account> {
-    const found = await ctx.accounts.load(assertUuid(id, 'id'));
-    if (!found) throw notFound('Account', id);
-    return toAccount(found);
+    return toAccount(await loadOrNotFound(ctx.accounts, id, 'Account'));
   }
 
   @FieldResolver(() => [ID])

@@ -1,7 +1,7 @@
 /** Knowledge item reads and article authoring. */
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { notFound } from '../../shared/errors';
 import { assertUuid } from '../../shared/ids';
+import { loadOrNotFound } from '../../shared/loaders';
 import type { KnowledgeContext } from '../context';
 import { NO_STATS, type OutcomeService } from '../learning/outcome.service';
 import type { KnowledgeItemEntity } from './knowledge-item.entity';
@@ -61,9 +61,7 @@ export class KnowledgeItemResolver {
   @Authorized('agent', 'analyst')
   @Query(() => KnowledgeItem)
   async knowledgeItem(@Arg('id', () => ID) id: string, @Ctx() ctx: KnowledgeContext): Promise<KnowledgeItem> {
-    const item = await ctx.items.load(assertUuid(id, 'id'));
-    if (!item) throw notFound('Knowledge item', id);
-    return toKnowledgeItem(item);
+    return toKnowledgeItem(await loadOrNotFound(ctx.items, id, 'Knowledge item'));
   }
 
   @Authorized('agent', 'analyst')
