@@ -9,6 +9,11 @@
  *   F               their harmonic mean.
  * Every (representation, linkage, threshold) is scored on each data set, then the mean F over the data sets is
  * listed best first. --json writes it all to tests/benchmarks/results/gap-clustering-linkage.json.
+ *
+ * `--speed R` times instead: one week at the service's cap (2,000 distinct questions, the first distinct texts of
+ * each data set's train.csv, as traffic: nothing is chosen on them), counts drawn from a fixed seed, clustered R
+ * times per setting at its default threshold; the median and the slowest run, in ms. --json writes
+ * gap-clustering-speed.json.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +26,7 @@ import {
   REPRESENTATIONS,
 } from '../../services/insights/gaps/question-clustering';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { choiceListOption, intOption } from './bench-support';
+import { choiceListOption, intOption, loadAverages, machineAndLoad } from './bench-support';
 import { LabelledQuestion as Labelled, readLabelledCsv } from './learning/dataset';
 import { DEV_SPLIT, devSplit } from './learning/dev-split';
 
@@ -60,9 +65,50 @@ function score(data: Labelled[], { representation, linkage, threshold }: Setting
   return { clusters: clusters.length, withFivePlus: clusters.filter((c) => c.volume >= 5).length, purity, inversePurity, f: (2 * purity * inversePurity) / (purity + inversePurity), ms, questions: total };
 }
 
+/** The service's cap on distinct questions per clustering (knowledge-gaps.service.ts). */
+const SPEED_QUESTIONS = 2_000;
+
+function speed(datasets: string[], settings: Array<Omit<Setting, 'threshold'>>, repeat: number, json: boolean): void {
+  const loadAtStart = loadAverages();
+  const runs: Record<string, unknown>[] = [];
+  console.log(`gap clustering time; node ${process.version}; ${SPEED_QUESTIONS} distinct questions per data set; ${repeat} runs per setting`);
+  console.log('dataset    repr.     linkage   clusters  median ms  max ms');
+  for (const name of datasets) {
+    const file = path.join(REPO_ROOT, '..', 'shared', 'datasets', name, 'train.csv');
+    if (!existsSync(file)) throw new Error(`${file} not found (../shared/datasets beside the repo)`);
+    const texts = [...new Set(readLabelledCsv(file).map((d) => d.text))].slice(0, SPEED_QUESTIONS);
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    // Most questions asked once or twice a week, a few dozens of times.
+    const questions = texts.map((text) => ({ text, count: 1 + Math.floor(random() * random() * 20), previousCount: Math.floor(random() * 5) }));
+    for (const setting of settings) {
+      let clusters = 0;
+      const times: number[] = [];
+      for (let i = 0; i <= repeat; i++) {
+        const started = performance.now();
+        clusters = clusterQuestions(questions, { ...setting, maxQuestions: SPEED_QUESTIONS }).length;
+        // The first run warms the JIT and the stem cache up, as a service that has answered before.
+        if (i > 0) times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      const median = times[Math.floor(times.length / 2)]!;
+      const max = times.at(-1)!;
+      runs.push({ dataset: name, ...setting, questions: questions.length, clusters, medianMs: Math.round(median), maxMs: Math.round(max) });
+      console.log(`${name.padEnd(10)} ${setting.representation.padEnd(9)} ${setting.linkage.padEnd(9)} ${String(clusters).padStart(8)}  ${median.toFixed(0).padStart(9)}  ${max.toFixed(0).padStart(6)}`);
+    }
+  }
+  if (json) {
+    const out = path.join(REPO_ROOT, 'tests', 'benchmarks', 'results');
+    mkdirSync(out, { recursive: true });
+    const summary = { setup: { node: process.version, ...machineAndLoad(loadAtStart), questions: SPEED_QUESTIONS, repeat, split: 'train.csv texts as traffic (no constant chosen)' }, runs };
+    writeFileSync(path.join(out, 'gap-clustering-speed.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  }
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
+      speed: { type: 'string' },
       labels: { type: 'string', default: '20' },
       thresholds: { type: 'string', default: '0.15,0.2,0.25,0.275,0.3,0.35' },
       linkages: { type: 'string', default: 'centroid' },
@@ -76,6 +122,10 @@ function main(): void {
   const linkages = choiceListOption('linkages', values.linkages, LINKAGES);
   const representations = choiceListOption('representations', values.representations, REPRESENTATIONS);
   const datasets = values.datasets.split(',');
+  if (values.speed !== undefined) {
+    speed(datasets, representations.flatMap((representation) => linkages.map((linkage) => ({ representation, linkage }))), intOption('speed', values.speed, 1), values.json ?? false);
+    return;
+  }
   const settings: Setting[] = representations.flatMap((representation) =>
     linkages.flatMap((linkage) => thresholds.map((threshold) => ({ representation, linkage, threshold }))),
   );

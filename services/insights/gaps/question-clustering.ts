@@ -112,7 +112,23 @@ function tokenize(text: string): string[] {
 }
 
 /** A word is dropped when it or its stem is a stop word ("getting", "needs"). */
-const isContentWord = (token: string) => !STOP_WORDS.has(token) && !STOP_WORDS.has(stem(token));
+const isContentWord = (token: string) => !STOP_WORDS.has(token) && !STOP_WORDS.has(stemOf(token));
+
+/**
+ * Stems of the words seen lately: a clustering stems each word of 2,000 questions twice, and a support team's
+ * questions reuse a few thousand words. Bounded: cleared when full.
+ */
+const STEMS_KEPT = 50_000;
+const stems = new Map<string, string>();
+function stemOf(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    if (stems.size >= STEMS_KEPT) stems.clear();
+    stemmed = stem(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
 
 /** Texts that normalise to the same tokens are one question: counts summed, shown with the spelling asked most often. */
 function distinctQuestions(questions: readonly GapQuestion[]): DistinctQuestion[] {
@@ -146,7 +162,7 @@ function wordVectors(questions: DistinctQuestion[]): { vectors: SparseVector[]; 
   const surfaceCounts = new Map<string, Map<string, number>>();
   const keys = questions.map((q) =>
     q.tokens.filter(isContentWord).map((token) => {
-      const key = stem(token);
+      const key = stemOf(token);
       const counts = surfaceCounts.get(key) ?? new Map<string, number>();
       counts.set(token, (counts.get(token) ?? 0) + q.weight);
       surfaceCounts.set(key, counts);
@@ -259,43 +275,75 @@ function agglomerate(sim: Float32Array, weights: number[], minSimilarity: number
   // 1 / |centroid| under centroid linkage, 1 (so similarities are the matrix's as they are) under the others.
   const scale = new Float64Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
+  // The active clusters in ascending order (so ties still go to input order), shrinking with each merge: scans cover
+  // the clusters left, not every question ever seen.
+  const alive = Int32Array.from(weights, (_, i) => i);
+  let aliveCount = n;
   const members = weights.map((_, i) => [i]);
   const best = new Int32Array(n).fill(-1);
   const bestSim = new Float64Array(n);
+  // The matrix stays symmetric, so every read is along a row (contiguous); only the writes to the merged cluster's
+  // column stride through memory. At 2,000 questions a row is 8 KB, and reading columns missed the cache each time.
   const findBest = (i: number) => {
-    best[i] = -1;
-    bestSim[i] = -Infinity;
-    for (let k = 0; k < n; k++) {
-      if (k === i || !active[k]) continue;
-      const similarity = sim[i * n + k] * scale[i] * scale[k];
-      if (similarity > bestSim[i]) [best[i], bestSim[i]] = [k, similarity];
+    const row = i * n;
+    const scaleI = scale[i];
+    let bestK = -1;
+    let bestValue = -Infinity;
+    for (let a = 0; a < aliveCount; a++) {
+      const k = alive[a];
+      if (k === i) continue;
+      const similarity = sim[row + k] * scaleI * scale[k];
+      if (similarity > bestValue) {
+        bestK = k;
+        bestValue = similarity;
+      }
     }
+    best[i] = bestK;
+    bestSim[i] = bestValue;
   };
   for (let i = 0; i < n; i++) findBest(i);
   for (;;) {
     let top = -1;
-    for (let i = 0; i < n; i++) if (active[i] && best[i] >= 0 && (top < 0 || bestSim[i] > bestSim[top])) top = i;
-    if (top < 0 || bestSim[top] < minSimilarity) break;
-    const [keep, gone] = [Math.min(top, best[top]), Math.max(top, best[top])];
-    const [wKeep, wGone] = [weight[keep], weight[gone]];
-    for (let k = 0; k < n; k++) {
-      if (!active[k] || k === keep || k === gone) continue;
-      sim[k * n + keep] = sim[keep * n + k] = update(sim[k * n + keep], sim[k * n + gone], wKeep, wGone);
+    for (let a = 0; a < aliveCount; a++) {
+      const i = alive[a];
+      if (best[i] >= 0 && (top < 0 || bestSim[i] > bestSim[top])) top = i;
     }
+    if (top < 0 || bestSim[top] < minSimilarity) break;
+    const keep = Math.min(top, best[top]);
+    const gone = Math.max(top, best[top]);
+    const wKeep = weight[keep];
+    const wGone = weight[gone];
+    const keepRow = keep * n;
+    const goneRow = gone * n;
     if (linkage === 'centroid') {
       selfSimilarity[keep] =
-        (wKeep ** 2 * selfSimilarity[keep] + wGone ** 2 * selfSimilarity[gone] + 2 * wKeep * wGone * sim[keep * n + gone]) /
+        (wKeep ** 2 * selfSimilarity[keep] + wGone ** 2 * selfSimilarity[gone] + 2 * wKeep * wGone * sim[keepRow + gone]) /
         (wKeep + wGone) ** 2;
-      scale[keep] = 1 / Math.sqrt(selfSimilarity[keep]);
     }
+    for (let a = 0; a < aliveCount; a++) {
+      const k = alive[a];
+      if (k === keep || k === gone) continue;
+      sim[k * n + keep] = sim[keepRow + k] = update(sim[keepRow + k], sim[goneRow + k], wKeep, wGone);
+    }
+    if (linkage === 'centroid') scale[keep] = 1 / Math.sqrt(selfSimilarity[keep]);
     weight[keep] += wGone;
     active[gone] = 0;
-    members[keep].push(...members[gone]);
-    for (let k = 0; k < n; k++) {
-      if (!active[k]) continue;
-      const toKeep = sim[k * n + keep] * scale[k] * scale[keep];
-      if (k === keep || best[k] === keep || best[k] === gone) findBest(k);
-      else if (toKeep > bestSim[k] || (toKeep === bestSim[k] && keep < best[k])) [best[k], bestSim[k]] = [keep, toKeep];
+    const goneAt = alive.subarray(0, aliveCount).indexOf(gone);
+    alive.copyWithin(goneAt, goneAt + 1, aliveCount);
+    aliveCount -= 1;
+    for (const m of members[gone]) members[keep].push(m);
+    const scaleKeep = scale[keep];
+    for (let a = 0; a < aliveCount; a++) {
+      const k = alive[a];
+      if (k === keep || best[k] === keep || best[k] === gone) {
+        findBest(k);
+        continue;
+      }
+      const toKeep = sim[keepRow + k] * scale[k] * scaleKeep;
+      if (toKeep > bestSim[k] || (toKeep === bestSim[k] && keep < best[k])) {
+        best[k] = keep;
+        bestSim[k] = toKeep;
+      }
     }
   }
   return members.filter((_, i) => active[i]);
