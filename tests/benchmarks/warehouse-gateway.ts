@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       queriesThroughGateway: timings,
       weeklyReport: { isoWeek: reportWeek, ms: report },
       ingest: {
-        insertPath: { ...ingest, note: 'analytics/event-writer insertEvents (JSONCompactEachRow, 50,000-row chunks since this commit; JSONEachRow 5,000 before), through the dedup and rollup views' },
+        insertPath: { ...ingest, note: 'analytics/event-writer insertEvents (JSONCompactEachRow chunks of EVENT_INSERT_CHUNK_SIZE rows, the next built while the last is inserted), through the dedup and rollup views' },
         generatedInClickHouse: { events: EVENTS - INGEST_EVENTS, seconds: generatedSeconds, eventsPerSecond: Math.round((EVENTS - INGEST_EVENTS) / generatedSeconds) },
       },
       relay: { events: RELAY_EVENTS, seconds: relay.seconds, eventsPerSecond: Math.round(RELAY_EVENTS / relay.seconds), batchSize: insightsEnv.RELAY_BATCH_SIZE.parse(undefined) },
