@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ESCALATION_COMMANDS_CHANNEL, queueEscalationCommand } from '../../services/conversation/escalation/escalation-commands';
+import { ESCALATION_COMMANDS_CHANNEL } from '../../services/conversation/escalation/escalation-commands';
 import type { EscalationDispatcher } from '../../services/conversation/escalation/escalation-dispatcher';
 import { EscalationInput, escalationWorkflowId, offeredStepKey } from '../../workflows/escalation-contract';
 import { DispatchFixture, handedOffConversation, openDispatchFixture, queueHandOff, testDispatcher } from '../helpers/escalation-dispatch';
