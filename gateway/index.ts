@@ -11,7 +11,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { DomainError, ErrorCode, formatError, toGraphQLError } from '../services/shared/errors';
+import { DomainError, ErrorCode, toGraphQLError } from '../services/shared/errors';
 import { graphqlMetricsPlugin } from '../services/shared/graphql-metrics-plugin';
 import { createHttpShell } from '../services/shared/http-server';
 import { InternalGraphQLClient } from '../services/shared/internal-client';

@@ -88,7 +88,7 @@ export function createConversationServices(db: DataSource, config: ConversationC
   detector.load().catch((error: unknown) => logger.error({ err: error }, 'language detection model failed to load'));
   const languages = new QuestionLanguage(detector, knowledge, createTranslator(config, logger));
   const answerMetrics = new AnswerMetrics(registry);
-  const asking = new AskService(db, conversations, knowledge, accountContext, createAnswerer(config, logger), outcomes, {
+  const asking = new AskService(db, conversations, accountContext, createAnswerer(config, logger), outcomes, {
     maxQuestionBytes: config.MAX_QUESTION_BYTES,
     repeatContactWindowHours: config.REPEAT_CONTACT_WINDOW_HOURS,
   }, logger, answerMetrics, languages);

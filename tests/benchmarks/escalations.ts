@@ -32,7 +32,7 @@ import { Distribution, distribution, intOption, machineSetup, mapConcurrent, prn
 import { printCpu, trackCpu } from './process-cpu';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';

@@ -18,7 +18,6 @@ const ASK = `mutation Ask($input: AskInput!) {
 const CORRECT = `mutation($input: CorrectAnswerInput!) {
   correctAnswer(input: $input) { learning learnedAnswer { id scope { plans areas } } }
 }`;
-const PREVIEW = 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { decision candidate { id } citations { knowledgeItem { id } } } }';
 const PREVIEW_CONFIDENCE = 'query($input: PreviewAnswerInput!) { previewAnswer(input: $input) { confidence candidate { id } } }';
 
 interface Turn {

@@ -351,7 +351,3 @@ describe('weekly report schedules', () => {
     expect(ids).toHaveLength(1);
   });
 });
-
-function graphqlAsAdmin(query: string) {
-  return graphql(env.gatewayUrl, query, {}, { apiKey: env.adminKey });
-}

@@ -5,7 +5,7 @@
  * transaction: a delivery is applied exactly once or not at all.
  */
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError, badInput, conflict, unauthenticated } from '../../shared/errors';
 import { uniqueViolation } from '../../shared/unique-violation';
 import { isUuid } from '../../shared/ids';

@@ -10,7 +10,6 @@ import type { Logger } from '../../shared/logger';
 import { rowsOf } from '../../shared/sql-rows';
 import type { RequestContext } from '../../shared/request-context';
 import type { AccountContextClient, AskerContext } from '../clients/account-context';
-import type { KnowledgeClient } from '../clients/knowledge';
 import type { Answerer, WrittenAnswer } from '../answering/answerer';
 import type { AnswerMetrics } from './answer-metrics';
 import { Decision, decide, handOffUnsupportedLanguage } from './answer-policy';
@@ -64,7 +63,6 @@ export class AskService {
   constructor(
     private readonly db: DataSource,
     private readonly conversations: ConversationService,
-    private readonly knowledge: KnowledgeClient,
     private readonly accountContext: AccountContextClient,
     private readonly answerer: Answerer,
     private readonly outcomes: OutcomeReporter,

@@ -57,9 +57,6 @@ const MESSAGES: Record<string, Record<SystemMessage, string>> = {
   },
 };
 
-/** Languages with every system message translated. */
-const SYSTEM_MESSAGE_LANGUAGES = Object.keys(MESSAGES);
-
 /** The message in `language`, or in English when it has no translation, with its `{name}` placeholders filled in. */
 export function systemMessage(message: SystemMessage, language: string, values: Record<string, string> = {}): string {
   // A function replacement, so a "$" in a value (a bug titled "$0 invoices") is taken literally.
