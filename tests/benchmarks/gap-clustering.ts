@@ -79,7 +79,7 @@ function speed(datasets: string[], settings: Array<Omit<Setting, 'threshold'>>, 
     const texts = [...new Set(readLabelledCsv(file).map((d) => d.text))].slice(0, SPEED_QUESTIONS);
     let seed = 7;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-    // Most questions asked once or twice a week, a few dozens of times.
+    // Most questions asked once or twice a week, a few up to 20 times.
     const questions = texts.map((text) => ({ text, count: 1 + Math.floor(random() * random() * 20), previousCount: Math.floor(random() * 5) }));
     for (const setting of settings) {
       let clusters = 0;

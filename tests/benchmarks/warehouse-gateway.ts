@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
+import { EVENT_INSERT_CHUNK_SIZE, InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { insightsEnv } from '../../services/insights/config';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       queriesThroughGateway: timings,
       weeklyReport: { isoWeek: reportWeek, ms: report },
       ingest: {
-        insertPath: { ...ingest, note: 'analytics/event-writer insertEvents (JSONCompactEachRow chunks of EVENT_INSERT_CHUNK_SIZE rows, the next built while the last is inserted), through the dedup and rollup views' },
+        insertPath: { ...ingest, note: `analytics/event-writer insertEvents (JSONCompactEachRow chunks of ${EVENT_INSERT_CHUNK_SIZE.toLocaleString('en-US')} rows, the next built while the last is inserted), through the dedup and rollup views` },
         generatedInClickHouse: { events: EVENTS - INGEST_EVENTS, seconds: generatedSeconds, eventsPerSecond: Math.round((EVENTS - INGEST_EVENTS) / generatedSeconds) },
       },
       relay: { events: RELAY_EVENTS, seconds: relay.seconds, eventsPerSecond: Math.round(RELAY_EVENTS / relay.seconds), batchSize: insightsEnv.RELAY_BATCH_SIZE.parse(undefined) },

@@ -27,15 +27,26 @@ export interface DispatchFixture {
 
 export async function openDispatchFixture(databasePrefix: string): Promise<DispatchFixture> {
   const [database, server] = await Promise.all([createThrowawayDatabase(databasePrefix), startTestTemporal()]);
-  const db = await openConversationDatabase(database.url);
-  const connection = await Connection.connect({ address: server.address });
+  let db: DataSource | undefined;
+  let connection: Connection;
+  try {
+    db = await openConversationDatabase(database.url);
+    connection = await Connection.connect({ address: server.address });
+  } catch (error) {
+    // A half-opened fixture would leave the dev server running and the database behind (and Jest waiting on them).
+    await db?.destroy();
+    await server.stop();
+    await database.drop();
+    throw error;
+  }
+  const opened = db;
   return {
     url: database.url,
-    db,
+    db: opened,
     temporal: new Client({ connection }),
     async close() {
       await connection.close();
-      await db.destroy();
+      await opened.destroy();
       await server.stop();
       await database.drop();
     },
