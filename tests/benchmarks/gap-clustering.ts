@@ -10,7 +10,7 @@
  * Every (representation, linkage, threshold) is scored on each data set, then the mean F over the data sets is
  * listed best first. --json writes it all to tests/benchmarks/results/gap-clustering-linkage.json.
  *
- * `--speed R` times instead: one week at the service's cap (2,000 distinct questions, the first distinct texts of
+ * `--speed R` times instead: one week at the service's cap (2,000 questions: the first 2,000 distinct texts of
  * each data set's train.csv, as traffic: nothing is chosen on them), counts drawn from a fixed seed, clustered R
  * times per setting at its default threshold; the median and the slowest run, in ms. --json writes
  * gap-clustering-speed.json.
