@@ -4,25 +4,20 @@
  * zone accepted as typed broke the workspace's insights, weekly reports and report schedule.
  */
 
-/**
- * Spellings already resolved. Building an Intl.DateTimeFormat to ask costs tens of microseconds, and every
- * workspace read asks (10% of account-context's CPU per ask, a CPU profile of npm run bench:ask). Only zones are
- * kept, and at most this many spellings: letter-case variants typed by users cannot grow it without bound.
- */
-const MAX_REMEMBERED = 1_000;
-const remembered = new Map<string, string>();
+import { boundedMemo } from './memo';
 
 /** The canonical spelling of an IANA time zone, or null when it is not one. */
-export function canonicalTimeZone(value: string): string | null {
-  const known = remembered.get(value);
-  if (known !== undefined) return known;
-  let zone: string;
+export const canonicalTimeZone = boundedMemo(resolveTimeZone, 1_000);
+
+/**
+ * Asks Intl. Building an Intl.DateTimeFormat costs tens of microseconds, and every workspace read asks (10% of
+ * account-context's CPU per ask, a CPU profile of npm run bench:ask): canonicalTimeZone remembers at most 1,000
+ * spellings, so letter-case variants typed by users cannot grow it without bound.
+ */
+function resolveTimeZone(value: string): string | null {
   try {
-    zone = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return null;
   }
-  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-  remembered.set(value, zone);
-  return zone;
 }

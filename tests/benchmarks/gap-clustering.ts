@@ -26,7 +26,7 @@ import {
   REPRESENTATIONS,
 } from '../../services/insights/gaps/question-clustering';
 import { REPO_ROOT } from '../helpers/repo-root';
-import { choiceListOption, intOption, loadAverages, machineAndLoad } from './bench-support';
+import { choiceListOption, intOption, loadAverages, machineAndLoad, prng } from './bench-support';
 import { LabelledQuestion as Labelled, readLabelledCsv } from './learning/dataset';
 import { DEV_SPLIT, devSplit } from './learning/dev-split';
 
@@ -77,8 +77,7 @@ function speed(datasets: string[], settings: Array<Omit<Setting, 'threshold'>>, 
     const file = path.join(REPO_ROOT, '..', 'shared', 'datasets', name, 'train.csv');
     if (!existsSync(file)) throw new Error(`${file} not found (../shared/datasets beside the repo)`);
     const texts = [...new Set(readLabelledCsv(file).map((d) => d.text))].slice(0, SPEED_QUESTIONS);
-    let seed = 7;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const random = prng(7);
     // Most questions asked once or twice a week, a few up to 20 times.
     const questions = texts.map((text) => ({ text, count: 1 + Math.floor(random() * random() * 20), previousCount: Math.floor(random() * 5) }));
     for (const setting of settings) {

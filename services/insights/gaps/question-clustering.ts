@@ -112,23 +112,7 @@ function tokenize(text: string): string[] {
 }
 
 /** A word is dropped when it or its stem is a stop word ("getting", "needs"). */
-const isContentWord = (token: string) => !STOP_WORDS.has(token) && !STOP_WORDS.has(stemOf(token));
-
-/**
- * Stems of the words seen lately: a clustering stems each word of 2,000 questions twice, and a support team's
- * questions reuse a few thousand words. Bounded: cleared when full.
- */
-const STEMS_KEPT = 50_000;
-const stems = new Map<string, string>();
-function stemOf(word: string): string {
-  let stemmed = stems.get(word);
-  if (stemmed === undefined) {
-    if (stems.size >= STEMS_KEPT) stems.clear();
-    stemmed = stem(word);
-    stems.set(word, stemmed);
-  }
-  return stemmed;
-}
+const isContentWord = (token: string) => !STOP_WORDS.has(token) && !STOP_WORDS.has(stem(token));
 
 /** Texts that normalise to the same tokens are one question: counts summed, shown with the spelling asked most often. */
 function distinctQuestions(questions: readonly GapQuestion[]): DistinctQuestion[] {
@@ -162,7 +146,7 @@ function wordVectors(questions: DistinctQuestion[]): { vectors: SparseVector[]; 
   const surfaceCounts = new Map<string, Map<string, number>>();
   const keys = questions.map((q) =>
     q.tokens.filter(isContentWord).map((token) => {
-      const key = stemOf(token);
+      const key = stem(token);
       const counts = surfaceCounts.get(key) ?? new Map<string, number>();
       counts.set(token, (counts.get(token) ?? 0) + q.weight);
       surfaceCounts.set(key, counts);
