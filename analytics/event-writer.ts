@@ -77,6 +77,18 @@ export interface InteractionEventRow {
  */
 export const EVENT_INSERT_CHUNK_SIZE = 50_000;
 
+/**
+ * Settings of every event insert. Each rollup view's GROUP BY already yields one row per key of its table, and the
+ * dedup view one row per event, so merging the inserted block again by the table's key (optimize_on_insert, on by
+ * default) finds nothing to merge, yet copies every aggregate state (uniqExact sets, argMin pairs) once more.
+ * Readers merge a key's rows across parts anyway, as they must: background merges are eventual. Turned off, a
+ * large insert through the views took about half as long engine side (`npm run bench:warehouse-views`); through
+ * this writer and the relay, where serializing and parsing the rows cost more than the views, the gain is within
+ * the noise (README, *Benchmarks*). parallel_view_processing was measured too and is not set: the relay drained
+ * slower with it, the views' threads competing with Node and Postgres for two cores.
+ */
+export const EVENT_INSERT_SETTINGS = 'optimize_on_insert = 0';
+
 /** Rows serialized between two turns of the event loop while a chunk is in flight (about a millisecond's work). */
 const SERIALIZE_SLICE = 1_000;
 
@@ -129,7 +141,9 @@ export async function insertEvents(warehouse: Warehouse, events: readonly Intera
     // The settings go in the statement, not in clickhouse_settings: on a chDB connection those become session-wide
     // SETs, and a token left behind would drop the next insert's blocks as duplicates.
     const settings =
-      batch === undefined ? '' : ` SETTINGS insert_deduplication_token = '${batch}-${chunk}', deduplicate_blocks_in_dependent_materialized_views = 1`;
+      batch === undefined
+        ? ` SETTINGS ${EVENT_INSERT_SETTINGS}`
+        : ` SETTINGS ${EVENT_INSERT_SETTINGS}, insert_deduplication_token = '${batch}-${chunk}', deduplicate_blocks_in_dependent_materialized_views = 1`;
     const sending = sendChunk(warehouse, {
       query: `INSERT INTO ${warehouse.database}.interaction_events_ingest (${columns.join(', ')})${settings} FORMAT JSONCompactEachRow`,
       body,

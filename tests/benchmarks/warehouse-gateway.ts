@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { EVENT_INSERT_CHUNK_SIZE, InteractionEvent, insertEvents } from '../../analytics/event-writer';
+import { EVENT_INSERT_CHUNK_SIZE, EVENT_INSERT_SETTINGS, InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { insightsEnv } from '../../services/insights/config';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
@@ -93,14 +93,15 @@ async function main(): Promise<void> {
     for (let start = INGEST_EVENTS; start < EVENTS; start += GENERATION_BLOCK) {
       const n = Math.min(GENERATION_BLOCK, EVENTS - start);
       await warehouse.client.command({
-        query: `INSERT INTO {database:Identifier}.interaction_events_ingest (${COLUMNS}) ${GENERATED_EVENTS}`,
+        // The writer's insert settings, so the generated rate is the same path's engine side.
+        query: `INSERT INTO {database:Identifier}.interaction_events_ingest (${COLUMNS}) SETTINGS ${EVENT_INSERT_SETTINGS} ${GENERATED_EVENTS}`,
         query_params: { ...params, database: warehouse.database, start, count: n },
       });
       log(`generated ${count(start + n)} / ${count(EVENTS)}`);
     }
     const generatedSeconds = (Date.now() - generatedStart) / 1000;
     await warehouse.client.command({
-      query: `INSERT INTO {database:Identifier}.interaction_events_ingest (event_id, workspace_id, event_type, occurred_at, knowledge_item_id, topic, payload) ${KNOWLEDGE_EVENTS}`,
+      query: `INSERT INTO {database:Identifier}.interaction_events_ingest (event_id, workspace_id, event_type, occurred_at, knowledge_item_id, topic, payload) SETTINGS ${EVENT_INSERT_SETTINGS} ${KNOWLEDGE_EVENTS}`,
       query_params: { ...params, database: warehouse.database },
     });
     const stored = await one<{ rows: number; bytes: number; uncompressed: number }>(

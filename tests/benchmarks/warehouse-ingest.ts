@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InteractionEvent, InteractionEventRow, insertEvents, toEventRow } from '../../analytics/event-writer';
+import { EVENT_INSERT_SETTINGS, InteractionEvent, InteractionEventRow, insertEvents, toEventRow } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
@@ -73,6 +73,9 @@ async function run(mode: Mode, seed: number): Promise<{ eventsPerSecond: number;
   const warehouse = await createWarehouse(parseConfig(warehouseEnv, { WAREHOUSE_PATH: dir }));
   try {
     await migrateWarehouse(warehouse);
+    // The client modes pay the writer's insert settings too (insertEvents puts them in its statement; chDB keeps a
+    // SET for the rest of its session, and each run has a warehouse of its own).
+    await warehouse.client.command({ query: `SET ${EVENT_INSERT_SETTINGS}` });
     const given = events(randomUUID(), seed);
     const rows = given.map(toEventRow);
     const table = `${warehouse.database}.${mode.table ?? 'interaction_events_ingest'}`;

@@ -6,9 +6,11 @@
  *   npm run bench:warehouse-views [-- --events 1000000 --repeat 2 --json tests/benchmarks/results/warehouse-views.json]
  *
  * In a fresh chDB directory with every warehouse migration applied:
- * 1. the whole path: --events into interaction_events_ingest (the dedup view, then every rollup view), and the same
- *    into a plain MergeTree copy of interaction_events with no view, alternately, --repeat times each;
- * 2. each view alone: every materialized view reading interaction_events detached, then attached one at a time;
+ * 1. the whole path: --events into interaction_events_ingest (the dedup view, then every rollup view) with the
+ *    writer's insert settings (EVENT_INSERT_SETTINGS) and with the engine's defaults, and the same into a plain
+ *    MergeTree copy of interaction_events with no view, alternately, --repeat times each;
+ * 2. each view alone, with the writer's settings: every materialized view reading interaction_events detached, then
+ *    attached one at a time;
  *    its cost is the insert's time with it attached less the time with none (best of --repeat each; none is
  *    timed first and last, and the mean of the two is the baseline).
  * Every insert carries fresh event ids, later in the same 26 weeks, so later inserts find more parts to merge with:
@@ -20,6 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { EVENT_INSERT_SETTINGS } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
@@ -46,27 +49,30 @@ async function main(): Promise<void> {
     const views = await rollupViews(warehouse);
     // Every insert of the run spread over the same 26 weeks, in time order (the generator makes a conversation of
     // four events and places conversation c at c / conversations of the span).
-    const inserts = REPEAT * (4 + views.length);
+    const inserts = REPEAT * (5 + views.length);
     const end = Math.floor(Date.now() / HOUR) * HOUR;
     const generation = { workspaces: Array.from({ length: 20 }, () => randomUUID()), t0: end - 26 * WEEK, spanMs: 26 * WEEK, conversations: Math.ceil((EVENTS * inserts) / 4), count: EVENTS };
     let start = 0;
-    const insertInto = async (table: string): Promise<number> => {
+    const insertInto = async (table: string, settings: 'writer' | 'defaults' = 'writer'): Promise<number> => {
       const started = performance.now();
-      await warehouse.client.command({ query: `INSERT INTO {database:Identifier}.${table} (${GENERATED_COLUMNS}) ${GENERATED_EVENTS}`, query_params: { ...generation, database, start } });
+      const clause = settings === 'writer' ? ` SETTINGS ${EVENT_INSERT_SETTINGS}` : '';
+      await warehouse.client.command({ query: `INSERT INTO {database:Identifier}.${table} (${GENERATED_COLUMNS})${clause} ${GENERATED_EVENTS}`, query_params: { ...generation, database, start } });
       start += EVENTS;
       return (performance.now() - started) / 1000;
     };
     console.log(`== setup: ${EVENTS.toLocaleString('en-US')} events per insert, ${REPEAT} inserts per mode; node ${process.version}; load average ${loadAtStart}; chDB in this process`);
 
-    const whole = { withViews: [] as number[], plain: [] as number[] };
+    const whole = { withViews: [] as number[], withViewsDefaults: [] as number[], plain: [] as number[] };
     for (let i = 0; i < REPEAT; i++) {
       whole.withViews.push(await insertInto('interaction_events_ingest'));
+      whole.withViewsDefaults.push(await insertInto('interaction_events_ingest', 'defaults'));
       whole.plain.push(await insertInto('bench_plain_events'));
     }
     const rate = (seconds: number) => Math.round(EVENTS / seconds);
     const best = (values: number[]) => Math.min(...values);
     console.log(`\n== whole path (best of ${REPEAT})`);
-    console.log(`  through the dedup view and every rollup view   ${rate(best(whole.withViews)).toLocaleString('en-US')} events/s`);
+    console.log(`  through the dedup view and every rollup view   ${rate(best(whole.withViews)).toLocaleString('en-US')} events/s (${EVENT_INSERT_SETTINGS})`);
+    console.log(`  the same with the engine's default settings    ${rate(best(whole.withViewsDefaults)).toLocaleString('en-US')} events/s`);
     console.log(`  plain MergeTree, no view                       ${rate(best(whole.plain)).toLocaleString('en-US')} events/s`);
 
     for (const view of views) await warehouse.client.command({ query: `DETACH TABLE ${database}.${view}` });
@@ -97,9 +103,12 @@ async function main(): Promise<void> {
         measuredAt: new Date().toISOString(),
         setup: { node: process.version, ...machineAndLoad(loadAtStart), warehouse: 'chDB embedded in the benchmark process', eventsPerInsert: EVENTS, repeat: REPEAT, command: `npm run bench:warehouse-views -- --events ${EVENTS} --repeat ${REPEAT}` },
         wholePath: {
+          insertSettings: EVENT_INSERT_SETTINGS,
           withViewsEventsPerSecond: rate(best(whole.withViews)),
+          withViewsDefaultSettingsEventsPerSecond: rate(best(whole.withViewsDefaults)),
           plainEventsPerSecond: rate(best(whole.plain)),
           withViewsSeconds: whole.withViews.map((s) => Number(s.toFixed(3))),
+          withViewsDefaultSettingsSeconds: whole.withViewsDefaults.map((s) => Number(s.toFixed(3))),
           plainSeconds: whole.plain.map((s) => Number(s.toFixed(3))),
         },
         noViewSeconds: { first: none.map((s) => Number(s.toFixed(3))), last: noneAfter.map((s) => Number(s.toFixed(3))) },

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InteractionEvent, insertEvents } from '../../analytics/event-writer';
+import { EVENT_INSERT_SETTINGS, InteractionEvent, insertEvents } from '../../analytics/event-writer';
 import { migrateWarehouse } from '../../analytics/migrate';
 import { Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { ActivityService } from '../../services/insights/activity/activity.service';
@@ -159,14 +159,15 @@ beforeAll(async () => {
   await insertEvents(warehouse, all.slice(2_000), { chunkSize: 900 });
   await insertEvents(warehouse, redelivered);
   await insertEvents(warehouse, stampFirsts(sample(300, 99).map((event) => ({ ...event, workspaceId: otherWorkspace }))));
-  // bench:warehouse's generator: 40,000 events over 28 days and 20 workspaces, and their items' lifecycles.
+  // bench:warehouse's generator: 40,000 events over 28 days and 20 workspaces, and their items' lifecycles, with the
+  // writer's insert settings (as insertEvents above).
   const generated = { workspaces: generatedWorkspaces, t0: GENERATED_START, spanMs: 28 * 86_400_000, conversations: 10_000 };
   await warehouse.client.command({
-    query: `INSERT INTO {database:Identifier}.interaction_events_ingest (${GENERATED_COLUMNS}) ${GENERATED_EVENTS}`,
+    query: `INSERT INTO {database:Identifier}.interaction_events_ingest (${GENERATED_COLUMNS}) SETTINGS ${EVENT_INSERT_SETTINGS} ${GENERATED_EVENTS}`,
     query_params: { ...generated, database: warehouse.database, start: 0, count: 40_000 },
   });
   await warehouse.client.command({
-    query: `INSERT INTO {database:Identifier}.interaction_events_ingest (event_id, workspace_id, event_type, occurred_at, knowledge_item_id, topic, payload) ${GENERATED_KNOWLEDGE_EVENTS}`,
+    query: `INSERT INTO {database:Identifier}.interaction_events_ingest (event_id, workspace_id, event_type, occurred_at, knowledge_item_id, topic, payload) SETTINGS ${EVENT_INSERT_SETTINGS} ${GENERATED_KNOWLEDGE_EVENTS}`,
     query_params: { ...generated, database: warehouse.database },
   });
   rollups = servicesReading('rollups');
