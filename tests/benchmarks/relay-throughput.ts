@@ -23,7 +23,7 @@ import { OutboxRelay } from '../../analytics/relay';
 import { type Warehouse, createWarehouse } from '../../analytics/warehouse-client';
 import { parseConfig, warehouseEnv } from '../../services/shared/config';
 import { createLogger } from '../../services/shared/logger';
-import { type OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
+import { ASK_PAYLOAD_SQL, type OutboxFixture, createOutboxFixture } from '../helpers/outbox-fixture';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { loadAverages, machineAndLoad } from './bench-support';
 
@@ -42,13 +42,12 @@ const WRITE_RATE = Number(args['write-rate']);
 const SUSTAINED_SECONDS = Number(args['sustained-seconds']);
 const logger = createLogger('bench-relay', 'warn');
 
-/** Adds `count` events shaped like conversation's (question, answer, rating, hand-off; topic, plan, page, text). */
+/** Adds `count` events of conversation's types (question, answer, rating, hand-off), with a question's payload each. */
 async function write(outbox: OutboxFixture, workspaceId: string, count: number): Promise<void> {
   await outbox.pool.query(
     `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
      SELECT gen_random_uuid(), $1, (ARRAY['question_asked', 'answer_shown', 'answer_rated', 'handed_off'])[1 + n % 4], now(),
-            jsonb_build_object('conversationId', md5((n / 4)::text), 'topic', 'topic-' || (n % 17), 'plan', 'pro', 'page', '/billing',
-                               'channel', 'in_app', 'text', 'How do I change my plan ' || n, 'confidence', 0.5, 'latencyMs', 120)
+            ${ASK_PAYLOAD_SQL}
        FROM generate_series(1, $2) AS n`,
     [workspaceId, count],
   );

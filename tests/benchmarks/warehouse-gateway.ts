@@ -36,6 +36,7 @@ import { dataOf } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
+import { ASK_PAYLOAD_SQL } from '../helpers/outbox-fixture';
 import { Distribution, distribution, loadAverages, machineAndLoad } from './bench-support';
 import { GENERATED_COLUMNS as COLUMNS, GENERATED_EVENTS, GENERATED_KNOWLEDGE_EVENTS as KNOWLEDGE_EVENTS, GENERATED_WORKSPACES as WORKSPACES } from '../helpers/generated-events';
 
@@ -273,7 +274,7 @@ async function measureRelay(env: TestStack, workspaceId: string, events: number)
   try {
     await pool.query(
       `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
-       SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'relay', 'conversationId', gen_random_uuid()::text)
+       SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), ${ASK_PAYLOAD_SQL}
          FROM generate_series(1, $2) AS n`,
       [workspaceId, events],
     );

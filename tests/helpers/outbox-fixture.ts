@@ -18,7 +18,17 @@ export interface OutboxFixture {
   drop(): Promise<void>;
 }
 
-/** Creates `conversation.outbox_events` with `count` question_asked events of one workspace. */
+/**
+ * The payload of outbox row `n` (a column of generate_series) as the ask service writes a question's
+ * (services/conversation/ask/ask.service.ts): its ids, the asker's context and the question's text. The relay's
+ * benchmarks send these, so the bytes per event are a real event's.
+ */
+export const ASK_PAYLOAD_SQL = `jsonb_build_object(
+  'conversationId', gen_random_uuid(), 'customerId', gen_random_uuid(), 'page', '/settings/billing/invoices',
+  'channel', 'in_app', 'topic', 'topic-' || (n % 7), 'plan', 'business', 'language', 'en',
+  'messageId', gen_random_uuid(), 'text', 'How do I download the invoice for last month, question ' || n, 'followUp', false)`;
+
+/** Creates `conversation.outbox_events` with `count` question_asked events of one workspace (ASK_PAYLOAD_SQL). */
 export async function createOutboxFixture(workspaceId: string, count: number): Promise<OutboxFixture> {
   const database = await createThrowawayDatabase('loopdesk_it_relay');
   const pool = new Pool({ connectionString: database.url, max: 2 });
@@ -30,7 +40,7 @@ export async function createOutboxFixture(workspaceId: string, count: number): P
   for (const sql of relayBatchesTableSql()) await pool.query(sql);
   await pool.query(
     `INSERT INTO conversation.outbox_events (id, workspace_id, type, occurred_at, payload)
-     SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), jsonb_build_object('topic', 'topic-' || (n % 7), 'text', 'question ' || n)
+     SELECT gen_random_uuid(), $1, 'question_asked', now() - make_interval(secs => n), ${ASK_PAYLOAD_SQL}
        FROM generate_series(1, $2) AS n`,
     [workspaceId, count],
   );
