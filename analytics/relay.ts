@@ -48,6 +48,25 @@ const PRUNE_BATCH = 10_000;
 const str = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? undefined : String(value));
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
+/**
+ * Payload keys whose string values the event's own columns hold (conversation_id … text): stored once, in the
+ * column, not a second time inside `payload`. A question's text, its ids and its context were most of a row's
+ * bytes twice over, paid for in serializing, in the warehouse's parsing and on disk. No query reads them from the
+ * payload (they read the columns); a value of another type than a string stays in the payload as it came.
+ */
+const COLUMN_KEYS: ReadonlySet<string> = new Set(['conversationId', 'messageId', 'customerId', 'accountId', 'knowledgeItemId', 'topic', 'page', 'plan', 'channel', 'decision', 'handOffReason', 'text']);
+
+const heldByColumn = (payload: Record<string, unknown>, key: string) => COLUMN_KEYS.has(key) && typeof payload[key] === 'string';
+
+/** The payload without what the columns hold (the same object when there is nothing to leave out). */
+export function payloadDetails(payload: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(payload);
+  if (!keys.some((key) => heldByColumn(payload, key))) return payload;
+  const details: Record<string, unknown> = {};
+  for (const key of keys) if (!heldByColumn(payload, key)) details[key] = payload[key];
+  return details;
+}
+
 export function toInteractionEvent(row: OutboxRow): InteractionEvent {
   const p = row.payload;
   return {
@@ -70,7 +89,7 @@ export function toInteractionEvent(row: OutboxRow): InteractionEvent {
     latencyMs: num(p.latencyMs) === undefined ? undefined : Math.max(0, Math.round(num(p.latencyMs)!)),
     rating: num(p.rating),
     text: str(p.text),
-    payload: p,
+    payload: payloadDetails(p),
     correlationId: row.correlation_id,
   };
 }
