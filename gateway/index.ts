@@ -26,7 +26,7 @@ import { listSizePlugin } from './list-size-plugin';
 import { formatGatewayError } from './planner-errors';
 import { rateLimitPlugin } from './rate-limit-plugin';
 import { RateLimiter, rateLimitBudgets } from './rate-limiter';
-import { refuseNulCharactersPlugin } from './refuse-nul-characters';
+import { refuseUnstorableTextPlugin } from './refuse-unstorable-text';
 import { schemaVisibilityPlugin } from './schema-visibility';
 import { GatewayContext, SignedContextDataSource } from './signed-context-data-source';
 import { TokenBuckets } from './token-buckets';
@@ -79,7 +79,7 @@ export async function startGateway(config: GatewayConfig, host?: string) {
       ...protections.plugins,
       listSizePlugin(config.MAX_QUERY_NODES),
       schemaVisibilityPlugin(config.GATEWAY_INTROSPECTION),
-      refuseNulCharactersPlugin(),
+      refuseUnstorableTextPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       // No response cache sits behind the gateway: computing a cache policy for every response is work for nothing.
       ApolloServerPluginCacheControlDisabled(),

@@ -1,7 +1,8 @@
 /**
  * What the public gateway port shows and accepts, by role: introspection and field suggestions for admin keys
  * only, alias and directive limits that count everything, JSON for every error (unreadable or oversized bodies
- * included), NUL characters refused as BAD_USER_INPUT, and no /metrics on the public ports.
+ * included), NUL characters and halves of surrogate pairs refused as BAD_USER_INPUT, a value a subgraph's scalar
+ * refuses reported as BAD_USER_INPUT (not as an outage), and no /metrics on the public ports.
  */
 import { getIntrospectionQuery } from 'graphql';
 import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
@@ -210,6 +211,48 @@ describe('NUL characters', () => {
     const before = await count();
     expect(codeOf(await gw(CREATE_ARTICLE, { input: { title: `Refunds${NUL}`, body: 'Refunds take five days.' } }, keys.admin))).toBe('BAD_USER_INPUT');
     expect(await count()).toBe(before);
+  });
+});
+
+describe('half of a surrogate pair (a character cut in two)', () => {
+  it.each([
+    ['ask text', 'mutation($input: AskInput!) { ask(input: $input) { decision } }', { input: { text: 'hello \ud800 my card arrived' } }, 'widget', 'input.text'],
+    ['a customer name', 'mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }', { input: { externalId: 'cust-4', name: 'Ana \ude00' } }, 'admin', 'input.name'],
+  ] as const)('in %s (a variable) is BAD_USER_INPUT naming the variable, and nothing is written', async (_case, query, variables, role, path) => {
+    const conversations = async () => dataOf(await gw('{ workspace { conversations(page: { first: 100 }) { edges { node { id } } } } }', {}, keys.admin)).workspace.conversations.edges.length;
+    const before = await conversations();
+    const result = await gw(query, variables, keys[role], role === 'widget' ? token : undefined);
+    expect({ status: result.status, code: codeOf(result), data: result.data ?? null }).toEqual({ status: 400, code: 'BAD_USER_INPUT', data: null });
+    expect(result.errors?.[0]?.message).toContain(`"$${path}"`);
+    expect(result.errors?.[0]?.message).toContain('surrogate');
+    expect(await conversations()).toBe(before);
+  });
+});
+
+describe("a value a subgraph's scalar refuses", () => {
+  const SUPPORT = 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions } } } }';
+  const SEARCH = 'query($input: SearchInboxInput!) { searchInbox(input: $input) { edges { node { id } } } }';
+
+  it.each([
+    ['a date that is not one, in a variable', SUPPORT, { input: { from: 'last week', to: '2026-12-01T00:00:00Z' } }, 'analyst'],
+    ['a day that does not exist, in a variable', SUPPORT, { input: { from: '2026-13-45T00:00:00Z', to: '2026-12-01T00:00:00Z' } }, 'analyst'],
+    ['a number for a date, in a variable', SUPPORT, { input: { from: 12345, to: '2026-12-01T00:00:00Z' } }, 'analyst'],
+    ["an inbox search's date, in a variable", SEARCH, { input: { waitingSinceBefore: 'yesterday' } }, 'agent'],
+  ] as const)('%s is BAD_USER_INPUT with the reason, not UNAVAILABLE', async (_case, query, variables, role) => {
+    const result = await gw(query, variables, keys[role]);
+    expect({ code: codeOf(result), retryAfter: result.headers.get('retry-after') }).toEqual({ code: 'BAD_USER_INPUT', retryAfter: null });
+    expect(result.status).not.toBe(503);
+    expect(result.errors?.[0]?.message).toMatch(/DateTime|date/i);
+  });
+
+  it.each([
+    ['support', '{ workspace { support(input: { from: "last week", to: "2026-12-01T00:00:00Z" }) { totals { questions } } } }', 'analyst'],
+    ['an inbox search', '{ searchInbox(input: { waitingSinceBefore: "yesterday" }) { edges { node { id } } } }', 'agent'],
+  ] as const)('in a literal of %s is BAD_USER_INPUT too', async (_case, query, role) => {
+    const result = await gw(query, {}, keys[role]);
+    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+    expect(result.status).not.toBe(503);
+    expect(result.errors?.[0]?.message).toMatch(/DateTime|date/i);
   });
 });
 

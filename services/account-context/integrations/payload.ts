@@ -1,12 +1,12 @@
 /** Reading provider payloads with zod: one error shape for every mapper, and the value types they share. */
 import { z } from 'zod';
 import { badInput } from '../../shared/errors';
-import { pathToNulCharacter } from '../../shared/nul-characters';
+import { pathToUnstorableText } from '../../shared/unstorable-text';
 
 /**
  * The webhook body as JSON. A "__proto__" key is refused outright: once parsed objects are copied (as
- * validation does), it would turn into a prototype and smuggle unvalidated fields in. So is a NUL character
- * anywhere (an id, a name, a key), which Postgres cannot store.
+ * validation does), it would turn into a prototype and smuggle unvalidated fields in. So is text Postgres cannot
+ * store anywhere (an id, a name, a key): a NUL character or half of a surrogate pair.
  */
 export function parseJsonBody(body: Buffer): unknown {
   let parsed: unknown;
@@ -18,8 +18,8 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch {
     throw badInput('The webhook body must be JSON, without "__proto__" keys');
   }
-  const withNul = pathToNulCharacter(parsed);
-  if (withNul !== undefined) throw badInput(`The webhook body's field "${withNul || '(body)'}" contains a NUL character (U+0000), which is not allowed`);
+  const unstorable = pathToUnstorableText(parsed);
+  if (unstorable !== undefined) throw badInput(`The webhook body's field "${unstorable.path || '(body)'}" contains ${unstorable.character}, which is not allowed`);
   return parsed;
 }
 
