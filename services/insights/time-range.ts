@@ -1,8 +1,8 @@
 /** Time ranges and buckets, the same for every insights query. */
 import { badInput } from '../shared/errors';
 
-/** Longest range any insights query accepts. */
-const MAX_RANGE_DAYS = 731;
+/** Longest range any insights query accepts (reads included: a spike query's baseline counts too). */
+export const MAX_RANGE_DAYS = 731;
 
 /** ClickHouse's DateTime64 text form, in UTC. */
 export const toClickHouseTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');

@@ -126,9 +126,14 @@ describe('topic spikes', () => {
     expect(result).toEqual({ spikes: [], topicsTested: 2, baselineQuestions: 0 });
   });
 
-  it('refuses a baseline reaching past the longest range', async () => {
+  it('refuses a baseline reaching past the longest range, naming the span it would read and the longest window', async () => {
     const sut = new TopicSpikesService(warehouse);
-    await expect(sut.spikes(workspaceId, { from: new Date('2025-01-01T00:00:00Z'), to: windowEnd, ...SPIKE_DEFAULTS })).rejects.toThrow(/at most/);
+    // 183 days: a range any other query takes, but with 4 baseline windows the read spans 915 days.
+    const refused = sut.spikes(workspaceId, { from: new Date('2025-09-14T00:00:00Z'), to: new Date('2026-03-16T00:00:00Z'), ...SPIKE_DEFAULTS });
+    await expect(refused).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(refused).rejects.toThrow('The window and its 4 baseline windows span 915 days, more than the 731 days a query may read: shorten the window (at most 146 days with 4 baseline windows)');
+    // The longest window it names is taken.
+    await expect(sut.spikes(workspaceId, { from: new Date(windowEnd.getTime() - 146 * DAY), to: windowEnd, ...SPIKE_DEFAULTS })).resolves.toMatchObject({ spikes: expect.any(Array) });
   });
 });
 

@@ -12,7 +12,8 @@
  * flagged an item of that topic or name the topic among their product areas.
  */
 import { isWholeHour, rollupRange } from '../rollup-window';
-import { checkRange, toClickHouseTime } from '../time-range';
+import { badInput } from '../../shared/errors';
+import { MAX_RANGE_DAYS, checkRange, toClickHouseTime } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
 import { poissonUpperTail } from './poisson';
 import { FLAGGED_TOPICS_SQL, PRODUCT_CHANGES_SQL, TOPIC_VOLUME_ROLLUP_SQL, TOPIC_VOLUME_SQL } from './topic-spikes.queries';
@@ -59,7 +60,13 @@ export class TopicSpikesService extends WarehouseReader {
     checkRange(query.from, query.to);
     const length = query.to.getTime() - query.from.getTime();
     const baselineFrom = new Date(query.from.getTime() - query.baselineWindows * length);
-    checkRange(baselineFrom, query.to);
+    // The window and its baseline are read together: say so, rather than name a range the caller did not send.
+    if (query.to.getTime() - baselineFrom.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+      const days = (query.to.getTime() - baselineFrom.getTime()) / 86_400_000;
+      throw badInput(
+        `The window and its ${query.baselineWindows} baseline windows span ${Math.ceil(days)} days, more than the ${MAX_RANGE_DAYS} days a query may read: shorten the window (at most ${Math.floor(MAX_RANGE_DAYS / (query.baselineWindows + 1))} days with ${query.baselineWindows} baseline windows) or use fewer baseline windows`,
+      );
+    }
     const linkFrom = new Date(query.from.getTime() - query.linkDays * 86_400_000);
     const params = {
       workspaceId,
