@@ -137,9 +137,12 @@ export class UpsertAccountInput {
   attributes?: AttributesPatch;
 }
 
+/** Longest customer id a workspace may use (upsertCustomer's externalId, a customer token's sub). */
+export const MAX_CUSTOMER_EXTERNAL_ID = 200;
+
 @InputType()
 export class UpsertCustomerInput {
-  @TextField({ max: 200 })
+  @TextField({ max: MAX_CUSTOMER_EXTERNAL_ID })
   externalId!: string;
 
   @Field({ nullable: true })

@@ -6,6 +6,8 @@
  */
 import { errors, jwtVerify } from 'jose';
 import { unauthenticated } from '../../shared/errors';
+import { unstorableCharacter } from '../../shared/unstorable-text';
+import { MAX_CUSTOMER_EXTERNAL_ID } from '../customer/customer.types';
 
 export interface CustomerTokenRules {
   maxLifetimeSeconds: number;
@@ -52,6 +54,12 @@ export async function verifyCustomerToken(token: string, secret: string, rules: 
     throw unauthenticated(`The customer token lives ${lifetime} seconds (exp - iat); at most ${rules.maxLifetimeSeconds} seconds are allowed`);
   }
   if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated(`The customer token's sub must be the customer's id; it must be ${SHAPE}`);
+  // Refused here, where the caller learns it is the token, not later as a field the caller never sent.
+  if (payload.sub.length > MAX_CUSTOMER_EXTERNAL_ID) {
+    throw unauthenticated(`The customer token's sub is ${payload.sub.length} characters long; a customer's id may be at most ${MAX_CUSTOMER_EXTERNAL_ID}`);
+  }
+  const unstorable = unstorableCharacter(payload.sub);
+  if (unstorable) throw unauthenticated(`The customer token's sub contains ${unstorable}, which no customer id may hold`);
   const lastSecond = Math.min(payload.exp!, payload.iat! + rules.maxLifetimeSeconds) + rules.clockSkewSeconds;
   return { customerId: payload.sub, validUntil: new Date(lastSecond * 1000) };
 }
