@@ -38,6 +38,11 @@ export interface CorrectionContext {
   /** Where the corrected question was asked: the asker's plan (absent: unknown) and the page's product areas (absent: not known at all). */
   askedPlan?: string;
   askedAreas?: string[];
+  /**
+   * The topic the corrected question was classified under (absent or empty: none): the learned answer's topic when
+   * the agent cites no item, so it is counted, and held to a threshold, with its topic's questions.
+   */
+  askedTopic?: string;
 }
 
 /** An agent's correction of an AI answer, for knowledge to learn as the answer to the customer's question. */

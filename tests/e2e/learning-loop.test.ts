@@ -65,6 +65,27 @@ describe('learning in seconds', () => {
     expect(events[0]).toMatchObject({ kind: 'LEARNED_ANSWER_CREATED', signal: 'agent_correction', knowledgeItem: { id: correction.learnedAnswer.id } });
   });
 
+  it("a correction that cites no item is learned under the topic the question was asked under, not under no topic", async () => {
+    const ws = await createTestWorkspace(env, 'Learned topic');
+    dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Pricing of the Team plan', body: 'The Team plan costs 10 dollars per seat per month, billed monthly.', topic: 'pricing' } }));
+    const read = async (query: string, id: string) => dataOf(await ws.as('agent', query, { id }));
+    // One answered (the correction goes to knowledge directly) and one handed off (through the escalation workflow).
+    const answered = await ask(ws, 'How much does the Team plan cost per seat?');
+    const handedOff = await ask(ws, 'Do charities pay less for the Team plan?');
+    expect([answered.decision, handedOff.decision]).toEqual(['ANSWERED', 'HANDED_OFF']);
+    for (const [asked, text] of [[answered, 'Since June the Team plan costs 12 dollars per seat per month.'], [handedOff, 'Charities get the Team plan at half price; write to billing.']] as const) {
+      expect((await read('query($id: ID!) { conversation(id: $id) { topic } }', asked.conversation.id)).conversation.topic).toBe('pricing');
+      const learned = await correct(ws, asked.message.id, text);
+      expect(learned.learning).toBe('CREATED');
+      expect((await read('query($id: ID!) { knowledgeItem(id: $id) { topic } }', learned.learnedAnswer.id)).knowledgeItem.topic).toBe('pricing');
+    }
+    // With a cited item, the item's topic still decides.
+    const seats = dataOf(await ws.as('admin', ARTICLE, { input: { title: 'Seats', body: 'Add or remove seats from Settings > Team.', topic: 'seats' } })).createArticle;
+    const another = await ask(ws, 'Can I pay for the Team plan per seat yearly?');
+    const cited = await correct(ws, another.message.id, 'Yes, yearly per-seat billing is on the Billing page.', [seats.id]);
+    expect((await read('query($id: ID!) { knowledgeItem(id: $id) { topic } }', cited.learnedAnswer.id)).knowledgeItem.topic).toBe('seats');
+  });
+
   it('the same correction again teaches a new phrasing of the known answer instead of a copy', async () => {
     const ws = await createTestWorkspace(env, 'Variants');
     const answer = 'Cancel any time from Billing > Plan > Cancel subscription; you keep access until the period ends.';

@@ -54,6 +54,7 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
           scopeAreas: request.scopeAreas ?? [],
           ...(request.askedPlan ? { askedPlan: request.askedPlan } : {}),
           ...(request.askedAreas ? { askedAreas: request.askedAreas } : {}),
+          ...(request.askedTopic ? { askedTopic: request.askedTopic } : {}),
         }),
       );
     },

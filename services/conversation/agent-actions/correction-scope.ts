@@ -15,10 +15,10 @@ export interface Scope {
   areas: string[];
 }
 
-/** Where the corrected question was asked: the asker's plan (if known) and the page's product areas. */
-export function askedContext(turn: Pick<MessageEntity, 'askerContext' | 'page'>): { askedPlan?: string; askedAreas: string[] } {
+/** Where the corrected question was asked: the asker's plan (if known), the page's product areas, and the turn's topic (if any). */
+export function askedContext(turn: Pick<MessageEntity, 'askerContext' | 'page'> & Partial<Pick<MessageEntity, 'topic'>>): { askedPlan?: string; askedAreas: string[]; askedTopic?: string } {
   const plan = turn.askerContext?.plan || null;
-  return { ...(plan ? { askedPlan: plan } : {}), askedAreas: productAreasOfPage(turn.page) };
+  return { ...(plan ? { askedPlan: plan } : {}), askedAreas: productAreasOfPage(turn.page), ...(turn.topic ? { askedTopic: turn.topic } : {}) };
 }
 
 export function correctionScope(turn: Pick<MessageEntity, 'askerContext' | 'page'>, kind: CorrectionScopeKind): Scope {

@@ -116,7 +116,8 @@ export class LearnedAnswerService {
           status: learningMode === 'auto_publish' ? 'published' : 'pending_review',
           title: correction.question.trim().slice(0, 300),
           body: correction.correctedText,
-          topic: first?.topic ?? '',
+          // The agent's sources say what it is about; without any, the topic the question was asked under does.
+          topic: first?.topic ?? correction.askedTopic?.trim() ?? '',
           tags: [...new Set(referenced.flatMap((r) => r.tags))],
           locale: correction.locale ?? DEFAULT_LOCALE,
           audiencePlans: sharedAudience(referenced),

@@ -245,6 +245,9 @@ export class LearnFromCorrectionInput implements CorrectionToLearn {
 
   @TextListField({ max: 10, maxLength: 200, optional: true, description: 'The product areas of the page the question was asked from (empty: no page; omitted: not known)' })
   askedAreas?: string[];
+
+  @TextField({ max: 100, allowEmpty: true, optional: true, description: "The topic the corrected question was classified under: the learned answer's topic when no item is referenced" })
+  askedTopic?: string;
 }
 
 @Directive('@inaccessible')
