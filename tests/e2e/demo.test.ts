@@ -104,7 +104,17 @@ describe('npm start -- --demo', () => {
     const second = await seed(dataDir, dataDir);
     expect(second).toMatchObject({ created: false, workspaceId: first.workspaceId, keys: first.keys });
     expect(second.openMessageId).not.toBe(first.openMessageId);
+    expect(second.openAnswered).toBe(false);
     expect((await pasted(second.commands[1]!.command)).correctAnswer.learning).toMatch(/^(CREATED|VARIANT_ADDED)$/);
+    // Taught now: a third start finds the open question answered, and its command 2 asks the rewording instead of
+    // correcting an answer that needs none (which posted the same answer to the customer again).
+    const third = await seed(dataDir, dataDir);
+    expect(third.openAnswered).toBe(true);
+    expect(third.commands[1]!.title).toContain('taught on an earlier start');
+    expect(third.commands[1]!.command).toContain(third.keys.widget);
+    const asked = (await pasted(third.commands[1]!.command)).ask;
+    expect(asked.decision).toBe('ANSWERED');
+    expect(asked.message.citations[0].knowledgeItem.kind).toBe('LEARNED_ANSWER');
   });
 
   it('seeds banking77 from ../shared/datasets, and its printed ask is answered from what was taught', async () => {

@@ -4,7 +4,9 @@
  * has signed-in customers ask questions those articles do not answer and an agent correct each answer, hands off
  * one more question, and returns ready-to-paste curl commands with the demo's own keys: an ask answered from what
  * was taught, the agent's correction of the open question, and an insights query. A later start with --demo reuses
- * the workspace (its keys are kept in <DATA_DIR>/demo.json, mode 0600) and hands off a fresh question.
+ * the workspace (its keys are kept in <DATA_DIR>/demo.json, mode 0600) and hands off a fresh question; once the
+ * open question was taught (command 2 run on an earlier start), the AI answers it, and command 2 asks its rewording
+ * instead of correcting an answer that needs no correction.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -61,8 +63,10 @@ export interface SeededDemo extends SavedDemo {
   /** The import's summary line, when this start created the workspace. */
   imported?: string;
   script: DemoScript;
-  /** The AI message of the open question, handed off: what the correction command corrects. */
+  /** The AI message of the open question: what the correction command corrects, when it was handed off. */
   openMessageId: string;
+  /** The open question was answered: it was taught on an earlier start, so there is nothing to correct. */
+  openAnswered: boolean;
   commands: DemoCommand[];
 }
 
@@ -91,18 +95,24 @@ function curl(gatewayUrl: string, key: string, query: string, variables: Record<
   return `curl -s ${gatewayUrl} -H ${shellQuote(`authorization: Bearer ${key}`)} -H 'content-type: application/json' -d ${shellQuote(body)}`;
 }
 
-function demoCommands(gatewayUrl: string, demo: Pick<SeededDemo, 'keys' | 'script' | 'openMessageId'>, now = new Date()): DemoCommand[] {
+function demoCommands(gatewayUrl: string, demo: Pick<SeededDemo, 'keys' | 'script' | 'openMessageId' | 'openAnswered'>, now = new Date()): DemoCommand[] {
   const taught = demo.script.corrections[0]!;
+  const open = demo.script.openQuestion;
   const dayMs = 86_400_000;
   return [
     {
       title: `A customer asks (widget key), in other words than the question an agent answered ("${taught.question}"): answered from the learned answer`,
       command: curl(gatewayUrl, demo.keys.widget, ASK, { input: { text: taught.paraphrase } }),
     },
-    {
-      title: `An agent corrects the AI's reply to "${demo.script.openQuestion.question}" (agent key); then ask "${demo.script.openQuestion.paraphrase}" with command 1`,
-      command: curl(gatewayUrl, demo.keys.agent, CORRECT, { input: { messageId: demo.openMessageId, correctedText: demo.script.openQuestion.answer } }),
-    },
+    demo.openAnswered
+      ? {
+          title: `"${open.question}" was taught on an earlier start (this command corrected it then), so the AI answers it now: a customer asks it in other words (widget key)`,
+          command: curl(gatewayUrl, demo.keys.widget, ASK, { input: { text: open.paraphrase } }),
+        }
+      : {
+          title: `An agent corrects the AI's reply to "${open.question}" (agent key); then ask "${open.paraphrase}" with command 1`,
+          command: curl(gatewayUrl, demo.keys.agent, CORRECT, { input: { messageId: demo.openMessageId, correctedText: open.answer } }),
+        },
     {
       title: 'What the support traffic says (analyst key): activity over the last 30 days and the knowledge gaps of the last week',
       command: curl(gatewayUrl, demo.keys.analyst, INSIGHTS, { gaps: { from: new Date(now.getTime() - 7 * dayMs).toISOString(), to: new Date(now.getTime() + dayMs).toISOString() } }),
@@ -190,7 +200,7 @@ export async function seedDemo(options: DemoOptions): Promise<SeededDemo> {
     log(`demo: reusing workspace ${demo.workspaceId} (keys in ${file})`);
   }
   const open = await askAsCustomer(options, demo, script.openQuestion.question, `demo-customer-open-${Date.now()}`);
-  const seeded = { ...demo, created, imported, script, openMessageId: open.message.id };
+  const seeded = { ...demo, created, imported, script, openMessageId: open.message.id, openAnswered: open.decision === 'ANSWERED' };
   return { ...seeded, commands: demoCommands(options.gatewayUrl, seeded) };
 }
 
@@ -200,6 +210,7 @@ export function describeDemo(demo: SeededDemo, dataDir: string): string[] {
     `Demo workspace (${demo.workspaceId}): starting knowledge from ${demo.script.folder}; ${demo.script.corrections.length} answers taught by agent corrections.`,
     `Its keys are in ${path.join(dataDir, 'demo.json')}: admin ${demo.keys.admin}`,
     `  agent ${demo.keys.agent}   analyst ${demo.keys.analyst}   widget ${demo.keys.widget}`,
+    `  customer token secret ${demo.customerTokenSecret} (signs end-customer tokens for this workspace only)`,
     '',
     ...demo.commands.flatMap(({ title, command }, i) => [`# ${i + 1}. ${title}`, command, '']),
   ];
