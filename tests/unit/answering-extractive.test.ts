@@ -48,6 +48,42 @@ describe('the extractive answer', () => {
     expect(answer.citedPassageIds).toEqual(['p1']);
   });
 
+  // A lost-parcel procedure whose key step shares no word with the question.
+  const LOST_DEVICE_PASSAGE = [
+    'We ship new badges within two working days of your order. Standard delivery then takes five to seven working days, and up to ten abroad.',
+    'You can follow the order under Team > Badges > Orders. Standard post has no tracking number; express orders come with a courier link.',
+    '',
+    'If ten working days have passed since dispatch and the badge is still missing, report it so we can send another one:',
+    '1. Open the admin console and choose Badges.',
+    '2. Select the badge order that is on its way.',
+    '3. Press Report not received and confirm the delivery address.',
+    '',
+    'The missing badge is disabled at once, so nobody can use it if it turns up later. The replacement is free of charge and goes by standard delivery.',
+  ].join('\n');
+
+  it("keeps a list's steps together, with the sentence leading into them, when they fit", async () => {
+    const answer = await sut.answer({ question: "My badge hasn't come yet, what should I do?", passages: [passage('p1', LOST_DEVICE_PASSAGE)], context: {} });
+    expect(answer.text.length).toBeLessThanOrEqual(EXTRACT_BUDGET);
+    const steps = [
+      'report it so we can send another one:',
+      'Open the admin console and choose Badges.',
+      'Select the badge order that is on its way.',
+      'Press Report not received and confirm the delivery address.',
+    ];
+    for (const step of steps) expect(answer.text).toContain(step);
+    const at = steps.map((step) => answer.text.indexOf(step));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+  });
+
+  it('takes a lone step when its whole list does not fit', async () => {
+    const areas = ['billing', 'seats', 'branding', 'domains', 'security', 'exports', 'webhooks', 'language', 'holidays', 'macros', 'tags', 'archive'];
+    const longList = ['Before you start:', ...areas.map((area, i) => `${i + 1}. Open the ${area} page and write down what it shows before you go on to the next page of the list.`)].join('\n');
+    const answer = await sut.answer({ question: 'Where do I see the webhooks?', passages: [passage('p1', `${LONG_REFUND_PASSAGE}\n\n${longList}`)], context: {} });
+    expect(answer.text.length).toBeLessThanOrEqual(EXTRACT_BUDGET);
+    expect(answer.text).toContain('Open the webhooks page');
+    expect(answer.text).not.toContain('Open the archive page');
+  });
+
   it('matches word forms: a question about cancelling finds the sentence about cancelled plans', async () => {
     const answer = await sut.answer({ question: 'Can I cancel my annual plan?', passages: [passage('p1', LONG_REFUND_PASSAGE)], context: {} });
     expect(answer.text).toContain('Annual plans are billed once a year and renew automatically unless cancelled thirty days before renewal.');

@@ -1,10 +1,12 @@
 /**
  * The answer without a model: the best passage, stated plainly and cited. A long passage is cut down to the
- * sentences that share the most words with the question, kept in their original order. Deterministic.
+ * sentences that share the most words with the question, kept in their original order; the steps of a list go
+ * together, with the sentence that leads into them, when they fit: a procedure cut to the steps that happen to
+ * share the question's words drops the one that does the thing. Deterministic.
  */
 import { Answerer, AnswerInput, AnswerPassage, FallbackReason, WrittenAnswer, assertHasPassages } from './answerer';
 import { STOP_WORDS, sentences as splitSentences, stem, tokens } from '../../shared/text';
-import { markdownToProse } from './plain-text';
+import { ProseBlock, markdownToProseBlocks } from './plain-text';
 
 /** Roughly what fits a chat bubble; a passage up to this length is quoted whole. */
 export const EXTRACT_BUDGET = 600;
@@ -19,22 +21,49 @@ export class ExtractiveAnswerer implements Answerer {
 export function writeExtractiveAnswer(input: AnswerInput, fallbackReason: FallbackReason): WrittenAnswer {
   assertHasPassages(input);
   // Ranking already put the best first; skip a passage only when it has no readable text at all.
-  const chosen = input.passages.map((passage) => ({ passage, prose: proseOf(passage) })).find((candidate) => candidate.prose.length > 0) ?? {
+  const chosen = input.passages.map((passage) => ({ passage, blocks: blocksOf(passage) })).find((candidate) => candidate.blocks.length > 0) ?? {
     passage: input.passages[0],
-    prose: '',
+    blocks: [],
   };
-  const text = chosen.prose ? extractRelevant(chosen.prose, input.question, EXTRACT_BUDGET) : input.passages[0].title.trim();
+  const text = chosen.blocks.length > 0 ? extractRelevant(chosen.blocks, input.question, EXTRACT_BUDGET) : input.passages[0].title.trim();
   return { text, citedPassageIds: [chosen.passage.passageId], writer: 'extractive', fallbackReason };
 }
 
-function proseOf(passage: AnswerPassage): string {
-  return markdownToProse(passage.text);
+function blocksOf(passage: AnswerPassage): ProseBlock[] {
+  return markdownToProseBlocks(passage.text);
 }
 
-/** The whole prose when it fits; otherwise the best-matching sentences within the budget, in original order. */
-function extractRelevant(prose: string, question: string, budget: number): string {
+/**
+ * The prose's sentences, each with its group: a sentence is a group of its own, except that the items of one list
+ * are one group, with the sentence before them when it leads into them (ends with a colon).
+ */
+function groupedSentences(blocks: readonly ProseBlock[]): { sentences: string[]; groups: number[] } {
+  const sentences: string[] = [];
+  const groups: number[] = [];
+  let group = 0;
+  blocks.forEach((block, index) => {
+    const opensList = block.listItem && !blocks[index - 1]?.listItem;
+    if (opensList) {
+      group += 1;
+      if (sentences.length > 0 && /:$/.test(sentences.at(-1)!)) groups[groups.length - 1] = group;
+    }
+    for (const sentence of splitSentences(block.text)) {
+      if (!block.listItem) group += 1;
+      sentences.push(sentence);
+      groups.push(group);
+    }
+  });
+  return { sentences, groups };
+}
+
+/**
+ * The whole prose when it fits; otherwise the best-matching sentences within the budget, in original order. A
+ * sentence of a list brings the rest of its list (and its lead-in) when the whole fits, and comes alone otherwise.
+ */
+function extractRelevant(blocks: readonly ProseBlock[], question: string, budget: number): string {
+  const prose = blocks.map((block) => block.text).join(' ');
   if (prose.length <= budget) return prose;
-  const sentences = splitSentences(prose);
+  const { sentences, groups } = groupedSentences(blocks);
   const terms = new Set(termsOf(question));
   const sentenceTerms = sentences.map((sentence) => new Set(termsOf(sentence)));
 
@@ -54,19 +83,24 @@ function extractRelevant(prose: string, question: string, budget: number): strin
   // Nothing matches: the opening of the passage is the best guess at its point.
   const ranked = matching.length > 0 ? matching.sort((a, b) => scores[b] - scores[a] || a - b) : sentences.map((_, index) => index);
 
-  const picked: number[] = [];
+  const picked = new Set<number>();
   let used = 0;
+  const costOf = (indexes: readonly number[]) => indexes.reduce((sum, index) => sum + sentences[index].length + 1, 0) - (picked.size === 0 ? 1 : 0);
   for (const index of ranked) {
-    const cost = sentences[index].length + (picked.length > 0 ? 1 : 0);
-    if (used + cost > budget) {
-      if (matching.length === 0) break; // keep the opening contiguous
-      continue;
+    if (picked.has(index)) continue;
+    const members = sentences.map((_, other) => other).filter((other) => groups[other] === groups[index] && !picked.has(other));
+    // The whole group when it fits; the sentence alone otherwise.
+    for (const take of members.length > 1 ? [members, [index]] : [[index]]) {
+      const cost = costOf(take);
+      if (used + cost > budget) continue;
+      for (const member of take) picked.add(member);
+      used += cost;
+      break;
     }
-    picked.push(index);
-    used += cost;
+    if (!picked.has(index) && matching.length === 0) break; // keep the opening contiguous
   }
-  if (picked.length === 0) return truncateAtWord(sentences[ranked[0]], budget);
-  return picked
+  if (picked.size === 0) return truncateAtWord(sentences[ranked[0]], budget);
+  return [...picked]
     .sort((a, b) => a - b)
     .map((index) => sentences[index])
     .join(' ');
