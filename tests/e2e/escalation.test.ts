@@ -111,6 +111,20 @@ describe('the full cycle', () => {
   });
 });
 
+describe('a follow-up while the case waits for a person', () => {
+  it('is added to the case, and the customer is told it joined the conversation with the team rather than that it was passed on again', async () => {
+    const ws = await createTestWorkspace(env, 'Follow-up');
+    const token = await customerToken(ws.customerTokenSecret, 'waiting-customer');
+    const FOLLOW_UP = 'mutation($input: AskInput!) { ask(input: $input) { decision conversation { id status } message { text } } }';
+    const asked = dataOf(await ws.as('widget', FOLLOW_UP, { input: { text: 'Can I export my invoices as a single PDF?' } }, token)).ask;
+    expect(asked.decision).toBe('HANDED_OFF');
+    expect(asked.message.text).toMatch(/passed your question to our support team/);
+    const again = dataOf(await ws.as('widget', FOLLOW_UP, { input: { text: 'hello? anyone there?', conversationId: asked.conversation.id } }, token)).ask;
+    expect(again).toMatchObject({ decision: 'HANDED_OFF', conversation: { id: asked.conversation.id, status: 'HANDED_OFF' } });
+    expect(again.message.text).toBe("Your conversation is already with our support team, and I've added this message to it. Someone will reply here shortly.");
+  });
+});
+
 describe('validating a correction', () => {
   it('a bad correction is refused by the update validator and leaves no trace in history or database', async () => {
     const ws = await createTestWorkspace(env, 'Validation');

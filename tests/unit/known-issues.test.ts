@@ -89,6 +89,17 @@ describe('a known issue in the turn', () => {
     expect(customerReply(null, verdict(AnswerDecision.HANDED_OFF, HandOffReason.LOW_CONFIDENCE), null, 'en')).toBe(systemMessage('handedOff', 'en'));
   });
 
+  it('tells a customer whose conversation is already with the team that the message joined it, not that it was passed on again', () => {
+    const lowConfidence = verdict(AnswerDecision.HANDED_OFF, HandOffReason.LOW_CONFIDENCE);
+    expect(customerReply(null, lowConfidence, null, 'en', true)).toBe(systemMessage('stillWithTeam', 'en'));
+    expect(customerReply(null, lowConfidence, null, 'en', true)).toMatch(/already with our support team/);
+    expect(customerReply(null, lowConfidence, null, 'nl', true)).toBe(systemMessage('stillWithTeam', 'nl'));
+    expect(customerReply(null, lowConfidence, null, 'en', false)).toBe(systemMessage('handedOff', 'en'));
+    // An answer is still the answer, and a known issue is still named.
+    expect(customerReply(written, verdict(AnswerDecision.ANSWERED, null), null, 'en', true)).toBe(written.text);
+    expect(customerReply(null, verdict(AnswerDecision.HANDED_OFF, HandOffReason.KNOWN_ISSUE), knownIssue, 'en', true)).toBe(systemMessage('knownIssueHandedOff', 'en', { title: 'Invoice PDF download fails' }));
+  });
+
   it('puts a long or multi-line title on one short line, and takes a "$" in it literally', () => {
     const long = { ...knownIssue, title: `Export\n  of $1 invoices ${'very '.repeat(60)}slow` };
     const reply = customerReply(null, verdict(AnswerDecision.HANDED_OFF, HandOffReason.KNOWN_ISSUE), long, 'en');

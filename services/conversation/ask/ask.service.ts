@@ -124,7 +124,7 @@ export class AskService {
       question: { author: 'customer', authorId: caller.subject, text, page, citations: [], topic: verdict.topic, language },
       answer: {
         author: 'ai',
-        text: customerReply(written, verdict, knownIssue, language),
+        text: customerReply(written, verdict, knownIssue, language, existing?.status === 'handed_off'),
         page,
         confidence: verdict.confidence,
         confidenceScale: route.retrieval.scale ?? null,

@@ -39,12 +39,16 @@ export function withKnownIssue(verdict: Decision, knownIssue: AskerBug | null): 
 }
 
 /** What the customer reads: the written answer or the hand-off message, acknowledging the known issue first. */
-export function customerReply(written: WrittenAnswer | null, verdict: Decision, knownIssue: AskerBug | null, language: string): string {
+/**
+ * What the customer reads for the AI's turn. `withTeam`: the conversation was already handed off before this
+ * question, so a turn the AI does not answer joins it rather than passing anything on again.
+ */
+export function customerReply(written: WrittenAnswer | null, verdict: Decision, knownIssue: AskerBug | null, language: string, withTeam = false): string {
   const bug = knownIssue ? { title: shortTitle(knownIssue.title) } : null;
   if (written) return bug ? `${systemMessage('knownIssue', language, bug)}\n\n${written.text}` : written.text;
   if (verdict.handOffReason === HandOffReason.UNSUPPORTED_LANGUAGE) return systemMessage('unsupportedLanguage', language);
   if (verdict.handOffReason === HandOffReason.KNOWN_ISSUE && bug) return systemMessage('knownIssueHandedOff', language, bug);
-  return systemMessage('handedOff', language);
+  return systemMessage(withTeam ? 'stillWithTeam' : 'handedOff', language);
 }
 
 /** The account context kept on the AI turn, naming the bug the question was about so an agent can see it. */
