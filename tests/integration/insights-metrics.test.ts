@@ -95,11 +95,20 @@ afterAll(async () => {
 describe('support figures', () => {
   it('counts per day in the workspace time zone, each event once', async () => {
     const result = await sut.metrics(workspaceId, { ...range, granularity: 'day', timeZone: 'Europe/Paris' });
+    // Every day of the range in Paris, quiet ones at zero: [01:00 on the 1st, 01:00 on the 8th) there.
+    const quiet = (start: string) => ({ start, questions: 0, answered: 0, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0 });
     expect(result.buckets.map(pick)).toEqual([
+      quiet('2026-03-01'),
       { start: '2026-03-02', questions: 1, answered: 1, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 0 },
       { start: '2026-03-03', questions: 2, answered: 0, handedOff: 2, escalatedByCustomer: 1, resolved: 2, ratedUp: 1, ratedDown: 0 },
       { start: '2026-03-04', questions: 1, answered: 1, handedOff: 0, escalatedByCustomer: 0, resolved: 0, ratedUp: 0, ratedDown: 1 },
+      quiet('2026-03-05'),
+      quiet('2026-03-06'),
+      quiet('2026-03-07'),
+      quiet('2026-03-08'),
     ]);
+    const empty = result.buckets[0]!;
+    expect([empty.automationRate, empty.handOffRate, empty.resolutionRate, empty.satisfaction, empty.medianFirstResponseSeconds]).toEqual([null, null, null, null, null]);
     // Over the range: 2 answered of 4 decisions; 2 hand-offs + 1 customer escalation of 4 questions;
     // 2 resolutions over 4 conversations; 1 up of 2 ratings.
     expect(result.totals).toMatchObject({ automationRate: 0.5, handOffRate: 0.75, resolutionRate: 0.5, satisfaction: 0.5 });
@@ -115,10 +124,16 @@ describe('support figures', () => {
     // 09:10:01 = 600 s. Resolutions: A asked 10:00 on the 2nd, resolved 10:00 on the 3rd = 86,400 s; C asked 09:00,
     // resolved 12:00 = 10,800 s. B and C started on the 3rd in Paris, A on the 2nd; D has neither.
     const times = (b: Bucket) => [b.start, b.medianFirstResponseSeconds, b.p90FirstResponseSeconds, b.medianResolutionSeconds, b.p90ResolutionSeconds];
+    const none = (start: string) => [start, null, null, null, null];
     expect(result.buckets.map(times)).toEqual([
+      none('2026-03-01'),
       ['2026-03-02', null, null, 86_400, 86_400],
       ['2026-03-03', 20_999.5, expect.closeTo(600 + 0.9 * 40_799, 6), 10_800, 10_800],
-      ['2026-03-04', null, null, null, null],
+      none('2026-03-04'),
+      none('2026-03-05'),
+      none('2026-03-06'),
+      none('2026-03-07'),
+      none('2026-03-08'),
     ]);
     // Over the range (linear interpolation between the two values of each): medians halfway, p90 nine tenths of the way.
     expect(result.totals.medianFirstResponseSeconds).toBe(20_999.5);
@@ -152,15 +167,23 @@ describe('support figures', () => {
   it('moves a late-evening question to the right day when the zone is UTC', async () => {
     const result = await sut.metrics(workspaceId, { ...range, granularity: 'day', timeZone: 'UTC' });
     expect(result.buckets.map((b) => [b.start, b.questions])).toEqual([
+      ['2026-03-01', 0],
       ['2026-03-02', 2],
       ['2026-03-03', 1],
       ['2026-03-04', 1],
+      ['2026-03-05', 0],
+      ['2026-03-06', 0],
+      ['2026-03-07', 0],
     ]);
   });
 
   it('groups by ISO week and by month', async () => {
     const week = await sut.metrics(workspaceId, { ...range, granularity: 'week', timeZone: 'Europe/Paris' });
-    expect(week.buckets.map((b) => [b.start, b.questions, b.answered, b.handedOff])).toEqual([['2026-03-02', 4, 2, 2]]);
+    // The range starts on a Sunday in Paris: the week of Monday 23 February is in it, empty.
+    expect(week.buckets.map((b) => [b.start, b.questions, b.answered, b.handedOff])).toEqual([
+      ['2026-02-23', 0, 0, 0],
+      ['2026-03-02', 4, 2, 2],
+    ]);
     const month = await sut.metrics(workspaceId, { ...range, granularity: 'month', timeZone: 'Europe/Paris' });
     expect(month.buckets.map((b) => [b.start, b.questions])).toEqual([['2026-03-01', 4]]);
   });

@@ -1,6 +1,7 @@
 /** Automation, hand-offs, resolution and ratings over time, from the warehouse. */
 import { compareText } from '../compare-text';
 import { cutsOnHours, isWholeHour, rollupRange } from '../rollup-window';
+import { bucketStarts } from '../calendar-buckets';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import { WarehouseReader } from '../warehouse-reader';
 import {
@@ -173,7 +174,10 @@ export class SupportMetricsService extends WarehouseReader {
           rows<Counts & { bucket: string }>(SUPPORT_METRICS_SQL),
           rollups ? fromRollups() : Promise.all([rows<Figures['reasons'][number]>(HAND_OFF_REASONS_SQL), rows<Figures['csat'][number]>(CSAT_BY_TOPIC_SQL)]).then(([reasons, csat]) => ({ reasons, csat })),
         ]).then(([counts, { reasons, csat }]) => ({ counts, reasons, csat }));
-    const buckets = countRows.map(({ bucket, ...counts }) => withRates(bucket, numeric(counts)));
+    const withEvents = new Map(countRows.map(({ bucket, ...counts }) => [bucket, withRates(bucket, numeric(counts))]));
+    // Every bucket of the range, quiet ones at zero (a chart of support by day has no holes), in order.
+    const starts = new Set([...bucketStarts(query.from, query.to, query.granularity, query.timeZone), ...withEvents.keys()]);
+    const buckets = [...starts].sort().map((start) => withEvents.get(start) ?? withRates(start, ZERO));
     const sum = buckets.reduce<Counts>((acc, b) => {
       const next = { ...acc };
       for (const key of Object.keys(ZERO) as Array<keyof Counts>) next[key] = acc[key] + b[key];

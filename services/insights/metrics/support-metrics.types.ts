@@ -104,7 +104,7 @@ export class TopicCsat {
 
 @ObjectType({ description: 'What support traffic amounted to over a range, bucket by bucket' })
 export class SupportMetrics {
-  @Field(() => [SupportBucket])
+  @Field(() => [SupportBucket], { description: 'Every bucket of the range, in order: one with nothing in it is there, at zero' })
   buckets!: SupportBucket[];
 
   @Field(() => SupportBucket, { description: 'The whole range (its start is the first bucket)' })
