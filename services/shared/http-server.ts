@@ -6,7 +6,7 @@
 import express, { Express, RequestHandler } from 'express';
 import { Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jsonErrors, jsonNotFound } from './http-errors';
+import { answerUnparsableRequest, jsonErrors, jsonNotFound } from './http-errors';
 import type { Logger } from './logger';
 import type { ProcessMetrics } from './metrics';
 import { REQUEST_ID_HEADER, correlation, newRequestId } from './request-context';
@@ -41,6 +41,7 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
   app.disable('x-powered-by');
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerUnparsableRequest);
 
   const withCorrelation: RequestHandler = (req, res, next) => {
     const incoming = req.header(REQUEST_ID_HEADER);

@@ -4,6 +4,7 @@
  * included), NUL characters and halves of surrogate pairs refused as BAD_USER_INPUT, a value a subgraph's scalar
  * refuses reported as BAD_USER_INPUT (not as an outage), and no /metrics on the public ports.
  */
+import { connect } from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { codeOf, customerToken, dataOf, graphql } from '../helpers/graphql';
 import { REPO_ROOT } from '../helpers/repo-root';
@@ -155,6 +156,28 @@ describe('every error is JSON with extensions.code', () => {
     expect(response.contentType).toMatch(/application\/json/);
     expect(JSON.parse(response.text)).toEqual({ errors: [{ message: expect.stringMatching(/limit/), extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
     expectNoInternals(response.text);
+  });
+
+  it('headers over the server limit are 431 with a JSON error, not an empty body', async () => {
+    const response = await fetch(env.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${'k'.repeat(20_000)}` }, body: '{"query":"{ __typename }"}' });
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.stringMatching(/headers are larger/), extensions: { code: 'BAD_USER_INPUT' } }] });
+    expectNoInternals(text);
+  });
+
+  it('a request that is not HTTP is 400 with a JSON error', async () => {
+    const { port, hostname } = new URL(env.gatewayUrl);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.write('THIS IS NOT HTTP\r\n\r\n'));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: 'The request is not valid HTTP', extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
   it('a path nothing serves is 404 NOT_FOUND', async () => {
