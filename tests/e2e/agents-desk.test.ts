@@ -382,6 +382,30 @@ async function customerOf(ws: TestWorkspace, externalId: string, accountExternal
 }
 
 describe('customer history', () => {
+  it('a hand-off the customer closed before any agent wrote is not counted as resolved by an agent', async () => {
+    const ws = await createTestWorkspace(env, 'History outcomes');
+    dataOf(await ws.as('admin', UPSERT_ACCOUNT, { input: { externalId: 'initech', name: 'Initech', plan: 'business' } }));
+    const erin = await customerOf(ws, 'erin', 'initech');
+    const RESOLVED_BY_CUSTOMER = 'mutation($input: ConversationRef!) { markResolved(input: $input) { status outcome } }';
+    const RESOLVE = 'mutation($input: ConversationRef!) { resolveConversation(input: $input) { outcome } }';
+    const REPLY = 'mutation($input: ReplyInput!) { replyToConversation(input: $input) { id } }';
+    // Erin gives up waiting and closes it herself.
+    const waited = await erin.ask('Can I export my invoices as a single PDF?');
+    expect(waited.decision).toBe('HANDED_OFF');
+    const closed = dataOf(await ws.as('widget', RESOLVED_BY_CUSTOMER, { input: { conversationId: waited.conversation.id } }, erin.token)).markResolved;
+    expect(closed).toEqual({ status: 'RESOLVED', outcome: 'RESOLVED_WITHOUT_REPLY' });
+    // An agent answers the next one, then resolves it.
+    const answered = await erin.ask('Why was my card declined at checkout?');
+    expect(answered.decision).toBe('HANDED_OFF');
+    dataOf(await ws.as('agent', REPLY, { input: { conversationId: answered.conversation.id, text: 'Your bank declined it: try again or use another card.' } }));
+    expect(dataOf(await ws.as('agent', RESOLVE, { input: { conversationId: answered.conversation.id } })).resolveConversation.outcome).toBe('RESOLVED_BY_AGENT');
+    const history = dataOf(await ws.as('agent', HISTORY, { id: erin.id, first: 10 })).customer.conversations.edges.map((e: any) => e.node);
+    expect(history).toEqual([
+      { id: answered.conversation.id, outcome: 'RESOLVED_BY_AGENT' },
+      { id: waited.conversation.id, outcome: 'RESOLVED_WITHOUT_REPLY' },
+    ]);
+  });
+
   it("a customer's and an account's earlier conversations, newest first, with outcomes, paged", async () => {
     const ws = await createTestWorkspace(env, 'History');
     const other = await createTestWorkspace(env, 'History elsewhere');

@@ -32,11 +32,15 @@ describe('claims', () => {
 
 describe('outcomes', () => {
   it.each([
-    [{ status: 'open', handedOffAt: null, claimedBy: null }, ConversationOutcome.OPEN],
-    [{ status: 'handed_off', handedOffAt: new Date(), claimedBy: null }, ConversationOutcome.WAITING_FOR_AGENT],
-    [{ status: 'handed_off', handedOffAt: new Date(), claimedBy: 'key:x' }, ConversationOutcome.WITH_AGENT],
-    [{ status: 'resolved', handedOffAt: null, claimedBy: null }, ConversationOutcome.RESOLVED_BY_AI],
-    [{ status: 'resolved', handedOffAt: new Date(), claimedBy: 'key:x' }, ConversationOutcome.RESOLVED_BY_AGENT],
+    [{ status: 'open', handedOffAt: null, claimedBy: null, firstRepliedAt: null }, ConversationOutcome.OPEN],
+    [{ status: 'handed_off', handedOffAt: new Date(), claimedBy: null, firstRepliedAt: null }, ConversationOutcome.WAITING_FOR_AGENT],
+    [{ status: 'handed_off', handedOffAt: new Date(), claimedBy: 'key:x', firstRepliedAt: null }, ConversationOutcome.WITH_AGENT],
+    [{ status: 'resolved', handedOffAt: null, claimedBy: null, firstRepliedAt: null }, ConversationOutcome.RESOLVED_BY_AI],
+    [{ status: 'resolved', handedOffAt: new Date(), claimedBy: 'key:x', firstRepliedAt: new Date() }, ConversationOutcome.RESOLVED_BY_AGENT],
+    [{ status: 'resolved', handedOffAt: new Date(), claimedBy: null, firstRepliedAt: new Date() }, ConversationOutcome.RESOLVED_BY_AGENT],
+    // Handed off, then closed (by the customer) before any agent wrote: not an agent's resolution.
+    [{ status: 'resolved', handedOffAt: new Date(), claimedBy: null, firstRepliedAt: null }, ConversationOutcome.RESOLVED_WITHOUT_REPLY],
+    [{ status: 'resolved', handedOffAt: new Date(), claimedBy: 'key:x', firstRepliedAt: null }, ConversationOutcome.RESOLVED_WITHOUT_REPLY],
   ] as const)('%o is %s', (conversation, outcome) => {
     expect(outcomeOf(conversation)).toBe(outcome);
   });

@@ -14,8 +14,12 @@ const agentOf = (subject: string | null | undefined) => {
   return id ? { id } : null;
 };
 
-export function outcomeOf(entity: Pick<ConversationEntity, 'status' | 'handedOffAt' | 'claimedBy'>): ConversationOutcome {
-  if (entity.status === 'resolved') return entity.handedOffAt ? ConversationOutcome.RESOLVED_BY_AGENT : ConversationOutcome.RESOLVED_BY_AI;
+export function outcomeOf(entity: Pick<ConversationEntity, 'status' | 'handedOffAt' | 'claimedBy' | 'firstRepliedAt'>): ConversationOutcome {
+  if (entity.status === 'resolved') {
+    if (!entity.handedOffAt) return ConversationOutcome.RESOLVED_BY_AI;
+    // An agent's first reply or correction is on record: it was an agent's answer that the resolution followed.
+    return entity.firstRepliedAt ? ConversationOutcome.RESOLVED_BY_AGENT : ConversationOutcome.RESOLVED_WITHOUT_REPLY;
+  }
   if (entity.status === 'handed_off') return entity.claimedBy ? ConversationOutcome.WITH_AGENT : ConversationOutcome.WAITING_FOR_AGENT;
   return ConversationOutcome.OPEN;
 }
