@@ -121,6 +121,8 @@ describe('query limits count everything', () => {
     const result = await gw(`{ ${typenames(31)} }`, {}, keys.widget, token);
     expect(result.data ?? null).toBeNull();
     expect(result.errors?.[0]?.message).toMatch(/alias/i);
+    // A limit is not a syntax error: the operation parsed.
+    expect(result.errors?.[0]?.message).toMatch(/^Aliases limit of 30 exceeded/);
   });
 
   it('refuses unknown directives with one error instead of one per directive', async () => {

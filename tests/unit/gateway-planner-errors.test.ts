@@ -47,3 +47,22 @@ describe('formatGatewayError', () => {
     });
   });
 });
+
+const validation = (message: string) => ({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+
+describe("the gateway's error messages", () => {
+  it.each([
+    ['Syntax Error: Query Cost limit of 5000 exceeded, found 1287500.', 'Query Cost limit of 5000 exceeded, found 1287500.'],
+    ['Syntax Error: Aliases limit of 30 exceeded, found 31.', 'Aliases limit of 30 exceeded, found 31.'],
+    ['Syntax Error: Query depth limit of 10 exceeded, found 12.', 'Query depth limit of 10 exceeded, found 12.'],
+    ['Syntax Error: Directives limit of 50 exceeded, found 51.', 'Directives limit of 50 exceeded, found 51.'],
+    ['Syntax Error: Token limit of 2000 exceeded.', 'Token limit of 2000 exceeded.'],
+  ])('call a limit graphql-armor enforces by its name, not a syntax error: %s', (armor, plain) => {
+    expect(formatGatewayError(validation(armor), new Error(armor))).toMatchObject({ message: plain, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+
+  it('leave a real syntax error named as one', () => {
+    const parse = { message: 'Syntax Error: Expected Name, found <EOF>.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
+    expect(formatGatewayError(parse, new Error(parse.message)).message).toBe('Syntax Error: Expected Name, found <EOF>.');
+  });
+});
