@@ -5,17 +5,24 @@
  * returns once the report is stored even while the webhook hangs. Webhooks to internal addresses are refused.
  * Insights cut by where askers were (plan, page area), and the finding naming the context where automation fell.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { parse } from 'parse5';
 import { Pool } from 'pg';
+import { QUIET_WEEK } from '../../services/insights/report/weekly-report-findings';
 import { reportPeriod } from '../../services/insights/report/report-period';
 import type { WeeklyReportResult } from '../../workflows';
 import { isoWeekOf, reportedIsoWeek } from '../../workflows/iso-week';
 import { codeOf, dataOf } from '../helpers/graphql';
 import { eventually } from '../helpers/eventually';
+import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
 import { TestWorkspace, createTestWorkspace } from '../helpers/workspace';
 
@@ -295,6 +302,26 @@ describe('the weekly intelligence report', () => {
     expect(delivered).toEqual([{ webhookId: expect.any(String), attempts: expect.any(Number), lastStatus: 200, deliveredAt: expect.any(String) }]);
     expect(webhook.received.length).toBe(postsBefore + 1);
     expect(webhook.received.at(-1)!.body.text).toContain(thisWeek);
+  });
+
+  it('is written by `npm run report` with the key from the environment; a week without questions says so once, and no post is promised without a webhook', async () => {
+    const quiet = await createTestWorkspace(env, 'Report CLI', { timeZone: TIME_ZONE });
+    const out = mkdtempSync(path.join(tmpdir(), 'loopdesk-report-cli-'));
+    try {
+      const week = reportedIsoWeek(new Date());
+      const cli = path.join(REPO_ROOT, 'dist', 'services', 'insights', 'report', 'report-cli.js');
+      const { stdout } = await promisify(execFile)(process.execPath, [cli, '--workspace', quiet.id, '--week', week, '--out', out, '--gateway', env.gatewayUrl], {
+        cwd: out,
+        env: { ...process.env, LOOPDESK_ADMIN_KEY: quiet.keys.admin },
+      });
+      expect(stdout).toContain(`Weekly report for Report CLI, ${week}`);
+      expect(stdout).toContain(`  • ${QUIET_WEEK}`);
+      expect(stdout.match(/ • /g)).toHaveLength(1);
+      expect(stdout).not.toMatch(/webhook/i);
+      expect(readFileSync(path.join(out, `${quiet.id}-${week}.md`), 'utf8')).toContain(QUIET_WEEK);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('refuses webhooks that point at internal addresses, however they are spelled', async () => {

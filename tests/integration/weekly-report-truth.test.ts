@@ -18,6 +18,7 @@ import { KnowledgeGapsService } from '../../services/insights/gaps/knowledge-gap
 import { LearningCurveService } from '../../services/insights/learning/learning-curve.service';
 import { SupportMetricsService } from '../../services/insights/metrics/support-metrics.service';
 import { WeeklyReportBuilder } from '../../services/insights/report/weekly-report-builder';
+import { QUIET_WEEK } from '../../services/insights/report/weekly-report-findings';
 import type { WeeklyReportContent } from '../../services/insights/report/weekly-report-content';
 import { renderMarkdown } from '../../services/insights/report/weekly-report-rendering';
 import { TopicSpikesService } from '../../services/insights/trends/topic-spikes.service';
@@ -158,6 +159,7 @@ async function claimsOf(finding: string, workspaceId = defaultWorkspace): Promis
   if ((match = finding.match(/^([\d,]+) clusters? of questions went to people for lack of knowledge\.$/))) return [{ what: 'gap clusters', stated: num(match[1]!), queried: gaps.length }];
   if (finding === 'The AI made no answering decisions this week.') return [{ what: 'decisions', stated: 0, queried: totals.answered + totals.handedOff }];
   if (finding === 'No question went unanswered for lack of knowledge.') return [{ what: 'gap clusters', stated: 0, queried: gaps.length }];
+  if (finding === QUIET_WEEK) return [{ what: 'questions', stated: 0, queried: totals.questions }];
   throw new Error(`No check for the finding "${finding}": add one`);
 }
 

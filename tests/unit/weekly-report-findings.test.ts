@@ -1,4 +1,4 @@
-import { FindingInput, deriveFindings } from '../../services/insights/report/weekly-report-findings';
+import { FindingInput, QUIET_WEEK, deriveFindings } from '../../services/insights/report/weekly-report-findings';
 
 const figure = (current: number | null, previous: number | null) => ({ current, previous });
 
@@ -39,6 +39,23 @@ describe('findings', () => {
       'Customers asked 100 questions this week.',
       'No question went unanswered for lack of knowledge.',
     ]);
+  });
+
+  it('says once that nobody asked anything in a week without questions, not three ways of saying nothing happened', () => {
+    const week = quietWeek();
+    week.headline.questions = figure(0, 0);
+    week.headline.automationRate = figure(null, null);
+    expect(deriveFindings(week)).toEqual([QUIET_WEEK]);
+    // What else applies is still said first: a learned answer taught that week, a stale article still served.
+    week.headline.correctionsAbsorbed = figure(2, 0);
+    week.learningCurve[0]!.learnedAnswersPublished = 2;
+    expect(deriveFindings(week)).toEqual(["Agents' 2 corrections taught the AI 2 new answers it now serves on its own.", QUIET_WEEK]);
+  });
+
+  it('says of a knowledge gap what the figures show: the AI could not answer those questions, not that no article exists', () => {
+    const week = quietWeek();
+    week.knowledgeGaps = [{ label: 'cash / fee', volume: 3, previousVolume: 0, examples: ['Why was I charged for cash?'] }];
+    expect(deriveFindings(week)).toContain('The largest knowledge gap (cash / fee) sent 3 questions to people such as "Why was I charged for cash?": the AI could not answer them from what it knew then.');
   });
 
   it('leads with what changed, and keeps at most five', () => {

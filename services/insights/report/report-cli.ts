@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { whileWaiting } from '../../shared/progress';
 
 const USAGE = 'Usage: npm run report -- --workspace <id> --week <yyyy-Www> [--out <dir>] [--gateway <url>] [--key <admin key>]';
-const WHOAMI = `{ workspace { id name } }`;
+const WHOAMI = `{ workspace { id name reportWebhooks { id } } }`;
 const GENERATE = `mutation Generate($input: GenerateWeeklyReportInput!) {
   generateWeeklyReport(input: $input) { isoWeek generatedAt findings markdown html deliveries { webhookId attempts deliveredAt lastError } }
 }`;
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const key = values.key ?? process.env.LOOPDESK_ADMIN_KEY ?? (existsSync('.data/admin-key') ? readFileSync('.data/admin-key', 'utf8').trim() : undefined);
   if (!key) throw new Error('Pass --key, set LOOPDESK_ADMIN_KEY, or start the stack once with `npm start` (it saves .data/admin-key)');
 
-  const { workspace } = await call<{ workspace: { id: string; name: string } }>(values.gateway, key, WHOAMI);
+  const { workspace } = await call<{ workspace: { id: string; name: string; reportWebhooks: Array<{ id: string }> } }>(values.gateway, key, WHOAMI);
   if (workspace.id !== values.workspace) throw new Error(`This key belongs to workspace ${workspace.id} (${workspace.name}), not ${values.workspace}; pass that workspace's admin key with --key`);
 
   const started = Date.now();
@@ -65,7 +65,10 @@ async function main(): Promise<void> {
   for (const delivery of report.deliveries) {
     console.log(`  webhook ${delivery.webhookId}: ${delivery.deliveredAt ? `delivered (attempts: ${delivery.attempts})` : `not delivered yet after ${delivery.attempts} attempts (${delivery.lastError ?? 'no attempt'})`}`);
   }
-  console.log('  Webhook posts continue in the background; weeklyReport(isoWeek) { deliveries } shows how they went.');
+  const webhooks = workspace.reportWebhooks.length;
+  if (webhooks > 0 && report.deliveries.filter((delivery) => delivery.deliveredAt).length < webhooks) {
+    console.log(`  Posting to the ${webhooks === 1 ? 'webhook' : `${webhooks} webhooks`} goes on in the background; weeklyReport(isoWeek) { deliveries } shows how it went.`);
+  }
   console.log(`Written to ${base}.md and ${base}.html`);
 }
 

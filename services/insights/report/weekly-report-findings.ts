@@ -2,6 +2,7 @@
  * Three to five plain-language findings, derived only from the report's own figures, most important first.
  * Each rule looks at one part of the report and says something only when there is something to say; the
  * report keeps the first five that apply and, in a quiet week, falls back to plain statements of the numbers.
+ * A week with no question at all says so once (QUIET_WEEK), after whatever else applied.
  */
 import { formatQuantity } from './report-format';
 import type { HeadlineFigure, WeeklyReportContent } from './weekly-report-content';
@@ -21,6 +22,8 @@ export function deriveFindings(report: FindingInput): string[] {
   const rules = [automation, contextAutomation, volume, risingTopic, knowledgeGap, learning, staleContent, friction, firstResponse];
   const fired = rules.map((rule) => rule(report));
   const findings = fired.filter((finding): finding is string => finding !== null);
+  // A week nobody asked anything: one sentence says so, not three ways of saying nothing happened.
+  if ((report.headline.questions.current ?? 0) === 0) return [...findings, QUIET_WEEK].slice(0, MAX_FINDINGS);
   // A plain statement of a figure a finding already gave (with its change) would say the same thing twice.
   const said = (rule: (typeof rules)[number]) => fired[rules.indexOf(rule)] !== null;
   const fallbacks = [said(automation) ? null : automationPlain(report), said(volume) ? null : questionsPlain(report), said(knowledgeGap) ? null : gapsPlain(report)];
@@ -30,6 +33,8 @@ export function deriveFindings(report: FindingInput): string[] {
   }
   return findings.slice(0, MAX_FINDINGS);
 }
+
+export const QUIET_WEEK = 'No customer asked a question this week, so there is nothing to report on answers, hand-offs or knowledge gaps.';
 
 function automation({ headline }: FindingInput): string | null {
   const { current, previous } = headline.automationRate;
@@ -74,7 +79,9 @@ function knowledgeGap({ knowledgeGaps }: FindingInput): string | null {
   const top = knowledgeGaps[0];
   if (!top || top.volume < 2) return null;
   const example = top.examples[0] ? ` such as "${top.examples[0]}"` : '';
-  return `The largest knowledge gap (${top.label}) sent ${plural(top.volume, 'question')} to people${example}; an article on it would let the AI answer them.`;
+  // What the figures show: the AI could not answer these from what it knew then (an article may exist and have
+  // missed them, or been taught since), not that an article is missing.
+  return `The largest knowledge gap (${top.label}) sent ${plural(top.volume, 'question')} to people${example}: the AI could not answer them from what it knew then.`;
 }
 
 function learning({ headline, learningCurve }: FindingInput): string | null {
