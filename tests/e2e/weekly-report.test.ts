@@ -20,7 +20,7 @@ import { QUIET_WEEK } from '../../services/insights/report/weekly-report-finding
 import { reportPeriod } from '../../services/insights/report/report-period';
 import type { WeeklyReportResult } from '../../workflows';
 import { isoWeekOf, reportedIsoWeek } from '../../workflows/iso-week';
-import { codeOf, dataOf } from '../helpers/graphql';
+import { codeOf, customerToken, dataOf } from '../helpers/graphql';
 import { eventually } from '../helpers/eventually';
 import { REPO_ROOT } from '../helpers/repo-root';
 import { TestStack, startTestStack } from '../helpers/stack';
@@ -366,6 +366,32 @@ describe('the weekly intelligence report', () => {
     // Another workspace sees none of these reports.
     const other = await createTestWorkspace(env, 'Other');
     expect(dataOf(await other.as('analyst', `{ workspace { weeklyReport(isoWeek: "${lastWeek}") { id } } }`)).workspace.weeklyReport).toBeNull();
+  });
+});
+
+describe('support figures filtered on the asker context', () => {
+  it("keep a conversation's resolutions and ratings under its first question's channel, page and language", async () => {
+    const ws = await createTestWorkspace(env, 'Filtered support');
+    const token = await customerToken(ws.customerTokenSecret, 'filtered-customer');
+    const ASKED = 'mutation($input: AskInput!) { ask(input: $input) { conversation { id } message { id } } }';
+    const input = { channel: 'email', page: '/billing/invoices' };
+    // One the customer rates and closes herself, one an agent resolves.
+    const closed = dataOf(await ws.as('widget', ASKED, { input: { text: 'How do I download an invoice as a PDF?', ...input } }, token)).ask;
+    dataOf(await ws.as('widget', 'mutation($input: RateAnswerInput!) { rateAnswer(input: $input) { rating } }', { input: { messageId: closed.message.id, rating: 'DOWN' } }, token));
+    dataOf(await ws.as('widget', 'mutation($input: ConversationRef!) { markResolved(input: $input) { status } }', { input: { conversationId: closed.conversation.id } }, token));
+    const resolved = dataOf(await ws.as('widget', ASKED, { input: { text: 'Why was my card declined at checkout?', ...input } }, token)).ask;
+    dataOf(await ws.as('agent', 'mutation($input: ConversationRef!) { resolveConversation(input: $input) { status } }', { input: { conversationId: resolved.conversation.id } }));
+
+    const hour = 3_600_000;
+    const range = { from: new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString(), to: new Date(Math.floor(Date.now() / hour) * hour + 2 * hour).toISOString() };
+    const FIGURES = 'query($input: SupportMetricsInput!) { workspace { support(input: $input) { totals { questions resolved ratedDown conversations } } } }';
+    const totals = async (filter: Record<string, string>) => dataOf(await ws.as('analyst', FIGURES, { input: { ...range, ...filter } })).workspace.support.totals;
+    const all = await eventually(() => totals({}), (t) => t.questions === 2 && t.resolved === 2 && t.ratedDown === 1);
+    expect(all).toEqual({ questions: 2, resolved: 2, ratedDown: 1, conversations: 2 });
+    for (const filter of [{ channel: 'email' }, { page: '/billing/invoices' }, { language: 'en' }] as Array<Record<string, string>>) {
+      expect({ filter, totals: await totals(filter) }).toEqual({ filter, totals: all });
+    }
+    expect(await totals({ channel: 'in_app' })).toEqual({ questions: 0, resolved: 0, ratedDown: 0, conversations: 0 });
   });
 });
 

@@ -13,6 +13,7 @@ import type { KnowledgeClient, LearnedAnswer } from '../clients/knowledge';
 import { ConversationEntity } from '../conversation/conversation.entity';
 import { claimFirstReply, claimFirstResolution } from '../conversation/conversation-firsts';
 import { changeConversation, lockedConversation } from '../conversation/locked-conversation';
+import { conversationContext } from '../conversation/event-context';
 import type { ConversationService } from '../conversation/conversation.service';
 import { MessageEntity } from '../conversation/message.entity';
 import type { ClaimGuard } from '../assignment/claim-guard';
@@ -284,7 +285,7 @@ export class AgentActionsService {
       );
       const first = to === 'resolved' ? await claimFirstResolution(tx, conversationId) : {};
       await recordEvents(tx, [
-        { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, agent: caller.subject, ...first } },
+        { workspaceId: caller.workspaceId, type: to, payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, ...conversationContext(conversation), by: caller.role, agent: caller.subject, ...first } },
       ]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: to, payload: { agent: caller.subject } });
       await remember?.(tx, conversation);

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../shared/request-context';
 import { ConversationEntity } from '../conversation/conversation.entity';
 import { claimFirstResolution, markFirstHandOff } from '../conversation/conversation-firsts';
 import { changeConversation, lockedConversation } from '../conversation/locked-conversation';
+import { conversationContext } from '../conversation/event-context';
 import type { ConversationService } from '../conversation/conversation.service';
 import { HandOffReason } from '../conversation/conversation.types';
 import { MessageEntity } from '../conversation/message.entity';
@@ -37,6 +38,7 @@ export class CustomerSignalsService {
             rating: rating === 'up' ? 1 : -1,
             topic: message.topic,
             knowledgeItemId: message.citations[0]?.knowledgeItemId ?? '',
+            ...conversationContext(conversation),
             ...askedFrom(message),
           },
         },
@@ -62,7 +64,7 @@ export class CustomerSignalsService {
         {
           workspaceId: caller.workspaceId,
           type: 'resolved',
-          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, by: caller.role, knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '', ...first },
+          payload: { conversationId, customerId: conversation.customerId ?? '', topic: conversation.topic, ...conversationContext(conversation), by: caller.role, knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '', ...first },
         },
       ]);
       if (conversation.handedOffAt) await queueEscalationCommand(tx, { workspaceId: caller.workspaceId, conversationId, kind: 'resolved', payload: { agent: caller.subject } });
@@ -102,6 +104,7 @@ export class CustomerSignalsService {
             by: 'customer',
             knowledgeItemId: lastAnswer?.citations[0]?.knowledgeItemId ?? '',
             text: lastQuestion?.text ?? '',
+            ...conversationContext(conversation),
             ...(lastTurn ? askedFrom(lastTurn) : { page: lastQuestion?.page ?? '' }),
           },
         },
