@@ -41,6 +41,12 @@ describe('outcomes', () => {
     // Handed off, then closed (by the customer) before any agent wrote: not an agent's resolution.
     [{ status: 'resolved', handedOffAt: new Date(), claimedBy: null, firstRepliedAt: null }, ConversationOutcome.RESOLVED_WITHOUT_REPLY],
     [{ status: 'resolved', handedOffAt: new Date(), claimedBy: 'key:x', firstRepliedAt: null }, ConversationOutcome.RESOLVED_WITHOUT_REPLY],
+    // An agent corrected an AI answer with no hand-off, then the customer resolved it: the agent's answer resolved it.
+    [{ status: 'resolved', handedOffAt: null, claimedBy: null, firstRepliedAt: new Date() }, ConversationOutcome.RESOLVED_BY_AGENT],
+    // Corrected by an agent after the hand-off, never claimed: with an agent, not waiting for one.
+    [{ status: 'handed_off', handedOffAt: new Date('2026-12-07T10:00:00Z'), claimedBy: null, firstRepliedAt: new Date('2026-12-07T10:05:00Z') }, ConversationOutcome.WITH_AGENT],
+    // Answered before a later hand-off: waiting again.
+    [{ status: 'handed_off', handedOffAt: new Date('2026-12-07T11:00:00Z'), claimedBy: null, firstRepliedAt: new Date('2026-12-07T10:05:00Z') }, ConversationOutcome.WAITING_FOR_AGENT],
   ] as const)('%o is %s', (conversation, outcome) => {
     expect(outcomeOf(conversation)).toBe(outcome);
   });

@@ -16,11 +16,15 @@ const agentOf = (subject: string | null | undefined) => {
 
 export function outcomeOf(entity: Pick<ConversationEntity, 'status' | 'handedOffAt' | 'claimedBy' | 'firstRepliedAt'>): ConversationOutcome {
   if (entity.status === 'resolved') {
-    if (!entity.handedOffAt) return ConversationOutcome.RESOLVED_BY_AI;
-    // An agent's first reply or correction is on record: it was an agent's answer that the resolution followed.
-    return entity.firstRepliedAt ? ConversationOutcome.RESOLVED_BY_AGENT : ConversationOutcome.RESOLVED_WITHOUT_REPLY;
+    // A person wrote to the customer (a reply, or a correction of an AI answer, with or without a hand-off).
+    if (entity.firstRepliedAt) return ConversationOutcome.RESOLVED_BY_AGENT;
+    return entity.handedOffAt ? ConversationOutcome.RESOLVED_WITHOUT_REPLY : ConversationOutcome.RESOLVED_BY_AI;
   }
-  if (entity.status === 'handed_off') return entity.claimedBy ? ConversationOutcome.WITH_AGENT : ConversationOutcome.WAITING_FOR_AGENT;
+  if (entity.status === 'handed_off') {
+    // Claimed, or answered by an agent since the latest hand-off (a correction need not claim it first).
+    const answered = entity.firstRepliedAt !== null && entity.handedOffAt !== null && entity.firstRepliedAt >= entity.handedOffAt;
+    return entity.claimedBy || answered ? ConversationOutcome.WITH_AGENT : ConversationOutcome.WAITING_FOR_AGENT;
+  }
   return ConversationOutcome.OPEN;
 }
 

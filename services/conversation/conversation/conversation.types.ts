@@ -84,7 +84,7 @@ export enum ConversationOutcome {
   WAITING_FOR_AGENT = 'waiting_for_agent',
   WITH_AGENT = 'with_agent',
   RESOLVED_BY_AI = 'resolved_by_ai',
-  /** Handed off, then answered by an agent (a reply or a correction) and resolved. */
+  /** An agent wrote to the customer (a reply, or a correction with or without a hand-off), then it was resolved. */
   RESOLVED_BY_AGENT = 'resolved_by_agent',
   /** Handed off, then resolved before any agent wrote to the customer (the customer closed it, or it was closed without a word). */
   RESOLVED_WITHOUT_REPLY = 'resolved_without_reply',
@@ -94,7 +94,7 @@ registerEnumType(ConversationOutcome, {
   description:
     'Where a conversation ended up: still with the AI, waiting for or with an agent, or resolved: by the AI alone, by an agent after a hand-off, or after a hand-off no agent answered',
   valuesConfig: {
-    RESOLVED_BY_AGENT: { description: 'Handed off, then answered by an agent (a reply or a correction) and resolved' },
+    RESOLVED_BY_AGENT: { description: 'An agent wrote to the customer (a reply, or a correction with or without a hand-off), then it was resolved' },
     RESOLVED_WITHOUT_REPLY: { description: 'Handed off, then resolved before any agent wrote to the customer: the customer closed it, or it was closed without a word' },
   },
 });
