@@ -41,7 +41,12 @@ export interface InboxHit extends SlaFacts {
  * (keyset-cursor.ts): a JavaScript date would cut its microseconds, and the row a page ended on would then sort after
  * its own cursor and open the next page again.
  */
-const inboxCursor = keysetCursor([cursorPart.either(cursorPart.literal('infinity'), cursorPart.timestamp), cursorPart.uuid], 'after must be a cursor returned by searchInbox');
+// Tagged: a plain (time, id) cursor of another conversation list has the same shape, and was read here as an SLA
+// due time (and this one there as a creation time), paging silently from the wrong place.
+const inboxCursor = keysetCursor(
+  [cursorPart.literal('sla'), cursorPart.either(cursorPart.literal('infinity'), cursorPart.timestamp), cursorPart.uuid],
+  'after must be a cursor returned by searchInbox',
+);
 
 /** The conversations of a workspace with the due time and state of their next SLA; $1..$4 are fixed. */
 const TIMED = `
@@ -107,7 +112,7 @@ export class InboxSearchService {
     if (query.waitingSinceBefore) where.push(`s.handed_off_at < ${bind(query.waitingSinceBefore)}`);
     if (query.waitingSinceAfter) where.push(`s.handed_off_at >= ${bind(query.waitingSinceAfter)}`);
     if (after) {
-      const [due, id] = inboxCursor.decode(after);
+      const [, due, id] = inboxCursor.decode(after);
       where.push(`(coalesce(s.sla_due_at, 'infinity'::timestamptz), s.id) > (${bind(due)}::timestamptz, ${bind(id)}::uuid)`);
     }
     const sql = `${TIMED}
@@ -120,7 +125,7 @@ export class InboxSearchService {
       conversationId: row.id,
       dueAt: row.sla_due_at,
       state: row.sla_state,
-      cursor: inboxCursor.encode([row.sort_key, row.id]),
+      cursor: inboxCursor.encode(['sla', row.sort_key, row.id]),
     }));
     return { hits, hasNextPage };
   }
