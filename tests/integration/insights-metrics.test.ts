@@ -207,6 +207,8 @@ describe('the learning curve and friction points', () => {
   it('counts what the AI learned per week', async () => {
     const curve = await new LearningCurveService(warehouse).curve(workspaceId, { ...twoWeeks, granularity: 'week', timeZone: 'Europe/Paris' });
     expect(curve).toEqual([
+      // The range starts on Sunday 1 March in Paris: its week (from Monday 23 February) is there, quiet.
+      { start: '2026-02-23', correctionsAbsorbed: 0, learnedAnswersPublished: 0, phrasingsLearned: 0, topicsOpened: 0, topicsClosed: 0, questions: 0, automationRate: null },
       // Week of 2 March: 2 answered (A, D) of 4 decisions.
       { start: '2026-03-02', correctionsAbsorbed: 2, learnedAnswersPublished: 1, phrasingsLearned: 1, topicsOpened: 1, topicsClosed: 0, questions: 4, automationRate: 0.5 },
       { start: '2026-03-09', correctionsAbsorbed: 0, learnedAnswersPublished: 1, phrasingsLearned: 0, topicsOpened: 0, topicsClosed: 1, questions: 0, automationRate: null },

@@ -2,6 +2,7 @@
 import { AskerContext, ContextKind, contextParams, narrows } from '../asker-context';
 import { productAreasOfPage } from '../../shared/product-areas';
 import { cutsOnHours, rollupRange } from '../rollup-window';
+import { bucketStarts } from '../calendar-buckets';
 import { bucketedRangeParams, checkRange } from '../time-range';
 import { WarehouseReader, workspaceRangeParams } from '../warehouse-reader';
 import type { Granularity } from '../metrics/support-metrics.service';
@@ -73,21 +74,28 @@ export class LearningCurveService extends WarehouseReader {
       const counts = narrows(query.context) ? LEARNING_COUNTS_IN_CONTEXT_ROLLUP_SQL : LEARNING_COUNTS_ROLLUP_SQL;
       const [countRows, learned] = await Promise.all([read(counts), read(LEARNED_ANSWERS_SQL)]);
       const learnedIn = new Map(learned.map((row) => [String(row.bucket), row.learnedAnswersPublished]));
-      rows = countRows.map((row) => ({ ...row, learnedAnswersPublished: learnedIn.get(String(row.bucket)) ?? 0 }));
+      const counted = new Set(countRows.map((row) => String(row.bucket)));
+      // A bucket where answers were published but nothing was asked or taught has no counts row: it is kept too.
+      const learnedOnly = learned.filter((row) => !counted.has(String(row.bucket))).map((row) => ({ bucket: row.bucket }));
+      rows = [...countRows, ...learnedOnly].map((row) => ({ ...row, learnedAnswersPublished: learnedIn.get(String(row.bucket)) ?? 0 }));
     } else {
       rows = await read(LEARNING_CURVE_SQL);
     }
-    return rows.map((row) => {
-      const answered = Number(row.answered);
+    const byStart = new Map(rows.map((row) => [String(row.bucket), row]));
+    // Every bucket of the range in order, quiet ones at zero (as support's): a chart of the curve has no holes.
+    const starts = [...new Set([...bucketStarts(query.from, query.to, query.granularity, query.timeZone), ...byStart.keys()])].sort();
+    return starts.map((start) => {
+      const row = byStart.get(start) ?? {};
+      const count = (key: string) => Number(row[key] ?? 0);
       return {
-        start: String(row.bucket),
-        correctionsAbsorbed: Number(row.correctionsAbsorbed),
-        learnedAnswersPublished: Number(row.learnedAnswersPublished),
-        phrasingsLearned: Number(row.phrasingsLearned),
-        topicsOpened: Number(row.topicsOpened),
-        topicsClosed: Number(row.topicsClosed),
-        questions: Number(row.questions),
-        automationRate: automationRate(answered, Number(row.handedOff)),
+        start,
+        correctionsAbsorbed: count('correctionsAbsorbed'),
+        learnedAnswersPublished: count('learnedAnswersPublished'),
+        phrasingsLearned: count('phrasingsLearned'),
+        topicsOpened: count('topicsOpened'),
+        topicsClosed: count('topicsClosed'),
+        questions: count('questions'),
+        automationRate: automationRate(count('answered'), count('handedOff')),
       };
     });
   }
