@@ -323,6 +323,23 @@ describe('claims mean something', () => {
     expect(steps.assignedGroup).toBe('billing');
   });
 
+  it("a deactivated person's claim binds no one: another agent takes the conversation over and answers it", async () => {
+    const ws = await createTestWorkspace(env, 'Claims of the departed');
+    const carol = await person(ws, 'Carol Leaving');
+    const ada = await person(ws, 'Ada Staying');
+    const { conversationId } = await handedOff(ws, 'Can I move my invoices to another account?');
+    dataOf(await as(carol.key, CLAIM, { input: { conversationId } }));
+    // While Carol is active, her claim holds.
+    const refused = await as(ada.key, CLAIM, { input: { conversationId } });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(refused.errors?.[0]?.message).toContain('Carol Leaving');
+    expect(codeOf(await as(ada.key, REPLY, { input: { conversationId, text: 'Yes, from Billing.' } }))).toBe('CONFLICT');
+    dataOf(await ws.as('admin', 'mutation($input: AgentRef!) { deactivateAgent(input: $input) { id } }', { input: { id: carol.id } }));
+    // Gone, she can neither act nor unclaim; Ada takes it over and answers.
+    expect(dataOf(await as(ada.key, CLAIM, { input: { conversationId } })).claimConversation).toMatchObject({ claimedBy: ada.subject, claimant: { name: 'Ada Staying' } });
+    expect(dataOf(await as(ada.key, REPLY, { input: { conversationId, text: 'Yes: Billing > Invoices > Move.' } })).replyToConversation).toMatchObject({ author: 'AGENT', writtenBy: ada.subject });
+  });
+
   it('unclaim and reassign: roles, workspaces and bad input', async () => {
     const ws = await createTestWorkspace(env, 'Reassign rules');
     const other = await createTestWorkspace(env, 'Reassign elsewhere');

@@ -62,12 +62,13 @@ export class AgentActionsService {
   async claim(caller: RequestContext, conversationId: string, remember?: Remembered<ConversationEntity>): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
     if (conversation.status === 'resolved') throw conflict('A resolved conversation cannot be claimed; reopen it first');
-    if (conversation.claimedBy && conversation.claimedBy !== caller.subject) throw await this.claims.heldBy(caller.workspaceId, conversation.claimedBy, 'claim');
     if (conversation.claimedBy === caller.subject) return conversation;
+    // A claim held by someone since deactivated is taken over; any other is refused.
+    const voidClaim = await this.claims.claimableFrom(caller.workspaceId, conversation.claimedBy, 'claim');
     return this.db.transaction(async (tx) => {
       const result = await tx.query(
-        `UPDATE conversation.conversations SET claimed_by = $2, claimed_at = now(), updated_at = now() WHERE id = $1 AND claimed_by IS NULL RETURNING id`,
-        [conversation.id, caller.subject],
+        `UPDATE conversation.conversations SET claimed_by = $2, claimed_at = now(), updated_at = now() WHERE id = $1 AND claimed_by IS NOT DISTINCT FROM $3 RETURNING id`,
+        [conversation.id, caller.subject, voidClaim ?? null],
       );
       if (rowsOf(result).length === 0) throw conflict('Another agent claimed this conversation first');
       await recordEvents(tx, [{ workspaceId: caller.workspaceId, type: 'claimed', payload: { conversationId, agent: caller.subject, topic: conversation.topic } }]);

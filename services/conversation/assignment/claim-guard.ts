@@ -1,6 +1,8 @@
 /**
  * What a claim means: while a conversation is claimed, only its holder or an admin may reply, correct or
  * resolve it; anyone else gets CONFLICT naming who holds it (the person's name when a personal key claimed it).
+ * A claim held by a person who has since been deactivated binds no one: their key is refused, so they cannot act or
+ * unclaim, and the conversation would wait for an admin or its SLA breach.
  */
 import type { EntityManager } from 'typeorm';
 import { agentIdOf } from '../../shared/agent-subject';
@@ -18,7 +20,8 @@ export class ClaimGuard {
 
   async assertMayAct(caller: RequestContext, conversation: { id: string; claimedBy: string | null }, action: string): Promise<void> {
     if (ClaimGuard.mayAct(caller, conversation.claimedBy)) return;
-    throw await this.heldBy(caller.workspaceId, conversation.claimedBy!, action);
+    const holder = await this.holder(caller.workspaceId, conversation.claimedBy!);
+    if (holder.binds) throw refusal(holder, action);
   }
 
   /** The same check on the row locked in a transaction, so a claim taken meanwhile is honoured. */
@@ -27,20 +30,37 @@ export class ClaimGuard {
     await this.assertMayAct(caller, { id: conversationId, claimedBy: rows[0]?.claimed_by ?? null }, action);
   }
 
-  async heldBy(workspaceId: string, holder: string, action: string): Promise<DomainError> {
-    const name = await this.nameOf(workspaceId, holder);
-    const error = conflict(`This conversation is claimed by ${name}; only they or an admin may ${action} it (ask them, or an admin, to unclaim or reassign it)`);
-    return new DomainError(error.code, error.message, { claimedBy: holder });
+  /**
+   * Another caller wants to claim a conversation `claimedBy` holds: CONFLICT while that claim binds; otherwise the
+   * void claim the caller may take over (undefined when the conversation is not claimed).
+   */
+  async claimableFrom(workspaceId: string, claimedBy: string | null, action: string): Promise<string | undefined> {
+    if (claimedBy === null) return undefined;
+    const holder = await this.holder(workspaceId, claimedBy);
+    if (holder.binds) throw refusal(holder, action);
+    return claimedBy;
   }
 
-  async nameOf(workspaceId: string, subject: string): Promise<string> {
+  /** Who holds a claim, by name, and whether it binds. Unknown (a key that is not a person's, an outage) binds. */
+  private async holder(workspaceId: string, subject: string): Promise<Holder> {
     const agentId = agentIdOf(subject);
-    if (!agentId) return subject;
+    if (!agentId) return { subject, name: subject, binds: true };
     try {
       const agent = await this.accountContext.agent(workspaceId, agentId);
-      return `${agent.name} (${subject})`;
+      return { subject, name: `${agent.name} (${subject})`, binds: agent.active };
     } catch {
-      return subject;
+      return { subject, name: subject, binds: true };
     }
   }
+}
+
+interface Holder {
+  subject: string;
+  name: string;
+  binds: boolean;
+}
+
+function refusal(holder: Holder, action: string): DomainError {
+  const error = conflict(`This conversation is claimed by ${holder.name}; only they or an admin may ${action} it (ask them, or an admin, to unclaim or reassign it)`);
+  return new DomainError(error.code, error.message, { claimedBy: holder.subject });
 }
