@@ -338,6 +338,12 @@ describe('claims mean something', () => {
     // Gone, she can neither act nor unclaim; Ada takes it over and answers.
     expect(dataOf(await as(ada.key, CLAIM, { input: { conversationId } })).claimConversation).toMatchObject({ claimedBy: ada.subject, claimant: { name: 'Ada Staying' } });
     expect(dataOf(await as(ada.key, REPLY, { input: { conversationId, text: 'Yes: Billing > Invoices > Move.' } })).replyToConversation).toMatchObject({ author: 'AGENT', writtenBy: ada.subject });
+    // Resolved, the case keeps who handled it: no unclaim (as no claim or reassignment) until it is reopened.
+    dataOf(await as(ada.key, 'mutation($input: ConversationRef!) { resolveConversation(input: $input) { status } }', { input: { conversationId } }));
+    const kept = await as(ada.key, UNCLAIM, { input: { conversationId } });
+    expect(codeOf(kept)).toBe('CONFLICT');
+    expect(kept.errors?.[0]?.message).toMatch(/reopen it first/);
+    expect(dataOf(await ws.as('agent', 'query($id: ID!) { conversation(id: $id) { claimedBy } }', { id: conversationId })).conversation.claimedBy).toBe(ada.subject);
   });
 
   it('unclaim and reassign: roles, workspaces and bad input', async () => {

@@ -28,6 +28,8 @@ export class AssignmentService {
   /** The holder (or an admin) gives the conversation back to the queue. */
   async unclaim(caller: RequestContext, conversationId: string): Promise<ConversationEntity> {
     const conversation = await this.conversations.getForCaller(caller, conversationId);
+    // As claim and reassign: a resolved case keeps who handled it.
+    if (conversation.status === 'resolved') throw conflict('A resolved conversation keeps who handled it and cannot be unclaimed; reopen it first');
     if (!conversation.claimedBy) throw conflict('This conversation is not claimed');
     await this.claims.assertMayAct(caller, conversation, 'unclaim');
     return this.db.transaction(async (tx) => {
