@@ -83,12 +83,14 @@ function extractRelevant(blocks: readonly ProseBlock[], question: string, budget
   // Nothing matches: the opening of the passage is the best guess at its point.
   const ranked = matching.length > 0 ? matching.sort((a, b) => scores[b] - scores[a] || a - b) : sentences.map((_, index) => index);
 
+  const groupMembers = new Map<number, number[]>();
+  groups.forEach((group, index) => groupMembers.set(group, [...(groupMembers.get(group) ?? []), index]));
   const picked = new Set<number>();
   let used = 0;
   const costOf = (indexes: readonly number[]) => indexes.reduce((sum, index) => sum + sentences[index].length + 1, 0) - (picked.size === 0 ? 1 : 0);
   for (const index of ranked) {
     if (picked.has(index)) continue;
-    const members = sentences.map((_, other) => other).filter((other) => groups[other] === groups[index] && !picked.has(other));
+    const members = groupMembers.get(groups[index]!)!.filter((member) => !picked.has(member));
     // The whole group when it fits; the sentence alone otherwise.
     for (const take of members.length > 1 ? [members, [index]] : [[index]]) {
       const cost = costOf(take);

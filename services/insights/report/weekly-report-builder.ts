@@ -24,7 +24,6 @@ const UNCITED_DAYS = 90;
  * hand-off moves the rate by at most 5 points, so a fall is rarely one conversation's doing.
  */
 const MIN_CONTEXT_QUESTIONS = 20;
-const DAY = 86_400_000;
 
 export interface ReportedWorkspace {
   id: string;
@@ -65,7 +64,7 @@ export class WeeklyReportBuilder {
       learning.automationByContext(id, previous.start, previous.end),
     ]);
 
-    const weeks = fillWeeks(curveStart.monday, curve);
+    const weeks = learningWeeks(curve);
     const reportedWeek = weeks.at(-1)!;
     const weekBefore = weeks.at(-2)!;
     const withoutFindings = {
@@ -78,7 +77,7 @@ export class WeeklyReportBuilder {
       generatedAt: now.toISOString(),
       headline: headline(thisWeek.totals, lastWeek.totals, reportedWeek.correctionsAbsorbed, weekBefore.correctionsAbsorbed),
       learningCurve: weeks,
-      dailyVolume: fillDays(period.monday, thisWeek.buckets),
+      dailyVolume: dailyVolume(thisWeek.buckets),
       risingTopics: spikes.spikes.slice(0, LIST_LENGTH).map(({ topic, volume, baseline, pValue, productChanges }) => ({ topic, volume, baseline, pValue, productChanges })),
       knowledgeGaps: knowledgeGaps.map(({ label, volume, previousVolume, examples }) => ({ label, volume, previousVolume, examples })),
       frictionPoints: friction,
@@ -128,28 +127,12 @@ function contextChanges(current: ContextAutomation[], previous: ContextAutomatio
     .slice(0, LIST_LENGTH);
 }
 
-const addDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-
-/** One entry per week, quiet weeks included (the warehouse returns only weeks with events). */
-function fillWeeks(firstMonday: string, curve: Awaited<ReturnType<LearningCurveService['curve']>>): LearningWeek[] {
-  const byStart = new Map(curve.map((bucket) => [bucket.start, bucket]));
-  return Array.from({ length: LEARNING_WEEKS }, (_, i) => {
-    const weekStart = addDays(firstMonday, 7 * i);
-    const bucket = byStart.get(weekStart);
-    return {
-      weekStart,
-      automationRate: bucket?.automationRate ?? null,
-      correctionsAbsorbed: bucket?.correctionsAbsorbed ?? 0,
-      learnedAnswersPublished: bucket?.learnedAnswersPublished ?? 0,
-      topicsOpened: bucket?.topicsOpened ?? 0,
-    };
-  });
+/** The curve's weeks as the report shows them: the curve has every week of its range already, quiet ones at zero. */
+function learningWeeks(curve: Awaited<ReturnType<LearningCurveService['curve']>>): LearningWeek[] {
+  return curve.map(({ start, automationRate, correctionsAbsorbed, learnedAnswersPublished, topicsOpened }) => ({ weekStart: start, automationRate, correctionsAbsorbed, learnedAnswersPublished, topicsOpened }));
 }
 
-function fillDays(monday: string, buckets: BucketCounts[]): DailyVolume[] {
-  const byDay = new Map(buckets.map((bucket) => [bucket.start, bucket]));
-  return Array.from({ length: 7 }, (_, i) => {
-    const day = addDays(monday, i);
-    return { day, answered: byDay.get(day)?.answered ?? 0, handedOff: byDay.get(day)?.handedOff ?? 0 };
-  });
+/** The week's days as the report shows them: support's buckets are every day of the range already. */
+function dailyVolume(buckets: BucketCounts[]): DailyVolume[] {
+  return buckets.map(({ start, answered, handedOff }) => ({ day: start, answered, handedOff }));
 }
